@@ -1,0 +1,70 @@
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from ninja import Router
+
+from marginalia.errors import ApiError
+from realtime_core import tokens
+
+from .auth import jwt_auth
+from .models import User
+from .schemas import LoginIn, MeOut, RefreshIn, SignupIn, TokensOut
+
+router = Router(tags=["auth"])
+
+
+def _tokens_for(user: User) -> dict:
+    return {
+        "access": tokens.issue(user.id, tokens.ACCESS),
+        "refresh": tokens.issue(user.id, tokens.REFRESH),
+        "user": user,
+    }
+
+
+@router.post("/signup", response={201: TokensOut})
+def signup(request, payload: SignupIn):
+    email = payload.email.lower()
+    if User.objects.filter(username__iexact=payload.username).exists():
+        raise ApiError(409, "That username is taken")
+    if User.objects.filter(email__iexact=email).exists():
+        raise ApiError(409, "An account with that email already exists")
+    candidate = User(username=payload.username, email=email)
+    try:
+        validate_password(payload.password, user=candidate)
+    except ValidationError as exc:
+        raise ApiError(422, "Password is too weak", errors=list(exc.messages)) from exc
+    candidate.set_password(payload.password)
+    try:
+        with transaction.atomic():
+            candidate.save()
+    except IntegrityError as exc:  # lost a race with an identical signup
+        raise ApiError(409, "That username or email is taken") from exc
+    return 201, _tokens_for(candidate)
+
+
+@router.post("/login", response=TokensOut)
+def login(request, payload: LoginIn):
+    user = User.objects.filter(
+        Q(username__iexact=payload.login) | Q(email__iexact=payload.login), is_active=True
+    ).first()
+    if user is None or not user.check_password(payload.password):
+        raise ApiError(401, "Wrong username, email or password")
+    return _tokens_for(user)
+
+
+@router.post("/refresh", response=TokensOut)
+def refresh(request, payload: RefreshIn):
+    try:
+        user_id = tokens.verify(payload.refresh, tokens.REFRESH)
+    except tokens.InvalidToken as exc:
+        raise ApiError(401, str(exc)) from exc
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise ApiError(401, "Invalid token")
+    return _tokens_for(user)
+
+
+@router.get("/me", response=MeOut, auth=jwt_auth)
+def me(request):
+    return request.auth

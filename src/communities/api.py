@@ -1,0 +1,171 @@
+from django.db.models import BooleanField, CharField, Count, Exists, OuterRef, Subquery, Value
+from ninja import Router
+
+from accounts.auth import current_user, jwt_auth, optional_jwt
+from accounts.models import User
+from marginalia.errors import ApiError, not_found
+from marginalia.types import ObjectId
+
+from . import access, services
+from .models import Community, JoinRequest, Membership
+from .schemas import (
+    AddMemberIn,
+    CommunityIn,
+    CommunityOut,
+    JoinOut,
+    JoinRequestOut,
+    MemberOut,
+    RoleIn,
+)
+
+router = Router(tags=["communities"])
+
+
+def _with_viewer_fields(queryset, user):
+    """member_count, my_role and join_requested in the same query."""
+    queryset = queryset.annotate(member_count=Count("memberships", distinct=True))
+    if user is None:
+        return queryset.annotate(
+            my_role=Value(None, output_field=CharField()),
+            join_requested=Value(False, output_field=BooleanField()),
+        )
+    return queryset.annotate(
+        my_role=Subquery(
+            Membership.objects.filter(community=OuterRef("pk"), user=user).values("role")[:1]
+        ),
+        join_requested=Exists(
+            JoinRequest.objects.filter(
+                community=OuterRef("pk"), user=user, status=JoinRequest.PENDING
+            )
+        ),
+    )
+
+
+def get_community(community_id: int) -> Community:
+    community = Community.objects.filter(pk=community_id).first()
+    if community is None:
+        raise not_found("Community")
+    return community
+
+
+def _community_out(community_id: int, user):
+    return _with_viewer_fields(Community.objects.filter(pk=community_id), user).get()
+
+
+def _user(user_id: int) -> User:
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise not_found("User")
+    return user
+
+
+@router.get("", response=list[CommunityOut], auth=optional_jwt)
+def list_communities(request, mine: bool = False):
+    """Every community (private ones show only their name and description)."""
+    user = current_user(request)
+    queryset = _with_viewer_fields(Community.objects.all(), user)
+    if mine:
+        if user is None:
+            raise ApiError(401, "Authentication required")
+        queryset = queryset.filter(memberships__user=user)
+    return queryset.order_by("name")
+
+
+@router.post("", response={201: CommunityOut}, auth=jwt_auth)
+def create_community(request, payload: CommunityIn):
+    community = services.create_community(
+        request.auth, payload.name, payload.description, payload.type, payload.slug
+    )
+    return 201, _community_out(community.id, request.auth)
+
+
+@router.get("/by-slug/{slug}", response=CommunityOut, auth=optional_jwt)
+def get_community_by_slug(request, slug: str):
+    community = Community.objects.filter(slug=slug[:120]).first()
+    if community is None:
+        raise not_found("Community")
+    return _community_out(community.id, current_user(request))
+
+
+@router.get("/{community_id}", response=CommunityOut, auth=optional_jwt)
+def get_community_detail(request, community_id: ObjectId):
+    return _community_out(get_community(community_id).id, current_user(request))
+
+
+@router.post("/{community_id}/join", response={200: JoinOut, 202: JoinOut}, auth=jwt_auth)
+def join_community(request, community_id: ObjectId):
+    status, role = services.join(get_community(community_id), request.auth)
+    return (202 if status == "requested" else 200), {"status": status, "role": role}
+
+
+@router.post("/{community_id}/leave", response={204: None}, auth=jwt_auth)
+def leave_community(request, community_id: ObjectId):
+    services.remove_member(get_community(community_id), request.auth)
+    return 204, None
+
+
+@router.get("/{community_id}/members", response=list[MemberOut], auth=optional_jwt)
+def list_members(request, community_id: ObjectId):
+    community = get_community(community_id)
+    access.require_contents_access(current_user(request), community)
+    return community.memberships.select_related("user").order_by("joined_at")
+
+
+@router.post("/{community_id}/members", response={201: MemberOut}, auth=jwt_auth)
+def add_member(request, community_id: ObjectId, payload: AddMemberIn):
+    community = get_community(community_id)
+    access.require_admin(request.auth, community)
+    user = User.objects.filter(username__iexact=payload.username).first()
+    if user is None:
+        raise not_found("User")
+    return 201, services.add_member(community, user, payload.role)
+
+
+@router.patch("/{community_id}/members/{user_id}", response=MemberOut, auth=jwt_auth)
+def change_role(request, community_id: ObjectId, user_id: ObjectId, payload: RoleIn):
+    community = get_community(community_id)
+    access.require_admin(request.auth, community)
+    return services.set_role(community, _user(user_id), payload.role)
+
+
+@router.delete("/{community_id}/members/{user_id}", response={204: None}, auth=jwt_auth)
+def remove_member(request, community_id: ObjectId, user_id: ObjectId):
+    community = get_community(community_id)
+    if user_id != request.auth.id:
+        access.require_admin(request.auth, community)
+    services.remove_member(community, _user(user_id))
+    return 204, None
+
+
+@router.get("/{community_id}/requests", response=list[JoinRequestOut], auth=jwt_auth)
+def list_join_requests(request, community_id: ObjectId):
+    community = get_community(community_id)
+    access.require_admin(request.auth, community)
+    return community.join_requests.filter(status=JoinRequest.PENDING).select_related("user")
+
+
+def _join_request(community: Community, request_id: ObjectId) -> JoinRequest:
+    join_request = (
+        JoinRequest.objects.select_related("user", "community")
+        .filter(pk=request_id, community=community)
+        .first()
+    )
+    if join_request is None:
+        raise not_found("Join request")
+    return join_request
+
+
+@router.post("/{community_id}/requests/{request_id}/approve", response={204: None}, auth=jwt_auth)
+def approve_join_request(request, community_id: ObjectId, request_id: ObjectId):
+    community = get_community(community_id)
+    access.require_admin(request.auth, community)
+    services.decide_request(_join_request(community, request_id), approve=True)
+    return 204, None
+
+
+@router.post("/{community_id}/requests/{request_id}/reject", response={204: None}, auth=jwt_auth)
+def reject_join_request(request, community_id: ObjectId, request_id: ObjectId):
+    community = get_community(community_id)
+    access.require_admin(request.auth, community)
+    services.decide_request(_join_request(community, request_id), approve=False)
+    return 204, None

@@ -1,0 +1,71 @@
+from django.conf import settings
+from django.db import models
+
+
+class Community(models.Model):
+    PUBLIC = "public"
+    PRIVATE = "private"
+    TYPES = [(PUBLIC, "Public"), (PRIVATE, "Private")]
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True, max_length=5000)
+    type = models.CharField(max_length=10, choices=TYPES, default=PUBLIC)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    @property
+    def is_private(self) -> bool:
+        return self.type == self.PRIVATE
+
+    def __str__(self):
+        return self.slug
+
+
+class Membership(models.Model):
+    ADMIN = "admin"
+    MODERATOR = "moderator"
+    MEMBER = "member"
+    ROLES = [(ADMIN, "Admin"), (MODERATOR, "Moderator"), (MEMBER, "Member")]
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=ROLES, default=MEMBER)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "user"], name="one_membership_per_user")
+        ]
+
+
+class JoinRequest(models.Model):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    STATUSES = [(PENDING, "Pending"), (APPROVED, "Approved"), (REJECTED, "Rejected")]
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    status = models.CharField(max_length=10, choices=STATUSES, default=PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "user"],
+                condition=models.Q(status="pending"),
+                name="one_pending_request_per_user",
+            )
+        ]

@@ -1,0 +1,120 @@
+"""Membership changes. Each runs in one transaction and, for private
+communities, records a membership event so poll servers start or stop
+delivering that community's events to the user."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from marginalia.errors import ApiError
+from realtime import events
+
+from . import access
+from .models import Community, JoinRequest, Membership
+
+
+def _membership_changed(community: Community, user, is_member: bool) -> None:
+    access.forget_roles(user)
+    if community.is_private:
+        events.record_membership(user.id, community.id, is_member)
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:100] or "community"
+    slug, n = base, 1
+    while Community.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def create_community(creator, name: str, description: str, type_: str, slug: str | None):
+    if slug and Community.objects.filter(slug=slug).exists():
+        raise ApiError(409, "That slug is taken")
+    try:
+        with transaction.atomic():
+            community = Community.objects.create(
+                name=name,
+                slug=slug or _unique_slug(name),
+                description=description,
+                type=type_,
+                created_by=creator,
+            )
+    except IntegrityError as exc:
+        raise ApiError(409, "That slug is taken") from exc
+    Membership.objects.create(community=community, user=creator, role=Membership.ADMIN)
+    _membership_changed(community, creator, True)
+    return community
+
+
+@transaction.atomic
+def join(community: Community, user) -> tuple[str, str | None]:
+    """Public: join at once. Private: file a request for an admin to decide."""
+    if access.role_of(user, community) is not None:
+        raise ApiError(409, "You are already a member")
+    if community.is_private:
+        if JoinRequest.objects.filter(
+            community=community, user=user, status=JoinRequest.PENDING
+        ).exists():
+            raise ApiError(409, "Your request to join is already pending")
+        JoinRequest.objects.create(community=community, user=user)
+        return "requested", None
+    add_member(community, user, Membership.MEMBER)
+    return "joined", Membership.MEMBER
+
+
+@transaction.atomic
+def add_member(community: Community, user, role: str) -> Membership:
+    if access.role_of(user, community) is not None:
+        raise ApiError(409, "That user is already a member")
+    membership = Membership.objects.create(community=community, user=user, role=role)
+    JoinRequest.objects.filter(community=community, user=user, status=JoinRequest.PENDING).update(
+        status=JoinRequest.APPROVED, decided_at=timezone.now()
+    )
+    _membership_changed(community, user, True)
+    return membership
+
+
+@transaction.atomic
+def decide_request(request_obj: JoinRequest, approve: bool) -> None:
+    if request_obj.status != JoinRequest.PENDING:
+        raise ApiError(409, "That request was already decided")
+    if approve:
+        add_member(request_obj.community, request_obj.user, Membership.MEMBER)
+    else:
+        request_obj.status = JoinRequest.REJECTED
+        request_obj.decided_at = timezone.now()
+        request_obj.save(update_fields=["status", "decided_at"])
+
+
+def _lock_admins(community: Community) -> int:
+    return (
+        Membership.objects.select_for_update()
+        .filter(community=community, role=Membership.ADMIN)
+        .count()
+    )
+
+
+@transaction.atomic
+def set_role(community: Community, user, role: str) -> Membership:
+    membership = Membership.objects.select_for_update().filter(community=community, user=user).first()
+    if membership is None:
+        raise ApiError(404, "Member not found")
+    if membership.role == Membership.ADMIN and role != Membership.ADMIN and _lock_admins(community) == 1:
+        raise ApiError(409, "A community needs at least one admin")
+    membership.role = role
+    membership.save(update_fields=["role"])
+    access.forget_roles(user)
+    return membership
+
+
+@transaction.atomic
+def remove_member(community: Community, user) -> None:
+    membership = Membership.objects.select_for_update().filter(community=community, user=user).first()
+    if membership is None:
+        raise ApiError(404, "Member not found")
+    if membership.role == Membership.ADMIN and _lock_admins(community) == 1:
+        raise ApiError(409, "The last admin cannot leave; make someone else admin first")
+    membership.delete()
+    _membership_changed(community, user, False)

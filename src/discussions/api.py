@@ -1,0 +1,210 @@
+from django.db.models import Prefetch, Q
+from ninja import Header, Router
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from accounts.auth import current_user, jwt_auth, optional_jwt
+from communities.models import Community
+from marginalia.types import ObjectId
+
+from . import lookups, services
+from .pseudonyms import pseudonym
+from .representations import comment_tree, discussions_with_counts
+from .schemas import (
+    ArticleIn,
+    ArticleOut,
+    CommentIn,
+    CommentOut,
+    CommentPatch,
+    CommentTreeOut,
+    DiscussionIn,
+    DiscussionOut,
+    DiscussionPatch,
+    PseudonymOut,
+)
+
+router = Router(tags=["articles and discussions"])
+
+# Sent by realtime clients on writes: that queue is spared the echo of the write.
+OriginQueue = Header(default=None, alias="X-Realtime-Queue-Id")
+
+
+def _readable_article(user, article_id: int):
+    article, communities = lookups.readable_article(user, article_id)
+    article.visible_communities = communities
+    return article
+
+
+def _readable_communities(user):
+    readable = Q(type=Community.PUBLIC)
+    if user is not None:
+        readable |= Q(memberships__user=user)
+    return Community.objects.filter(readable).distinct()
+
+
+@router.post("/articles", response={201: ArticleOut}, auth=jwt_auth)
+def create_article(request, payload: ArticleIn):
+    article = services.create_article(
+        request.auth,
+        payload.title,
+        payload.abstract,
+        payload.authors,
+        str(payload.link) if payload.link else "",
+        payload.community_ids,
+    )
+    return 201, _readable_article(request.auth, article.id)
+
+
+@router.get("/articles/{article_id}", response=ArticleOut, auth=optional_jwt)
+def get_article(request, article_id: ObjectId):
+    return _readable_article(current_user(request), article_id)
+
+
+@router.get("/articles/{article_id}/pseudonym", response=PseudonymOut, auth=jwt_auth)
+def my_pseudonym(request, article_id: ObjectId):
+    """The caller's pseudonym on this article, to recognise their own pseudonymous posts."""
+    lookups.readable_article(request.auth, article_id)
+    return {"pseudonym": pseudonym(article_id, request.auth.id)}
+
+
+@router.get("/communities/{community_id}/articles", response=list[ArticleOut], auth=optional_jwt)
+@paginate(LimitOffsetPagination)
+def list_articles(request, community_id: ObjectId):
+    user = current_user(request)
+    community = lookups.readable_community(user, community_id)
+    return (
+        community.articles.select_related("submitter")
+        .prefetch_related(
+            Prefetch(
+                "communities", queryset=_readable_communities(user), to_attr="visible_communities"
+            )
+        )
+        .order_by("-placements__placed_at", "-id")
+    )
+
+
+@router.post(
+    "/communities/{community_id}/articles/{article_id}", response={204: None}, auth=jwt_auth
+)
+def place_article(request, community_id: ObjectId, article_id: ObjectId):
+    """Show an article the caller can read in another community too."""
+    article, _ = lookups.readable_article(request.auth, article_id)
+    community = lookups.readable_community(request.auth, community_id, write=True)
+    services.place_article(request.auth, article, community)
+    return 204, None
+
+
+@router.get(
+    "/communities/{community_id}/articles/{article_id}/discussions",
+    response=list[DiscussionOut],
+    auth=optional_jwt,
+)
+@paginate(LimitOffsetPagination)
+def list_discussions(request, community_id: ObjectId, article_id: ObjectId):
+    """Newest first."""
+    community = lookups.readable_community(current_user(request), community_id)
+    article = lookups.article_in(community, article_id)
+    return discussions_with_counts().filter(article=article, community=community).order_by(
+        "-created_at", "-id"
+    )
+
+
+@router.post(
+    "/communities/{community_id}/articles/{article_id}/discussions",
+    response={201: DiscussionOut},
+    auth=jwt_auth,
+)
+def create_discussion(
+    request,
+    community_id: ObjectId,
+    article_id: ObjectId,
+    payload: DiscussionIn,
+    origin_queue: str | None = OriginQueue,
+):
+    community = lookups.readable_community(request.auth, community_id, write=True)
+    article = lookups.article_in(community, article_id)
+    discussion = services.create_discussion(
+        request.auth,
+        article,
+        community,
+        payload.topic,
+        payload.content,
+        payload.is_pseudonymous,
+        origin_queue,
+    )
+    return 201, _discussion_out(discussion.id)
+
+
+def _discussion_out(discussion_id: int):
+    return discussions_with_counts().get(pk=discussion_id)
+
+
+@router.get("/discussions/{discussion_id}", response=DiscussionOut, auth=optional_jwt)
+def get_discussion(request, discussion_id: ObjectId):
+    lookups.readable_discussion(current_user(request), discussion_id)
+    return _discussion_out(discussion_id)
+
+
+@router.patch("/discussions/{discussion_id}", response=DiscussionOut, auth=jwt_auth)
+def edit_discussion(
+    request, discussion_id: ObjectId, payload: DiscussionPatch, origin_queue: str | None = OriginQueue
+):
+    services.update_discussion(
+        request.auth, discussion_id, payload.topic, payload.content, origin_queue
+    )
+    return _discussion_out(discussion_id)
+
+
+@router.delete("/discussions/{discussion_id}", response={204: None}, auth=jwt_auth)
+def delete_discussion(request, discussion_id: ObjectId, origin_queue: str | None = OriginQueue):
+    services.delete_discussion(request.auth, discussion_id, origin_queue)
+    return 204, None
+
+
+@router.post("/discussions/{discussion_id}/resolve", response=DiscussionOut, auth=jwt_auth)
+def resolve_discussion(request, discussion_id: ObjectId, origin_queue: str | None = OriginQueue):
+    services.set_resolved(request.auth, discussion_id, True, origin_queue)
+    return _discussion_out(discussion_id)
+
+
+@router.post("/discussions/{discussion_id}/unresolve", response=DiscussionOut, auth=jwt_auth)
+def unresolve_discussion(request, discussion_id: ObjectId, origin_queue: str | None = OriginQueue):
+    services.set_resolved(request.auth, discussion_id, False, origin_queue)
+    return _discussion_out(discussion_id)
+
+
+@router.get(
+    "/discussions/{discussion_id}/comments", response=CommentTreeOut, auth=optional_jwt
+)
+def list_comments(request, discussion_id: ObjectId):
+    """The whole tree in two queries, whatever its size."""
+    discussion = lookups.readable_discussion(current_user(request), discussion_id)
+    items = comment_tree(discussion)
+    return {"items": items, "count": len(items)}
+
+
+@router.post("/discussions/{discussion_id}/comments", response={201: CommentOut}, auth=jwt_auth)
+def create_comment(
+    request, discussion_id: ObjectId, payload: CommentIn, origin_queue: str | None = OriginQueue
+):
+    comment = services.create_comment(
+        request.auth,
+        discussion_id,
+        payload.content,
+        payload.parent_id,
+        payload.is_pseudonymous,
+        origin_queue,
+    )
+    return 201, comment
+
+
+@router.patch("/comments/{comment_id}", response=CommentOut, auth=jwt_auth)
+def edit_comment(
+    request, comment_id: ObjectId, payload: CommentPatch, origin_queue: str | None = OriginQueue
+):
+    return services.update_comment(request.auth, comment_id, payload.content, origin_queue)
+
+
+@router.delete("/comments/{comment_id}", response={204: None}, auth=jwt_auth)
+def delete_comment(request, comment_id: ObjectId, origin_queue: str | None = OriginQueue):
+    services.delete_comment(request.auth, comment_id, origin_queue)
+    return 204, None

@@ -1,0 +1,67 @@
+from django.conf import settings
+from django.db import models
+
+from communities.models import Community
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=500)
+    abstract = models.TextField(blank=True, max_length=20000)
+    authors = models.JSONField(default=list)  # list of names as printed on the article
+    link = models.URLField(blank=True, max_length=2000)
+    submitter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    communities = models.ManyToManyField(Community, through="Placement", related_name="articles")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Placement(models.Model):
+    """An article shown in a community."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="placements")
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="placements")
+    placed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "community"], name="one_placement")
+        ]
+
+
+class Discussion(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="discussions")
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="discussions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    topic = models.CharField(max_length=300)
+    content = models.TextField(max_length=20000)
+    is_pseudonymous = models.BooleanField(default=False)
+    is_resolved = models.BooleanField(default=False)
+    is_deleted = models.BooleanField(default=False)
+    # Incremented by every change so clients never apply an older state over a newer one.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["article", "community", "-created_at"])]
+
+
+class Comment(models.Model):
+    MAX_DEPTH = 2  # top-level comments are depth 0: three levels in all
+
+    discussion = models.ForeignKey(Discussion, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    depth = models.PositiveSmallIntegerField(default=0)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content = models.TextField(max_length=20000)
+    is_pseudonymous = models.BooleanField(default=False)
+    is_deleted = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["discussion", "id"])]

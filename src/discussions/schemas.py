@@ -1,0 +1,142 @@
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field, HttpUrl
+
+from accounts.schemas import UserOut
+from marginalia.types import ObjectId
+
+from .pseudonyms import pseudonym
+
+DELETED_CONTENT = "[deleted]"
+
+
+def author_of(user, article_id: int, is_pseudonymous: bool) -> dict:
+    if is_pseudonymous:
+        return {"id": None, "username": pseudonym(article_id, user.id), "is_pseudonymous": True}
+    return {"id": user.id, "username": user.username, "is_pseudonymous": False}
+
+
+class AuthorOut(Schema):
+    id: int | None = Field(description="null when the author is shown by pseudonym")
+    username: str = Field(description="The username, or the per-article pseudonym")
+    is_pseudonymous: bool
+
+
+class ArticleIn(Schema):
+    title: str = Field(min_length=1, max_length=500)
+    abstract: str = Field(default="", max_length=20000)
+    authors: list[str] = Field(default_factory=list, max_length=200)
+    link: HttpUrl | None = None
+    community_ids: list[ObjectId] = Field(min_length=1, max_length=50)
+
+
+class ArticleCommunityOut(Schema):
+    id: int
+    name: str
+    slug: str
+    type: str
+
+
+class ArticleOut(Schema):
+    id: int
+    title: str
+    abstract: str
+    authors: list[str]
+    link: str
+    submitter: UserOut | None
+    communities: list[ArticleCommunityOut] = Field(
+        validation_alias="visible_communities",
+        description="The communities, among those the caller can read, the article is in",
+    )
+    created_at: datetime
+
+
+class DiscussionIn(Schema):
+    topic: str = Field(min_length=1, max_length=300)
+    content: str = Field(min_length=1, max_length=20000)
+    is_pseudonymous: bool = False
+
+
+class DiscussionPatch(Schema):
+    topic: str | None = Field(default=None, min_length=1, max_length=300)
+    content: str | None = Field(default=None, min_length=1, max_length=20000)
+
+
+class DiscussionOut(Schema):
+    id: int
+    article_id: int
+    community_id: int
+    topic: str
+    content: str
+    author: AuthorOut
+    is_pseudonymous: bool
+    is_resolved: bool
+    comments_count: int
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_author(discussion) -> dict:
+        return author_of(discussion.author, discussion.article_id, discussion.is_pseudonymous)
+
+
+class CommentIn(Schema):
+    content: str = Field(min_length=1, max_length=20000)
+    parent_id: ObjectId | None = None
+    is_pseudonymous: bool = False
+
+
+class CommentPatch(Schema):
+    content: str = Field(min_length=1, max_length=20000)
+
+
+class CommentOut(Schema):
+    id: int
+    discussion_id: int
+    article_id: int
+    community_id: int
+    parent_id: int | None
+    depth: int
+    content: str = Field(description='"[deleted]" for a deleted comment kept for its replies')
+    author: AuthorOut | None
+    is_pseudonymous: bool
+    is_deleted: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    # A comment's discussion must be loaded (or assigned) before rendering.
+    @staticmethod
+    def resolve_article_id(comment) -> int:
+        return comment.discussion.article_id
+
+    @staticmethod
+    def resolve_community_id(comment) -> int:
+        return comment.discussion.community_id
+
+    @staticmethod
+    def resolve_content(comment) -> str:
+        return DELETED_CONTENT if comment.is_deleted else comment.content
+
+    @staticmethod
+    def resolve_author(comment) -> dict | None:
+        if comment.is_deleted:
+            return None
+        return author_of(comment.author, comment.discussion.article_id, comment.is_pseudonymous)
+
+    @staticmethod
+    def resolve_is_pseudonymous(comment) -> bool:
+        return comment.is_pseudonymous and not comment.is_deleted
+
+
+class CommentTreeOut(Schema):
+    items: list[CommentOut] = Field(
+        description="Every visible comment, parents before their replies, oldest first"
+    )
+    count: int
+
+
+class PseudonymOut(Schema):
+    pseudonym: str

@@ -1,0 +1,137 @@
+"""Every change to articles, discussions and comments, with its permission
+rules. Each change runs in one transaction and records its realtime event in
+that same transaction (see realtime.events)."""
+
+from django.db import transaction
+
+from communities import access
+from marginalia.errors import ApiError
+from realtime import events
+
+from . import lookups
+from .models import Article, Comment, Discussion, Placement
+
+
+@transaction.atomic
+def create_article(user, title, abstract, authors, link, community_ids) -> Article:
+    communities = [lookups.readable_community(user, cid, write=True) for cid in set(community_ids)]
+    article = Article.objects.create(
+        title=title, abstract=abstract, authors=authors, link=link, submitter=user
+    )
+    Placement.objects.bulk_create(Placement(article=article, community=c) for c in communities)
+    return article
+
+
+@transaction.atomic
+def place_article(user, article: Article, community) -> None:
+    access.require_contents_access(user, community, write=True)
+    if Placement.objects.filter(article=article, community=community).exists():
+        raise ApiError(409, "The article is already in that community")
+    Placement.objects.create(article=article, community=community)
+
+
+def _require_author(user, obj, what: str) -> None:
+    if obj.author_id != user.id:
+        raise ApiError(403, f"Only the author can edit this {what}")
+
+
+def _bump(obj, **changes) -> None:
+    for field, value in changes.items():
+        setattr(obj, field, value)
+    obj.version += 1
+    obj.save(update_fields=[*changes, "version", "updated_at"])
+
+
+@transaction.atomic
+def create_discussion(user, article, community, topic, content, is_pseudonymous, origin_queue_id):
+    access.require_contents_access(user, community, write=True)
+    discussion = Discussion.objects.create(
+        article=article,
+        community=community,
+        author=user,
+        topic=topic,
+        content=content,
+        is_pseudonymous=is_pseudonymous,
+    )
+    events.discussion_changed(events.NEW_DISCUSSION, discussion, user, origin_queue_id)
+    return discussion
+
+
+@transaction.atomic
+def update_discussion(user, discussion_id, topic, content, origin_queue_id):
+    discussion = lookups.readable_discussion(user, discussion_id, lock=True)
+    _require_author(user, discussion, "discussion")
+    changes = {k: v for k, v in (("topic", topic), ("content", content)) if v is not None}
+    if not changes:
+        raise ApiError(422, "Nothing to change: send topic or content")
+    _bump(discussion, **changes)
+    events.discussion_changed(events.UPDATED_DISCUSSION, discussion, user, origin_queue_id)
+    return discussion
+
+
+@transaction.atomic
+def set_resolved(user, discussion_id, resolved: bool, origin_queue_id):
+    discussion = lookups.readable_discussion(user, discussion_id, lock=True)
+    if discussion.author_id != user.id and not access.is_admin(user, discussion.community):
+        raise ApiError(403, "Only the author or a community admin can resolve this discussion")
+    if discussion.is_resolved != resolved:
+        _bump(discussion, is_resolved=resolved)
+        events.discussion_changed(events.UPDATED_DISCUSSION, discussion, user, origin_queue_id)
+    return discussion
+
+
+@transaction.atomic
+def delete_discussion(user, discussion_id, origin_queue_id) -> None:
+    discussion = lookups.readable_discussion(user, discussion_id, lock=True)
+    if discussion.author_id != user.id and not access.is_manager(user, discussion.community):
+        raise ApiError(403, "Only the author or a community admin or moderator can delete this")
+    _bump(discussion, is_deleted=True)
+    events.discussion_deleted(discussion, user, origin_queue_id)
+
+
+@transaction.atomic
+def create_comment(user, discussion_id, content, parent_id, is_pseudonymous, origin_queue_id):
+    discussion = lookups.readable_discussion(user, discussion_id)
+    access.require_contents_access(user, discussion.community, write=True)
+    depth = 0
+    if parent_id is not None:
+        parent = Comment.objects.filter(pk=parent_id, discussion=discussion).first()
+        if parent is None:
+            raise ApiError(422, "parent_id must be a comment of the same discussion")
+        if parent.is_deleted:
+            raise ApiError(409, "Cannot reply to a deleted comment")
+        if parent.depth >= Comment.MAX_DEPTH:
+            raise ApiError(422, f"Replies nest at most {Comment.MAX_DEPTH + 1} levels deep")
+        depth = parent.depth + 1
+    comment = Comment.objects.create(
+        discussion=discussion,
+        parent_id=parent_id,
+        depth=depth,
+        author=user,
+        content=content,
+        is_pseudonymous=is_pseudonymous,
+    )
+    events.comment_changed(events.NEW_COMMENT, comment, discussion, user, origin_queue_id)
+    return comment
+
+
+@transaction.atomic
+def update_comment(user, comment_id, content, origin_queue_id):
+    comment = lookups.readable_comment(user, comment_id, lock=True)
+    _require_author(user, comment, "comment")
+    _bump(comment, content=content)
+    events.comment_changed(
+        events.UPDATED_COMMENT, comment, comment.discussion, user, origin_queue_id
+    )
+    return comment
+
+
+@transaction.atomic
+def delete_comment(user, comment_id, origin_queue_id) -> None:
+    comment = lookups.readable_comment(user, comment_id, lock=True)
+    if comment.author_id != user.id and not access.is_manager(user, comment.discussion.community):
+        raise ApiError(403, "Only the author or a community admin or moderator can delete this")
+    _bump(comment, is_deleted=True)
+    events.comment_changed(
+        events.DELETED_COMMENT, comment, comment.discussion, user, origin_queue_id
+    )

@@ -1,0 +1,79 @@
+"""The API root: routers, and every error rendered as JSON with the right status."""
+
+import logging
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from accounts.api import router as auth_router
+from accounts.auth import AuthenticationFailed
+from communities.api import router as communities_router
+from discussions.api import router as discussions_router
+from realtime.api import router as realtime_router
+
+from .errors import ApiError
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Marginalia API",
+    version="1.0",
+    description="Communities, articles, discussions and threaded comments, with realtime queues.",
+)
+
+api.add_router("/auth", auth_router)
+api.add_router("/communities", communities_router)
+api.add_router("/", discussions_router)
+api.add_router("/realtime", realtime_router)
+
+
+def _json(request, status: int, body: dict):
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(ApiError)
+def on_api_error(request, exc: ApiError):
+    return _json(request, exc.status, exc.body())
+
+
+@api.exception_handler(AuthenticationFailed)
+def on_bad_token(request, exc: AuthenticationFailed):
+    return _json(request, 401, {"message": str(exc)})
+
+
+@api.exception_handler(AuthenticationError)
+def on_missing_token(request, exc):
+    return _json(request, 401, {"message": "Authentication required"})
+
+
+@api.exception_handler(ValidationError)
+def on_invalid_input(request, exc: ValidationError):
+    errors = [
+        {"loc": [str(part) for part in e.get("loc", ())], "msg": e.get("msg", "")}
+        for e in exc.errors
+    ]
+    return _json(request, 422, {"message": "Invalid input", "errors": errors})
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return _json(request, exc.status_code, {"message": str(exc)})
+
+
+@api.exception_handler(Http404)
+def on_404(request, exc):
+    return _json(request, 404, {"message": "Not found"})
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    return _json(request, 413, {"message": "Request body too large"})
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc):
+    # Logged with the route only: bodies may hold private discussion content.
+    logger.exception("unhandled error on %s %s", request.method, request.path)
+    return _json(request, 500, {"message": "Internal server error"})

@@ -1,0 +1,64 @@
+"""Queue registration, heartbeat and status (the Django half of realtime)."""
+
+from ninja import Router
+
+from accounts.auth import jwt_auth
+from communities.models import Community, Membership
+from marginalia.errors import ApiError
+
+from . import relay
+from .connection import REDIS_ERRORS, client, event_log, queue_registry
+from .schemas import HeartbeatOut, RegisterOut, StatusOut
+
+router = Router(tags=["realtime"], auth=jwt_auth)
+
+
+def private_community_ids(user) -> list[int]:
+    return list(
+        Membership.objects.filter(user=user, community__type=Community.PRIVATE)
+        .order_by("community_id")
+        .values_list("community_id", flat=True)
+    )
+
+
+def _unavailable() -> ApiError:
+    return ApiError(503, "The realtime service is unavailable; try again shortly")
+
+
+@router.post("/register", response=RegisterOut)
+def register(request):
+    """A new event queue for the caller; the user's other queues stay valid."""
+    communities = private_community_ids(request.auth)
+    try:
+        # The head is read before the queue exists, so no later event is missed.
+        head, _epoch = event_log().head(floor=relay.highest_event_id())
+        queue_id = queue_registry().create(request.auth.id, communities)
+    except REDIS_ERRORS as exc:
+        raise _unavailable() from exc
+    return {"queue_id": queue_id, "last_event_id": head, "communities": communities}
+
+
+@router.post("/heartbeat", response=HeartbeatOut)
+def heartbeat(request, queue_id: str | None = None):
+    if not queue_id:
+        raise ApiError(400, "queue_id is required")
+    try:
+        alive = queue_registry().touch(queue_id[:128], request.auth.id)
+    except REDIS_ERRORS as exc:
+        raise _unavailable() from exc
+    if not alive:
+        raise ApiError(404, "Queue not found or expired; register again")
+    return {"message": "Heartbeat successful"}
+
+
+@router.get("/status", response=StatusOut)
+def status(request):
+    try:
+        enabled = bool(client().ping())
+    except REDIS_ERRORS:
+        enabled = False
+    return {
+        "user_id": request.auth.id,
+        "communities": private_community_ids(request.auth),
+        "realtime_enabled": enabled,
+    }

@@ -1,0 +1,34 @@
+"""The Django side's Redis client and the core objects bound to it."""
+
+from functools import cache
+
+import redis
+
+from realtime_core.config import RealtimeConfig
+from realtime_core.log import EventLog
+from realtime_core.queues import QueueRegistry
+
+# Redis errors the API turns into "realtime unavailable" instead of failing a write.
+REDIS_ERRORS = (redis.RedisError, OSError)
+
+
+@cache
+def config() -> RealtimeConfig:
+    return RealtimeConfig.from_env()
+
+
+@cache
+def client() -> redis.Redis:
+    return redis.Redis.from_url(
+        config().redis_url, socket_connect_timeout=1, socket_timeout=2, health_check_interval=30
+    )
+
+
+@cache
+def event_log() -> EventLog:
+    return EventLog(client(), maxlen=config().log_maxlen, dedupe_ttl=config().dedupe_ttl)
+
+
+@cache
+def queue_registry() -> QueueRegistry:
+    return QueueRegistry(client(), ttl=config().queue_ttl)

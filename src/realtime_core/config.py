@@ -1,0 +1,40 @@
+"""Realtime settings read from the environment, with defaults that work locally."""
+
+import os
+from dataclasses import dataclass
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+@dataclass(frozen=True)
+class RealtimeConfig:
+    redis_url: str
+    queue_ttl: int  # seconds a queue lives after its last poll or heartbeat
+    poll_timeout: float  # seconds a poll waits before answering with no events
+    pending_limit: int  # more matching events than this waiting: catch-up instead
+    log_maxlen: int  # approximate number of events the Redis log retains
+    dedupe_ttl: int  # seconds a relay retry is recognised as a duplicate
+    allowed_origins: tuple[str, ...]
+
+    @classmethod
+    def from_env(cls) -> "RealtimeConfig":
+        origins = os.environ.get(
+            "REALTIME_ALLOWED_ORIGINS", "http://localhost:8000,http://127.0.0.1:8000"
+        )
+        return cls(
+            redis_url=os.environ.get("REALTIME_REDIS_URL", "redis://localhost:6379/3"),
+            queue_ttl=_int("REALTIME_QUEUE_TTL", 120),
+            poll_timeout=_float("REALTIME_POLL_TIMEOUT", 60.0),
+            pending_limit=_int("REALTIME_PENDING_LIMIT", 1000),
+            log_maxlen=_int("REALTIME_LOG_MAXLEN", 100_000),
+            dedupe_ttl=_int("REALTIME_DEDUPE_TTL", 7 * 24 * 3600),
+            allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+        )

@@ -1,0 +1,94 @@
+"""Appending to the event log and reading its head.
+
+The publish script assigns the next event_id and appends the entry in one
+atomic step, and remembers the idempotency key so a relay retry of the same
+outbox row returns the first event_id instead of appending twice. If the epoch
+marker is missing (a fresh or wiped Redis), the script starts a new epoch and
+lifts the sequence above `floor`, the highest event_id the caller knows was
+ever assigned, so ids never repeat.
+"""
+
+import secrets
+
+from . import keys
+
+PUBLISH_SCRIPT = """
+local seq, log, dedupe, epoch, members = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local dedupe_ttl, maxlen, floor, new_epoch = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local meta, body, member_op, member_community = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+
+local seen = redis.call('GET', dedupe)
+if seen then return {tonumber(seen), 0} end
+
+if redis.call('EXISTS', epoch) == 0 then
+  redis.call('SET', epoch, new_epoch)
+  if tonumber(redis.call('GET', seq) or '0') < floor then
+    redis.call('SET', seq, floor)
+  end
+end
+
+local id = redis.call('INCR', seq)
+redis.call('XADD', log, 'MAXLEN', '~', maxlen, id .. '-0', 'meta', meta, 'body', body)
+redis.call('SET', dedupe, id, 'EX', dedupe_ttl)
+if member_op == 'add' then
+  redis.call('SADD', members, member_community)
+elseif member_op == 'remove' then
+  redis.call('SREM', members, member_community)
+end
+return {id, 1}
+"""
+
+ENSURE_EPOCH_SCRIPT = """
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('SET', KEYS[2], ARGV[2])
+  if tonumber(redis.call('GET', KEYS[1]) or '0') < tonumber(ARGV[1]) then
+    redis.call('SET', KEYS[1], ARGV[1])
+  end
+end
+return {tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('GET', KEYS[2])}
+"""
+
+_NO_MEMBERS_KEY = keys.memberships(0)
+
+
+def new_epoch() -> str:
+    return secrets.token_hex(8)
+
+
+class EventLog:
+    """Synchronous writer used by the Django side (redis-py client, decode off)."""
+
+    def __init__(self, redis_client, maxlen: int, dedupe_ttl: int):
+        self._redis = redis_client
+        self._maxlen = maxlen
+        self._dedupe_ttl = dedupe_ttl
+        self._publish = redis_client.register_script(PUBLISH_SCRIPT)
+        self._ensure_epoch = redis_client.register_script(ENSURE_EPOCH_SCRIPT)
+
+    def append(
+        self,
+        idempotency_key: str,
+        meta: str,
+        body: str,
+        floor: int,
+        membership: tuple[int, int, bool] | None = None,
+    ) -> tuple[int, bool]:
+        """Append one entry; returns (event_id, appended_now)."""
+        members_key, op, community = _NO_MEMBERS_KEY, "", ""
+        if membership is not None:
+            user_id, community_id, is_member = membership
+            members_key = keys.memberships(user_id)
+            op = "add" if is_member else "remove"
+            community = str(community_id)
+        event_id, appended = self._publish(
+            keys=[keys.SEQUENCE, keys.LOG, keys.dedupe(idempotency_key), keys.EPOCH, members_key],
+            args=[self._dedupe_ttl, self._maxlen, floor, new_epoch(), meta, body, op, community],
+        )
+        return int(event_id), bool(appended)
+
+    def head(self, floor: int) -> tuple[int, str]:
+        """(last assigned event_id, epoch), starting a new epoch if Redis lost it."""
+        head, epoch = self._ensure_epoch(
+            keys=[keys.SEQUENCE, keys.EPOCH], args=[floor, new_epoch()]
+        )
+        return int(head), epoch.decode() if isinstance(epoch, bytes) else epoch
