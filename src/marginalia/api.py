@@ -54,7 +54,10 @@ def on_invalid_input(request, exc: ValidationError):
         {"loc": [str(part) for part in e.get("loc", ())], "msg": e.get("msg", "")}
         for e in exc.errors
     ]
-    return _json(request, 422, {"message": "Invalid input", "errors": errors})
+    # A malformed id or query parameter is a bad request; a body that parses
+    # but breaks the schema is unprocessable.
+    in_url = all(e["loc"][:1] in (["path"], ["query"]) for e in errors)
+    return _json(request, 400 if in_url else 422, {"message": "Invalid input", "errors": errors})
 
 
 @api.exception_handler(HttpError)
