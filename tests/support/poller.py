@@ -1,0 +1,73 @@
+"""A background long-poller that records every event a queue receives."""
+
+import threading
+import time
+
+import httpx
+
+from .stack import wait_until
+
+
+class Poller:
+    """Polls one queue in a loop on its own thread, like a browser tab would."""
+
+    def __init__(self, poll_url: str, queue_id: str, last_event_id: int):
+        self.poll_url = poll_url
+        self.queue_id = queue_id
+        self.last_event_id = last_event_id
+        self.events: list[dict] = []
+        self.received_at: dict[int, float] = {}
+        self.catchups = 0
+        self.errors: list[int] = []
+        self._stop = threading.Event()
+        self._http = httpx.Client(timeout=httpx.Timeout(70, connect=2))
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def stop(self):
+        self._stop.set()
+        self._http.close()
+        self._thread.join(5)
+
+    def _run(self):
+        while not self._stop.is_set():
+            try:
+                response = self._http.get(
+                    f"{self.poll_url}/realtime/poll",
+                    params={"queue_id": self.queue_id, "last_event_id": self.last_event_id},
+                )
+            except (httpx.HTTPError, RuntimeError):
+                if self._stop.wait(0.05):
+                    return
+                continue
+            if response.status_code != 200:
+                self.errors.append(response.status_code)
+                self._stop.wait(0.05)
+                continue
+            body = response.json()
+            now = time.monotonic()
+            if body.get("catchup_required"):
+                self.catchups += 1
+            for event in body.get("events", []):
+                self.received_at[event["event_id"]] = now
+                self.events.append(event)
+            self.last_event_id = body["last_event_id"]
+
+    def wait_for(self, predicate, timeout: float = 5.0, message: str = "an event") -> dict:
+        def found():
+            return next((e for e in list(self.events) if predicate(e)), None)
+
+        return wait_until(found, timeout=timeout, message=message)
+
+
+def poll_once(poll_url: str, queue_id: str, last_event_id, timeout: float = 10,
+              headers: dict | None = None) -> httpx.Response:
+    return httpx.get(f"{poll_url}/realtime/poll",
+                     params={"queue_id": queue_id, "last_event_id": last_event_id},
+                     headers=headers or {}, timeout=timeout)

@@ -1,0 +1,214 @@
+"""Start the real system for integration and browser tests.
+
+A Stack runs gunicorn (the Django API), the Tornado poll server and the
+outbox relay as separate processes against a fresh PostgreSQL database (or a
+SQLite file when no PostgreSQL is configured) and a Redis database of its own.
+With `own_redis=True` it also runs a private redis-server that a test may stop
+and start again.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[2]
+SRC = ROOT / "src"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(condition, timeout: float = 10.0, interval: float = 0.02, message: str = ""):
+    """Poll `condition` until it returns a truthy value; return that value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {message or condition}")
+        time.sleep(interval)
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+class RedisServer:
+    """A private redis-server with an append-only file, so a restart keeps the log."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.port = free_port()
+        self.process = None
+
+    @property
+    def url_base(self) -> str:
+        return f"redis://127.0.0.1:{self.port}"
+
+    def start(self):
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+             "--dir", str(self.directory), "--appendonly", "yes", "--appendfsync", "always",
+             "--save", ""],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        wait_until(lambda: port_open(self.port), message="redis-server to listen")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+        self.process = None
+
+
+class Stack:
+    def __init__(self, workdir: Path, name: str, redis_db: int, own_redis: bool = False,
+                 env: dict | None = None):
+        self.workdir = workdir
+        self.name = name
+        self.api_port = free_port()
+        self.poll_port = free_port()
+        self.redis = RedisServer(workdir / "redis") if own_redis else None
+        base_redis = os.environ.get("REALTIME_REDIS_URL", "redis://127.0.0.1:6379/8")
+        redis_base = self.redis.url_base if own_redis else base_redis.rsplit("/", 1)[0]
+        self.redis_url = f"{redis_base}/{redis_db}"
+        self.database_url = self._database_url()
+        self.env = {
+            **os.environ,
+            "PYTHONPATH": str(SRC),
+            "DJANGO_SETTINGS_MODULE": "marginalia.settings",
+            "DATABASE_URL": self.database_url,
+            "REALTIME_REDIS_URL": self.redis_url,
+            "REALTIME_POLL_PORT": str(self.poll_port),
+            "REALTIME_PUBLIC_URL": f"http://127.0.0.1:{self.poll_port}",
+            "REALTIME_ALLOWED_ORIGINS": f"http://127.0.0.1:{self.api_port},http://localhost:{self.api_port}",
+            "MARGINALIA_VAR_DIR": str(workdir / "var"),
+            **(env or {}),
+        }
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.logs = workdir / "logs"
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.api_port}"
+
+    @property
+    def poll_url(self) -> str:
+        return f"http://127.0.0.1:{self.poll_port}"
+
+    def _database_url(self) -> str:
+        configured = os.environ.get("DATABASE_URL", "")
+        if configured.startswith("postgres"):
+            parts = urlsplit(configured)
+            return urlunsplit(parts._replace(path=f"/it_{self.name}"))
+        return f"sqlite:///{self.workdir / 'stack.sqlite3'}"
+
+    def _reset_database(self):
+        if not self.database_url.startswith("postgres"):
+            return
+        admin = urlsplit(self.database_url)._replace(path="/postgres")
+        with psycopg.connect(urlunsplit(admin), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "it_{self.name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "it_{self.name}"')
+
+    def _reset_redis(self):
+        import redis
+
+        redis.Redis.from_url(self.redis_url).flushdb()
+
+    def manage(self, *args: str):
+        subprocess.run([sys.executable, str(SRC / "manage.py"), *args], env=self.env,
+                       check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+    def _spawn(self, name: str, argv: list[str]):
+        self.logs.mkdir(parents=True, exist_ok=True)
+        log = open(self.logs / f"{name}.log", "ab")
+        self.processes[name] = subprocess.Popen(argv, env=self.env, cwd=ROOT, stdout=log,
+                                                stderr=subprocess.STDOUT)
+
+    def start(self):
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        if self.redis:
+            self.redis.start()
+        self._reset_database()
+        self._reset_redis()
+        self.manage("migrate", "--no-input", "-v", "0")
+        self.start_api()
+        self.start_relay()
+        self.start_poll_server()
+        return self
+
+    def start_api(self):
+        gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+        self._spawn("api", [gunicorn, "marginalia.wsgi", "--chdir", str(SRC), "--bind",
+                            f"127.0.0.1:{self.api_port}", "--workers", "2", "--threads", "4",
+                            "--graceful-timeout", "3"])
+        wait_until(lambda: port_open(self.api_port), timeout=20, message="the API to listen")
+
+    def start_relay(self):
+        self._spawn("relay", [sys.executable, str(SRC / "manage.py"), "relay_outbox",
+                              "--interval", "0.1"])
+
+    def start_poll_server(self):
+        self._spawn("poll", [sys.executable, "-m", "pollserver", "--port", str(self.poll_port)])
+        wait_until(self.poll_server_healthy, timeout=20, message="the poll server to be healthy")
+
+    def poll_server_healthy(self) -> bool:
+        try:
+            return httpx.get(f"{self.poll_url}/health", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def stop_process(self, name: str, sig=signal.SIGTERM, timeout: float = 10):
+        process = self.processes.pop(name, None)
+        if process and process.poll() is None:
+            process.send_signal(sig)
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def stop(self):
+        for name in list(self.processes):
+            self.stop_process(name)
+        if self.redis:
+            self.redis.stop()
+
+
+def publish_direct(redis_url: str, community_id: int, count: int, maxlen: int = 100_000) -> int:
+    """Append `count` comment events straight into the log, bypassing the API.
+
+    For tests about the log's limits, where thousands of real writes would only
+    be slow. Returns the last event_id.
+    """
+    import uuid
+
+    import redis
+
+    from realtime_core.events import content_event
+    from realtime_core.log import EventLog
+
+    log = EventLog(redis.Redis.from_url(redis_url), maxlen=maxlen, dedupe_ttl=60)
+    last = 0
+    for n in range(count):
+        data = {"comment": {"id": n}, "article_id": 0, "community_id": community_id}
+        meta, body = content_event("new_comment", data, community_id, None, None)
+        last, _ = log.append(str(uuid.uuid4()), meta, body, floor=0)
+    return last
