@@ -66,7 +66,9 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Static files are served straight from the apps (no collectstatic step); a
+# deployment may collect them into DJANGO_STATIC_ROOT instead.
+STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 
 # Largest request body the API accepts; larger ones get 413.

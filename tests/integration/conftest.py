@@ -4,7 +4,6 @@ from tests.support.api import Api
 from tests.support.stack import Stack
 
 
-
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
     stack = Stack(tmp_path_factory.mktemp("realtime"), "realtime", redis_db=10,
