@@ -1,10 +1,11 @@
 from django.db.models import Prefetch, Q
-from ninja import Header, Router
+from ninja import Field, Header, Router, Schema
+from ninja.conf import settings as ninja_settings
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from accounts.auth import current_user, jwt_auth, optional_jwt
 from communities.models import Community
-from marginalia.types import ObjectId
+from marginalia.types import MAX_ID, ObjectId
 
 from . import lookups, services
 from .pseudonyms import pseudonym
@@ -23,6 +24,15 @@ from .schemas import (
 )
 
 router = Router(tags=["articles and discussions"])
+
+
+class Pagination(LimitOffsetPagination):
+    """limit/offset, bounded so a huge value is bad input (400), not a database error."""
+
+    class Input(Schema):
+        limit: int = Field(ninja_settings.PAGINATION_PER_PAGE, ge=1, le=MAX_ID)
+        offset: int = Field(0, ge=0, le=MAX_ID)
+
 
 # Sent by realtime clients on writes: that queue is spared the echo of the write.
 OriginQueue = Header(default=None, alias="X-Realtime-Queue-Id")
@@ -67,7 +77,7 @@ def my_pseudonym(request, article_id: ObjectId):
 
 
 @router.get("/communities/{community_id}/articles", response=list[ArticleOut], auth=optional_jwt)
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_articles(request, community_id: ObjectId):
     user = current_user(request)
     community = lookups.readable_community(user, community_id)
@@ -98,7 +108,7 @@ def place_article(request, community_id: ObjectId, article_id: ObjectId):
     response=list[DiscussionOut],
     auth=optional_jwt,
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_discussions(request, community_id: ObjectId, article_id: ObjectId):
     """Newest first."""
     community = lookups.readable_community(current_user(request), community_id)

@@ -6,6 +6,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from accounts.api import router as auth_router
 from accounts.auth import AuthenticationFailed
@@ -17,10 +18,38 @@ from .errors import ApiError
 
 logger = logging.getLogger(__name__)
 
+
+def _contains_nul(value) -> bool:
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
+class JsonParser(Parser):
+    """JSON bodies. Text holding a NUL character, which PostgreSQL cannot
+    store, is refused like malformed JSON (400) instead of failing the query."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if _contains_nul(data):
+            raise ValueError("NUL character in the request body")
+        return data
+
+
 api = NinjaAPI(
     title="Marginalia API",
     version="1.0",
     description="Communities, articles, discussions and threaded comments, with realtime queues.",
+    parser=JsonParser(),
 )
 
 api.add_router("/auth", auth_router)

@@ -6,6 +6,7 @@ user's memberships, the events) lives elsewhere and is shared by the user's
 queues.
 """
 
+import re
 import secrets
 
 from . import keys
@@ -15,9 +16,12 @@ def new_queue_id() -> str:
     return secrets.token_urlsafe(16)  # 128 bits
 
 
+_QUEUE_ID_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
 def looks_like_queue_id(value: str) -> bool:
-    """Cheap shape check so malformed ids never reach Redis."""
-    return 16 <= len(value) <= 64 and all(c.isalnum() or c in "-_" for c in value)
+    """Cheap shape check so malformed ids never reach Redis (ASCII url-safe base64 only)."""
+    return _QUEUE_ID_SHAPE.fullmatch(value) is not None
 
 
 class QueueRegistry:

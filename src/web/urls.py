@@ -1,6 +1,10 @@
 from django.urls import path
-from django.views.generic import RedirectView
+
+from . import views
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/api/docs", permanent=False)),
+    path("", views.communities, name="communities"),
+    path("signin/", views.sign_in, name="sign-in"),
+    path("c/<slug:slug>/", views.community, name="community"),
+    path("c/<slug:slug>/a/<int:article_id>/", views.article, name="article"),
 ]

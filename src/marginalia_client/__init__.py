@@ -1,0 +1,15 @@
+"""Async Python client of Marginalia's realtime events (see docs/python-client.md)."""
+
+from .client import RealtimeClient, Status
+from .errors import AuthenticationError, RealtimeError, RequestFailed
+from .markers import CatchupRequired, Reregistered
+
+__all__ = [
+    "AuthenticationError",
+    "CatchupRequired",
+    "RealtimeClient",
+    "RealtimeError",
+    "Reregistered",
+    "RequestFailed",
+    "Status",
+]

@@ -1,0 +1,8 @@
+"""The Tornado long-polling server.
+
+One process reads the Redis event log once (`logreader`), keeps the queue
+records and users' memberships it needs in memory (`queues`, `memberships`),
+and wakes exactly the waiting polls an event is for (`fanout`). `poll` decides
+the answer to one poll, `handlers` speak HTTP, `app` wires it all together;
+`batching` folds the Redis reads of many polls into one round trip.
+"""

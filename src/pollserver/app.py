@@ -1,0 +1,199 @@
+"""Wiring and running one poll-server process.
+
+`PollServer` owns the process's state (queue cache, memberships, waiters, the
+log reader) and its background tasks; `make_app` builds the Tornado
+application around it; `serve` runs it until SIGTERM or SIGINT, then answers
+every waiting poll with its current state and exits.
+"""
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+
+import redis.asyncio
+import tornado.httpserver
+import tornado.web
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff, NoBackoff
+
+from realtime_core.config import RealtimeConfig
+
+from .fanout import Fanout
+from .handlers import CorsPolicy, HealthHandler, NotFoundHandler, PollHandler
+from .logreader import LogReader
+from .memberships import Memberships
+from .poll import Poller
+from .queues import QueueCache
+
+log = logging.getLogger("pollserver")
+access_log = logging.getLogger("pollserver.access")
+
+RENEW_INTERVAL = 2.0  # seconds between batched TTL renewals
+SHUTDOWN_GRACE = 3.0  # seconds to let answered polls reach their clients
+SHUTDOWN_RENEW_TIMEOUT = 1.0  # seconds the last TTL renewal may take before exiting anyway
+
+
+class InFlight:
+    """Counts polls being answered, so shutdown can wait until their answers are written."""
+
+    def __init__(self):
+        self.count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def started(self) -> None:
+        self.count += 1
+        self._idle.clear()
+
+    def finished(self) -> None:
+        self.count -= 1
+        if self.count == 0:
+            self._idle.set()
+
+    async def drained(self, timeout: float) -> bool:
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+            return True
+        except TimeoutError:
+            return False
+
+
+class PollServer:
+    def __init__(self, config: RealtimeConfig, ring_size: int):
+        self.config = config
+        # Commands fail fast while Redis is away: the poll answers 503 and the
+        # client retries, rather than hanging on reconnect attempts.
+        self.redis = redis.asyncio.Redis(
+            connection_pool=redis.asyncio.BlockingConnectionPool.from_url(
+                config.redis_url, max_connections=32, timeout=5
+            ),
+            retry=Retry(ExponentialBackoff(cap=0.1, base=0.01), 2),
+        )
+        # The log reader's blocking XREAD holds a connection of its own and
+        # does its own reconnecting with backoff.
+        self._stream_redis = redis.asyncio.from_url(config.redis_url, retry=Retry(NoBackoff(), 0))
+        self.memberships = Memberships(self.redis)
+        self.queues = QueueCache(self.redis, config.queue_ttl, RENEW_INTERVAL)
+        self.fanout = Fanout(config.pending_limit, config.poll_timeout)
+        self.reader = LogReader(
+            self._stream_redis,
+            self.redis,
+            self.fanout,
+            self.memberships,
+            on_data_lost=self._forget_everything,
+            ring_size=ring_size,
+        )
+        self.poller = Poller(
+            self.reader, self.queues, self.memberships, self.fanout, config.pending_limit
+        )
+        self.requests = InFlight()
+        self._tasks: list[asyncio.Task] = []
+
+    def start(self) -> None:
+        self._tasks = [
+            asyncio.create_task(self.reader.run(), name="log reader"),
+            asyncio.create_task(self._maintain(), name="queue maintenance"),
+        ]
+
+    async def stop(self) -> None:
+        """Answer every waiting poll with its current state, then let go of Redis."""
+        self.poller.accepting_waits = False
+        self.fanout.answer_all_with_current_state()
+        if not await self.requests.drained(SHUTDOWN_GRACE):
+            log.warning("%d polls still unanswered at shutdown", self.requests.count)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        try:
+            # The last polls still count as heartbeats, if Redis answers promptly.
+            await asyncio.wait_for(self.queues.renew_touched(), SHUTDOWN_RENEW_TIMEOUT)
+        except Exception as exc:
+            log.warning("could not renew queues at shutdown: %s: %s", type(exc).__name__, exc)
+        await self.redis.aclose()
+        await self._stream_redis.aclose()
+
+    def health(self) -> tuple[bool, dict]:
+        healthy = self.reader.redis_ok and self.reader.ready
+        return healthy, {
+            "status": "healthy" if healthy else "unhealthy",
+            "active_queues": len(self.queues),
+            "pending_polls": self.fanout.pending_polls,
+            "redis": "ok" if self.reader.redis_ok else "unreachable",
+            "head_event_id": self.reader.head,
+            "ring_events": self.reader.ring_size,
+        }
+
+    def _forget_everything(self, head: int) -> None:
+        """Redis lost data: queues and memberships are gone, waiters must catch up."""
+        self.fanout.answer_all_with_catchup(head)
+        self.queues.clear()
+        self.memberships.clear()
+
+    async def _maintain(self) -> None:
+        while True:
+            await asyncio.sleep(RENEW_INTERVAL)
+            try:
+                await self.queues.renew_touched()
+            except Exception as exc:
+                log.warning("queue renewal failed, retrying: %s: %s", type(exc).__name__, exc)
+            self.queues.forget_idle()
+            self.memberships.retain(self.queues.owners() | self.fanout.waiting_users())
+
+
+def log_request(handler: tornado.web.RequestHandler) -> None:
+    """Access log without the query string: it carries the queue id, a capability."""
+    status = handler.get_status()
+    level = logging.INFO if status < 400 else logging.WARNING if status < 500 else logging.ERROR
+    if access_log.isEnabledFor(level):
+        request = handler.request
+        access_log.log(
+            level, "%s %s %d %.1fms", request.method, request.path, status,
+            1000.0 * request.request_time(),
+        )
+
+
+def make_app(server: PollServer) -> tornado.web.Application:
+    return tornado.web.Application(
+        [
+            (r"/realtime/poll", PollHandler, {"server": server}),
+            (r"/health", HealthHandler, {"server": server}),
+        ],
+        default_handler_class=NotFoundHandler,
+        log_function=log_request,
+        cors=CorsPolicy.for_origins(server.config.allowed_origins),
+    )
+
+
+async def serve(config: RealtimeConfig, port: int, host: str = "") -> None:
+    """Run one process until SIGTERM or SIGINT."""
+    server = PollServer(config, ring_size=int(os.environ.get("REALTIME_RING_SIZE", 20_000)))
+    server.start()
+    http_server = tornado.httpserver.HTTPServer(make_app(server))
+    http_server.listen(port, address=host)
+    log.info("poll server listening on port %d", port)
+
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stopping.set)
+    await stopping.wait()
+
+    log.info("shutting down")
+    http_server.stop()
+    await server.stop()
+    log.info("stopped")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="pollserver", description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=int(os.environ.get("REALTIME_POLL_PORT", 8888)))
+    parser.add_argument("--host", default=os.environ.get("REALTIME_POLL_HOST", ""),
+                        help="address to bind (default: all interfaces)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=os.environ.get("REALTIME_LOG_LEVEL", "INFO").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    asyncio.run(serve(RealtimeConfig.from_env(), args.port, args.host))

@@ -1,0 +1,173 @@
+"""The registry of waiting polls and the delivery of new events to them.
+
+Waiters are indexed by user, and users with waiting polls by the communities
+they belong to, so an event only looks at the waiters of its community's
+members. Events arrive already encoded (`LogEntry.wire`); a response is built
+by joining those bytes, never by encoding an event per recipient.
+"""
+
+import asyncio
+
+from realtime_core.events import LogEntry
+
+
+def events_body(wires: list[bytes], last_event_id: int) -> bytes:
+    return b'{"events":[' + b",".join(wires) + b'],"last_event_id":%d}' % last_event_id
+
+
+def catchup_body(last_event_id: int) -> bytes:
+    return b'{"catchup_required":true,"last_event_id":%d}' % last_event_id
+
+
+def is_echo(entry: LogEntry, user_id: int, queue_id: str) -> bool:
+    """Whether the event is its author's own write coming back.
+
+    A write made with `X-Realtime-Queue-Id` spares only that queue, so the
+    author's other tabs still update; a write without it spares all the
+    author's queues, which is what older clients expect.
+    """
+    if entry.origin_queue_id is not None:
+        return entry.origin_queue_id == queue_id
+    return entry.author_id == user_id
+
+
+def is_for(entry: LogEntry, user_id: int, queue_id: str, communities: set[int]) -> bool:
+    """Whether a queue of `user_id`, a member of `communities`, receives the event."""
+    return (
+        entry.is_client_event
+        and entry.community_id in communities
+        and not is_echo(entry, user_id, queue_id)
+    )
+
+
+class Waiter:
+    """One waiting poll. `cursor` is the newest event id it has already been shown."""
+
+    __slots__ = ("user_id", "queue_id", "cursor", "future", "timer")
+
+    def __init__(self, user_id: int, queue_id: str, cursor: int, future: asyncio.Future):
+        self.user_id = user_id
+        self.queue_id = queue_id
+        self.cursor = cursor
+        self.future = future  # resolves to the response body
+        self.timer: asyncio.TimerHandle | None = None
+
+
+class _WaitingUser:
+    """The waiters of one user and the communities the user is indexed under."""
+
+    __slots__ = ("waiters", "communities")
+
+    def __init__(self, communities: set[int]):
+        self.waiters: set[Waiter] = set()
+        self.communities = set(communities)  # a copy: the index must match what we added
+
+
+class Fanout:
+    def __init__(self, pending_limit: int, poll_timeout: float):
+        self._pending_limit = pending_limit
+        self._poll_timeout = poll_timeout
+        self.head = 0  # newest event id routed to the waiters
+        self.pending_polls = 0
+        self._users: dict[int, _WaitingUser] = {}
+        self._users_by_community: dict[int, set[int]] = {}
+        self._woken: dict[Waiter, list[bytes]] = {}  # matches of the batch being routed
+
+    def wait(self, user_id: int, queue_id: str, cursor: int, communities: set[int]) -> Waiter:
+        """Register a poll that has seen everything up to `cursor`."""
+        loop = asyncio.get_running_loop()
+        waiter = Waiter(user_id, queue_id, cursor, loop.create_future())
+        waiter.timer = loop.call_later(self._poll_timeout, self._answer_with_current_state, waiter)
+        user = self._users.get(user_id)
+        if user is None:
+            user = self._users[user_id] = _WaitingUser(communities)
+            for community_id in user.communities:
+                self._users_by_community.setdefault(community_id, set()).add(user_id)
+        user.waiters.add(waiter)
+        self.pending_polls += 1
+        return waiter
+
+    def cancel(self, waiter: Waiter) -> None:
+        """Forget the waiter of a closed connection."""
+        if not waiter.future.done():
+            self._detach(waiter)
+            waiter.future.cancel()
+
+    def waiting_users(self):
+        return self._users.keys()
+
+    def membership_changed(self, user_id: int, community_id: int, is_member: bool) -> None:
+        user = self._users.get(user_id)
+        if user is None:
+            return
+        if is_member:
+            user.communities.add(community_id)
+            self._users_by_community.setdefault(community_id, set()).add(user_id)
+        else:
+            user.communities.discard(community_id)
+            self._unindex(user_id, community_id)
+
+    def route(self, entry: LogEntry) -> None:
+        """Note which waiters the client event is for; `answer_woken` answers them."""
+        user_ids = self._users_by_community.get(entry.community_id)
+        if not user_ids:
+            return
+        event_id, wire = entry.event_id, entry.wire
+        for user_id in user_ids:
+            for waiter in self._users[user_id].waiters:
+                if event_id > waiter.cursor and not is_echo(entry, user_id, waiter.queue_id):
+                    wires = self._woken.get(waiter)
+                    if wires is None:
+                        self._woken[waiter] = [wire]
+                    else:
+                        wires.append(wire)
+
+    def answer_woken(self, head: int) -> None:
+        """Answer every waiter that matched since the last call; `head` is the newest id routed."""
+        self.head = head
+        if not self._woken:
+            return
+        woken, self._woken = self._woken, {}
+        for waiter, wires in woken.items():
+            self._detach(waiter)
+            if len(wires) > self._pending_limit:
+                waiter.future.set_result(catchup_body(head))
+            else:
+                waiter.future.set_result(events_body(wires, head))
+
+    def answer_all_with_current_state(self) -> None:
+        """Shutting down: every waiter gets what a timeout would give it, now."""
+        for waiter in self._all_waiters():
+            self._answer_with_current_state(waiter)
+
+    def answer_all_with_catchup(self, head: int) -> None:
+        """Redis lost data: nobody can be sure what they missed."""
+        self._woken.clear()
+        self.head = head
+        for waiter in self._all_waiters():
+            self._detach(waiter)
+            waiter.future.set_result(catchup_body(head))
+
+    def _answer_with_current_state(self, waiter: Waiter) -> None:
+        self._detach(waiter)
+        waiter.future.set_result(events_body([], max(waiter.cursor, self.head)))
+
+    def _all_waiters(self) -> list[Waiter]:
+        return [waiter for user in self._users.values() for waiter in user.waiters]
+
+    def _detach(self, waiter: Waiter) -> None:
+        waiter.timer.cancel()
+        self.pending_polls -= 1
+        user = self._users[waiter.user_id]
+        user.waiters.discard(waiter)
+        if not user.waiters:
+            del self._users[waiter.user_id]
+            for community_id in user.communities:
+                self._unindex(waiter.user_id, community_id)
+
+    def _unindex(self, user_id: int, community_id: int) -> None:
+        user_ids = self._users_by_community.get(community_id)
+        if user_ids is not None:
+            user_ids.discard(user_id)
+            if not user_ids:
+                del self._users_by_community[community_id]

@@ -1,0 +1,190 @@
+"""The process's one reader of the Redis event log.
+
+A background task follows the log stream with a blocking XREAD, decodes each
+entry once, keeps the newest ones in an in-memory ring (the backlog most polls
+need), applies membership events to the membership cache and hands client
+events to the fan-out. Each read also checks the epoch marker and the sequence:
+a missing or changed epoch, or a sequence below what was already read, means
+Redis lost data, and then everything this process knew is dropped.
+"""
+
+import asyncio
+import collections
+import logging
+from collections.abc import AsyncIterator, Callable
+
+from realtime_core import keys
+from realtime_core.events import MEMBERSHIP, LogEntry, decode_entry
+
+from .fanout import Fanout
+from .memberships import Memberships
+
+log = logging.getLogger(__name__)
+
+RECONNECT_DELAYS = (0.1, 0.2, 0.5, 1.0, 2.0)  # seconds between attempts while Redis is away
+
+
+class LogTrimmed(Exception):
+    """Events after the cursor are no longer in the log."""
+
+
+class LogReader:
+    def __init__(
+        self,
+        stream_redis,
+        redis,
+        fanout: Fanout,
+        memberships: Memberships,
+        on_data_lost: Callable[[int], None],
+        ring_size: int,
+        batch_size: int = 1000,
+        block_ms: int = 500,
+    ):
+        self._stream_redis = stream_redis  # its connection is held by the blocking XREAD
+        self._redis = redis  # for reading older parts of the log on behalf of polls
+        self._fanout = fanout
+        self._memberships = memberships
+        self._on_data_lost = on_data_lost
+        self._ring: collections.deque[LogEntry] = collections.deque(maxlen=ring_size)
+        self._batch_size = batch_size
+        self._block_ms = block_ms
+        self.head = 0  # newest event id read
+        self.epoch: bytes | None = None
+        self.generation = 0  # bumped when Redis lost data; a poll spanning it must catch up
+        self.ready = False  # the ring reflects the current epoch
+        self.redis_ok = False
+
+    @property
+    def ring_size(self) -> int:
+        return len(self._ring)
+
+    @property
+    def ring_floor(self) -> int:
+        """Every log entry newer than this id is in the ring."""
+        return self._ring[0].event_id - 1 if self._ring else self.head
+
+    async def run(self) -> None:
+        failures = 0
+        while True:
+            try:
+                if not self.ready:
+                    await self._load_tail()
+                await self._read_next()
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if self.redis_ok or failures == 0:
+                    log.warning("event log unreadable, retrying: %s: %s", type(exc).__name__, exc)
+                self.redis_ok = False
+                await asyncio.sleep(RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)])
+                failures += 1
+
+    async def redis_head(self) -> int:
+        """The newest event id assigned in Redis, which the reader may not have read yet."""
+        return int(await self._redis.get(keys.SEQUENCE) or 0)
+
+    async def entries_since(self, cursor: int) -> AsyncIterator[list[LogEntry]]:
+        """Every entry newer than `cursor` up to the head, oldest first, page by page.
+
+        Entries the ring no longer holds are read from Redis (LogTrimmed when
+        the log no longer holds them either). The last page comes from the ring
+        with no await after it, so a caller that registers a waiter right after
+        the loop misses nothing.
+        """
+        position = cursor
+        while position < self.ring_floor:
+            page, position = await self._read_page(position, self.ring_floor)
+            if page:
+                yield page
+        yield self._ring_since(position)
+
+    def _ring_since(self, cursor: int) -> list[LogEntry]:
+        newer = []
+        for entry in reversed(self._ring):
+            if entry.event_id <= cursor:
+                break
+            newer.append(entry)
+        newer.reverse()
+        return newer
+
+    async def _read_page(self, after: int, upto: int) -> tuple[list[LogEntry], int]:
+        """Entries in (after, upto] from Redis, at most one batch; and how far that got."""
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.xrange(keys.LOG, count=1)
+        pipe.xrange(keys.LOG, min=after + 1, max=upto, count=self._batch_size)
+        first, page = await pipe.execute()
+        if not first or _event_id(first[0][0]) - 1 > after:
+            raise LogTrimmed
+        reached = _event_id(page[-1][0]) if len(page) == self._batch_size else upto
+        return _decode(page), reached
+
+    async def _load_tail(self) -> None:
+        pipe = self._stream_redis.pipeline(transaction=True)
+        pipe.get(keys.EPOCH)
+        pipe.get(keys.SEQUENCE)
+        pipe.xrevrange(keys.LOG, count=self._ring.maxlen)
+        epoch, sequence, newest_first = await pipe.execute()
+        self._ring.clear()
+        self._ring.extend(_decode(reversed(newest_first)))
+        self.epoch = epoch
+        self.head = max(int(sequence or 0), self._ring[-1].event_id if self._ring else 0)
+        self._fanout.head = self.head
+        self.redis_ok = self.ready = True
+        log.info("event log loaded: head %d, %d events in memory", self.head, len(self._ring))
+
+    async def _read_next(self) -> None:
+        # The epoch and sequence are read after the XREAD returns, so a loss is
+        # noticed within one block period even when no event arrives.
+        pipe = self._stream_redis.pipeline(transaction=False)
+        pipe.xread({keys.LOG: f"{self.head}-0"}, count=self._batch_size, block=self._block_ms)
+        pipe.get(keys.EPOCH)
+        pipe.get(keys.SEQUENCE)
+        streams, epoch, sequence = await pipe.execute()
+        if not self.redis_ok:
+            log.info("event log readable again")
+            self.redis_ok = True
+        raw_entries = streams[0][1] if streams else []
+        newest_id = _event_id(raw_entries[-1][0]) if raw_entries else self.head
+        sequence = int(sequence or 0)
+        if sequence < newest_id or (self.epoch is not None and epoch != self.epoch):
+            self._forget_lost_data(sequence)
+            return
+        self.epoch = epoch  # the first event of a fresh Redis starts the epoch
+        if raw_entries:
+            self._take(_decode(raw_entries), newest_id)
+
+    def _take(self, entries: list[LogEntry], newest_id: int) -> None:
+        self._ring.extend(entries)
+        self.head = newest_id
+        for entry in entries:
+            if entry.type == MEMBERSHIP:
+                user_id, community_id = entry.member_user_id, entry.community_id
+                if self._memberships.apply(user_id, community_id, entry.is_member):
+                    self._fanout.membership_changed(user_id, community_id, entry.is_member)
+            elif entry.is_client_event:
+                self._fanout.route(entry)
+        self._fanout.answer_woken(self.head)
+
+    def _forget_lost_data(self, head: int) -> None:
+        log.warning("Redis lost the event log (epoch or sequence changed); starting over")
+        self.generation += 1
+        self.ready = False
+        self._ring.clear()
+        self.head = head
+        self._on_data_lost(head)
+
+
+def _event_id(stream_id: bytes) -> int:
+    return int(stream_id.split(b"-", 1)[0])
+
+
+def _decode(raw_entries) -> list[LogEntry]:
+    """Decode entries, skipping (and reporting) any a faulty writer left unreadable."""
+    entries = []
+    for stream_id, fields in raw_entries:
+        try:
+            entries.append(decode_entry(stream_id, fields))
+        except (ValueError, KeyError, TypeError):
+            log.error("skipping undecodable log entry %s", stream_id.decode())
+    return entries

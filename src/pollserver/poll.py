@@ -1,0 +1,102 @@
+"""The answer to one poll (docs/realtime.md, steps 2 to 6), apart from HTTP.
+
+Either a body to send at once (matching events, a catch-up, or the current
+state while shutting down) or a `Waiter` that the fan-out answers later.
+"""
+
+from contextlib import aclosing
+
+from redis.exceptions import RedisError
+
+from .fanout import Fanout, Waiter, catchup_body, events_body, is_for
+from .logreader import LogReader, LogTrimmed
+from .memberships import Memberships
+from .queues import QueueCache
+
+
+class QueueNotFound(Exception):
+    """Unknown, expired, or not the queue of the user the token names."""
+
+
+class Unavailable(Exception):
+    """Redis is needed to answer and does not respond, or the event log is not loaded yet."""
+
+
+class Poller:
+    def __init__(
+        self,
+        reader: LogReader,
+        queues: QueueCache,
+        memberships: Memberships,
+        fanout: Fanout,
+        pending_limit: int,
+    ):
+        self._reader = reader
+        self._queues = queues
+        self._memberships = memberships
+        self._fanout = fanout
+        self._pending_limit = pending_limit
+        self.accepting_waits = True  # False once shutting down
+
+    async def poll(self, queue_id: str, cursor: int, token_user_id: int | None) -> bytes | Waiter:
+        reader = self._reader
+        if not reader.ready:
+            raise Unavailable
+        generation = reader.generation
+        try:
+            owner = await self._queues.owner(queue_id)
+            if owner is None or (token_user_id is not None and token_user_id != owner):
+                raise QueueNotFound
+            communities = self._memberships.of(owner)
+            if communities is None:
+                communities = await self._memberships.load(owner)
+            # A cursor past what this process has read is usually just a few
+            # milliseconds of reader lag; past what Redis ever assigned, it is
+            # foreign or from before a data loss.
+            if cursor > reader.head and cursor > await reader.redis_head():
+                return await self._catchup()
+            if cursor >= reader.head:
+                wires = []  # the usual repoll: nothing newer has been read yet
+            else:
+                wires = await self._matching_backlog(owner, queue_id, cursor, communities)
+            if wires is None:
+                return await self._catchup()
+        except RedisError as exc:
+            raise Unavailable from exc
+        if generation != reader.generation:
+            return catchup_body(reader.head)
+        if wires:
+            return events_body(wires, reader.head)
+        seen = max(cursor, reader.head)
+        if not self.accepting_waits:
+            return events_body([], seen)
+        return self._fanout.wait(owner, queue_id, seen, communities)
+
+    async def _catchup(self) -> bytes:
+        """A catch-up answer naming the newest id Redis assigned.
+
+        The reader may be a few events behind; the client refetches its state
+        after a catch-up anyway, so it may skip straight to the true head.
+        """
+        return catchup_body(max(self._reader.head, await self._reader.redis_head()))
+
+    async def _matching_backlog(
+        self, owner: int, queue_id: str, cursor: int, communities: set[int]
+    ) -> list[bytes] | None:
+        """The encoded events after `cursor` for this queue.
+
+        None when events cannot bring the client up to date: more than the
+        pending limit wait, or the log no longer holds all of them.
+        """
+        wires = []
+        async with aclosing(self._reader.entries_since(cursor)) as pages:
+            try:
+                async for page in pages:
+                    for entry in page:
+                        if is_for(entry, owner, queue_id, communities):
+                            wires.append(entry.wire)
+                    if len(wires) > self._pending_limit:
+                        return None
+            except LogTrimmed:
+                return None
+        return wires

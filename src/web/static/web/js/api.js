@@ -1,0 +1,132 @@
+/**
+ * The JSON API from the browser: the signed-in session (JWT pair and user in
+ * localStorage), requests with the access token, and one refresh with
+ * /api/auth/refresh when a request gets 401.
+ */
+
+const STORAGE_KEY = 'marginalia.session';
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.message || `Request failed (HTTP ${status})`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+/** {access, refresh, user: {id, username, email}} or null. */
+export function getSession() {
+  try {
+    const session = JSON.parse(localStorage.getItem(STORAGE_KEY) || 'null');
+    return session && session.access && session.user ? session : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(tokens) {
+  localStorage.setItem(
+    STORAGE_KEY,
+    JSON.stringify({ access: tokens.access, refresh: tokens.refresh, user: tokens.user }),
+  );
+}
+
+export function clearSession() {
+  localStorage.removeItem(STORAGE_KEY);
+}
+
+/** Calls back when another tab signs in or out. */
+export function onSessionChange(callback) {
+  const listener = (event) => {
+    if (event.key === STORAGE_KEY || event.key === null) {
+      const before = event.oldValue ? JSON.parse(event.oldValue)?.user?.id : undefined;
+      const after = event.newValue ? JSON.parse(event.newValue)?.user?.id : undefined;
+      if (before !== after) callback(getSession());
+    }
+  };
+  window.addEventListener('storage', listener);
+  return () => window.removeEventListener('storage', listener);
+}
+
+let refreshing = null;
+
+/** Exchange the refresh token for new tokens; one request at a time per tab. */
+async function refreshTokens(staleAccess) {
+  if (!refreshing) {
+    refreshing = (async () => {
+      const session = getSession();
+      if (!session?.refresh) return null;
+      // Another tab may have refreshed already.
+      if (session.access !== staleAccess) return session;
+      const res = await fetch('/api/auth/refresh', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ refresh: session.refresh }),
+      });
+      if (!res.ok) {
+        if (res.status === 401) clearSession();
+        return null;
+      }
+      const tokens = await res.json();
+      saveSession(tokens);
+      return getSession();
+    })().finally(() => {
+      refreshing = null;
+    });
+  }
+  return refreshing;
+}
+
+/**
+ * fetch with the access token; on 401 refreshes once and retries.
+ * Returns the Response (any status).
+ */
+export async function authFetch(url, init = {}) {
+  const session = getSession();
+  const withToken = (access) => {
+    const headers = new Headers(init.headers || {});
+    if (access) headers.set('Authorization', `Bearer ${access}`);
+    return { ...init, headers };
+  };
+  const res = await fetch(url, withToken(session?.access));
+  if (res.status !== 401 || !session) return res;
+  const renewed = await refreshTokens(session.access);
+  if (!renewed) return res;
+  return fetch(url, withToken(renewed.access));
+}
+
+/**
+ * JSON request to the API. Resolves with the parsed body (null for 204);
+ * rejects with ApiError for any non-2xx answer.
+ */
+export async function api(path, { method = 'GET', body, headers = {}, signal } = {}) {
+  const init = { method, headers: { Accept: 'application/json', ...headers }, signal };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const res = await authFetch(path, init);
+  let data = null;
+  if (res.status !== 204) {
+    const text = await res.text();
+    try {
+      data = text ? JSON.parse(text) : null;
+    } catch {
+      data = { message: text.slice(0, 200) };
+    }
+  }
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+/** Every item of a LimitOffsetPagination list. */
+export async function apiAll(path, { pageSize = 100, maxItems = 1000 } = {}) {
+  const items = [];
+  const separator = path.includes('?') ? '&' : '?';
+  for (let offset = 0; offset < maxItems; offset += pageSize) {
+    const page = await api(`${path}${separator}limit=${pageSize}&offset=${offset}`);
+    items.push(...page.items);
+    if (items.length >= page.count || page.items.length === 0) break;
+  }
+  return items;
+}

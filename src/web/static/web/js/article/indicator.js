@@ -1,0 +1,74 @@
+/**
+ * The connection indicator: connected, connecting, reconnecting (with a
+ * countdown to the next try and a "Retry now" button), offline, or live
+ * updates off. Screen readers hear the state changes, not every tick.
+ */
+
+import { h, replaceChildren } from '../dom.js';
+
+const LABELS = {
+  idle: 'Not connected',
+  connecting: 'Connecting…',
+  connected: 'Live',
+  reconnecting: 'Reconnecting',
+  offline: 'Offline',
+  off: 'Live updates off',
+};
+
+const DESCRIPTIONS = {
+  connected: 'New and changed discussions appear as they happen.',
+  offline: 'You are offline. Updates resume when the connection is back.',
+  off: 'Public communities do not have live updates. Reload to see new posts.',
+};
+
+export function createIndicator(el, { onRetry } = {}) {
+  const dot = h('span', { class: 'live-dot', 'aria-hidden': 'true' });
+  const label = h('span', { class: 'live-label' });
+  const countdown = h('span', { class: 'live-countdown', 'aria-hidden': 'true' });
+  const retry = h('button', { type: 'button', class: 'button link small live-retry', hidden: true }, 'Retry now');
+  if (onRetry) retry.addEventListener('click', () => onRetry());
+  replaceChildren(el, dot, label, countdown, retry);
+  el.setAttribute('role', 'status');
+  let timer = null;
+  let retryAt = null;
+
+  const tick = () => {
+    if (retryAt === null) {
+      countdown.textContent = '';
+      return;
+    }
+    const seconds = Math.max(0, Math.ceil((retryAt - Date.now()) / 1000));
+    countdown.textContent = seconds > 0 ? `in ${seconds} s` : 'now…';
+  };
+
+  const stopTimer = () => {
+    if (timer !== null) clearInterval(timer);
+    timer = null;
+  };
+
+  function show(state, { nextRetryAt = null, role = null } = {}) {
+    el.dataset.state = state;
+    if (role) el.dataset.role = role;
+    else delete el.dataset.role;
+    if (label.textContent !== LABELS[state]) label.textContent = LABELS[state] ?? state;
+    el.title = DESCRIPTIONS[state] ?? '';
+    retryAt = state === 'reconnecting' ? nextRetryAt : null;
+    retry.hidden = !(state === 'reconnecting' && onRetry);
+    tick();
+    if (retryAt !== null && timer === null) timer = setInterval(tick, 1000);
+    if (retryAt === null) stopTimer();
+  }
+
+  return {
+    update(status) {
+      show(status.state, status);
+    },
+    off() {
+      show('off');
+      label.textContent = 'Live updates off';
+      countdown.textContent = '';
+      el.append(h('span', { class: 'live-note' }, ' · public community'));
+    },
+    destroy: stopTimer,
+  };
+}

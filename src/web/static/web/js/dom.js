@@ -1,0 +1,93 @@
+/** Small DOM helpers. Text always goes in as text, never as HTML. */
+
+/**
+ * h('a', {href: '/x', class: 'link'}, 'text', child) -> element.
+ * Attributes: `class`, `dataset`, `on` ({click: fn}), booleans, anything else
+ * as an attribute; null/undefined/false skip it.
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs ?? {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === 'class') el.className = value;
+    else if (key === 'dataset') Object.assign(el.dataset, value);
+    else if (key === 'on') {
+      for (const [type, fn] of Object.entries(value)) el.addEventListener(type, fn);
+    } else if (key === 'text') el.textContent = value;
+    else if (value === true) el.setAttribute(key, '');
+    else el.setAttribute(key, String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export function clear(el) {
+  while (el.firstChild) el.firstChild.remove();
+  return el;
+}
+
+export function replaceChildren(el, ...children) {
+  clear(el);
+  append(el, children);
+  return el;
+}
+
+export function readConfig() {
+  return JSON.parse(document.getElementById('page-config').textContent);
+}
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** A <time> with an absolute title and a relative text ("3 min ago"). */
+export function timeEl(iso) {
+  const date = new Date(iso);
+  return h('time', { datetime: iso, title: dateFormat.format(date) }, relativeTime(date));
+}
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+
+export function relativeTime(date, now = Date.now()) {
+  const seconds = Math.round((date.getTime() - now) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 45) return 'just now';
+  if (abs < 3600) return relative.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86400) return relative.format(Math.round(seconds / 3600), 'hour');
+  if (abs < 86400 * 30) return relative.format(Math.round(seconds / 86400), 'day');
+  return dateFormat.format(date);
+}
+
+/** Show a message in a [role=alert] element (hidden when empty). */
+export function showError(el, message) {
+  if (!el) return;
+  el.textContent = message || '';
+  el.hidden = !message;
+}
+
+/** Disable a form's controls while `work` runs. */
+export async function busy(form, work) {
+  const controls = [...form.querySelectorAll('button, input, textarea, select')];
+  const previous = controls.map((c) => c.disabled);
+  controls.forEach((c) => {
+    c.disabled = true;
+  });
+  form.setAttribute('aria-busy', 'true');
+  try {
+    return await work();
+  } finally {
+    controls.forEach((c, i) => {
+      c.disabled = previous[i];
+    });
+    form.removeAttribute('aria-busy');
+  }
+}
+
+export function badge(text, kind = '') {
+  return h('span', { class: `badge ${kind}`.trim() }, text);
+}

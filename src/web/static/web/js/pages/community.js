@@ -1,0 +1,213 @@
+import { ApiError, api, apiAll } from '../api.js';
+import { badge, busy, h, replaceChildren, showError, timeEl } from '../dom.js';
+import { setUpPage, signInUrl } from '../layout.js';
+
+const { config, session } = setUpPage();
+const root = document.getElementById('community');
+
+function roleLabel(role) {
+  return { admin: 'Admin', moderator: 'Moderator', member: 'Member' }[role] ?? role;
+}
+
+function fail(title, text, ...extra) {
+  root.removeAttribute('aria-busy');
+  replaceChildren(
+    root,
+    h('section', { class: 'notice-panel', role: 'alert' }, h('h1', {}, title), h('p', {}, text), ...extra),
+  );
+}
+
+function membershipActions(community, refresh) {
+  const box = h('div', { class: 'actions' });
+  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const act = async (button, work) => {
+    showError(error, '');
+    button.disabled = true;
+    try {
+      await work();
+      await refresh();
+    } catch (e) {
+      showError(error, e.message);
+      button.disabled = false;
+    }
+  };
+  if (!session) {
+    box.append(h('a', { class: 'button primary', href: signInUrl() }, 'Sign in to join'));
+  } else if (community.my_role) {
+    const leave = h('button', { type: 'button', class: 'button' }, 'Leave community');
+    leave.addEventListener('click', () =>
+      act(leave, () => api(`/api/communities/${community.id}/leave`, { method: 'POST' })),
+    );
+    box.append(leave);
+  } else if (community.join_requested) {
+    box.append(h('p', { class: 'status-text' }, 'Your request to join is waiting for an admin.'));
+  } else {
+    const label = community.type === 'private' ? 'Request to join' : 'Join';
+    const join = h('button', { type: 'button', class: 'button primary' }, label);
+    join.addEventListener('click', () =>
+      act(join, () => api(`/api/communities/${community.id}/join`, { method: 'POST' })),
+    );
+    box.append(join);
+  }
+  return [box, error];
+}
+
+async function joinRequests(community, refresh) {
+  if (community.my_role !== 'admin' || community.type !== 'private') return null;
+  const requests = await api(`/api/communities/${community.id}/requests`);
+  if (!requests.length) return null;
+  const decide = async (request, verb, button) => {
+    button.disabled = true;
+    await api(`/api/communities/${community.id}/requests/${request.id}/${verb}`, { method: 'POST' });
+    await refresh();
+  };
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'requests-title' },
+    h('h2', { id: 'requests-title' }, 'Requests to join'),
+    h(
+      'ul',
+      { class: 'plain-list' },
+      requests.map((request) => {
+        const approve = h('button', { type: 'button', class: 'button small primary' }, 'Approve');
+        const reject = h('button', { type: 'button', class: 'button small' }, 'Reject');
+        approve.setAttribute('aria-label', `Approve ${request.user.username}`);
+        reject.setAttribute('aria-label', `Reject ${request.user.username}`);
+        approve.addEventListener('click', () => decide(request, 'approve', approve));
+        reject.addEventListener('click', () => decide(request, 'reject', reject));
+        return h('li', { class: 'request-row' }, h('span', {}, request.user.username), approve, reject);
+      }),
+    ),
+  );
+}
+
+function articleList(community, articles) {
+  if (!articles.length) return h('p', { class: 'empty' }, 'No articles in this community yet.');
+  return h(
+    'ul',
+    { class: 'card-list' },
+    articles.map((article) =>
+      h(
+        'li',
+        { class: 'card' },
+        h(
+          'h3',
+          { class: 'card-title' },
+          h('a', { href: `/c/${encodeURIComponent(community.slug)}/a/${article.id}/` }, article.title),
+        ),
+        article.authors.length ? h('p', { class: 'meta' }, article.authors.join(', ')) : null,
+        article.abstract ? h('p', { class: 'description clamp' }, article.abstract) : null,
+        h('p', { class: 'meta' }, 'Added ', timeEl(article.created_at)),
+      ),
+    ),
+  );
+}
+
+function submitArticleForm(community) {
+  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const form = h(
+    'form',
+    { class: 'stack', novalidate: true },
+    field('article-title', 'Title', h('input', { id: 'article-title', name: 'title', required: true, maxlength: 500 })),
+    field(
+      'article-authors',
+      'Authors (comma-separated)',
+      h('input', { id: 'article-authors', name: 'authors', maxlength: 5000 }),
+    ),
+    field('article-link', 'Link', h('input', { id: 'article-link', name: 'link', type: 'url', placeholder: 'https://' })),
+    field('article-abstract', 'Abstract', h('textarea', { id: 'article-abstract', name: 'abstract', rows: 4 })),
+    error,
+    h('button', { type: 'submit', class: 'button primary' }, 'Add article'),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    showError(error, '');
+    const title = form.elements.title.value.trim();
+    if (!title) {
+      showError(error, 'Title is required.');
+      form.elements.title.focus();
+      return;
+    }
+    const body = {
+      title,
+      abstract: form.elements.abstract.value.trim(),
+      authors: form.elements.authors.value.split(',').map((a) => a.trim()).filter(Boolean),
+      link: form.elements.link.value.trim() || null,
+      community_ids: [community.id],
+    };
+    try {
+      const article = await busy(form, () => api('/api/articles', { method: 'POST', body }));
+      location.assign(`/c/${encodeURIComponent(community.slug)}/a/${article.id}/`);
+    } catch (e) {
+      showError(error, e.message);
+    }
+  });
+  return h(
+    'details',
+    { class: 'card disclosure' },
+    h('summary', {}, 'Add an article'),
+    form,
+  );
+}
+
+function field(id, label, control) {
+  return h('div', { class: 'field' }, h('label', { for: id }, label), control);
+}
+
+async function load() {
+  let community;
+  try {
+    community = await api(`/api/communities/by-slug/${encodeURIComponent(config.slug)}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      fail('Community not found', 'There is no community at this address.');
+    } else {
+      fail('Something went wrong', error.message);
+    }
+    return;
+  }
+  document.title = `${community.name} · Marginalia`;
+  document.getElementById('crumb-community').textContent = community.name;
+  const readable = community.type === 'public' || Boolean(community.my_role);
+  const canPost = Boolean(session) && readable;
+  const header = h(
+    'header',
+    { class: 'page-header' },
+    h('h1', {}, community.name),
+    h(
+      'p',
+      { class: 'meta' },
+      community.type === 'private' ? badge('Private', 'private') : badge('Public', 'public'),
+      ` ${community.member_count} member${community.member_count === 1 ? '' : 's'}`,
+      community.my_role ? ` · ${roleLabel(community.my_role)}` : '',
+    ),
+    community.description ? h('p', { class: 'description' }, community.description) : null,
+    ...membershipActions(community, load),
+  );
+  const parts = [header];
+  const requests = await joinRequests(community, load).catch(() => null);
+  if (requests) parts.push(requests);
+  const articlesSection = h('section', { 'aria-labelledby': 'articles-title' }, h('h2', { id: 'articles-title' }, 'Articles'));
+  if (readable) {
+    try {
+      const articles = await apiAll(`/api/communities/${community.id}/articles`);
+      articlesSection.append(articleList(community, articles));
+    } catch (error) {
+      articlesSection.append(h('p', { class: 'form-error', role: 'alert' }, error.message));
+    }
+    if (canPost) articlesSection.append(submitArticleForm(community));
+  } else {
+    articlesSection.append(
+      h(
+        'p',
+        { class: 'notice', role: 'status' },
+        'This community is private: its articles and discussions are for members only.',
+      ),
+    );
+  }
+  parts.push(articlesSection);
+  root.removeAttribute('aria-busy');
+  replaceChildren(root, ...parts);
+}
+
+load();

@@ -1,0 +1,61 @@
+import { ApiError, api, saveSession } from '../api.js';
+import { busy, showError } from '../dom.js';
+import { setUpPage } from '../layout.js';
+
+setUpPage();
+
+function nextUrl() {
+  const next = new URLSearchParams(location.search).get('next') || '/';
+  // Only pages of this site, never another origin.
+  try {
+    const url = new URL(next, location.origin);
+    return url.origin === location.origin ? `${url.pathname}${url.search}${url.hash}` : '/';
+  } catch {
+    return '/';
+  }
+}
+
+function describe(error) {
+  if (error instanceof ApiError) {
+    const details = (error.body?.errors || [])
+      .map((e) => (typeof e === 'string' ? e : e.msg))
+      .filter(Boolean);
+    return details.length ? `${error.message}: ${details.join(' ')}` : error.message;
+  }
+  return 'The server could not be reached. Try again.';
+}
+
+function wire(formId, path, bodyOf) {
+  const form = document.getElementById(formId);
+  const error = form.querySelector('.form-error');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    showError(error, '');
+    const firstEmpty = [...form.querySelectorAll('input[required]')].find((i) => !i.value.trim());
+    if (firstEmpty) {
+      const label = form.querySelector(`label[for="${firstEmpty.id}"]`).textContent;
+      showError(error, `${label} is required.`);
+      firstEmpty.focus();
+      return;
+    }
+    try {
+      const tokens = await busy(form, () => api(path, { method: 'POST', body: bodyOf(form) }));
+      saveSession(tokens);
+      location.assign(nextUrl());
+    } catch (e) {
+      showError(error, describe(e));
+      form.querySelector('input').focus();
+    }
+  });
+}
+
+wire('signin-form', '/api/auth/login', (f) => ({
+  login: f.elements.login.value.trim(),
+  password: f.elements.password.value,
+}));
+wire('signup-form', '/api/auth/signup', (f) => ({
+  username: f.elements.username.value.trim(),
+  email: f.elements.email.value.trim(),
+  password: f.elements.password.value,
+}));
+document.getElementById('signin-login').focus();

@@ -1,0 +1,304 @@
+/**
+ * Applying realtime events to the discussions of one article: a pure function.
+ *
+ * State for one article (in one community):
+ *
+ *   {
+ *     discussions: Discussion[],                       // newest first
+ *     commentsByDiscussion: { [discussionId]: Comment[] }, // flat, parents first, by id
+ *     removed?: { discussions: {[id]: version}, comments: {[id]: version} }
+ *   }
+ *
+ * A discussion whose comments were never loaded has no entry in
+ * commentsByDiscussion; events then only adjust its comments_count.
+ *
+ * `removed` is optional and maintained by applyEvent: it remembers the version
+ * at which an item went away, so that an older event arriving later (say an
+ * edit racing with a delete the page applied from its own HTTP response) never
+ * brings it back.
+ *
+ * applyEvent never mutates its input. It returns the very same state object
+ * when the event changes nothing (another article, an older or duplicate
+ * version), so callers can test `next === prev`, and it shares every untouched
+ * array and object with the old state. That makes it usable as-is from a
+ * TanStack Query cache:
+ *
+ *   queryClient.setQueryData(key, (old) => old && applyEvent(old, event, scope));
+ */
+
+/** @typedef {import('./apply-event').ArticleState} ArticleState */
+
+const DELETED_CONTENT = '[deleted]';
+
+/**
+ * @param {ArticleState} state
+ * @param {object} event a realtime event ({type, data, event_id?, ...})
+ * @param {{articleId?: number, communityId?: number}} [scope] events of other
+ *   articles or communities leave the state unchanged
+ * @returns {ArticleState}
+ */
+export function applyEvent(state, event, scope = {}) {
+  if (!state || !event || typeof event !== 'object') return state;
+  const data = event.data;
+  if (!data || typeof data !== 'object') return state;
+  if (scope.articleId != null && Number(data.article_id) !== Number(scope.articleId)) return state;
+  if (scope.communityId != null && Number(data.community_id) !== Number(scope.communityId)) {
+    return state;
+  }
+  switch (event.type) {
+    case 'new_discussion':
+      return upsertDiscussion(state, data.discussion, true);
+    case 'updated_discussion':
+      return upsertDiscussion(state, data.discussion, false);
+    case 'deleted_discussion':
+      return removeDiscussion(state, data);
+    case 'new_comment':
+      return upsertComment(state, data, true);
+    case 'updated_comment':
+      return upsertComment(state, data, false);
+    case 'deleted_comment':
+      return deleteComment(state, data);
+    default:
+      return state;
+  }
+}
+
+/** Apply several events in order; returns the same state when none changes it. */
+export function applyEvents(state, events, scope = {}) {
+  let next = state;
+  for (const event of events) next = applyEvent(next, event, scope);
+  return next;
+}
+
+/** An empty state, or one built from fetched data (comments optional per discussion). */
+export function createArticleState(discussions = [], commentsByDiscussion = {}) {
+  return {
+    discussions: [...discussions].sort(newestFirst),
+    commentsByDiscussion: { ...commentsByDiscussion },
+  };
+}
+
+/** Comments of a flat list (parents first) as a tree: [{comment, replies: [...]}]. */
+export function commentTree(comments) {
+  const nodes = new Map();
+  const roots = [];
+  for (const comment of [...comments].sort(byId)) {
+    const node = { comment, replies: [] };
+    nodes.set(comment.id, node);
+    const parent = comment.parent_id == null ? null : nodes.get(comment.parent_id);
+    if (parent) parent.replies.push(node);
+    else roots.push(node);
+  }
+  return roots;
+}
+
+/** Live (not deleted) comments in a list: what the server counts as comments_count. */
+export function liveCount(comments) {
+  let n = 0;
+  for (const c of comments) if (!c.is_deleted) n += 1;
+  return n;
+}
+
+/** The placeholder a deleted comment becomes while it still has visible replies. */
+export function deletedPlaceholder(comment, version = comment.version + 1) {
+  return {
+    ...comment,
+    content: DELETED_CONTENT,
+    author: null,
+    is_pseudonymous: false,
+    is_deleted: true,
+    version,
+  };
+}
+
+// ---------------------------------------------------------------------------
+
+function byId(a, b) {
+  return a.id - b.id;
+}
+
+function time(value) {
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? 0 : t;
+}
+
+function newestFirst(a, b) {
+  return time(b.created_at) - time(a.created_at) || b.id - a.id;
+}
+
+function isObjectWithId(value) {
+  return value && typeof value === 'object' && Number.isFinite(value.id);
+}
+
+function versionOf(value) {
+  return Number.isFinite(value?.version) ? value.version : 0;
+}
+
+function removedVersion(state, kind, id) {
+  const v = state.removed?.[kind]?.[id];
+  return v === undefined ? -Infinity : v;
+}
+
+function withRemoved(state, kind, entries) {
+  if (!entries.length) return state.removed;
+  const removed = state.removed ?? { discussions: {}, comments: {} };
+  const map = { ...(removed[kind] ?? {}) };
+  for (const [id, version] of entries) map[id] = Math.max(map[id] ?? -Infinity, version);
+  return { discussions: {}, comments: {}, ...removed, [kind]: map };
+}
+
+function build(state, changes) {
+  const next = { ...state, ...changes };
+  if (next.removed === undefined) delete next.removed;
+  return next;
+}
+
+function hasComments(state, discussionId) {
+  return Object.prototype.hasOwnProperty.call(state.commentsByDiscussion ?? {}, discussionId);
+}
+
+/** Set a discussion's comments_count (and, when given, its comment list). */
+function withCount(state, discussionId, count, comments) {
+  const changes = {};
+  if (comments !== undefined) {
+    changes.commentsByDiscussion = { ...state.commentsByDiscussion, [discussionId]: comments };
+  }
+  const index = state.discussions.findIndex((d) => d.id === discussionId);
+  if (index >= 0) {
+    const held = state.discussions[index];
+    const value = typeof count === 'function' ? count(held.comments_count ?? 0) : count;
+    if (held.comments_count !== value) {
+      const discussions = state.discussions.slice();
+      discussions[index] = { ...held, comments_count: Math.max(0, value) };
+      changes.discussions = discussions;
+    }
+  }
+  return Object.keys(changes).length ? build(state, changes) : state;
+}
+
+function upsertDiscussion(state, discussion, isNew) {
+  if (!isObjectWithId(discussion)) return state;
+  const version = versionOf(discussion);
+  if (version <= removedVersion(state, 'discussions', discussion.id)) return state;
+  let incoming = discussion;
+  // With the comments at hand the exact count is known; it beats a count taken
+  // at another moment than the list.
+  const comments = state.commentsByDiscussion?.[discussion.id];
+  if (comments) incoming = { ...incoming, comments_count: liveCount(comments) };
+
+  const index = state.discussions.findIndex((d) => d.id === discussion.id);
+  if (index >= 0) {
+    if (version <= versionOf(state.discussions[index])) return state;
+    const discussions = state.discussions.slice();
+    discussions[index] = incoming;
+    return build(state, { discussions });
+  }
+  const discussions = [...state.discussions, incoming].sort(newestFirst);
+  const changes = { discussions };
+  if (isNew && !comments) {
+    // A brand new discussion has no comments yet: hold an empty list so that
+    // the comments that follow are shown, not just counted.
+    changes.commentsByDiscussion = { ...state.commentsByDiscussion, [discussion.id]: [] };
+    changes.discussions = discussions.map((d) =>
+      d === incoming ? { ...incoming, comments_count: incoming.comments_count ?? 0 } : d,
+    );
+  }
+  return build(state, changes);
+}
+
+function removeDiscussion(state, data) {
+  const id = Number(data.discussion_id ?? data.discussion?.id);
+  if (!Number.isFinite(id)) return state;
+  const version = Number.isFinite(data.discussion?.version)
+    ? data.discussion.version
+    : Number.MAX_SAFE_INTEGER;
+  if (version <= removedVersion(state, 'discussions', id)) return state;
+  const held = state.discussions.find((d) => d.id === id);
+  if (held && versionOf(held) >= version) return state;
+  const changes = { removed: withRemoved(state, 'discussions', [[id, version]]) };
+  if (held) changes.discussions = state.discussions.filter((d) => d.id !== id);
+  if (hasComments(state, id)) {
+    const commentsByDiscussion = { ...state.commentsByDiscussion };
+    delete commentsByDiscussion[id];
+    changes.commentsByDiscussion = commentsByDiscussion;
+  }
+  return build(state, changes);
+}
+
+function commentDiscussionId(data, comment) {
+  return Number(data.discussion_id ?? comment?.discussion_id);
+}
+
+function upsertComment(state, data, isNew) {
+  const comment = data.comment;
+  if (!isObjectWithId(comment)) return state;
+  const discussionId = commentDiscussionId(data, comment);
+  if (!Number.isFinite(discussionId)) return state;
+  const version = versionOf(comment);
+  if (version <= removedVersion(state, 'comments', comment.id)) return state;
+  if (removedVersion(state, 'discussions', discussionId) > -Infinity) return state;
+
+  const list = state.commentsByDiscussion?.[discussionId];
+  if (!list) {
+    // Comments not loaded: only the count can follow.
+    return isNew ? withCount(state, discussionId, (n) => n + 1) : state;
+  }
+  const index = list.findIndex((c) => c.id === comment.id);
+  let comments;
+  if (index >= 0) {
+    if (version <= versionOf(list[index])) return state;
+    comments = list.slice();
+    comments[index] = { ...comment, discussion_id: discussionId };
+  } else {
+    comments = [...list, { ...comment, discussion_id: discussionId }].sort(byId);
+  }
+  return withCount(state, discussionId, liveCount(comments), comments);
+}
+
+function deleteComment(state, data) {
+  const comment = data.comment;
+  const id = Number(data.comment_id ?? comment?.id);
+  if (!Number.isFinite(id)) return state;
+  const discussionId = commentDiscussionId(data, comment);
+  if (!Number.isFinite(discussionId)) return state;
+  const version = Number.isFinite(comment?.version) ? comment.version : Number.MAX_SAFE_INTEGER;
+  if (version <= removedVersion(state, 'comments', id)) return state;
+
+  const list = state.commentsByDiscussion?.[discussionId];
+  if (!list) {
+    const counted = withCount(state, discussionId, (n) => n - 1);
+    return build(counted, { removed: withRemoved(counted, 'comments', [[id, version]]) });
+  }
+  const index = list.findIndex((c) => c.id === id);
+  if (index < 0) {
+    // Already gone (or never seen): remember it so nothing older revives it.
+    return build(state, { removed: withRemoved(state, 'comments', [[id, version]]) });
+  }
+  const held = list[index];
+  if (versionOf(held) >= version) return state;
+
+  let comments;
+  const removedEntries = [];
+  if (list.some((c) => c.parent_id === id)) {
+    const placeholder =
+      isObjectWithId(comment) && comment.is_deleted
+        ? { ...comment, discussion_id: discussionId }
+        : deletedPlaceholder(held, version);
+    comments = list.slice();
+    comments[index] = placeholder;
+  } else {
+    comments = list.filter((c) => c.id !== id);
+    removedEntries.push([id, version]);
+    // Deleted ancestors stay only while they have a visible reply.
+    let parentId = held.parent_id;
+    while (parentId != null) {
+      const parent = comments.find((c) => c.id === parentId);
+      if (!parent || !parent.is_deleted || comments.some((c) => c.parent_id === parentId)) break;
+      comments = comments.filter((c) => c.id !== parentId);
+      removedEntries.push([parentId, versionOf(parent)]);
+      parentId = parent.parent_id;
+    }
+  }
+  const counted = withCount(state, discussionId, liveCount(comments), comments);
+  return build(counted, { removed: withRemoved(counted, 'comments', removedEntries) });
+}

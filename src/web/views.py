@@ -1,0 +1,27 @@
+"""Server-rendered page shells. The data comes from the JSON API in the
+browser, with the JWT the page keeps in localStorage, so these views know
+nothing about the user: they only pass what the page needs to find its data."""
+
+from django.conf import settings
+from django.shortcuts import render
+
+
+def _page(request, template: str, page: str, **config):
+    config = {"page": page, "realtimeUrl": settings.REALTIME_PUBLIC_URL, **config}
+    return render(request, template, {"config": config})
+
+
+def communities(request):
+    return _page(request, "web/communities.html", "communities")
+
+
+def sign_in(request):
+    return _page(request, "web/sign_in.html", "sign-in")
+
+
+def community(request, slug: str):
+    return _page(request, "web/community.html", "community", slug=slug)
+
+
+def article(request, slug: str, article_id: int):
+    return _page(request, "web/article.html", "article", slug=slug, articleId=article_id)

@@ -1,0 +1,165 @@
+"""Browser tests: Debian Chromium driven by Playwright against the real stack
+(gunicorn API and pages, Tornado poll server, outbox relay, PostgreSQL, Redis)."""
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support.api import Account, Api
+from tests.support.stack import Stack
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
+SESSION_KEY = "marginalia.session"
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    stack = Stack(tmp_path_factory.mktemp("browser"), "browser", redis_db=11).start()
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="session")
+def api(stack):
+    return Api(stack.api_url)
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Debian chromium is not installed at {CHROMIUM}")
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+class Browsers:
+    """Opens browser contexts (one per simulated browser) signed in as an account."""
+
+    def __init__(self, chromium, stack):
+        self.chromium = chromium
+        self.stack = stack
+        self.contexts = []
+
+    def context(self, account: Account | None = None, **options):
+        storage = None
+        if account is not None:
+            session = {
+                "access": account.access,
+                "refresh": account.refresh,
+                "user": {"id": account.id, "username": account.username,
+                         "email": f"{account.username}@example.org"},
+            }
+            storage = {"cookies": [], "origins": [{
+                "origin": self.stack.api_url,
+                "localStorage": [{"name": SESSION_KEY, "value": json.dumps(session)}],
+            }]}
+        context = self.chromium.new_context(
+            base_url=self.stack.api_url, storage_state=storage,
+            viewport=options.pop("viewport", {"width": 1100, "height": 900}), **options,
+        )
+        context.set_default_timeout(10_000)
+        context.on("page", watch_errors)
+        self.contexts.append(context)
+        return context
+
+    def page(self, account: Account | None = None, path: str | None = None, **options):
+        page = self.context(account, **options).new_page()
+        if path:
+            page.goto(path)
+        return page
+
+    def close(self):
+        for context in self.contexts:
+            try:
+                context.close()
+            except Exception:  # already closed by the test
+                pass
+
+
+def watch_errors(page):
+    """Uncaught errors in the page fail the test that caused them."""
+    if not hasattr(page, "errors"):
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+
+
+@pytest.fixture
+def browsers(chromium, stack):
+    opened = Browsers(chromium, stack)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def lab(api):
+    """A private community (admin + member), an outsider and an article in it."""
+    admin, member, outsider = api.signup("admin"), api.signup("member"), api.signup("outsider")
+    community = api.community(admin, "private", members=[member])
+    article = api.article(admin, community["id"])
+    return {"admin": admin, "member": member, "outsider": outsider,
+            "community": community, "article": article,
+            "path": article_path(community, article)}
+
+
+def article_path(community: dict, article: dict) -> str:
+    return f"/c/{community['slug']}/a/{article['id']}/"
+
+
+def open_article(browsers, account, path, **options):
+    """Open an article page and wait until its data is shown."""
+    page = browsers.page(account, path, **options)
+    page.wait_for_selector("#article-page[data-ready='true']")
+    return page
+
+
+def wait_live(page, timeout=15_000):
+    page.wait_for_selector("#live-status[data-state='connected']", timeout=timeout)
+
+
+class PollCounter:
+    """Counts long-polls in flight per page of a context."""
+
+    def __init__(self, context, poll_url: str):
+        self.poll_url = poll_url
+        self.started = []  # (page, url, monotonic time)
+        self.open = {}
+        context.on("request", self._on_request)
+        context.on("requestfinished", self._on_done)
+        context.on("requestfailed", self._on_done)
+
+    def _is_poll(self, request):
+        return request.url.startswith(f"{self.poll_url}/realtime/poll")
+
+    def _on_request(self, request):
+        if self._is_poll(request):
+            self.started.append((request.frame.page, request.url, time.monotonic()))
+            self.open[id(request)] = request
+
+    def _on_done(self, request):
+        self.open.pop(id(request), None)
+
+    @property
+    def in_flight(self) -> int:
+        # A closed page's requests end without a requestfailed event.
+        return sum(1 for r in self.open.values() if not r.frame.page.is_closed())
+
+    def pages_that_polled(self) -> set:
+        return {id(page) for page, _url, _t in self.started}
+
+    def polls_since(self, t: float):
+        """(page, seconds after t) of every poll started since t."""
+        return [(page, started - t) for page, _url, started in self.started if started >= t]

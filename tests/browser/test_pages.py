@@ -1,0 +1,234 @@
+"""Pages, permissions, public communities, accessibility basics and the README screenshot."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.support.api import Account
+
+from .conftest import article_path, open_article, wait_live
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot-article.png"
+
+
+def test_sign_in_lists_my_communities_and_sign_out(browsers, api, lab):
+    page = browsers.page(None, "/")
+    expect(page.get_by_role("heading", name="All communities")).to_be_visible()
+    page.get_by_role("link", name="Sign in").click()
+    page.get_by_label("Username or email").fill(lab["member"].username)
+    page.get_by_label("Password", exact=True).first.fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("Wrong username, email or password")
+    page.get_by_label("Password", exact=True).first.fill(lab["member"].password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#session")).to_contain_text(f"Signed in as {lab['member'].username}")
+    mine = page.locator("#mine-list")
+    expect(mine.get_by_role("link", name=lab["community"]["name"])).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    expect(page.locator("#mine")).to_be_hidden()
+    assert page.errors == []
+
+
+def test_join_a_public_community_and_request_to_join_a_private_one(browsers, api, lab):
+    public = api.community(lab["admin"], "public")
+    page = browsers.page(lab["outsider"], f"/c/{public['slug']}/")
+    page.get_by_role("button", name="Join", exact=True).click()
+    expect(page.get_by_role("button", name="Leave community")).to_be_visible()
+    expect(page.locator(".page-header .meta")).to_contain_text("Member")
+
+    page.goto(f"/c/{lab['community']['slug']}/")
+    expect(page.get_by_text("its articles and discussions are for members only")).to_be_visible()
+    page.get_by_role("button", name="Request to join").click()
+    expect(page.get_by_text("Your request to join is waiting for an admin.")).to_be_visible()
+
+    admin = browsers.page(lab["admin"], f"/c/{lab['community']['slug']}/")
+    admin.get_by_role("button", name=f"Approve {lab['outsider'].username}").click()
+    expect(admin.get_by_role("heading", name="Requests to join")).to_have_count(0)
+    page.reload()
+    expect(page.get_by_role("link", name=lab["article"]["title"])).to_be_visible()
+    assert page.errors == [] and admin.errors == []
+
+
+@pytest.mark.parametrize("who", ["outsider", "anonymous"])
+def test_a_non_member_cannot_open_a_private_article(browsers, api, lab, who):
+    secret = api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
+                            topic="Secret topic", content="Secret content")
+    api.comment(lab["member"], secret["id"], "Secret comment")
+    page = browsers.page(lab["outsider"] if who == "outsider" else None)
+    seen = []
+    page.on("request", lambda r: seen.append(r.url))
+    page.goto(lab["path"])
+    expect(page.get_by_role("heading", name="Members only")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("Only its members can read it")
+    text = page.locator("body").inner_text()
+    for private in ("Secret topic", "Secret content", "Secret comment", lab["article"]["title"]):
+        assert private not in text
+    assert not [u for u in seen if "/api/realtime/" in u or "/realtime/poll" in u
+                or "/discussions" in u or "/comments" in u]
+    assert page.errors == []
+
+
+def test_public_community_has_no_realtime_traffic(browsers, api, stack, lab):
+    public = api.community(lab["admin"], "public", members=[lab["member"]])
+    article = api.article(lab["admin"], public["id"])
+    api.discussion(lab["admin"], public["id"], article["id"], topic="Open question")
+    context = browsers.context(lab["member"])
+    realtime = []
+    context.on("request", lambda r: realtime.append(r.url) if (
+        r.url.startswith(stack.poll_url) or "/api/realtime/" in r.url) else None)
+    page = context.new_page()
+    page.goto(article_path(public, article))
+    page.wait_for_selector("#article-page[data-ready='true']")
+    status = page.locator("#live-status")
+    expect(status).to_have_attribute("data-state", "off")
+    expect(status).to_contain_text("Live updates off")
+    expect(page.locator(".discussion-topic", has_text="Open question")).to_be_visible()
+    # Writing works, without any realtime header or traffic.
+    page.get_by_label("Topic").fill("Posted in public")
+    page.get_by_label("Message").fill("No live updates here.")
+    page.get_by_role("button", name="Start discussion").click()
+    expect(page.locator(".discussion-topic", has_text="Posted in public")).to_have_count(1)
+    page.evaluate("0")
+    assert realtime == []
+    assert page.errors == []
+
+
+def test_threads_nest_three_levels_and_work_from_the_keyboard(browsers, api, lab):
+    d = api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"], topic="Nesting")
+    top = api.comment(lab["member"], d["id"], "Level 0")
+    mid = api.comment(lab["admin"], d["id"], "Level 1", parent_id=top["id"])
+    api.comment(lab["member"], d["id"], "Level 2", parent_id=mid["id"])
+    page = open_article(browsers, lab["member"], lab["path"])
+    thread = page.locator(f"#discussion-{d['id']}")
+    expect(thread.locator(".comment-list > .comment > .replies > .comment > .replies > .comment"
+                          " .comment-content")).to_have_text("Level 2")
+    deepest = thread.locator(".comment[data-depth='2']")
+    expect(deepest.get_by_role("button", name=re.compile("^Reply"))).to_have_count(0)
+    expect(thread.locator(".comment[data-depth='1']").first.get_by_role(
+        "button", name=re.compile("^Reply"))).to_have_count(1)
+
+    # Open a reply form with the keyboard, close it with Escape: focus returns to the button.
+    reply = thread.locator(".comment[data-depth='0']").first.get_by_role(
+        "button", name=f"Reply to {lab['member'].username}").first
+    reply.focus()
+    page.keyboard.press("Enter")
+    box = thread.get_by_role("textbox", name=f"Reply to {lab['member'].username}")
+    expect(box).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(box).to_have_count(0)
+    expect(reply).to_be_focused()
+
+    # Resolve and reopen (the admin may).
+    admin = open_article(browsers, lab["admin"], lab["path"])
+    admin_thread = admin.locator(f"#discussion-{d['id']}")
+    admin_thread.get_by_role("button", name="Resolve discussion “Nesting”").click()
+    expect(admin_thread.locator(".badge.resolved")).to_be_visible()
+    expect(thread.locator(".badge.resolved")).to_be_visible()
+    admin_thread.get_by_role("button", name="Reopen discussion “Nesting”").click()
+    expect(thread.locator(".badge.resolved")).to_have_count(0)
+
+    # Deleting a comment with replies leaves a placeholder; the reply stays.
+    top_on_admin = admin_thread.locator(f"#comment-{mid['id']}")
+    top_on_admin.get_by_role("button", name=f"Delete comment by {lab['admin'].username}").first.click()
+    top_on_admin.locator(".confirm").get_by_role("button", name="Delete").click()
+    expect(thread.locator(f"#comment-{mid['id']} > .comment-body .comment-content")).to_have_text(
+        "This comment was deleted.")
+    expect(thread.locator(".comment-content", has_text="Level 2")).to_be_visible()
+    assert page.errors == [] and admin.errors == []
+
+
+def test_updates_out_of_view_raise_a_toast_that_links_to_them(browsers, api, lab):
+    first = api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
+                           topic="At the bottom")
+    for n in range(6):
+        api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
+                       topic=f"Filler {n}", content="Long\n" * 8)
+    page = open_article(browsers, lab["member"], lab["path"], viewport={"width": 800, "height": 500})
+    wait_live(page)
+    target = page.locator(f"#discussion-{first['id']}")
+    expect(target).not_to_be_in_viewport()
+    comment = api.comment(lab["admin"], first["id"], "Down here")
+    toast = page.locator(".toast")
+    expect(toast).to_contain_text(f"{lab['admin'].username} commented in “At the bottom”")
+    toast.get_by_role("link", name="Show").click()
+    reply = page.locator(f"#comment-{comment['id']}")
+    expect(reply).to_be_in_viewport()
+    expect(reply).to_be_focused()
+    expect(toast).to_have_count(0)
+    # Something in view gets no toast.
+    api.comment(lab["admin"], first["id"], "Right below")
+    expect(page.locator(".comment-content", has_text="Right below")).to_be_in_viewport()
+    expect(page.locator(".toast")).to_have_count(0)
+    assert page.errors == []
+
+
+def _named_account(api, username):
+    password = f"Pw-{username}-long-enough"
+    body = api.call("POST", "/api/auth/signup", json={
+        "username": username, "email": f"{username}@example.org", "password": password,
+    }, expect=201).json()
+    return Account(body["user"]["id"], username, password, body["access"], body["refresh"])
+
+
+def test_screenshot_of_the_article_page(browsers, api, tmp_path):
+    """Writes docs/screenshot-article.png when it is missing or UPDATE_SCREENSHOTS=1."""
+    alice, bob = _named_account(api, "alice"), _named_account(api, "bob")
+    lab = api.call("POST", "/api/communities", alice, json={
+        "name": "Neural Dynamics Lab", "type": "private",
+        "description": "A private journal club on neural population dynamics.",
+    }, expect=201).json()
+    api.add_member(alice, lab["id"], bob)
+    article = api.call("POST", "/api/articles", alice, json={
+        "title": "Attractor dynamics in cortical circuits",
+        "abstract": "We show that low-dimensional attractor manifolds explain persistent "
+                    "activity in recordings from prefrontal cortex.",
+        "authors": ["A. Researcher", "B. Scientist"],
+        "link": "https://example.org/preprints/attractor-dynamics",
+        "community_ids": [lab["id"]],
+    }, expect=201).json()
+    older = api.discussion(bob, lab["id"], article["id"], topic="Replication data",
+                           content="Has anyone found the raw recordings?")
+    api.comment(alice, older["id"], "The authors say they are on request.")
+    first = api.discussion(alice, lab["id"], article["id"],
+                           topic="Is the manifold really low-dimensional?",
+                           content="The PCA in figure 2 keeps 3 components; how robust is that?")
+    top = api.comment(bob, first["id"], "The scree plot in the supplement has a clear knee.")
+    api.comment(alice, first["id"], "Fair, but the knee moves with the bin size.", parent_id=top["id"])
+    page = open_article(browsers, bob, article_path(lab, article),
+                        viewport={"width": 1000, "height": 1500})
+    wait_live(page)
+    # A comment arriving live, still highlighted when the picture is taken.
+    api.comment(alice, first["id"], "Rerunning it with 20 ms bins now.")
+    expect(page.locator(".comment-body.flash", has_text="Rerunning it")).to_be_visible()
+    update = os.environ.get("UPDATE_SCREENSHOTS") == "1" or not SCREENSHOT.exists()
+    target = SCREENSHOT if update else tmp_path / SCREENSHOT.name
+    page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 10_000
+
+
+def test_create_an_account(browsers):
+    page = browsers.page(None, "/signin/?next=/")
+    page.get_by_label("Username", exact=True).fill("newcomer")
+    page.get_by_label("Email", exact=True).fill("newcomer@example.org")
+    page.locator("#signup-password").fill("short")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator("#signup-form .form-error")).to_contain_text("Password is too weak")
+    page.locator("#signup-password").fill("a-long-enough-passphrase")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator("#session")).to_contain_text("Signed in as newcomer")
+    expect(page.get_by_text("You have not joined a community yet.")).to_be_visible()
+    assert page.errors == []
+
+
+def test_small_screens_keep_the_page_usable(browsers, lab):
+    page = open_article(browsers, lab["member"], lab["path"], viewport={"width": 360, "height": 740})
+    wait_live(page)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"horizontal scrolling on a phone: {width}px"
+    expect(page.get_by_role("button", name="Start discussion")).to_be_visible()

@@ -1,0 +1,106 @@
+"""The log reader in process against the real test Redis: ring, gaps, trims, data loss."""
+
+import asyncio
+
+import pytest
+
+from pollserver.fanout import Fanout
+from pollserver.logreader import LogReader, LogTrimmed
+from pollserver.memberships import Memberships
+
+
+class Harness:
+    def __init__(self, async_redis, ring_size: int):
+        self.fanout = Fanout(pending_limit=1000, poll_timeout=60)
+        self.memberships = Memberships(async_redis)
+        self.data_lost_at: list[int] = []
+        self.reader = LogReader(
+            async_redis, async_redis, self.fanout, self.memberships,
+            on_data_lost=self.data_lost_at.append, ring_size=ring_size, batch_size=4, block_ms=100,
+        )
+
+    async def entries_since(self, cursor: int) -> list[int]:
+        return [e.event_id async for page in self.reader.entries_since(cursor) for e in page]
+
+
+@pytest.fixture
+async def harness(async_redis):
+    harnesses = []
+
+    async def start(ring_size: int = 100) -> Harness:
+        harness = Harness(async_redis, ring_size)
+        harness.task = asyncio.create_task(harness.reader.run())
+        harnesses.append(harness)
+        return harness
+
+    yield start
+    for harness in harnesses:
+        harness.task.cancel()
+        await asyncio.gather(harness.task, return_exceptions=True)
+
+
+async def test_loads_the_tail_then_follows_the_log(realtime, harness, eventually):
+    for _ in range(3):
+        realtime.publish(10)
+    h = await harness(ring_size=100)
+    await eventually(lambda: h.reader.ready and h.reader.head == 3)
+    realtime.publish(10)
+    await eventually(lambda: h.reader.head == 4)
+    assert await h.entries_since(1) == [2, 3, 4]
+    assert await h.entries_since(4) == []
+
+
+async def test_cursors_older_than_the_ring_are_served_from_redis(realtime, harness, eventually):
+    for _ in range(10):
+        realtime.publish(10)
+    h = await harness(ring_size=3)
+    await eventually(lambda: h.reader.head == 10)
+    assert h.reader.ring_floor == 7
+    assert await h.entries_since(0) == list(range(1, 11))  # pages of 4 from Redis, then the ring
+    assert await h.entries_since(5) == [6, 7, 8, 9, 10]
+
+
+async def test_cursors_older_than_the_log_are_trimmed(realtime, harness, eventually):
+    for _ in range(10):
+        realtime.publish(10)
+    realtime.redis.xtrim("rt:{rt}:log", minid="6-0", approximate=False)
+    h = await harness(ring_size=3)
+    await eventually(lambda: h.reader.head == 10)
+    assert await h.entries_since(5) == [6, 7, 8, 9, 10]
+    with pytest.raises(LogTrimmed):
+        await h.entries_since(4)
+
+
+async def test_membership_events_update_loaded_users(realtime, harness, eventually):
+    realtime.register(1, [10])
+    h = await harness()
+    await eventually(lambda: h.reader.ready)
+    assert await h.memberships.load(1) == {10}
+    realtime.set_membership(1, 20, True)
+    realtime.set_membership(1, 10, False)
+    await eventually(lambda: h.memberships.of(1) == {20})
+
+
+async def test_flushed_redis_is_detected_as_data_loss(realtime, harness, eventually):
+    realtime.publish(10)
+    h = await harness()
+    await eventually(lambda: h.reader.head == 1)
+    generation = h.reader.generation
+    realtime.redis.flushdb()
+    await eventually(lambda: h.data_lost_at == [0])
+    assert h.reader.generation == generation + 1
+    await eventually(lambda: h.reader.ready)
+    realtime.publish(10)  # a fresh epoch starts and is adopted without another reset
+    await eventually(lambda: h.reader.head == 1)
+    realtime.publish(10)
+    await eventually(lambda: h.reader.head == 2)
+    assert h.data_lost_at == [0]
+
+
+async def test_sequence_going_backwards_is_data_loss(realtime, harness, eventually):
+    for _ in range(5):
+        realtime.publish(10)
+    h = await harness()
+    await eventually(lambda: h.reader.head == 5)
+    realtime.redis.set("rt:{rt}:seq", 2)  # e.g. Redis restarted from an older snapshot
+    await eventually(lambda: h.data_lost_at == [2])

@@ -1,0 +1,88 @@
+"""Unit tests of the membership cache, especially events that race a load."""
+
+import asyncio
+
+from pollserver.memberships import Memberships
+from realtime_core import keys
+
+
+class SlowRedis:
+    """Answers SMEMBERS only when the test says so, to interleave log events with a load."""
+
+    def __init__(self, sets: dict[str, set[bytes]]):
+        self.sets = sets
+        self.pipelines = 0
+        self.release = asyncio.Event()
+
+    def pipeline(self, transaction: bool):
+        self.pipelines += 1
+        return SlowPipeline(self)
+
+
+class SlowPipeline:
+    def __init__(self, redis: SlowRedis):
+        self.redis = redis
+        self.keys = []
+
+    def smembers(self, key: str) -> None:
+        self.keys.append(key)
+
+    async def execute(self) -> list[set[bytes]]:
+        # Redis answers with the state at the moment the commands arrive.
+        snapshot = [set(self.redis.sets.get(key, set())) for key in self.keys]
+        await self.redis.release.wait()
+        return snapshot
+
+
+async def test_events_seen_while_loading_are_applied_on_top_of_the_read():
+    redis = SlowRedis({keys.memberships(1): {b"10", b"20"}})
+    memberships = Memberships(redis)
+    load = asyncio.ensure_future(memberships.load(1))
+    await asyncio.sleep(0)  # the SMEMBERS is now in flight
+    assert memberships.apply(1, 10, False) is False  # not loaded yet: remembered, not applied
+    memberships.apply(1, 30, True)
+    redis.release.set()
+    assert await load == {20, 30}
+    assert memberships.of(1) == {20, 30}
+
+
+async def test_concurrent_loads_share_one_pipeline():
+    redis = SlowRedis({keys.memberships(1): {b"10"}, keys.memberships(2): {b"20"}})
+    memberships = Memberships(redis)
+    loads = [asyncio.ensure_future(memberships.load(user)) for user in (1, 1, 2)]
+    await asyncio.sleep(0)
+    redis.release.set()
+    assert await asyncio.gather(*loads) == [{10}, {10}, {20}]
+    assert redis.pipelines == 1
+
+
+async def test_apply_reports_changes_of_loaded_users_only():
+    redis = SlowRedis({keys.memberships(1): {b"10"}})
+    redis.release.set()
+    memberships = Memberships(redis)
+    assert memberships.apply(1, 20, True) is False  # unknown user: nothing to keep current
+    await memberships.load(1)
+    assert memberships.apply(1, 10, True) is False  # already a member
+    assert memberships.apply(1, 10, False) is True
+    assert memberships.of(1) == set()
+
+
+async def test_a_load_that_straddles_clear_is_not_cached():
+    redis = SlowRedis({keys.memberships(1): {b"10"}})
+    memberships = Memberships(redis)
+    load = asyncio.ensure_future(memberships.load(1))
+    await asyncio.sleep(0)
+    memberships.clear()  # Redis lost data while the read was in flight
+    redis.release.set()
+    await load
+    assert memberships.of(1) is None
+
+
+async def test_retain_forgets_users_without_queues_or_polls():
+    redis = SlowRedis({keys.memberships(1): {b"10"}, keys.memberships(2): {b"20"}})
+    redis.release.set()
+    memberships = Memberships(redis)
+    await memberships.load(1)
+    await memberships.load(2)
+    memberships.retain({2})
+    assert memberships.of(1) is None and memberships.of(2) == {20}
