@@ -12,7 +12,7 @@ from tests.support.poller import poll_once
 
 def _forged(user_id: int) -> str:
     return jwt.encode({"sub": str(user_id), "type": "access", "exp": int(time.time()) + 60},
-                      "not-the-secret", algorithm="HS256")
+                      "not-the-secret-but-long-enough-for-hs256", algorithm="HS256")
 
 
 def _expired(user_id: int) -> str:

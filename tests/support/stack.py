@@ -158,7 +158,7 @@ class Stack:
         gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
         self._spawn("api", [gunicorn, "marginalia.wsgi", "--chdir", str(SRC), "--bind",
                             f"127.0.0.1:{self.api_port}", "--workers", "2", "--threads", "4",
-                            "--graceful-timeout", "3"])
+                            "--graceful-timeout", "3", "--limit-request-line", "8190"])
         wait_until(lambda: port_open(self.api_port), timeout=20, message="the API to listen")
 
     def start_relay(self):
