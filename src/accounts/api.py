@@ -2,7 +2,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from ninja import Router
+from ninja import Router, Status
 
 from marginalia.errors import ApiError
 from realtime_core import tokens
@@ -40,7 +40,7 @@ def signup(request, payload: SignupIn):
             candidate.save()
     except IntegrityError as exc:  # lost a race with an identical signup
         raise ApiError(409, "That username or email is taken") from exc
-    return 201, _tokens_for(candidate)
+    return Status(201, _tokens_for(candidate))
 
 
 @router.post("/login", response=TokensOut)

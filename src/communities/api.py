@@ -1,5 +1,5 @@
 from django.db.models import BooleanField, CharField, Count, Exists, OuterRef, Subquery, Value
-from ninja import Router
+from ninja import Router, Status
 
 from accounts.auth import current_user, jwt_auth, optional_jwt
 from accounts.models import User
@@ -76,7 +76,7 @@ def create_community(request, payload: CommunityIn):
     community = services.create_community(
         request.auth, payload.name, payload.description, payload.type, payload.slug
     )
-    return 201, _community_out(community.id, request.auth)
+    return Status(201, _community_out(community.id, request.auth))
 
 
 @router.get("/by-slug/{slug}", response=CommunityOut, auth=optional_jwt)
@@ -95,14 +95,14 @@ def get_community_detail(request, community_id: ObjectId):
 
 @router.post("/{community_id}/join", response={200: JoinOut, 202: JoinOut}, auth=jwt_auth)
 def join_community(request, community_id: ObjectId):
-    status, role = services.join(get_community(community_id), request.auth)
-    return (202 if status == "requested" else 200), {"status": status, "role": role}
+    outcome, role = services.join(get_community(community_id), request.auth)
+    return Status(202 if outcome == "requested" else 200, {"status": outcome, "role": role})
 
 
 @router.post("/{community_id}/leave", response={204: None}, auth=jwt_auth)
 def leave_community(request, community_id: ObjectId):
     services.remove_member(get_community(community_id), request.auth)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/{community_id}/members", response=list[MemberOut], auth=optional_jwt)
@@ -119,7 +119,7 @@ def add_member(request, community_id: ObjectId, payload: AddMemberIn):
     user = User.objects.filter(username__iexact=payload.username).first()
     if user is None:
         raise not_found("User")
-    return 201, services.add_member(community, user, payload.role)
+    return Status(201, services.add_member(community, user, payload.role))
 
 
 @router.patch("/{community_id}/members/{user_id}", response=MemberOut, auth=jwt_auth)
@@ -135,7 +135,7 @@ def remove_member(request, community_id: ObjectId, user_id: ObjectId):
     if user_id != request.auth.id:
         access.require_admin(request.auth, community)
     services.remove_member(community, _user(user_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/{community_id}/requests", response=list[JoinRequestOut], auth=jwt_auth)
@@ -161,7 +161,7 @@ def approve_join_request(request, community_id: ObjectId, request_id: ObjectId):
     community = get_community(community_id)
     access.require_admin(request.auth, community)
     services.decide_request(_join_request(community, request_id), approve=True)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/{community_id}/requests/{request_id}/reject", response={204: None}, auth=jwt_auth)
@@ -169,4 +169,4 @@ def reject_join_request(request, community_id: ObjectId, request_id: ObjectId):
     community = get_community(community_id)
     access.require_admin(request.auth, community)
     services.decide_request(_join_request(community, request_id), approve=False)
-    return 204, None
+    return Status(204, None)

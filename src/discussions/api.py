@@ -1,5 +1,5 @@
 from django.db.models import Prefetch, Q
-from ninja import Field, Header, Router, Schema
+from ninja import Field, Header, Router, Schema, Status
 from ninja.conf import settings as ninja_settings
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -61,7 +61,7 @@ def create_article(request, payload: ArticleIn):
         str(payload.link) if payload.link else "",
         payload.community_ids,
     )
-    return 201, _readable_article(request.auth, article.id)
+    return Status(201, _readable_article(request.auth, article.id))
 
 
 @router.get("/articles/{article_id}", response=ArticleOut, auth=optional_jwt)
@@ -100,7 +100,7 @@ def place_article(request, community_id: ObjectId, article_id: ObjectId):
     article, _ = lookups.readable_article(request.auth, article_id)
     community = lookups.readable_community(request.auth, community_id, write=True)
     services.place_article(request.auth, article, community)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(
@@ -141,7 +141,7 @@ def create_discussion(
         payload.is_pseudonymous,
         origin_queue,
     )
-    return 201, _discussion_out(discussion.id)
+    return Status(201, _discussion_out(discussion.id))
 
 
 def _discussion_out(discussion_id: int):
@@ -167,7 +167,7 @@ def edit_discussion(
 @router.delete("/discussions/{discussion_id}", response={204: None}, auth=jwt_auth)
 def delete_discussion(request, discussion_id: ObjectId, origin_queue: str | None = OriginQueue):
     services.delete_discussion(request.auth, discussion_id, origin_queue)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/discussions/{discussion_id}/resolve", response=DiscussionOut, auth=jwt_auth)
@@ -204,7 +204,7 @@ def create_comment(
         payload.is_pseudonymous,
         origin_queue,
     )
-    return 201, comment
+    return Status(201, comment)
 
 
 @router.patch("/comments/{comment_id}", response=CommentOut, auth=jwt_auth)
@@ -217,4 +217,4 @@ def edit_comment(
 @router.delete("/comments/{comment_id}", response={204: None}, auth=jwt_auth)
 def delete_comment(request, comment_id: ObjectId, origin_queue: str | None = OriginQueue):
     services.delete_comment(request.auth, comment_id, origin_queue)
-    return 204, None
+    return Status(204, None)

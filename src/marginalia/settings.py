@@ -70,6 +70,7 @@ STATIC_URL = "/static/"
 # deployment may collect them into DJANGO_STATIC_ROOT instead.
 STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Largest request body the API accepts; larger ones get 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("API_MAX_BODY_BYTES", 256 * 1024))

@@ -2,10 +2,13 @@
 
 The publish script assigns the next event_id and appends the entry in one
 atomic step, and remembers the idempotency key so a relay retry of the same
-outbox row returns the first event_id instead of appending twice. If the epoch
-marker is missing (a fresh or wiped Redis), the script starts a new epoch and
-lifts the sequence above `floor`, the highest event_id the caller knows was
-ever assigned, so ids never repeat.
+outbox row returns the first event_id instead of appending twice.
+
+`floor` is the highest event_id the database knows was ever assigned. If the
+epoch marker is missing (a fresh or wiped Redis) or the sequence is below the
+floor (Redis came back from an older snapshot), the script starts a new epoch
+and lifts the sequence to the floor: ids never repeat, and poll servers, seeing
+the epoch change, send their clients a catch-up instead of a silent gap.
 """
 
 import secrets
@@ -20,11 +23,10 @@ local meta, body, member_op, member_community = ARGV[5], ARGV[6], ARGV[7], ARGV[
 local seen = redis.call('GET', dedupe)
 if seen then return {tonumber(seen), 0} end
 
-if redis.call('EXISTS', epoch) == 0 then
+local current = tonumber(redis.call('GET', seq) or '0')
+if redis.call('EXISTS', epoch) == 0 or current < floor then
   redis.call('SET', epoch, new_epoch)
-  if tonumber(redis.call('GET', seq) or '0') < floor then
-    redis.call('SET', seq, floor)
-  end
+  if current < floor then redis.call('SET', seq, floor) end
 end
 
 local id = redis.call('INCR', seq)
@@ -39,11 +41,10 @@ return {id, 1}
 """
 
 ENSURE_EPOCH_SCRIPT = """
-if redis.call('EXISTS', KEYS[2]) == 0 then
+local current, floor = tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(ARGV[1])
+if redis.call('EXISTS', KEYS[2]) == 0 or current < floor then
   redis.call('SET', KEYS[2], ARGV[2])
-  if tonumber(redis.call('GET', KEYS[1]) or '0') < tonumber(ARGV[1]) then
-    redis.call('SET', KEYS[1], ARGV[1])
-  end
+  if current < floor then redis.call('SET', KEYS[1], floor) end
 end
 return {tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('GET', KEYS[2])}
 """

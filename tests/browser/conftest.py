@@ -106,13 +106,8 @@ def browsers(chromium, stack):
 
 @pytest.fixture
 def lab(api):
-    """A private community (admin + member), an outsider and an article in it."""
-    admin, member, outsider = api.signup("admin"), api.signup("member"), api.signup("outsider")
-    community = api.community(admin, "private", members=[member])
-    article = api.article(admin, community["id"])
-    return {"admin": admin, "member": member, "outsider": outsider,
-            "community": community, "article": article,
-            "path": article_path(community, article)}
+    lab = api.lab()
+    return {**lab, "path": article_path(lab["community"], lab["article"])}
 
 
 def article_path(community: dict, article: dict) -> str:

@@ -19,9 +19,4 @@ def api(stack):
 
 @pytest.fixture
 def lab(api):
-    """A private community with an admin and a member, and an article in it."""
-    admin, member, outsider = api.signup("admin"), api.signup("member"), api.signup("outsider")
-    community = api.community(admin, "private", members=[member])
-    article = api.article(admin, community["id"])
-    return {"admin": admin, "member": member, "outsider": outsider,
-            "community": community, "article": article}
+    return api.lab()

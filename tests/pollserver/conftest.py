@@ -5,7 +5,6 @@ import asyncio
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ import redis.asyncio
 from realtime_core.events import content_event, membership_event
 from realtime_core.log import EventLog
 from realtime_core.queues import QueueRegistry
+from tests.support.stack import free_port, wait_until
 
 # The Redis that bin/test chose (REALTIME_REDIS_URL), in a database of these tests' own.
 _REDIS_SERVER = os.environ.get("REALTIME_REDIS_URL", "redis://127.0.0.1:6379/8").rsplit("/", 1)[0]
@@ -29,24 +29,6 @@ ALLOWED_ORIGIN = "http://allowed.example"
 JWT_SECRET = "pollserver-test-secret-0123456789abcdef"
 LOG_MAXLEN = 100_000
 QUEUE_TTL = 120
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(predicate, timeout: float = 5.0, interval: float = 0.02, message: str = ""):
-    """Poll `predicate` until it returns something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = predicate()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {message or predicate}")
-        time.sleep(interval)
 
 
 async def eventually(predicate, timeout: float = 5.0, interval: float = 0.02, message: str = ""):

@@ -78,6 +78,14 @@ class Api:
                          json={"content": content, "parent_id": parent_id}, expect=201,
                          headers=_origin(queue_id)).json()
 
+    def lab(self) -> dict:
+        """A private community with an admin and a member, an outsider, and an article."""
+        admin, member, outsider = self.signup("admin"), self.signup("member"), self.signup("outsider")
+        community = self.community(admin, "private", members=[member])
+        article = self.article(admin, community["id"])
+        return {"admin": admin, "member": member, "outsider": outsider,
+                "community": community, "article": article}
+
     def register(self, account: Account) -> dict:
         return self.call("POST", "/api/realtime/register", account, expect=200).json()
 

@@ -1,0 +1,59 @@
+"""The publish script against a real Redis: ids never repeat, retries count once."""
+
+import os
+
+import pytest
+import redis
+
+from realtime_core import keys
+from realtime_core.events import content_event
+from realtime_core.log import EventLog
+
+
+@pytest.fixture
+def store():
+    base = os.environ.get("REALTIME_REDIS_URL", "redis://127.0.0.1:6379/8").rsplit("/", 1)[0]
+    client = redis.Redis.from_url(f"{base}/7")
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+def _event(n: int):
+    return content_event("new_comment", {"comment": {"id": n}, "article_id": 1,
+                                         "community_id": 1}, 1, None, None)
+
+
+def test_a_retried_append_returns_the_first_event_id(store):
+    log = EventLog(store, maxlen=1000, dedupe_ttl=60)
+    first = log.append("row-1", *_event(1), floor=0)
+    again = log.append("row-1", *_event(1), floor=0)
+    assert first == (1, True)
+    assert again == (1, False)
+    assert store.xlen(keys.LOG) == 1
+
+
+def test_lost_data_starts_a_new_epoch_above_the_floor(store):
+    log = EventLog(store, maxlen=1000, dedupe_ttl=60)
+    for n in range(3):
+        log.append(f"row-{n}", *_event(n), floor=0)
+    head, epoch = log.head(floor=3)
+    assert head == 3
+
+    store.flushdb()  # Redis lost everything
+    event_id, _ = log.append("row-3", *_event(3), floor=3)
+    assert event_id == 4
+    assert log.head(floor=4)[1] != epoch
+
+
+def test_a_sequence_behind_the_floor_starts_a_new_epoch(store):
+    """Redis restored from an older snapshot keeps its epoch but not its sequence."""
+    log = EventLog(store, maxlen=1000, dedupe_ttl=60)
+    for n in range(5):
+        log.append(f"row-{n}", *_event(n), floor=0)
+    _, epoch = log.head(floor=5)
+    store.set(keys.SEQUENCE, 2)  # the snapshot was taken after event 2
+
+    event_id, _ = log.append("row-5", *_event(5), floor=5)
+    assert event_id == 6, "ids already handed out are never reused"
+    assert log.head(floor=6)[1] != epoch
