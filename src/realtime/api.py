@@ -5,6 +5,7 @@ from ninja import Router
 from accounts.auth import jwt_auth
 from communities.models import Community, Membership
 from marginalia.errors import ApiError
+from realtime_core.queues import RegistrationLimitExceeded
 
 from . import relay
 from .connection import REDIS_ERRORS, client, event_log, queue_registry
@@ -33,6 +34,8 @@ def register(request):
         # The head is read before the queue exists, so no later event is missed.
         head, _epoch = event_log().head(floor=relay.highest_event_id())
         queue_id = queue_registry().create(request.auth.id, communities)
+    except RegistrationLimitExceeded as exc:
+        raise ApiError(429, "Too many registrations; try again in a minute") from exc
     except REDIS_ERRORS as exc:
         raise _unavailable() from exc
     return {"queue_id": queue_id, "last_event_id": head, "communities": communities}

@@ -31,4 +31,10 @@ def event_log() -> EventLog:
 
 @cache
 def queue_registry() -> QueueRegistry:
-    return QueueRegistry(client(), ttl=config().queue_ttl)
+    settings = config()
+    return QueueRegistry(
+        client(),
+        ttl=settings.queue_ttl,
+        max_per_user=settings.max_queues_per_user,
+        registrations_per_minute=settings.registrations_per_minute,
+    )

@@ -23,6 +23,8 @@ class RealtimeConfig:
     log_maxlen: int  # approximate number of events the Redis log retains
     dedupe_ttl: int  # seconds a relay retry is recognised as a duplicate
     allowed_origins: tuple[str, ...]
+    max_queues_per_user: int  # registering one more evicts the oldest
+    registrations_per_minute: int  # per user; more get 429
 
     @classmethod
     def from_env(cls) -> "RealtimeConfig":
@@ -37,4 +39,6 @@ class RealtimeConfig:
             log_maxlen=_int("REALTIME_LOG_MAXLEN", 100_000),
             dedupe_ttl=_int("REALTIME_DEDUPE_TTL", 7 * 24 * 3600),
             allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+            max_queues_per_user=_int("REALTIME_MAX_QUEUES_PER_USER", 20),
+            registrations_per_minute=_int("REALTIME_REGISTRATIONS_PER_MINUTE", 60),
         )

@@ -22,3 +22,13 @@ def memberships(user_id: int) -> str:
 def queue(queue_id: str) -> str:
     """Hash describing one event queue; expires with the queue."""
     return f"rt:queue:{queue_id}"
+
+
+def user_queues(user_id: int) -> str:
+    """Sorted set of the user's queue ids by creation time, to evict the oldest."""
+    return f"rt:user-queues:{user_id}"
+
+
+def registrations(user_id: int, window: int) -> str:
+    """Counter of the user's registrations in one rate-limit window."""
+    return f"rt:registrations:{user_id}:{window}"

@@ -8,6 +8,7 @@ queues.
 
 import re
 import secrets
+import time
 
 from . import keys
 
@@ -24,24 +25,56 @@ def looks_like_queue_id(value: str) -> bool:
     return _QUEUE_ID_SHAPE.fullmatch(value) is not None
 
 
-class QueueRegistry:
-    """Synchronous registry used by the Django side."""
+class RegistrationLimitExceeded(Exception):
+    """The user registered too many queues in the current minute."""
 
-    def __init__(self, redis_client, ttl: int):
+
+class QueueRegistry:
+    """Synchronous registry used by the Django side.
+
+    A user holds at most `max_per_user` live queues (one per tab or device is
+    plenty); registering another evicts the oldest, so a leaky client cannot
+    grow Redis without bound. Registrations are also rate limited per user.
+    """
+
+    def __init__(self, redis_client, ttl: int, max_per_user: int = 20,
+                 registrations_per_minute: int = 60):
         self._redis = redis_client
         self._ttl = ttl
+        self._max_per_user = max_per_user
+        self._registrations_per_minute = registrations_per_minute
+
+    def _count_registration(self, user_id: int) -> None:
+        window = int(time.time() // 60)
+        counter = keys.registrations(user_id, window)
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.incr(counter)
+        pipe.expire(counter, 120)
+        count, _ = pipe.execute()
+        if count > self._registrations_per_minute:
+            raise RegistrationLimitExceeded()
 
     def create(self, user_id: int, private_community_ids: list[int]) -> str:
         """Register a queue and publish the user's current private memberships."""
+        self._count_registration(user_id)
         queue_id = new_queue_id()
         members_key = keys.memberships(user_id)
+        index = keys.user_queues(user_id)
         pipe = self._redis.pipeline(transaction=True)
         pipe.hset(keys.queue(queue_id), mapping={"user_id": user_id})
         pipe.expire(keys.queue(queue_id), self._ttl)
         pipe.delete(members_key)
         if private_community_ids:
             pipe.sadd(members_key, *private_community_ids)
-        pipe.execute()
+        pipe.zadd(index, {queue_id: time.time()})
+        pipe.zrange(index, 0, -(self._max_per_user + 1))  # all but the newest max_per_user
+        pipe.expire(index, self._ttl)
+        evicted = pipe.execute()[-2]
+        if evicted:
+            pipe = self._redis.pipeline(transaction=True)
+            pipe.delete(*(keys.queue(q.decode()) for q in evicted))
+            pipe.zrem(index, *evicted)
+            pipe.execute()
         return queue_id
 
     def owner(self, queue_id: str) -> int | None:

@@ -112,3 +112,21 @@ def test_cors_preflight_and_disallowed_origin(stack):
     evil = httpx.get(f"{stack.poll_url}/health", headers={"Origin": "https://evil.example"},
                      timeout=5)
     assert evil.headers.get("Access-Control-Allow-Origin") not in ("*", "https://evil.example")
+
+
+def test_queue_limits_per_user(api):
+    user = api.signup("busy")
+    first = api.register(user)
+    for _ in range(20):
+        api.register(user)
+    evicted = api.call("POST", f"/api/realtime/heartbeat?queue_id={first['queue_id']}", user)
+    assert evicted.status_code == 404, "the 21st live queue evicts the oldest"
+
+    # 60 registrations a minute; a minute boundary may reset the count once.
+    statuses = []
+    while 429 not in statuses and len(statuses) < 130:
+        statuses.append(api.call("POST", "/api/realtime/register", user).status_code)
+    assert statuses[-1] == 429
+    assert set(statuses[:-1]) == {200}
+    response = api.call("POST", "/api/realtime/register", user)
+    assert response.status_code == 429 and response.json()["message"]

@@ -159,7 +159,9 @@ class Realtime:
     def __init__(self, client: redis.Redis, log_maxlen: int = LOG_MAXLEN):
         self.redis = client
         self.log = EventLog(client, maxlen=log_maxlen, dedupe_ttl=3600)
-        self.queues = QueueRegistry(client, ttl=QUEUE_TTL)
+        # These tests open many queues per user; the per-user limits are tested elsewhere.
+        self.queues = QueueRegistry(client, ttl=QUEUE_TTL, max_per_user=10_000,
+                                    registrations_per_minute=1_000_000)
 
     def register(self, user_id: int, communities: list[int]) -> tuple[str, int]:
         """A new queue for the user and the cursor register would return."""

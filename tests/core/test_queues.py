@@ -1,0 +1,46 @@
+"""The queue registry's per-user limits, against a real Redis."""
+
+import os
+
+import pytest
+import redis
+
+from realtime_core import keys
+from realtime_core.queues import QueueRegistry, RegistrationLimitExceeded
+
+
+@pytest.fixture
+def store():
+    base = os.environ.get("REALTIME_REDIS_URL", "redis://127.0.0.1:6379/8").rsplit("/", 1)[0]
+    client = redis.Redis.from_url(f"{base}/6")
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+def test_registering_past_the_limit_evicts_the_oldest_queue(store):
+    registry = QueueRegistry(store, ttl=60, max_per_user=3, registrations_per_minute=100)
+    queues = [registry.create(7, [1]) for _ in range(5)]
+    assert [registry.owner(q) for q in queues] == [None, None, 7, 7, 7]
+    assert store.zcard(keys.user_queues(7)) == 3
+    # Another user's queues are untouched.
+    other = registry.create(8, [])
+    assert registry.owner(other) == 8
+
+
+def test_registrations_are_rate_limited_per_user(store):
+    registry = QueueRegistry(store, ttl=60, max_per_user=20, registrations_per_minute=2)
+    registry.create(7, [])
+    registry.create(7, [])
+    with pytest.raises(RegistrationLimitExceeded):
+        registry.create(7, [])
+    registry.create(9, [])  # someone else is not affected
+
+
+def test_touch_renews_only_the_owners_live_queue(store):
+    registry = QueueRegistry(store, ttl=60)
+    queue = registry.create(7, [])
+    assert registry.touch(queue, 7)
+    assert not registry.touch(queue, 8)
+    assert not registry.touch("not-a-queue", 7)
+    assert not registry.touch("A" * 22, 7)
