@@ -38,7 +38,7 @@ def playwright():
 @pytest.fixture(scope="package")
 def chromium(playwright):
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"Debian chromium is not installed at {CHROMIUM}")
+        pytest.skip(reason=f"Debian chromium is not installed at {CHROMIUM}")
     browser = playwright.chromium.launch(
         executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
     )

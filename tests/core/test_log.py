@@ -1,22 +1,8 @@
 """The publish script against a real Redis: ids never repeat, retries count once."""
 
-import os
-
-import pytest
-import redis
-
 from realtime_core import keys
 from realtime_core.events import content_event
 from realtime_core.log import EventLog
-
-
-@pytest.fixture
-def store():
-    base = os.environ.get("REALTIME_REDIS_URL", "redis://127.0.0.1:6379/8").rsplit("/", 1)[0]
-    client = redis.Redis.from_url(f"{base}/7")
-    client.flushdb()
-    yield client
-    client.flushdb()
 
 
 def _event(n: int):

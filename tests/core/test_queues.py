@@ -1,21 +1,9 @@
 """The queue registry's per-user limits, against a real Redis."""
 
-import os
-
 import pytest
-import redis
 
 from realtime_core import keys
 from realtime_core.queues import QueueRegistry, RegistrationLimitExceeded
-
-
-@pytest.fixture
-def store():
-    base = os.environ.get("REALTIME_REDIS_URL", "redis://127.0.0.1:6379/8").rsplit("/", 1)[0]
-    client = redis.Redis.from_url(f"{base}/6")
-    client.flushdb()
-    yield client
-    client.flushdb()
 
 
 def test_registering_past_the_limit_evicts_the_oldest_queue(store):

@@ -246,7 +246,7 @@ def start_server(tmp_path):
 @pytest.fixture
 def private_redis(tmp_path):
     if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed")
+        pytest.skip(reason="redis-server is not installed")
     server = PrivateRedis(tmp_path).start()
     yield server
     if server.process.poll() is None:

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_node_unit_tests_pass():
     node = shutil.which("node")
     if node is None:
-        pytest.skip("Node.js is not installed; the JavaScript unit tests need Node 20 or newer")
+        pytest.skip(reason="Node.js is not installed; the JavaScript unit tests need Node 20 or newer")
     result = subprocess.run(
         [node, "--test", "tests/web/"], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
