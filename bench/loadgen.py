@@ -175,7 +175,7 @@ class Bench:
 
     # ---- one matrix cell ----------------------------------------------------------------
     async def run_cell(self, clients: int, rate: float, duration: float, direct: bool,
-                       settle: float = 2.0, drain: float = 5.0) -> dict:
+                       settle: float = 2.0, drain: float = 5.0, on_start=None) -> dict:
         comms = self.communities[: (clients + self.size - 1) // self.size]
         client_users, client_comm = [], []
         for ci, c in enumerate(comms):
@@ -251,6 +251,8 @@ class Bench:
                 pool.put_nowait(conn)
 
         pid = self.poll_pid
+        if on_start is not None:
+            on_start()  # e.g. attach a profiler to the publishing window only
         cpu0, gen0, answered0 = proc_cpu(pid), time.process_time(), self.answered
         wall0 = time.monotonic()
         pubs = []
@@ -274,8 +276,15 @@ class Bench:
         if pubs:
             await asyncio.gather(*pubs)
         expected = sum(expected_of)
-        deadline = time.monotonic() + drain
-        while sum(delivered_of) < expected and time.monotonic() < deadline:
+        # Wait for stragglers until all arrived, or nothing arrived for `drain` s (max 60 s),
+        # so that late deliveries of an overloaded server are not counted as lost.
+        last_progress, last_count, hard_stop = time.monotonic(), -1, time.monotonic() + 60
+        while sum(delivered_of) < expected and time.monotonic() < hard_stop:
+            count = sum(delivered_of)
+            if count != last_count:
+                last_progress, last_count = time.monotonic(), count
+            elif time.monotonic() - last_progress > drain:
+                break
             await asyncio.sleep(0.1)
         wall = time.monotonic() - wall0
         cpu = proc_cpu(pid) - cpu0

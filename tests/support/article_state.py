@@ -8,7 +8,12 @@ The rules (shared with the browser's apply-event.js):
 - deleted_comment puts the placeholder carried by the event in place if the
   comment still has visible replies, else removes it, then removes deleted
   ancestors left without visible replies;
-- a discussion's comments_count moves by +1 on new_comment, -1 on deleted_comment.
+- a comment whose parent is not held is ignored: a reply's parent is visible
+  when the reply is written, so a missing parent means the event is older
+  than the state held and both have gone since;
+- a discussion's comments_count is the number of live comments held for it,
+  recounted after every change, since a count carried by an event was taken at
+  another moment than the comments held (apply-event.js does the same).
 """
 
 import copy
@@ -29,44 +34,45 @@ class ArticleState:
             return
         kind = event["type"]
         if kind in ("new_discussion", "updated_discussion"):
+            discussion_id = data["discussion"]["id"]
             self._upsert(self.discussions, data["discussion"])
-            self.comments.setdefault(data["discussion"]["id"], {})
+            self.comments.setdefault(discussion_id, {})
+            self._recount(discussion_id)
         elif kind == "deleted_discussion":
             self.discussions.pop(data["discussion_id"], None)
             self.comments.pop(data["discussion_id"], None)
         elif kind in ("new_comment", "updated_comment"):
             tree = self.comments.setdefault(data["discussion_id"], {})
-            if self._upsert(tree, data["comment"]) and kind == "new_comment":
-                self._count(data["discussion_id"], +1)
+            parent_id = data["comment"]["parent_id"]
+            if parent_id is None or parent_id in tree:
+                self._upsert(tree, data["comment"])
+                self._recount(data["discussion_id"])
         elif kind == "deleted_comment":
             self._delete_comment(data["discussion_id"], data["comment"])
 
     @staticmethod
-    def _upsert(held: dict, obj: dict) -> bool:
-        """True when obj was new to the state."""
+    def _upsert(held: dict, obj: dict) -> None:
         current = held.get(obj["id"])
-        if current is not None and current["version"] >= obj["version"]:
-            return False
-        held[obj["id"]] = copy.deepcopy(obj)
-        return current is None
+        if current is None or current["version"] < obj["version"]:
+            held[obj["id"]] = copy.deepcopy(obj)
 
-    def _count(self, discussion_id: int, delta: int) -> None:
+    def _recount(self, discussion_id: int) -> None:
         discussion = self.discussions.get(discussion_id)
         if discussion is not None:
-            discussion["comments_count"] += delta
+            tree = self.comments.get(discussion_id, {})
+            discussion["comments_count"] = sum(1 for c in tree.values() if not c["is_deleted"])
 
     def _delete_comment(self, discussion_id: int, placeholder: dict) -> None:
         tree = self.comments.get(discussion_id, {})
         current = tree.get(placeholder["id"])
         if current is not None and current["version"] >= placeholder["version"]:
             return
-        if current is not None and not current["is_deleted"]:
-            self._count(discussion_id, -1)
         tree[placeholder["id"]] = copy.deepcopy(placeholder)
         node = placeholder["id"]
         while node is not None and tree[node]["is_deleted"] and not _has_reply(tree, node):
             parent = tree.pop(node)["parent_id"]
             node = parent if parent in tree else None
+        self._recount(discussion_id)
 
     def snapshot(self) -> tuple[list[dict], dict[int, list[dict]]]:
         """The same shapes the REST API returns: newest discussion first, comments by id."""

@@ -151,6 +151,14 @@ test('new_comment is added in id order and counted once', () => {
   assert.equal(state.discussions[0].comments_count, 1);
 });
 
+test('a reply whose parent is not held is older than the state and ignored', () => {
+  const state = deepFreeze(
+    createArticleState([discussion(1, { comments_count: 1 })], { 1: [comment(10, 1)] }),
+  );
+  const orphan = comment(12, 1, { parent_id: 11, depth: 1 });
+  assert.equal(applyEvent(state, commentEvent('new_comment', orphan), scope), state);
+});
+
 test('comment events for a discussion whose comments are not loaded only count', () => {
   const state = createArticleState([discussion(1, { comments_count: 4 })]);
   const added = applyEvent(state, commentEvent('new_comment', comment(20, 1)), scope);

@@ -244,6 +244,11 @@ function upsertComment(state, data, isNew) {
     return isNew ? withCount(state, discussionId, (n) => n + 1) : state;
   }
   const index = list.findIndex((c) => c.id === comment.id);
+  // A reply's parent is visible when the reply is written, so a reply whose
+  // parent is not held comes from before the state held: both are gone since.
+  if (index < 0 && comment.parent_id != null && !list.some((c) => c.id === comment.parent_id)) {
+    return state;
+  }
   let comments;
   if (index >= 0) {
     if (version <= versionOf(list[index])) return state;
