@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -5,9 +7,10 @@ from django.db.models import Q
 from ninja import Router, Status
 
 from marginalia.errors import ApiError
+from marginalia.oplog import log_event
 from realtime_core import tokens
 
-from .auth import jwt_auth
+from .auth import failure_reason, jwt_auth
 from .models import User
 from .schemas import LoginIn, MeOut, RefreshIn, SignupIn, TokensOut
 
@@ -40,6 +43,7 @@ def signup(request, payload: SignupIn):
             candidate.save()
     except IntegrityError as exc:  # lost a race with an identical signup
         raise ApiError(409, "That username or email is taken") from exc
+    log_event("user_signed_up", user_id=candidate.id)
     return Status(201, _tokens_for(candidate))
 
 
@@ -49,7 +53,10 @@ def login(request, payload: LoginIn):
         Q(username__iexact=payload.login) | Q(email__iexact=payload.login), is_active=True
     ).first()
     if user is None or not user.check_password(payload.password):
+        # Neither the login given nor the password: both can be personal.
+        log_event("login_failed", logging.WARNING, user_id=user.id if user else None)
         raise ApiError(401, "Wrong username, email or password")
+    log_event("login", user_id=user.id)
     return _tokens_for(user)
 
 
@@ -58,10 +65,13 @@ def refresh(request, payload: RefreshIn):
     try:
         user_id = tokens.verify(payload.refresh, tokens.REFRESH)
     except tokens.InvalidToken as exc:
+        log_event("refresh_failed", logging.WARNING, reason=failure_reason(exc))
         raise ApiError(401, str(exc)) from exc
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
+        log_event("refresh_failed", logging.WARNING, reason="inactive_user", user_id=user_id)
         raise ApiError(401, "Invalid token")
+    log_event("tokens_refreshed", user_id=user.id)
     return _tokens_for(user)
 
 

@@ -11,6 +11,11 @@ class AuthenticationFailed(Exception):
     """A bearer token was sent but is expired, malformed or forged."""
 
 
+def failure_reason(exc: Exception) -> str:
+    """Why a token was refused, as one word for log lines (never the token itself)."""
+    return str(exc).lower().replace(" ", "_")
+
+
 class JWTAuth(HttpBearer):
     def authenticate(self, request, token):
         try:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from marginalia.errors import ApiError
+from marginalia.oplog import log_event
 from realtime import events
 
 from . import access
@@ -17,6 +18,8 @@ def _membership_changed(community: Community, user, is_member: bool) -> None:
     access.forget_roles(user)
     if community.is_private:
         events.record_membership(user.id, community.id, is_member)
+    log_event("member_added" if is_member else "member_removed",
+              community_id=community.id, user_id=user.id)
 
 
 def _unique_slug(name: str) -> str:
@@ -45,6 +48,8 @@ def create_community(creator, name: str, description: str, type_: str, slug: str
         raise ApiError(409, "That slug is taken") from exc
     Membership.objects.create(community=community, user=creator, role=Membership.ADMIN)
     _membership_changed(community, creator, True)
+    log_event("community_created", community_id=community.id, user_id=creator.id,
+              type=community.type)
     return community
 
 
@@ -58,7 +63,9 @@ def join(community: Community, user) -> tuple[str, str | None]:
             community=community, user=user, status=JoinRequest.PENDING
         ).exists():
             raise ApiError(409, "Your request to join is already pending")
-        JoinRequest.objects.create(community=community, user=user)
+        join_request = JoinRequest.objects.create(community=community, user=user)
+        log_event("join_requested", community_id=community.id, user_id=user.id,
+                  request_id=join_request.id)
         return "requested", None
     add_member(community, user, Membership.MEMBER)
     return "joined", Membership.MEMBER
@@ -86,6 +93,8 @@ def decide_request(request_obj: JoinRequest, approve: bool) -> None:
         request_obj.status = JoinRequest.REJECTED
         request_obj.decided_at = timezone.now()
         request_obj.save(update_fields=["status", "decided_at"])
+        log_event("join_rejected", community_id=request_obj.community_id,
+                  user_id=request_obj.user_id, request_id=request_obj.id)
 
 
 def _lock_admins(community: Community) -> int:
@@ -106,6 +115,7 @@ def set_role(community: Community, user, role: str) -> Membership:
     membership.role = role
     membership.save(update_fields=["role"])
     access.forget_roles(user)
+    log_event("role_changed", community_id=community.id, user_id=user.id, role=role)
     return membership
 
 

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from communities import access
 from marginalia.errors import ApiError
+from marginalia.oplog import log_event
 from realtime import events
 
 from . import lookups
@@ -19,6 +20,8 @@ def create_article(user, title, abstract, authors, link, community_ids) -> Artic
         title=title, abstract=abstract, authors=authors, link=link, submitter=user
     )
     Placement.objects.bulk_create(Placement(article=article, community=c) for c in communities)
+    log_event("article_created", article_id=article.id, user_id=user.id,
+              communities=len(communities))
     return article
 
 
@@ -28,11 +31,23 @@ def place_article(user, article: Article, community) -> None:
     if Placement.objects.filter(article=article, community=community).exists():
         raise ApiError(409, "The article is already in that community")
     Placement.objects.create(article=article, community=community)
+    log_event("article_placed", article_id=article.id, community_id=community.id,
+              user_id=user.id)
 
 
 def _require_author(user, obj, what: str) -> None:
     if obj.author_id != user.id:
         raise ApiError(403, f"Only the author can edit this {what}")
+
+
+def _log_discussion(event: str, discussion, user) -> None:
+    log_event(event, discussion_id=discussion.id, article_id=discussion.article_id,
+              community_id=discussion.community_id, user_id=user.id)
+
+
+def _log_comment(event: str, comment, discussion, user) -> None:
+    log_event(event, comment_id=comment.id, discussion_id=discussion.id,
+              community_id=discussion.community_id, user_id=user.id)
 
 
 def _bump(obj, **changes) -> None:
@@ -54,6 +69,7 @@ def create_discussion(user, article, community, topic, content, is_pseudonymous,
         is_pseudonymous=is_pseudonymous,
     )
     events.discussion_changed(events.NEW_DISCUSSION, discussion, user, origin_queue_id)
+    _log_discussion("discussion_created", discussion, user)
     return discussion
 
 
@@ -66,6 +82,7 @@ def update_discussion(user, discussion_id, topic, content, origin_queue_id):
         raise ApiError(422, "Nothing to change: send topic or content")
     _bump(discussion, **changes)
     events.discussion_changed(events.UPDATED_DISCUSSION, discussion, user, origin_queue_id)
+    _log_discussion("discussion_updated", discussion, user)
     return discussion
 
 
@@ -77,6 +94,8 @@ def set_resolved(user, discussion_id, resolved: bool, origin_queue_id):
     if discussion.is_resolved != resolved:
         _bump(discussion, is_resolved=resolved)
         events.discussion_changed(events.UPDATED_DISCUSSION, discussion, user, origin_queue_id)
+        _log_discussion("discussion_resolved" if resolved else "discussion_unresolved",
+                        discussion, user)
     return discussion
 
 
@@ -87,6 +106,7 @@ def delete_discussion(user, discussion_id, origin_queue_id) -> None:
         raise ApiError(403, "Only the author or a community admin or moderator can delete this")
     _bump(discussion, is_deleted=True)
     events.discussion_deleted(discussion, user, origin_queue_id)
+    _log_discussion("discussion_deleted", discussion, user)
 
 
 @transaction.atomic
@@ -112,6 +132,7 @@ def create_comment(user, discussion_id, content, parent_id, is_pseudonymous, ori
         is_pseudonymous=is_pseudonymous,
     )
     events.comment_changed(events.NEW_COMMENT, comment, discussion, user, origin_queue_id)
+    _log_comment("comment_created", comment, discussion, user)
     return comment
 
 
@@ -123,6 +144,7 @@ def update_comment(user, comment_id, content, origin_queue_id):
     events.comment_changed(
         events.UPDATED_COMMENT, comment, comment.discussion, user, origin_queue_id
     )
+    _log_comment("comment_updated", comment, comment.discussion, user)
     return comment
 
 
@@ -135,3 +157,4 @@ def delete_comment(user, comment_id, origin_queue_id) -> None:
     events.comment_changed(
         events.DELETED_COMMENT, comment, comment.discussion, user, origin_queue_id
     )
+    _log_comment("comment_deleted", comment, comment.discussion, user)

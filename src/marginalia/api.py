@@ -9,12 +9,13 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from accounts.api import router as auth_router
-from accounts.auth import AuthenticationFailed
+from accounts.auth import AuthenticationFailed, failure_reason
 from communities.api import router as communities_router
 from discussions.api import router as discussions_router
 from realtime.api import router as realtime_router
 
 from .errors import ApiError
+from .oplog import log_event
 
 logger = logging.getLogger(__name__)
 
@@ -69,11 +70,15 @@ def on_api_error(request, exc: ApiError):
 
 @api.exception_handler(AuthenticationFailed)
 def on_bad_token(request, exc: AuthenticationFailed):
+    log_event("auth_failed", logging.WARNING, reason=failure_reason(exc), method=request.method,
+              path=request.path)
     return _json(request, 401, {"message": str(exc)})
 
 
 @api.exception_handler(AuthenticationError)
 def on_missing_token(request, exc):
+    log_event("auth_failed", logging.INFO, reason="no_token", method=request.method,
+              path=request.path)
     return _json(request, 401, {"message": "Authentication required"})
 
 

@@ -1,10 +1,13 @@
 """Queue registration, heartbeat and status (the Django half of realtime)."""
 
+import logging
+
 from ninja import Router
 
 from accounts.auth import jwt_auth
 from communities.models import Community, Membership
 from marginalia.errors import ApiError
+from marginalia.oplog import log_event
 from realtime_core.queues import RegistrationLimitExceeded
 
 from . import relay
@@ -35,9 +38,12 @@ def register(request):
         head, _epoch = event_log().head(floor=relay.highest_event_id())
         queue_id = queue_registry().create(request.auth.id, communities)
     except RegistrationLimitExceeded as exc:
+        log_event("registration_limited", logging.WARNING, user_id=request.auth.id)
         raise ApiError(429, "Too many registrations; try again in a minute") from exc
     except REDIS_ERRORS as exc:
         raise _unavailable() from exc
+    # The queue id is a capability: it never goes into a log.
+    log_event("queue_registered", user_id=request.auth.id, communities=len(communities))
     return {"queue_id": queue_id, "last_event_id": head, "communities": communities}
 
 

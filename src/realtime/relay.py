@@ -13,10 +13,10 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from marginalia.oplog import log_event
+
 from .connection import REDIS_ERRORS, event_log
 from .models import OutboxEvent
-
-logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 _LOCK_KEY = 0x6D617267  # any constant shared by every publisher
@@ -62,6 +62,7 @@ def publish_pending() -> int:
                 row.published_at = now
                 appended += fresh
             OutboxEvent.objects.bulk_update(rows, ["event_id", "published_at"])
+        log_event("relayed", first_event_id=rows[0].event_id, count=len(rows))
 
 
 def publish_after_commit() -> None:
@@ -70,4 +71,4 @@ def publish_after_commit() -> None:
         publish_pending()
     except (*REDIS_ERRORS, DatabaseError) as exc:
         # The change is committed whatever happens here; the relay loop retries.
-        logger.warning("outbox publish deferred (%s)", type(exc).__name__)
+        log_event("publish_deferred", logging.WARNING, error=type(exc).__name__)

@@ -1,14 +1,14 @@
 import logging
+import os
 import signal
 import threading
 
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
-from realtime import relay
+from marginalia.oplog import log_event
+from realtime import metrics, relay
 from realtime.connection import REDIS_ERRORS
-
-logger = logging.getLogger("realtime.relay")
 
 
 class Command(BaseCommand):
@@ -16,21 +16,35 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=0.2, help="seconds between scans")
+        parser.add_argument(
+            "--metrics-port", type=int, default=int(os.environ.get("RELAY_METRICS_PORT") or 0),
+            help="serve Prometheus metrics on this port (default RELAY_METRICS_PORT; 0: off)",
+        )
+        parser.add_argument(
+            "--metrics-host", default=os.environ.get("RELAY_METRICS_HOST", ""),
+            help="address the metrics port binds (default RELAY_METRICS_HOST; all interfaces)",
+        )
 
-    def handle(self, *args, interval, **options):
+    def handle(self, *args, interval, metrics_port, metrics_host, **options):
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
+        counters = metrics.RelayMetrics()
+        exporter = metrics.serve(counters, metrics_host, metrics_port) if metrics_port else None
+        log_event("relay_started", interval=interval, metrics_port=metrics_port or None)
         delay = interval
-        logger.info("relay started")
         while not stop.is_set():
             try:
-                count = relay.publish_pending()
-                if count:
-                    logger.info("relayed %d events", count)
+                counters.passed(relay.publish_pending())
                 delay = interval
             except (*REDIS_ERRORS, DatabaseError) as exc:
+                counters.failed(on_redis=not isinstance(exc, DatabaseError))
                 delay = min(delay * 2, 5.0)  # back off while Redis or the database is away
-                logger.warning("publish failed (%s); retrying in %.1fs", type(exc).__name__, delay)
+                log_event("relay_failed", logging.WARNING, error=type(exc).__name__,
+                          retry_in=f"{delay:.1f}s")
             stop.wait(delay)
-        logger.info("relay stopped")
+        # A pass in progress has finished (the loop only stops between passes),
+        # so no outbox row is left half published.
+        if exporter is not None:
+            exporter.shutdown()
+        log_event("relay_stopped")
