@@ -84,6 +84,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Request lines can carry queue ids (capabilities); keep them out of the log.
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        # Request lines can carry queue ids (capabilities); keep them out of the log.
+        "django.server": {"level": "WARNING"},
+        # SQL parameters hold discussion contents; never log them, even at DEBUG.
+        "django.db.backends": {"level": "INFO"},
+    },
 }
