@@ -49,10 +49,15 @@ def port_open(port: int) -> bool:
 
 
 class RedisServer:
-    """A private redis-server with an append-only file, so a restart keeps the log."""
+    """A private redis-server with an append-only file, so a restart keeps the log.
 
-    def __init__(self, directory: Path):
+    `appendfsync` is "always" unless a test sets the production setting
+    ("everysec", see docs/deployment.md).
+    """
+
+    def __init__(self, directory: Path, appendfsync: str = "always"):
         self.directory = directory
+        self.appendfsync = appendfsync
         self.port = free_port()
         self.process = None
 
@@ -64,17 +69,23 @@ class RedisServer:
         self.directory.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-             "--dir", str(self.directory), "--appendonly", "yes", "--appendfsync", "always",
+             "--dir", str(self.directory), "--appendonly", "yes", "--appendfsync", self.appendfsync,
              "--save", ""],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         wait_until(lambda: port_open(self.port), message="redis-server to listen")
 
-    def stop(self):
+    def stop(self, sig=signal.SIGTERM):
+        """SIGTERM is a clean shutdown (Redis syncs its file); SIGKILL is a crash."""
         if self.process and self.process.poll() is None:
-            self.process.terminate()
+            self.process.send_signal(sig)
             self.process.wait(10)
         self.process = None
+
+    def lose_data(self):
+        """Stopped, and its files gone: it starts again empty, like a lost disk."""
+        self.stop()
+        shutil.rmtree(self.directory)
 
 
 class Stack:
