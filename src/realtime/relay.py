@@ -63,6 +63,10 @@ def publish_pending() -> int:
                 appended += fresh
             OutboxEvent.objects.bulk_update(rows, ["event_id", "published_at"])
         log_event("relayed", first_event_id=rows[0].event_id, count=len(rows))
+        if len(rows) < BATCH_SIZE:
+            # Drained as of this read; rows committed since have their own
+            # after-commit publish (or the relay loop), so no second look is needed.
+            return appended
 
 
 def publish_after_commit() -> None:
