@@ -12,7 +12,9 @@ from accounts.api import router as auth_router
 from accounts.auth import AuthenticationFailed, failure_reason
 from communities.api import router as communities_router
 from discussions.api import router as discussions_router
+from notifications.api import router as notifications_router
 from realtime.api import router as realtime_router
+from realtime.live import router as live_router
 
 from .errors import ApiError
 from .oplog import log_event
@@ -57,6 +59,8 @@ api.add_router("/auth", auth_router)
 api.add_router("/communities", communities_router)
 api.add_router("/", discussions_router)
 api.add_router("/realtime", realtime_router)
+api.add_router("/realtime", live_router)
+api.add_router("/me", notifications_router)
 
 
 def _json(request, status: int, body: dict):

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "communities",
     "discussions",
     "realtime",
+    "notifications",
     "web",
 ]
 

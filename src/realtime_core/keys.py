@@ -32,3 +32,20 @@ def user_queues(user_id: int) -> str:
 def registrations(user_id: int, window: int) -> str:
     """Counter of the user's registrations in one rate-limit window."""
     return f"rt:registrations:{user_id}:{window}"
+
+
+# Presence and typing (realtime_core.signals): short-lived, never in the event log.
+SIGNALS = "rt:{rt}:signals"  # stream of presence and typing signals, a few seconds deep
+
+
+def presence(community_id: int, article_id: int) -> str:
+    """Sorted set of "<user_id>:<tab_id>:<username>" viewing the article, scored by expiry.
+
+    Hash-tagged with the signal stream because one script updates both.
+    """
+    return f"rt:{{rt}}:presence:{community_id}:{article_id}"
+
+
+def typing_throttle(discussion_id: int, user_id: int) -> str:
+    """Present while a typist's last signal for the discussion is too recent to repeat."""
+    return f"rt:typing:{discussion_id}:{user_id}"
