@@ -109,6 +109,7 @@ def test_typing_under_the_real_name(api, lab, signal_redis):
 
 
 def test_refusals_are_json_and_write_nothing(api, lab, make_lab, signal_redis):
+    public = make_lab("public")
     before = db_snapshot()
     assert_json_error(report(api, lab, lab.outsider), 403)
     assert_json_error(report(api, lab, None), 401)
@@ -118,7 +119,6 @@ def test_refusals_are_json_and_write_nothing(api, lab, make_lab, signal_redis):
     assert_json_error(report(api, lab, lab.member, article_id=10**12), 404)
     assert_json_error(report(api, lab, lab.member, article_id="one"), 422)
     assert_json_error(api.request("POST", "/api/realtime/presence", lab.member, body=b"{"), 400)
-    public = make_lab("public")
     refusal = assert_json_error(report(api, public, public.member), 400)
     assert "private" in refusal["message"]
     typing = {"community_id": lab.community.id, "article_id": lab.article.id,
