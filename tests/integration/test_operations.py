@@ -199,3 +199,19 @@ def test_relay_stops_gracefully_and_starts_again(operated):
     stack.start_relay()
     wait_until(lambda: port_open(metrics_port), timeout=20, message="the relay to start again")
     assert relay_metrics(stack)["marginalia_relay_backlog_events"] == 0
+
+
+def test_api_stops_gracefully_and_is_ready_after_starting_again(operated):
+    stack, api = operated
+    gunicorn = stack.processes.pop("api")
+    started = time.monotonic()
+    gunicorn.send_signal(signal.SIGTERM)
+    assert gunicorn.wait(10) == 0
+    print(f"\nAPI stopped {time.monotonic() - started:.2f}s after SIGTERM")
+    assert not port_open(stack.api_port)
+
+    stack.start_api()
+    wait_until(lambda: _readiness(stack).status_code == 200, timeout=20,
+               message="the API to be ready again")
+    _, member, _, _ = _private_pair(api)
+    assert api.register(member)["queue_id"]
