@@ -82,7 +82,7 @@ def _value(schema: dict, name: str, node: dict, targets: dict):
         return "sweep@example.org"
     if node.get("format") == "uri":
         return "https://example.org/sweep"
-    return "A sweep value"
+    return "sweep-value-0001"  # fits id-like fields (url-safe, 8-64 characters) and text alike
 
 
 def _request(schema: dict, path: str, operation: dict, targets: dict):
