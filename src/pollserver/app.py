@@ -26,6 +26,7 @@ from .logreader import LogReader
 from .memberships import Memberships
 from .poll import Poller
 from .queues import QueueCache
+from .signals import SignalRelay
 
 log = logging.getLogger("pollserver")
 access_log = logging.getLogger("pollserver.access")
@@ -85,8 +86,12 @@ class PollServer:
             on_data_lost=self._forget_everything,
             ring_size=ring_size,
         )
+        # Signals follow their own stream on a connection of their own.
+        self._signal_redis = redis.asyncio.from_url(config.redis_url, retry=Retry(NoBackoff(), 0))
+        self.signals = SignalRelay(self._signal_redis, self.fanout)
         self.poller = Poller(
-            self.reader, self.queues, self.memberships, self.fanout, config.pending_limit
+            self.reader, self.queues, self.memberships, self.fanout, config.pending_limit,
+            self.signals,
         )
         self.requests = InFlight()
         self._tasks: list[asyncio.Task] = []
@@ -95,6 +100,7 @@ class PollServer:
         self._tasks = [
             asyncio.create_task(self.reader.run(), name="log reader"),
             asyncio.create_task(self._maintain(), name="queue maintenance"),
+            asyncio.create_task(self.signals.run(), name="signal reader"),
         ]
 
     async def stop(self) -> None:
@@ -113,6 +119,7 @@ class PollServer:
             log.warning("could not renew queues at shutdown: %s: %s", type(exc).__name__, exc)
         await self.redis.aclose()
         await self._stream_redis.aclose()
+        await self._signal_redis.aclose()
 
     def health(self) -> tuple[bool, dict]:
         healthy = self.reader.redis_ok and self.reader.ready

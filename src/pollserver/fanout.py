@@ -96,6 +96,16 @@ class Fanout:
     def waiting_users(self):
         return self._users.keys()
 
+    def users_in(self, community_id: int) -> set[int]:
+        """The users with waiting polls who belong to the community now."""
+        return self._users_by_community.get(community_id, set())
+
+    def answer(self, waiter: Waiter, body: bytes) -> None:
+        """Answer a waiter with a body built elsewhere (presence and typing signals)."""
+        if not waiter.future.done():
+            self._detach(waiter)
+            waiter.future.set_result(body)
+
     def membership_changed(self, user_id: int, community_id: int, is_member: bool) -> None:
         user = self._users.get(user_id)
         if user is None:

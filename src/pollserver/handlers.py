@@ -14,6 +14,7 @@ import tornado.web
 
 from realtime_core import tokens
 from realtime_core.queues import looks_like_queue_id
+from realtime_core.signals import parse_signal_id
 
 from .fanout import Waiter
 from .poll import QueueNotFound, Unavailable
@@ -111,19 +112,23 @@ class PollHandler(BaseHandler):
         queue_id = self._queue_id()
         cursor = self._last_event_id()
         token_user_id = self._token_user_id()
+        signal_cursor = self._signal_cursor()
         self.server.requests.started()
         try:
-            answer = await self._answer(queue_id, cursor, token_user_id)
+            answer = await self._answer(queue_id, cursor, token_user_id, signal_cursor)
             if answer is not None:
                 self.set_header("Content-Type", JSON)
                 self.finish(answer)
         finally:
             self.server.requests.finished()
 
-    async def _answer(self, queue_id: str, cursor: int, token_user_id: int | None) -> bytes | None:
+    async def _answer(
+        self, queue_id: str, cursor: int, token_user_id: int | None,
+        signal_cursor: tuple[int, int] | None,
+    ) -> bytes | None:
         """The response body, or None when the client went away while waiting."""
         try:
-            answer = await self.server.poller.poll(queue_id, cursor, token_user_id)
+            answer = await self.server.poller.poll(queue_id, cursor, token_user_id, signal_cursor)
         except QueueNotFound:
             raise ApiError(404, "Queue not found or expired; register again") from None
         except Unavailable:
@@ -164,6 +169,16 @@ class PollHandler(BaseHandler):
         if not raw.isdigit() or len(raw) > 16 or int(raw) > MAX_EVENT_ID:
             raise ApiError(400, "last_event_id must be an integer from 0 to 2^53")
         return int(raw)
+
+    def _signal_cursor(self) -> tuple[int, int] | None:
+        """The newest presence or typing signal the client has seen; absent: it wants none."""
+        raw = self._argument("signal_cursor")
+        if raw is None:
+            return None
+        cursor = parse_signal_id(raw.decode("ascii", "replace"))
+        if cursor is None:
+            raise ApiError(400, "signal_cursor must be a signal id such as 1700000000000-0")
+        return cursor
 
     def _token_user_id(self) -> int | None:
         """The user an Authorization header names; real browser clients send none."""

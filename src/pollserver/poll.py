@@ -12,6 +12,7 @@ from .fanout import Fanout, Waiter, catchup_body, events_body, is_for
 from .logreader import LogReader, LogTrimmed
 from .memberships import Memberships
 from .queues import QueueCache
+from .signals import SignalRelay
 
 
 class QueueNotFound(Exception):
@@ -30,15 +31,24 @@ class Poller:
         memberships: Memberships,
         fanout: Fanout,
         pending_limit: int,
+        signals: SignalRelay | None = None,
     ):
         self._reader = reader
         self._queues = queues
         self._memberships = memberships
         self._fanout = fanout
         self._pending_limit = pending_limit
+        self._signals = signals
         self.accepting_waits = True  # False once shutting down
 
-    async def poll(self, queue_id: str, cursor: int, token_user_id: int | None) -> bytes | Waiter:
+    async def poll(
+        self,
+        queue_id: str,
+        cursor: int,
+        token_user_id: int | None,
+        signal_cursor: tuple[int, int] | None = None,
+    ) -> bytes | Waiter:
+        """`signal_cursor`, when given, asks for presence and typing signals newer than it."""
         reader = self._reader
         if not reader.ready:
             raise Unavailable
@@ -70,7 +80,15 @@ class Poller:
         seen = max(cursor, reader.head)
         if not self.accepting_waits:
             return events_body([], seen)
-        return self._fanout.wait(owner, queue_id, seen, communities)
+        wants_signals = signal_cursor is not None and self._signals is not None
+        if wants_signals:
+            replay = self._signals.recent_for(owner, communities, signal_cursor, seen)
+            if replay is not None:
+                return replay
+        waiter = self._fanout.wait(owner, queue_id, seen, communities)
+        if wants_signals:
+            self._signals.watch(waiter, signal_cursor)
+        return waiter
 
     async def _catchup(self) -> bytes:
         """A catch-up answer naming the newest id Redis assigned.

@@ -1,0 +1,140 @@
+"""Presence and typing signals, handed to the polls that wait right now.
+
+Signals are not events: they have no event_id, never move a poll's
+`last_event_id`, never count toward the pending limit, and are kept only a
+few seconds. A background task follows the signal stream (`keys.SIGNALS`) and
+answers the waiting polls of the signal's community members, except the
+author's own (a typist never sees their own indicator). Only polls that ask
+for signals (`signal_cursor` given) receive them, so older clients are never
+woken for something they would ignore.
+
+A poll that arrives just after its previous answer must not miss what came in
+between, so the last few seconds of signals are kept in memory and replayed to
+a poll whose `signal_cursor` is older. A signal is a state snapshot, so one
+seen twice does no harm.
+"""
+
+import asyncio
+import collections
+import logging
+import time
+
+from realtime_core import keys
+from realtime_core.signals import SignalEntry, decode_signal
+
+from .fanout import Fanout, Waiter
+
+log = logging.getLogger(__name__)
+
+REPLAY_SECONDS = 3.0  # how long a signal is replayed to polls arriving after it
+RECONNECT_DELAYS = (0.1, 0.2, 0.5, 1.0, 2.0)
+
+
+def signals_body(wires: list[bytes], signal_cursor: tuple[int, int], last_event_id: int) -> bytes:
+    return b'{"events":[],"signals":[%s],"signal_cursor":"%d-%d","last_event_id":%d}' % (
+        b",".join(wires), signal_cursor[0], signal_cursor[1], last_event_id,
+    )
+
+
+class SignalRelay:
+    def __init__(self, stream_redis, fanout: Fanout, block_ms: int = 500, batch_size: int = 1000):
+        self._stream_redis = stream_redis  # its connection is held by the blocking XREAD
+        self._fanout = fanout
+        self._block_ms = block_ms
+        self._batch_size = batch_size
+        self._recent: collections.deque[tuple[float, SignalEntry]] = collections.deque()
+        # Waiting polls that asked for signals: user id -> {waiter: signal cursor}.
+        self._watchers: dict[int, dict[Waiter, tuple[int, int]]] = {}
+        self._last_id: bytes | None = None  # newest stream id read
+
+    def watch(self, waiter: Waiter, cursor: tuple[int, int]) -> None:
+        """Let signals newer than `cursor` answer this waiting poll."""
+        self._watchers.setdefault(waiter.user_id, {})[waiter] = cursor
+        waiter.future.add_done_callback(lambda _: self._unwatch(waiter))
+
+    def recent_for(
+        self, user_id: int, communities: set[int], cursor: tuple[int, int], last_event_id: int
+    ) -> bytes | None:
+        """An answer with the replayable signals newer than `cursor`, if there are any."""
+        self._forget_old(time.monotonic())
+        wires, newest = [], cursor
+        for _, entry in self._recent:
+            if entry.id > cursor and _is_for(entry, user_id, communities):
+                wires.append(entry.wire)
+                newest = entry.id
+        if not wires:
+            return None
+        return signals_body(wires, newest, last_event_id)
+
+    async def run(self) -> None:
+        failures = 0
+        while True:
+            try:
+                await self._read_next()
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if failures == 0:
+                    log.warning("signal stream unreadable, retrying: %s: %s",
+                                type(exc).__name__, exc)
+                await asyncio.sleep(RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)])
+                failures += 1
+
+    async def _read_next(self) -> None:
+        if self._last_id is None:
+            # Start from now: older signals are past their replay time anyway.
+            newest = await self._stream_redis.xrevrange(keys.SIGNALS, count=1)
+            self._last_id = newest[0][0] if newest else b"0-0"
+        streams = await self._stream_redis.xread(
+            {keys.SIGNALS: self._last_id}, count=self._batch_size, block=self._block_ms
+        )
+        if not streams:
+            return
+        raw_entries = streams[0][1]
+        self._last_id = raw_entries[-1][0]
+        entries = []
+        for stream_id, fields in raw_entries:
+            try:
+                entries.append(decode_signal(stream_id, fields))
+            except (ValueError, KeyError, TypeError):
+                log.error("skipping undecodable signal %s", stream_id.decode())
+        self.deliver(entries)
+
+    def deliver(self, entries: list[SignalEntry]) -> None:
+        """Keep the signals for replay and answer the waiting polls they are for."""
+        now = time.monotonic()
+        self._recent.extend((now, entry) for entry in entries)
+        self._forget_old(now)
+        woken: dict[Waiter, list[SignalEntry]] = {}
+        for entry in entries:
+            # The fan-out's index holds the users with waiting polls who belong
+            # to the community now: membership is checked at delivery.
+            for user_id in self._fanout.users_in(entry.community_id):
+                if user_id == entry.author_id:
+                    continue
+                for waiter, cursor in self._watchers.get(user_id, {}).items():
+                    if entry.id > cursor:
+                        woken.setdefault(waiter, []).append(entry)
+        for waiter, matched in woken.items():
+            body = signals_body(
+                [entry.wire for entry in matched], matched[-1].id,
+                max(waiter.cursor, self._fanout.head),
+            )
+            self._fanout.answer(waiter, body)
+
+    def _forget_old(self, now: float) -> None:
+        recent = self._recent
+        while recent and recent[0][0] < now - REPLAY_SECONDS:
+            recent.popleft()
+
+    def _unwatch(self, waiter: Waiter) -> None:
+        watchers = self._watchers.get(waiter.user_id)
+        if watchers is not None:
+            watchers.pop(waiter, None)
+            if not watchers:
+                del self._watchers[waiter.user_id]
+
+
+def _is_for(entry: SignalEntry, user_id: int, communities: set[int]) -> bool:
+    return entry.community_id in communities and entry.author_id != user_id

@@ -1,0 +1,142 @@
+"""Presence and typing signals through a real poll server process and real
+Redis: who receives them, that they never touch event ids, cursors or the
+pending limit, and that a poll arriving just after a signal still gets it."""
+
+import asyncio
+import time
+
+import pytest
+
+from realtime_core import keys
+from realtime_core.signals import Signals
+
+from .test_delivery import waiting_poll
+
+ALICE, BOB, CAROL = 1, 2, 3
+COMMUNITY, OTHER_COMMUNITY = 10, 20
+ARTICLE, DISCUSSION = 5, 7
+
+
+@pytest.fixture
+def signals(redis_client) -> Signals:
+    return Signals(redis_client)
+
+
+def typing_by(signals, user_id, community_id=COMMUNITY, discussion_id=DISCUSSION):
+    shown_as = {"id": user_id, "username": f"user{user_id}", "is_pseudonymous": False}
+    assert signals.typing(community_id, ARTICLE, discussion_id, user_id, shown_as)
+
+
+async def poll_with_signals(server, http, queue_id, cursor, signal_cursor="0", **kwargs):
+    params = {"queue_id": queue_id, "last_event_id": cursor, "signal_cursor": signal_cursor}
+    return await http.get(server.url + "/realtime/poll", params=params, **kwargs)
+
+
+async def held_poll(server, http, eventually, queue_id, cursor, signal_cursor="0", pending=1):
+    task = asyncio.create_task(poll_with_signals(server, http, queue_id, cursor, signal_cursor))
+
+    async def held():
+        return await server.pending_polls(http) >= pending
+
+    await eventually(held, message="the server to hold the poll")
+    return task
+
+
+async def test_members_get_signals_at_once_and_the_author_and_outsiders_do_not(
+    realtime, signals, start_server, http, eventually
+):
+    server = start_server(REALTIME_POLL_TIMEOUT=3)
+    alice_queue, cursor = realtime.register(ALICE, [COMMUNITY])
+    bob_queue, _ = realtime.register(BOB, [COMMUNITY])
+    carol_queue, _ = realtime.register(CAROL, [OTHER_COMMUNITY])
+    alice = await held_poll(server, http, eventually, alice_queue, cursor)
+    bob = await held_poll(server, http, eventually, bob_queue, cursor, pending=2)
+    carol = await held_poll(server, http, eventually, carol_queue, cursor, pending=3)
+
+    sent_at = time.monotonic()
+    typing_by(signals, BOB)
+    response = await alice
+    assert time.monotonic() - sent_at < 1.0
+    body = response.json()
+    assert body["events"] == [] and body["last_event_id"] == cursor  # the cursor does not move
+    [signal] = body["signals"]
+    assert signal["type"] == "typing"
+    assert signal["data"]["user"]["id"] == BOB and signal["data"]["discussion_id"] == DISCUSSION
+    assert signal["id"] == body["signal_cursor"]
+    assert "author_id" not in str(signal)
+
+    # The typist and the outsider wait out their timeout with nothing.
+    for own_or_foreign in (await bob, await carol):
+        assert own_or_foreign.json() == {"events": [], "last_event_id": cursor}
+    assert realtime.redis.get(keys.SEQUENCE) is None  # no event id was consumed
+
+
+async def test_a_poll_arriving_just_after_gets_the_signal_once(
+    realtime, signals, start_server, http, eventually
+):
+    server = start_server(REALTIME_POLL_TIMEOUT=1)
+    queue_id, cursor = realtime.register(ALICE, [COMMUNITY])
+    warm = await held_poll(server, http, eventually, queue_id, cursor)
+    await warm  # the server now knows Alice's memberships and reads the stream
+    typing_by(signals, BOB)
+
+    async def replayed():
+        body = (await poll_with_signals(server, http, queue_id, cursor)).json()
+        return body if body.get("signals") else None
+
+    body = await eventually(replayed, message="the signal to be replayed")
+    # With the cursor it returned, the same signal is not answered again: the poll waits.
+    started = time.monotonic()
+    again = await poll_with_signals(server, http, queue_id, cursor, body["signal_cursor"])
+    assert again.json() == {"events": [], "last_event_id": cursor}
+    assert time.monotonic() - started > 0.8
+
+
+async def test_clients_that_ask_for_no_signals_are_never_woken_by_them(
+    realtime, signals, start_server, http, eventually
+):
+    server = start_server(REALTIME_POLL_TIMEOUT=1)
+    queue_id, cursor = realtime.register(ALICE, [COMMUNITY])
+    poll = await waiting_poll(server, http, eventually, queue_id, cursor)
+    started = time.monotonic()
+    typing_by(signals, BOB)
+    assert (await poll).json() == {"events": [], "last_event_id": cursor}
+    assert time.monotonic() - started > 0.8
+
+
+async def test_a_flood_of_signals_neither_counts_toward_the_pending_limit_nor_evicts_events(
+    realtime, signals, start_server, http, eventually
+):
+    server = start_server(REALTIME_PENDING_LIMIT=5)
+    queue_id, cursor = realtime.register(ALICE, [COMMUNITY])
+    event_id = realtime.publish(COMMUNITY, author_id=BOB)
+    for user_id in range(100, 150):
+        signals.presence(COMMUNITY, ARTICLE, user_id, f"user{user_id}", "tab-aaaaaaaa", True,
+                         now=time.time())
+        typing_by(signals, user_id)
+    await server.has_read(http, event_id)
+    body = (await poll_with_signals(server, http, queue_id, cursor)).json()
+    assert [e["event_id"] for e in body["events"]] == [event_id]
+    assert "catchup_required" not in body
+    assert realtime.publish(COMMUNITY) == event_id + 1
+
+
+async def test_removing_a_member_stops_their_signals(
+    realtime, signals, start_server, http, eventually
+):
+    server = start_server(REALTIME_POLL_TIMEOUT=1)
+    queue_id, cursor = realtime.register(ALICE, [COMMUNITY])
+    removal = realtime.set_membership(ALICE, COMMUNITY, False)
+    await server.has_read(http, removal)
+    poll = await held_poll(server, http, eventually, queue_id, removal)
+    typing_by(signals, BOB)
+    assert (await poll).json() == {"events": [], "last_event_id": removal}
+
+
+@pytest.mark.parametrize("bad", ["", "abc", "1-", "-1", "1-2-3", "9" * 20])
+async def test_a_malformed_signal_cursor_is_a_400(realtime, start_server, http, bad):
+    server = start_server()
+    queue_id, cursor = realtime.register(ALICE, [COMMUNITY])
+    response = await poll_with_signals(server, http, queue_id, cursor, bad)
+    assert response.status_code == 400
+    assert "signal_cursor" in response.json()["message"]
