@@ -61,6 +61,8 @@ export interface RealtimeClientOptions {
   userKey?: string | number;
   /** Share one poller between tabs (default true). */
   multiTab?: boolean;
+  /** Ask the poll for presence and typing signals (default false). */
+  signals?: boolean;
   /** default 60000 */
   heartbeatMs?: number;
   /** abort a poll that got no answer after this long (default 65000) */
@@ -112,6 +114,48 @@ export interface RealtimeInspection {
 
 export type Unsubscribe = () => void;
 
+/** A member as presence and typing show them. */
+export interface SignalUser {
+  /** null when shown by the per-article pseudonym */
+  id: number | null;
+  username: string;
+  is_pseudonymous?: boolean;
+}
+
+/**
+ * Who views an article now: a full snapshot, replacing any older one. `id`
+ * is the signal's id ("<ms>-<seq>"); apply a snapshot only if its id is
+ * greater than the `version` of what you hold. The sender is never told.
+ */
+export interface PresenceSignal {
+  type: 'presence';
+  id: string;
+  data: {
+    community_id: number;
+    article_id: number;
+    /** distinct members with a visible tab on the article */
+    count: number;
+    /** up to 20 of them */
+    members: { id: number; username: string }[];
+  };
+}
+
+/** Someone is writing a reply in a discussion; show it for `expires_in` seconds. */
+export interface TypingSignal {
+  type: 'typing';
+  id: string;
+  data: {
+    community_id: number;
+    article_id: number;
+    discussion_id: number;
+    user: SignalUser;
+    expires_in: number;
+  };
+}
+
+/** Signals carry no event_id and never count as events. */
+export type RealtimeSignal = PresenceSignal | TypingSignal;
+
 export class RealtimeClient {
   constructor(options: RealtimeClientOptions);
   /** Current status; a new frozen object on every change. */
@@ -126,12 +170,15 @@ export class RealtimeClient {
   /** Resolves when data fetched from now on misses no event (or after readyTimeoutMs). */
   ready(): Promise<void>;
   on(type: 'event', listener: (event: RealtimeEvent, info: EventInfo) => void): Unsubscribe;
+  on(type: 'signal', listener: (signal: RealtimeSignal) => void): Unsubscribe;
   on(type: 'status', listener: (status: RealtimeStatus) => void): Unsubscribe;
   on(type: 'resync', listener: (info: ResyncInfo) => void): Unsubscribe;
   on(type: 'error', listener: (error: Error & { code?: string }) => void): Unsubscribe;
   /** Realtime events, each once, in event_id order. */
   subscribe(listener: (event: RealtimeEvent, info: EventInfo) => void): Unsubscribe;
   /** Status changes; called at once with the current status. */
+  /** Presence and typing signals (with `signals: true`). */
+  onSignal(listener: (signal: RealtimeSignal) => void): Unsubscribe;
   onStatus(listener: (status: RealtimeStatus) => void): Unsubscribe;
   /** `{"X-Realtime-Queue-Id": ...}` for every write request. */
   writeHeaders(): { 'X-Realtime-Queue-Id': string };

@@ -33,6 +33,8 @@
  *   the leader polls; it shares events and status with the other tabs over a
  *   BroadcastChannel, and another tab takes over (same queue, same cursor) as
  *   soon as the leader tab goes away. Without those APIs every tab polls alone;
+ * - with `signals: true`, also asks the poll for presence and typing signals
+ *   (&signal_cursor=) and hands them to onSignal listeners, in every tab;
  * - on pagehide releases everything (poll, timers, listeners, channel, lock),
  *   and on a return from the back/forward cache connects again and emits
  *   "resync".
@@ -62,6 +64,7 @@ const DEFAULTS = Object.freeze({
   probeTimeoutMs: 10_000,
   staleAfterHiddenMs: 10_000,
   multiTab: true,
+  signals: false,
 });
 
 /** @typedef {import('./client').RealtimeStatus} RealtimeStatus */
@@ -101,7 +104,13 @@ function defaultEnv() {
 export class RealtimeClient {
   #opts;
   #env;
-  #listeners = { event: new Set(), status: new Set(), resync: new Set(), error: new Set() };
+  #listeners = {
+    event: new Set(),
+    signal: new Set(),
+    status: new Set(),
+    resync: new Set(),
+    error: new Set(),
+  };
   #status;
   #tabId;
   #fallbackQueueId;
@@ -124,6 +133,9 @@ export class RealtimeClient {
   #queueId = null;
   #cursor = 0;
   #hw = 0; // highest event_id delivered: anything at or below it is a duplicate
+  // Newest presence or typing signal seen ('0': none yet). Signals have their
+  // own cursor so they never move the event cursor.
+  #signalCursor = '0';
 
   // leader loop
   #pollCtl = null;
@@ -214,7 +226,7 @@ export class RealtimeClient {
     return this.#readyPromise;
   }
 
-  /** Listen to 'event', 'status', 'resync' or 'error'. Returns an unsubscribe function. */
+  /** Listen to 'event', 'signal', 'status', 'resync' or 'error'. Returns an unsubscribe function. */
   on(type, listener) {
     const set = this.#listeners[type];
     if (!set) throw new TypeError(`RealtimeClient: unknown event type ${type}`);
@@ -225,6 +237,15 @@ export class RealtimeClient {
   /** Listen to realtime events: listener(event, {source: 'server' | 'tab'}). */
   subscribe(listener) {
     return this.on('event', listener);
+  }
+
+  /**
+   * Listen to presence and typing signals: listener(signal). Signals are
+   * short-lived state snapshots with no event_id; they are only requested
+   * when the client was created with `signals: true`.
+   */
+  onSignal(listener) {
+    return this.on('signal', listener);
   }
 
   /** Listen to status changes; the listener is called at once with the current status. */
@@ -414,6 +435,7 @@ export class RealtimeClient {
       kind: 'state',
       queueId: this.#queueId,
       cursor: this.#cursor,
+      signalCursor: this.#signalCursor,
       status: this.#status,
     });
   }
@@ -444,6 +466,12 @@ export class RealtimeClient {
           this.#deliver(message.events, 'server');
         }
         break;
+      case 'signals':
+        if (!leader) {
+          this.#adopt(message);
+          this.#emitSignals(message.signals);
+        }
+        break;
       case 'resync':
         if (!leader) {
           this.#adopt(message);
@@ -465,6 +493,7 @@ export class RealtimeClient {
   #adopt(message) {
     if (typeof message.queueId === 'string') this.#queueId = message.queueId;
     if (Number.isSafeInteger(message.cursor)) this.#cursor = message.cursor;
+    if (typeof message.signalCursor === 'string') this.#signalCursor = message.signalCursor;
   }
 
   #mirrorStatus(status) {
@@ -603,7 +632,8 @@ export class RealtimeClient {
   async #poll() {
     const url =
       `${this.#opts.pollUrl}/realtime/poll?queue_id=${encodeURIComponent(this.#queueId)}` +
-      `&last_event_id=${this.#cursor}`;
+      `&last_event_id=${this.#cursor}` +
+      (this.#opts.signals ? `&signal_cursor=${encodeURIComponent(this.#signalCursor)}` : '');
     const ctl = new this.#env.AbortController();
     this.#pollCtl = ctl;
     this.#abortReason = null;
@@ -653,6 +683,11 @@ export class RealtimeClient {
       }
       return;
     }
+    if (Array.isArray(body.signals) && typeof body.signal_cursor === 'string') {
+      this.#signalCursor = body.signal_cursor;
+      this.#post({ kind: 'signals', signals: body.signals, signalCursor: this.#signalCursor });
+      this.#emitSignals(body.signals);
+    }
     const events = Array.isArray(body.events) ? body.events : [];
     const fresh = this.#fresh(events);
     if (Number.isSafeInteger(body.last_event_id)) this.#cursor = body.last_event_id;
@@ -675,6 +710,13 @@ export class RealtimeClient {
       }
     }
     return fresh;
+  }
+
+  #emitSignals(signals) {
+    if (!Array.isArray(signals)) return;
+    for (const signal of signals) {
+      if (signal && typeof signal === 'object' && typeof signal.type === 'string') this.#emit('signal', signal);
+    }
   }
 
   #deliver(events, source) {
