@@ -204,6 +204,8 @@ def test_offline_and_back_online(browsers, api, lab):
 
 
 def test_hidden_tab_gets_a_desktop_notification(browsers, api, lab):
+    api.call("PUT", "/api/me/notification-preferences", lab["member"], json={"desktop": True},
+             expect=200)
     context = browsers.context(lab["member"])
     context.grant_permissions(["notifications"])
     # Record notifications and let the test hide the tab.

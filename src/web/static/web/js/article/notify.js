@@ -1,19 +1,20 @@
 /**
  * Telling the reader about changes they cannot see: a toast with a link to
  * the item when it is outside the visible area, a desktop notification when
- * the tab is hidden (if the user allowed it), and an optional sound (off by
- * default).
+ * the tab is hidden, and a sound. Desktop notifications and sound are each
+ * off until the user turns them on; the choice is stored on the server
+ * (/api/me/notification-preferences) so it follows the user to every browser.
  */
 
+import { api } from '../api.js';
 import { h } from '../dom.js';
 
-const SOUND_KEY = 'marginalia.sound';
+const PREFERENCES_PATH = '/api/me/notification-preferences';
 const TOAST_MS = 8000;
 const MAX_TOASTS = 4;
 
-export function soundEnabled() {
-  return localStorage.getItem(SOUND_KEY) === '1';
-}
+// What the user chose, as last loaded from or saved to the server.
+const chosen = { desktop: false, sound: false };
 
 let audio = null;
 
@@ -43,42 +44,64 @@ export function isOutOfView(el) {
   return rect.bottom < 0 || rect.top > window.innerHeight;
 }
 
-/** The preferences row (sound, desktop notifications). */
+function desktopPermission() {
+  return 'Notification' in window ? Notification.permission : 'unsupported';
+}
+
+/** The preferences row: a switch each for sound and desktop notifications, saved per user. */
 export function preferences() {
-  const soundBox = h('input', { type: 'checkbox', id: 'pref-sound' });
-  soundBox.checked = soundEnabled();
-  soundBox.addEventListener('change', () => {
-    localStorage.setItem(SOUND_KEY, soundBox.checked ? '1' : '0');
-  });
-  const row = h(
-    'div',
-    { class: 'prefs' },
-    h('span', { class: 'check' }, soundBox, h('label', { for: 'pref-sound' }, 'Sound for new activity')),
-  );
-  if ('Notification' in window) {
-    const text = h('span', { class: 'hint' });
-    const ask = h('button', { type: 'button', class: 'button link small' }, 'Enable desktop notifications');
-    const refresh = () => {
-      const permission = Notification.permission;
-      ask.hidden = permission !== 'default';
-      text.textContent =
-        permission === 'granted'
-          ? 'Desktop notifications on while this tab is hidden.'
-          : permission === 'denied'
-            ? 'Desktop notifications are blocked in your browser settings.'
+  const soundBox = h('input', { type: 'checkbox', id: 'pref-sound', disabled: true });
+  const desktopBox = h('input', { type: 'checkbox', id: 'pref-desktop', disabled: true });
+  const hint = h('span', { class: 'hint', id: 'pref-hint', 'aria-live': 'polite' });
+  const showHint = () => {
+    const permission = desktopPermission();
+    hint.textContent = !chosen.desktop
+      ? ''
+      : permission === 'denied'
+        ? 'Desktop notifications are blocked in your browser settings.'
+        : permission === 'unsupported'
+          ? 'This browser cannot show desktop notifications.'
+          : permission === 'granted'
+            ? 'Desktop notifications on while this tab is hidden.'
             : '';
-    };
-    ask.addEventListener('click', async () => {
-      try {
-        await Notification.requestPermission();
-      } finally {
-        refresh();
-      }
+  };
+  const show = () => {
+    soundBox.checked = chosen.sound;
+    desktopBox.checked = chosen.desktop;
+    showHint();
+  };
+  const save = async (change) => {
+    soundBox.disabled = desktopBox.disabled = true;
+    try {
+      Object.assign(chosen, await api(PREFERENCES_PATH, { method: 'PUT', body: change }));
+    } catch {
+      hint.textContent = 'Could not save the setting; try again.';
+    } finally {
+      soundBox.disabled = desktopBox.disabled = false;
+      show();
+    }
+  };
+  soundBox.addEventListener('change', () => save({ sound: soundBox.checked }));
+  desktopBox.addEventListener('change', async () => {
+    if (desktopBox.checked && desktopPermission() === 'default') {
+      await Notification.requestPermission().catch(() => {});
+    }
+    await save({ desktop: desktopBox.checked });
+  });
+  api(PREFERENCES_PATH)
+    .then((loaded) => Object.assign(chosen, loaded))
+    .catch(() => {}) // the defaults (both off) stand
+    .finally(() => {
+      soundBox.disabled = desktopBox.disabled = false;
+      show();
     });
-    refresh();
-    row.append(ask, text);
-  }
-  return row;
+  return h(
+    'div',
+    { class: 'prefs', role: 'group', 'aria-label': 'Notifications' },
+    h('span', { class: 'check' }, soundBox, h('label', { for: soundBox.id }, 'Sound for new activity')),
+    h('span', { class: 'check' }, desktopBox, h('label', { for: desktopBox.id }, 'Desktop notifications while this tab is hidden')),
+    hint,
+  );
 }
 
 export function createNotifier(region, { reveal }) {
@@ -124,7 +147,7 @@ export function createNotifier(region, { reveal }) {
   }
 
   function desktop(title, body, targetId) {
-    if (!('Notification' in window) || Notification.permission !== 'granted') return;
+    if (!chosen.desktop || desktopPermission() !== 'granted') return;
     try {
       const note = new Notification(title, { body, tag: `marginalia-${targetId}` });
       note.onclick = () => {
@@ -141,9 +164,12 @@ export function createNotifier(region, { reveal }) {
     /** A change by someone else: tell the reader in the way that fits. */
     changed({ text, targetId, element }) {
       announcer.textContent = text;
-      if (document.visibilityState === 'hidden') desktop('Marginalia', text, targetId);
-      if (element && (document.visibilityState === 'hidden' || isOutOfView(element))) toast(text, targetId);
-      if (soundEnabled()) beep();
+      const hidden = document.visibilityState === 'hidden';
+      // A tab that already shows the item needs no toast, sound or notification.
+      if (!hidden && element && !isOutOfView(element)) return;
+      if (hidden) desktop('Marginalia', text, targetId);
+      if (element) toast(text, targetId);
+      if (chosen.sound) beep();
     },
     destroy() {
       for (const timer of timers) clearTimeout(timer);

@@ -17,7 +17,8 @@ export const commentDomId = (id) => `comment-${id}`;
  * @param {object} options
  *   permissions: {canPost, isMine(item), isManager, isAdmin}
  *   actions: {editDiscussion, deleteDiscussion, setResolved, comment, editComment, deleteComment}
- *     each returns a promise; a rejection's message is shown next to the form
+ *     each returns a promise; a rejection's message is shown next to the form;
+ *     optional typing(discussionId, {pseudonymous}) is called on each keystroke in a comment form
  */
 export function createArticleView(list, { permissions, actions, empty }) {
   const discussions = new Map(); // id -> entry
@@ -63,6 +64,8 @@ export function createArticleView(list, { permissions, actions, empty }) {
       slot: h('div', { class: 'form-slot' }),
       commentsTitle: h('h4', { class: 'comments-title', id: `discussion-${id}-comments` }),
       commentList: h('ol', { class: 'comment-list' }),
+      // Who is writing a reply; announced politely, without moving focus.
+      typing: h('p', { class: 'typing-line', id: `discussion-${id}-typing`, 'aria-live': 'polite', hidden: true }),
       commentForm: null,
     };
     entry.el.setAttribute('aria-labelledby', entry.topic.id);
@@ -80,6 +83,7 @@ export function createArticleView(list, { permissions, actions, empty }) {
           { class: 'comments', 'aria-labelledby': entry.commentsTitle.id },
           entry.commentsTitle,
           entry.commentList,
+          entry.typing,
           entry.commentForm,
         ),
       ),
@@ -276,6 +280,7 @@ export function createArticleView(list, { permissions, actions, empty }) {
     const label = parent ? `Reply to ${parent.author ? parent.author.username : 'comment'}` : 'Add a comment';
     const content = h('textarea', { id: `${key}-content`, name: 'content', rows: 2, required: true });
     const pseudo = h('input', { type: 'checkbox', id: `${key}-pseudonymous`, name: 'is_pseudonymous' });
+    content.addEventListener('input', () => actions.typing?.(discussionId, { pseudonymous: pseudo.checked }));
     return {
       label,
       fields: [
@@ -457,7 +462,12 @@ export function createArticleView(list, { permissions, actions, empty }) {
     timers.clear();
   }
 
-  return { render, highlight, reveal, elementFor, destroy };
+  /** The "is typing" line of a discussion, if it is shown. */
+  function typingLine(discussionId) {
+    return document.getElementById(`discussion-${discussionId}-typing`);
+  }
+
+  return { render, highlight, reveal, elementFor, typingLine, destroy };
 }
 
 export function authorLabel(author, item) {

@@ -18,6 +18,8 @@ import {
 import { createRealtimeClient } from '../../realtime/client.js';
 import { createIndicator } from '../article/indicator.js';
 import { createNotifier, preferences } from '../article/notify.js';
+import { createPresence } from '../article/presence.js';
+import { createTypingIndicators, createTypingReporter } from '../article/typing.js';
 import { commentDomId, createArticleView, discussionDomId } from '../article/view.js';
 
 const { config, session } = setUpPage();
@@ -33,6 +35,9 @@ let client = null;
 let notifier = null;
 let indicator = null;
 let myPseudonym = null;
+let presence = null;
+let typingIndicators = null;
+let reportTyping = null;
 
 // Events that arrive while a snapshot is being fetched wait here, then apply
 // on top of it (versions make the order of the two irrelevant).
@@ -145,6 +150,9 @@ function setState(next) {
 }
 
 function applyIncoming(event, info) {
+  if (event.type === 'new_comment' && event.data.comment?.author) {
+    typingIndicators?.commented(event.data.comment.discussion_id, event.data.comment.author.username);
+  }
   const before = state;
   if (!setState(applyEvent(state, event, scope))) return;
   const target = targetOf(event);
@@ -159,6 +167,11 @@ function applyIncoming(event, info) {
       element: domId ? document.getElementById(domId) : null,
     });
   }
+}
+
+function onSignal(signal) {
+  if (signal.type === 'presence') presence?.signal(signal);
+  else if (signal.type === 'typing') typingIndicators?.signal(signal);
 }
 
 function onRealtimeEvent(event, info) {
@@ -287,6 +300,8 @@ async function refetch() {
 function shutDown() {
   clearTimeout(retryTimer);
   client?.disconnect();
+  presence?.destroy();
+  typingIndicators?.destroy();
   indicator?.destroy();
   notifier?.destroy();
   view?.destroy();
@@ -308,6 +323,9 @@ async function write(path, method, body) {
 }
 
 const actions = {
+  typing(discussionId, options) {
+    reportTyping?.(discussionId, options);
+  },
   async startDiscussion({ topic, content, pseudonymous }) {
     const discussion = await write(
       `/api/communities/${community.id}/articles/${articleId}/discussions`,
@@ -425,6 +443,7 @@ function buildPage(article, { live, canPost }) {
   document.getElementById('crumb-article').textContent = article.title;
 
   const liveEl = h('div', { id: 'live-status', class: 'live-status' });
+  const presenceEl = live ? h('div', { id: 'presence', role: 'status' }) : null;
   indicator = createIndicator(liveEl, { onRetry: () => client?.pollNow() });
   const list = h('ol', { id: 'discussion-list', class: 'discussion-list', 'aria-labelledby': 'discussions-title' });
   const empty = h('p', { class: 'empty', hidden: true }, 'No discussions yet. Start the first one.');
@@ -469,13 +488,25 @@ function buildPage(article, { live, canPost }) {
     h(
       'section',
       { class: 'discussions-section', 'aria-labelledby': 'discussions-title' },
-      h('div', { class: 'section-head' }, h('h2', { id: 'discussions-title' }, 'Discussions'), liveEl),
+      h('div', { class: 'section-head' }, h('h2', { id: 'discussions-title' }, 'Discussions'), presenceEl, liveEl),
       live ? preferences() : null,
       participate,
       empty,
       list,
     ),
   );
+  if (live) startPresenceAndTyping(presenceEl);
+}
+
+/** Presence and typing: private communities only, like every live feature. */
+function startPresenceAndTyping(presenceEl) {
+  const where = { community_id: community.id, article_id: articleId };
+  presence = createPresence({ element: presenceEl, communityId: community.id, articleId, me, authFetch });
+  typingIndicators = createTypingIndicators({ lineFor: (id) => view.typingLine(id), articleId });
+  reportTyping = createTypingReporter({
+    send: (discussionId, { pseudonymous }) =>
+      api('/api/realtime/typing', { method: 'POST', body: { ...where, discussion_id: discussionId, pseudonymous } }),
+  });
 }
 
 async function main() {
@@ -519,8 +550,10 @@ async function main() {
       pollUrl: config.realtimeUrl,
       authFetch,
       userKey: me.id,
+      signals: true,
     });
     client.subscribe(onRealtimeEvent);
+    client.onSignal(onSignal);
     client.on('resync', () => refetch());
     client.onStatus((status) => indicator.update(status));
     client.connect();
@@ -559,9 +592,11 @@ async function main() {
 
 window.addEventListener('pagehide', () => {
   // The realtime client releases its own resources on pagehide.
+  // Presence says goodbye on pagehide by itself.
   clearTimeout(retryTimer);
   indicator?.destroy();
   notifier?.destroy();
+  typingIndicators?.destroy();
   view?.destroy();
 });
 
