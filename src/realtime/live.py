@@ -45,9 +45,15 @@ class PresentMember(Schema):
 class PresenceOut(Schema):
     community_id: int
     article_id: int
-    count: int = Field(description="Distinct members viewing the article, the caller included")
-    members: list[PresentMember] = Field(description="Up to 20 of them, to name on hover")
-    version: str = Field(description="Signal id of this snapshot: apply later snapshots only if newer")
+    changed: bool = Field(
+        description="false for a heartbeat of a tab already counted when nobody came or went: "
+        "then count, members and version are null (the signals keep the page current)"
+    )
+    count: int | None = Field(description="Distinct members viewing the article, the caller included")
+    members: list[PresentMember] | None = Field(description="Up to 20 of them, to name on hover")
+    version: str | None = Field(
+        description="Signal id of this snapshot: apply later snapshots only if newer"
+    )
     heartbeat: int = Field(description="Seconds until the tab should report again while visible")
 
 
@@ -100,7 +106,12 @@ def presence(request, payload: PresenceIn):
         )
     except REDIS_ERRORS as exc:
         raise _unavailable() from exc
-    return {**snapshot.body["data"], "version": snapshot.version, "heartbeat": PRESENCE_HEARTBEAT}
+    if snapshot is None:
+        return {"community_id": payload.community_id, "article_id": payload.article_id,
+                "changed": False, "count": None, "members": None, "version": None,
+                "heartbeat": PRESENCE_HEARTBEAT}
+    return {**snapshot.body["data"], "changed": True, "version": snapshot.version,
+            "heartbeat": PRESENCE_HEARTBEAT}
 
 
 @router.post("/typing", response=TypingOut)

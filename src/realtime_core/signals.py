@@ -69,7 +69,14 @@ local function users(key)
   end
   return seen, count
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+local expired = redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if ARGV[4] == '1' and expired == 0 and redis.call('ZSCORE', KEYS[1], ARGV[3]) then
+  -- The usual heartbeat: this tab was already counted and nobody expired, so
+  -- nothing can have changed; skip reading the whole set.
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+  redis.call('EXPIRE', KEYS[1], ARGV[5])
+  return {false, false}
+end
 local before, before_count = users(KEYS[1])
 if ARGV[4] == '1' then
   redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
@@ -128,8 +135,12 @@ class Signals:
         tab_id: str,
         visible: bool,
         now: float,
-    ) -> PresenceSnapshot:
-        """Record that a tab shows (or stopped showing) the article; the current snapshot."""
+    ) -> PresenceSnapshot | None:
+        """Record that a tab shows (or stopped showing) the article.
+
+        The current snapshot, or None for a heartbeat of a tab already counted
+        when nobody came or went (the common case, kept cheap).
+        """
         meta = _dumps({"type": PRESENCE, "community_id": community_id, "author_id": user_id})
         body, version = self._presence_script(
             keys=[keys.presence(community_id, article_id), keys.SIGNALS],
@@ -146,6 +157,8 @@ class Signals:
                 article_id,
             ],
         )
+        if body is None:
+            return None
         return PresenceSnapshot(json.loads(body), version.decode())
 
     def typing(

@@ -52,6 +52,8 @@ def test_presence_counts_members_not_tabs_and_publishes_only_changes(api, lab, s
     second_tab = report(api, lab, lab.member, tab="tab-bbbbbbbb").json()
     assert second_tab["count"] == 1
     assert second_tab["version"] == first.json()["version"]  # nothing changed, nothing sent
+    heartbeat = report(api, lab, lab.member).json()
+    assert heartbeat["changed"] is False and heartbeat["count"] is None
 
     both = report(api, lab, lab.author).json()
     assert both["count"] == 2

@@ -86,7 +86,7 @@ export function createPresence({ element, communityId, articleId, me, authFetch 
     try {
       const snapshot = await report(true);
       if (snapshot && !stopped) {
-        apply(snapshot, snapshot.version);
+        if (snapshot.changed) apply(snapshot, snapshot.version);
         scheduleHeartbeat(snapshot.heartbeat);
       }
     } catch {
