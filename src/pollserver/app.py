@@ -21,9 +21,12 @@ from redis.backoff import ExponentialBackoff, NoBackoff
 from realtime_core.config import RealtimeConfig
 
 from .fanout import Fanout
-from .handlers import CorsPolicy, HealthHandler, NotFoundHandler, PollHandler
+from .handlers import (
+    CorsPolicy, HealthHandler, MetricsHandler, NotFoundHandler, PollHandler, ReadyHandler,
+)
 from .logreader import LogReader
 from .memberships import Memberships
+from .metrics import PollMetrics, exposition
 from .poll import Poller
 from .queues import QueueCache
 from .signals import SignalRelay
@@ -34,6 +37,7 @@ access_log = logging.getLogger("pollserver.access")
 RENEW_INTERVAL = 2.0  # seconds between batched TTL renewals
 SHUTDOWN_GRACE = 3.0  # seconds to let answered polls reach their clients
 SHUTDOWN_RENEW_TIMEOUT = 1.0  # seconds the last TTL renewal may take before exiting anyway
+READY_PING_TIMEOUT = 1.0  # seconds a readiness probe waits for Redis
 
 
 class InFlight:
@@ -77,7 +81,8 @@ class PollServer:
         self._stream_redis = redis.asyncio.from_url(config.redis_url, retry=Retry(NoBackoff(), 0))
         self.memberships = Memberships(self.redis)
         self.queues = QueueCache(self.redis, config.queue_ttl, RENEW_INTERVAL)
-        self.fanout = Fanout(config.pending_limit, config.poll_timeout)
+        self.metrics = PollMetrics()
+        self.fanout = Fanout(config.pending_limit, config.poll_timeout, self.metrics)
         self.reader = LogReader(
             self._stream_redis,
             self.redis,
@@ -132,6 +137,41 @@ class PollServer:
             "ring_events": self.reader.ring_size,
         }
 
+    async def readiness(self) -> tuple[bool, dict]:
+        """Whether a balancer should send polls here: Redis answers and the log is loaded."""
+        try:
+            redis_ok = bool(await asyncio.wait_for(self.redis.ping(), READY_PING_TIMEOUT))
+        except Exception:
+            redis_ok = False
+        loaded = self.reader.ready
+        stopping = not self.poller.accepting_waits
+        ready = redis_ok and loaded and not stopping
+        return ready, {
+            "status": "stopping" if stopping else "ready" if ready else "not_ready",
+            "redis": "ok" if redis_ok else "unreachable",
+            "event_log": "loaded" if loaded else "not_loaded",
+        }
+
+    def render_metrics(self) -> str:
+        counters = self.metrics
+        return exposition(
+            {
+                "marginalia_poll_live_queues": len(self.queues),
+                "marginalia_poll_waiting_polls": self.fanout.pending_polls,
+                "marginalia_poll_head_event_id": self.reader.head,
+                "marginalia_poll_log_events_read_total": self.reader.events_read,
+                "marginalia_poll_answered_with_events_total": counters.answered_with_events,
+                "marginalia_poll_events_delivered_total": counters.events_delivered,
+                "marginalia_poll_catchups_total": counters.catchups,
+                "marginalia_poll_not_found_total": counters.not_found,
+                "marginalia_poll_redis_errors_total":
+                    counters.redis_errors + self.reader.redis_errors,
+                "marginalia_poll_redis_up": int(self.reader.redis_ok),
+                "marginalia_poll_ready": int(self.reader.redis_ok and self.reader.ready),
+            },
+            counters.latency,
+        )
+
     def _forget_everything(self, head: int) -> None:
         """Redis lost data: queues and memberships are gone, waiters must catch up."""
         self.fanout.answer_all_with_catchup(head)
@@ -144,6 +184,7 @@ class PollServer:
             try:
                 await self.queues.renew_touched()
             except Exception as exc:
+                self.metrics.redis_errors += 1
                 log.warning("queue renewal failed, retrying: %s: %s", type(exc).__name__, exc)
             self.queues.forget_idle()
             self.memberships.retain(self.queues.owners() | self.fanout.waiting_users())
@@ -166,6 +207,8 @@ def make_app(server: PollServer) -> tornado.web.Application:
         [
             (r"/realtime/poll", PollHandler, {"server": server}),
             (r"/health", HealthHandler, {"server": server}),
+            (r"/ready", ReadyHandler, {"server": server}),
+            (r"/metrics", MetricsHandler, {"server": server}),
         ],
         default_handler_class=NotFoundHandler,
         log_function=log_request,

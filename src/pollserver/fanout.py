@@ -7,8 +7,11 @@ by joining those bytes, never by encoding an event per recipient.
 """
 
 import asyncio
+import time
 
 from realtime_core.events import LogEntry
+
+from .metrics import PollMetrics
 
 
 def events_body(wires: list[bytes], last_event_id: int) -> bytes:
@@ -64,7 +67,8 @@ class _WaitingUser:
 
 
 class Fanout:
-    def __init__(self, pending_limit: int, poll_timeout: float):
+    def __init__(self, pending_limit: int, poll_timeout: float, metrics: PollMetrics | None = None):
+        self.metrics = metrics or PollMetrics()
         self._pending_limit = pending_limit
         self._poll_timeout = poll_timeout
         self.head = 0  # newest event id routed to the waiters
@@ -72,6 +76,7 @@ class Fanout:
         self._users: dict[int, _WaitingUser] = {}
         self._users_by_community: dict[int, set[int]] = {}
         self._woken: dict[Waiter, list[bytes]] = {}  # matches of the batch being routed
+        self._routed: list[tuple[bytes, int]] = []  # (event, waiters it matched) in that batch
 
     def wait(self, user_id: int, queue_id: str, cursor: int, communities: set[int]) -> Waiter:
         """Register a poll that has seen everything up to `cursor`."""
@@ -123,6 +128,7 @@ class Fanout:
         if not user_ids:
             return
         event_id, wire = entry.event_id, entry.wire
+        matched = 0
         for user_id in user_ids:
             for waiter in self._users[user_id].waiters:
                 if event_id > waiter.cursor and not is_echo(entry, user_id, waiter.queue_id):
@@ -131,6 +137,9 @@ class Fanout:
                         self._woken[waiter] = [wire]
                     else:
                         wires.append(wire)
+                    matched += 1
+        if matched:
+            self._routed.append((wire, matched))
 
     def answer_woken(self, head: int) -> None:
         """Answer every waiter that matched since the last call; `head` is the newest id routed."""
@@ -138,11 +147,17 @@ class Fanout:
         if not self._woken:
             return
         woken, self._woken = self._woken, {}
+        metrics, now = self.metrics, time.time()
+        for wire, recipients in self._routed:
+            metrics.reached(wire, recipients, now)
+        self._routed.clear()
         for waiter, wires in woken.items():
             self._detach(waiter)
             if len(wires) > self._pending_limit:
+                metrics.catchups += 1
                 waiter.future.set_result(catchup_body(head))
             else:
+                metrics.answered(len(wires))
                 waiter.future.set_result(events_body(wires, head))
 
     def answer_all_with_current_state(self) -> None:
@@ -153,9 +168,11 @@ class Fanout:
     def answer_all_with_catchup(self, head: int) -> None:
         """Redis lost data: nobody can be sure what they missed."""
         self._woken.clear()
+        self._routed.clear()
         self.head = head
         for waiter in self._all_waiters():
             self._detach(waiter)
+            self.metrics.catchups += 1
             waiter.future.set_result(catchup_body(head))
 
     def _answer_with_current_state(self, waiter: Waiter) -> None:

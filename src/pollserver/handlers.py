@@ -102,6 +102,25 @@ class HealthHandler(BaseHandler):
         self.finish(report)
 
 
+class ReadyHandler(BaseHandler):
+    def initialize(self, server) -> None:
+        self.server = server
+
+    async def get(self) -> None:
+        ready, report = await self.server.readiness()
+        self.set_status(200 if ready else 503)
+        self.finish(report)
+
+
+class MetricsHandler(BaseHandler):
+    def initialize(self, server) -> None:
+        self.server = server
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        self.finish(self.server.render_metrics())
+
+
 class PollHandler(BaseHandler):
     def initialize(self, server) -> None:
         self.server = server
@@ -130,8 +149,10 @@ class PollHandler(BaseHandler):
         try:
             answer = await self.server.poller.poll(queue_id, cursor, token_user_id, signal_cursor)
         except QueueNotFound:
+            self.server.metrics.not_found += 1
             raise ApiError(404, "Queue not found or expired; register again") from None
         except Unavailable:
+            self.server.metrics.redis_errors += 1
             raise ApiError(503, "Realtime service temporarily unavailable") from None
         if not isinstance(answer, Waiter):
             return answer

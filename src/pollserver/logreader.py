@@ -53,6 +53,8 @@ class LogReader:
         self.generation = 0  # bumped when Redis lost data; a poll spanning it must catch up
         self.ready = False  # the ring reflects the current epoch
         self.redis_ok = False
+        self.events_read = 0  # entries taken from the log since the process started
+        self.redis_errors = 0  # failed reads of the log
 
     @property
     def ring_size(self) -> int:
@@ -77,6 +79,7 @@ class LogReader:
                 if self.redis_ok or failures == 0:
                     log.warning("event log unreadable, retrying: %s: %s", type(exc).__name__, exc)
                 self.redis_ok = False
+                self.redis_errors += 1
                 await asyncio.sleep(RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)])
                 failures += 1
 
@@ -156,6 +159,7 @@ class LogReader:
 
     def _take(self, entries: list[LogEntry], newest_id: int) -> None:
         self._ring.extend(entries)
+        self.events_read += len(entries)
         self.head = newest_id
         for entry in entries:
             if entry.type == MEMBERSHIP:

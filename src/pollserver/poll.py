@@ -4,6 +4,7 @@ Either a body to send at once (matching events, a catch-up, or the current
 state while shutting down) or a `Waiter` that the fan-out answers later.
 """
 
+import time
 from contextlib import aclosing
 
 from redis.exceptions import RedisError
@@ -73,9 +74,15 @@ class Poller:
                 return await self._catchup()
         except RedisError as exc:
             raise Unavailable from exc
+        metrics = self._fanout.metrics
         if generation != reader.generation:
+            metrics.catchups += 1
             return catchup_body(reader.head)
         if wires:
+            metrics.answered(len(wires))
+            now = time.time()
+            for wire in wires:
+                metrics.reached(wire, 1, now)
             return events_body(wires, reader.head)
         seen = max(cursor, reader.head)
         if not self.accepting_waits:
@@ -96,6 +103,7 @@ class Poller:
         The reader may be a few events behind; the client refetches its state
         after a catch-up anyway, so it may skip straight to the true head.
         """
+        self._fanout.metrics.catchups += 1
         return catchup_body(max(self._reader.head, await self._reader.redis_head()))
 
     async def _matching_backlog(
