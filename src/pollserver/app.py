@@ -1,8 +1,8 @@
 """Wiring and running one poll-server process.
 
 `PollServer` owns the process's state (queue cache, memberships, waiters, the
-log reader) and its background tasks; `make_app` builds the Tornado
-application around it; `serve` runs it until SIGTERM or SIGINT, then answers
+log reader) and its background tasks; `make_router` builds the HTTP side
+around it (polls on `poll_http`'s fast path, the rest on tornado.web); `serve` runs it until SIGTERM or SIGINT, then answers
 every waiting poll with its current state and exits.
 """
 
@@ -22,17 +22,18 @@ from realtime_core.config import RealtimeConfig
 
 from .fanout import Fanout
 from .handlers import (
-    CorsPolicy, HealthHandler, MetricsHandler, NotFoundHandler, PollHandler, ReadyHandler,
+    CorsPolicy, HealthHandler, MetricsHandler, NotFoundHandler, PollPreflightHandler, ReadyHandler,
+    log_access,
 )
 from .logreader import LogReader
 from .memberships import Memberships
 from .metrics import PollMetrics, exposition
 from .poll import Poller
+from .poll_http import POLL_PATH, PollRouter
 from .queues import QueueCache
 from .signals import SignalRelay
 
 log = logging.getLogger("pollserver")
-access_log = logging.getLogger("pollserver.access")
 
 RENEW_INTERVAL = 2.0  # seconds between batched TTL renewals
 SHUTDOWN_GRACE = 3.0  # seconds to let answered polls reach their clients
@@ -191,21 +192,15 @@ class PollServer:
 
 
 def log_request(handler: tornado.web.RequestHandler) -> None:
-    """Access log without the query string: it carries the queue id, a capability."""
-    status = handler.get_status()
-    level = logging.INFO if status < 400 else logging.WARNING if status < 500 else logging.ERROR
-    if access_log.isEnabledFor(level):
-        request = handler.request
-        access_log.log(
-            level, "%s %s %d %.1fms", request.method, request.path, status,
-            1000.0 * request.request_time(),
-        )
+    request = handler.request
+    log_access(request.method, request.path, handler.get_status(), request.request_time())
 
 
-def make_app(server: PollServer) -> tornado.web.Application:
-    return tornado.web.Application(
+def make_router(server: PollServer) -> PollRouter:
+    """Polls on the fast path; the rest through a tornado.web Application."""
+    app = tornado.web.Application(
         [
-            (r"/realtime/poll", PollHandler, {"server": server}),
+            (POLL_PATH, PollPreflightHandler),
             (r"/health", HealthHandler, {"server": server}),
             (r"/ready", ReadyHandler, {"server": server}),
             (r"/metrics", MetricsHandler, {"server": server}),
@@ -214,13 +209,14 @@ def make_app(server: PollServer) -> tornado.web.Application:
         log_function=log_request,
         cors=CorsPolicy.for_origins(server.config.allowed_origins),
     )
+    return PollRouter(server, app)
 
 
 async def serve(config: RealtimeConfig, port: int, host: str = "") -> None:
     """Run one process until SIGTERM or SIGINT."""
     server = PollServer(config, ring_size=int(os.environ.get("REALTIME_RING_SIZE", 20_000)))
     server.start()
-    http_server = tornado.httpserver.HTTPServer(make_app(server))
+    http_server = tornado.httpserver.HTTPServer(make_router(server))
     http_server.listen(port, address=host)
     log.info("poll server listening on port %d", port)
 

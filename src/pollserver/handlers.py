@@ -1,4 +1,4 @@
-"""HTTP handlers: the poll, the health check, and what every response shares.
+"""HTTP handlers for everything but the poll (`poll_http`), and what every response shares.
 
 Every response, errors and preflights included, carries the CORS headers:
 without them a browser reports a 404 as a network error and the client never
@@ -6,22 +6,14 @@ learns it should register again. Error bodies are JSON `{"message": ...}`.
 Nothing here logs a URL with its query string, a header or an event.
 """
 
-import asyncio
 import logging
 from dataclasses import dataclass
 
 import tornado.web
 
-from realtime_core import tokens
-from realtime_core.queues import looks_like_queue_id
-from realtime_core.signals import parse_signal_id
-
-from .fanout import Waiter
-from .poll import QueueNotFound, Unavailable
-
 log = logging.getLogger(__name__)
+access_log = logging.getLogger("pollserver.access")
 
-MAX_EVENT_ID = 2**53  # the largest integer a JavaScript client holds exactly
 JSON = "application/json; charset=UTF-8"
 
 
@@ -35,6 +27,22 @@ class CorsPolicy:
     def for_origins(cls, origins: tuple[str, ...]) -> "CorsPolicy":
         return cls(origins=frozenset(origins), allow_any="*" in origins)
 
+    def headers_for(self, origin: str | None) -> list[tuple[str, str]]:
+        """The CORS headers of any answer to a request from `origin`."""
+        if self.allow_any:
+            return [("Access-Control-Allow-Origin", "*"), ("Vary", "Origin")]
+        if origin in self.origins:
+            return [("Access-Control-Allow-Origin", origin),
+                    ("Access-Control-Allow-Credentials", "true"), ("Vary", "Origin")]
+        return [("Vary", "Origin")]
+
+
+def log_access(method: str, path: str, status: int, seconds: float) -> None:
+    """Access log without the query string: it carries the queue id, a capability."""
+    level = logging.INFO if status < 400 else logging.WARNING if status < 500 else logging.ERROR
+    if access_log.isEnabledFor(level):
+        access_log.log(level, "%s %s %d %.1fms", method, path, status, 1000.0 * seconds)
+
 
 class ApiError(tornado.web.HTTPError):
     """An expected error, answered as `{"message": ...}` and not logged."""
@@ -47,15 +55,8 @@ class ApiError(tornado.web.HTTPError):
 class BaseHandler(tornado.web.RequestHandler):
     def set_default_headers(self) -> None:
         # Runs again when an error clears the response, so errors get CORS too.
-        cors = self.settings["cors"]
-        if cors.allow_any:
-            self.set_header("Access-Control-Allow-Origin", "*")
-        else:
-            origin = self.request.headers.get("Origin")
-            if origin in cors.origins:
-                self.set_header("Access-Control-Allow-Origin", origin)
-                self.set_header("Access-Control-Allow-Credentials", "true")
-        self.set_header("Vary", "Origin")
+        for name, value in self.settings["cors"].headers_for(self.request.headers.get("Origin")):
+            self.set_header(name, value)
         self.set_header("Cache-Control", "no-store")
 
     def compute_etag(self) -> None:
@@ -84,6 +85,10 @@ class BaseHandler(tornado.web.RequestHandler):
                 self.request.path,
                 exc_info=(typ, value, tb),
             )
+
+
+class PollPreflightHandler(BaseHandler):
+    """/realtime/poll for every method but GET (`poll_http` answers GET): preflights, 405s."""
 
 
 class NotFoundHandler(BaseHandler):
@@ -119,97 +124,3 @@ class MetricsHandler(BaseHandler):
     def get(self) -> None:
         self.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         self.finish(self.server.render_metrics())
-
-
-class PollHandler(BaseHandler):
-    def initialize(self, server) -> None:
-        self.server = server
-        self._waiter: Waiter | None = None
-        self._closed = False
-
-    async def get(self) -> None:
-        queue_id = self._queue_id()
-        cursor = self._last_event_id()
-        token_user_id = self._token_user_id()
-        signal_cursor = self._signal_cursor()
-        self.server.requests.started()
-        try:
-            answer = await self._answer(queue_id, cursor, token_user_id, signal_cursor)
-            if answer is not None:
-                self.set_header("Content-Type", JSON)
-                self.finish(answer)
-        finally:
-            self.server.requests.finished()
-
-    async def _answer(
-        self, queue_id: str, cursor: int, token_user_id: int | None,
-        signal_cursor: tuple[int, int] | None,
-    ) -> bytes | None:
-        """The response body, or None when the client went away while waiting."""
-        try:
-            answer = await self.server.poller.poll(queue_id, cursor, token_user_id, signal_cursor)
-        except QueueNotFound:
-            self.server.metrics.not_found += 1
-            raise ApiError(404, "Queue not found or expired; register again") from None
-        except Unavailable:
-            self.server.metrics.redis_errors += 1
-            raise ApiError(503, "Realtime service temporarily unavailable") from None
-        if not isinstance(answer, Waiter):
-            return answer
-        self._waiter = answer
-        if self._closed:
-            self.server.fanout.cancel(answer)
-        try:
-            return await answer.future
-        except asyncio.CancelledError:
-            return None
-
-    def on_connection_close(self) -> None:
-        self._closed = True
-        if self._waiter is not None:
-            self.server.fanout.cancel(self._waiter)
-
-    def _argument(self, name: str) -> bytes | None:
-        values = self.request.query_arguments.get(name)
-        return values[-1] if values else None
-
-    def _queue_id(self) -> str:
-        raw = self._argument("queue_id")
-        if not raw:
-            raise ApiError(400, "queue_id is required")
-        queue_id = raw.decode("ascii", "replace")
-        if not looks_like_queue_id(queue_id):
-            raise ApiError(400, "queue_id is malformed")
-        return queue_id
-
-    def _last_event_id(self) -> int:
-        raw = self._argument("last_event_id")
-        if raw is None or raw == b"":
-            raise ApiError(400, "last_event_id is required")
-        # bytes.isdigit accepts only ASCII digits: no sign, spaces or underscores.
-        if not raw.isdigit() or len(raw) > 16 or int(raw) > MAX_EVENT_ID:
-            raise ApiError(400, "last_event_id must be an integer from 0 to 2^53")
-        return int(raw)
-
-    def _signal_cursor(self) -> tuple[int, int] | None:
-        """The newest presence or typing signal the client has seen; absent: it wants none."""
-        raw = self._argument("signal_cursor")
-        if raw is None:
-            return None
-        cursor = parse_signal_id(raw.decode("ascii", "replace"))
-        if cursor is None:
-            raise ApiError(400, "signal_cursor must be a signal id such as 1700000000000-0")
-        return cursor
-
-    def _token_user_id(self) -> int | None:
-        """The user an Authorization header names; real browser clients send none."""
-        header = self.request.headers.get("Authorization")
-        if header is None:
-            return None
-        token = tokens.bearer(header)
-        if token is None:
-            raise ApiError(401, "Authorization header must be 'Bearer <access token>'")
-        try:
-            return tokens.verify(token)
-        except tokens.InvalidToken as exc:
-            raise ApiError(401, str(exc)) from None

@@ -1,5 +1,8 @@
 """Bad requests get a clear 4xx JSON answer with CORS headers; nothing secret is logged."""
 
+import asyncio
+import re
+
 import pytest
 
 from realtime_core import tokens
@@ -113,3 +116,34 @@ async def test_logs_carry_no_queue_ids_tokens_or_event_contents(realtime, start_
     assert "GET /realtime/poll 200" in log  # the access log is there...
     for secret in (queue_id, token, "secret-comment-text", "forged.token.here", "queue_id="):
         assert secret not in log  # ...without the query string, headers or events
+
+
+async def test_polls_share_a_keep_alive_connection_until_the_client_closes_it(realtime, server):
+    queue_id, cursor = realtime.register(ALICE, [COMMUNITY])
+    realtime.publish(COMMUNITY)  # newer than the cursor: every poll is answered at once
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+
+    async def poll(extra_headers: str = "") -> bytes:
+        writer.write(f"GET /realtime/poll?queue_id={queue_id}&last_event_id={cursor} HTTP/1.1\r\n"
+                     f"Host: poll\r\n{extra_headers}\r\n".encode())
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
+        await reader.readexactly(length)
+        return head
+
+    for _ in range(2):
+        assert (await poll()).startswith(b"HTTP/1.1 200 ")
+    last = await poll("Connection: close\r\n")
+    assert b"Connection: close" in last
+    assert await reader.read() == b""  # the server closed the connection
+    writer.close()
+
+
+async def test_a_refused_token_is_asked_for_again_with_cors(realtime, server, http):
+    queue_id, _ = realtime.register(ALICE, [COMMUNITY])
+    response = await server.poll(http, queue_id, 0, headers={
+        "Authorization": "Bearer forged.token.here", "Origin": server.allowed_origin})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert response.headers["content-type"].startswith("application/json")
+    assert_cors(response, server.allowed_origin)
