@@ -9,6 +9,7 @@ from django.test import Client
 from accounts.models import User
 from communities.models import Community, JoinRequest, Membership
 from discussions.models import Article, Comment, Discussion, Placement
+from notifications.models import NotificationPreferences
 from realtime.models import OutboxEvent
 
 PASSWORD = "A-long-test-passphrase-42"
@@ -88,6 +89,7 @@ class Lab:
 
 SNAPSHOT_MODELS = (
     User, Community, Membership, JoinRequest, Article, Placement, Discussion, Comment, OutboxEvent,
+    NotificationPreferences,
 )
 
 

@@ -70,6 +70,10 @@ DELETE /api/comments/{comment_id}                                         401 40
 POST   /api/realtime/register                                             401 200 200 200 200 200  |  401 200 200 200 200 200
 POST   /api/realtime/heartbeat                                            401 200 200 200 200 200  |  401 200 200 200 200 200
 GET    /api/realtime/status                                               401 200 200 200 200 200  |  401 200 200 200 200 200
+POST   /api/realtime/presence                                             401 403 200 200 200 200  |  401 400 400 400 400 400
+POST   /api/realtime/typing                                               401 403 200 200 200 200  |  401 400 400 400 400 400
+GET    /api/me/notification-preferences                                   401 200 200 200 200 200  |  401 200 200 200 200 200
+PUT    /api/me/notification-preferences                                   401 200 200 200 200 200  |  401 200 200 200 200 200
 """
 
 
@@ -93,6 +97,8 @@ NO_DATABASE_WRITE = {
     ("POST", "/api/auth/refresh"),
     ("POST", "/api/realtime/register"),
     ("POST", "/api/realtime/heartbeat"),
+    ("POST", "/api/realtime/presence"),  # presence and typing live in Redis only
+    ("POST", "/api/realtime/typing"),
 }
 
 
@@ -215,6 +221,16 @@ REQUESTS = {
     ("POST", "/api/realtime/register"): lambda w, a: ("/api/realtime/register", None),
     ("POST", "/api/realtime/heartbeat"): _heartbeat,
     ("GET", "/api/realtime/status"): lambda w, a: ("/api/realtime/status", None),
+    ("POST", "/api/realtime/presence"): lambda w, a: ("/api/realtime/presence", {
+        "community_id": w.cid, "article_id": w.lab.article.id, "tab_id": "tab-matrix",
+        "visible": True}),
+    ("POST", "/api/realtime/typing"): lambda w, a: ("/api/realtime/typing", {
+        "community_id": w.cid, "article_id": w.lab.article.id,
+        "discussion_id": w.lab.discussion.id}),
+    ("GET", "/api/me/notification-preferences"): lambda w, a: (
+        "/api/me/notification-preferences", None),
+    ("PUT", "/api/me/notification-preferences"): lambda w, a: (
+        "/api/me/notification-preferences", {"sound": True}),
 }
 
 
