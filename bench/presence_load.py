@@ -145,6 +145,7 @@ async def amain(args) -> dict:
             "recipients": members,
             "latency_ms_p50": sorted(a["p50_ms"] for a in arrivals)[len(arrivals) // 2],
             "latency_ms_p99": max(a["p99_ms"] for a in arrivals),
+            "latency_ms_p99_each": [a["p99_ms"] for a in arrivals],
             "delivered": f"{sum(a['received'] for a in arrivals)}/{members * args.changes}",
             "poll_server_cpu_ms": round(per_change * 1000, 1),
             "answer_bytes": pct(viewers.answer_bytes, 0.5),
