@@ -21,13 +21,20 @@ from .models import OutboxEvent
 logger = logging.getLogger(__name__)
 
 _HELP = {
-    "marginalia_relay_events_relayed_total": ("counter", "Events this relay appended to the Redis log"),
-    "marginalia_relay_redis_errors_total": ("counter", "Relay passes that failed on Redis"),
-    "marginalia_relay_database_errors_total": ("counter", "Relay passes that failed on the database"),
-    "marginalia_relay_last_success_timestamp_seconds": ("gauge", "When a relay pass last completed"),
-    "marginalia_relay_backlog_events": ("gauge", "Committed outbox events not yet in the Redis log"),
-    "marginalia_relay_lag_seconds": ("gauge", "Age of the oldest committed event not yet in the log"),
-    "marginalia_relay_database_up": ("gauge", "1 if the database answered this scrape"),
+    "marginalia_relay_events_relayed_total":
+        ("counter", "Outbox events this relay moved to the Redis log"),
+    "marginalia_relay_redis_errors_total":
+        ("counter", "Relay passes that failed on Redis"),
+    "marginalia_relay_database_errors_total":
+        ("counter", "Relay passes that failed on the database"),
+    "marginalia_relay_last_success_timestamp_seconds":
+        ("gauge", "When a relay pass last completed"),
+    "marginalia_relay_backlog_events":
+        ("gauge", "Committed outbox events not yet in the Redis log"),
+    "marginalia_relay_lag_seconds":
+        ("gauge", "Age of the oldest committed event not yet in the log"),
+    "marginalia_relay_database_up":
+        ("gauge", "1 if the database answered this scrape"),
 }
 
 

@@ -40,8 +40,12 @@ def highest_event_id() -> int:
 
 
 def publish_pending() -> int:
-    """Publish every pending row; returns how many were appended now."""
-    appended = 0
+    """Publish every pending row; returns how many rows this call published.
+
+    A row counts even when the log already held it (an earlier attempt whose
+    answer was lost): it reached the log and left the outbox now.
+    """
+    published = 0
     while True:
         with transaction.atomic():
             _lock_publishers()
@@ -49,24 +53,24 @@ def publish_pending() -> int:
                 OutboxEvent.objects.filter(published_at__isnull=True).order_by("id")[:BATCH_SIZE]
             )
             if not rows:
-                return appended
+                return published
             floor = highest_event_id()
             now = timezone.now()
             for row in rows:
                 membership = None
                 if row.member_user_id is not None:
                     membership = (row.member_user_id, row.member_community_id, row.is_member)
-                row.event_id, fresh = event_log().append(
+                row.event_id, _ = event_log().append(
                     str(row.idempotency_key), row.meta, row.body, floor, membership
                 )
                 row.published_at = now
-                appended += fresh
             OutboxEvent.objects.bulk_update(rows, ["event_id", "published_at"])
         log_event("relayed", first_event_id=rows[0].event_id, count=len(rows))
+        published += len(rows)
         if len(rows) < BATCH_SIZE:
             # Drained as of this read; rows committed since have their own
             # after-commit publish (or the relay loop), so no second look is needed.
-            return appended
+            return published
 
 
 def publish_after_commit() -> None:
