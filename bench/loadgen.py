@@ -59,6 +59,39 @@ def free_port():
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
+NGINX_CONF = """
+daemon off;
+worker_processes 1;
+worker_rlimit_nofile 40000;
+pid {dir}/nginx.pid;
+error_log {dir}/nginx-error.log warn;
+events {{ worker_connections 30000; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    # Round robin per request: a client's consecutive polls land on either process.
+    upstream pollservers {{
+        server 127.0.0.1:{first};
+        server 127.0.0.1:{second};
+        keepalive 512;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://pollservers;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_read_timeout 90s;
+            proxy_buffering off;
+        }}
+    }}
+}}
+"""
+
 
 class Bench:
     def __init__(self, workdir: Path, users: int, size: int = COMMUNITY_SIZE):
@@ -71,6 +104,7 @@ class Bench:
         self.stack = Stack(workdir, "bench", redis_db=15, env={
             "REALTIME_LOG_LEVEL": "WARNING", "JWT_ACCESS_TTL": "86400"})
         self.users, self.size = users, size
+        self.proxy = None  # set by scale_out(): polls then go through nginx to two processes
 
     # ---- set-up -------------------------------------------------------------------------
     def start(self):
@@ -97,13 +131,40 @@ class Bench:
         self.stack.stop()
 
     @property
-    def poll_pid(self) -> int:
-        return self.stack.processes["poll"].pid
+    def poll_pids(self) -> list[int]:
+        return [self.stack.processes[name].pid for name in ("poll", "poll2") if name in self.stack.processes]
+
+    @property
+    def poll_port(self) -> int:
+        """Where clients poll: the one poll server, or the proxy in front of two."""
+        return self.proxy["port"] if self.proxy else self.stack.poll_port
 
     def restart_poll_server(self):
         self.stack.stop_process("poll")
         self.stack.start_poll_server()
+        if self.proxy:
+            self.stack.stop_process("poll2")
+            self._start_second_poll_server()
         time.sleep(0.5)
+
+    def scale_out(self):
+        """Start a second poll-server process and nginx round-robin in front of both."""
+        directory = self.stack.workdir / "nginx"
+        directory.mkdir(parents=True, exist_ok=True)
+        self.proxy = {"port": free_port(), "second": free_port()}
+        self._start_second_poll_server()
+        (directory / "nginx.conf").write_text(NGINX_CONF.format(
+            dir=directory, first=self.stack.poll_port, second=self.proxy["second"],
+            port=self.proxy["port"]))
+        self.stack._spawn("nginx", ["nginx", "-c", str(directory / "nginx.conf"), "-p", str(directory)])
+        while not port_open(self.proxy["port"]):
+            time.sleep(0.05)
+
+    def _start_second_poll_server(self):
+        port = self.proxy["second"]
+        self.stack._spawn("poll2", [sys.executable, "-m", "pollserver", "--port", str(port)])
+        while not port_open(port):
+            time.sleep(0.05)
 
     async def register(self, user_ids, concurrency=32):
         from realtime_core import tokens
@@ -130,7 +191,7 @@ class Bench:
     # ---- clients ------------------------------------------------------------------------
     async def start_pollers(self, queues, on_events, port=None):
         """One long-polling loop per queue; on_events(client_index, events, now)."""
-        port = port or self.stack.poll_port
+        port = port or self.poll_port
         self.answered = 0
         self.errors = 0
         self._first_sent = 0
@@ -250,10 +311,10 @@ class Bench:
             finally:
                 pool.put_nowait(conn)
 
-        pid = self.poll_pid
+        pids = self.poll_pids
         if on_start is not None:
             on_start()  # e.g. attach a profiler to the publishing window only
-        cpu0, gen0, answered0 = proc_cpu(pid), time.process_time(), self.answered
+        cpu0, gen0, answered0 = sum(map(proc_cpu, pids)), time.process_time(), self.answered
         wall0 = time.monotonic()
         pubs = []
         for seq in range(n_events):
@@ -287,7 +348,7 @@ class Bench:
                 break
             await asyncio.sleep(0.1)
         wall = time.monotonic() - wall0
-        cpu = proc_cpu(pid) - cpu0
+        cpu = sum(map(proc_cpu, pids)) - cpu0
         gen_cpu = time.process_time() - gen0
         answered = self.answered - answered0
         await self.stop_pollers()
@@ -296,7 +357,7 @@ class Bench:
                 pool.get_nowait().close()
         delivered = sum(delivered_of)
         return {
-            "mode": "direct" if direct else "http",
+            "mode": ("direct" if direct else "http") + ("+2 processes" if self.proxy else ""),
             "clients": clients, "community_size": self.size, "communities": len(comms),
             "rate": rate, "events": n_events, "publish_seconds": round(publish_wall, 2),
             "expected": expected, "delivered": delivered, "lost": expected - delivered,
@@ -309,7 +370,7 @@ class Bench:
             "server_cpu_us_per_delivery": round(cpu / delivered * 1e6, 1) if delivered else None,
             "server_cpu_us_per_answered_poll": round(cpu / answered * 1e6, 1) if answered else None,
             "server_cpu_cores": round(cpu / wall, 2),
-            "server_rss_mb": round(proc_rss(pid) / 2**20, 1),
+            "server_rss_mb": round(sum(map(proc_rss, pids)) / 2**20, 1),
             "write_p50_ms": ms(pct(write_lat, .5)), "write_p99_ms": ms(pct(write_lat, .99)),
             "write_errors": write_err[0],
             "loadgen_cpu_s": round(gen_cpu, 2), "loadgen_cores": round(gen_cpu / wall, 2),
@@ -319,7 +380,7 @@ class Bench:
     # ---- memory: idle queues ------------------------------------------------------------
     async def run_idle(self, queues_n: int, settle: float = 3.0) -> dict:
         self.restart_poll_server()
-        pid = self.poll_pid
+        pid = self.poll_pids[0]
         rss0 = proc_rss(pid)
         users = [u for c in self.communities for u in c["member_ids"]]
         users = (users * (queues_n // len(users) + 1))[:queues_n]

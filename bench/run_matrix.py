@@ -6,13 +6,16 @@
 Cells: {1000, 5000} clients x {5, 20} events/s, for each --modes (http: comments
 POSTed through the API; direct: appended straight into the Redis log), then 8,000
 idle queues (memory), the bare-Tornado floor, and a py-spy profile of the poll
-server during the largest direct cell. Each line is appended to bench/results.jsonl.
+server during the largest direct cell, then (when nginx is installed) the same cells
+against two poll-server processes behind nginx. Each line is appended to
+bench/results.jsonl.
 """
 
 import argparse
 import asyncio
 import collections
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -110,7 +113,7 @@ async def main(args):
 
             def attach():  # record the publishing window only, not registration and first polls
                 spy.append(subprocess.Popen(
-                    [str(PY_SPY), "record", "--pid", str(bench.poll_pid), "--format", "raw",
+                    [str(PY_SPY), "record", "--pid", str(bench.poll_pids[0]), "--format", "raw",
                      "--rate", "200", "--nonblocking", "--output", str(raw),
                      "--duration", str(int(args.duration))],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
@@ -121,6 +124,13 @@ async def main(args):
             cell["profiled"] = "py-spy --nonblocking --rate 200"
             record(cell)
             profile = (cell, *summarize_profile(raw))
+        if args.scale_out:
+            bench.scale_out()
+            for mode in filter(None, args.modes.split(",")):
+                for clients in args.clients:
+                    for rate in args.rates:
+                        bench.restart_poll_server()
+                        rows.append(record(await bench.run_cell(clients, rate, args.duration, mode == "direct")))
     finally:
         bench.stop()
 
@@ -128,7 +138,10 @@ async def main(args):
           f"{args.duration:g} s of publishing per cell, private communities of {bench.size} members "
           f"(every event goes to one community, round robin, so each event has {bench.size} recipients); "
           f"set-up (stack, bulk seeding, articles/discussions) took {bench.setup_seconds} s.\n",
-          "Machine: `nproc` = 2, load generator and all servers on the same machine; one poll-server process.\n"]
+          "Machine: `nproc` = 2, load generator and all servers on the same machine; one poll-server process, "
+          "except the `+2 processes` rows: two poll-server processes behind nginx (one worker), round robin "
+          "per request, so a client's consecutive polls land on either process; their CPU and RSS are the sum "
+          "of both processes.\n"]
     if floor:
         md.append(f"**Floor** (bare Tornado `RequestHandler`, fixed 30-byte body, same lean client, "
                   f"{floor['connections']} keep-alive connections): {floor['server_cpu_us_per_request']} us of server "
@@ -163,6 +176,12 @@ if __name__ == "__main__":
     p.add_argument("--duration", type=float, default=20)
     p.add_argument("--idle", type=int, default=8000)
     p.add_argument("--no-profile", dest="profile", action="store_false")
+    p.add_argument("--no-scale-out", dest="scale_out", action="store_false",
+                   help="skip the cells against two poll-server processes behind nginx")
     p.add_argument("--profile-only", action="store_true",
                    help="only the profiled cell; replaces the profile section of RESULTS.md")
-    asyncio.run(main(p.parse_args()))
+    arguments = p.parse_args()
+    if arguments.scale_out and shutil.which("nginx") is None:
+        print("nginx is not installed: skipping the scale-out cells", file=sys.stderr)
+        arguments.scale_out = False
+    asyncio.run(main(arguments))

@@ -45,6 +45,7 @@ class PollRouter(httputil.HTTPServerConnectionDelegate):
         self.server = server
         self.app = app
         self.cors: CorsPolicy = app.settings["cors"]
+        self.responding: set[asyncio.Task] = set()  # polls being decided, not yet waiting
         self._date = (0, "")  # (second, Date header): formatting it costs more than a poll's logic
 
     def start_request(self, server_conn, request_conn) -> httputil.HTTPMessageDelegate:
@@ -63,8 +64,10 @@ class PollRouter(httputil.HTTPServerConnectionDelegate):
 class PollExchange(httputil.HTTPMessageDelegate):
     """One request on a connection: answered here if it is a poll, else passed on."""
 
-    __slots__ = ("_router", "_server_conn", "_conn", "_other", "_headers", "_query",
-                 "_started_at", "_waiter", "_closed", "_task")
+    # Only what the answer needs is kept (not the request's headers): thousands of
+    # these wait at once, and every byte of them counts per idle queue.
+    __slots__ = ("_router", "_server_conn", "_conn", "_other", "_origin", "_authorization",
+                 "_query", "_started_at", "_waiter", "_closed")
 
     def __init__(self, router: PollRouter, server_conn, request_conn):
         self._router = router
@@ -73,14 +76,14 @@ class PollExchange(httputil.HTTPMessageDelegate):
         self._other: httputil.HTTPMessageDelegate | None = None  # the Application's delegate
         self._waiter: Waiter | None = None
         self._closed = False
-        self._task: asyncio.Task | None = None
 
     def headers_received(self, start_line, headers):
         path, _, query = start_line.path.partition("?")
         if start_line.method != "GET" or path != POLL_PATH:
             self._other = self._router.app.start_request(self._server_conn, self._conn)
             return self._other.headers_received(start_line, headers)
-        self._headers = headers
+        self._origin = headers.get("Origin")
+        self._authorization = headers.get("Authorization")
         self._query = query
         self._started_at = time.monotonic()
         return None
@@ -95,8 +98,10 @@ class PollExchange(httputil.HTTPMessageDelegate):
             self._other.finish()
             return
         self._conn.set_close_callback(self.on_connection_close)
-        # Held here: the loop keeps only weak references to tasks.
-        self._task = asyncio.get_running_loop().create_task(self._respond())
+        task = asyncio.get_running_loop().create_task(self._respond())
+        responding = self._router.responding
+        responding.add(task)  # the loop keeps only weak references to tasks
+        task.add_done_callback(responding.discard)
 
     def on_connection_close(self) -> None:
         if self._other is not None:
@@ -107,6 +112,10 @@ class PollExchange(httputil.HTTPMessageDelegate):
             self._router.server.fanout.cancel(self._waiter)
 
     async def _respond(self) -> None:
+        """Answer at once, or leave a waiter whose future answers later.
+
+        A waiting poll holds no task or coroutine, only its waiter's callback.
+        """
         try:
             arguments = parse_qs_bytes(self._query, keep_blank_values=True)
             queue_id = _queue_id(arguments)
@@ -116,47 +125,51 @@ class PollExchange(httputil.HTTPMessageDelegate):
         except ApiError as error:
             self._write_error(error)
             return
-        requests = self._router.server.requests
-        requests.started()
+        server = self._router.server
+        server.requests.started()
         try:
-            body = await self._answer(queue_id, cursor, token_user_id, signal_cursor)
-            if body is not None:
-                self._write(200, body)
+            answer = await self._poll(queue_id, cursor, token_user_id, signal_cursor)
         except ApiError as error:
             self._write_error(error)
         except Exception:
             log.exception("uncaught exception in GET %s", POLL_PATH)
             self._write_error(ApiError(500, "Internal Server Error"))
-        finally:
-            requests.finished()
+        else:
+            if isinstance(answer, Waiter):
+                self._wait_for(answer)
+                return  # the request is finished when the waiter is answered
+            self._write(200, answer)
+        server.requests.finished()
 
-    async def _answer(
+    async def _poll(
         self, queue_id: str, cursor: int, token_user_id: int | None,
         signal_cursor: tuple[int, int] | None,
-    ) -> bytes | None:
-        """The response body, or None when the client went away while waiting."""
+    ) -> bytes | Waiter:
         server = self._router.server
         try:
-            answer = await server.poller.poll(queue_id, cursor, token_user_id, signal_cursor)
+            return await server.poller.poll(queue_id, cursor, token_user_id, signal_cursor)
         except QueueNotFound:
             server.metrics.not_found += 1
             raise ApiError(404, "Queue not found or expired; register again") from None
         except Unavailable:
             server.metrics.redis_errors += 1
             raise ApiError(503, "Realtime service temporarily unavailable") from None
-        if not isinstance(answer, Waiter):
-            return answer
-        self._waiter = answer
+
+    def _wait_for(self, waiter: Waiter) -> None:
+        self._waiter = waiter
+        waiter.future.add_done_callback(self._answered)
         if self._closed:
-            server.fanout.cancel(answer)
-        try:
-            return await answer.future
-        except asyncio.CancelledError:
-            return None
+            self._router.server.fanout.cancel(waiter)
+
+    def _answered(self, future) -> None:
+        """The waiter's answer; a cancelled one means the client went away."""
+        if not future.cancelled():
+            self._write(200, future.result())
+        self._router.server.requests.finished()
 
     def _token_user_id(self) -> int | None:
         """The user an Authorization header names; real browser clients send none."""
-        header = self._headers.get("Authorization")
+        header = self._authorization
         if header is None:
             return None
         token = tokens.bearer(header)
@@ -177,7 +190,7 @@ class PollExchange(httputil.HTTPMessageDelegate):
         headers["Content-Type"] = JSON
         headers["Content-Length"] = str(len(body))
         headers["Date"] = router.date_header()
-        for name, value in router.cors.headers_for(self._headers.get("Origin")):
+        for name, value in router.cors.headers_for(self._origin):
             headers[name] = value
         headers["Cache-Control"] = "no-store"
         if asks_for_token:
