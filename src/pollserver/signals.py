@@ -57,14 +57,16 @@ class SignalRelay:
     ) -> bytes | None:
         """An answer with the replayable signals newer than `cursor`, if there are any."""
         self._forget_old(time.monotonic())
-        wires, newest = [], cursor
-        for _, entry in self._recent:
-            if entry.id > cursor and _is_for(entry, user_id, communities):
-                wires.append(entry.wire)
-                newest = entry.id
-        if not wires:
+        newer = []  # the buffer is in id order: walk back only as far as the cursor
+        for _, entry in reversed(self._recent):
+            if entry.id <= cursor:
+                break
+            if _is_for(entry, user_id, communities):
+                newer.append(entry)
+        if not newer:
             return None
-        return signals_body(wires, newest, last_event_id)
+        newer.reverse()
+        return signals_body([entry.wire for entry in newer], newer[-1].id, last_event_id)
 
     async def run(self) -> None:
         failures = 0
