@@ -15,6 +15,7 @@ import asyncio
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,7 @@ import redis  # noqa: E402
 
 from lean import Conn  # noqa: E402
 from loadgen import free_port, ms, pct, port_open, proc_cpu  # noqa: E402
+from realtime_core import keys  # noqa: E402
 from realtime_core.queues import QueueRegistry  # noqa: E402
 from realtime_core.signals import PRESENCE_HEARTBEAT, Signals  # noqa: E402
 from tests.support.stack import RedisServer, wait_until  # noqa: E402
@@ -157,12 +159,12 @@ async def amain(args) -> dict:
         typing = []
         for n in range(args.changes):
             typist = 1 + n
-            client.delete(f"rt:typing:{DISCUSSION}:{typist}")
+            client.delete(keys.typing_throttle(DISCUSSION, typist))
 
             def publish(u=typist):
                 signals.typing(COMMUNITY, ARTICLE, DISCUSSION, u,
                                {"id": u, "username": f"member{u}", "is_pseudonymous": False})
-                return client.xrevrange("rt:{rt}:signals", count=1)[0][0].decode()
+                return client.xrevrange(keys.SIGNALS, count=1)[0][0].decode()
 
             typing.append(await delivery(viewers, publish, members - 1))
             await all_waiting(port, members)
@@ -184,6 +186,7 @@ async def amain(args) -> dict:
         except subprocess.TimeoutExpired:
             poll.kill()
         redis_server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
     return result
 
 
