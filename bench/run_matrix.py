@@ -181,6 +181,9 @@ if __name__ == "__main__":
     p.add_argument("--profile-only", action="store_true",
                    help="only the profiled cell; replaces the profile section of RESULTS.md")
     arguments = p.parse_args()
+    if arguments.profile and not PY_SPY.exists():
+        print("py-spy is not installed (pip install -e '.[bench]'): skipping the profile", file=sys.stderr)
+        arguments.profile = False
     if arguments.scale_out and shutil.which("nginx") is None:
         print("nginx is not installed: skipping the scale-out cells", file=sys.stderr)
         arguments.scale_out = False
