@@ -104,6 +104,8 @@ def test_lost_redis_data_tells_clients_to_catch_up_never_a_gap(persistent, loss)
         next_one = api.discussion(admin, community["id"], article["id"])["id"]
         event = new.wait_for(lambda e: e["data"]["discussion"]["id"] == next_one, timeout=10)
     assert event["event_id"] > highest_before, "an event id is never reused"
-    assert new.catchups == 0 and new.errors == []
+    # /health can answer 200 a moment before the reader notices the loss and reloads; a
+    # poll in that moment gets 503 ("retry"), which clients retry. Anything else is a fault.
+    assert new.catchups == 0 and set(new.errors) <= {503}
     print(f"\nRedis data {loss}: old queue told to catch up or re-register {told:.2f}s later "
           f"(catchup_required {old.catchups}x, 404 {old.errors.count(404)}x)")
