@@ -158,3 +158,17 @@ class PollCounter:
     def polls_since(self, t: float):
         """(page, seconds after t) of every poll started since t."""
         return [(page, started - t) for page, _url, started in self.started if started >= t]
+
+
+# Records desktop notifications and lets the test hide the tab (headless
+# Chromium always reports itself visible).
+FAKE_NOTIFICATIONS_AND_VISIBILITY = """
+    window.__notes = [];
+    window.Notification = class { static permission = 'granted';
+        static requestPermission() { return Promise.resolve('granted'); }
+        constructor(title, options) { window.__notes.push([title, options.body]); } close() {} };
+    let hidden = false;
+    Object.defineProperty(document, 'visibilityState', { get: () => hidden ? 'hidden' : 'visible' });
+    Object.defineProperty(document, 'hidden', { get: () => hidden });
+    window.__hide = (value) => { hidden = value; document.dispatchEvent(new Event('visibilitychange')); };
+"""

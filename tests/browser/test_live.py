@@ -6,7 +6,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PollCounter, open_article, wait_live
+from .conftest import FAKE_NOTIFICATIONS_AND_VISIBILITY, PollCounter, open_article, wait_live
 
 pytestmark = pytest.mark.browser
 
@@ -208,17 +208,7 @@ def test_hidden_tab_gets_a_desktop_notification(browsers, api, lab):
              expect=200)
     context = browsers.context(lab["member"])
     context.grant_permissions(["notifications"])
-    # Record notifications and let the test hide the tab.
-    context.add_init_script("""
-        window.__notes = [];
-        window.Notification = class { static permission = 'granted';
-            static requestPermission() { return Promise.resolve('granted'); }
-            constructor(title, options) { window.__notes.push([title, options.body]); } close() {} };
-        let hidden = false;
-        Object.defineProperty(document, 'visibilityState', { get: () => hidden ? 'hidden' : 'visible' });
-        Object.defineProperty(document, 'hidden', { get: () => hidden });
-        window.__hide = (value) => { hidden = value; document.dispatchEvent(new Event('visibilitychange')); };
-    """)
+    context.add_init_script(FAKE_NOTIFICATIONS_AND_VISIBILITY)
     page = context.new_page()
     page.goto(lab["path"])
     page.wait_for_selector("#article-page[data-ready='true']")

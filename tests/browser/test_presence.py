@@ -4,22 +4,9 @@ members in Chromium, against the real stack."""
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import open_article, wait_live
+from .conftest import FAKE_NOTIFICATIONS_AND_VISIBILITY, open_article, wait_live
 
 pytestmark = pytest.mark.browser
-
-# Records desktop notifications and lets the test hide the tab (headless
-# Chromium always reports itself visible).
-FAKE_NOTIFICATIONS_AND_VISIBILITY = """
-    window.__notes = [];
-    window.Notification = class { static permission = 'granted';
-        static requestPermission() { return Promise.resolve('granted'); }
-        constructor(title, options) { window.__notes.push([title, options.body]); } close() {} };
-    let hidden = false;
-    Object.defineProperty(document, 'visibilityState', { get: () => hidden ? 'hidden' : 'visible' });
-    Object.defineProperty(document, 'hidden', { get: () => hidden });
-    window.__hide = (value) => { hidden = value; document.dispatchEvent(new Event('visibilitychange')); };
-"""
 
 
 def _discussion(page, topic):
