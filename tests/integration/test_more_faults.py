@@ -60,43 +60,6 @@ def _discussion_ids(events):
     return [e["data"]["discussion"]["id"] for e in events]
 
 
-class AlternatingPoller(Poller):
-    """A client behind a balancer: each poll goes to the next server in turn,
-    and a server that does not answer is skipped (the balancer's retry)."""
-
-    def __init__(self, poll_urls: list[str], queue_id: str, last_event_id: int):
-        super().__init__(poll_urls[0], queue_id, last_event_id)
-        self.poll_urls = poll_urls
-        self.served_by: dict[str, int] = {url: 0 for url in poll_urls}
-        self.failures = 0
-        self._turn = 0
-
-    def _run(self):
-        while not self._stop.is_set():
-            url = self.poll_urls[self._turn % len(self.poll_urls)]
-            self._turn += 1
-            try:
-                response = self._http.get(
-                    f"{url}/realtime/poll",
-                    params={"queue_id": self.queue_id, "last_event_id": self.last_event_id},
-                )
-            except (httpx.HTTPError, RuntimeError):
-                self.failures += 1
-                if self._stop.wait(0.02):
-                    return
-                continue
-            if response.status_code != 200:
-                self.errors.append(response.status_code)
-                self._stop.wait(0.05)
-                continue
-            body = response.json()
-            self.served_by[url] += 1
-            if body.get("catchup_required"):
-                self.catchups += 1
-            self.events.extend(body.get("events", []))
-            self.last_event_id = body["last_event_id"]
-
-
 def test_one_of_two_poll_servers_killed_clients_continue_on_the_other(robust):
     stack, api, extra = robust
     admin, member, community, article = _private_pair(api)
@@ -109,7 +72,7 @@ def test_one_of_two_poll_servers_killed_clients_continue_on_the_other(robust):
     clients = []
     for _ in range(3):
         queue = api.register(member)
-        clients.append(AlternatingPoller([stack.poll_url, second_url], queue["queue_id"],
+        clients.append(Poller([stack.poll_url, second_url], queue["queue_id"],
                                          queue["last_event_id"]))
     written = []
     try:

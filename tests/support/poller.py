@@ -9,10 +9,17 @@ from .stack import wait_until
 
 
 class Poller:
-    """Polls one queue in a loop on its own thread, like a browser tab would."""
+    """Polls one queue in a loop on its own thread, like a browser tab would.
 
-    def __init__(self, poll_url: str, queue_id: str, last_event_id: int):
-        self.poll_url = poll_url
+    Given several poll-server URLs it is a client behind a round-robin balancer:
+    each poll goes to the next server in turn, and one that does not answer is
+    skipped (the balancer's retry).
+    """
+
+    def __init__(self, poll_url: str | list[str], queue_id: str, last_event_id: int):
+        self.poll_urls = [poll_url] if isinstance(poll_url, str) else list(poll_url)
+        self.served_by: dict[str, int] = {url: 0 for url in self.poll_urls}
+        self.failures = 0  # polls that got no HTTP answer at all
         self.queue_id = queue_id
         self.last_event_id = last_event_id
         self.events: list[dict] = []
@@ -36,13 +43,17 @@ class Poller:
         self._thread.join(5)
 
     def _run(self):
+        turn = 0
         while not self._stop.is_set():
+            url = self.poll_urls[turn % len(self.poll_urls)]
+            turn += 1
             try:
                 response = self._http.get(
-                    f"{self.poll_url}/realtime/poll",
+                    f"{url}/realtime/poll",
                     params={"queue_id": self.queue_id, "last_event_id": self.last_event_id},
                 )
             except (httpx.HTTPError, RuntimeError):
+                self.failures += 1
                 if self._stop.wait(0.05):
                     return
                 continue
@@ -51,6 +62,7 @@ class Poller:
                 self._stop.wait(0.05)
                 continue
             body = response.json()
+            self.served_by[url] += 1
             now = time.monotonic()
             if body.get("catchup_required"):
                 self.catchups += 1
