@@ -94,13 +94,12 @@ class QueueCache:
         """Owners of the queues (None for unknown or expired ones), renewing them as well."""
         pipe = self._redis.pipeline(transaction=False)
         for queue_id in queue_ids:
-            pipe.hget(keys.queue(queue_id), "user_id")
-            pipe.expire(keys.queue(queue_id), self._ttl)
+            pipe.getex(keys.queue(queue_id), ex=self._ttl)
         results = await pipe.execute()
         now = time.monotonic()
         owners = []
-        for queue_id, owner, renewed in zip(queue_ids, results[::2], results[1::2]):
-            if owner is None or not renewed:
+        for queue_id, owner in zip(queue_ids, results):
+            if owner is None:
                 self._queues.pop(queue_id, None)
                 owners.append(None)
             else:

@@ -20,8 +20,12 @@ def memberships(user_id: int) -> str:
 
 
 def queue(queue_id: str) -> str:
-    """Hash describing one event queue; expires with the queue."""
-    return f"rt:queue:{queue_id}"
+    """The owner's user id, as a string; expires with the queue.
+
+    A plain string, not a hash, so that a poll server reads and renews a queue
+    with one GETEX.
+    """
+    return f"rt:q:{queue_id}"
 
 
 def user_queues(user_id: int) -> str:

@@ -61,8 +61,7 @@ class QueueRegistry:
         members_key = keys.memberships(user_id)
         index = keys.user_queues(user_id)
         pipe = self._redis.pipeline(transaction=True)
-        pipe.hset(keys.queue(queue_id), mapping={"user_id": user_id})
-        pipe.expire(keys.queue(queue_id), self._ttl)
+        pipe.set(keys.queue(queue_id), user_id, ex=self._ttl)
         pipe.delete(members_key)
         if private_community_ids:
             pipe.sadd(members_key, *private_community_ids)
@@ -80,7 +79,7 @@ class QueueRegistry:
     def owner(self, queue_id: str) -> int | None:
         if not looks_like_queue_id(queue_id):
             return None
-        raw = self._redis.hget(keys.queue(queue_id), "user_id")
+        raw = self._redis.get(keys.queue(queue_id))
         return int(raw) if raw is not None else None
 
     def touch(self, queue_id: str, user_id: int) -> bool:

@@ -6,6 +6,8 @@ import pytest
 import redis
 from playwright.sync_api import expect
 
+from realtime_core import keys
+
 from tests.support.api import Api
 from tests.support.stack import Stack, wait_until
 
@@ -53,7 +55,7 @@ def test_queue_expired_while_asleep_recovers_with_no_lost_item(short_browsers, s
     expect(page.locator("#live-status")).to_have_attribute("data-state", "reconnecting")
     # ...for longer than the queue lives, while others keep writing.
     store = redis.Redis.from_url(stack.redis_url)
-    wait_until(lambda: not store.exists(f"rt:queue:{queue_id}"), timeout=15,
+    wait_until(lambda: not store.exists(keys.queue(queue_id)), timeout=15,
                message="the queue to expire")
     written = api.discussion(admin, community["id"], article["id"], topic="Written during the nap")
     api.comment(admin, written["id"], "A comment during the nap")

@@ -6,6 +6,8 @@ import httpx
 import pytest
 import redis
 
+from realtime_core import keys
+
 from tests.support.api import Api
 from tests.support.poller import Poller, poll_once
 from tests.support.stack import Stack, publish_direct, wait_until
@@ -71,7 +73,7 @@ def test_queue_expires_without_polls_and_reregistering_recovers(short_lived):
     queue = api.register(member)
     assert poll_once(stack.poll_url, queue["queue_id"], queue["last_event_id"]).status_code == 200
     store = redis.Redis.from_url(stack.redis_url)
-    wait_until(lambda: not store.exists(f"rt:queue:{queue['queue_id']}"), timeout=10,
+    wait_until(lambda: not store.exists(keys.queue(queue['queue_id'])), timeout=10,
                message="the queue's TTL to run out")
 
     expired = poll_once(stack.poll_url, queue["queue_id"], queue["last_event_id"])
@@ -90,7 +92,7 @@ def test_heartbeat_keeps_a_queue_alive(short_lived):
     _, member, _, _ = _private_pair(api)
     queue = api.register(member)
     store = redis.Redis.from_url(stack.redis_url)
-    key = f"rt:queue:{queue['queue_id']}"
+    key = keys.queue(queue['queue_id'])
     for _ in range(3):
         # Renew whenever less than half the TTL is left: it never runs out.
         wait_until(lambda: 0 < store.pttl(key) < 1500, timeout=5, message="the TTL to run down")

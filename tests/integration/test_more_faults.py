@@ -13,6 +13,8 @@ import httpx
 import pytest
 import redis
 
+from realtime_core import keys
+
 from tests.support.api import Api
 from tests.support.article_state import ArticleState
 from tests.support.poller import Poller, poll_once
@@ -207,7 +209,7 @@ def test_client_away_gets_the_backlog_or_reregisters_never_a_gap(robust, away):
 
     # The client goes away: no polls, no heartbeats, while writes go on.
     store = redis.Redis.from_url(stack.redis_url)
-    key = f"rt:queue:{client.queue_id}"
+    key = keys.queue(client.queue_id)
     _write_some(api, admin, community, article)
     if away == "within_ttl":
         # Longer than a poll's timeout, shorter than the queue's lifetime: the 3 s TTL

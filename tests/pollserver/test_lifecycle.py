@@ -187,8 +187,7 @@ async def test_queue_surviving_a_data_loss_still_never_gets_a_silent_gap(
     await server.has_read(http, head)
     # Redis comes back from an old snapshot: the queue exists, the events and epoch do not.
     realtime.redis.flushdb()
-    realtime.redis.hset(keys.queue(queue_id), "user_id", ALICE)
-    realtime.redis.expire(keys.queue(queue_id), 120)
+    realtime.redis.set(keys.queue(queue_id), ALICE, ex=120)
     realtime.redis.sadd(keys.memberships(ALICE), COMMUNITY)
 
     async def caught_up():
