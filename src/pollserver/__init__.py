@@ -3,6 +3,7 @@
 One process reads the Redis event log once (`logreader`), keeps the queue
 records and users' memberships it needs in memory (`queues`, `memberships`),
 and wakes exactly the waiting polls an event is for (`fanout`). `poll` decides
-the answer to one poll, `handlers` speak HTTP, `app` wires it all together;
+the answer to one poll, `http` speaks HTTP/1.1 on Tornado's TCPServer,
+`routes` and `poll_http` answer requests, `app` wires it all together;
 `batching` folds the Redis reads of many polls into one round trip.
 """

@@ -1,9 +1,9 @@
 """Wiring and running one poll-server process.
 
 `PollServer` owns the process's state (queue cache, memberships, waiters, the
-log reader) and its background tasks; `make_router` builds the HTTP side
-around it (polls on `poll_http`'s fast path, the rest on tornado.web); `serve` runs it until SIGTERM or SIGINT, then answers
-every waiting poll with its current state and exits.
+log reader) and its background tasks; `serve` puts the HTTP side around it
+(`http.HttpServer` with `routes.Routes`) and runs it until SIGTERM or SIGINT,
+then answers every waiting poll with its current state and exits.
 """
 
 import argparse
@@ -13,24 +13,19 @@ import os
 import signal
 
 import redis.asyncio
-import tornado.httpserver
-import tornado.web
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff, NoBackoff
 
 from realtime_core.config import RealtimeConfig
 
 from .fanout import Fanout
-from .handlers import (
-    CorsPolicy, HealthHandler, MetricsHandler, NotFoundHandler, PollPreflightHandler, ReadyHandler,
-    log_access,
-)
+from .http import HttpServer
 from .logreader import LogReader
 from .memberships import Memberships
 from .metrics import PollMetrics, exposition
 from .poll import Poller
-from .poll_http import POLL_PATH, PollRouter
 from .queues import QueueCache
+from .routes import CorsPolicy, Routes
 from .signals import SignalRelay
 
 log = logging.getLogger("pollserver")
@@ -191,32 +186,15 @@ class PollServer:
             self.memberships.retain(self.queues.owners() | self.fanout.waiting_users())
 
 
-def log_request(handler: tornado.web.RequestHandler) -> None:
-    request = handler.request
-    log_access(request.method, request.path, handler.get_status(), request.request_time())
-
-
-def make_router(server: PollServer) -> PollRouter:
-    """Polls on the fast path; the rest through a tornado.web Application."""
-    app = tornado.web.Application(
-        [
-            (POLL_PATH, PollPreflightHandler),
-            (r"/health", HealthHandler, {"server": server}),
-            (r"/ready", ReadyHandler, {"server": server}),
-            (r"/metrics", MetricsHandler, {"server": server}),
-        ],
-        default_handler_class=NotFoundHandler,
-        log_function=log_request,
-        cors=CorsPolicy.for_origins(server.config.allowed_origins),
-    )
-    return PollRouter(server, app)
+def make_http_server(server: PollServer) -> HttpServer:
+    return HttpServer(Routes(server, CorsPolicy.for_origins(server.config.allowed_origins)))
 
 
 async def serve(config: RealtimeConfig, port: int, host: str = "") -> None:
     """Run one process until SIGTERM or SIGINT."""
     server = PollServer(config, ring_size=int(os.environ.get("REALTIME_RING_SIZE", 20_000)))
     server.start()
-    http_server = tornado.httpserver.HTTPServer(make_router(server))
+    http_server = make_http_server(server)
     http_server.listen(port, address=host)
     log.info("poll server listening on port %d", port)
 

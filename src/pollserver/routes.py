@@ -1,0 +1,122 @@
+"""The routes: which request gets which answer, and what every answer carries.
+
+`GET /realtime/poll` is `poll_http`'s; here are `/health`, `/ready`,
+`/metrics`, CORS preflights on any path, 404 and 405. Every response, errors
+and preflights included, carries the CORS headers: without them a browser
+reports a 404 as a network error and the client never learns it should
+register again. Error bodies are JSON `{"message": ...}`. Nothing here logs a
+URL with its query string, a header or an event.
+"""
+
+import asyncio
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+
+from .http import HttpConnection, HttpError, Request
+from .poll_http import JSON, PollExchange
+
+log = logging.getLogger(__name__)
+access_log = logging.getLogger("pollserver.access")
+
+METRICS = b"Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+NO_STORE = b"Cache-Control: no-store\r\n"
+POLL_PATH = "/realtime/poll"
+
+
+@dataclass(frozen=True)
+class CorsPolicy:
+    origins: frozenset[str]
+    allow_any: bool  # "*" configured: then never with credentials
+    allow_headers: str = "Authorization, Content-Type, X-Realtime-Queue-Id"
+    # Header lines per allowed origin, built once; the set of keys is the allow-list.
+    _lines: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def for_origins(cls, origins: tuple[str, ...]) -> "CorsPolicy":
+        policy = cls(origins=frozenset(origins), allow_any="*" in origins)
+        for origin in policy.origins:
+            policy._lines[origin] = (
+                f"Access-Control-Allow-Origin: {origin}\r\n"
+                "Access-Control-Allow-Credentials: true\r\nVary: Origin\r\n"
+            ).encode("latin-1")
+        return policy
+
+    def header_lines(self, origin: str | None) -> bytes:
+        """The CORS header lines of any answer to a request from `origin`."""
+        if self.allow_any:
+            return b"Access-Control-Allow-Origin: *\r\nVary: Origin\r\n"
+        return self._lines.get(origin, b"Vary: Origin\r\n") if origin else b"Vary: Origin\r\n"
+
+
+def log_access(method: str, path: str, status: int, seconds: float) -> None:
+    """Access log without the query string: it carries the queue id, a capability."""
+    level = logging.INFO if status < 400 else logging.WARNING if status < 500 else logging.ERROR
+    if access_log.isEnabledFor(level):
+        access_log.log(level, "%s %s %d %.1fms", method, path, status, 1000.0 * seconds)
+
+
+class Routes:
+    """Every request of the server's `HttpServer` comes here."""
+
+    def __init__(self, server, cors: CorsPolicy):
+        self.server = server
+        self.cors = cors
+        self._preflight_lines = (
+            b"Access-Control-Allow-Methods: GET, OPTIONS\r\n"
+            b"Access-Control-Allow-Headers: " + cors.allow_headers.encode() + b"\r\n"
+            b"Access-Control-Max-Age: 600\r\n"
+        )
+        self._pending: set[asyncio.Task] = set()  # answers being computed
+
+    def handle(self, request: Request, connection: HttpConnection) -> None:
+        method, path = request.method, request.path
+        if method == "GET" and path == POLL_PATH:
+            PollExchange(self, request, connection).start()
+        elif method == "OPTIONS":
+            self.send(request, connection, 204, b"", self._preflight_lines)
+        elif path in ("/health", "/ready", "/metrics", POLL_PATH):
+            if method != "GET":
+                self.send_error(request, connection, HttpError(405, "Method Not Allowed"),
+                                b"Allow: GET, OPTIONS\r\n")
+            elif path == "/health":
+                healthy, report = self.server.health()
+                self.send(request, connection, 200 if healthy else 503,
+                          json.dumps(report).encode(), JSON)
+            elif path == "/metrics":
+                self.send(request, connection, 200, self.server.render_metrics().encode(), METRICS)
+            else:
+                self.run(self._ready(request, connection))
+        else:
+            self.send_error(request, connection, HttpError(404, "Not found"))
+
+    def reject(self, connection: HttpConnection, error: HttpError) -> None:
+        self.send_error(None, connection, error)
+
+    def run(self, coroutine) -> None:
+        """Run an answer that needs Redis; the loop keeps only weak references to tasks."""
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _ready(self, request: Request, connection: HttpConnection) -> None:
+        ready, report = await self.server.readiness()
+        self.send(request, connection, 200 if ready else 503, json.dumps(report).encode(), JSON)
+
+    def send(self, request: Request | None, connection: HttpConnection, status: int,
+             body: bytes, head_lines: bytes = b"") -> None:
+        origin = request.origin if request is not None else None
+        connection.respond(status, self.cors.header_lines(origin) + NO_STORE + head_lines, body)
+        if request is not None:
+            log_access(request.method, request.path, status,
+                       time.monotonic() - request.started_at)
+        else:
+            log_access("-", "(malformed request)", status, 0.0)
+
+    def send_error(self, request: Request | None, connection: HttpConnection, error: HttpError,
+                   head_lines: bytes = b"") -> None:
+        if error.status_code == 401:
+            head_lines += b"WWW-Authenticate: Bearer\r\n"
+        body = json.dumps({"message": error.message}).encode()
+        self.send(request, connection, error.status_code, body, JSON + head_lines)
