@@ -34,7 +34,7 @@ def is_echo(entry: LogEntry, user_id: int, queue_id: str) -> bool:
     return entry.author_id == user_id
 
 
-def is_for(entry: LogEntry, user_id: int, queue_id: str, communities: set[int]) -> bool:
+def is_for(entry: LogEntry, user_id: int, queue_id: str, communities: frozenset[int]) -> bool:
     """Whether a queue of `user_id`, a member of `communities`, receives the event."""
     return (
         entry.is_client_event
@@ -61,9 +61,13 @@ class _WaitingUser:
 
     __slots__ = ("waiters", "communities")
 
-    def __init__(self, communities: set[int]):
-        self.waiters: set[Waiter] = set()
-        self.communities = set(communities)  # a copy: the index must match what we added
+    def __init__(self, communities: frozenset[int]):
+        # A list, not a set: a user has one or a few waiting polls (at most the queue
+        # limit), and thousands of users wait at once, so the smaller container wins.
+        self.waiters: list[Waiter] = []
+        # Immutable and replaced on change, so it may be shared with `Memberships`:
+        # the index always matches what was added under it.
+        self.communities = communities
 
 
 TIMEOUT_STEP = 0.25  # seconds; polls time out together per step, at most this late
@@ -86,7 +90,8 @@ class Fanout:
         self._deadlines: dict[int, set[Waiter]] = {}
         self._sweep: asyncio.TimerHandle | None = None
 
-    def wait(self, user_id: int, queue_id: str, cursor: int, communities: set[int]) -> Waiter:
+    def wait(self, user_id: int, queue_id: str, cursor: int,
+             communities: frozenset[int]) -> Waiter:
         """Register a poll that has seen everything up to `cursor`."""
         loop = asyncio.get_running_loop()
         waiter = Waiter(user_id, queue_id, cursor, loop.create_future())
@@ -102,7 +107,7 @@ class Fanout:
             user = self._users[user_id] = _WaitingUser(communities)
             for community_id in user.communities:
                 self._users_by_community.setdefault(community_id, set()).add(user_id)
-        user.waiters.add(waiter)
+        user.waiters.append(waiter)
         self.pending_polls += 1
         return waiter
 
@@ -130,10 +135,10 @@ class Fanout:
         if user is None:
             return
         if is_member:
-            user.communities.add(community_id)
+            user.communities = user.communities | {community_id}
             self._users_by_community.setdefault(community_id, set()).add(user_id)
         else:
-            user.communities.discard(community_id)
+            user.communities = user.communities - {community_id}
             self._unindex(user_id, community_id)
 
     def route(self, entry: LogEntry) -> None:
@@ -219,7 +224,8 @@ class Fanout:
                 del self._deadlines[waiter.deadline]
         self.pending_polls -= 1
         user = self._users[waiter.user_id]
-        user.waiters.discard(waiter)
+        if waiter in user.waiters:
+            user.waiters.remove(waiter)
         if not user.waiters:
             del self._users[waiter.user_id]
             for community_id in user.communities:

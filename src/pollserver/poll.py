@@ -87,6 +87,11 @@ class Poller:
         seen = max(cursor, reader.head)
         if not self.accepting_waits:
             return events_body([], seen)
+        # The set as it is now: a membership event read while this poll awaited Redis
+        # replaced it, and the waiter must be indexed under the current one.
+        current = self._memberships.of(owner)
+        if current is not None:
+            communities = current
         wants_signals = signal_cursor is not None and self._signals is not None
         if wants_signals:
             replay = self._signals.recent_for(owner, communities, signal_cursor, seen)
@@ -107,7 +112,7 @@ class Poller:
         return catchup_body(max(self._reader.head, await self._reader.redis_head()))
 
     async def _matching_backlog(
-        self, owner: int, queue_id: str, cursor: int, communities: set[int]
+        self, owner: int, queue_id: str, cursor: int, communities: frozenset[int]
     ) -> list[bytes] | None:
         """The encoded events after `cursor` for this queue.
 

@@ -45,7 +45,7 @@ class PollExchange:
             self._routes.send_error(self._request, self._connection, error)
             return
         self._routes.server.requests.started()
-        self._routes.run(self._respond(queue_id, cursor, token_user_id, signal_cursor))
+        self._routes.run(self._respond, queue_id, cursor, token_user_id, signal_cursor)
 
     async def _respond(
         self, queue_id: str, cursor: int, token_user_id: int | None,

@@ -53,7 +53,7 @@ class SignalRelay:
         waiter.future.add_done_callback(lambda _: self._unwatch(waiter))
 
     def recent_for(
-        self, user_id: int, communities: set[int], cursor: tuple[int, int], last_event_id: int
+        self, user_id: int, communities: frozenset[int], cursor: tuple[int, int], last_event_id: int
     ) -> bytes | None:
         """An answer with the replayable signals newer than `cursor`, if there are any."""
         self._forget_old(time.monotonic())
@@ -138,5 +138,5 @@ class SignalRelay:
                 del self._watchers[waiter.user_id]
 
 
-def _is_for(entry: SignalEntry, user_id: int, communities: set[int]) -> bool:
+def _is_for(entry: SignalEntry, user_id: int, communities: frozenset[int]) -> bool:
     return entry.community_id in communities and entry.author_id != user_id

@@ -102,6 +102,17 @@ async def test_membership_changes_move_a_waiting_user_between_communities():
     assert event_ids(waiter) == [2]
 
 
+async def test_a_membership_change_of_one_user_leaves_a_shared_set_alone():
+    fanout = Fanout(pending_limit=100, poll_timeout=60)
+    shared = frozenset({COMMUNITY})  # Memberships hands users of one community one set
+    alice = fanout.wait(ALICE, Q_ALICE_1, 0, shared)
+    bob = fanout.wait(BOB, Q_BOB, 0, shared)
+    fanout.membership_changed(ALICE, COMMUNITY, False)
+    assert shared == {COMMUNITY}
+    deliver(fanout, event(1, COMMUNITY))
+    assert not alice.future.done() and event_ids(bob) == [1]
+
+
 async def test_more_matching_events_than_the_pending_limit_ask_for_catch_up():
     fanout = Fanout(pending_limit=2, poll_timeout=60)
     waiter = fanout.wait(ALICE, Q_ALICE_1, 0, {COMMUNITY})

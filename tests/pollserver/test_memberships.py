@@ -86,3 +86,16 @@ async def test_retain_forgets_users_without_queues_or_polls():
     await memberships.load(2)
     memberships.retain({2})
     assert memberships.of(1) is None and memberships.of(2) == {20}
+
+
+async def test_users_with_the_same_communities_share_one_immutable_set():
+    redis = SlowRedis({keys.memberships(user): {b"10", b"20"} for user in (1, 2, 3)})
+    redis.release.set()
+    memberships = Memberships(redis)
+    first, second, third = [await memberships.load(user) for user in (1, 2, 3)]
+    assert first == {10, 20} and first is second is third
+    assert isinstance(first, frozenset)
+    assert memberships.apply(2, 30, True) is True
+    # The event replaced user 2's set; what others held (the fan-out's index) is untouched.
+    assert memberships.of(2) == {10, 20, 30} and first == {10, 20}
+    assert memberships.of(1) is first
