@@ -141,7 +141,9 @@ async def main(args):
           "Machine: `nproc` = 2, load generator and all servers on the same machine; one poll-server process, "
           "except the `+2 processes` rows: two poll-server processes behind nginx (one worker), round robin "
           "per request, so a client's consecutive polls land on either process; their CPU and RSS are the sum "
-          "of both processes.\n"]
+          "of both processes.\n",
+          "What the numbers mean against the targets, what each profile showed and what was changed "
+          "because of it: bench/ANALYSIS.md (written by hand; this file is rewritten by every run).\n"]
     if floor:
         md.append(f"**Floor** (bare Tornado `RequestHandler`, fixed 30-byte body, same lean client, "
                   f"{floor['connections']} keep-alive connections): {floor['server_cpu_us_per_request']} us of server "
