@@ -5,9 +5,13 @@ and in the `relay_outbox` loop, which catches up whatever an unreachable
 Redis or a crashed process left behind. Publishers take a database lock in
 turn so rows reach the log in outbox order; the idempotency key makes a row
 published twice (a crash between the append and the row's update) count once.
+
+`prune_published` deletes published rows once they are old, so the table
+holds the pending rows and a recent history rather than every event ever.
 """
 
 import logging
+from datetime import timedelta
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
@@ -19,6 +23,7 @@ from .connection import REDIS_ERRORS, event_log
 from .models import OutboxEvent
 
 BATCH_SIZE = 500
+PRUNE_BATCH_SIZE = 5_000  # rows per DELETE, so no statement holds locks for long
 _LOCK_KEY = 0x6D617267  # any constant shared by every publisher
 
 
@@ -71,6 +76,29 @@ def publish_pending() -> int:
             # Drained as of this read; rows committed since have their own
             # after-commit publish (or the relay loop), so no second look is needed.
             return published
+
+
+def prune_published(older_than: timedelta) -> int:
+    """Delete rows published before `older_than` ago; returns how many.
+
+    The row holding the highest event_id stays whatever its age: after Redis
+    loses its data, `highest_event_id` is the floor that keeps ids from
+    repeating. Pending rows stay until they are published.
+    """
+    cutoff = timezone.now() - older_than
+    top = highest_event_id()
+    deleted = 0
+    while True:
+        ids = list(
+            OutboxEvent.objects.filter(published_at__lt=cutoff).exclude(event_id=top)
+            .order_by("id").values_list("id", flat=True)[:PRUNE_BATCH_SIZE]
+        )
+        if not ids:
+            break
+        deleted += OutboxEvent.objects.filter(id__in=ids).delete()[0]
+    if deleted:
+        log_event("outbox_pruned", count=deleted)
+    return deleted
 
 
 def publish_after_commit() -> None:

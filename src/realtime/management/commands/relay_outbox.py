@@ -2,6 +2,8 @@ import logging
 import os
 import signal
 import threading
+import time
+from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
@@ -11,11 +13,19 @@ from realtime import metrics, relay
 from realtime.connection import REDIS_ERRORS
 
 
+PRUNE_INTERVAL = 600.0  # seconds between deletions of old published rows
+
+
 class Command(BaseCommand):
     help = "Relay committed outbox events to the Redis log until stopped."
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=0.2, help="seconds between scans")
+        parser.add_argument(
+            "--keep-hours", type=float,
+            default=float(os.environ.get("OUTBOX_RETENTION_HOURS") or 24),
+            help="hours published outbox rows are kept (default OUTBOX_RETENTION_HOURS or 24)",
+        )
         parser.add_argument(
             "--metrics-port", type=int, default=int(os.environ.get("RELAY_METRICS_PORT") or 0),
             help="serve Prometheus metrics on this port (default RELAY_METRICS_PORT; 0: off)",
@@ -25,7 +35,7 @@ class Command(BaseCommand):
             help="address the metrics port binds (default RELAY_METRICS_HOST; all interfaces)",
         )
 
-    def handle(self, *args, interval, metrics_port, metrics_host, **options):
+    def handle(self, *args, interval, keep_hours, metrics_port, metrics_host, **options):
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
@@ -33,9 +43,13 @@ class Command(BaseCommand):
         exporter = metrics.serve(counters, metrics_host, metrics_port) if metrics_port else None
         log_event("relay_started", interval=interval, metrics_port=metrics_port or None)
         delay = interval
+        next_prune = time.monotonic()
         while not stop.is_set():
             try:
                 counters.passed(relay.publish_pending())
+                if time.monotonic() >= next_prune:
+                    relay.prune_published(timedelta(hours=keep_hours))
+                    next_prune = time.monotonic() + PRUNE_INTERVAL
                 delay = interval
             except (*REDIS_ERRORS, DatabaseError) as exc:
                 counters.failed(on_redis=not isinstance(exc, DatabaseError))
