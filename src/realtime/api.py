@@ -37,6 +37,7 @@ def register(request):
         # The head is read before the queue exists, so no later event is missed.
         head, _epoch = event_log().head(floor=relay.highest_event_id())
         queue_id = queue_registry().create(request.auth.id, communities)
+        communities = _settle_memberships(request.auth, communities)
     except RegistrationLimitExceeded as exc:
         log_event("registration_limited", logging.WARNING, user_id=request.auth.id)
         raise ApiError(429, "Too many registrations; try again in a minute") from exc
@@ -45,6 +46,24 @@ def register(request):
     # The queue id is a capability: it never goes into a log.
     log_event("queue_registered", user_id=request.auth.id, communities=len(communities))
     return {"queue_id": queue_id, "last_event_id": head, "communities": communities}
+
+
+def _settle_memberships(user, written: list[int]) -> list[int]:
+    """Read the memberships again after writing them to Redis, and rewrite until they agree.
+
+    A membership change that committed between our read and our write may have
+    published its event before our write, which then put back the old set; a
+    change committing after the re-read publishes after our write, so it lands
+    on top of it. Without this a removed member could keep receiving the
+    community's events until their next membership change.
+    """
+    for _ in range(3):
+        current = private_community_ids(user)
+        if set(current) == set(written):
+            return current
+        queue_registry().replace_memberships(user.id, current)
+        written = current
+    return written
 
 
 @router.post("/heartbeat", response=HeartbeatOut)

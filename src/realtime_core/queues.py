@@ -58,13 +58,10 @@ class QueueRegistry:
         """Register a queue and publish the user's current private memberships."""
         self._count_registration(user_id)
         queue_id = new_queue_id()
-        members_key = keys.memberships(user_id)
         index = keys.user_queues(user_id)
         pipe = self._redis.pipeline(transaction=True)
         pipe.set(keys.queue(queue_id), user_id, ex=self._ttl)
-        pipe.delete(members_key)
-        if private_community_ids:
-            pipe.sadd(members_key, *private_community_ids)
+        _write_memberships(pipe, user_id, private_community_ids)
         pipe.zadd(index, {queue_id: time.time()})
         pipe.zrange(index, 0, -(self._max_per_user + 1))  # all but the newest max_per_user
         pipe.expire(index, self._ttl)
@@ -75,6 +72,12 @@ class QueueRegistry:
             pipe.zrem(index, *evicted)
             pipe.execute()
         return queue_id
+
+    def replace_memberships(self, user_id: int, private_community_ids: list[int]) -> None:
+        """Rewrite the user's membership set (`create` read the database too early)."""
+        pipe = self._redis.pipeline(transaction=True)
+        _write_memberships(pipe, user_id, private_community_ids)
+        pipe.execute()
 
     def owner(self, queue_id: str) -> int | None:
         if not looks_like_queue_id(queue_id):
@@ -87,3 +90,10 @@ class QueueRegistry:
         if self.owner(queue_id) != user_id:
             return False
         return bool(self._redis.expire(keys.queue(queue_id), self._ttl))
+
+
+def _write_memberships(pipe, user_id: int, private_community_ids: list[int]) -> None:
+    members_key = keys.memberships(user_id)
+    pipe.delete(members_key)
+    if private_community_ids:
+        pipe.sadd(members_key, *private_community_ids)
