@@ -207,8 +207,14 @@ class HttpConnection:
         written = stream.write(data)
         if keep_alive:
             self.read_next()
-        else:
-            written.add_done_callback(lambda _: stream.close())
+            return
+
+        def close(done: asyncio.Future) -> None:
+            if not done.cancelled():
+                done.exception()  # retrieved: a client gone before the answer is no error
+            stream.close()
+
+        written.add_done_callback(close)
 
     @property
     def closed(self) -> bool:
