@@ -187,7 +187,7 @@ class PollServer:
 
 
 def make_http_server(server: PollServer) -> HttpServer:
-    return HttpServer(Routes(server, CorsPolicy.for_origins(server.config.allowed_origins)))
+    return HttpServer(Routes(server, CorsPolicy(server.config.allowed_origins)))
 
 
 async def serve(config: RealtimeConfig, port: int, host: str = "") -> None:

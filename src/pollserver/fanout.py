@@ -11,6 +11,7 @@ import time
 
 from realtime_core.events import LogEntry
 
+from .memberships import with_membership
 from .metrics import PollMetrics
 
 
@@ -134,11 +135,10 @@ class Fanout:
         user = self._users.get(user_id)
         if user is None:
             return
+        user.communities = with_membership(user.communities, community_id, is_member)
         if is_member:
-            user.communities = user.communities | {community_id}
             self._users_by_community.setdefault(community_id, set()).add(user_id)
         else:
-            user.communities = user.communities - {community_id}
             self._unindex(user_id, community_id)
 
     def route(self, entry: LogEntry) -> None:

@@ -165,7 +165,6 @@ class HttpConnection:
         try:
             request, body_length = parse_head(future.result(), time.monotonic())
         except HttpError as error:
-            self._request = None
             self._server.routes.reject(self, error)
             return
         self._request = request
@@ -188,6 +187,9 @@ class HttpConnection:
         A connection not to be kept alive (the client asked, or this answers a
         malformed request) is closed once the answer is written.
         """
+        stream = self._stream
+        if stream.closed():
+            return
         request = self._request
         keep_alive = request is not None and request.keep_alive
         length = len(body)
@@ -201,9 +203,6 @@ class HttpConnection:
             b"Connection: keep-alive\r\n\r\n" if keep_alive else b"Connection: close\r\n\r\n",
             body,
         ))
-        stream = self._stream
-        if stream.closed():
-            return
         written = stream.write(data)
         if keep_alive:
             self.read_next()

@@ -15,6 +15,12 @@ from realtime_core import keys
 from .batching import BatchedReader
 
 
+def with_membership(communities: frozenset[int], community_id: int,
+                    is_member: bool) -> frozenset[int]:
+    """The set after one membership event (a new set: sets here are never changed)."""
+    return communities | {community_id} if is_member else communities - {community_id}
+
+
 class Memberships:
     def __init__(self, redis):
         self._redis = redis
@@ -38,22 +44,18 @@ class Memberships:
         self._journals.setdefault(user_id, [])
         try:
             # Keyed by generation too, so a read begun before clear() is not shared after it.
-            communities = set(await self._reads.read((generation, user_id)))
+            communities = await self._reads.read((generation, user_id))
         except Exception:
             self._journals.pop(user_id, None)
             raise
         if generation != self._generation:
-            # Redis lost data meanwhile: not cached, the poll catches up.
-            return frozenset(communities)
+            return communities  # Redis lost data meanwhile: not cached, the poll catches up
         loaded = self._communities.get(user_id)
         if loaded is not None:
             return loaded  # another poll of this user installed the same read first
         for community_id, is_member in self._journals.pop(user_id, ()):
-            if is_member:
-                communities.add(community_id)
-            else:
-                communities.discard(community_id)
-        return self._install(user_id, frozenset(communities))
+            communities = with_membership(communities, community_id, is_member)
+        return self._install(user_id, communities)
 
     def apply(self, user_id: int, community_id: int, is_member: bool) -> bool:
         """Apply a membership event; True when a loaded user's set changed."""
@@ -65,8 +67,7 @@ class Memberships:
             return False
         if is_member == (community_id in communities):
             return False
-        self._install(user_id, communities | {community_id} if is_member
-                      else communities - {community_id})
+        self._install(user_id, with_membership(communities, community_id, is_member))
         return True
 
     def retain(self, user_ids) -> None:

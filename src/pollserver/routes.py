@@ -13,7 +13,6 @@ import collections
 import json
 import logging
 import time
-from dataclasses import dataclass, field
 
 from .http import HttpConnection, HttpError, Request
 from .poll_http import JSON, PollExchange
@@ -32,29 +31,26 @@ POLL_PATH = "/realtime/poll"
 MAX_CONCURRENT_ANSWERS = 256
 
 
-@dataclass(frozen=True)
 class CorsPolicy:
-    origins: frozenset[str]
-    allow_any: bool  # "*" configured: then never with credentials
-    allow_headers: str = "Authorization, Content-Type, X-Realtime-Queue-Id"
-    # Header lines per allowed origin, built once; the set of keys is the allow-list.
-    _lines: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
+    """The allow-list of origins, and the CORS header lines built once per allowed origin."""
 
-    @classmethod
-    def for_origins(cls, origins: tuple[str, ...]) -> "CorsPolicy":
-        policy = cls(origins=frozenset(origins), allow_any="*" in origins)
-        for origin in policy.origins:
-            policy._lines[origin] = (
-                f"Access-Control-Allow-Origin: {origin}\r\n"
-                "Access-Control-Allow-Credentials: true\r\nVary: Origin\r\n"
-            ).encode("latin-1")
-        return policy
+    allow_headers = "Authorization, Content-Type, X-Realtime-Queue-Id"
+    _ANY = b"Access-Control-Allow-Origin: *\r\nVary: Origin\r\n"
+    _NOT_ALLOWED = b"Vary: Origin\r\n"
+
+    def __init__(self, origins: tuple[str, ...]):
+        self.allow_any = "*" in origins  # then never with credentials
+        self._lines = {
+            origin: (f"Access-Control-Allow-Origin: {origin}\r\n"
+                     "Access-Control-Allow-Credentials: true\r\nVary: Origin\r\n").encode("latin-1")
+            for origin in origins if origin != "*"
+        }
 
     def header_lines(self, origin: str | None) -> bytes:
         """The CORS header lines of any answer to a request from `origin`."""
         if self.allow_any:
-            return b"Access-Control-Allow-Origin: *\r\nVary: Origin\r\n"
-        return self._lines.get(origin, b"Vary: Origin\r\n") if origin else b"Vary: Origin\r\n"
+            return self._ANY
+        return self._lines.get(origin, self._NOT_ALLOWED) if origin else self._NOT_ALLOWED
 
 
 def log_access(method: str, path: str, status: int, seconds: float) -> None:
@@ -79,25 +75,18 @@ class Routes:
         )
         self._running: set[asyncio.Task] = set()  # the loop keeps only weak references
         self._queued: collections.deque = collections.deque()  # (coroutine function, args)
+        self._gets = {POLL_PATH: self._poll, "/health": self._health, "/ready": self._ready,
+                      "/metrics": self._metrics}
 
     def handle(self, request: Request, connection: HttpConnection) -> None:
-        method, path = request.method, request.path
-        if method == "GET" and path == POLL_PATH:
-            PollExchange(self, request, connection).start()
-        elif method == "OPTIONS":
+        answer = self._gets.get(request.path)
+        if request.method == "GET" and answer is not None:
+            answer(request, connection)
+        elif request.method == "OPTIONS":
             self.send(request, connection, 204, b"", self._preflight_lines)
-        elif path in ("/health", "/ready", "/metrics", POLL_PATH):
-            if method != "GET":
-                self.send_error(request, connection, HttpError(405, "Method Not Allowed"),
-                                b"Allow: GET, OPTIONS\r\n")
-            elif path == "/health":
-                healthy, report = self.server.health()
-                self.send(request, connection, 200 if healthy else 503,
-                          json.dumps(report).encode(), JSON)
-            elif path == "/metrics":
-                self.send(request, connection, 200, self.server.render_metrics().encode(), METRICS)
-            else:
-                self.run(self._ready, request, connection)
+        elif answer is not None:
+            self.send_error(request, connection, HttpError(405, "Method Not Allowed"),
+                            b"Allow: GET, OPTIONS\r\n")
         else:
             self.send_error(request, connection, HttpError(404, "Not found"))
 
@@ -119,7 +108,20 @@ class Routes:
             answer, args = self._queued.popleft()
             self.run(answer, *args)
 
-    async def _ready(self, request: Request, connection: HttpConnection) -> None:
+    def _poll(self, request: Request, connection: HttpConnection) -> None:
+        PollExchange(self, request, connection).start()
+
+    def _health(self, request: Request, connection: HttpConnection) -> None:
+        healthy, report = self.server.health()
+        self.send(request, connection, 200 if healthy else 503, json.dumps(report).encode(), JSON)
+
+    def _metrics(self, request: Request, connection: HttpConnection) -> None:
+        self.send(request, connection, 200, self.server.render_metrics().encode(), METRICS)
+
+    def _ready(self, request: Request, connection: HttpConnection) -> None:
+        self.run(self._readiness, request, connection)  # it pings Redis
+
+    async def _readiness(self, request: Request, connection: HttpConnection) -> None:
         ready, report = await self.server.readiness()
         self.send(request, connection, 200 if ready else 503, json.dumps(report).encode(), JSON)
 

@@ -6,7 +6,7 @@ from pollserver.routes import CorsPolicy, Routes
 
 
 async def test_answers_beyond_the_limit_wait_their_turn_in_arrival_order():
-    routes = Routes(server=None, cors=CorsPolicy.for_origins(()), max_concurrent_answers=2)
+    routes = Routes(server=None, cors=CorsPolicy(()), max_concurrent_answers=2)
     release = asyncio.Event()
     running, most_at_once, finished = set(), 0, []
 
