@@ -59,6 +59,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE", "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+if os.environ.get("MARGINALIA_TEST_RUN"):
+    # bin/test names each run's test database after the run, so two runs on one
+    # server never drop each other's database.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{os.environ['MARGINALIA_TEST_RUN']}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -99,6 +99,9 @@ class Stack:
         base_redis = os.environ.get("REALTIME_REDIS_URL", "redis://127.0.0.1:6379/8")
         redis_base = self.redis.url_base if own_redis else base_redis.rsplit("/", 1)[0]
         self.redis_url = f"{redis_base}/{redis_db}"
+        # Database names carry the test run's id: runs beside each other never collide.
+        run = os.environ.get("MARGINALIA_TEST_RUN", "local")
+        self.database_name = f"it_{name}_{run}".lower()
         self.database_url = self._database_url()
         self.env = {
             **os.environ,
@@ -127,16 +130,20 @@ class Stack:
         configured = os.environ.get("DATABASE_URL", "")
         if configured.startswith("postgres"):
             parts = urlsplit(configured)
-            return urlunsplit(parts._replace(path=f"/it_{self.name}"))
+            return urlunsplit(parts._replace(path=f"/{self.database_name}"))
         return f"sqlite:///{self.workdir / 'stack.sqlite3'}"
 
-    def _reset_database(self):
+    def _admin_sql(self, *statements: str):
         if not self.database_url.startswith("postgres"):
             return
         admin = urlsplit(self.database_url)._replace(path="/postgres")
         with psycopg.connect(urlunsplit(admin), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "it_{self.name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "it_{self.name}"')
+            for statement in statements:
+                conn.execute(statement)
+
+    def _reset_database(self):
+        self._admin_sql(f'DROP DATABASE IF EXISTS "{self.database_name}" WITH (FORCE)',
+                        f'CREATE DATABASE "{self.database_name}"')
 
     def _reset_redis(self):
         import redis
@@ -201,6 +208,7 @@ class Stack:
             self.stop_process(name)
         if self.redis:
             self.redis.stop()
+        self._admin_sql(f'DROP DATABASE IF EXISTS "{self.database_name}" WITH (FORCE)')
 
 
 def publish_direct(redis_url: str, community_id: int, count: int, maxlen: int = 100_000) -> int:
