@@ -69,7 +69,10 @@ def _json(request, status: int, body: dict):
 
 @api.exception_handler(ApiError)
 def on_api_error(request, exc: ApiError):
-    return _json(request, exc.status, exc.body())
+    response = _json(request, exc.status, exc.body())
+    for name, value in exc.headers.items():
+        response[name] = value
+    return response
 
 
 @api.exception_handler(AuthenticationFailed)

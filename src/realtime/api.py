@@ -6,7 +6,7 @@ from ninja import Router
 
 from accounts.auth import jwt_auth
 from communities.models import Community, Membership
-from marginalia.errors import ApiError
+from marginalia.errors import ApiError, too_many_requests
 from marginalia.oplog import log_event
 from realtime_core.queues import RegistrationLimitExceeded
 
@@ -40,7 +40,7 @@ def register(request):
         communities = _settle_memberships(request.auth, communities)
     except RegistrationLimitExceeded as exc:
         log_event("registration_limited", logging.WARNING, user_id=request.auth.id)
-        raise ApiError(429, "Too many registrations; try again in a minute") from exc
+        raise too_many_requests("Too many registrations; try again later", exc.retry_after) from exc
     except REDIS_ERRORS as exc:
         raise _unavailable() from exc
     # The queue id is a capability: it never goes into a log.

@@ -28,6 +28,10 @@ def looks_like_queue_id(value: str) -> bool:
 class RegistrationLimitExceeded(Exception):
     """The user registered too many queues in the current minute."""
 
+    def __init__(self, retry_after: float):
+        super().__init__(f"registration limit reached; retry in {retry_after:.0f} s")
+        self.retry_after = retry_after  # seconds until the next minute's window opens
+
 
 class QueueRegistry:
     """Synchronous registry used by the Django side.
@@ -45,14 +49,15 @@ class QueueRegistry:
         self._registrations_per_minute = registrations_per_minute
 
     def _count_registration(self, user_id: int) -> None:
-        window = int(time.time() // 60)
+        now = time.time()
+        window = int(now // 60)
         counter = keys.registrations(user_id, window)
         pipe = self._redis.pipeline(transaction=False)
         pipe.incr(counter)
         pipe.expire(counter, 120)
         count, _ = pipe.execute()
         if count > self._registrations_per_minute:
-            raise RegistrationLimitExceeded()
+            raise RegistrationLimitExceeded(retry_after=60 - now % 60)
 
     def create(self, user_id: int, private_community_ids: list[int]) -> str:
         """Register a queue and publish the user's current private memberships."""

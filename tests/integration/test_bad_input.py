@@ -130,3 +130,5 @@ def test_queue_limits_per_user(api):
     assert set(statuses[:-1]) == {200}
     response = api.call("POST", "/api/realtime/register", user)
     assert response.status_code == 429 and response.json()["message"]
+    # Until the next minute's window: a client that waits this long gets through.
+    assert 1 <= int(response.headers["Retry-After"]) <= 60
