@@ -4,6 +4,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as cors_default_headers
+
+from realtime_core.config import allowed_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MARGINALIA_VAR_DIR", BASE_DIR.parent / "var"))
@@ -18,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.staticfiles",
+    "corsheaders",
     "accounts",
     "communities",
     "discussions",
@@ -27,6 +31,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every answer carries the CORS headers, errors included.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,6 +93,19 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Largest request body the API accepts; larger ones get 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("API_MAX_BODY_BYTES", 256 * 1024))
+
+# CORS: a front end on its own origin (say a development server on :3000) calls the
+# API across origins. The allow-list is the poll server's too (CORS_ALLOWED_ORIGINS).
+# Tokens travel in the Authorization header, never in cookies, but credentials are
+# allowed for listed origins as on the poll server; a wildcard never has them.
+_ORIGINS = allowed_origins()
+CORS_ALLOW_ALL_ORIGINS = "*" in _ORIGINS
+CORS_ALLOWED_ORIGINS = [o for o in _ORIGINS if o != "*"]
+CORS_ALLOW_CREDENTIALS = not CORS_ALLOW_ALL_ORIGINS
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = (*cors_default_headers, "x-realtime-queue-id")
+CORS_EXPOSE_HEADERS = ["Retry-After"]  # a cross-origin client must read when to come back
+CORS_PREFLIGHT_MAX_AGE = 600
 
 # Where browsers reach the poll server.
 REALTIME_PUBLIC_URL = os.environ.get("REALTIME_PUBLIC_URL", "http://localhost:8888")

@@ -14,6 +14,18 @@ def _float(name: str, default: float) -> float:
     return float(value) if value else default
 
 
+# The web origins allowed to call the API and the poll server from a browser: the
+# project's own pages, and the development server of a separate front end.
+DEFAULT_ALLOWED_ORIGINS = "http://localhost:8000,http://127.0.0.1:8000,http://localhost:3000"
+
+
+def allowed_origins() -> tuple[str, ...]:
+    """CORS_ALLOWED_ORIGINS: one allow-list for both servers; "*" allows any origin
+    without credentials."""
+    origins = os.environ.get("CORS_ALLOWED_ORIGINS", DEFAULT_ALLOWED_ORIGINS)
+    return tuple(o.strip() for o in origins.split(",") if o.strip())
+
+
 @dataclass(frozen=True)
 class RealtimeConfig:
     redis_url: str
@@ -28,9 +40,6 @@ class RealtimeConfig:
 
     @classmethod
     def from_env(cls) -> "RealtimeConfig":
-        origins = os.environ.get(
-            "REALTIME_ALLOWED_ORIGINS", "http://localhost:8000,http://127.0.0.1:8000"
-        )
         return cls(
             redis_url=os.environ.get("REALTIME_REDIS_URL", "redis://localhost:6379/3"),
             queue_ttl=_int("REALTIME_QUEUE_TTL", 120),
@@ -38,7 +47,7 @@ class RealtimeConfig:
             pending_limit=_int("REALTIME_PENDING_LIMIT", 1000),
             log_maxlen=_int("REALTIME_LOG_MAXLEN", 100_000),
             dedupe_ttl=_int("REALTIME_DEDUPE_TTL", 7 * 24 * 3600),
-            allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+            allowed_origins=allowed_origins(),
             max_queues_per_user=_int("REALTIME_MAX_QUEUES_PER_USER", 20),
             registrations_per_minute=_int("REALTIME_REGISTRATIONS_PER_MINUTE", 60),
         )

@@ -60,7 +60,7 @@ class PollServerProcess:
             "REALTIME_REDIS_URL": redis_url,
             "REALTIME_POLL_TIMEOUT": "2",
             "REALTIME_QUEUE_TTL": str(QUEUE_TTL),
-            "REALTIME_ALLOWED_ORIGINS": ALLOWED_ORIGIN,
+            "CORS_ALLOWED_ORIGINS": ALLOWED_ORIGIN,
             "JWT_SECRET": JWT_SECRET,
             **{key: str(value) for key, value in settings.items()},
         }

@@ -93,7 +93,7 @@ async def test_other_origins_are_not_allowed(server, http):
 
 
 async def test_wildcard_origin_never_allows_credentials(start_server, http):
-    server = start_server(REALTIME_ALLOWED_ORIGINS="*")
+    server = start_server(CORS_ALLOWED_ORIGINS="*")
     response = await http.get(server.url + "/health", headers={"Origin": "http://anyone.example"})
     assert response.headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-credentials" not in response.headers

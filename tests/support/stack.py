@@ -95,6 +95,8 @@ class Stack:
         self.name = name
         self.api_port = free_port()
         self.poll_port = free_port()
+        # A front end on an origin of its own (as the seed's runs on :3000), allowed by CORS.
+        self.frontend_port = free_port()
         self.redis = RedisServer(workdir / "redis") if own_redis else None
         base_redis = os.environ.get("REALTIME_REDIS_URL", "redis://127.0.0.1:6379/8")
         redis_base = self.redis.url_base if own_redis else base_redis.rsplit("/", 1)[0]
@@ -111,7 +113,9 @@ class Stack:
             "REALTIME_REDIS_URL": self.redis_url,
             "REALTIME_POLL_PORT": str(self.poll_port),
             "REALTIME_PUBLIC_URL": f"http://127.0.0.1:{self.poll_port}",
-            "REALTIME_ALLOWED_ORIGINS": f"http://127.0.0.1:{self.api_port},http://localhost:{self.api_port}",
+            "CORS_ALLOWED_ORIGINS": ",".join((f"http://127.0.0.1:{self.api_port}",
+                                              f"http://localhost:{self.api_port}",
+                                              self.frontend_origin)),
             "MARGINALIA_VAR_DIR": str(workdir / "var"),
             **(env or {}),
         }
@@ -121,6 +125,10 @@ class Stack:
     @property
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.api_port}"
+
+    @property
+    def frontend_origin(self) -> str:
+        return f"http://127.0.0.1:{self.frontend_port}"
 
     @property
     def poll_url(self) -> str:
