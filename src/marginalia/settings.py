@@ -6,15 +6,23 @@ from pathlib import Path
 import dj_database_url
 from corsheaders.defaults import default_headers as cors_default_headers
 
+from realtime_core import secret_keys, tokens
 from realtime_core.config import allowed_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MARGINALIA_VAR_DIR", BASE_DIR.parent / "var"))
 
-SECRET_KEY = os.environ.get(
-    "DJANGO_SECRET_KEY", "dev-only-secret-change-me-in-production-0123456789"
-)
-DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
+DEBUG = secret_keys.development_mode()
+try:
+    # Signs pseudonyms (and tokens, unless JWT_SECRET is set); outside DEBUG there is no default.
+    SECRET_KEY = secret_keys.require(
+        "DJANGO_SECRET_KEY", "it keeps pseudonyms unlinkable to their authors and signs tokens"
+    )
+    tokens.secret()  # checked at start, not at the first login
+except secret_keys.MissingSecret as missing:
+    # Every process that loads these settings (gunicorn workers, manage.py, the relay)
+    # stops here with one line instead of a traceback from deep inside Django.
+    missing.exit("marginalia")
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "*").split(",") if h]
 
 INSTALLED_APPS = [

@@ -16,6 +16,7 @@ import redis.asyncio
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff, NoBackoff
 
+from realtime_core import secret_keys, tokens
 from realtime_core.config import RealtimeConfig
 
 from .fanout import Fanout
@@ -220,4 +221,8 @@ def main(argv: list[str] | None = None) -> None:
         level=os.environ.get("REALTIME_LOG_LEVEL", "INFO").upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    try:
+        tokens.secret()  # polls may carry tokens: no checking them with a public key
+    except secret_keys.MissingSecret as missing:
+        missing.exit("pollserver")
     asyncio.run(serve(RealtimeConfig.from_env(), args.port, args.host))

@@ -9,6 +9,8 @@ import time
 
 import jwt
 
+from . import secret_keys
+
 ALGORITHM = "HS256"
 ACCESS = "access"
 REFRESH = "refresh"
@@ -19,8 +21,11 @@ class InvalidToken(Exception):
 
 
 def secret() -> str:
-    return os.environ.get("JWT_SECRET") or os.environ.get(
-        "DJANGO_SECRET_KEY", "dev-only-secret-change-me-in-production-0123456789"
+    """JWT_SECRET, else DJANGO_SECRET_KEY; raises secret_keys.MissingSecret outside development."""
+    return secret_keys.require(
+        "JWT_SECRET",
+        "it signs and checks access and refresh tokens, and the API and the poll server must share it",
+        fallback="DJANGO_SECRET_KEY",
     )
 
 
@@ -31,14 +36,29 @@ def lifetimes() -> dict[str, int]:
     }
 
 
-def issue(user_id: int, kind: str) -> str:
+def issue(user_id: int, kind: str, **extra_claims: str) -> str:
+    """A signed token; refresh tokens carry their login's family and their own id as extra claims."""
     now = int(time.time())
-    claims = {"sub": str(user_id), "type": kind, "iat": now, "exp": now + lifetimes()[kind]}
+    claims = {**extra_claims, "sub": str(user_id), "type": kind, "iat": now,
+              "exp": now + lifetimes()[kind]}
     return jwt.encode(claims, secret(), algorithm=ALGORITHM)
 
 
 def verify(token: str, kind: str = ACCESS) -> int:
     """Return the user id the token was issued to, or raise InvalidToken."""
+    return subject(decode(token, kind))
+
+
+def subject(claims: dict) -> int:
+    """The user id of decoded claims."""
+    try:
+        return int(claims["sub"])
+    except (TypeError, ValueError) as exc:
+        raise InvalidToken("Invalid token") from exc
+
+
+def decode(token: str, kind: str) -> dict:
+    """The claims of a valid token of this kind, or raise InvalidToken."""
     try:
         claims = jwt.decode(
             token, secret(), algorithms=[ALGORITHM], options={"require": ["exp", "sub", "type"]}
@@ -49,10 +69,7 @@ def verify(token: str, kind: str = ACCESS) -> int:
         raise InvalidToken("Invalid token") from exc
     if claims.get("type") != kind:
         raise InvalidToken(f"Not an {kind} token" if kind == ACCESS else f"Not a {kind} token")
-    try:
-        return int(claims["sub"])
-    except (TypeError, ValueError) as exc:
-        raise InvalidToken("Invalid token") from exc
+    return claims
 
 
 def bearer(header_value: str | None) -> str | None:

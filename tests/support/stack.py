@@ -22,6 +22,12 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
+# What the servers sign with when the caller set none (bin/test sets them): outside
+# DJANGO_DEBUG they refuse to start without secrets.
+TEST_SECRETS = {
+    "DJANGO_SECRET_KEY": "test-only-django-secret-0123456789abcdef0123456789",
+    "JWT_SECRET": "test-only-jwt-secret-0123456789abcdef0123456789",
+}
 
 
 def free_port() -> int:
@@ -117,6 +123,7 @@ class Stack:
                                               f"http://localhost:{self.api_port}",
                                               self.frontend_origin)),
             "MARGINALIA_VAR_DIR": str(workdir / "var"),
+            **{name: os.environ.get(name) or value for name, value in TEST_SECRETS.items()},
             **(env or {}),
         }
         self.processes: dict[str, subprocess.Popen] = {}
