@@ -1,14 +1,21 @@
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Schema
 from pydantic import Field, HttpUrl
 
 from accounts.schemas import UserOut
+from marginalia.text_limits import Text, at_most_bytes
 from marginalia.types import ObjectId
 
 from .pseudonyms import pseudonym
 
 DELETED_CONTENT = "[deleted]"
+
+# Bytes as well as characters: the largest discussion event (topic, content and
+# the author twice) stays near 34 KB whatever the script or emoji.
+Topic = Text(300, 600, min_chars=1)
+Content = Text(20_000, 32 * 1024, min_chars=1)
 
 
 def author_of(user, article_id: int, is_pseudonymous: bool) -> dict:
@@ -24,10 +31,10 @@ class AuthorOut(Schema):
 
 
 class ArticleIn(Schema):
-    title: str = Field(min_length=1, max_length=500)
-    abstract: str = Field(default="", max_length=20000)
-    authors: list[str] = Field(default_factory=list, max_length=200)
-    link: HttpUrl | None = None
+    title: Text(500, 1000, min_chars=1)
+    abstract: Text(20_000, 32 * 1024) = ""
+    authors: list[Text(200, 400)] = Field(default_factory=list, max_length=200)
+    link: Annotated[HttpUrl, at_most_bytes(2000)] | None = None  # the column holds 2000
     community_ids: list[ObjectId] = Field(min_length=1, max_length=50)
 
 
@@ -53,14 +60,14 @@ class ArticleOut(Schema):
 
 
 class DiscussionIn(Schema):
-    topic: str = Field(min_length=1, max_length=300)
-    content: str = Field(min_length=1, max_length=20000)
+    topic: Topic
+    content: Content
     is_pseudonymous: bool = False
 
 
 class DiscussionPatch(Schema):
-    topic: str | None = Field(default=None, min_length=1, max_length=300)
-    content: str | None = Field(default=None, min_length=1, max_length=20000)
+    topic: Topic | None = None
+    content: Content | None = None
 
 
 class DiscussionOut(Schema):
@@ -70,6 +77,7 @@ class DiscussionOut(Schema):
     topic: str
     content: str
     author: AuthorOut
+    user: AuthorOut = Field(description="The same as `author`: the name existing front ends read")
     is_pseudonymous: bool
     is_resolved: bool
     comments_count: int
@@ -81,15 +89,19 @@ class DiscussionOut(Schema):
     def resolve_author(discussion) -> dict:
         return author_of(discussion.author, discussion.article_id, discussion.is_pseudonymous)
 
+    @staticmethod
+    def resolve_user(discussion) -> dict:
+        return DiscussionOut.resolve_author(discussion)
+
 
 class CommentIn(Schema):
-    content: str = Field(min_length=1, max_length=20000)
+    content: Content
     parent_id: ObjectId | None = None
     is_pseudonymous: bool = False
 
 
 class CommentPatch(Schema):
-    content: str = Field(min_length=1, max_length=20000)
+    content: Content
 
 
 class CommentOut(Schema):
@@ -133,9 +145,13 @@ class CommentOut(Schema):
 
 class CommentTreeOut(Schema):
     items: list[CommentOut] = Field(
-        description="Every visible comment, parents before their replies, oldest first"
+        description="A page of the visible comments, oldest first, so parents come before "
+        "their replies"
     )
-    count: int
+    count: int = Field(description="How many comments `items` holds")
+    next_after: int | None = Field(
+        description="Pass as `after` for the next page; null on the last page"
+    )
 
 
 class PseudonymOut(Schema):

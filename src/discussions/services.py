@@ -3,6 +3,7 @@ rules. Each change runs in one transaction and records its realtime event in
 that same transaction (see realtime.events)."""
 
 from django.db import transaction
+from django.db.models import Q
 
 from communities import access
 from marginalia.errors import ApiError
@@ -115,7 +116,10 @@ def create_comment(user, discussion_id, content, parent_id, is_pseudonymous, ori
     access.require_contents_access(user, discussion.community, write=True)
     depth = 0
     if parent_id is not None:
-        parent = Comment.objects.filter(pk=parent_id, discussion=discussion).first()
+        # Locked: a deletion of the parent running now decides, after this reply
+        # commits, that the parent keeps a live reply (and stays as "[deleted]").
+        parent = (Comment.objects.select_for_update(no_key=True)
+                  .filter(pk=parent_id, discussion=discussion).first())
         if parent is None:
             raise ApiError(422, "parent_id must be a comment of the same discussion")
         if parent.is_deleted:
@@ -150,11 +154,37 @@ def update_comment(user, comment_id, content, origin_queue_id):
 
 @transaction.atomic
 def delete_comment(user, comment_id, origin_queue_id) -> None:
+    """Soft delete. A comment with a live reply below it stays in the tree as
+    "[deleted]" (an `updated_comment`); one without leaves it (`deleted_comment`),
+    and so does every deleted ancestor it was the last live reply of."""
+    discussion_id = lookups.readable_comment(user, comment_id).discussion_id
+    # Whether a comment leaves the tree depends on its neighbours' deletions: deletions
+    # in one discussion take turns. NO KEY UPDATE, so that inserting a comment (whose
+    # foreign key takes a KEY SHARE lock on the discussion) is never blocked by it.
+    Discussion.objects.select_for_update(no_key=True).filter(pk=discussion_id).first()
     comment = lookups.readable_comment(user, comment_id, lock=True)
-    if comment.author_id != user.id and not access.is_manager(user, comment.discussion.community):
+    discussion = comment.discussion
+    if comment.author_id != user.id and not access.is_manager(user, discussion.community):
         raise ApiError(403, "Only the author or a community admin or moderator can delete this")
     _bump(comment, is_deleted=True)
-    events.comment_changed(
-        events.DELETED_COMMENT, comment, comment.discussion, user, origin_queue_id
-    )
-    _log_comment("comment_deleted", comment, comment.discussion, user)
+    _log_comment("comment_deleted", comment, discussion, user)
+    if _has_live_reply(comment):
+        events.comment_changed(events.UPDATED_COMMENT, comment, discussion, user, origin_queue_id)
+        return
+    events.comment_changed(events.DELETED_COMMENT, comment, discussion, user, origin_queue_id)
+    parent_id = comment.parent_id
+    while parent_id is not None:
+        parent = Comment.objects.get(pk=parent_id)
+        if not parent.is_deleted or _has_live_reply(parent):
+            break
+        parent.discussion = discussion
+        _bump(parent)  # its leaving is a change: clients holding the placeholder apply it
+        events.comment_changed(events.DELETED_COMMENT, parent, discussion, user, origin_queue_id)
+        parent_id = parent.parent_id
+
+
+def _has_live_reply(comment) -> bool:
+    """A live comment anywhere below `comment`: replies nest at most two levels
+    (Comment.MAX_DEPTH), so a reply or a reply's reply."""
+    below = Q(parent_id=comment.id) | Q(parent__parent_id=comment.id)
+    return Comment.objects.filter(below, is_deleted=False).exists()

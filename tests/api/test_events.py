@@ -78,21 +78,58 @@ def test_every_comment_change_writes_one_event_with_the_rest_representation(
     check(outbox.only_event(), "updated_comment", edited)
     assert tree_item(parent["id"]) == edited
 
-    # Deleted with a reply: the event carries the placeholder the tree shows.
+    # Deleted with a reply: it stays in the tree as "[deleted]", so the event is an
+    # update carrying the placeholder the tree shows ("deleted_*" means "remove it").
     assert api.delete(f"/api/comments/{parent['id']}", as_=lab.admin).status_code == 204
     event = outbox.only_event()
     placeholder = tree_item(parent["id"])
     assert placeholder["content"] == "[deleted]" and placeholder["author"] is None
-    check(event, "deleted_comment", placeholder)
+    assert placeholder["version"] == edited["version"] + 1
+    check(event, "updated_comment", placeholder)
 
-    # Deleted without replies: gone from the tree; the event says so.
+    # The last live reply deleted: it leaves the tree, and its "[deleted]" parent with it.
     assert api.delete(f"/api/comments/{reply['id']}", as_=lab.author).status_code == 204
-    event = outbox.only_event()
-    assert event["type"] == "deleted_comment"
-    assert event["body"]["data"]["comment"]["is_deleted"] is True
-    assert event["body"]["data"]["comment"]["content"] == "[deleted]"
-    assert event["body"]["data"]["comment"]["version"] == reply["version"] + 1
-    assert tree_item(reply["id"]) is None
+    events = outbox.events()
+    assert [(e["type"], e["body"]["data"]["comment_id"]) for e in events] == [
+        ("deleted_comment", reply["id"]), ("deleted_comment", parent["id"])]
+    gone_reply, gone_parent = (e["body"]["data"]["comment"] for e in events)
+    assert gone_reply["is_deleted"] is True and gone_reply["content"] == "[deleted]"
+    assert gone_reply["version"] == reply["version"] + 1
+    # Newer than the placeholder clients hold, so they apply it.
+    assert gone_parent["version"] == placeholder["version"] + 1
+    assert tree_item(reply["id"]) is None and tree_item(parent["id"]) is None
+
+
+def test_a_deleted_comment_leaves_the_tree_only_with_its_last_live_descendant(
+    api, lab, outbox
+):
+    did = lab.discussion.id
+
+    def post(content, parent=None):
+        body = {"content": content, **({"parent_id": parent["id"]} if parent else {})}
+        return api.post(f"/api/discussions/{did}/comments", body, as_=lab.member).json()
+
+    def delete(comment):
+        outbox.__init__()
+        assert api.delete(f"/api/comments/{comment['id']}", as_=lab.member).status_code == 204
+        return [(e["type"], e["body"]["data"]["comment_id"]) for e in outbox.events()]
+
+    top = post("top")
+    middle = post("middle", top)
+    leaf_a, leaf_b = post("a", middle), post("b", middle)
+
+    def shown():  # of these four (the lab's discussion has comments of its own)
+        items = api.get(f"/api/discussions/{did}/comments", as_=lab.member).json()["items"]
+        return {item["id"] for item in items} & {c["id"] for c in (top, middle, leaf_a, leaf_b)}
+
+    assert delete(top) == [("updated_comment", top["id"])]
+    assert delete(middle) == [("updated_comment", middle["id"])]
+    assert delete(leaf_a) == [("deleted_comment", leaf_a["id"])]
+    assert shown() == {top["id"], middle["id"], leaf_b["id"]}
+    # The last live comment goes: both "[deleted]" ancestors go with it, nearest first.
+    assert delete(leaf_b) == [("deleted_comment", leaf_b["id"]),
+                              ("deleted_comment", middle["id"]), ("deleted_comment", top["id"])]
+    assert shown() == set()
 
 
 def test_public_communities_write_no_events(api, make_lab, outbox):

@@ -101,12 +101,28 @@ class Server:
             self._comment_event("updated_comment", c)
 
     def delete(self, pick: int) -> None:
+        """As services.delete_comment: with a live comment below it, the deleted
+        comment stays as "[deleted]" (an update); else it leaves the tree, and so
+        does each "[deleted]" ancestor it was the last live reply of."""
         live = self.live()
-        if live:
-            c = live[pick % len(live)]
-            c["is_deleted"] = True
-            c["version"] += 1
-            self._comment_event("deleted_comment", c)
+        if not live:
+            return
+        c = live[pick % len(live)]
+        c["is_deleted"] = True
+        c["version"] += 1
+        if self._has_live_reply(c["id"]):
+            self._comment_event("updated_comment", c)
+            return
+        self._comment_event("deleted_comment", c)
+        parent = self.comments.get(c["parent_id"])
+        while parent is not None and parent["is_deleted"] and not self._has_live_reply(parent["id"]):
+            parent["version"] += 1
+            self._comment_event("deleted_comment", parent)
+            parent = self.comments.get(parent["parent_id"])
+
+    def _has_live_reply(self, comment_id: int) -> bool:
+        replies = [c for c in self.comments.values() if c["parent_id"] == comment_id]
+        return any(not r["is_deleted"] or self._has_live_reply(r["id"]) for r in replies)
 
     def edit_discussion(self) -> None:
         self.discussion["topic"] += "!"

@@ -69,15 +69,26 @@ def test_member_receives_all_six_event_types_within_a_second(stack, api, lab):
         assert event["data"]["comment"] == _rest_comment(api, member, discussion["id"],
                                                          comment["id"])
 
-        _, event = write_and_receive(
-            "deleted_comment",
-            lambda: api.call("DELETE", f"/api/comments/{comment['id']}", admin, expect=204)
-            and comment, "comment", lambda c: c["id"])
-        # A deleted comment with a reply keeps its place as a placeholder.
-        assert event["data"]["comment_id"] == comment["id"]
+        # Deleted with a reply: it keeps its place as "[deleted]", so it is an update.
+        api.call("DELETE", f"/api/comments/{comment['id']}", admin, expect=204)
+        event = poller.wait_for(
+            lambda e: e["type"] == "updated_comment" and e["data"]["comment"]["id"] == comment["id"]
+            and e["data"]["comment"]["is_deleted"], timeout=2, message="the placeholder")
         assert event["data"]["comment"] == _rest_comment(api, member, discussion["id"],
                                                          comment["id"])
         assert event["data"]["comment"]["content"] == "[deleted]"
+
+        # Its last reply deleted: both leave the tree, and "deleted_comment" says so.
+        _, event = write_and_receive(
+            "deleted_comment",
+            lambda: api.call("DELETE", f"/api/comments/{reply['id']}", admin, expect=204)
+            and reply, "comment", lambda c: c["id"])
+        assert event["data"]["comment_id"] == reply["id"]
+        poller.wait_for(lambda e: e["type"] == "deleted_comment"
+                        and e["data"]["comment_id"] == comment["id"], timeout=2,
+                        message="the placeholder leaving with its last reply")
+        assert not {comment["id"], reply["id"]} & {
+            c["id"] for c in api.comments(member, discussion["id"])}
 
         _, event = write_and_receive(
             "deleted_discussion",

@@ -5,9 +5,11 @@ The rules (shared with the browser's apply-event.js):
 - a new or updated object replaces the held one only if its version is newer,
   so an older state never overwrites a newer one, and nothing is duplicated;
 - deleted_discussion removes the discussion and its comments;
-- deleted_comment puts the placeholder carried by the event in place if the
-  comment still has visible replies, else removes it, then removes deleted
-  ancestors left without visible replies;
+- a comment deleted while it has live replies comes as updated_comment with
+  its "[deleted]" placeholder; deleted_comment means it left the tree: it goes
+  with any replies still held (their own deletions are on the way), and so do
+  "[deleted]" ancestors left without replies (the server sends those too; a
+  client spared its own echoes needs the rule);
 - a comment whose parent is not held is ignored: a reply's parent is visible
   when the reply is written, so a missing parent means the event is older
   than the state held and both have gone since;
@@ -65,13 +67,17 @@ class ArticleState:
     def _delete_comment(self, discussion_id: int, placeholder: dict) -> None:
         tree = self.comments.get(discussion_id, {})
         current = tree.get(placeholder["id"])
-        if current is not None and current["version"] >= placeholder["version"]:
+        if current is None or current["version"] >= placeholder["version"]:
             return
-        tree[placeholder["id"]] = copy.deepcopy(placeholder)
-        node = placeholder["id"]
-        while node is not None and tree[node]["is_deleted"] and not _has_reply(tree, node):
-            parent = tree.pop(node)["parent_id"]
-            node = parent if parent in tree else None
+        gone = {placeholder["id"]}
+        for comment in sorted(tree.values(), key=lambda c: c["id"]):  # parents first
+            if comment["parent_id"] in gone:
+                gone.add(comment["id"])
+        for comment_id in gone:
+            del tree[comment_id]
+        node = placeholder["parent_id"]
+        while node in tree and tree[node]["is_deleted"] and not _has_reply(tree, node):
+            node = tree.pop(node)["parent_id"]
         self._recount(discussion_id)
 
     def snapshot(self) -> tuple[list[dict], dict[int, list[dict]]]:

@@ -7,6 +7,7 @@ import {
   commentTree,
   createArticleState,
   deletedPlaceholder,
+  hasLiveReply,
   liveCount,
 } from '../../src/web/static/web/realtime/apply-event.js';
 
@@ -69,6 +70,7 @@ const deletedDiscussion = (id, version) =>
 const commentEvent = (type, c) =>
   event(type, { comment: c, comment_id: c.id, discussion_id: c.discussion_id, parent_id: c.parent_id });
 const deletedComment = (c) => commentEvent('deleted_comment', deletedPlaceholder(c));
+const placeholderUpdate = (c) => commentEvent('updated_comment', deletedPlaceholder(c));
 
 function deepFreeze(value) {
   if (value && typeof value === 'object') {
@@ -187,24 +189,25 @@ test('updated_comment replaces only a newer version', () => {
   assert.equal(next.discussions[0].comments_count, 1);
 });
 
-test('deleted_comment with visible replies becomes the placeholder carried in the event', () => {
+test('a comment deleted with visible replies arrives as updated_comment: the placeholder', () => {
   const parent = comment(10, 1);
   const reply = comment(11, 1, { parent_id: 10, depth: 1 });
   const state = deepFreeze(
     createArticleState([discussion(1, { comments_count: 2 })], { 1: [parent, reply] }),
   );
-  const ev = deletedComment(parent);
+  const ev = placeholderUpdate(parent);
   const next = applyEvent(state, ev, scope);
   const held = next.commentsByDiscussion[1][0];
   assert.deepEqual(held, ev.data.comment);
   assert.equal(held.is_deleted, true);
   assert.equal(held.content, '[deleted]');
   assert.equal(held.author, null);
+  assert.deepEqual(next.commentsByDiscussion[1][1], reply, 'the reply stays');
   assert.equal(next.discussions[0].comments_count, 1, 'the server counts live comments');
-  assert.equal(applyEvent(next, ev, scope), next, 'a duplicate delete is a no-op');
+  assert.equal(applyEvent(next, ev, scope), next, 'a duplicate is a no-op');
 });
 
-test('deleted_comment without replies goes, and so do deleted ancestors left without replies', () => {
+test('deleted_comment removes the comment, and the server removes deleted ancestors in turn', () => {
   const root = comment(10, 1);
   const mid = comment(11, 1, { parent_id: 10, depth: 1 });
   const leaf = comment(12, 1, { parent_id: 11, depth: 2 });
@@ -212,8 +215,10 @@ test('deleted_comment without replies goes, and so do deleted ancestors left wit
   let state = createArticleState([discussion(1, { comments_count: 4 })], {
     1: [root, mid, leaf, sibling],
   });
-  state = applyEvent(state, deletedComment(root), scope);
-  state = applyEvent(state, deletedComment(mid), scope);
+  const rootPlaceholder = deletedPlaceholder(root);
+  const midPlaceholder = deletedPlaceholder(mid);
+  state = applyEvent(state, commentEvent('updated_comment', rootPlaceholder), scope);
+  state = applyEvent(state, commentEvent('updated_comment', midPlaceholder), scope);
   assert.deepEqual(state.commentsByDiscussion[1].map((c) => [c.id, c.is_deleted]), [
     [10, true],
     [11, true],
@@ -221,7 +226,11 @@ test('deleted_comment without replies goes, and so do deleted ancestors left wit
     [13, false],
   ]);
   assert.equal(state.discussions[0].comments_count, 2);
-  state = applyEvent(state, deletedComment(leaf), scope);
+  // What the server sends when the last live reply goes: the reply, then each
+  // "[deleted]" ancestor it leaves without replies, each one version newer.
+  for (const gone of [deletedPlaceholder(leaf), deletedPlaceholder(midPlaceholder), deletedPlaceholder(rootPlaceholder)]) {
+    state = applyEvent(state, commentEvent('deleted_comment', gone), scope);
+  }
   assert.deepEqual(state.commentsByDiscussion[1].map((c) => c.id), [13]);
   assert.equal(state.discussions[0].comments_count, 1);
   // A late edit of a removed comment does not bring it back.
@@ -229,12 +238,36 @@ test('deleted_comment without replies goes, and so do deleted ancestors left wit
   assert.equal(late, state);
 });
 
-test('a deleted ancestor with another visible reply stays', () => {
+test('a deleted_comment whose replies are still held removes them with it', () => {
+  // The replies' own deletions were committed first; their events are still on the way.
+  const root = comment(10, 1);
+  const reply = comment(11, 1, { parent_id: 10, depth: 1 });
+  const nested = comment(12, 1, { parent_id: 11, depth: 2 });
+  const other = comment(13, 1);
+  let state = createArticleState([discussion(1, { comments_count: 4 })], { 1: [root, reply, nested, other] });
+  state = applyEvent(state, deletedComment(root), scope);
+  assert.deepEqual(state.commentsByDiscussion[1].map((c) => c.id), [13]);
+  assert.equal(state.discussions[0].comments_count, 1);
+  assert.equal(applyEvent(state, deletedComment(nested), scope).commentsByDiscussion, state.commentsByDiscussion);
+  assert.equal(applyEvent(state, commentEvent('new_comment', nested), scope), state, 'never revived');
+});
+
+test('hasLiveReply looks through "[deleted]" replies to live ones below them', () => {
+  const root = comment(10, 1);
+  const gone = deletedPlaceholder(comment(11, 1, { parent_id: 10, depth: 1 }));
+  const nested = comment(12, 1, { parent_id: 11, depth: 2 });
+  assert.equal(hasLiveReply([root, gone, nested], 10), true);
+  assert.equal(hasLiveReply([root, gone, deletedPlaceholder(nested)], 10), false);
+  assert.equal(hasLiveReply([root, gone], 10), false);
+  assert.equal(hasLiveReply([root, comment(13, 1)], 10), false, 'a sibling is not below it');
+});
+
+test('a deleting tab, spared the echoes, removes "[deleted]" ancestors left without replies', () => {
   const root = comment(10, 1);
   const a = comment(11, 1, { parent_id: 10, depth: 1 });
   const b = comment(12, 1, { parent_id: 10, depth: 1 });
   let state = createArticleState([discussion(1, { comments_count: 3 })], { 1: [root, a, b] });
-  state = applyEvent(state, deletedComment(root), scope);
+  state = applyEvent(state, placeholderUpdate(root), scope);
   state = applyEvent(state, deletedComment(a), scope);
   assert.deepEqual(state.commentsByDiscussion[1].map((c) => c.id), [10, 12]);
   state = applyEvent(state, deletedComment(b), scope);
@@ -279,7 +312,7 @@ test('replaying events over an old state equals the fresh state (event sourcing 
     commentEvent('updated_comment', { ...c11, content: 'edited', version: 2 }),
     updatedDiscussion({ ...d1, is_resolved: true, version: 2, comments_count: 3 }),
     commentEvent('new_comment', c13),
-    deletedComment({ ...c11, version: 2 }),
+    placeholderUpdate({ ...c11, content: 'edited', version: 2 }),
     deletedComment(c13),
   ];
   const fromScratch = applyEvents(createArticleState(), events, scope);

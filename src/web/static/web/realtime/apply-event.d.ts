@@ -15,6 +15,8 @@ export interface Discussion {
   topic: string;
   content: string;
   author: Author;
+  /** the same as `author`, under the name some front ends read */
+  user: Author;
   is_pseudonymous: boolean;
   is_resolved: boolean;
   /** live (not deleted) comments */
@@ -54,7 +56,11 @@ export type RealtimeEventType =
 export interface RealtimeEventData {
   /** full object for new/updated; `{id, version}` for deleted_discussion */
   discussion?: Discussion | { id: number; version?: number };
-  /** full object; for deleted_comment the "[deleted]" placeholder */
+  /**
+   * full object. A comment deleted while it has live replies stays in the tree and
+   * comes as `updated_comment` with the "[deleted]" placeholder; `deleted_comment`
+   * (also carrying the placeholder) means it left the tree: remove it.
+   */
   comment?: Comment;
   article_id: number;
   community_id: number;
@@ -131,3 +137,6 @@ export function liveCount(comments: Comment[]): number;
 
 /** The "[deleted]" placeholder of a comment (version defaults to comment.version + 1). */
 export function deletedPlaceholder(comment: Comment, version?: number): Comment;
+
+/** Whether a live comment stands below `commentId` in a flat list: deleting it then keeps the placeholder. */
+export function hasLiveReply(comments: Comment[], commentId: number): boolean;

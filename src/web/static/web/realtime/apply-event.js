@@ -111,6 +111,21 @@ export function deletedPlaceholder(comment, version = comment.version + 1) {
   };
 }
 
+/**
+ * Whether a live comment stands anywhere below `commentId` in a flat list (parents
+ * first): a comment deleted then stays as "[deleted]", and the deletion travels as
+ * `updated_comment`; without one it leaves the tree (`deleted_comment`).
+ */
+export function hasLiveReply(comments, commentId) {
+  const below = new Set([commentId]);
+  for (const c of comments) {
+    if (!below.has(c.parent_id)) continue;
+    if (!c.is_deleted) return true;
+    below.add(c.id);
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------------------
 
 function byId(a, b) {
@@ -282,27 +297,24 @@ function deleteComment(state, data) {
   const held = list[index];
   if (versionOf(held) >= version) return state;
 
-  let comments;
-  const removedEntries = [];
-  if (list.some((c) => c.parent_id === id)) {
-    const placeholder =
-      isObjectWithId(comment) && comment.is_deleted
-        ? { ...comment, discussion_id: discussionId }
-        : deletedPlaceholder(held, version);
-    comments = list.slice();
-    comments[index] = placeholder;
-  } else {
-    comments = list.filter((c) => c.id !== id);
-    removedEntries.push([id, version]);
-    // Deleted ancestors stay only while they have a visible reply.
-    let parentId = held.parent_id;
-    while (parentId != null) {
-      const parent = comments.find((c) => c.id === parentId);
-      if (!parent || !parent.is_deleted || comments.some((c) => c.parent_id === parentId)) break;
-      comments = comments.filter((c) => c.id !== parentId);
-      removedEntries.push([parentId, versionOf(parent)]);
-      parentId = parent.parent_id;
-    }
+  // `deleted_comment` means the comment left the tree (one that stays as "[deleted]"
+  // for its replies comes as `updated_comment`). Replies still held went before it on
+  // the server, their own events not here yet: they go too.
+  const gone = new Set([id]);
+  for (const c of list) if (gone.has(c.parent_id)) gone.add(c.id); // parents come first
+  let comments = list.filter((c) => !gone.has(c.id));
+  const removedEntries = list
+    .filter((c) => gone.has(c.id))
+    .map((c) => [c.id, c.id === id ? version : versionOf(c)]);
+  // A "[deleted]" ancestor stays only while it has a reply. The server says so with
+  // events of its own; a tab that made the deletion is spared those echoes.
+  let parentId = held.parent_id;
+  while (parentId != null) {
+    const parent = comments.find((c) => c.id === parentId);
+    if (!parent || !parent.is_deleted || comments.some((c) => c.parent_id === parentId)) break;
+    comments = comments.filter((c) => c.id !== parentId);
+    removedEntries.push([parentId, versionOf(parent)]);
+    parentId = parent.parent_id;
   }
   const counted = withCount(state, discussionId, liveCount(comments), comments);
   return build(counted, { removed: withRemoved(counted, 'comments', removedEntries) });

@@ -6,13 +6,14 @@
  * browser's queue their echo) and passed to the user's other tabs.
  */
 
-import { ApiError, api, apiAll, authFetch } from '../api.js';
+import { ApiError, api, apiAll, apiComments, authFetch } from '../api.js';
 import { busy, h, replaceChildren, showError, timeEl } from '../dom.js';
 import { setUpPage, signInUrl } from '../layout.js';
 import {
   applyEvent,
   createArticleState,
   deletedPlaceholder,
+  hasLiveReply,
   liveCount,
 } from '../../realtime/apply-event.js';
 import { createRealtimeClient } from '../../realtime/client.js';
@@ -126,6 +127,7 @@ function describe(event, before) {
     case 'new_comment':
       return `${who(d.comment)} ${d.comment.parent_id ? 'replied' : 'commented'} in “${topicOf(d.comment.discussion_id)}”`;
     case 'updated_comment':
+      if (d.comment.is_deleted) return `A comment in “${topicOf(d.comment.discussion_id)}” was deleted`;
       return `${who(d.comment)} edited a comment in “${topicOf(d.comment.discussion_id)}”`;
     case 'deleted_comment':
       return `A comment in “${topicOf(d.discussion_id)}” was deleted`;
@@ -194,7 +196,7 @@ function applyOwn(event) {
 
 async function fetchComments(discussionId) {
   try {
-    return (await api(`/api/discussions/${discussionId}/comments`)).items;
+    return await apiComments(discussionId);
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return null; // deleted meanwhile
     throw error;
@@ -381,8 +383,10 @@ const actions = {
   },
   async deleteComment(c) {
     await write(`/api/comments/${c.id}`, 'DELETE');
+    // As the server decides: with a live reply below it the comment stays as "[deleted]".
+    const stays = hasLiveReply(state.commentsByDiscussion[c.discussion_id] ?? [], c.id);
     applyOwn(
-      localEvent('deleted_comment', {
+      localEvent(stays ? 'updated_comment' : 'deleted_comment', {
         comment: deletedPlaceholder(c),
         comment_id: c.id,
         discussion_id: c.discussion_id,
