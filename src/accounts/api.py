@@ -8,21 +8,13 @@ from ninja import Router, Status
 
 from marginalia.errors import ApiError
 from marginalia.oplog import log_event
-from realtime_core import tokens
 
-from .auth import failure_reason, jwt_auth
+from . import sessions
+from .auth import jwt_auth
 from .models import User
 from .schemas import LoginIn, MeOut, RefreshIn, SignupIn, TokensOut
 
 router = Router(tags=["auth"])
-
-
-def _tokens_for(user: User) -> dict:
-    return {
-        "access": tokens.issue(user.id, tokens.ACCESS),
-        "refresh": tokens.issue(user.id, tokens.REFRESH),
-        "user": user,
-    }
 
 
 @router.post("/signup", response={201: TokensOut})
@@ -44,7 +36,7 @@ def signup(request, payload: SignupIn):
     except IntegrityError as exc:  # lost a race with an identical signup
         raise ApiError(409, "That username or email is taken") from exc
     log_event("user_signed_up", user_id=candidate.id)
-    return Status(201, _tokens_for(candidate))
+    return Status(201, sessions.start(candidate))
 
 
 @router.post("/login", response=TokensOut)
@@ -57,22 +49,20 @@ def login(request, payload: LoginIn):
         log_event("login_failed", logging.WARNING, user_id=user.id if user else None)
         raise ApiError(401, "Wrong username, email or password")
     log_event("login", user_id=user.id)
-    return _tokens_for(user)
+    return sessions.start(user)
 
 
 @router.post("/refresh", response=TokensOut)
 def refresh(request, payload: RefreshIn):
+    """New access and refresh tokens; the refresh token sent is used up. Sending a
+    used one again revokes every refresh token of its login."""
     try:
-        user_id = tokens.verify(payload.refresh, tokens.REFRESH)
-    except tokens.InvalidToken as exc:
-        log_event("refresh_failed", logging.WARNING, reason=failure_reason(exc))
+        renewed = sessions.rotate(payload.refresh)
+    except sessions.RefreshRefused as exc:
+        log_event("refresh_failed", logging.WARNING, reason=exc.reason, user_id=exc.user_id)
         raise ApiError(401, str(exc)) from exc
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        log_event("refresh_failed", logging.WARNING, reason="inactive_user", user_id=user_id)
-        raise ApiError(401, "Invalid token")
-    log_event("tokens_refreshed", user_id=user.id)
-    return _tokens_for(user)
+    log_event("tokens_refreshed", user_id=renewed["user"].id)
+    return renewed
 
 
 @router.get("/me", response=MeOut, auth=jwt_auth)

@@ -5,10 +5,10 @@ outbox events; tests that count events count the ones their requests add."""
 
 import pytest
 
+from accounts import sessions
 from accounts.models import User
 from communities.models import Community, JoinRequest, Membership
 from discussions.models import Article, Comment, Discussion, Placement
-from realtime_core import tokens
 
 from .support import PASSWORD, Api, Lab, OutboxWatch, Person, unique
 
@@ -30,12 +30,9 @@ def make_user(db):
         user = User(username=username, email=f"{username.lower()}@example.org", **fields)
         user.set_password(password)
         user.save()
-        return Person(
-            user=user,
-            password=password,
-            access=tokens.issue(user.id, tokens.ACCESS),
-            refresh=tokens.issue(user.id, tokens.REFRESH),
-        )
+        login = sessions.start(user)
+        return Person(user=user, password=password, access=login["access"],
+                      refresh=login["refresh"])
 
     return make
 

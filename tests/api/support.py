@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.test import Client
 
-from accounts.models import User
+from accounts.models import RefreshTokenFamily, User
 from communities.models import Community, JoinRequest, Membership
 from discussions.models import Article, Comment, Discussion, Placement
 from notifications.models import NotificationPreferences
@@ -89,7 +89,7 @@ class Lab:
 
 SNAPSHOT_MODELS = (
     User, Community, Membership, JoinRequest, Article, Placement, Discussion, Comment, OutboxEvent,
-    NotificationPreferences,
+    NotificationPreferences, RefreshTokenFamily,
 )
 
 

@@ -1,0 +1,26 @@
+"""The server-side state of refresh tokens: one row per login (a "family").
+
+Access tokens stay stateless. A refresh token names its family and carries its own
+id (jti); only the family's current jti may be exchanged, once, for new tokens.
+Presenting any other token of the family means one was copied (the holder and a
+thief both have it), so the whole family is revoked and both must log in again.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class RefreshTokenFamily(models.Model):
+    id = models.UUIDField(primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="refresh_token_families")
+    current_jti = models.CharField(max_length=32)  # the one refresh token that may be used next
+    created_at = models.DateTimeField(auto_now_add=True)
+    rotated_at = models.DateTimeField(auto_now=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "rotated_at"])]
+
+    def __str__(self) -> str:
+        return f"refresh token family of user {self.user_id}"

@@ -1,0 +1,82 @@
+"""Logins as refresh-token families: start one, and exchange its refresh token,
+once, for new tokens; a second use of any refresh token revokes its whole family."""
+
+import uuid
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from realtime_core import tokens
+
+from .auth import failure_reason
+from .models import User
+from .refresh_families import RefreshTokenFamily
+
+
+class RefreshRefused(Exception):
+    """The refresh token cannot be exchanged. `reason` is one word for the log."""
+
+    def __init__(self, message: str, reason: str, user_id: int | None = None):
+        super().__init__(message)
+        self.reason = reason
+        self.user_id = user_id
+
+
+def _issue(user: User, family: RefreshTokenFamily) -> dict:
+    return {
+        "access": tokens.issue(user.id, tokens.ACCESS),
+        "refresh": tokens.issue(user.id, tokens.REFRESH, fam=str(family.id),
+                                jti=family.current_jti),
+        "user": user,
+    }
+
+
+def start(user: User) -> dict:
+    """A new login: its family, and its first access and refresh tokens."""
+    # A family nobody refreshed for a refresh token's lifetime can never be used
+    # again: forget the user's old ones, so the table holds live logins only.
+    unusable = timezone.now() - timedelta(seconds=tokens.lifetimes()[tokens.REFRESH])
+    RefreshTokenFamily.objects.filter(user=user, rotated_at__lt=unusable).delete()
+    family = RefreshTokenFamily.objects.create(id=uuid.uuid4(), user=user,
+                                               current_jti=uuid.uuid4().hex)
+    return _issue(user, family)
+
+
+def rotate(refresh_token: str) -> dict:
+    """New tokens for the current refresh token of a live family, which it replaces.
+
+    Raises RefreshRefused for an expired, forged or revoked token, and for one
+    already used, after revoking its family.
+    """
+    try:
+        claims = tokens.decode(refresh_token, tokens.REFRESH)
+        user_id = tokens.subject(claims)
+        family_id = uuid.UUID(str(claims["fam"]))
+        jti = str(claims["jti"])
+    except tokens.InvalidToken as exc:
+        raise RefreshRefused(str(exc), failure_reason(exc)) from exc
+    except (KeyError, ValueError) as exc:  # signed by us, but not by a login of this kind
+        raise RefreshRefused("Invalid token", "no_family") from exc
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise RefreshRefused("Invalid token", "inactive_user", user_id)
+    with transaction.atomic():
+        family = (RefreshTokenFamily.objects.select_for_update()
+                  .filter(pk=family_id, user=user).first())
+        if family is None:
+            refused = RefreshRefused("Invalid token", "unknown_family", user_id)
+        elif family.revoked_at is not None:
+            refused = RefreshRefused("Refresh token revoked", "revoked", user_id)
+        elif family.current_jti != jti:
+            family.revoked_at = timezone.now()
+            family.save(update_fields=["revoked_at"])
+            refused = RefreshRefused("Refresh token already used; log in again",
+                                     "reused_family_revoked", user_id)
+        else:
+            family.current_jti = uuid.uuid4().hex
+            family.save(update_fields=["current_jti", "rotated_at"])
+            return _issue(user, family)
+    # Raised after the transaction, so the revocation of a reused family is kept.
+    raise refused
