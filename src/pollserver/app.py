@@ -79,7 +79,8 @@ class PollServer:
         self.memberships = Memberships(self.redis)
         self.queues = QueueCache(self.redis, config.queue_ttl, RENEW_INTERVAL)
         self.metrics = PollMetrics()
-        self.fanout = Fanout(config.pending_limit, config.poll_timeout, self.metrics)
+        self.fanout = Fanout(config.pending_limit, config.poll_timeout, self.metrics,
+                             answer_bytes=config.answer_bytes)
         self.reader = LogReader(
             self._stream_redis,
             self.redis,
@@ -87,6 +88,8 @@ class PollServer:
             self.memberships,
             on_data_lost=self._forget_everything,
             ring_size=ring_size,
+            ring_bytes=config.ring_bytes,
+            queues=self.queues,
         )
         # Signals follow their own stream on a connection of their own.
         self._signal_redis = redis.asyncio.from_url(config.redis_url, retry=Retry(NoBackoff(), 0))

@@ -4,6 +4,11 @@ Waiters are indexed by user, and users with waiting polls by the communities
 they belong to, so an event only looks at the waiters of its community's
 members. Events arrive already encoded (`LogEntry.wire`); a response is built
 by joining those bytes, never by encoding an event per recipient.
+
+An answer carries as many whole events as fit in `answer_bytes` (at least
+one). When some do not fit, its `last_event_id` is the id of the last event it
+carries, so the client's next poll, sent at once, continues right after it:
+no event is skipped or repeated across pages.
 """
 
 import asyncio
@@ -17,6 +22,26 @@ from .metrics import PollMetrics
 
 def events_body(wires: list[bytes], last_event_id: int) -> bytes:
     return b'{"events":[' + b",".join(wires) + b'],"last_event_id":%d}' % last_event_id
+
+
+# The bytes of an answer around its events, with last_event_id at its longest (2^53).
+_ENVELOPE_BYTES = len(events_body([], 2**53))
+
+
+def events_page(entries: list[LogEntry], head: int, budget: int) -> tuple[bytes, int]:
+    """(answer, events in it): the first entries whose answer fits in `budget` bytes.
+
+    Every entry fits: `last_event_id` is `head`, the newest id looked at. Else the
+    answer ends at the last entry that fits (the first one always goes, whatever
+    its size), and so does its `last_event_id`.
+    """
+    size = _ENVELOPE_BYTES
+    for count, entry in enumerate(entries):
+        size += len(entry.wire) + 1  # and its comma
+        if size > budget and count:
+            included = entries[:count]
+            return events_body([e.wire for e in included], included[-1].event_id), count
+    return events_body([e.wire for e in entries], head), len(entries)
 
 
 def catchup_body(last_event_id: int) -> bytes:
@@ -75,15 +100,17 @@ TIMEOUT_STEP = 0.25  # seconds; polls time out together per step, at most this l
 
 
 class Fanout:
-    def __init__(self, pending_limit: int, poll_timeout: float, metrics: PollMetrics | None = None):
+    def __init__(self, pending_limit: int, poll_timeout: float, metrics: PollMetrics | None = None,
+                 answer_bytes: int = 128 * 1024):
         self.metrics = metrics or PollMetrics()
         self._pending_limit = pending_limit
         self._poll_timeout = poll_timeout
+        self.answer_bytes = answer_bytes  # an answer's size, unless its one event is larger
         self.head = 0  # newest event id routed to the waiters
         self.pending_polls = 0
         self._users: dict[int, _WaitingUser] = {}
         self._users_by_community: dict[int, set[int]] = {}
-        self._woken: dict[Waiter, list[bytes]] = {}  # matches of the batch being routed
+        self._woken: dict[Waiter, list[LogEntry]] = {}  # matches of the batch being routed
         self._routed: list[tuple[bytes, int]] = []  # (event, waiters it matched) in that batch
         # Waiters by the step they time out in. One loop timer per step, not one per
         # waiter: creating and cancelling timers was ~8 % of the CPU. Steps are only added at
@@ -146,19 +173,19 @@ class Fanout:
         user_ids = self._users_by_community.get(entry.community_id)
         if not user_ids:
             return
-        event_id, wire = entry.event_id, entry.wire
+        event_id = entry.event_id
         matched = 0
         for user_id in user_ids:
             for waiter in self._users[user_id].waiters:
                 if event_id > waiter.cursor and not is_echo(entry, user_id, waiter.queue_id):
-                    wires = self._woken.get(waiter)
-                    if wires is None:
-                        self._woken[waiter] = [wire]
+                    entries = self._woken.get(waiter)
+                    if entries is None:
+                        self._woken[waiter] = [entry]
                     else:
-                        wires.append(wire)
+                        entries.append(entry)
                     matched += 1
         if matched:
-            self._routed.append((wire, matched))
+            self._routed.append((entry.wire, matched))
 
     def answer_woken(self, head: int) -> None:
         """Answer every waiter that matched since the last call; `head` is the newest id routed."""
@@ -170,14 +197,35 @@ class Fanout:
         for wire, recipients in self._routed:
             metrics.reached(wire, recipients, now)
         self._routed.clear()
-        for waiter, wires in woken.items():
+        for waiter, entries in woken.items():
             self._detach(waiter)
-            if len(wires) > self._pending_limit:
-                metrics.catchups += 1
-                waiter.future.set_result(catchup_body(head))
+            self._answer_matches(waiter, entries, head)
+
+    def revoke(self, user_id: int, event_id: int) -> None:
+        """The user's access was revoked at `event_id`: answer their polls, route them nothing more."""
+        user = self._users.get(user_id)
+        if user is None:
+            return
+        for waiter in list(user.waiters):
+            self._detach(waiter)  # the last one unindexes the user
+            # Events of the batch being routed came before the revocation: they are theirs.
+            entries = self._woken.pop(waiter, None)
+            if entries:
+                self._answer_matches(waiter, entries, event_id)
             else:
-                metrics.answered(len(wires))
-                waiter.future.set_result(events_body(wires, head))
+                waiter.future.set_result(events_body([], max(waiter.cursor, event_id)))
+
+    def _answer_matches(self, waiter: Waiter, entries: list[LogEntry], head: int) -> None:
+        if len(entries) > self._pending_limit:
+            self.metrics.catchups += 1
+            waiter.future.set_result(catchup_body(head))
+            return
+        body, count = events_page(entries, head, self.answer_bytes)
+        # Events left for the next page were counted by the latency histogram when
+        # routed and will be again when that page goes: rare (a batch over the
+        # budget for one poll), and only the histogram, never a delivery, is doubled.
+        self.metrics.answered(count)
+        waiter.future.set_result(body)
 
     def answer_all_with_current_state(self) -> None:
         """Shutting down: every waiter gets what a timeout would give it, now."""

@@ -2,8 +2,10 @@
 
 A background task follows the log stream with a blocking XREAD, decodes each
 entry once, keeps the newest ones in an in-memory ring (the backlog most polls
-need), applies membership events to the membership cache and hands client
-events to the fan-out. Each read also checks the epoch marker and the sequence:
+need), applies membership events to the membership cache, ends a revoked
+user's polls and cached queues, and hands client events to the fan-out. The
+ring holds at most `ring_size` entries and `ring_bytes` bytes of encoded
+events, whichever is reached first. Each read also checks the epoch marker and the sequence:
 a missing or changed epoch, or a sequence below what was already read, means
 Redis lost data, and then everything this process knew is dropped.
 """
@@ -14,10 +16,11 @@ import logging
 from collections.abc import AsyncIterator, Callable
 
 from realtime_core import keys
-from realtime_core.events import MEMBERSHIP, LogEntry, decode_entry
+from realtime_core.events import MEMBERSHIP, REVOCATION, LogEntry, decode_entry
 
 from .fanout import Fanout
 from .memberships import Memberships
+from .queues import QueueCache
 
 log = logging.getLogger(__name__)
 
@@ -37,15 +40,23 @@ class LogReader:
         memberships: Memberships,
         on_data_lost: Callable[[int], None],
         ring_size: int,
-        batch_size: int = 1000,
+        ring_bytes: int,
+        queues: QueueCache,
+        batch_size: int = 250,
         block_ms: int = 500,
     ):
         self._stream_redis = stream_redis  # its connection is held by the blocking XREAD
         self._redis = redis  # for reading older parts of the log on behalf of polls
         self._fanout = fanout
         self._memberships = memberships
+        self._queues = queues
         self._on_data_lost = on_data_lost
-        self._ring: collections.deque[LogEntry] = collections.deque(maxlen=ring_size)
+        self._ring: collections.deque[LogEntry] = collections.deque()
+        self._ring_size = ring_size
+        self._ring_bytes_limit = ring_bytes
+        self.ring_bytes = 0  # encoded bytes of the events in the ring
+        # Entries per read: at most this many maximum-size events are held at once by
+        # one read of the log (the reader's, or one poll's older backlog).
         self._batch_size = batch_size
         self._block_ms = block_ms
         self.head = 0  # newest event id read
@@ -59,6 +70,15 @@ class LogReader:
     @property
     def ring_size(self) -> int:
         return len(self._ring)
+
+    def _keep_in_ring(self, entries) -> None:
+        """Append the entries, then drop the oldest until both bounds hold."""
+        ring = self._ring
+        for entry in entries:
+            ring.append(entry)
+            self.ring_bytes += len(entry.wire)
+        while ring and (len(ring) > self._ring_size or self.ring_bytes > self._ring_bytes_limit):
+            self.ring_bytes -= len(ring.popleft().wire)
 
     @property
     def ring_floor(self) -> int:
@@ -126,10 +146,23 @@ class LogReader:
         pipe = self._stream_redis.pipeline(transaction=True)
         pipe.get(keys.EPOCH)
         pipe.get(keys.SEQUENCE)
-        pipe.xrevrange(keys.LOG, count=self._ring.maxlen)
+        pipe.xrevrange(keys.LOG, count=self._batch_size)
         epoch, sequence, newest_first = await pipe.execute()
+        tail = _decode(newest_first)  # newest first
+        tail_bytes = sum(len(entry.wire) for entry in tail)
+        # Older entries batch by batch, newest first, until the ring would be full:
+        # the log only ever loses its oldest entries, so what is read stays contiguous.
+        while (len(newest_first) == self._batch_size and len(tail) < self._ring_size
+               and tail_bytes < self._ring_bytes_limit):
+            older_than = _event_id(newest_first[-1][0]) - 1
+            newest_first = await self._stream_redis.xrevrange(
+                keys.LOG, max=older_than, min="-", count=self._batch_size)
+            older = _decode(newest_first)
+            tail.extend(older)
+            tail_bytes += sum(len(entry.wire) for entry in older)
         self._ring.clear()
-        self._ring.extend(_decode(reversed(newest_first)))
+        self.ring_bytes = 0
+        self._keep_in_ring(reversed(tail))
         self.epoch = epoch
         self.head = max(int(sequence or 0), self._ring[-1].event_id if self._ring else 0)
         self._fanout.head = self.head
@@ -158,23 +191,37 @@ class LogReader:
             self._take(_decode(raw_entries), newest_id)
 
     def _take(self, entries: list[LogEntry], newest_id: int) -> None:
-        self._ring.extend(entries)
+        self._keep_in_ring(entries)
         self.events_read += len(entries)
         self.head = newest_id
         for entry in entries:
             if entry.type == MEMBERSHIP:
                 user_id, community_id = entry.member_user_id, entry.community_id
-                if self._memberships.apply(user_id, community_id, entry.is_member):
+                if self._memberships.apply(user_id, community_id, entry.is_member, entry.event_id):
                     self._fanout.membership_changed(user_id, community_id, entry.is_member)
+            elif entry.type == REVOCATION:
+                self._revoke(entry.member_user_id, entry.event_id)
             elif entry.is_client_event:
                 self._fanout.route(entry)
         self._fanout.answer_woken(self.head)
+
+    def _revoke(self, user_id: int, event_id: int) -> None:
+        """The user's access ends: polls answered, queues and memberships forgotten.
+
+        Redis holds no membership of theirs since this event, and the relay deletes
+        their queues right after appending it: their next poll, here or on any
+        process, is answered 404 (one arriving in between waits with no community).
+        """
+        self._memberships.revoke(user_id, event_id)
+        self._queues.forget_user(user_id)
+        self._fanout.revoke(user_id, event_id)
 
     def _forget_lost_data(self, head: int) -> None:
         log.warning("Redis lost the event log (epoch or sequence changed); starting over")
         self.generation += 1
         self.ready = False
         self._ring.clear()
+        self.ring_bytes = 0
         self.head = head
         self._on_data_lost(head)
 

@@ -9,7 +9,9 @@ from contextlib import aclosing
 
 from redis.exceptions import RedisError
 
-from .fanout import Fanout, Waiter, catchup_body, events_body, is_for
+from realtime_core.events import LogEntry
+
+from .fanout import Fanout, Waiter, catchup_body, events_body, events_page, is_for
 from .logreader import LogReader, LogTrimmed
 from .memberships import Memberships
 from .queues import QueueCache
@@ -66,11 +68,16 @@ class Poller:
             # foreign or from before a data loss.
             if cursor > reader.head and cursor > await reader.redis_head():
                 return await self._catchup()
+            # A cursor from before the user's latest join: the client's picture of that
+            # community may predate the join, and what happened there while the user
+            # was out is not theirs to see. It refetches instead.
+            if cursor < self._memberships.joined_at(owner):
+                return await self._catchup()
             if cursor >= reader.head:
-                wires = []  # the usual repoll: nothing newer has been read yet
+                matches = []  # the usual repoll: nothing newer has been read yet
             else:
-                wires = await self._matching_backlog(owner, queue_id, cursor, communities)
-            if wires is None:
+                matches = await self._matching_backlog(owner, queue_id, cursor, communities)
+            if matches is None:
                 return await self._catchup()
         except RedisError as exc:
             raise Unavailable from exc
@@ -78,12 +85,13 @@ class Poller:
         if generation != reader.generation:
             metrics.catchups += 1
             return catchup_body(reader.head)
-        if wires:
-            metrics.answered(len(wires))
+        if matches:
+            body, count = events_page(matches, reader.head, self._fanout.answer_bytes)
+            metrics.answered(count)
             now = time.time()
-            for wire in wires:
-                metrics.reached(wire, 1, now)
-            return events_body(wires, reader.head)
+            for entry in matches[:count]:
+                metrics.reached(entry.wire, 1, now)
+            return body
         seen = max(cursor, reader.head)
         if not self.accepting_waits:
             return events_body([], seen)
@@ -113,21 +121,28 @@ class Poller:
 
     async def _matching_backlog(
         self, owner: int, queue_id: str, cursor: int, communities: frozenset[int]
-    ) -> list[bytes] | None:
-        """The encoded events after `cursor` for this queue.
+    ) -> list[LogEntry] | None:
+        """The events after `cursor` for this queue, as far as one answer holds them.
 
         None when events cannot bring the client up to date: more than the
-        pending limit wait, or the log no longer holds all of them.
+        pending limit wait, or the log no longer holds all of them. Past what
+        one answer holds, matches are only counted, for the pending limit.
         """
-        wires = []
+        kept, kept_bytes, matched = [], 0, 0
+        budget = self._fanout.answer_bytes
         async with aclosing(self._reader.entries_since(cursor)) as pages:
             try:
                 async for page in pages:
                     for entry in page:
                         if is_for(entry, owner, queue_id, communities):
-                            wires.append(entry.wire)
-                    if len(wires) > self._pending_limit:
+                            matched += 1
+                            # Kept until they surely overflow one answer (two at least, as
+                            # the first always goes), so that events_page sees the cut.
+                            if kept_bytes <= budget or len(kept) < 2:
+                                kept.append(entry)
+                                kept_bytes += len(entry.wire)
+                    if matched > self._pending_limit:
                         return None
             except LogTrimmed:
                 return None
-        return wires
+        return kept

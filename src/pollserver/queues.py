@@ -86,6 +86,12 @@ class QueueCache:
         for queue_id in [q for q, queue in self._queues.items() if queue.used_at < idle_since]:
             del self._queues[queue_id]
 
+    def forget_user(self, user_id: int) -> None:
+        """Drop the user's records (their access was revoked): the next poll asks Redis."""
+        for queue_id in [q for q, queue in self._queues.items() if queue.user_id == user_id]:
+            del self._queues[queue_id]
+            self._touched.discard(queue_id)
+
     def clear(self) -> None:
         self._queues.clear()
         self._touched.clear()

@@ -84,3 +84,13 @@ def record_membership(user_id: int, community_id: int, is_member: bool) -> None:
         member_community_id=community_id,
         is_member=is_member,
     )
+
+
+def record_revocation(user_id: int) -> None:
+    """A deactivated or deleted user's queues and memberships end, in order with content.
+
+    Stored like a membership event without a community, which the relay
+    publishes as a revocation.
+    """
+    meta, body = wire.revocation_event(user_id)
+    _store(meta, body, member_user_id=user_id)

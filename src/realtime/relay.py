@@ -6,6 +6,11 @@ Redis or a crashed process left behind. Publishers take a database lock in
 turn so rows reach the log in outbox order; the idempotency key makes a row
 published twice (a crash between the append and the row's update) count once.
 
+A revocation (a user deactivated or deleted) is appended first, which empties
+the user's memberships and marks them revoked, and then the user's queues are
+deleted: a registration racing the revocation either sees the mark or has its
+queue deleted here.
+
 `prune_published` deletes published rows once they are old, so the table
 holds the pending rows and a recent history rather than every event ever.
 """
@@ -19,7 +24,7 @@ from django.utils import timezone
 
 from marginalia.oplog import log_event
 
-from .connection import REDIS_ERRORS, event_log
+from .connection import REDIS_ERRORS, event_log, queue_registry
 from .models import OutboxEvent
 
 BATCH_SIZE = 500
@@ -62,12 +67,7 @@ def publish_pending() -> int:
             floor = highest_event_id()
             now = timezone.now()
             for row in rows:
-                membership = None
-                if row.member_user_id is not None:
-                    membership = (row.member_user_id, row.member_community_id, row.is_member)
-                row.event_id, _ = event_log().append(
-                    str(row.idempotency_key), row.meta, row.body, floor, membership
-                )
+                row.event_id = _append(row, floor)
                 row.published_at = now
             OutboxEvent.objects.bulk_update(rows, ["event_id", "published_at"])
         log_event("relayed", first_event_id=rows[0].event_id, count=len(rows))
@@ -76,6 +76,21 @@ def publish_pending() -> int:
             # Drained as of this read; rows committed since have their own
             # after-commit publish (or the relay loop), so no second look is needed.
             return published
+
+
+def _append(row: OutboxEvent, floor: int) -> int:
+    """Append one outbox row to the log; returns its event_id."""
+    key = str(row.idempotency_key)
+    if row.member_user_id is None:
+        event_id, _ = event_log().append(key, row.meta, row.body, floor)
+    elif row.member_community_id is None:  # a revocation: every membership of the user ends
+        event_id, _ = event_log().append(key, row.meta, row.body, floor,
+                                         revoked_user_id=row.member_user_id)
+        queue_registry().end_all(row.member_user_id)
+    else:
+        membership = (row.member_user_id, row.member_community_id, row.is_member)
+        event_id, _ = event_log().append(key, row.meta, row.body, floor, membership)
+    return event_id
 
 
 def prune_published(older_than: timedelta) -> int:

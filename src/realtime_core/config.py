@@ -37,6 +37,8 @@ class RealtimeConfig:
     allowed_origins: tuple[str, ...]
     max_queues_per_user: int  # registering one more evicts the oldest
     registrations_per_minute: int  # per user; more get 429
+    ring_bytes: int  # encoded events a poll server keeps in memory, in bytes
+    answer_bytes: int  # one poll answer, in bytes (an answer always holds at least one event)
 
     @classmethod
     def from_env(cls) -> "RealtimeConfig":
@@ -50,4 +52,6 @@ class RealtimeConfig:
             allowed_origins=allowed_origins(),
             max_queues_per_user=_int("REALTIME_MAX_QUEUES_PER_USER", 20),
             registrations_per_minute=_int("REALTIME_REGISTRATIONS_PER_MINUTE", 60),
+            ring_bytes=_int("REALTIME_RING_BYTES", 32 * 1024 * 1024),
+            answer_bytes=_int("REALTIME_ANSWER_BYTES", 128 * 1024),
         )

@@ -19,6 +19,24 @@ def memberships(user_id: int) -> str:
     return f"rt:{{rt}}:members:{user_id}"
 
 
+def joined(user_id: int) -> str:
+    """The event_id of the user's latest join of a private community.
+
+    A queue whose cursor is older than this must catch up rather than be shown
+    what happened in the community before the user (re)joined it.
+    """
+    return f"rt:{{rt}}:joined:{user_id}"
+
+
+def revoked(user_id: int) -> str:
+    """Present for a short while after the user's access was revoked (deactivated or deleted).
+
+    A registration that was already under way when the revocation was published
+    finds it and leaves no live queue or membership behind.
+    """
+    return f"rt:{{rt}}:revoked:{user_id}"
+
+
 def queue(queue_id: str) -> str:
     """The owner's user id, as a string; expires with the queue.
 

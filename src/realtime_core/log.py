@@ -9,6 +9,12 @@ epoch marker is missing (a fresh or wiped Redis) or the sequence is below the
 floor (Redis came back from an older snapshot), the script starts a new epoch
 and lifts the sequence to the floor: ids never repeat, and poll servers, seeing
 the epoch change, send their clients a catch-up instead of a silent gap.
+
+Membership and revocation events change the user's Redis state in the same
+step as their append, so a poll server that reads that state later (one that
+starts after the event) agrees with one that read the event: a join records
+its event_id (`keys.joined`), a revocation empties the user's memberships and
+leaves a short-lived marker (`keys.revoked`).
 """
 
 import secrets
@@ -16,9 +22,11 @@ import secrets
 from . import keys
 
 PUBLISH_SCRIPT = """
-local seq, log, dedupe, epoch, members = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local seq, log, dedupe, epoch = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local members, joined, revoked = KEYS[5], KEYS[6], KEYS[7]
 local dedupe_ttl, maxlen, floor, new_epoch = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local meta, body, member_op, member_community = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local revoked_ttl = ARGV[9]
 
 local seen = redis.call('GET', dedupe)
 if seen then return {tonumber(seen), 0} end
@@ -34,8 +42,12 @@ redis.call('XADD', log, 'MAXLEN', '~', maxlen, id .. '-0', 'meta', meta, 'body',
 redis.call('SET', dedupe, id, 'EX', dedupe_ttl)
 if member_op == 'add' then
   redis.call('SADD', members, member_community)
+  redis.call('SET', joined, id)
 elseif member_op == 'remove' then
   redis.call('SREM', members, member_community)
+elseif member_op == 'revoke' then
+  redis.call('DEL', members, joined)
+  redis.call('SET', revoked, id, 'EX', revoked_ttl)
 end
 return {id, 1}
 """
@@ -49,7 +61,11 @@ end
 return {tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('GET', KEYS[2])}
 """
 
-_NO_MEMBERS_KEY = keys.memberships(0)
+_NO_USER = 0  # the user keys of an event that changes no membership name this id
+# How long a revocation marker lasts: longer than any registration request can
+# take (gunicorn's timeout is 30 s), so one authorised just before the user was
+# deactivated still finds it.
+REVOKED_MARKER_TTL = 60
 
 
 def new_epoch() -> str:
@@ -73,17 +89,25 @@ class EventLog:
         body: str,
         floor: int,
         membership: tuple[int, int, bool] | None = None,
+        revoked_user_id: int | None = None,
     ) -> tuple[int, bool]:
-        """Append one entry; returns (event_id, appended_now)."""
-        members_key, op, community = _NO_MEMBERS_KEY, "", ""
+        """Append one entry; returns (event_id, appended_now).
+
+        `membership` (user, community, is_member) or `revoked_user_id` change
+        the user's Redis state atomically with the append.
+        """
+        user_id, op, community = _NO_USER, "", ""
         if membership is not None:
             user_id, community_id, is_member = membership
-            members_key = keys.memberships(user_id)
             op = "add" if is_member else "remove"
             community = str(community_id)
+        elif revoked_user_id is not None:
+            user_id, op = revoked_user_id, "revoke"
         event_id, appended = self._publish(
-            keys=[keys.SEQUENCE, keys.LOG, keys.dedupe(idempotency_key), keys.EPOCH, members_key],
-            args=[self._dedupe_ttl, self._maxlen, floor, new_epoch(), meta, body, op, community],
+            keys=[keys.SEQUENCE, keys.LOG, keys.dedupe(idempotency_key), keys.EPOCH,
+                  keys.memberships(user_id), keys.joined(user_id), keys.revoked(user_id)],
+            args=[self._dedupe_ttl, self._maxlen, floor, new_epoch(), meta, body, op, community,
+                  REVOKED_MARKER_TTL],
         )
         return int(event_id), bool(appended)
 

@@ -33,6 +33,16 @@ class RegistrationLimitExceeded(Exception):
         self.retry_after = retry_after  # seconds until the next minute's window opens
 
 
+# Rewrites the user's membership set unless the user's access was just revoked:
+# a registration authorised before the revocation must not bring the set back.
+WRITE_MEMBERSHIPS_SCRIPT = """
+redis.call('DEL', KEYS[1])
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+if #ARGV > 0 then redis.call('SADD', KEYS[1], unpack(ARGV)) end
+return 1
+"""
+
+
 class QueueRegistry:
     """Synchronous registry used by the Django side.
 
@@ -47,6 +57,7 @@ class QueueRegistry:
         self._ttl = ttl
         self._max_per_user = max_per_user
         self._registrations_per_minute = registrations_per_minute
+        self._write_memberships = redis_client.register_script(WRITE_MEMBERSHIPS_SCRIPT)
 
     def _count_registration(self, user_id: int) -> None:
         now = time.time()
@@ -60,29 +71,36 @@ class QueueRegistry:
             raise RegistrationLimitExceeded(retry_after=60 - now % 60)
 
     def create(self, user_id: int, private_community_ids: list[int]) -> str:
-        """Register a queue and publish the user's current private memberships."""
+        """Register a queue and publish the user's current private memberships.
+
+        If the user's access was revoked while this registration was under way,
+        the queue is deleted again: its first poll is answered 404.
+        """
         self._count_registration(user_id)
         queue_id = new_queue_id()
         index = keys.user_queues(user_id)
         pipe = self._redis.pipeline(transaction=True)
         pipe.set(keys.queue(queue_id), user_id, ex=self._ttl)
-        _write_memberships(pipe, user_id, private_community_ids)
+        self._write_memberships_in(pipe, user_id, private_community_ids)
         pipe.zadd(index, {queue_id: time.time()})
         pipe.zrange(index, 0, -(self._max_per_user + 1))  # all but the newest max_per_user
         pipe.expire(index, self._ttl)
-        evicted = pipe.execute()[-2]
+        _, written, _, evicted, _ = pipe.execute()
+        if not written:
+            evicted = [*evicted, queue_id.encode()]
         if evicted:
-            pipe = self._redis.pipeline(transaction=True)
-            pipe.delete(*(keys.queue(q.decode()) for q in evicted))
-            pipe.zrem(index, *evicted)
-            pipe.execute()
+            self._delete_queues(index, evicted)
         return queue_id
 
     def replace_memberships(self, user_id: int, private_community_ids: list[int]) -> None:
         """Rewrite the user's membership set (`create` read the database too early)."""
-        pipe = self._redis.pipeline(transaction=True)
-        _write_memberships(pipe, user_id, private_community_ids)
-        pipe.execute()
+        self._write_memberships_in(self._redis, user_id, private_community_ids)
+
+    def end_all(self, user_id: int) -> None:
+        """Delete every queue of the user (their access was revoked)."""
+        index = keys.user_queues(user_id)
+        queue_ids = self._redis.zrange(index, 0, -1)
+        self._redis.delete(index, *(keys.queue(q.decode()) for q in queue_ids))
 
     def owner(self, queue_id: str) -> int | None:
         if not looks_like_queue_id(queue_id):
@@ -97,8 +115,16 @@ class QueueRegistry:
         return bool(self._redis.expire(keys.queue(queue_id), self._ttl))
 
 
-def _write_memberships(pipe, user_id: int, private_community_ids: list[int]) -> None:
-    members_key = keys.memberships(user_id)
-    pipe.delete(members_key)
-    if private_community_ids:
-        pipe.sadd(members_key, *private_community_ids)
+    def _write_memberships_in(self, client, user_id: int, private_community_ids: list[int]):
+        return self._write_memberships(
+            keys=[keys.memberships(user_id), keys.revoked(user_id)],
+            args=private_community_ids, client=client,
+        )
+
+    def _delete_queues(self, index: str, queue_ids: list[bytes]) -> None:
+        if not queue_ids:
+            return
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.delete(*(keys.queue(q.decode()) for q in queue_ids))
+        pipe.zrem(index, *queue_ids)
+        pipe.execute()

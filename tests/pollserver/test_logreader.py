@@ -7,16 +7,19 @@ import pytest
 from pollserver.fanout import Fanout
 from pollserver.logreader import LogReader, LogTrimmed
 from pollserver.memberships import Memberships
+from pollserver.queues import QueueCache
 
 
 class Harness:
-    def __init__(self, async_redis, ring_size: int):
+    def __init__(self, async_redis, ring_size: int, ring_bytes: int):
         self.fanout = Fanout(pending_limit=1000, poll_timeout=60)
         self.memberships = Memberships(async_redis)
+        self.queues = QueueCache(async_redis, ttl=120, renew_interval=2)
         self.data_lost_at: list[int] = []
         self.reader = LogReader(
             async_redis, async_redis, self.fanout, self.memberships,
-            on_data_lost=self.data_lost_at.append, ring_size=ring_size, batch_size=4, block_ms=100,
+            on_data_lost=self.data_lost_at.append, ring_size=ring_size, ring_bytes=ring_bytes,
+            queues=self.queues, batch_size=4, block_ms=100,
         )
 
     async def entries_since(self, cursor: int) -> list[int]:
@@ -27,8 +30,8 @@ class Harness:
 async def harness(async_redis):
     harnesses = []
 
-    async def start(ring_size: int = 100) -> Harness:
-        harness = Harness(async_redis, ring_size)
+    async def start(ring_size: int = 100, ring_bytes: int = 10**9) -> Harness:
+        harness = Harness(async_redis, ring_size, ring_bytes)
         harness.task = asyncio.create_task(harness.reader.run())
         harnesses.append(harness)
         return harness

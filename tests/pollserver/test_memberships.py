@@ -7,10 +7,13 @@ from realtime_core import keys
 
 
 class SlowRedis:
-    """Answers SMEMBERS only when the test says so, to interleave log events with a load."""
+    """Answers SMEMBERS and GET only when the test says so, to interleave log events with a load.
 
-    def __init__(self, sets: dict[str, set[bytes]]):
-        self.sets = sets
+    `values` holds the membership sets and the latest-join ids by key.
+    """
+
+    def __init__(self, values: dict[str, set[bytes] | bytes]):
+        self.values = values
         self.pipelines = 0
         self.release = asyncio.Event()
 
@@ -22,14 +25,17 @@ class SlowRedis:
 class SlowPipeline:
     def __init__(self, redis: SlowRedis):
         self.redis = redis
-        self.keys = []
+        self.commands: list[tuple[str, object]] = []  # (key, the reply when it is missing)
 
     def smembers(self, key: str) -> None:
-        self.keys.append(key)
+        self.commands.append((key, set()))
 
-    async def execute(self) -> list[set[bytes]]:
+    def get(self, key: str) -> None:
+        self.commands.append((key, None))
+
+    async def execute(self) -> list:
         # Redis answers with the state at the moment the commands arrive.
-        snapshot = [set(self.redis.sets.get(key, set())) for key in self.keys]
+        snapshot = [self.redis.values.get(key, missing) for key, missing in self.commands]
         await self.redis.release.wait()
         return snapshot
 
@@ -39,8 +45,8 @@ async def test_events_seen_while_loading_are_applied_on_top_of_the_read():
     memberships = Memberships(redis)
     load = asyncio.ensure_future(memberships.load(1))
     await asyncio.sleep(0)  # the SMEMBERS is now in flight
-    assert memberships.apply(1, 10, False) is False  # not loaded yet: remembered, not applied
-    memberships.apply(1, 30, True)
+    assert memberships.apply(1, 10, False, 5) is False  # not loaded yet: remembered, not applied
+    memberships.apply(1, 30, True, 6)
     redis.release.set()
     assert await load == {20, 30}
     assert memberships.of(1) == {20, 30}
@@ -60,10 +66,10 @@ async def test_apply_reports_changes_of_loaded_users_only():
     redis = SlowRedis({keys.memberships(1): {b"10"}})
     redis.release.set()
     memberships = Memberships(redis)
-    assert memberships.apply(1, 20, True) is False  # unknown user: nothing to keep current
+    assert memberships.apply(1, 20, True, 5) is False  # unknown user: nothing to keep current
     await memberships.load(1)
-    assert memberships.apply(1, 10, True) is False  # already a member
-    assert memberships.apply(1, 10, False) is True
+    assert memberships.apply(1, 10, True, 6) is False  # already a member
+    assert memberships.apply(1, 10, False, 7) is True
     assert memberships.of(1) == set()
 
 
@@ -95,7 +101,7 @@ async def test_users_with_the_same_communities_share_one_immutable_set():
     first, second, third = [await memberships.load(user) for user in (1, 2, 3)]
     assert first == {10, 20} and first is second is third
     assert isinstance(first, frozenset)
-    assert memberships.apply(2, 30, True) is True
+    assert memberships.apply(2, 30, True, 5) is True
     # The event replaced user 2's set; what others held (the fan-out's index) is untouched.
     assert memberships.of(2) == {10, 20, 30} and first == {10, 20}
     assert memberships.of(1) is first
