@@ -8,8 +8,10 @@ then answers every waiting poll with its current state and exits.
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import os
+import resource
 import signal
 
 import redis.asyncio
@@ -20,7 +22,7 @@ from realtime_core import secret_keys, tokens
 from realtime_core.config import RealtimeConfig
 
 from .fanout import Fanout
-from .http import HttpServer
+from .http import HttpLimits, HttpServer
 from .logreader import LogReader
 from .memberships import Memberships
 from .metrics import PollMetrics, exposition
@@ -168,6 +170,11 @@ class PollServer:
                     counters.redis_errors + self.reader.redis_errors,
                 "marginalia_poll_redis_up": int(self.reader.redis_ok),
                 "marginalia_poll_ready": int(self.reader.redis_ok and self.reader.ready),
+                "marginalia_poll_open_connections": counters.open_connections,
+                "marginalia_poll_connections_refused_total": counters.connections_refused,
+                "marginalia_poll_connections_timed_out_total": counters.connections_timed_out,
+                "marginalia_poll_answers_too_large_total": counters.answers_too_large,
+                "marginalia_poll_route_errors_total": counters.route_errors,
             },
             counters.latency,
         )
@@ -190,15 +197,61 @@ class PollServer:
             self.memberships.retain(self.queues.owners() | self.fanout.waiting_users())
 
 
-def make_http_server(server: PollServer) -> HttpServer:
-    return HttpServer(Routes(server, CorsPolicy(server.config.allowed_origins)))
+# Each limit of the HTTP edge, by the environment variable that sets it.
+HTTP_LIMIT_VARIABLES = {
+    "max_connections": "REALTIME_HTTP_MAX_CONNECTIONS",
+    "max_head_bytes": "REALTIME_HTTP_MAX_HEAD_BYTES",
+    "max_body_bytes": "REALTIME_HTTP_MAX_BODY_BYTES",
+    "max_unsent_bytes": "REALTIME_HTTP_MAX_UNSENT_BYTES",
+    "idle_timeout": "REALTIME_HTTP_IDLE_TIMEOUT",
+    "head_timeout": "REALTIME_HTTP_HEAD_TIMEOUT",
+    "body_timeout": "REALTIME_HTTP_BODY_TIMEOUT",
+    "write_timeout": "REALTIME_HTTP_WRITE_TIMEOUT",
+}
+FILES_KEPT_FOR_REDIS_AND_LOGS = 64  # descriptors not given to client connections
 
 
-async def serve(config: RealtimeConfig, port: int, host: str = "") -> None:
+def http_limits_from_env() -> HttpLimits:
+    """`HttpLimits` with each default replaced by its environment variable, when set."""
+    defaults = HttpLimits()
+    values = {}
+    for field, variable in HTTP_LIMIT_VARIABLES.items():
+        raw = os.environ.get(variable)
+        if raw:
+            values[field] = type(getattr(defaults, field))(raw)
+    return HttpLimits(**values)
+
+
+def fit_connections_to_open_files(limits: HttpLimits) -> HttpLimits:
+    """Raise the open-files limit for `max_connections`, or lower it to what the system allows.
+
+    Past the open-files limit `accept` fails, and a listening socket that stays
+    readable would spin the loop; the connection limit refuses cleanly instead.
+    """
+    wanted = limits.max_connections + FILES_KEPT_FOR_REDIS_AND_LOGS
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        soft = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        log.warning("open-files limit %d: serving at most %d connections instead of %d",
+                    soft, soft - FILES_KEPT_FOR_REDIS_AND_LOGS, limits.max_connections)
+        return dataclasses.replace(
+            limits, max_connections=max(1, soft - FILES_KEPT_FOR_REDIS_AND_LOGS))
+    return limits
+
+
+def make_http_server(server: PollServer, limits: HttpLimits) -> HttpServer:
+    routes = Routes(server, CorsPolicy(server.config.allowed_origins))
+    return HttpServer(routes, limits, server.metrics)
+
+
+async def serve(config: RealtimeConfig, port: int, host: str = "",
+                limits: HttpLimits = HttpLimits()) -> None:
     """Run one process until SIGTERM or SIGINT."""
     server = PollServer(config, ring_size=int(os.environ.get("REALTIME_RING_SIZE", 20_000)))
     server.start()
-    http_server = make_http_server(server)
+    http_server = make_http_server(server, fit_connections_to_open_files(limits))
     http_server.listen(port, address=host)
     log.info("poll server listening on port %d", port)
 
@@ -228,4 +281,4 @@ def main(argv: list[str] | None = None) -> None:
         tokens.secret()  # polls may carry tokens: no checking them with a public key
     except secret_keys.MissingSecret as missing:
         missing.exit("pollserver")
-    asyncio.run(serve(RealtimeConfig.from_env(), args.port, args.host))
+    asyncio.run(serve(RealtimeConfig.from_env(), args.port, args.host, http_limits_from_env()))

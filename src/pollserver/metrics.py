@@ -59,7 +59,8 @@ class PollMetrics:
 
     __slots__ = (
         "answered_with_events", "events_delivered", "catchups", "not_found",
-        "redis_errors", "latency",
+        "redis_errors", "latency", "open_connections", "connections_refused",
+        "connections_timed_out", "answers_too_large", "route_errors",
     )
 
     def __init__(self):
@@ -69,6 +70,11 @@ class PollMetrics:
         self.not_found = 0  # polls answered 404 (unknown or expired queue)
         self.redis_errors = 0  # polls answered 503, failed queue renewals
         self.latency = LatencyHistogram()
+        self.open_connections = 0  # HTTP connections being served
+        self.connections_refused = 0  # over the connection limit: answered 503 and closed
+        self.connections_timed_out = 0  # closed by the deadline of their state
+        self.answers_too_large = 0  # connections closed: an answer over the unsent-bytes cap
+        self.route_errors = 0  # requests answered 500 by the routes' catch-all
 
     def answered(self, events: int) -> None:
         """A poll was answered with `events` events."""
@@ -95,6 +101,15 @@ _HELP = {
         ("counter", "Redis failures: log reads, polls answered 503, queue renewals"),
     "marginalia_poll_redis_up": ("gauge", "1 while the event log is readable"),
     "marginalia_poll_ready": ("gauge", "1 once the event log is loaded and Redis answers"),
+    "marginalia_poll_open_connections": ("gauge", "HTTP connections being served"),
+    "marginalia_poll_connections_refused_total":
+        ("counter", "Connections over the connection limit, answered 503 and closed"),
+    "marginalia_poll_connections_timed_out_total":
+        ("counter", "Connections closed by a deadline (idle, head, body or write)"),
+    "marginalia_poll_answers_too_large_total":
+        ("counter", "Connections closed because an answer exceeded the unsent-bytes cap"),
+    "marginalia_poll_route_errors_total":
+        ("counter", "Requests answered 500 after an unexpected exception"),
 }
 _LATENCY = "marginalia_poll_delivery_latency_seconds"
 

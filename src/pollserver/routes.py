@@ -1,11 +1,15 @@
 """The routes: which request gets which answer, and what every answer carries.
 
 `GET /realtime/poll` is `poll_http`'s; here are `/health`, `/ready`,
-`/metrics`, CORS preflights on any path, 404 and 405. Every response, errors
-and preflights included, carries the CORS headers: without them a browser
-reports a 404 as a network error and the client never learns it should
-register again. Error bodies are JSON `{"message": ...}`. Nothing here logs a
-URL with its query string, a header or an event.
+`/metrics`, CORS preflights on any path, 404 and 405. HEAD is served wherever
+GET is (the HTTP layer drops the body). Every response, errors, preflights and
+the refusal over the connection limit included, carries the CORS headers:
+without them a browser reports a 404 as a network error and the client never
+learns it should register again. Error bodies are JSON `{"message": ...}`. An
+exception in a route is answered 500, logged with its traceback, and the
+connection closed. Nothing here logs a URL with its query string, a header or
+an event, and what is logged of a request has its control characters escaped,
+so a client cannot forge a log line.
 """
 
 import asyncio
@@ -29,6 +33,14 @@ POLL_PATH = "/realtime/poll"
 # fragmented heap keeps that peak as RSS (3.4 KB per queue measured); a few hundred at
 # a time keep every Redis batch full and cost no measurable latency.
 MAX_CONCURRENT_ANSWERS = 256
+REFUSAL_RETRY_AFTER = 5  # seconds a client refused over the connection limit should wait
+ANSWERED_METHODS = ("GET", "HEAD")
+_CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)}
+
+
+def printable(text: str) -> str:
+    """`text` from a client, safe in a log line: control characters (CR, LF...) escaped."""
+    return text.translate(_CONTROL_ESCAPES)
 
 
 class CorsPolicy:
@@ -57,7 +69,8 @@ def log_access(method: str, path: str, status: int, seconds: float) -> None:
     """Access log without the query string: it carries the queue id, a capability."""
     level = logging.INFO if status < 400 else logging.WARNING if status < 500 else logging.ERROR
     if access_log.isEnabledFor(level):
-        access_log.log(level, "%s %s %d %.1fms", method, path, status, 1000.0 * seconds)
+        access_log.log(level, "%s %s %d %.1fms", printable(method), printable(path), status,
+                       1000.0 * seconds)
 
 
 class Routes:
@@ -69,7 +82,7 @@ class Routes:
         self.cors = cors
         self._max_concurrent_answers = max_concurrent_answers
         self._preflight_lines = (
-            b"Access-Control-Allow-Methods: GET, OPTIONS\r\n"
+            b"Access-Control-Allow-Methods: GET, HEAD, OPTIONS\r\n"
             b"Access-Control-Allow-Headers: " + cors.allow_headers.encode() + b"\r\n"
             b"Access-Control-Max-Age: 600\r\n"
         )
@@ -79,19 +92,46 @@ class Routes:
                       "/metrics": self._metrics}
 
     def handle(self, request: Request, connection: HttpConnection) -> None:
+        try:
+            self._dispatch(request, connection)
+        except Exception:
+            self.fail(request, connection)
+
+    def _dispatch(self, request: Request, connection: HttpConnection) -> None:
         answer = self._gets.get(request.path)
-        if request.method == "GET" and answer is not None:
+        if request.method in ANSWERED_METHODS and answer is not None:
             answer(request, connection)
         elif request.method == "OPTIONS":
             self.send(request, connection, 204, b"", self._preflight_lines)
         elif answer is not None:
-            self.send_error(request, connection, HttpError(405, "Method Not Allowed"),
-                            b"Allow: GET, OPTIONS\r\n")
+            self.send_error(request, connection, HttpError(
+                405, "Method Not Allowed", b"Allow: GET, HEAD, OPTIONS\r\n"))
         else:
             self.send_error(request, connection, HttpError(404, "Not found"))
 
+    def fail(self, request: Request, connection: HttpConnection) -> None:
+        """After an unexpected exception in a route: 500 if still unanswered, then close.
+
+        Called from the `except` block, so the log line carries the traceback.
+        """
+        self.server.metrics.route_errors += 1
+        log.exception("uncaught exception answering %s %s",
+                      printable(request.method), printable(request.path))
+        if connection.answering:
+            self.send_error(request, connection, HttpError(500, "Internal Server Error"),
+                            close=True)
+        else:
+            connection.close()
+
     def reject(self, connection: HttpConnection, error: HttpError) -> None:
         self.send_error(None, connection, error)
+
+    def refuse(self, connection: HttpConnection) -> None:
+        """Over the connection limit: 503 and close, unlogged (the sweep logs a count)."""
+        error = HttpError(503, "Too many connections; retry later",
+                          b"Retry-After: %d\r\n" % REFUSAL_RETRY_AFTER)
+        connection.respond(503, self.cors.header_lines(None) + NO_STORE + JSON + error.headers,
+                           self._error_body(error))
 
     def run(self, answer, *args) -> None:
         """Run `answer(*args)`, an answer that needs Redis, now or when a slot is free."""
@@ -104,6 +144,9 @@ class Routes:
 
     def _finished(self, task: asyncio.Task) -> None:
         self._running.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            # Answers catch their own exceptions (see fail); one that escapes is a bug.
+            log.error("uncaught exception in an answer", exc_info=task.exception())
         if self._queued:
             answer, args = self._queued.popleft()
             self.run(answer, *args)
@@ -122,13 +165,18 @@ class Routes:
         self.run(self._readiness, request, connection)  # it pings Redis
 
     async def _readiness(self, request: Request, connection: HttpConnection) -> None:
-        ready, report = await self.server.readiness()
-        self.send(request, connection, 200 if ready else 503, json.dumps(report).encode(), JSON)
+        try:
+            ready, report = await self.server.readiness()
+            self.send(request, connection, 200 if ready else 503, json.dumps(report).encode(),
+                      JSON)
+        except Exception:
+            self.fail(request, connection)
 
     def send(self, request: Request | None, connection: HttpConnection, status: int,
-             body: bytes, head_lines: bytes = b"") -> None:
+             body: bytes, head_lines: bytes = b"", close: bool = False) -> None:
         origin = request.origin if request is not None else None
-        connection.respond(status, self.cors.header_lines(origin) + NO_STORE + head_lines, body)
+        connection.respond(status, self.cors.header_lines(origin) + NO_STORE + head_lines, body,
+                           close)
         if request is not None:
             log_access(request.method, request.path, status,
                        time.monotonic() - request.started_at)
@@ -136,8 +184,13 @@ class Routes:
             log_access("-", "(malformed request)", status, 0.0)
 
     def send_error(self, request: Request | None, connection: HttpConnection, error: HttpError,
-                   head_lines: bytes = b"") -> None:
+                   close: bool = False) -> None:
+        head_lines = JSON + error.headers
         if error.status_code == 401:
             head_lines += b"WWW-Authenticate: Bearer\r\n"
-        body = json.dumps({"message": error.message}).encode()
-        self.send(request, connection, error.status_code, body, JSON + head_lines)
+        self.send(request, connection, error.status_code, self._error_body(error), head_lines,
+                  close)
+
+    @staticmethod
+    def _error_body(error: HttpError) -> bytes:
+        return json.dumps({"message": error.message}).encode()
