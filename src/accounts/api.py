@@ -9,7 +9,7 @@ from ninja import Router, Status
 from marginalia.errors import ApiError
 from marginalia.oplog import log_event
 
-from . import sessions
+from . import sessions, throttling
 from .auth import jwt_auth
 from .models import User
 from .schemas import LoginIn, MeOut, RefreshIn, SignupIn, TokensOut
@@ -19,6 +19,7 @@ router = Router(tags=["auth"])
 
 @router.post("/signup", response={201: TokensOut})
 def signup(request, payload: SignupIn):
+    throttling.before_signup(request)
     email = payload.email.lower()
     if User.objects.filter(username__iexact=payload.username).exists():
         raise ApiError(409, "That username is taken")
@@ -39,15 +40,28 @@ def signup(request, payload: SignupIn):
     return Status(201, sessions.start(candidate))
 
 
+def _password_matches(user: User | None, password: str) -> bool:
+    if user is None:
+        # Hash the password all the same, as Django's ModelBackend does: an unknown
+        # login then takes as long as a wrong password, and timing names no account.
+        User().set_password(password)
+        return False
+    return user.check_password(password)
+
+
 @router.post("/login", response=TokensOut)
 def login(request, payload: LoginIn):
     user = User.objects.filter(
         Q(username__iexact=payload.login) | Q(email__iexact=payload.login), is_active=True
     ).first()
-    if user is None or not user.check_password(payload.password):
+    account = throttling.account_key(user, payload.login)
+    throttling.before_login(request, account)
+    if not _password_matches(user, payload.password):
+        throttling.login_failed(account)
         # Neither the login given nor the password: both can be personal.
         log_event("login_failed", logging.WARNING, user_id=user.id if user else None)
         raise ApiError(401, "Wrong username, email or password")
+    throttling.login_succeeded(account)
     log_event("login", user_id=user.id)
     return sessions.start(user)
 

@@ -1,15 +1,22 @@
+from typing import Annotated
+
 from ninja import Schema
 from pydantic import EmailStr, Field
 
+from marginalia.text_limits import Text, at_most_bytes
+
+Username = Text(150, 300, min_chars=3, pattern=r"^[\w.@+-]+$")
+
 
 class SignupIn(Schema):
-    username: str = Field(min_length=3, max_length=150, pattern=r"^[\w.@+-]+$")
-    email: EmailStr = Field(max_length=254)
+    username: Username
+    email: Annotated[EmailStr, Field(max_length=254), at_most_bytes(254)]
+    # Hashed, never stored nor shown: 128 characters bound the hasher's work.
     password: str = Field(min_length=1, max_length=128)
 
 
 class LoginIn(Schema):
-    login: str = Field(min_length=1, max_length=254, description="Username or email")
+    login: Text(254, 320, min_chars=1, description="Username or email")
     password: str = Field(min_length=1, max_length=128)
 
 

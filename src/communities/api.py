@@ -1,9 +1,11 @@
 from django.db.models import BooleanField, CharField, Count, Exists, OuterRef, Subquery, Value
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from accounts.auth import current_user, jwt_auth, optional_jwt
 from accounts.models import User
 from marginalia.errors import ApiError, not_found
+from marginalia.paging import Window
+from marginalia.ratelimit import Limit, limit_writes
 from marginalia.types import ObjectId
 
 from . import access, services
@@ -19,6 +21,12 @@ from .schemas import (
 )
 
 router = Router(tags=["communities"])
+router.add_decorator(limit_writes)
+
+# Communities are listed to everyone: creating them has a limit of its own.
+COMMUNITIES_PER_USER = Limit(
+    "communities_per_user", "Too many new communities in a short time; try again later"
+)
 
 
 def _with_viewer_fields(queryset, user):
@@ -60,19 +68,20 @@ def _user(user_id: int) -> User:
 
 
 @router.get("", response=list[CommunityOut], auth=optional_jwt)
-def list_communities(request, mine: bool = False):
-    """Every community (private ones show only their name and description)."""
+def list_communities(request, window: Query[Window], mine: bool = False):
+    """Communities by name (private ones show only their name and description)."""
     user = current_user(request)
     queryset = _with_viewer_fields(Community.objects.all(), user)
     if mine:
         if user is None:
             raise ApiError(401, "Authentication required")
         queryset = queryset.filter(memberships__user=user)
-    return queryset.order_by("name")
+    return window.of(queryset.order_by("name", "id"))
 
 
 @router.post("", response={201: CommunityOut}, auth=jwt_auth)
 def create_community(request, payload: CommunityIn):
+    COMMUNITIES_PER_USER.hit(f"user:{request.auth.id}")
     community = services.create_community(
         request.auth, payload.name, payload.description, payload.type, payload.slug
     )
@@ -106,10 +115,10 @@ def leave_community(request, community_id: ObjectId):
 
 
 @router.get("/{community_id}/members", response=list[MemberOut], auth=optional_jwt)
-def list_members(request, community_id: ObjectId):
+def list_members(request, community_id: ObjectId, window: Query[Window]):
     community = get_community(community_id)
     access.require_contents_access(current_user(request), community)
-    return community.memberships.select_related("user").order_by("joined_at")
+    return window.of(community.memberships.select_related("user").order_by("joined_at", "id"))
 
 
 @router.post("/{community_id}/members", response={201: MemberOut}, auth=jwt_auth)
@@ -139,10 +148,14 @@ def remove_member(request, community_id: ObjectId, user_id: ObjectId):
 
 
 @router.get("/{community_id}/requests", response=list[JoinRequestOut], auth=jwt_auth)
-def list_join_requests(request, community_id: ObjectId):
+def list_join_requests(request, community_id: ObjectId, window: Query[Window]):
+    """Pending requests, oldest first."""
     community = get_community(community_id)
     access.require_admin(request.auth, community)
-    return community.join_requests.filter(status=JoinRequest.PENDING).select_related("user")
+    return window.of(
+        community.join_requests.filter(status=JoinRequest.PENDING)
+        .select_related("user").order_by("created_at", "id")
+    )
 
 
 def _join_request(community: Community, request_id: ObjectId) -> JoinRequest:

@@ -5,12 +5,13 @@ from ninja import Schema
 from pydantic import Field
 
 from accounts.schemas import UserOut
+from marginalia.text_limits import Text
 
 
 class CommunityIn(Schema):
-    name: str = Field(min_length=3, max_length=120)
+    name: Text(120, 240, min_chars=3)
     slug: str | None = Field(default=None, min_length=3, max_length=120, pattern=r"^[a-z0-9-]+$")
-    description: str = Field(default="", max_length=5000)
+    description: Text(5000, 10_000) = ""
     type: Literal["public", "private"] = "public"
 
 
@@ -38,7 +39,7 @@ class MemberOut(Schema):
 
 
 class AddMemberIn(Schema):
-    username: str = Field(min_length=1, max_length=150)
+    username: Text(150, 300, min_chars=1)
     role: Literal["admin", "moderator", "member"] = "member"
 
 

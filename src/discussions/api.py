@@ -1,15 +1,17 @@
 from django.db.models import Prefetch, Q
-from ninja import Field, Header, Router, Schema, Status
-from ninja.conf import settings as ninja_settings
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Header, Query, Router, Status
+from ninja.pagination import paginate
 
 from accounts.auth import current_user, jwt_auth, optional_jwt
 from communities.models import Community
+from marginalia.paging import MAX_PAGE_SIZE, Pagination
+from marginalia.ratelimit import limit_writes
 from marginalia.types import MAX_ID, ObjectId
 
 from . import lookups, services
 from .pseudonyms import pseudonym
-from .representations import comment_tree, discussions_with_counts
+from .comment_pages import comment_page
+from .representations import discussions_with_counts
 from .schemas import (
     ArticleIn,
     ArticleOut,
@@ -24,14 +26,7 @@ from .schemas import (
 )
 
 router = Router(tags=["articles and discussions"])
-
-
-class Pagination(LimitOffsetPagination):
-    """limit/offset, bounded so a huge value is bad input (400), not a database error."""
-
-    class Input(Schema):
-        limit: int = Field(ninja_settings.PAGINATION_PER_PAGE, ge=1, le=MAX_ID)
-        offset: int = Field(0, ge=0, le=MAX_ID)
+router.add_decorator(limit_writes)
 
 
 # Sent by realtime clients on writes: that queue is spared the echo of the write.
@@ -185,11 +180,18 @@ def unresolve_discussion(request, discussion_id: ObjectId, origin_queue: str | N
 @router.get(
     "/discussions/{discussion_id}/comments", response=CommentTreeOut, auth=optional_jwt
 )
-def list_comments(request, discussion_id: ObjectId):
-    """The whole tree in two queries, whatever its size."""
+def list_comments(
+    request,
+    discussion_id: ObjectId,
+    after: int = Query(0, ge=0, le=MAX_ID, description="Continue after this comment id "
+                       "(the previous page's `next_after`)"),
+    limit: int = Query(MAX_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
+):
+    """The tree a page at a time, oldest first (parents before their replies):
+    follow `next_after` until it is null."""
     discussion = lookups.readable_discussion(current_user(request), discussion_id)
-    items = comment_tree(discussion)
-    return {"items": items, "count": len(items)}
+    items, next_after = comment_page(discussion, after, limit)
+    return {"items": items, "count": len(items), "next_after": next_after}
 
 
 @router.post("/discussions/{discussion_id}/comments", response={201: CommentOut}, auth=jwt_auth)

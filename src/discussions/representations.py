@@ -23,27 +23,6 @@ def discussions_with_counts():
     )
 
 
-def comment_tree(discussion: Discussion) -> list[Comment]:
-    """Live comments, plus deleted ones that still have a visible reply; one query.
-
-    Parents come before replies. A deleted comment disappears with its last
-    visible reply, a rule clients can apply to events as well.
-    """
-    comments = list(
-        Comment.objects.filter(discussion=discussion).select_related("author").order_by("id")
-    )
-    has_visible_reply: set[int] = set()
-    visible = []
-    for comment in reversed(comments):
-        if not comment.is_deleted or comment.id in has_visible_reply:
-            comment.discussion = discussion
-            visible.append(comment)
-            if comment.parent_id is not None:
-                has_visible_reply.add(comment.parent_id)
-    visible.reverse()
-    return visible
-
-
 _encoder = JSONRenderer.encoder_class
 
 

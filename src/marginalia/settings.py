@@ -131,3 +131,26 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
     },
 }
+
+# Abuse limits (marginalia.ratelimit), kept in Redis: RATE_LIMIT_REDIS_URL, else the
+# realtime Redis. Each is one or more rules in the `limits` notation ("30/minute;500/hour"),
+# all of which must hold; "" turns that limit off.
+RATE_LIMIT_REDIS_URL = os.environ.get("RATE_LIMIT_REDIS_URL") or None
+RATE_LIMITS = {
+    name: os.environ.get(variable, default)
+    for name, variable, default in (
+        ("signups_per_ip", "RATE_LIMIT_SIGNUPS_PER_IP", "10/hour;50/day"),
+        ("logins_per_ip", "RATE_LIMIT_LOGINS_PER_IP", "30/minute;300/hour"),
+        # Tiers make the wait grow with the failures: a minute, then 15 minutes, then an hour.
+        ("login_failures_per_account", "RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT",
+         "5/minute;10/15 minutes;20/hour;100/day"),
+        ("writes_per_user", "RATE_LIMIT_WRITES_PER_USER", "30/minute;500/hour"),
+        ("communities_per_user", "RATE_LIMIT_COMMUNITIES_PER_USER", "5/hour;20/day"),
+        ("presence_per_tab", "RATE_LIMIT_PRESENCE_PER_TAB", "30/minute"),
+        ("presence_per_user", "RATE_LIMIT_PRESENCE_PER_USER", "120/minute"),
+        ("typing_per_user", "RATE_LIMIT_TYPING_PER_USER", "60/minute"),
+    )
+}
+# Reverse proxies in front of the API that append the client's address to
+# X-Forwarded-For; 0 trusts no header and limits by the connection's address.
+RATE_LIMIT_TRUSTED_PROXIES = int(os.environ.get("RATE_LIMIT_TRUSTED_PROXIES", 0))

@@ -3,10 +3,12 @@
 from ninja import Router, Schema
 
 from accounts.auth import jwt_auth
+from marginalia.ratelimit import limit_writes
 
 from .models import NotificationPreferences
 
 router = Router(tags=["notifications"], auth=jwt_auth)
+router.add_decorator(limit_writes)
 
 
 class PreferencesOut(Schema):

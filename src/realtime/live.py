@@ -17,12 +17,21 @@ from communities.models import Community
 from discussions.models import Discussion, Placement
 from discussions.pseudonyms import pseudonym
 from marginalia.errors import ApiError, not_found
+from marginalia.ratelimit import Limit
 from marginalia.types import ObjectId
 from realtime_core.signals import PRESENCE_HEARTBEAT, Signals, looks_like_tab_id
 
 from .connection import REDIS_ERRORS, client
 
 router = Router(tags=["realtime"], auth=jwt_auth)
+
+# A visible tab reports every PRESENCE_HEARTBEAT seconds and when it is shown or
+# hidden; a user's tabs together are bounded too, since tab ids are the client's
+# to choose. Typing carries no tab id: it is limited per user (the client sends
+# at most one signal per discussion every TYPING_INTERVAL seconds).
+PRESENCE_PER_TAB = Limit("presence_per_tab", "Too many presence reports from this tab; slow down")
+PRESENCE_PER_USER = Limit("presence_per_user", "Too many presence reports; slow down")
+TYPING_PER_USER = Limit("typing_per_user", "Too many typing signals; slow down")
 
 
 @cache
@@ -98,6 +107,8 @@ def presence(request, payload: PresenceIn):
     if not looks_like_tab_id(payload.tab_id):
         raise ApiError(400, "tab_id must be 8-64 characters of A-Z, a-z, 0-9, _ or -")
     user = request.auth
+    PRESENCE_PER_TAB.hit(f"user:{user.id}:tab:{payload.tab_id}")
+    PRESENCE_PER_USER.hit(f"user:{user.id}")
     _live_community(user, payload.community_id, payload.article_id)
     try:
         snapshot = signals().presence(
@@ -118,6 +129,7 @@ def presence(request, payload: PresenceIn):
 def typing(request, payload: TypingIn):
     """Tell the discussion's other viewers that the caller is writing a reply."""
     user = request.auth
+    TYPING_PER_USER.hit(f"user:{user.id}")
     community = _live_community(user, payload.community_id, payload.article_id)
     if not Discussion.objects.filter(
         pk=payload.discussion_id, community=community, article_id=payload.article_id,

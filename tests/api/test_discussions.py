@@ -47,7 +47,7 @@ def test_list_is_newest_first_with_limit_and_offset(api, lab, make_discussion):
     assert page("?limit=3&offset=3") == newest_first[3:6]
     assert page("?limit=3&offset=6") == newest_first[6:]
     assert page("?offset=7") == []
-    assert page(f"?offset={MAX_ID}&limit={MAX_ID}") == []
+    assert page(f"?offset={MAX_ID}&limit=100") == []
 
 
 def test_list_shows_only_this_community_and_article(api, lab, make_article, make_discussion,

@@ -90,12 +90,25 @@ class Api:
         return self.call("POST", "/api/realtime/register", account, expect=200).json()
 
     def discussions(self, account: Account, community_id: int, article_id: int) -> list[dict]:
-        path = f"/api/communities/{community_id}/articles/{article_id}/discussions?limit=1000"
-        return self.call("GET", path, account, expect=200).json()["items"]
+        """All of them, page after page (100 at most each)."""
+        path = f"/api/communities/{community_id}/articles/{article_id}/discussions?limit=100"
+        items: list[dict] = []
+        while True:
+            page = self.call("GET", f"{path}&offset={len(items)}", account, expect=200).json()
+            items.extend(page["items"])
+            if not page["items"] or len(items) >= page["count"]:
+                return items
 
     def comments(self, account: Account, discussion_id: int) -> list[dict]:
-        return self.call("GET", f"/api/discussions/{discussion_id}/comments", account,
-                         expect=200).json()["items"]
+        """The whole tree, page after page."""
+        items: list[dict] = []
+        after = 0
+        while after is not None:
+            page = self.call("GET", f"/api/discussions/{discussion_id}/comments?after={after}",
+                             account, expect=200).json()
+            items.extend(page["items"])
+            after = page["next_after"]
+        return items
 
 
 def _origin(queue_id: str | None) -> dict:

@@ -119,6 +119,18 @@ export async function api(path, { method = 'GET', body, headers = {}, signal } =
   return data;
 }
 
+/** A discussion's whole comment tree (oldest first), page after page. */
+export async function apiComments(discussionId) {
+  const items = [];
+  let after = 0;
+  do {
+    const page = await api(`/api/discussions/${discussionId}/comments?after=${after}`);
+    items.push(...page.items);
+    after = page.next_after;
+  } while (after != null);
+  return items;
+}
+
 /** Every item of a LimitOffsetPagination list. */
 export async function apiAll(path, { pageSize = 100, maxItems = 1000 } = {}) {
   const items = [];

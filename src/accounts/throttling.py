@@ -1,0 +1,47 @@
+"""Abuse limits on signing up and logging in.
+
+Sign-ups count per client address. Logins count per address (every attempt)
+and, for failures, per account, in tiers that make the wait grow: after 5
+failures in a minute the account waits up to a minute, after 10 in 15 minutes
+up to 15 minutes, and so on (settings.RATE_LIMITS). An unknown login is counted
+exactly like a known account, so the limits reveal no more than the answers do.
+"""
+
+import hashlib
+
+from marginalia.ratelimit import Limit, client_address
+
+SIGNUPS_PER_IP = Limit(
+    "signups_per_ip", "Too many sign-ups from this address; try again later"
+)
+LOGINS_PER_IP = Limit("logins_per_ip", "Too many login attempts from this address; try again later")
+LOGIN_FAILURES_PER_ACCOUNT = Limit(
+    "login_failures_per_account", "Too many failed logins for this account; try again later"
+)
+
+
+def account_key(user, login: str) -> str:
+    """The account's own id, so its username and its email share one count; an
+    unknown login by a digest, which keeps emails out of Redis keys."""
+    if user is not None:
+        return f"user:{user.pk}"
+    return "login:" + hashlib.sha256(login.lower().encode()).hexdigest()[:32]
+
+
+def before_signup(request) -> None:
+    SIGNUPS_PER_IP.hit(client_address(request))
+
+
+def before_login(request, account: str) -> None:
+    """429 before any password is hashed, when the address or the account must wait."""
+    LOGINS_PER_IP.hit(client_address(request))
+    LOGIN_FAILURES_PER_ACCOUNT.check(account)
+
+
+def login_failed(account: str) -> None:
+    LOGIN_FAILURES_PER_ACCOUNT.record(account)
+
+
+def login_succeeded(account: str) -> None:
+    """The person who knows the password is not kept waiting by earlier failures."""
+    LOGIN_FAILURES_PER_ACCOUNT.clear(account)

@@ -1,0 +1,186 @@
+"""Abuse limits: each one reached answers 429 with a JSON message and Retry-After;
+failed logins wait longer and longer; without Redis the limits let requests through.
+
+Each test lowers the limit it is about (the fixtures make them generous) and
+sends from an address of its own, so counts left in Redis by other tests never
+reach it."""
+
+import itertools
+
+import pytest
+from django.test import RequestFactory
+
+from marginalia.ratelimit import client_address
+from tests.support.stack import free_port, wait_until
+
+from .support import PASSWORD, Api, assert_json_error, unique
+
+_addresses = itertools.count(1)
+
+
+def from_new_address() -> Api:
+    """An API client whose requests come from an address no other test uses."""
+    api = Api()
+    n = next(_addresses)
+    api.client.defaults["REMOTE_ADDR"] = f"198.51.{n // 250}.{n % 250 + 1}"
+    return api
+
+
+def limited(settings, **rules):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, **rules}
+
+
+def assert_too_many(response, longest_wait: int) -> int:
+    """A JSON 429 whose Retry-After is a whole number of seconds, 1..longest_wait."""
+    body = assert_json_error(response, 429)
+    assert "try again" in body["message"] or "slow down" in body["message"], body
+    retry_after = int(response["Retry-After"])
+    assert 1 <= retry_after <= longest_wait, retry_after
+    return retry_after
+
+
+def signup(api, name=None):
+    name = name or unique("newcomer")
+    return api.post("/api/auth/signup", {"username": name, "email": f"{name}@example.org",
+                                         "password": PASSWORD})
+
+
+def login(api, login_name, password):
+    return api.post("/api/auth/login", {"login": login_name, "password": password})
+
+
+def test_signups_per_address(settings, db):
+    limited(settings, signups_per_ip="2/hour")
+    api = from_new_address()
+    name = unique("newcomer")
+    assert signup(api, name).status_code == 201
+    assert signup(api, name).status_code == 409  # refused attempts count too (they probe names)
+    assert_too_many(signup(api), 3600)
+    assert signup(from_new_address()).status_code == 201  # another address is not held back
+
+
+def test_logins_per_address(settings, make_user):
+    limited(settings, logins_per_ip="3/minute")
+    person = make_user()
+    api = from_new_address()
+    assert login(api, person.username, PASSWORD).status_code == 200
+    assert login(api, person.username, "wrong").status_code == 401
+    assert login(api, unique("nobody"), "wrong").status_code == 401
+    assert_too_many(login(api, person.username, PASSWORD), 60)
+
+
+@pytest.mark.parametrize("account_exists", [True, False], ids=["known", "unknown"])
+def test_failed_logins_wait_longer_and_longer(settings, make_user, account_exists):
+    # Two tiers: 2 failures in 2 s, then 3 in an hour.
+    limited(settings, login_failures_per_account="2/2 seconds;3/hour")
+    person = make_user()
+    name = person.username if account_exists else unique("nobody")
+    api = from_new_address()
+    assert login(api, name, "wrong").status_code == 401
+    assert login(api, name.upper(), "wrong").status_code == 401  # logins ignore case
+    first_wait = assert_too_many(login(api, name, "wrong"), 2)
+    if account_exists:
+        # Held back even with the right password, and from another address too.
+        assert_too_many(login(from_new_address(), person.user.email, PASSWORD), 2)
+
+    # Once the short tier's window has passed, one more failure is heard...
+    third = wait_until(lambda: (r := login(api, name, "wrong")).status_code != 429 and r,
+                       timeout=15, interval=0.2, message="the first wait to pass")
+    assert third.status_code == 401
+    # ...and then the wait is the hour's.
+    second_wait = assert_too_many(login(api, name, "wrong"), 3600)
+    assert second_wait > 60 * first_wait
+
+
+def test_a_successful_login_forgets_earlier_failures(settings, make_user):
+    limited(settings, login_failures_per_account="2/hour")
+    person = make_user()
+    api = from_new_address()
+    assert login(api, person.username, "wrong").status_code == 401
+    assert login(api, person.username, PASSWORD).status_code == 200
+    assert login(api, person.username, "wrong").status_code == 401
+    assert login(api, person.username, "wrong").status_code == 401
+    assert_too_many(login(api, person.username, PASSWORD), 3600)
+
+
+def test_writes_per_user_count_every_kind_of_write_but_no_read(settings, api, lab):
+    limited(settings, writes_per_user="4/minute")
+    comments = f"/api/discussions/{lab.discussion.id}/comments"
+    created = api.post(comments, {"content": "one"}, as_=lab.member)
+    assert created.status_code == 201
+    comment_id = created.json()["id"]
+    assert api.patch(f"/api/comments/{comment_id}", {"content": "two"},
+                     as_=lab.member).status_code == 200
+    assert api.request("PUT", "/api/me/notification-preferences", lab.member,
+                       json={"sound": True}).status_code == 200
+    assert api.post(f"/api/communities/{lab.community.id}/articles/{lab.article.id}/discussions",
+                    {"topic": "t", "content": "c"}, as_=lab.member).status_code == 201
+    for _ in range(3):
+        assert api.get(comments, as_=lab.member).status_code == 200  # reads are free
+
+    assert_too_many(api.delete(f"/api/comments/{comment_id}", as_=lab.member), 60)
+    assert_too_many(api.post(comments, {"content": "three"}, as_=lab.member), 60)
+    assert api.get(comments, as_=lab.member).json()["count"] == 2  # nothing more was written
+    assert api.post(comments, {"content": "mine"}, as_=lab.author).status_code == 201
+
+
+def test_communities_per_user(settings, api, make_user):
+    limited(settings, communities_per_user="1/hour")
+    person = make_user()
+    assert api.post("/api/communities", {"name": unique("Circle ")},
+                    as_=person).status_code == 201
+    assert_too_many(api.post("/api/communities", {"name": unique("Circle ")}, as_=person), 3600)
+
+
+def presence(api, lab, person, tab):
+    return api.post("/api/realtime/presence", {
+        "community_id": lab.community.id, "article_id": lab.article.id, "tab_id": tab,
+        "visible": True}, as_=person)
+
+
+def test_presence_per_tab_and_per_user(settings, api, lab):
+    limited(settings, presence_per_tab="2/minute", presence_per_user="3/minute")
+    tab, other_tab = unique("tab-aaaaaaa"), unique("tab-bbbbbbb")
+    assert presence(api, lab, lab.member, tab).status_code == 200
+    assert presence(api, lab, lab.member, tab).status_code == 200
+    assert_too_many(presence(api, lab, lab.member, tab), 60)
+    assert presence(api, lab, lab.member, other_tab).status_code == 200
+    # The user's third report: made-up tab ids do not get around the user's limit.
+    assert_too_many(presence(api, lab, lab.member, unique("tab-ccccccc")), 60)
+    assert presence(api, lab, lab.author, tab).status_code == 200
+
+
+def test_typing_per_user(settings, api, lab):
+    limited(settings, typing_per_user="1/minute")
+    payload = {"community_id": lab.community.id, "article_id": lab.article.id,
+               "discussion_id": lab.discussion.id}
+    assert api.post("/api/realtime/typing", payload, as_=lab.member).status_code == 200
+    assert_too_many(api.post("/api/realtime/typing", payload, as_=lab.member), 60)
+
+
+def test_without_redis_the_limits_let_requests_through(settings, api, lab, make_user):
+    """A deliberate choice: writes must survive a Redis outage (their events wait
+    in the outbox), and a login is slow to guess through the password hasher."""
+    settings.RATE_LIMIT_REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens
+    limited(settings, writes_per_user="1/hour", logins_per_ip="1/hour",
+            login_failures_per_account="1/hour")
+    comments = f"/api/discussions/{lab.discussion.id}/comments"
+    for _ in range(3):
+        assert api.post(comments, {"content": "still here"}, as_=lab.member).status_code == 201
+    person = make_user()
+    client = from_new_address()
+    assert login(client, person.username, "wrong").status_code == 401
+    assert login(client, person.username, PASSWORD).status_code == 200
+
+
+@pytest.mark.parametrize(("proxies", "remote", "forwarded", "counted_as"), [
+    (0, "203.0.113.9", "192.0.2.1", "203.0.113.9"),  # no proxy trusted: the header is the client's
+    (1, "10.0.0.2", "192.0.2.1, 203.0.113.9", "203.0.113.9"),  # what our proxy saw, not the rest
+    (2, "10.0.0.2", "192.0.2.1, 203.0.113.9, 10.0.0.3", "203.0.113.9"),
+    (1, "10.0.0.2", "", "10.0.0.2"),  # header missing: the connection's address
+    (0, "2001:db8:1:2:3:4:5:6", "", "2001:db8:1:2::/64"),  # an IPv6 host holds a /64
+])
+def test_the_address_a_request_counts_against(settings, proxies, remote, forwarded, counted_as):
+    settings.RATE_LIMIT_TRUSTED_PROXIES = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == counted_as
