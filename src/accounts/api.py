@@ -57,7 +57,6 @@ def login(request, payload: LoginIn):
     account = throttling.account_key(user, payload.login)
     throttling.before_login(request, account)
     if not _password_matches(user, payload.password):
-        throttling.login_failed(account)
         # Neither the login given nor the password: both can be personal.
         log_event("login_failed", logging.WARNING, user_id=user.id if user else None)
         raise ApiError(401, "Wrong username, email or password")

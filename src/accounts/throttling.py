@@ -1,10 +1,13 @@
 """Abuse limits on signing up and logging in.
 
 Sign-ups count per client address. Logins count per address (every attempt)
-and, for failures, per account, in tiers that make the wait grow: after 5
-failures in a minute the account waits up to a minute, after 10 in 15 minutes
-up to 15 minutes, and so on (settings.RATE_LIMITS). An unknown login is counted
-exactly like a known account, so the limits reveal no more than the answers do.
+and per account, in tiers that make the wait grow with the failures: after 5
+in a minute the account waits up to a minute, after 10 in 15 minutes up to 15
+minutes, and so on (settings.RATE_LIMITS). Each attempt is counted before the
+password is checked, atomically, so parallel guesses cannot all slip through
+before the first failure is known; a successful login forgets the count. An
+unknown login is counted exactly like a known account, so the limits reveal no
+more than the answers do.
 """
 
 import hashlib
@@ -33,13 +36,10 @@ def before_signup(request) -> None:
 
 
 def before_login(request, account: str) -> None:
-    """429 before any password is hashed, when the address or the account must wait."""
+    """Count the attempt; 429 before any password is hashed when the address or
+    the account must wait."""
     LOGINS_PER_IP.hit(client_address(request))
-    LOGIN_FAILURES_PER_ACCOUNT.check(account)
-
-
-def login_failed(account: str) -> None:
-    LOGIN_FAILURES_PER_ACCOUNT.record(account)
+    LOGIN_FAILURES_PER_ACCOUNT.hit(account)
 
 
 def login_succeeded(account: str) -> None:

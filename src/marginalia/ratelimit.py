@@ -62,27 +62,12 @@ class Limit:
         return _parse(settings.RATE_LIMITS[self.name])
 
     def hit(self, identifier: str) -> None:
-        """Count one attempt; 429 when a rule has no room left (the attempt is then not counted)."""
+        """Count one attempt; 429 when a rule has no room left. Counting and
+        deciding are one atomic step, so concurrent attempts never slip past."""
         try:
             for rule in self.rules:
                 if not limiter().hit(rule, self.name, identifier):
                     raise self._refusal(identifier)
-        except _UNAVAILABLE:
-            self._unavailable()
-
-    def check(self, identifier: str) -> None:
-        """429 when a rule has no room left, counting nothing (see `record`)."""
-        try:
-            if not all(limiter().test(rule, self.name, identifier) for rule in self.rules):
-                raise self._refusal(identifier)
-        except _UNAVAILABLE:
-            self._unavailable()
-
-    def record(self, identifier: str) -> None:
-        """Count an attempt that has already been answered (a failed login)."""
-        try:
-            for rule in self.rules:
-                limiter().hit(rule, self.name, identifier)
         except _UNAVAILABLE:
             self._unavailable()
 
