@@ -14,6 +14,7 @@ no event is skipped or repeated across pages.
 import asyncio
 import time
 
+from realtime_core.config import ANSWER_BYTES
 from realtime_core.events import LogEntry
 
 from .memberships import with_membership
@@ -101,7 +102,7 @@ TIMEOUT_STEP = 0.25  # seconds; polls time out together per step, at most this l
 
 class Fanout:
     def __init__(self, pending_limit: int, poll_timeout: float, metrics: PollMetrics | None = None,
-                 answer_bytes: int = 128 * 1024):
+                 answer_bytes: int = ANSWER_BYTES):
         self.metrics = metrics or PollMetrics()
         self._pending_limit = pending_limit
         self._poll_timeout = poll_timeout

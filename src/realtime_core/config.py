@@ -26,6 +26,9 @@ def allowed_origins() -> tuple[str, ...]:
     return tuple(o.strip() for o in origins.split(",") if o.strip())
 
 
+ANSWER_BYTES = 256 * 1024  # default size of one poll answer: three events of the largest size
+
+
 @dataclass(frozen=True)
 class RealtimeConfig:
     redis_url: str
@@ -53,5 +56,5 @@ class RealtimeConfig:
             max_queues_per_user=_int("REALTIME_MAX_QUEUES_PER_USER", 20),
             registrations_per_minute=_int("REALTIME_REGISTRATIONS_PER_MINUTE", 60),
             ring_bytes=_int("REALTIME_RING_BYTES", 32 * 1024 * 1024),
-            answer_bytes=_int("REALTIME_ANSWER_BYTES", 128 * 1024),
+            answer_bytes=_int("REALTIME_ANSWER_BYTES", ANSWER_BYTES),
         )

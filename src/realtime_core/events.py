@@ -31,7 +31,7 @@ CLIENT_EVENT_TYPES = (
 MEMBERSHIP = "membership"  # internal: a user joined or left a private community
 REVOCATION = "revocation"  # internal: a deactivated or deleted user's access ends
 
-MAX_EVENT_BYTES = 32 * 1024  # an event as a client receives it, event_id included
+MAX_EVENT_BYTES = 64 * 1024  # an event as a client receives it, event_id included
 # Room for the `"event_id":N,` the poll server splices in, with N at its largest (2^53).
 _EVENT_ID_ROOM = len(b'"event_id":9007199254740992,')
 MAX_BODY_BYTES = MAX_EVENT_BYTES - _EVENT_ID_ROOM

@@ -1,8 +1,8 @@
 """The publish script against a real Redis: ids never repeat, retries count once."""
 
 from realtime_core import keys
-from realtime_core.events import content_event
-from realtime_core.log import EventLog
+from realtime_core.events import content_event, membership_event, revocation_event
+from realtime_core.log import REVOKED_MARKER_TTL, EventLog
 
 
 def _event(n: int):
@@ -43,3 +43,17 @@ def test_a_sequence_behind_the_floor_starts_a_new_epoch(store):
     event_id, _ = log.append("row-5", *_event(5), floor=5)
     assert event_id == 6, "ids already handed out are never reused"
     assert log.head(floor=6)[1] != epoch
+
+
+def test_a_join_records_its_event_id_and_a_revocation_empties_the_user(store):
+    log = EventLog(store, maxlen=1000, dedupe_ttl=60)
+    joined, _ = log.append("join-1", *membership_event(7, 10, True), floor=0,
+                           membership=(7, 10, True))
+    log.append("c-1", *_event(1), floor=0)
+    assert store.smembers(keys.memberships(7)) == {b"10"}
+    assert int(store.get(keys.joined(7))) == joined
+
+    revoked, _ = log.append("revoke-1", *revocation_event(7), floor=0, revoked_user_id=7)
+    assert not store.exists(keys.memberships(7), keys.joined(7))
+    assert int(store.get(keys.revoked(7))) == revoked
+    assert 0 < store.ttl(keys.revoked(7)) <= REVOKED_MARKER_TTL

@@ -32,3 +32,27 @@ def test_touch_renews_only_the_owners_live_queue(store):
     assert not registry.touch(queue, 8)
     assert not registry.touch("not-a-queue", 7)
     assert not registry.touch("A" * 22, 7)
+
+
+def test_end_all_deletes_every_queue_of_the_user_only(store):
+    registry = QueueRegistry(store, ttl=60)
+    mine = [registry.create(7, [1]) for _ in range(3)]
+    theirs = registry.create(8, [1])
+    registry.end_all(7)
+    assert [registry.owner(q) for q in mine] == [None, None, None]
+    assert not store.exists(keys.user_queues(7))
+    assert registry.owner(theirs) == 8
+
+
+def test_a_registration_racing_a_revocation_leaves_no_queue_or_membership(store):
+    """Authorised just before the user was deactivated, written just after the revocation."""
+    registry = QueueRegistry(store, ttl=60)
+    store.set(keys.revoked(7), 41, ex=60)  # what the revocation's publish leaves
+    queue = registry.create(7, [1, 2])
+    registry.replace_memberships(7, [1, 2])
+    assert registry.owner(queue) is None
+    assert not store.exists(keys.memberships(7))
+    # Nobody else is affected, and once the mark is gone (a reactivated user) it works again.
+    store.delete(keys.revoked(7))
+    assert registry.owner(registry.create(7, [1])) == 7
+    assert store.smembers(keys.memberships(7)) == {b"1"}

@@ -4,19 +4,24 @@ import asyncio
 import json
 
 from realtime_core.events import LogEntry
-from pollserver.fanout import Fanout, catchup_body, events_body, is_for
+from pollserver.fanout import Fanout, catchup_body, events_body, events_page, is_for
 
 ALICE, BOB, CAROL = 1, 2, 3
 Q_ALICE_1, Q_ALICE_2, Q_BOB = "alice-queue-1-xxxxxxx", "alice-queue-2-xxxxxxx", "bob-queue-xxxxxxx"
 COMMUNITY, OTHER_COMMUNITY = 10, 20
 
 
-def event(event_id: int, community_id: int = COMMUNITY, author_id=CAROL, origin_queue_id=None):
+def event(event_id: int, community_id: int = COMMUNITY, author_id=CAROL, origin_queue_id=None,
+          padding: int = 0):
     return LogEntry(
         event_id=event_id, type="new_comment", community_id=community_id, author_id=author_id,
         origin_queue_id=origin_queue_id, member_user_id=None, is_member=False,
-        wire=b'{"event_id":%d,"type":"new_comment"}' % event_id,
+        wire=b'{"event_id":%d,"type":"new_comment","text":"%s"}' % (event_id, b"x" * padding),
     )
+
+
+def bare(received: dict) -> dict:
+    return {key: value for key, value in received.items() if key != "text"}
 
 
 def deliver(fanout: Fanout, *entries: LogEntry) -> None:
@@ -39,9 +44,9 @@ async def test_event_wakes_members_of_its_community_only():
     member = fanout.wait(ALICE, Q_ALICE_1, 0, {COMMUNITY})
     outsider = fanout.wait(BOB, Q_BOB, 0, {OTHER_COMMUNITY})
     deliver(fanout, event(1))
-    assert answer(member) == {
-        "events": [{"event_id": 1, "type": "new_comment"}], "last_event_id": 1
-    }
+    body = answer(member)
+    assert [bare(e) for e in body["events"]] == [{"event_id": 1, "type": "new_comment"}]
+    assert body["last_event_id"] == 1
     assert not outsider.future.done()
     assert fanout.pending_polls == 1
 
@@ -169,3 +174,52 @@ def test_is_for_applies_membership_type_and_echo_rules():
     from_other_tab = event(1, author_id=ALICE, origin_queue_id=Q_ALICE_2)
     assert is_for(from_other_tab, ALICE, Q_ALICE_1, {COMMUNITY})
     assert not is_for(membership, ALICE, Q_ALICE_1, {COMMUNITY})
+
+
+async def test_a_batch_over_the_answer_budget_is_cut_after_the_last_event_that_fits():
+    fanout = Fanout(pending_limit=100, poll_timeout=60, answer_bytes=1000)
+    waiter = fanout.wait(ALICE, Q_ALICE_1, 0, {COMMUNITY})
+    batch = [event(n, padding=300) for n in range(1, 6)] + [event(6, OTHER_COMMUNITY)]
+    deliver(fanout, *batch)
+    body = waiter.future.result()
+    assert len(body) <= 1000
+    assert event_ids(waiter) == [1, 2]  # three would be over 1000 bytes
+    assert answer(waiter)["last_event_id"] == 2  # where the next poll continues, not the head
+
+
+async def test_an_event_larger_than_the_budget_still_goes_alone():
+    fanout = Fanout(pending_limit=100, poll_timeout=60, answer_bytes=100)
+    waiter = fanout.wait(ALICE, Q_ALICE_1, 0, {COMMUNITY})
+    deliver(fanout, event(1, padding=500), event(2, padding=500), event(3, OTHER_COMMUNITY))
+    assert event_ids(waiter) == [1] and answer(waiter)["last_event_id"] == 1
+
+
+def test_pages_continue_exactly_where_the_previous_one_ended():
+    entries = [event(n, padding=n * 37 % 400) for n in range(1, 40)]
+    received, cursor = [], 0
+    while True:
+        remaining = [e for e in entries if e.event_id > cursor]
+        body, count = events_page(remaining, 45, budget=1500)
+        page = json.loads(body)
+        assert len(body) <= 1500 and len(page["events"]) == count
+        received += [e["event_id"] for e in page["events"]]
+        cursor = page["last_event_id"]
+        if cursor == 45:
+            break
+    assert received == list(range(1, 40))
+
+
+async def test_revocation_answers_the_users_polls_and_routes_them_nothing_more():
+    fanout = Fanout(pending_limit=100, poll_timeout=60)
+    idle = fanout.wait(ALICE, Q_ALICE_1, 3, {COMMUNITY})
+    woken = fanout.wait(ALICE, Q_ALICE_2, 3, {COMMUNITY})
+    bob = fanout.wait(BOB, Q_BOB, 4, {COMMUNITY})  # has seen event 4 already
+    fanout.route(event(4, origin_queue_id=Q_ALICE_1))  # read in the revocation's batch, before it
+    fanout.revoke(ALICE, 5)
+    assert answer(idle) == {"events": [], "last_event_id": 5}
+    assert event_ids(woken) == [4] and answer(woken)["last_event_id"] == 5
+    fanout.answer_woken(5)
+    assert not bob.future.done()
+    assert fanout.users_in(COMMUNITY) == {BOB} and fanout.pending_polls == 1
+    deliver(fanout, event(6))
+    assert event_ids(bob) == [6]

@@ -8,6 +8,7 @@ from pollserver.fanout import Fanout
 from pollserver.logreader import LogReader, LogTrimmed
 from pollserver.memberships import Memberships
 from pollserver.queues import QueueCache
+from realtime_core.events import revocation_event
 
 
 class Harness:
@@ -107,3 +108,30 @@ async def test_sequence_going_backwards_is_data_loss(realtime, harness, eventual
     await eventually(lambda: h.reader.head == 5)
     realtime.redis.set("rt:{rt}:seq", 2)  # e.g. Redis restarted from an older snapshot
     await eventually(lambda: h.data_lost_at == [2])
+
+
+async def test_the_ring_holds_at_most_its_bytes_and_older_events_come_from_redis(
+        realtime, harness, eventually):
+    for _ in range(10):
+        realtime.publish(10, text="x" * 1000)
+    h = await harness(ring_size=100, ring_bytes=3500)  # three of these events
+    await eventually(lambda: h.reader.head == 10)
+    assert h.reader.ring_size == 3 and h.reader.ring_bytes <= 3500
+    assert h.reader.ring_floor == 7
+    for _ in range(5):
+        realtime.publish(10, text="x" * 1000)
+    await eventually(lambda: h.reader.head == 15)
+    assert h.reader.ring_size == 3 and h.reader.ring_bytes <= 3500
+    assert await h.entries_since(0) == list(range(1, 16))
+
+
+async def test_a_revocation_forgets_the_users_queues_and_memberships(realtime, harness, eventually):
+    queue_id, _ = realtime.register(1, [10])
+    other_id, _ = realtime.register(2, [10])
+    h = await harness()
+    await eventually(lambda: h.reader.ready)
+    assert await h.queues.owner(queue_id) == 1 and await h.queues.owner(other_id) == 2
+    await h.memberships.load(1)
+    realtime.log.append("revoke-1", *revocation_event(1), floor=0, revoked_user_id=1)
+    await eventually(lambda: h.memberships.of(1) is None)
+    assert len(h.queues) == 1  # user 2's record stays

@@ -105,3 +105,33 @@ async def test_users_with_the_same_communities_share_one_immutable_set():
     # The event replaced user 2's set; what others held (the fan-out's index) is untouched.
     assert memberships.of(2) == {10, 20, 30} and first == {10, 20}
     assert memberships.of(1) is first
+
+
+async def test_the_latest_join_comes_from_redis_and_then_from_the_log():
+    redis = SlowRedis({keys.memberships(1): {b"10"}, keys.joined(1): b"7"})
+    memberships = Memberships(redis)
+    load = asyncio.ensure_future(memberships.load(1))
+    await asyncio.sleep(0)
+    memberships.apply(1, 20, True, 9)  # read while loading
+    redis.release.set()
+    await load
+    assert memberships.joined_at(1) == 9
+    memberships.apply(1, 20, False, 11)
+    memberships.apply(1, 20, True, 12)
+    assert memberships.joined_at(1) == 12
+    assert memberships.joined_at(2) == 0  # not loaded: nothing known
+
+
+async def test_a_revocation_forgets_the_user_even_during_a_load():
+    redis = SlowRedis({keys.memberships(1): {b"10"}, keys.joined(1): b"7"})
+    memberships = Memberships(redis)
+    load = asyncio.ensure_future(memberships.load(1))
+    await asyncio.sleep(0)
+    memberships.revoke(1, 8)  # the read in flight may predate it
+    redis.release.set()
+    assert await load == set()
+    assert memberships.of(1) is None  # not cached: the next poll reads Redis again
+
+    await memberships.load(1)
+    memberships.revoke(1, 9)
+    assert memberships.of(1) is None and memberships.joined_at(1) == 0
