@@ -8,6 +8,7 @@ from corsheaders.defaults import default_headers as cors_default_headers
 
 from realtime_core import secret_keys, tokens
 from realtime_core.config import allowed_origins
+from web.content_security import page_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MARGINALIA_VAR_DIR", BASE_DIR.parent / "var"))
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.staticfiles",
+    "ninja",  # /api/docs then loads Swagger UI from ninja's own static files, not a CDN
     "corsheaders",
     "accounts",
     "communities",
@@ -42,6 +44,7 @@ MIDDLEWARE = [
     # First, so that every answer carries the CORS headers, errors included.
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -117,6 +120,9 @@ CORS_PREFLIGHT_MAX_AGE = 600
 
 # Where browsers reach the poll server.
 REALTIME_PUBLIC_URL = os.environ.get("REALTIME_PUBLIC_URL", "http://localhost:8888")
+
+# Content-Security-Policy of every answer (django-csp's middleware): no inline script.
+CONTENT_SECURITY_POLICY = page_policy(REALTIME_PUBLIC_URL)
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,10 @@
 import json
 import re
 
+import pytest
+
+from web.content_security import page_policy
+
 
 def _config(response):
     match = re.search(rb'<script id="page-config" type="application/json">(.*?)</script>',
@@ -38,3 +42,55 @@ def test_static_modules_are_served(client):
 
 def test_unknown_paths_are_404(client):
     assert client.get("/c/lab/a/not-a-number/").status_code == 404
+
+
+PAGES = ["/", "/signin/", "/c/lab/", "/c/lab/a/42/", "/api/docs"]
+
+
+def _policy(response) -> dict[str, list[str]]:
+    header = response["Content-Security-Policy"]
+    directives = [part.split() for part in header.split(";") if part.strip()]
+    return {name: sources for name, *sources in directives}
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_carries_a_policy_without_inline_script(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 200
+    policy = _policy(response)
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
+    assert policy["default-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["base-uri"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert "unsafe" not in response["Content-Security-Policy"]
+
+
+def test_pages_may_reach_the_poll_server_at_its_public_origin_only(client, settings):
+    settings.CONTENT_SECURITY_POLICY = page_policy("https://poll.example.org/rt")
+
+    connect = _policy(client.get("/"))["connect-src"]
+
+    assert connect == ["'self'", "https://poll.example.org"]
+
+
+def test_no_page_has_inline_script_or_event_handlers(client):
+    for path in PAGES:
+        html = client.get(path).content.decode()
+        for tag in re.findall(r"<script\b[^>]*>", html):
+            assert "src=" in tag or 'type="application/json"' in tag, (path, tag)
+        assert not re.search(r"<[^>]+\son[a-z]+\s*=", html), path
+        assert "javascript:" not in html, path
+
+
+def test_api_docs_load_swagger_ui_from_our_own_static_files(client):
+    html = client.get("/api/docs").content.decode()
+
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert any(asset.endswith("swagger-ui-bundle.js") for asset in assets), assets
+    for asset in assets:
+        assert asset.startswith("/static/"), f"{asset} is not one of our static files"
+        assert client.get(asset).status_code == 200, asset
+    assert "://" not in html

@@ -50,13 +50,25 @@ export function onSessionChange(callback) {
 
 let refreshing = null;
 
-/** Exchange the refresh token for new tokens; one request at a time per tab. */
+/**
+ * Runs `task` while no other tab of this origin runs one. Without Web Locks
+ * (insecure origins) it runs at once.
+ */
+function withRefreshLock(task) {
+  return navigator.locks ? navigator.locks.request('marginalia.session-refresh', task) : task();
+}
+
+/**
+ * Exchange the refresh token for new tokens, storing the new refresh token: each
+ * one works once, and using one twice logs the session out everywhere. So one
+ * request at a time per tab, tabs take turns, and a tab whose turn comes after
+ * another tab refreshed uses that tab's tokens.
+ */
 async function refreshTokens(staleAccess) {
   if (!refreshing) {
-    refreshing = (async () => {
+    refreshing = withRefreshLock(async () => {
       const session = getSession();
       if (!session?.refresh) return null;
-      // Another tab may have refreshed already.
       if (session.access !== staleAccess) return session;
       const res = await fetch('/api/auth/refresh', {
         method: 'POST',
@@ -70,7 +82,7 @@ async function refreshTokens(staleAccess) {
       const tokens = await res.json();
       saveSession(tokens);
       return getSession();
-    })().finally(() => {
+    }).finally(() => {
       refreshing = null;
     });
   }
