@@ -4,6 +4,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from limits import parse_many
 from corsheaders.defaults import default_headers as cors_default_headers
 
 from realtime_core import secret_keys, tokens
@@ -142,8 +144,23 @@ LOGGING = {
 # realtime Redis. Each is one or more rules in the `limits` notation ("30/minute;500/hour"),
 # all of which must hold; "" turns that limit off.
 RATE_LIMIT_REDIS_URL = os.environ.get("RATE_LIMIT_REDIS_URL") or None
+
+
+def _rate_limit(variable: str, default: str) -> str:
+    """Checked at start: a typo would otherwise fail every request it applies to."""
+    rules = os.environ.get(variable, default)
+    try:
+        if rules.strip():
+            parse_many(rules)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{variable}={rules!r} is not a rate limit such as '30/minute;500/hour'"
+        ) from exc
+    return rules
+
+
 RATE_LIMITS = {
-    name: os.environ.get(variable, default)
+    name: _rate_limit(variable, default)
     for name, variable, default in (
         ("signups_per_ip", "RATE_LIMIT_SIGNUPS_PER_IP", "10/hour;50/day"),
         ("logins_per_ip", "RATE_LIMIT_LOGINS_PER_IP", "30/minute;300/hour"),

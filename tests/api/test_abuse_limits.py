@@ -6,12 +6,15 @@ sends from an address of its own, so counts left in Redis by other tests never
 reach it."""
 
 import itertools
+import os
+import subprocess
+import sys
 
 import pytest
 from django.test import RequestFactory
 
 from marginalia.ratelimit import client_address
-from tests.support.stack import free_port, wait_until
+from tests.support.stack import SRC, free_port, wait_until
 
 from .support import PASSWORD, Api, assert_json_error, unique
 
@@ -184,3 +187,18 @@ def test_the_address_a_request_counts_against(settings, proxies, remote, forward
     settings.RATE_LIMIT_TRUSTED_PROXIES = proxies
     request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == counted_as
+
+
+def test_an_empty_rule_turns_a_limit_off(settings, api, lab):
+    limited(settings, writes_per_user="")
+    comments = f"/api/discussions/{lab.discussion.id}/comments"
+    for _ in range(5):
+        assert api.post(comments, {"content": "free"}, as_=lab.member).status_code == 201
+
+
+def test_a_malformed_limit_stops_the_process_at_start():
+    env = {**os.environ, "RATE_LIMIT_WRITES_PER_USER": "30 a minute"}
+    started = subprocess.run([sys.executable, "-c", "import marginalia.settings"], env=env,
+                             cwd=SRC, capture_output=True, text=True, timeout=60)
+    assert started.returncode != 0
+    assert "RATE_LIMIT_WRITES_PER_USER='30 a minute' is not a rate limit" in started.stderr
