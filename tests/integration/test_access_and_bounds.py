@@ -8,6 +8,8 @@ import uuid
 
 import httpx
 
+from marginalia_client import RealtimeClient
+from realtime_core.config import ANSWER_BYTES
 from realtime_core.events import MAX_EVENT_BYTES
 from tests.support.stack import wait_until
 
@@ -132,3 +134,37 @@ async def test_an_over_size_comment_event_is_cut_and_flagged_and_the_api_has_it_
     assert content.startswith(event["data"]["comment"]["content"])
     fetched = next(c for c in api.comments(member, discussion["id"]) if c["id"] == comment["id"])
     assert fetched["content"] == content  # the refetch the flag asks for
+
+
+async def test_the_python_client_reads_a_large_backlog_page_by_page_each_event_once(
+        stack, api, lab):
+    admin, member = lab["admin"], lab["member"]
+    discussion = api.discussion(admin, lab["community"]["id"], lab["article"]["id"])
+    queue = api.register(member)
+    written = [api.comment(admin, discussion["id"], "\x01" * 20_000)["id"] for _ in range(12)]
+    wait_for_head(stack, api, admin)
+
+    answer_sizes: list[int] = []
+
+    async def record_poll_answer(response: httpx.Response) -> None:
+        if response.url.path == "/realtime/poll":
+            answer_sizes.append(len(await response.aread()))
+
+    received = []
+    async with httpx.AsyncClient(event_hooks={"response": [record_poll_answer]}) as http:
+        client = RealtimeClient(stack.api_url, stack.poll_url, member.access, http=http,
+                                queue_id=queue["queue_id"], last_event_id=queue["last_event_id"])
+
+        async def consume():
+            async for item in client.events():
+                received.append(item)
+                if len(received) == len(written):
+                    return
+
+        try:
+            await asyncio.wait_for(consume(), 20)
+        finally:
+            await client.close()
+    assert [event["data"]["comment"]["id"] for event in received] == written
+    assert len(answer_sizes) >= 3  # twelve events of about 64 KiB: four to an answer at most
+    assert max(answer_sizes) <= ANSWER_BYTES
