@@ -3,9 +3,13 @@ multibyte text (emoji, four bytes each) within the character limit but over the
 byte limit is a 422 naming the field and the limit; text exactly at the byte
 limit is taken."""
 
+import json
 from dataclasses import dataclass, field
 
 import pytest
+
+from communities.models import Membership
+from realtime_core.events import MAX_BODY_BYTES
 
 from .support import PASSWORD, assert_json_error, unique
 
@@ -99,3 +103,25 @@ def test_an_article_link_fits_its_column(api, lab):
             "link": "https://example.org/" + "a" * 1990}  # 2010 bytes, a valid URL
     refused = assert_json_error(api.post("/api/articles", body, as_=lab.member), 422)
     assert "at most 2000 bytes" in refused["errors"][0]["msg"]
+
+
+def test_the_largest_valid_events_fit_the_event_log_whole(api, make_user, make_lab, outbox):
+    """Every field at its byte limit in emoji (the author's name too): the events
+    stay under MAX_BODY_BYTES, so valid input never reaches clients truncated."""
+    lab = make_lab("private")
+    writer = make_user(HAN * 100)  # 300 bytes, the longest username
+    Membership.objects.create(community=lab.community, user=writer.user, role=Membership.MEMBER)
+    discussion = api.post(
+        f"/api/communities/{lab.community.id}/articles/{lab.article.id}/discussions",
+        {"topic": EMOJI * 150, "content": EMOJI * 8192}, as_=writer)
+    assert discussion.status_code == 201, discussion.content[:300]
+    comment = api.post(f"/api/discussions/{discussion.json()['id']}/comments",
+                       {"content": EMOJI * 8192}, as_=writer)
+    assert comment.status_code == 201, comment.content[:300]
+
+    rows = outbox.rows()  # the factories above write none
+    assert [json.loads(row.meta)["type"] for row in rows] == ["new_discussion", "new_comment"]
+    for row in rows:
+        size = len(row.body.encode())
+        assert 32 * 1024 < size <= MAX_BODY_BYTES, size
+        assert "truncated" not in json.loads(row.body)["data"]
