@@ -76,3 +76,44 @@ def test_event_stream_rebuilds_a_fresh_fetch(stack, api, lab):
         state.apply(event)
     assert state.snapshot() == _fetch(api, reader, cid, aid)
     assert len(poller.events) > 60
+
+
+def test_concurrent_deletions_and_replies_never_strand_a_placeholder(stack, api, lab):
+    """Deleting a comment and its only reply at once, or replying to a comment while it
+    is deleted: whichever commits first, the events a member receives still rebuild
+    the tree the API lists (no "[deleted]" left without replies, no reply lost)."""
+    import concurrent.futures
+
+    admin, member = lab["admin"], lab["member"]
+    cid, aid = lab["community"]["id"], lab["article"]["id"]
+    discussion = api.discussion(admin, cid, aid)
+    pairs = []
+    for _ in range(8):
+        parent = api.comment(admin, discussion["id"], "parent")
+        pairs.append((parent, api.comment(member, discussion["id"], "reply", parent["id"])))
+    lonely = [api.comment(member, discussion["id"], "to be answered") for _ in range(8)]
+    queue = api.register(member)
+    state = ArticleState(aid, *_fetch(api, member, cid, aid))
+
+    def delete(comment):
+        return api.call("DELETE", f"/api/comments/{comment['id']}", admin).status_code
+
+    def reply_to(comment):
+        return api.call("POST", f"/api/discussions/{discussion['id']}/comments", admin,
+                        json={"content": "late reply", "parent_id": comment["id"]}).status_code
+
+    with Poller(stack.poll_url, queue["queue_id"], queue["last_event_id"]) as poller:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+            races = [pool.submit(delete, c) for pair in pairs for c in pair]
+            races += [pool.submit(f, c) for c in lonely for f in (delete, reply_to)]
+            statuses = [race.result() for race in races]
+        # A reply racing its parent's deletion either lands first (201) or is refused (409).
+        assert set(statuses) <= {201, 204, 409} and statuses.count(204) == 24
+        head = api.register(admin)["last_event_id"]
+        wait_until(lambda: poller.last_event_id >= head, timeout=10, message="the stream head")
+
+    for event in sorted(poller.events, key=lambda e: e["event_id"]):
+        state.apply(event)
+    assert state.snapshot() == _fetch(api, member, cid, aid)
+    shown = {c["id"] for c in api.comments(member, discussion["id"])}
+    assert not shown & {c["id"] for pair in pairs for c in pair}
