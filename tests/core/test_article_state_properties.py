@@ -1,4 +1,5 @@
-"""Property tests (Hypothesis) for tests/support/article_state.ArticleState.
+"""Property tests (Hypothesis) of the shipped reducer, apply-event.js (through
+tests/support/article_state.ArticleState, which runs it in Node).
 
 A small reference model of one discussion's comments plays the server: it
 applies the same rules as the services (replies only to live comments, at

@@ -1,95 +1,94 @@
-"""Apply realtime events to what a client fetched for one article.
+"""The state of one article as a browser holds it, driven by the shipped reducer.
 
-The rules (shared with the browser's apply-event.js):
-- events of other articles are ignored;
-- a new or updated object replaces the held one only if its version is newer,
-  so an older state never overwrites a newer one, and nothing is duplicated;
-- deleted_discussion removes the discussion and its comments;
-- a comment deleted while it has live replies comes as updated_comment with
-  its "[deleted]" placeholder; deleted_comment means it left the tree: it goes
-  with any replies still held (their own deletions are on the way), and so do
-  "[deleted]" ancestors left without replies (the server sends those too; a
-  client spared its own echoes needs the rule);
-- a comment whose parent is not held is ignored: a reply's parent is visible
-  when the reply is written, so a missing parent means the event is older
-  than the state held and both have gone since;
-- a discussion's comments_count is the number of live comments held for it,
-  recounted after every change, since a count carried by an event was taken at
-  another moment than the comments held (apply-event.js does the same).
+`ArticleState` applies realtime events with `applyEvent` from
+src/web/static/web/realtime/apply-event.js, run by Node (tests/support/reducer_host.mjs):
+the property tests and the end-to-end consistency tests check the code browsers run,
+not a Python copy of its rules. One Node process serves every state of a test process.
 """
 
-import copy
+import atexit
+import itertools
+import json
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+HOST = Path(__file__).with_name("reducer_host.mjs")
+
+
+class _ReducerHost:
+    def __init__(self):
+        node = shutil.which("node")
+        if node is None:
+            raise RuntimeError("Node.js is needed to run the shipped reducer (apply-event.js)")
+        self._process = subprocess.Popen(
+            [node, str(HOST)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            bufsize=1)
+        self._lock = threading.Lock()  # one request and its answer at a time
+
+    def call(self, **request):
+        with self._lock:
+            self._process.stdin.write(json.dumps(request) + "\n")
+            self._process.stdin.flush()
+            line = self._process.stdout.readline()
+        if not line:
+            raise RuntimeError("the reducer host exited")
+        reply = json.loads(line)
+        if not reply["ok"]:
+            raise RuntimeError(f"apply-event.js failed: {reply['error']}")
+        return reply["result"]
+
+    def close(self):
+        self._process.stdin.close()
+        self._process.wait(5)
+
+
+_host: _ReducerHost | None = None
+_handles = itertools.count(1)
+
+
+def _reducer() -> _ReducerHost:
+    global _host
+    if _host is None:
+        _host = _ReducerHost()
+        atexit.register(_host.close)
+    return _host
 
 
 class ArticleState:
+    """What a client fetched for one article, and the events applied to it since."""
+
     def __init__(self, article_id: int, discussions: list[dict], comments: dict[int, list[dict]]):
-        self.article_id = article_id
-        self.discussions = {d["id"]: copy.deepcopy(d) for d in discussions}
-        self.comments = {
-            discussion_id: {c["id"]: copy.deepcopy(c) for c in items}
-            for discussion_id, items in comments.items()
-        }
+        self._handle = next(_handles)
+        _reducer().call(op="create", handle=self._handle, discussions=discussions,
+                        comments={str(k): v for k, v in comments.items()},
+                        scope={"articleId": article_id})
+
+    def __del__(self):
+        if _host is not None and _host._process.poll() is None:
+            _host.call(op="drop", handle=self._handle)
 
     def apply(self, event: dict) -> None:
-        data = event["data"]
-        if data.get("article_id") != self.article_id:
-            return
-        kind = event["type"]
-        if kind in ("new_discussion", "updated_discussion"):
-            discussion_id = data["discussion"]["id"]
-            self._upsert(self.discussions, data["discussion"])
-            self.comments.setdefault(discussion_id, {})
-            self._recount(discussion_id)
-        elif kind == "deleted_discussion":
-            self.discussions.pop(data["discussion_id"], None)
-            self.comments.pop(data["discussion_id"], None)
-        elif kind in ("new_comment", "updated_comment"):
-            tree = self.comments.setdefault(data["discussion_id"], {})
-            parent_id = data["comment"]["parent_id"]
-            if parent_id is None or parent_id in tree:
-                self._upsert(tree, data["comment"])
-                self._recount(data["discussion_id"])
-        elif kind == "deleted_comment":
-            self._delete_comment(data["discussion_id"], data["comment"])
+        _reducer().call(op="apply", handle=self._handle, event=event)
 
-    @staticmethod
-    def _upsert(held: dict, obj: dict) -> None:
-        current = held.get(obj["id"])
-        if current is None or current["version"] < obj["version"]:
-            held[obj["id"]] = copy.deepcopy(obj)
+    def _state(self) -> dict:
+        return _reducer().call(op="state", handle=self._handle)
 
-    def _recount(self, discussion_id: int) -> None:
-        discussion = self.discussions.get(discussion_id)
-        if discussion is not None:
-            tree = self.comments.get(discussion_id, {})
-            discussion["comments_count"] = sum(1 for c in tree.values() if not c["is_deleted"])
+    @property
+    def discussions(self) -> dict[int, dict]:
+        return {d["id"]: d for d in self._state()["discussions"]}
 
-    def _delete_comment(self, discussion_id: int, placeholder: dict) -> None:
-        tree = self.comments.get(discussion_id, {})
-        current = tree.get(placeholder["id"])
-        if current is None or current["version"] >= placeholder["version"]:
-            return
-        gone = {placeholder["id"]}
-        for comment in sorted(tree.values(), key=lambda c: c["id"]):  # parents first
-            if comment["parent_id"] in gone:
-                gone.add(comment["id"])
-        for comment_id in gone:
-            del tree[comment_id]
-        node = placeholder["parent_id"]
-        while node in tree and tree[node]["is_deleted"] and not _has_reply(tree, node):
-            node = tree.pop(node)["parent_id"]
-        self._recount(discussion_id)
+    @property
+    def comments(self) -> dict[int, dict[int, dict]]:
+        return {int(k): {c["id"]: c for c in items}
+                for k, items in self._state()["commentsByDiscussion"].items()}
 
     def snapshot(self) -> tuple[list[dict], dict[int, list[dict]]]:
-        """The same shapes the REST API returns: newest discussion first, comments by id."""
-        discussions = sorted(self.discussions.values(), key=lambda d: d["id"], reverse=True)
-        comments = {
-            discussion_id: sorted(tree.values(), key=lambda c: c["id"])
-            for discussion_id, tree in self.comments.items()
-            if discussion_id in self.discussions
-        }
+        """The shapes the REST API returns: newest discussion first, comments by id."""
+        state = self._state()
+        discussions = sorted(state["discussions"], key=lambda d: d["id"], reverse=True)
+        shown = {d["id"] for d in discussions}
+        comments = {int(k): sorted(items, key=lambda c: c["id"])
+                    for k, items in state["commentsByDiscussion"].items() if int(k) in shown}
         return discussions, comments
-
-
-def _has_reply(tree: dict, comment_id: int) -> bool:
-    return any(c["parent_id"] == comment_id for c in tree.values())
