@@ -35,7 +35,7 @@ _UNAVAILABLE = (StorageError, *REDIS_ERRORS)
 
 @lru_cache(maxsize=4)
 def _limiter(redis_url: str) -> MovingWindowRateLimiter:
-    # Short timeouts: an unreachable Redis costs a request half a second at most.
+    # Short timeouts: an unreachable Redis costs a request half a second per limit at most.
     storage = RedisStorage(
         redis_url, key_prefix="marginalia-limits", wrap_exceptions=True,
         socket_connect_timeout=0.5, socket_timeout=0.5,
