@@ -3,12 +3,9 @@
 import re
 import time
 
-import pytest
 from playwright.sync_api import expect
 
 from .conftest import FAKE_NOTIFICATIONS_AND_VISIBILITY, PollCounter, open_article, wait_live
-
-pytestmark = pytest.mark.browser
 
 WITHIN = 1.0  # seconds: the seed's "instantly"
 

@@ -11,8 +11,6 @@ from tests.support.api import Account
 
 from .conftest import article_path, open_article, wait_live
 
-pytestmark = pytest.mark.browser
-
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot-article.png"
 
 

@@ -1,12 +1,9 @@
 """Presence, typing indicators and notification preferences between two
 members in Chromium, against the real stack."""
 
-import pytest
 from playwright.sync_api import expect
 
 from .conftest import FAKE_NOTIFICATIONS_AND_VISIBILITY, open_article, wait_live
-
-pytestmark = pytest.mark.browser
 
 
 def _discussion(page, topic):

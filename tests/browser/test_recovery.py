@@ -13,8 +13,6 @@ from tests.support.stack import Stack, wait_until
 
 from .conftest import PollCounter, open_article, wait_live
 
-pytestmark = pytest.mark.browser
-
 TTL = 3
 
 

@@ -1,0 +1,21 @@
+"""Markers by kind of test, from where a test lives, so that every test carries them:
+`-m "not browser"` or `-m "not integration and not slow"` select a quick run."""
+
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+# Directories whose tests start real processes (gunicorn, the poll server, the relay,
+# redis-server) or a browser.
+INTEGRATION = {"integration", "pollserver", "browser"}
+BROWSER = {"browser"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        directory = Path(item.fspath).relative_to(TESTS).parts[0]
+        if directory in INTEGRATION:
+            item.add_marker(pytest.mark.integration)
+        if directory in BROWSER:
+            item.add_marker(pytest.mark.browser)
