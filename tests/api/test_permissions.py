@@ -92,9 +92,8 @@ EXPECTED = _parse(MATRIX)
 ENDPOINTS = sorted({(method, path) for method, path, _ in EXPECTED}, key=lambda e: (e[1], e[0]))
 
 # Requests that may succeed without writing to the database.
+# Login and refresh write: each starts or rotates a refresh-token family.
 NO_DATABASE_WRITE = {
-    ("POST", "/api/auth/login"),
-    ("POST", "/api/auth/refresh"),
     ("POST", "/api/realtime/register"),
     ("POST", "/api/realtime/heartbeat"),
     ("POST", "/api/realtime/presence"),  # presence and typing live in Redis only
