@@ -23,8 +23,11 @@ async def test_client_continues_its_queue_across_a_poll_server_restart(stack, ap
 
     consumer = asyncio.create_task(consume())
     try:
-        while client.status != "connected":
-            await asyncio.sleep(0.02)
+        async def connected():
+            while client.status != "connected":
+                await asyncio.sleep(0.02)
+
+        await asyncio.wait_for(connected(), 20)
         first = await asyncio.to_thread(api.discussion, admin, cid, aid)
         await asyncio.wait_for(wait_for_discussion(first["id"]), 5)
         queue_before = client.queue_id

