@@ -8,9 +8,8 @@ from django.db.models import Q
 from communities import access
 from marginalia.errors import ApiError
 from marginalia.oplog import log_event
-from realtime import events
 
-from . import lookups
+from . import events, lookups
 from .models import Article, Comment, Discussion, Placement
 
 

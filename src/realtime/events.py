@@ -1,14 +1,12 @@
-"""The one place where changes become realtime events.
+"""The outbox: events stored in the transaction of their change.
 
-Services call these inside the transaction of their change. Events exist only
-for private communities; each is stored as an outbox row in that transaction
-and handed to the relay when the transaction commits, so an event is published
-if and only if its change is committed.
+Each event is an outbox row written in the change's transaction and handed to the
+relay when the transaction commits, so an event is published if and only if its
+change is committed. What the content events hold is decided where the content
+lives (discussions.events); this module only stores them.
 """
 
 from django.db import transaction
-
-from discussions.representations import comment_json, discussion_json, discussions_with_counts
 
 from realtime_core import events as wire
 from realtime_core.queues import looks_like_queue_id
@@ -16,62 +14,20 @@ from realtime_core.queues import looks_like_queue_id
 from . import relay
 from .models import OutboxEvent
 
-NEW_DISCUSSION = "new_discussion"
-UPDATED_DISCUSSION = "updated_discussion"
-DELETED_DISCUSSION = "deleted_discussion"
-NEW_COMMENT = "new_comment"
-UPDATED_COMMENT = "updated_comment"
-DELETED_COMMENT = "deleted_comment"
-
 
 def _store(meta: str, body: str, **membership) -> None:
     OutboxEvent.objects.create(meta=meta, body=body, **membership)
     transaction.on_commit(relay.publish_after_commit)
 
 
-def _record(event_type: str, data: dict, community_id: int, actor, origin_queue_id) -> None:
+def record_content(event_type: str, data: dict, community_id: int, actor_id: int,
+                   origin_queue_id: str | None) -> None:
+    """A client event of a private community; `origin_queue_id` (the writer's
+    X-Realtime-Queue-Id) is spared the echo when it looks like a queue id."""
     if origin_queue_id is not None and not looks_like_queue_id(origin_queue_id):
         origin_queue_id = None
-    meta, body = wire.content_event(event_type, data, community_id, actor.id, origin_queue_id)
+    meta, body = wire.content_event(event_type, data, community_id, actor_id, origin_queue_id)
     _store(meta, body)
-
-
-def discussion_changed(event_type: str, discussion, actor, origin_queue_id) -> None:
-    if not discussion.community.is_private:
-        return
-    fresh = discussions_with_counts().get(pk=discussion.pk)
-    data = {
-        "discussion": discussion_json(fresh),
-        "article_id": discussion.article_id,
-        "community_id": discussion.community_id,
-    }
-    _record(event_type, data, discussion.community_id, actor, origin_queue_id)
-
-
-def discussion_deleted(discussion, actor, origin_queue_id) -> None:
-    if not discussion.community.is_private:
-        return
-    data = {
-        "discussion": {"id": discussion.id, "version": discussion.version},
-        "discussion_id": discussion.id,
-        "article_id": discussion.article_id,
-        "community_id": discussion.community_id,
-    }
-    _record(DELETED_DISCUSSION, data, discussion.community_id, actor, origin_queue_id)
-
-
-def comment_changed(event_type: str, comment, discussion, actor, origin_queue_id) -> None:
-    if not discussion.community.is_private:
-        return
-    data = {
-        "comment": comment_json(comment),
-        "comment_id": comment.id,
-        "discussion_id": discussion.id,
-        "parent_id": comment.parent_id,
-        "article_id": discussion.article_id,
-        "community_id": discussion.community_id,
-    }
-    _record(event_type, data, discussion.community_id, actor, origin_queue_id)
 
 
 def record_membership(user_id: int, community_id: int, is_member: bool) -> None:
