@@ -25,6 +25,9 @@ from .queues import QueueCache
 log = logging.getLogger(__name__)
 
 RECONNECT_DELAYS = (0.1, 0.2, 0.5, 1.0, 2.0)  # seconds between attempts while Redis is away
+# A poll's first read of older events from Redis; each further one doubles, up to the batch
+# size. A page of an answer is often all the poll needs, and holds few events of the largest size.
+FIRST_PAGE_ENTRIES = 16
 
 
 class LogTrimmed(Exception):
@@ -115,9 +118,10 @@ class LogReader:
         with no await after it, so a caller that registers a waiter right after
         the loop misses nothing.
         """
-        position = cursor
+        position, count = cursor, FIRST_PAGE_ENTRIES
         while position < self.ring_floor:
-            page, position = await self._read_page(position, self.ring_floor)
+            page, position = await self._read_page(position, self.ring_floor, count)
+            count = min(2 * count, self._batch_size)
             if page:
                 yield page
         yield self._ring_since(position)
@@ -131,15 +135,15 @@ class LogReader:
         newer.reverse()
         return newer
 
-    async def _read_page(self, after: int, upto: int) -> tuple[list[LogEntry], int]:
-        """Entries in (after, upto] from Redis, at most one batch; and how far that got."""
+    async def _read_page(self, after: int, upto: int, count: int) -> tuple[list[LogEntry], int]:
+        """Entries in (after, upto] from Redis, at most `count`; and how far that got."""
         pipe = self._redis.pipeline(transaction=False)
         pipe.xrange(keys.LOG, count=1)
-        pipe.xrange(keys.LOG, min=after + 1, max=upto, count=self._batch_size)
+        pipe.xrange(keys.LOG, min=after + 1, max=upto, count=count)
         first, page = await pipe.execute()
         if not first or _event_id(first[0][0]) - 1 > after:
             raise LogTrimmed
-        reached = _event_id(page[-1][0]) if len(page) == self._batch_size else upto
+        reached = _event_id(page[-1][0]) if len(page) == count else upto
         return _decode(page), reached
 
     async def _load_tail(self) -> None:

@@ -128,7 +128,7 @@ class Poller:
         pending limit wait, or the log no longer holds all of them. Past what
         one answer holds, matches are only counted, for the pending limit.
         """
-        kept, kept_bytes, matched = [], 0, 0
+        kept, kept_bytes, matched, full = [], 0, 0, False
         budget = self._fanout.answer_bytes
         async with aclosing(self._reader.entries_since(cursor)) as pages:
             try:
@@ -136,13 +136,19 @@ class Poller:
                     for entry in page:
                         if is_for(entry, owner, queue_id, communities):
                             matched += 1
-                            # Kept until they surely overflow one answer (two at least, as
-                            # the first always goes), so that events_page sees the cut.
-                            if kept_bytes <= budget or len(kept) < 2:
+                            if not full:
                                 kept.append(entry)
                                 kept_bytes += len(entry.wire)
+                                # Kept until they surely overflow one answer (two at least,
+                                # as the first always goes), so that events_page cuts it.
+                                full = kept_bytes > budget and len(kept) > 1
                     if matched > self._pending_limit:
                         return None
+                    # Event ids have no gaps: once the answer is full, the entries left
+                    # up to the head may be too few to pass the limit, and need no reading.
+                    remaining = self._reader.head - page[-1].event_id if page else 0
+                    if full and matched + remaining <= self._pending_limit:
+                        break
             except LogTrimmed:
                 return None
         return kept
