@@ -76,6 +76,10 @@ def test_pages_may_reach_the_poll_server_at_its_public_origin_only(client, setti
     assert connect == ["'self'", "https://poll.example.org"]
 
 
+def test_a_poll_server_behind_the_same_origin_needs_no_other_source():
+    assert page_policy("/realtime")["DIRECTIVES"]["connect-src"] == ["'self'"]
+
+
 def test_no_page_has_inline_script_or_event_handlers(client):
     for path in PAGES:
         html = client.get(path).content.decode()
