@@ -32,7 +32,6 @@ class MissingSecret(Exception):
             f"{name} {problem}: {purpose}. Set it to a long random value "
             f"(or DJANGO_DEBUG=1 for local development only)."
         )
-        self.name = name
 
     def exit(self, process: str) -> None:
         """End the process with one line saying what is missing, not a traceback."""
