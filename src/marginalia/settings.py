@@ -1,4 +1,5 @@
-"""Settings from environment variables, with defaults that run out of the box."""
+"""Settings from environment variables, with defaults that run out of the box, except
+the secrets: outside DJANGO_DEBUG=1 they have none (realtime_core.secret_keys)."""
 
 import os
 from pathlib import Path
