@@ -198,9 +198,12 @@ class Fanout:
         for wire, recipients in self._routed:
             metrics.reached(wire, recipients, now)
         self._routed.clear()
+        # Waiters shown the same events get the same bytes: one answer in memory for a
+        # whole community woken by one event, not one per member.
+        shared: dict[tuple[int, ...], tuple[bytes, int]] = {}
         for waiter, entries in woken.items():
             self._detach(waiter)
-            self._answer_matches(waiter, entries, head)
+            self._answer_matches(waiter, entries, head, shared)
 
     def revoke(self, user_id: int, event_id: int) -> None:
         """The user's access was revoked at `event_id`: answer their polls, route them nothing more."""
@@ -212,16 +215,22 @@ class Fanout:
             # Events of the batch being routed came before the revocation: they are theirs.
             entries = self._woken.pop(waiter, None)
             if entries:
-                self._answer_matches(waiter, entries, event_id)
+                self._answer_matches(waiter, entries, event_id, {})
             else:
                 waiter.future.set_result(events_body([], max(waiter.cursor, event_id)))
 
-    def _answer_matches(self, waiter: Waiter, entries: list[LogEntry], head: int) -> None:
+    def _answer_matches(self, waiter: Waiter, entries: list[LogEntry], head: int,
+                        shared: dict[tuple[int, ...], tuple[bytes, int]]) -> None:
+        """Answer with the events matched (`shared`: answers already built for `head`)."""
         if len(entries) > self._pending_limit:
             self.metrics.catchups += 1
             waiter.future.set_result(catchup_body(head))
             return
-        body, count = events_page(entries, head, self.answer_bytes)
+        key = tuple(entry.event_id for entry in entries)
+        page = shared.get(key)
+        if page is None:
+            page = shared[key] = events_page(entries, head, self.answer_bytes)
+        body, count = page
         # Events left for the next page were counted by the latency histogram when
         # routed and will be again when that page goes: rare (a batch over the
         # budget for one poll), and only the histogram, never a delivery, is doubled.

@@ -223,3 +223,13 @@ async def test_revocation_answers_the_users_polls_and_routes_them_nothing_more()
     assert fanout.users_in(COMMUNITY) == {BOB} and fanout.pending_polls == 1
     deliver(fanout, event(6))
     assert event_ids(bob) == [6]
+
+
+async def test_waiters_shown_the_same_events_share_one_answer():
+    fanout = Fanout(pending_limit=100, poll_timeout=60)
+    alice = fanout.wait(ALICE, Q_ALICE_1, 0, {COMMUNITY})
+    bob = fanout.wait(BOB, Q_BOB, 0, {COMMUNITY})
+    echoed = fanout.wait(CAROL, "carol-queue-xxxxxxxx", 0, {COMMUNITY})
+    deliver(fanout, event(1, author_id=CAROL), event(2))
+    assert alice.future.result() is bob.future.result()
+    assert event_ids(alice) == [1, 2] and event_ids(echoed) == [2]
