@@ -68,7 +68,7 @@ class HttpLimits:
     max_connections: int = 10_000
     max_head_bytes: int = 16 * 1024
     max_body_bytes: int = 64 * 1024
-    max_unsent_bytes: int = 4 * 1024 * 1024  # above the largest poll answer
+    max_unsent_bytes: int = 1024 * 1024  # four times the largest poll answer (256 KiB)
     idle_timeout: float = 120.0  # browsers reconnect at once, and a poll waits far less
     head_timeout: float = 10.0
     body_timeout: float = 10.0

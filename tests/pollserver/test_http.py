@@ -6,12 +6,15 @@ import dataclasses
 import json
 import logging
 import re
+import resource
 import socket
 import time
 
 import pytest
 from tornado.netutil import bind_sockets
 
+from pollserver.app import (FILES_KEPT_FOR_REDIS_AND_LOGS, HTTP_LIMIT_VARIABLES,
+                            fit_connections_to_open_files, http_limits_from_env)
 from pollserver.http import (ANSWERING, BODY, HEAD, IDLE, WRITING, HttpError, HttpLimits,
                              HttpServer, parse_head)
 from pollserver.metrics import PollMetrics
@@ -100,6 +103,25 @@ def test_malformed_requests_are_refused_with_a_status(lines, status):
 def test_non_ascii_heads_are_refused():
     with pytest.raises(HttpError):
         parse_head("GET /h\u00e9 HTTP/1.1\r\nHost: x\r\n\r\n".encode("latin-1"), 0.0)
+
+
+def test_limits_come_from_the_environment_with_defaults(monkeypatch):
+    monkeypatch.setenv("REALTIME_HTTP_HEAD_TIMEOUT", "2.5")
+    monkeypatch.setenv("REALTIME_HTTP_MAX_CONNECTIONS", "300")
+    monkeypatch.delenv("REALTIME_HTTP_BODY_TIMEOUT", raising=False)
+    limits = http_limits_from_env()
+    assert (limits.head_timeout, limits.max_connections) == (2.5, 300)
+    assert limits.body_timeout == HttpLimits().body_timeout
+    assert set(HTTP_LIMIT_VARIABLES) == {field.name for field in dataclasses.fields(HttpLimits)}
+
+
+def test_the_connection_limit_fits_the_open_files_the_system_allows():
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY:
+        pytest.skip("no hard limit on open files here to fit under")
+    fitted = fit_connections_to_open_files(HttpLimits(max_connections=hard + 1000))
+    assert fitted.max_connections == hard - FILES_KEPT_FOR_REDIS_AND_LOGS
+    assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] == hard
 
 
 def test_limits_are_checked_often_enough_for_the_shortest_deadline():
