@@ -230,6 +230,6 @@ async def test_waiters_shown_the_same_events_share_one_answer():
     alice = fanout.wait(ALICE, Q_ALICE_1, 0, {COMMUNITY})
     bob = fanout.wait(BOB, Q_BOB, 0, {COMMUNITY})
     echoed = fanout.wait(CAROL, "carol-queue-xxxxxxxx", 0, {COMMUNITY})
-    deliver(fanout, event(1, author_id=CAROL), event(2))
+    deliver(fanout, event(1, author_id=CAROL), event(2, author_id=99))
     assert alice.future.result() is bob.future.result()
     assert event_ids(alice) == [1, 2] and event_ids(echoed) == [2]
