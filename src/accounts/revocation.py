@@ -23,8 +23,9 @@ from .models import User
 @receiver(pre_save, sender=User, dispatch_uid="revoke_on_deactivation")
 def revoke_on_deactivation(sender, instance: User, raw: bool, **kwargs) -> None:
     # Recorded before the row is written: in a transaction both commit together;
-    # in autocommit a failed save leaves a revoked but active user (who simply
-    # registers again), never a deactivated user still receiving events.
+    # in autocommit a failed save leaves a revoked but active user (who can register
+    # again once the minute-long revocation mark is gone), never a deactivated user
+    # still receiving events.
     if raw or instance.pk is None or instance.is_active:
         return
     if User.objects.filter(pk=instance.pk, is_active=True).exists():

@@ -28,6 +28,9 @@ RECONNECT_DELAYS = (0.1, 0.2, 0.5, 1.0, 2.0)  # seconds between attempts while R
 # A poll's first read of older events from Redis; each further one doubles, up to the batch
 # size. A page of an answer is often all the poll needs, and holds few events of the largest size.
 FIRST_PAGE_ENTRIES = 16
+# Polls reading older events from Redis at once; the others wait their turn, so pages in
+# memory stay few (each at most batch_size events of the largest size) however many poll.
+BACKLOG_READS_AT_ONCE = 4
 
 
 class LogTrimmed(Exception):
@@ -61,6 +64,7 @@ class LogReader:
         # Entries per read: at most this many maximum-size events are held at once by
         # one read of the log (the reader's, or one poll's older backlog).
         self._batch_size = batch_size
+        self._backlog_reads = asyncio.Semaphore(BACKLOG_READS_AT_ONCE)
         self._block_ms = block_ms
         self.head = 0  # newest event id read
         self.epoch: bytes | None = None
@@ -120,10 +124,11 @@ class LogReader:
         """
         position, count = cursor, FIRST_PAGE_ENTRIES
         while position < self.ring_floor:
-            page, position = await self._read_page(position, self.ring_floor, count)
-            count = min(2 * count, self._batch_size)
-            if page:
-                yield page
+            async with self._backlog_reads:  # held until the caller is done with the page
+                page, position = await self._read_page(position, self.ring_floor, count)
+                count = min(2 * count, self._batch_size)
+                if page:
+                    yield page
         yield self._ring_since(position)
 
     def _ring_since(self, cursor: int) -> list[LogEntry]:
