@@ -5,9 +5,9 @@ A small reference model of one discussion's comments plays the server: it
 applies the same rules as the services (replies only to live comments, at
 most depth 2, a change bumps the version, a deletion is soft) and builds each
 event the way src/realtime/events.py does. The visible tree is computed
-directly with the rule of discussions.representations.comment_tree (live
-comments, plus deleted ones that still have a visible reply), written here
-from its docstring, not imported.
+directly with the rule of discussions.comment_pages (live comments, plus
+deleted ones that still have a visible reply), written here from its
+docstring, not imported.
 
 Properties:
 - a client that registers at some point, fetches a snapshot at that point or
@@ -58,7 +58,7 @@ class Server:
                 "version": self.discussion["version"]}
 
     def visible_tree(self) -> list[dict]:
-        """comment_tree's rule, scanning newest first so replies are seen first."""
+        """The listing's rule, scanning newest first so replies are seen first."""
         has_visible_reply: set[int] = set()
         visible = []
         for c in sorted(self.comments.values(), key=lambda c: c["id"], reverse=True):
