@@ -118,3 +118,24 @@ def test_notification_preferences_follow_the_user_and_own_writes_stay_quiet(
     assert other.evaluate("window.__notes") == [
         ["Marginalia", f"{admin.username} started “Theirs”"]]
     assert first.errors == [] and other.errors == []
+
+
+def test_a_rate_limited_presence_report_is_retried_when_the_server_says(browsers, lab):
+    context = browsers.context(lab["admin"])
+    reports = []
+
+    def limit_the_first(route):
+        reports.append(route.request.post_data_json["visible"])
+        if len(reports) == 1:
+            route.fulfill(status=429, headers={"Retry-After": "1", "Content-Type": "application/json"},
+                          body='{"message": "Too many presence reports; try again later"}')
+        else:
+            route.continue_()
+
+    context.route("**/api/realtime/presence", limit_the_first)
+    page = context.new_page()
+    page.goto(lab["path"])
+    # Not given up as if refused: reported again after the second the 429 asked for.
+    expect(page.locator("#presence")).to_have_text("1 member here", timeout=10_000)
+    assert reports[:2] == [True, True]
+    assert page.errors == []

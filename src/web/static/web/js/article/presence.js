@@ -68,6 +68,11 @@ export function createPresence({ element, communityId, articleId, me, authFetch 
       body: JSON.stringify({ community_id: communityId, article_id: articleId, tab_id: tabId, visible }),
       keepalive: !visible, // a goodbye must outlive the page
     });
+    if (res.status === 429) {
+      // Too many reports (another tab of ours, say): come back when the server says.
+      if (visible) scheduleHeartbeat(Math.max(1, Number(res.headers.get('Retry-After')) || FALLBACK_HEARTBEAT_S));
+      return null;
+    }
     if (res.status >= 400 && res.status < 500) {
       stop(); // not (or no longer) a member: nothing to show
       return null;
