@@ -206,7 +206,7 @@ class Fanout:
             self._answer_matches(waiter, entries, head, shared)
 
     def revoke(self, user_id: int, event_id: int) -> None:
-        """The user's access was revoked at `event_id`: answer their polls, route them nothing more."""
+        """The user's access was revoked at `event_id`: answer their polls, route them nothing."""
         user = self._users.get(user_id)
         if user is None:
             return

@@ -5,9 +5,9 @@ entry once, keeps the newest ones in an in-memory ring (the backlog most polls
 need), applies membership events to the membership cache, ends a revoked
 user's polls and cached queues, and hands client events to the fan-out. The
 ring holds at most `ring_size` entries and `ring_bytes` bytes of encoded
-events, whichever is reached first. Each read also checks the epoch marker and the sequence:
-a missing or changed epoch, or a sequence below what was already read, means
-Redis lost data, and then everything this process knew is dropped.
+events, whichever is reached first. Each read also checks the epoch marker and
+the sequence: a missing or changed epoch, or a sequence below what was already
+read, means Redis lost data, and then everything this process knew is dropped.
 """
 
 import asyncio

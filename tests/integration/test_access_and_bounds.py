@@ -19,7 +19,7 @@ def poll_server_state(stack) -> dict:
 
 
 def wait_for_head(stack, api, account) -> int:
-    """The newest event id Redis assigned (read through a registration), once the poll server has it."""
+    """The newest event id Redis assigned (read by registering), once the poll server has it."""
     head = api.register(account)["last_event_id"]
     wait_until(lambda: poll_server_state(stack)["head_event_id"] >= head, timeout=20,
                message=f"the poll server to read event {head}")

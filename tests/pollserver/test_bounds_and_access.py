@@ -1,4 +1,4 @@
-"""Bounded events, ring and answers, and access that ends: real poll-server processes, real Redis."""
+"""Bounded events, ring and answers, and access that ends: real poll-server processes and Redis."""
 
 import asyncio
 import json
