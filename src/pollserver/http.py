@@ -58,6 +58,9 @@ END_OF_HEAD = b"\r\n\r\n"
 # Requests here are a few hundred bytes: reading in small chunks bounds what a
 # connection buffers beyond its current request (Tornado reads ahead one chunk).
 READ_CHUNK_BYTES = 4096
+# Connections the sweep closes before letting the loop run other callbacks: closing a
+# thousand at once (a flood's deadlines all passing together) would stall every answer.
+CLOSES_PER_TURN = 50
 REASONS = {200: "OK", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
            404: "Not Found", 405: "Method Not Allowed", 413: "Payload Too Large",
            500: "Internal Server Error", 503: "Service Unavailable"}
@@ -385,10 +388,14 @@ class HttpServer(TCPServer):
         while True:
             await asyncio.sleep(self.limits.sweep_interval)
             now = time.monotonic()
-            for connection in [c for c in self.connections
-                               if c.deadline is not None and c.deadline < now]:
-                self.metrics.connections_timed_out += 1
-                connection.close()
+            expired = [c for c in self.connections if c.deadline is not None and c.deadline < now]
+            for index, connection in enumerate(expired):
+                if index and index % CLOSES_PER_TURN == 0:
+                    await asyncio.sleep(0)  # let other connections be answered in between
+                # Checked again: in between, a connection may have moved on or closed.
+                if connection.deadline is not None and connection.deadline < now:
+                    self.metrics.connections_timed_out += 1
+                    connection.close()
             refused = self.metrics.connections_refused - self._refusals_reported
             if refused:  # one line per sweep, not one per refusal: a flood must not flood the log
                 self._refusals_reported += refused
