@@ -36,7 +36,8 @@ KNOWN_STATUSES = {200, 204, 400, 401, 404, 405, 413, 500, 503}
 methods = st.sampled_from(["GET"] * 4 + ["HEAD", "OPTIONS", "POST", "DELETE", "PROPFIND", "G(T",
                                         ""])
 targets = st.sampled_from([
-    "/health", "/health", "/health", "/metrics", "/ready", "/nowhere", "*", "http://x/health", "/realtime/poll",
+    "/health", "/health", "/health", "/metrics", "/ready", "/nowhere", "*", "http://x/health",
+    "/realtime/poll",
     "/realtime/poll?queue_id=0123456789abcdef0123456789abcdef&last_event_id=0",
     "/realtime/poll?queue_id=short&last_event_id=-1",
 ]) | st.text(st.characters(max_codepoint=0x7F), max_size=40).map(lambda t: "/" + t)
