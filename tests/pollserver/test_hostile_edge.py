@@ -158,10 +158,11 @@ async def test_a_pipelining_client_that_never_reads_is_held_to_one_answer(
     await eventually(timed_out, timeout=WRITE_TIMEOUT + SWEEP + LATE, interval=0.05,
                      message="the write deadline to close the flooding connection")
     closed_after = time.monotonic() - stalled_at
-    watch.finish()
+    health = watch.finish()
     sock.close()
     print(f"pipelining flood: {sent / MB:.1f} MB sent before the server stopped reading, "
-          f"RSS +{watch.growth / MB:.1f} MB, closed {closed_after:.2f} s after the stall")
+          f"/health max {health['max_ms']} ms, RSS +{watch.growth / MB:.1f} MB, "
+          f"closed {closed_after:.2f} s after the stall")
     assert watch.growth < 16 * MB
 
 
@@ -179,10 +180,11 @@ async def test_a_thousand_stalled_bodies_are_closed_by_the_body_deadline(
     closed_at = await asyncio.wait_for(
         asyncio.gather(*(closed_by_server(reader) for reader, _ in readers)), 30)
     slowest = max(closed - sent for closed, sent in zip(closed_at, sent_at))
-    watch.finish()
+    health = watch.finish()
     for _, writer in readers:
         writer.close()
-    print(f"1,000 stalled bodies: RSS +{watch.growth / MB:.1f} MB, "
+    print(f"1,000 stalled bodies: /health max {health['max_ms']} ms, "
+          f"RSS +{watch.growth / MB:.1f} MB, "
           f"slowest closed {slowest:.2f} s after its head")
     assert slowest < BODY_TIMEOUT + SWEEP + LATE
     assert (await metrics(http, server))["marginalia_poll_connections_timed_out_total"] == 1000
@@ -205,10 +207,10 @@ async def test_slowloris_heads_are_closed_by_the_head_deadline(hostile_server, h
             break
         await asyncio.sleep(0.05)
     slowest = max(closed.result() for closed in closing) - first_byte_at
-    watch.finish()
+    health = watch.finish()
     for _, writer in connections:
         writer.close()
-    print(f"slowloris x300: RSS +{watch.growth / MB:.1f} MB, "
+    print(f"slowloris x300: /health max {health['max_ms']} ms, RSS +{watch.growth / MB:.1f} MB, "
           f"all closed {slowest:.2f} s after their first byte")
     assert offset < len(head) - 1  # closed before any head was complete
     assert slowest < HEAD_TIMEOUT + SWEEP + LATE
@@ -241,13 +243,13 @@ async def test_sockets_that_never_read_big_answers_are_closed_by_the_write_deadl
     await eventually(all_closed, timeout=WRITE_TIMEOUT + SWEEP + LATE + 2, interval=0.05,
                      message="the write deadline to close every socket that does not read")
     closed_after = time.monotonic() - pushed_at
-    watch.finish()
+    health = watch.finish()
     for sock in sockets:
         sock.close()
     bound = len(sockets) * answer_bytes + 32 * MB
     print(f"20 sockets not reading {polls} answers of {answer_bytes / 1024:.0f} KB: "
-          f"RSS +{watch.growth / MB:.1f} MB (bound {bound / MB:.0f} MB), "
-          f"all closed {closed_after:.2f} s after the last request")
+          f"/health max {health['max_ms']} ms, RSS +{watch.growth / MB:.1f} MB "
+          f"(bound {bound / MB:.0f} MB), all closed {closed_after:.2f} s after the last request")
     assert watch.growth < bound
 
 
@@ -265,7 +267,7 @@ async def test_the_connection_limit_refuses_cleanly_and_counts(start_server, htt
     assert b"\r\nVary: Origin\r\n" in head  # CORS lines, though the origin is not known yet
     assert json.loads(body)["message"]
     writer.close()
-    watch.finish()
+    print(f"connection limit: /health max {watch.finish()['max_ms']} ms")
     for _, held_writer in held:
         held_writer.close()
 
