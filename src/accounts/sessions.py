@@ -1,6 +1,7 @@
 """Logins as refresh-token families: start one, and exchange its refresh token,
 once, for new tokens; a second use of any refresh token revokes its whole family."""
 
+import os
 import uuid
 from datetime import timedelta
 
@@ -43,11 +44,26 @@ def start(user: User) -> dict:
     return _issue(user, family)
 
 
+def reuse_grace() -> float:
+    """Seconds during which the refresh token just replaced still gets the current one.
+
+    Browser tabs share one stored session but may read it a moment late (Chromium
+    hands localStorage to other tabs asynchronously), and an answer can be lost on
+    the way back: without this, either would look like theft and log the user out.
+    A copy used later than this, or any older token, still revokes the family.
+    """
+    return float(os.environ.get("JWT_REFRESH_REUSE_GRACE", 10))
+
+
+def _within_reuse_grace(family: RefreshTokenFamily) -> bool:
+    return timezone.now() - family.rotated_at <= timedelta(seconds=reuse_grace())
+
+
 def rotate(refresh_token: str) -> dict:
     """New tokens for the current refresh token of a live family, which it replaces.
 
     Raises RefreshRefused for an expired, forged or revoked token, and for one
-    already used, after revoking its family.
+    already used (past the reuse grace), after revoking its family.
     """
     try:
         claims = tokens.decode(refresh_token, tokens.REFRESH)
@@ -69,14 +85,18 @@ def rotate(refresh_token: str) -> dict:
             refused = RefreshRefused("Invalid token", "unknown_family", user_id)
         elif family.revoked_at is not None:
             refused = RefreshRefused("Refresh token revoked", "revoked", user_id)
+        elif family.previous_jti == jti and _within_reuse_grace(family):
+            # Two tabs refreshing at once, or a retry after a lost answer: the
+            # current token again, not a new one, so no holder is left behind.
+            return _issue(user, family)
         elif family.current_jti != jti:
             family.revoked_at = timezone.now()
             family.save(update_fields=["revoked_at"])
             refused = RefreshRefused("Refresh token already used; log in again",
                                      "reused_family_revoked", user_id)
         else:
-            family.current_jti = uuid.uuid4().hex
-            family.save(update_fields=["current_jti", "rotated_at"])
+            family.previous_jti, family.current_jti = family.current_jti, uuid.uuid4().hex
+            family.save(update_fields=["previous_jti", "current_jti", "rotated_at"])
             return _issue(user, family)
     # Raised after the transaction, so the revocation of a reused family is kept.
     raise refused

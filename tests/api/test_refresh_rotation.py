@@ -1,13 +1,21 @@
 """Refresh tokens are used up by a refresh; a second use of one revokes its login."""
 
 import time
+from datetime import timedelta
 
 import jwt
+import pytest
 
 from accounts.models import RefreshTokenFamily
 from realtime_core import tokens
 
 from .support import PASSWORD, assert_json_error, db_snapshot
+
+
+@pytest.fixture(autouse=True)
+def no_reuse_grace(monkeypatch):
+    """A second use counts as reuse however soon it comes; the grace has tests of its own."""
+    monkeypatch.setenv("JWT_REFRESH_REUSE_GRACE", "0")
 
 
 def _refresh(api, refresh_token):
@@ -110,3 +118,40 @@ def test_a_login_forgets_the_users_logins_that_can_no_longer_refresh(api, make_u
 
     assert not RefreshTokenFamily.objects.filter(pk=stale.pk).exists()
     assert RefreshTokenFamily.objects.filter(user=person.user).count() == 1
+
+
+def _claims(token: str) -> dict:
+    return jwt.decode(token, options={"verify_signature": False})
+
+
+def test_the_token_just_replaced_gets_the_current_one_for_a_few_seconds(
+        api, make_user, monkeypatch):
+    monkeypatch.setenv("JWT_REFRESH_REUSE_GRACE", "60")
+    person = make_user()
+    first = _refresh(api, person.refresh).json()  # one tab
+
+    late = _refresh(api, person.refresh)  # another tab that read the session a moment late
+
+    assert late.status_code == 200
+    assert _claims(late.json()["refresh"])["jti"] == _claims(first["refresh"])["jti"]
+    assert _refresh(api, first["refresh"]).status_code == 200, "neither holder is left behind"
+    assert not RefreshTokenFamily.objects.filter(revoked_at__isnull=False).exists()
+
+
+def test_past_the_grace_or_two_rotations_back_a_used_token_revokes_the_login(
+        api, make_user, monkeypatch):
+    monkeypatch.setenv("JWT_REFRESH_REUSE_GRACE", "60")
+    person, other = make_user(), make_user()
+    two_back = person.refresh
+    one_back = _refresh(api, two_back).json()["refresh"]
+    current = _refresh(api, one_back).json()["refresh"]
+    assert_json_error(_refresh(api, two_back), 401)
+    assert_json_error(_refresh(api, current), 401)
+
+    used = other.refresh
+    renewed = _refresh(api, used).json()["refresh"]
+    family = RefreshTokenFamily.objects.get(user=other.user)
+    RefreshTokenFamily.objects.filter(pk=family.pk).update(
+        rotated_at=family.rotated_at - timedelta(seconds=61))
+    assert_json_error(_refresh(api, used), 401)
+    assert_json_error(_refresh(api, renewed), 401)
