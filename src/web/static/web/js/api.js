@@ -60,9 +60,10 @@ function withRefreshLock(task) {
 
 /**
  * Exchange the refresh token for new tokens, storing the new refresh token: each
- * one works once, and using one twice logs the session out everywhere. So one
- * request at a time per tab, tabs take turns, and a tab whose turn comes after
- * another tab refreshed uses that tab's tokens.
+ * one works once, and the server takes a second use (past a few seconds' grace)
+ * for theft and logs the session out everywhere. So one request at a time per
+ * tab, tabs take turns, and a tab whose turn comes after another tab refreshed
+ * uses that tab's tokens.
  */
 async function refreshTokens(staleAccess) {
   if (!refreshing) {
