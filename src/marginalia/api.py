@@ -14,7 +14,7 @@ from communities.api import router as communities_router
 from discussions.api import router as discussions_router
 from notifications.api import router as notifications_router
 from realtime.api import router as realtime_router
-from realtime.live import router as live_router
+from discussions.live import router as live_router
 
 from .errors import ApiError
 from .oplog import log_event

@@ -7,7 +7,7 @@ import json
 import pytest
 import redis
 
-from realtime import live
+from discussions import live
 from realtime_core import keys
 from realtime_core.signals import PRESENCE_NAMES_LIMIT, Signals
 from tests.support.stack import RedisServer

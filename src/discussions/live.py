@@ -1,4 +1,5 @@
-"""Presence and typing endpoints (members of a private community only).
+"""Presence and typing endpoints (members of a private community only), served
+under /api/realtime beside the queue endpoints.
 
 Both only touch Redis: presence is a per-tab heartbeat into a sorted set with
 expiry scores, typing a throttled signal. Neither is written to the database
@@ -14,14 +15,14 @@ from pydantic import Field
 from accounts.auth import jwt_auth
 from communities import access
 from communities.models import Community
-from discussions.models import Discussion, Placement
-from discussions.pseudonyms import pseudonym
 from marginalia.errors import ApiError, not_found
 from marginalia.ratelimit import Limit
 from marginalia.types import ObjectId
+from realtime.connection import REDIS_ERRORS, client
 from realtime_core.signals import PRESENCE_HEARTBEAT, Signals, looks_like_tab_id
 
-from .connection import REDIS_ERRORS, client
+from .models import Discussion, Placement
+from .pseudonyms import pseudonym
 
 router = Router(tags=["realtime"], auth=jwt_auth)
 
