@@ -8,6 +8,7 @@ ring holds at most `ring_size` entries and `ring_bytes` bytes of encoded
 events, whichever is reached first. Each read also checks the epoch marker and
 the sequence: a missing or changed epoch, or a sequence below what was already
 read, means Redis lost data, and then everything this process knew is dropped.
+Following the stream (XREAD, reconnecting) is `stream.StreamFollower`'s job.
 """
 
 import asyncio
@@ -21,10 +22,10 @@ from realtime_core.events import MEMBERSHIP, REVOCATION, LogEntry, decode_entry
 from .fanout import Fanout
 from .memberships import Memberships
 from .queues import QueueCache
+from .stream import StreamFollower, decode_entries
 
 log = logging.getLogger(__name__)
 
-RECONNECT_DELAYS = (0.1, 0.2, 0.5, 1.0, 2.0)  # seconds between attempts while Redis is away
 # A poll's first read of older events from Redis; each further one doubles, up to the batch
 # size. A page of an answer is often all the poll needs, and holds few events of the largest size.
 FIRST_PAGE_ENTRIES = 16
@@ -65,14 +66,16 @@ class LogReader:
         # one read of the log (the reader's, or one poll's older backlog).
         self._batch_size = batch_size
         self._backlog_reads = asyncio.Semaphore(BACKLOG_READS_AT_ONCE)
-        self._block_ms = block_ms
+        self._follower = StreamFollower(
+            stream_redis, keys.LOG, decode_entry, "event log",
+            start=self._load_tail, on_batch=self._read, batch_size=batch_size,
+            block_ms=block_ms, also_read=_epoch_and_sequence,
+        )
         self.head = 0  # newest event id read
         self.epoch: bytes | None = None
         self.generation = 0  # bumped when Redis lost data; a poll spanning it must catch up
         self.ready = False  # the ring reflects the current epoch
-        self.redis_ok = False
         self.events_read = 0  # entries taken from the log since the process started
-        self.redis_errors = 0  # failed reads of the log
 
     @property
     def ring_size(self) -> int:
@@ -92,23 +95,17 @@ class LogReader:
         """Every log entry newer than this id is in the ring."""
         return self._ring[0].event_id - 1 if self._ring else self.head
 
+    @property
+    def redis_ok(self) -> bool:
+        return self._follower.readable
+
+    @property
+    def redis_errors(self) -> int:
+        """Failed reads of the log."""
+        return self._follower.errors
+
     async def run(self) -> None:
-        failures = 0
-        while True:
-            try:
-                if not self.ready:
-                    await self._load_tail()
-                await self._read_next()
-                failures = 0
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                if self.redis_ok or failures == 0:
-                    log.warning("event log unreadable, retrying: %s: %s", type(exc).__name__, exc)
-                self.redis_ok = False
-                self.redis_errors += 1
-                await asyncio.sleep(RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)])
-                failures += 1
+        await self._follower.run()
 
     async def redis_head(self) -> int:
         """The newest event id assigned in Redis, which the reader may not have read yet."""
@@ -151,7 +148,8 @@ class LogReader:
         reached = _event_id(page[-1][0]) if len(page) == count else upto
         return _decode(page), reached
 
-    async def _load_tail(self) -> None:
+    async def _load_tail(self) -> bytes:
+        """Fill the ring from the newest end of the log; returns where to follow it from."""
         pipe = self._stream_redis.pipeline(transaction=True)
         pipe.get(keys.EPOCH)
         pipe.get(keys.SEQUENCE)
@@ -175,29 +173,22 @@ class LogReader:
         self.epoch = epoch
         self.head = max(int(sequence or 0), self._ring[-1].event_id if self._ring else 0)
         self._fanout.head = self.head
-        self.redis_ok = self.ready = True
+        self.ready = True
         log.info("event log loaded: head %d, %d events in memory", self.head, len(self._ring))
+        return f"{self.head}-0".encode()
 
-    async def _read_next(self) -> None:
+    def _read(self, entries: list[LogEntry], newest_stream_id: bytes | None, also: list) -> None:
         # The epoch and sequence are read after the XREAD returns, so a loss is
         # noticed within one block period even when no event arrives.
-        pipe = self._stream_redis.pipeline(transaction=False)
-        pipe.xread({keys.LOG: f"{self.head}-0"}, count=self._batch_size, block=self._block_ms)
-        pipe.get(keys.EPOCH)
-        pipe.get(keys.SEQUENCE)
-        streams, epoch, sequence = await pipe.execute()
-        if not self.redis_ok:
-            log.info("event log readable again")
-            self.redis_ok = True
-        raw_entries = streams[0][1] if streams else []
-        newest_id = _event_id(raw_entries[-1][0]) if raw_entries else self.head
+        epoch, sequence = also
+        newest_id = _event_id(newest_stream_id) if newest_stream_id else self.head
         sequence = int(sequence or 0)
         if sequence < newest_id or (self.epoch is not None and epoch != self.epoch):
             self._forget_lost_data(sequence)
             return
         self.epoch = epoch  # the first event of a fresh Redis starts the epoch
-        if raw_entries:
-            self._take(_decode(raw_entries), newest_id)
+        if newest_stream_id:
+            self._take(entries, newest_id)
 
     def _take(self, entries: list[LogEntry], newest_id: int) -> None:
         self._keep_in_ring(entries)
@@ -229,6 +220,7 @@ class LogReader:
         log.warning("Redis lost the event log (epoch or sequence changed); starting over")
         self.generation += 1
         self.ready = False
+        self._follower.restart()
         self._ring.clear()
         self.ring_bytes = 0
         self.head = head
@@ -240,11 +232,9 @@ def _event_id(stream_id: bytes) -> int:
 
 
 def _decode(raw_entries) -> list[LogEntry]:
-    """Decode entries, skipping (and reporting) any a faulty writer left unreadable."""
-    entries = []
-    for stream_id, fields in raw_entries:
-        try:
-            entries.append(decode_entry(stream_id, fields))
-        except (ValueError, KeyError, TypeError):
-            log.error("skipping undecodable log entry %s", stream_id.decode())
-    return entries
+    return decode_entries(raw_entries, decode_entry, "event log")
+
+
+def _epoch_and_sequence(pipe) -> None:
+    pipe.get(keys.EPOCH)
+    pipe.get(keys.SEQUENCE)

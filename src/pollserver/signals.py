@@ -14,20 +14,16 @@ a poll whose `signal_cursor` is older. A signal is a state snapshot, so one
 seen twice does no harm.
 """
 
-import asyncio
 import collections
-import logging
 import time
 
 from realtime_core import keys
 from realtime_core.signals import SignalEntry, decode_signal
 
 from .fanout import Fanout, Waiter
-
-log = logging.getLogger(__name__)
+from .stream import StreamFollower
 
 REPLAY_SECONDS = 3.0  # how long a signal is replayed to polls arriving after it
-RECONNECT_DELAYS = (0.1, 0.2, 0.5, 1.0, 2.0)
 
 
 def signals_body(wires: list[bytes], signal_cursor: tuple[int, int], last_event_id: int) -> bytes:
@@ -38,14 +34,16 @@ def signals_body(wires: list[bytes], signal_cursor: tuple[int, int], last_event_
 
 class SignalRelay:
     def __init__(self, stream_redis, fanout: Fanout, block_ms: int = 500, batch_size: int = 1000):
-        self._stream_redis = stream_redis  # its connection is held by the blocking XREAD
+        self._stream_redis = stream_redis
         self._fanout = fanout
-        self._block_ms = block_ms
-        self._batch_size = batch_size
         self._recent: collections.deque[tuple[float, SignalEntry]] = collections.deque()
         # Waiting polls that asked for signals: user id -> {waiter: signal cursor}.
         self._watchers: dict[int, dict[Waiter, tuple[int, int]]] = {}
-        self._last_id: bytes | None = None  # newest stream id read
+        self._follower = StreamFollower(
+            stream_redis, keys.SIGNALS, decode_signal, "signal stream",
+            start=self._start_from_now, on_batch=self._read,
+            batch_size=batch_size, block_ms=block_ms,
+        )
 
     def watch(self, waiter: Waiter, cursor: tuple[int, int]) -> None:
         """Let signals newer than `cursor` answer this waiting poll."""
@@ -69,39 +67,16 @@ class SignalRelay:
         return signals_body([entry.wire for entry in newer], newer[-1].id, last_event_id)
 
     async def run(self) -> None:
-        failures = 0
-        while True:
-            try:
-                await self._read_next()
-                failures = 0
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                if failures == 0:
-                    log.warning("signal stream unreadable, retrying: %s: %s",
-                                type(exc).__name__, exc)
-                await asyncio.sleep(RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)])
-                failures += 1
+        await self._follower.run()
 
-    async def _read_next(self) -> None:
-        if self._last_id is None:
-            # Start from now: older signals are past their replay time anyway.
-            newest = await self._stream_redis.xrevrange(keys.SIGNALS, count=1)
-            self._last_id = newest[0][0] if newest else b"0-0"
-        streams = await self._stream_redis.xread(
-            {keys.SIGNALS: self._last_id}, count=self._batch_size, block=self._block_ms
-        )
-        if not streams:
-            return
-        raw_entries = streams[0][1]
-        self._last_id = raw_entries[-1][0]
-        entries = []
-        for stream_id, fields in raw_entries:
-            try:
-                entries.append(decode_signal(stream_id, fields))
-            except (ValueError, KeyError, TypeError):
-                log.error("skipping undecodable signal %s", stream_id.decode())
-        self.deliver(entries)
+    async def _start_from_now(self) -> bytes:
+        # Older signals are past their replay time anyway.
+        newest = await self._stream_redis.xrevrange(keys.SIGNALS, count=1)
+        return newest[0][0] if newest else b"0-0"
+
+    def _read(self, entries: list[SignalEntry], newest_stream_id: bytes | None, also: list) -> None:
+        if entries:
+            self.deliver(entries)
 
     def deliver(self, entries: list[SignalEntry]) -> None:
         """Keep the signals for replay and answer the waiting polls they are for."""
