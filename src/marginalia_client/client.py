@@ -10,15 +10,26 @@ import asyncio
 import inspect
 import logging
 import random as random_module
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any, Literal, TypeVar
 
 import httpx
 
-from .backoff import full_jitter_delays, is_transient
+from .backoff import RetryDelays, is_transient
 from .errors import raise_for_status
 from .markers import CatchupRequired, Reregistered
 from .ordering import unseen_in_order
+from .protocol import (
+    CATCHUP,
+    DELIVER,
+    FAIL,
+    REGISTER,
+    RETRY,
+    poll_target,
+    read_poll_answer,
+    retry_after,
+)
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +37,11 @@ Status = Literal["connecting", "connected", "reconnecting", "closed"]
 Item = dict | CatchupRequired | Reregistered
 AccessToken = str | Callable[[], str | Awaitable[str]]
 T = TypeVar("T")
+PollStep = tuple[str, list, int | None]  # read_poll_answer's (action, events, last_event_id)
+
+# A poll that stayed open this long before failing shows the link worked until then:
+# its failure starts the retry delays over (docs/protocol.md, "Retry delays").
+LINK_WORKED_AFTER = 10.0
 
 
 class _Closed(Exception):
@@ -65,14 +81,12 @@ class RealtimeClient:
         self._poll_url = poll_url.rstrip("/")
         self._access_token = access_token
         self._heartbeat_interval = heartbeat_interval
-        self._backoff_base = backoff_base
-        self._backoff_cap = backoff_cap
+        self._delays = RetryDelays(backoff_base, backoff_cap, random)
         self._owns_http = http is None
         self._http = httpx.AsyncClient() if http is None else http
         # A poll waits up to a minute for an event; connecting to the server may not.
         self._poll_timeout = httpx.Timeout(poll_timeout, connect=self._http.timeout.connect)
         self._sleep = sleep
-        self._random = random
 
         self.queue_id = queue_id
         self.last_event_id = last_event_id
@@ -107,29 +121,40 @@ class RealtimeClient:
                 "(e.g. iterate inside contextlib.aclosing)"
             )
         self._iterating = True
+        gone_in_a_row = 0  # queues found gone with no answered poll between
         try:
             if self.queue_id is None:
                 await self._register()
             else:
                 self._start_heartbeat()
             while True:
-                answer = await self._run_step(self._poll_with_retries)
-                if answer is None:
-                    await self._register()
+                # None: the heartbeat found the queue gone.
+                action, events, cursor = await self._run_step(self._poll_with_retries) or (
+                    REGISTER, [], None)
+                if action == REGISTER:
+                    gone_in_a_row += 1
+                    # Gone again right after registering: back off instead of spinning.
+                    await self._register(back_off=gone_in_a_row > 1)
                     yield Reregistered(self.queue_id, self.last_event_id)
-                elif answer.get("catchup_required"):
-                    self.last_event_id = answer["last_event_id"]
+                    continue
+                gone_in_a_row = 0
+                if action == CATCHUP:
+                    if cursor is None:  # no cursor given: a registration provides one
+                        await self._register()
+                    else:  # possibly lower than ours: Redis lost its data, a new epoch
+                        self.last_event_id = cursor
                     yield CatchupRequired(self.last_event_id)
-                else:
-                    for event in unseen_in_order(answer["events"], self.last_event_id):
-                        if self._closed:  # close() was called while an event was handled
-                            return
-                        # Advanced per event: a caller that stops mid-answer resumes
-                        # from the last event it actually received.
-                        self.last_event_id = event["event_id"]
-                        yield event
-                    # The server also skips past events that were not for this queue.
-                    self.last_event_id = max(self.last_event_id, answer["last_event_id"])
+                    continue
+                for event in unseen_in_order(events, self.last_event_id):
+                    if self._closed:  # close() was called while an event was handled
+                        return
+                    # Advanced per event: a caller that stops mid-answer resumes
+                    # from the last event it actually received.
+                    self.last_event_id = event["event_id"]
+                    yield event
+                # The server also skips past events that were not for this queue, and
+                # a paged backlog continues from here at once.
+                self.last_event_id = max(self.last_event_id, cursor)
         except _Closed:
             return
         finally:
@@ -151,12 +176,13 @@ class RealtimeClient:
         raise_for_status(response)
         return response.json()
 
-    async def _register(self) -> None:
+    async def _register(self, back_off: bool = False) -> None:
+        """Registers a new queue; first waits the next retry delay if `back_off`."""
         # The heartbeat beats for the queue being replaced; once gone, it must not
         # interrupt the registration as a heartbeat that ended would.
         await _cancel(self._heartbeat)
         self._heartbeat = None
-        answer = await self._run_step(self._register_with_retries)
+        answer = await self._run_step(lambda: self._register_with_retries(back_off))
         self.queue_id = answer["queue_id"]
         self.last_event_id = answer["last_event_id"]
         self._start_heartbeat()
@@ -184,28 +210,45 @@ class RealtimeClient:
         self._heartbeat.result()  # raises what ended the heartbeat, if it failed
         return None
 
-    async def _register_with_retries(self) -> dict:
+    async def _register_with_retries(self, back_off: bool) -> dict:
+        if back_off:
+            await self._retry_later("the new queue was gone at once", None)
         response = await self._with_retries(
             lambda: self._call_api("POST", "/api/realtime/register")
         )
         raise_for_status(response)
         return response.json()
 
-    async def _poll_with_retries(self) -> dict | None:
-        """The next poll answer, or None when the server no longer knows the queue."""
-        response = await self._with_retries(
-            lambda: self._http.get(
-                f"{self._poll_url}/realtime/poll",
-                params={"queue_id": self.queue_id, "last_event_id": self.last_event_id},
-                timeout=self._poll_timeout,
-                extensions={"trace": self._trace_poll},
-            )
-        )
-        self._set_status("connected")
-        if response.status_code == 404:
-            return None
-        raise_for_status(response)
-        return response.json()
+    async def _poll_with_retries(self) -> PollStep:
+        """What the next poll answer says to do (protocol.read_poll_answer), once it is
+        not an outage: those are retried here."""
+        while True:
+            started = time.monotonic()
+            try:
+                response = await self._http.get(
+                    self._poll_url + poll_target(self.queue_id, self.last_event_id),
+                    timeout=self._poll_timeout,
+                    extensions={"trace": self._trace_poll},
+                )
+            except httpx.UnsupportedProtocol:
+                raise  # a URL without http:// or https:// never starts working
+            except httpx.TransportError as error:
+                failure, wait = repr(error), None
+            else:
+                step = read_poll_answer(response.status_code, _json_or_none(response))
+                action = step[0]
+                if action in (DELIVER, CATCHUP):
+                    self._delays.reset()
+                if action == FAIL:
+                    raise_for_status(response)
+                if action != RETRY:
+                    self._set_status("connected")
+                    return step
+                failure = f"HTTP {response.status_code}"
+                wait = retry_after(response.status_code, response.headers.get("Retry-After"))
+            if time.monotonic() - started >= LINK_WORKED_AFTER:
+                self._delays.reset()
+            await self._retry_later(failure, wait)
 
     async def _trace_poll(self, event_name: str, info: dict) -> None:
         # A long poll is answered only when an event arrives or a minute passes; the
@@ -236,24 +279,30 @@ class RealtimeClient:
         self, send: Callable[[], Awaitable[httpx.Response]]
     ) -> httpx.Response:
         """The first answer to `send()` that is not a transient failure. Network errors,
-        timeouts, 5xx and 429 are retried after a growing random delay, forever."""
-        delays = full_jitter_delays(self._backoff_base, self._backoff_cap, self._random)
+        timeouts, 5xx and 429 are retried after a growing random delay, or after the
+        answer's Retry-After, forever."""
         while True:
             try:
                 response = await send()
             except httpx.UnsupportedProtocol:
                 raise  # a URL without http:// or https:// never starts working
             except httpx.TransportError as error:
-                failure = repr(error)
+                failure, wait = repr(error), None
             else:
                 if not is_transient(response.status_code):
                     return response
                 failure = f"HTTP {response.status_code}"
-            if self.status == "connected":
-                self._set_status("reconnecting")
-            delay = next(delays)
-            log.warning("realtime request failed (%s); retrying in %.1f s", failure, delay)
-            await self._sleep(delay)
+                wait = retry_after(response.status_code, response.headers.get("Retry-After"))
+            await self._retry_later(failure, wait)
+
+    async def _retry_later(self, failure: str, asked: float | None) -> None:
+        """Waits before the next attempt after a failure: the `asked` seconds of a
+        Retry-After, else the next retry delay."""
+        if self.status == "connected":
+            self._set_status("reconnecting")
+        delay = self._delays.next(asked)
+        log.warning("realtime request failed (%s); retrying in %.1f s", failure, delay)
+        await self._sleep(delay)
 
     async def _call_api(self, method: str, path: str, **options) -> httpx.Response:
         token = self._access_token() if callable(self._access_token) else self._access_token
@@ -271,6 +320,13 @@ class RealtimeClient:
             self.status = status
             for callback in self._status_callbacks:
                 callback(status)
+
+
+def _json_or_none(response: httpx.Response):
+    try:
+        return response.json()
+    except ValueError:
+        return None
 
 
 async def _cancel(*tasks: asyncio.Task | None) -> None:

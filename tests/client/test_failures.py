@@ -89,15 +89,15 @@ async def test_token_callable_is_asked_before_every_api_request(servers, sleep, 
     assert servers.sent(HEARTBEAT)[0].headers["Authorization"] == "Bearer second"
 
 
-async def test_malformed_poll_is_raised_not_retried(servers, sleep, make_client):
-    servers.answer(POLL, 400)
+async def test_forbidden_poll_is_raised_not_retried(servers, sleep, make_client):
+    servers.answer(POLL, 403)
     events = make_client().events()
 
     with pytest.raises(RequestFailed) as raised:
         await anext(events)
 
-    assert raised.value.status_code == 400
-    assert raised.value.message == "status 400"
+    assert raised.value.status_code == 403
+    assert raised.value.message == "status 403"
     assert sleep.delays == []
 
 
