@@ -15,6 +15,7 @@ import resource
 import signal
 
 import redis.asyncio
+from prometheus_client import CollectorRegistry, generate_latest
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff, NoBackoff
 
@@ -25,7 +26,7 @@ from .fanout import Fanout
 from .http import HttpLimits, HttpServer
 from .logreader import LogReader
 from .memberships import Memberships
-from .metrics import PollMetrics, exposition
+from .metrics import PollCollector, PollMetrics
 from .poll import Poller
 from .queues import QueueCache
 from .routes import CorsPolicy, Routes
@@ -81,6 +82,8 @@ class PollServer:
         self.memberships = Memberships(self.redis)
         self.queues = QueueCache(self.redis, config.queue_ttl, RENEW_INTERVAL)
         self.metrics = PollMetrics()
+        self.registry = CollectorRegistry(auto_describe=False)  # this server's alone
+        self.registry.register(PollCollector(self))
         self.fanout = Fanout(config.pending_limit, config.poll_timeout, self.metrics,
                              answer_bytes=config.answer_bytes)
         self.reader = LogReader(
@@ -154,30 +157,9 @@ class PollServer:
             "event_log": "loaded" if loaded else "not_loaded",
         }
 
-    def render_metrics(self) -> str:
-        counters = self.metrics
-        return exposition(
-            {
-                "marginalia_poll_live_queues": len(self.queues),
-                "marginalia_poll_waiting_polls": self.fanout.pending_polls,
-                "marginalia_poll_head_event_id": self.reader.head,
-                "marginalia_poll_log_events_read_total": self.reader.events_read,
-                "marginalia_poll_answered_with_events_total": counters.answered_with_events,
-                "marginalia_poll_events_delivered_total": counters.events_delivered,
-                "marginalia_poll_catchups_total": counters.catchups,
-                "marginalia_poll_not_found_total": counters.not_found,
-                "marginalia_poll_redis_errors_total":
-                    counters.redis_errors + self.reader.redis_errors,
-                "marginalia_poll_redis_up": int(self.reader.redis_ok),
-                "marginalia_poll_ready": int(self.reader.redis_ok and self.reader.ready),
-                "marginalia_poll_open_connections": counters.open_connections,
-                "marginalia_poll_connections_refused_total": counters.connections_refused,
-                "marginalia_poll_connections_timed_out_total": counters.connections_timed_out,
-                "marginalia_poll_answers_too_large_total": counters.answers_too_large,
-                "marginalia_poll_route_errors_total": counters.route_errors,
-            },
-            counters.latency,
-        )
+    def render_metrics(self) -> bytes:
+        """The Prometheus text format (`metrics.CONTENT_TYPE`)."""
+        return generate_latest(self.registry)
 
     def _forget_everything(self, head: int) -> None:
         """Redis lost data: queues and memberships are gone, waiters must catch up."""

@@ -1,8 +1,13 @@
-"""Prometheus metrics of one poll-server process, in the text exposition format.
+"""Prometheus metrics of one poll-server process.
 
-The hot path only bumps plain integers; gauges (live queues, waiting polls, the
-head) are read from the process's state when scraped. Nothing here names a
-user, a queue or an event's contents: only counts and times.
+The hot path only bumps plain integers (`PollMetrics`): a prometheus_client
+Counter takes a lock on every `inc`, several times per answered poll. A
+collector (`PollCollector`) hands those integers, and the gauges read from the
+process's state (live queues, waiting polls, the head), to prometheus_client
+at scrape time, and prometheus_client writes the exposition. Each server has a
+registry of its own, so servers built side by side in one process (tests) keep
+their numbers apart. Nothing here names a user, a queue or an event's
+contents: only counts and times.
 
 Delivery latency runs from the event's `timestamp` (set by the API when the
 write happened, so it includes the commit and the publish) to the moment the
@@ -13,6 +18,12 @@ the timestamp is read from the encoded event once per event, not per recipient.
 import bisect
 from datetime import datetime
 
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
+from prometheus_client.utils import floatToGoString
+
+# The text format `generate_latest` writes.
+CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 # Upper bounds in seconds; a second is the product's promise, a minute the poll timeout.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 _TIMESTAMP_KEY = b'"timestamp":"'
@@ -45,13 +56,12 @@ class LatencyHistogram:
         self.total += deliveries
         self.sum += seconds * deliveries
 
-    def render(self, name: str) -> list[str]:
-        lines, cumulative = [], 0
-        for bound, count in zip((*LATENCY_BUCKETS, "+Inf"), self.counts):
+    def family(self, name: str, documentation: str) -> HistogramMetricFamily:
+        cumulative, buckets = 0, []
+        for bound, count in zip((*LATENCY_BUCKETS, float("inf")), self.counts):
             cumulative += count
-            lines.append(f'{name}_bucket{{le="{bound}"}} {cumulative}')
-        lines += [f"{name}_sum {self.sum:.6f}", f"{name}_count {self.total}"]
-        return lines
+            buckets.append((floatToGoString(bound), cumulative))
+        return HistogramMetricFamily(name, documentation, buckets=buckets, sum_value=self.sum)
 
 
 class PollMetrics:
@@ -88,37 +98,67 @@ class PollMetrics:
             self.latency.observe(now - published, recipients)
 
 
-_HELP = {
-    "marginalia_poll_live_queues": ("gauge", "Queue records cached by this process"),
-    "marginalia_poll_waiting_polls": ("gauge", "Polls waiting for an event"),
-    "marginalia_poll_head_event_id": ("gauge", "Newest event id read from the log"),
-    "marginalia_poll_log_events_read_total": ("counter", "Entries read from the event log"),
-    "marginalia_poll_answered_with_events_total": ("counter", "Polls answered with events"),
-    "marginalia_poll_events_delivered_total": ("counter", "Events delivered, summed over polls"),
-    "marginalia_poll_catchups_total": ("counter", "Polls answered with catchup_required"),
-    "marginalia_poll_not_found_total": ("counter", "Polls answered 404 (unknown or expired queue)"),
+# Name, type and meaning of each metric but the latency histogram, in exposition order.
+_DESCRIPTIONS = {
+    "marginalia_poll_live_queues": (GaugeMetricFamily, "Queue records cached by this process"),
+    "marginalia_poll_waiting_polls": (GaugeMetricFamily, "Polls waiting for an event"),
+    "marginalia_poll_head_event_id": (GaugeMetricFamily, "Newest event id read from the log"),
+    "marginalia_poll_log_events_read_total":
+        (CounterMetricFamily, "Entries read from the event log"),
+    "marginalia_poll_answered_with_events_total":
+        (CounterMetricFamily, "Polls answered with events"),
+    "marginalia_poll_events_delivered_total":
+        (CounterMetricFamily, "Events delivered, summed over polls"),
+    "marginalia_poll_catchups_total":
+        (CounterMetricFamily, "Polls answered with catchup_required"),
+    "marginalia_poll_not_found_total":
+        (CounterMetricFamily, "Polls answered 404 (unknown or expired queue)"),
     "marginalia_poll_redis_errors_total":
-        ("counter", "Redis failures: log reads, polls answered 503, queue renewals"),
-    "marginalia_poll_redis_up": ("gauge", "1 while the event log is readable"),
-    "marginalia_poll_ready": ("gauge", "1 once the event log is loaded and Redis answers"),
-    "marginalia_poll_open_connections": ("gauge", "HTTP connections being served"),
+        (CounterMetricFamily, "Redis failures: log reads, polls answered 503, queue renewals"),
+    "marginalia_poll_redis_up": (GaugeMetricFamily, "1 while the event log is readable"),
+    "marginalia_poll_ready":
+        (GaugeMetricFamily, "1 once the event log is loaded and Redis answers"),
+    "marginalia_poll_open_connections": (GaugeMetricFamily, "HTTP connections being served"),
     "marginalia_poll_connections_refused_total":
-        ("counter", "Connections over the connection limit, answered 503 and closed"),
+        (CounterMetricFamily, "Connections over the connection limit, answered 503 and closed"),
     "marginalia_poll_connections_timed_out_total":
-        ("counter", "Connections closed by a deadline (idle, head, body or write)"),
+        (CounterMetricFamily, "Connections closed by a deadline (idle, head, body or write)"),
     "marginalia_poll_answers_too_large_total":
-        ("counter", "Connections closed because an answer exceeded the unsent-bytes cap"),
+        (CounterMetricFamily, "Connections closed because an answer exceeded the unsent-bytes cap"),
     "marginalia_poll_route_errors_total":
-        ("counter", "Requests answered 500 after an unexpected exception"),
+        (CounterMetricFamily, "Requests answered 500 after an unexpected exception"),
 }
-_LATENCY = "marginalia_poll_delivery_latency_seconds"
 
 
-def exposition(values: dict[str, float], latency: LatencyHistogram) -> str:
-    lines = []
-    for name, value in values.items():
-        kind, text = _HELP[name]
-        lines += [f"# HELP {name} {text}", f"# TYPE {name} {kind}", f"{name} {value}"]
-    lines += [f"# HELP {_LATENCY} From the event's timestamp to the answer of a waiting poll",
-              f"# TYPE {_LATENCY} histogram", *latency.render(_LATENCY)]
-    return "\n".join(lines) + "\n"
+class PollCollector:
+    """What one poll server has counted and what its state is, read at each scrape."""
+
+    def __init__(self, server):
+        self._server = server  # an `app.PollServer`
+
+    def collect(self):
+        server = self._server
+        counters, reader = server.metrics, server.reader
+        values = {
+            "marginalia_poll_live_queues": len(server.queues),
+            "marginalia_poll_waiting_polls": server.fanout.pending_polls,
+            "marginalia_poll_head_event_id": reader.head,
+            "marginalia_poll_log_events_read_total": reader.events_read,
+            "marginalia_poll_answered_with_events_total": counters.answered_with_events,
+            "marginalia_poll_events_delivered_total": counters.events_delivered,
+            "marginalia_poll_catchups_total": counters.catchups,
+            "marginalia_poll_not_found_total": counters.not_found,
+            "marginalia_poll_redis_errors_total": counters.redis_errors + reader.redis_errors,
+            "marginalia_poll_redis_up": int(reader.redis_ok),
+            "marginalia_poll_ready": int(reader.redis_ok and reader.ready),
+            "marginalia_poll_open_connections": counters.open_connections,
+            "marginalia_poll_connections_refused_total": counters.connections_refused,
+            "marginalia_poll_connections_timed_out_total": counters.connections_timed_out,
+            "marginalia_poll_answers_too_large_total": counters.answers_too_large,
+            "marginalia_poll_route_errors_total": counters.route_errors,
+        }
+        for name, (family, documentation) in _DESCRIPTIONS.items():
+            yield family(name, documentation, value=values[name])
+        yield counters.latency.family("marginalia_poll_delivery_latency_seconds",
+                                      "From the event's timestamp to the answer of a waiting poll")
+

@@ -19,12 +19,13 @@ import logging
 import time
 
 from .http import HttpConnection, HttpError, Request
+from .metrics import CONTENT_TYPE
 from .poll_http import JSON, PollExchange
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("pollserver.access")
 
-METRICS = b"Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+METRICS = b"Content-Type: %s\r\n" % CONTENT_TYPE.encode()
 NO_STORE = b"Cache-Control: no-store\r\n"
 POLL_PATH = "/realtime/poll"
 # Answers being worked out at once (each a task with its coroutines, awaiting a batched
@@ -159,7 +160,7 @@ class Routes:
         self.send(request, connection, 200 if healthy else 503, json.dumps(report).encode(), JSON)
 
     def _metrics(self, request: Request, connection: HttpConnection) -> None:
-        self.send(request, connection, 200, self.server.render_metrics().encode(), METRICS)
+        self.send(request, connection, 200, self.server.render_metrics(), METRICS)
 
     def _ready(self, request: Request, connection: HttpConnection) -> None:
         self.run(self._readiness, request, connection)  # it pings Redis

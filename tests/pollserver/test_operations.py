@@ -81,13 +81,15 @@ def test_latency_histogram_is_cumulative():
     histogram.observe(0.003)
     histogram.observe(0.7, deliveries=3)
     histogram.observe(-0.01)  # a client clock slightly ahead counts as zero
-    lines = dict(line.rsplit(" ", 1) for line in histogram.render("latency"))
-    assert lines['latency_bucket{le="0.005"}'] == "2"
-    assert lines['latency_bucket{le="0.5"}'] == "2"
-    assert lines['latency_bucket{le="1.0"}'] == "5"
-    assert lines['latency_bucket{le="+Inf"}'] == "5"
-    assert lines["latency_count"] == "5"
-    assert len(lines) == len(LATENCY_BUCKETS) + 3
+    samples = {(sample.name, sample.labels.get("le")): sample.value
+               for sample in histogram.family("latency", "test").samples}
+    assert samples["latency_bucket", "0.005"] == 2
+    assert samples["latency_bucket", "0.5"] == 2
+    assert samples["latency_bucket", "1.0"] == 5
+    assert samples["latency_bucket", "+Inf"] == 5
+    assert samples["latency_count", None] == 5
+    assert samples["latency_sum", None] == 0.003 + 0.7 * 3
+    assert len(samples) == len(LATENCY_BUCKETS) + 3
 
 
 def test_published_at_reads_the_event_timestamp():
