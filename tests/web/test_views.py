@@ -4,7 +4,9 @@ import json
 import re
 
 import pytest
+from django.urls import reverse
 
+from web import urls as web_urls
 from web.content_security import page_policy
 
 
@@ -44,7 +46,20 @@ def test_unknown_paths_are_404(client):
     assert client.get("/c/lab/a/not-a-number/").status_code == 404
 
 
-PAGES = ["/", "/signin/", "/c/lab/", "/c/lab/a/42/", "/api/docs"]
+SAMPLE_ARGUMENTS = {"slug": "lab", "article_id": 42}
+
+
+def _pages() -> list[str]:
+    """Every page of the web front end (so a page added later is checked too), and the API docs."""
+    return [
+        *(reverse(pattern.name, kwargs={name: SAMPLE_ARGUMENTS[name]
+                                        for name in pattern.pattern.converters})
+          for pattern in web_urls.urlpatterns),
+        "/api/docs",
+    ]
+
+
+PAGES = _pages()
 
 
 def _policy(response) -> dict[str, list[str]]:
