@@ -3,6 +3,10 @@
 Every read and write of community contents (articles, discussions, comments)
 goes through `require_contents_access`, so a private community's contents are
 for members only, whichever endpoint is asked.
+
+A private community's card shows non-members its name, always (they need it to
+ask to join or to accept an invite), and its description only when the admins
+chose to show it; never its member count, members, articles or discussions.
 """
 
 from marginalia.errors import ApiError
@@ -35,6 +39,17 @@ def forget_roles(user) -> None:
 
 def can_read_contents(user, community: Community) -> bool:
     return not community.is_private or role_of(user, community) is not None
+
+
+def sees_inside(community: Community, role: str | None) -> bool:
+    """Whether someone with `role` (None: not a member) sees past a private community's name."""
+    return not community.is_private or role is not None
+
+
+def card_description(community: Community, role: str | None) -> str:
+    if sees_inside(community, role) or community.show_description:
+        return community.description
+    return ""
 
 
 def require_contents_access(user, community: Community, write: bool = False) -> None:

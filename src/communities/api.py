@@ -1,4 +1,6 @@
-from django.db.models import BooleanField, CharField, Count, Exists, OuterRef, Subquery, Value
+from django.db.models import (
+    BooleanField, CharField, Count, Exists, OuterRef, Q, Subquery, Value,
+)
 from ninja import Query, Router, Status
 
 from accounts.auth import current_user, jwt_auth, optional_jwt
@@ -8,15 +10,21 @@ from marginalia.paging import Window
 from marginalia.ratelimit import Limit, limit_writes
 from marginalia.types import ObjectId
 
-from . import access, services
-from .models import Community, JoinRequest, Membership
+from . import access, invites, services
+from .models import Community, Invite, JoinRequest, Membership
 from .schemas import (
     AddMemberIn,
     CommunityIn,
     CommunityOut,
+    CommunityPatchIn,
+    InviteIn,
+    InviteOut,
+    InvitePreviewOut,
+    InviteTokenIn,
     JoinOut,
     JoinRequestOut,
     MemberOut,
+    NewInviteOut,
     RoleIn,
 )
 
@@ -30,8 +38,12 @@ COMMUNITIES_PER_USER = Limit(
 
 
 def _with_viewer_fields(queryset, user):
-    """member_count, my_role and join_requested in the same query."""
-    queryset = queryset.annotate(member_count=Count("memberships", distinct=True))
+    """member_count, admin_count, my_role and join_requested in the same query."""
+    queryset = queryset.annotate(
+        member_count=Count("memberships", distinct=True),
+        admin_count=Count("memberships", filter=Q(memberships__role=Membership.ADMIN),
+                          distinct=True),
+    )
     if user is None:
         return queryset.annotate(
             my_role=Value(None, output_field=CharField()),
@@ -60,6 +72,15 @@ def _community_out(community_id: int, user):
     return _with_viewer_fields(Community.objects.filter(pk=community_id), user).get()
 
 
+def _user_named(username_or_email: str) -> User:
+    """The user with that username, else the one with that e-mail (both case-insensitive)."""
+    user = (User.objects.filter(username__iexact=username_or_email).first()
+            or User.objects.filter(email__iexact=username_or_email).first())
+    if user is None:
+        raise ApiError(404, "No user has that username or e-mail")
+    return user
+
+
 def _user(user_id: int) -> User:
     user = User.objects.filter(pk=user_id).first()
     if user is None:
@@ -69,7 +90,8 @@ def _user(user_id: int) -> User:
 
 @router.get("", response=list[CommunityOut], auth=optional_jwt)
 def list_communities(request, window: Query[Window], mine: bool = False):
-    """Communities by name (private ones show only their name and description)."""
+    """Communities by name (a private one shows non-members only its name, and its
+    description when its admins chose to show it)."""
     user = current_user(request)
     queryset = _with_viewer_fields(Community.objects.all(), user)
     if mine:
@@ -97,9 +119,40 @@ def get_community_by_slug(request, slug: str):
     return _community_out(community.id, current_user(request))
 
 
+# Invite links are declared before /{community_id}, which would otherwise take "invites".
+# The token goes in the body, never the URL, so no access log holds it.
+@router.post("/invites/preview", response=InvitePreviewOut, auth=optional_jwt)
+def preview_invite(request, payload: InviteTokenIn):
+    """The community an invite link leads to, as its card shows it to the caller."""
+    invite = invites.find(payload.token)
+    community = _community_out(invite.community_id, current_user(request))
+    return {"community": community, "expires_at": invite.expires_at}
+
+
+@router.post("/invites/accept", response=CommunityOut, auth=jwt_auth)
+def accept_invite(request, payload: InviteTokenIn):
+    """Join the community of a usable invite link (410 when expired, revoked or used up)."""
+    community = invites.accept(payload.token, request.auth)
+    return _community_out(community.id, request.auth)
+
+
 @router.get("/{community_id}", response=CommunityOut, auth=optional_jwt)
 def get_community_detail(request, community_id: ObjectId):
     return _community_out(get_community(community_id).id, current_user(request))
+
+
+@router.patch("/{community_id}", response=CommunityOut, auth=jwt_auth)
+def update_community(request, community_id: ObjectId, payload: CommunityPatchIn):
+    community = get_community(community_id)
+    access.require_admin(request.auth, community)
+    changes = payload.dict(exclude_unset=True)
+    if any(value is None for value in changes.values()):
+        raise ApiError(422, "A field cannot be set to null", [
+            {"loc": ["body", "payload", field], "msg": "May not be null"}
+            for field, value in changes.items() if value is None])
+    if changes:
+        services.update_community(community, request.auth, changes)
+    return _community_out(community.id, request.auth)
 
 
 @router.post("/{community_id}/join", response={200: JoinOut, 202: JoinOut}, auth=jwt_auth)
@@ -125,9 +178,7 @@ def list_members(request, community_id: ObjectId, window: Query[Window]):
 def add_member(request, community_id: ObjectId, payload: AddMemberIn):
     community = get_community(community_id)
     access.require_admin(request.auth, community)
-    user = User.objects.filter(username__iexact=payload.username).first()
-    if user is None:
-        raise not_found("User")
+    user = _user_named(payload.username)
     return Status(201, services.add_member(community, user, payload.role))
 
 
@@ -182,4 +233,32 @@ def reject_join_request(request, community_id: ObjectId, request_id: ObjectId):
     community = get_community(community_id)
     access.require_admin(request.auth, community)
     services.decide_request(_join_request(community, request_id), approve=False)
+    return Status(204, None)
+
+
+@router.get("/{community_id}/invites", response=list[InviteOut], auth=jwt_auth)
+def list_invites(request, community_id: ObjectId, window: Query[Window]):
+    """The invite links that still work, newest first."""
+    community = get_community(community_id)
+    access.require_admin(request.auth, community)
+    return window.of(invites.active(community))
+
+
+@router.post("/{community_id}/invites", response={201: NewInviteOut}, auth=jwt_auth)
+def create_invite(request, community_id: ObjectId, payload: InviteIn):
+    community = get_community(community_id)
+    access.require_admin(request.auth, community)
+    invite, token = invites.create(community, request.auth, payload.expires_in_hours,
+                                   payload.max_uses)
+    return Status(201, {**InviteOut.from_orm(invite).dict(), "token": token})
+
+
+@router.delete("/{community_id}/invites/{invite_id}", response={204: None}, auth=jwt_auth)
+def revoke_invite(request, community_id: ObjectId, invite_id: ObjectId):
+    community = get_community(community_id)
+    access.require_admin(request.auth, community)
+    invite = Invite.objects.filter(pk=invite_id, community=community).first()
+    if invite is None:
+        raise not_found("Invite link")
+    invites.revoke(invite, request.auth)
     return Status(204, None)

@@ -11,6 +11,9 @@ class Community(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField(blank=True, max_length=5000)
     type = models.CharField(max_length=10, choices=TYPES, default=PUBLIC)
+    # A private community's description is for members unless its admins show it
+    # to everyone (it may say what the group works on before it is announced).
+    show_description = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -69,3 +72,25 @@ class JoinRequest(models.Model):
                 name="one_pending_request_per_user",
             )
         ]
+
+
+class Invite(models.Model):
+    """A link that lets whoever holds it join, until it expires, is revoked or used up.
+
+    Only the SHA-256 of the token is stored: the link is shown once, to the admin
+    who made it, and the database alone cannot be turned into working links.
+    """
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="invites")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    max_uses = models.PositiveIntegerField(null=True)  # null: any number until it expires
+    uses = models.PositiveIntegerField(default=0)
+    revoked_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

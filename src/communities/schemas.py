@@ -7,24 +7,61 @@ from pydantic import Field
 from accounts.schemas import UserOut
 from marginalia.text_limits import Text
 
+from . import access
+from .models import Membership
+
+
+CommunityName = Text(120, 240, min_chars=3)
+Description = Text(5000, 10_000)
+SHOW_DESCRIPTION = ("Private communities: show the description to non-members too "
+                    "(members always see it; public communities show it to everyone).")
+
 
 class CommunityIn(Schema):
-    name: Text(120, 240, min_chars=3)
+    name: CommunityName
     slug: str | None = Field(default=None, min_length=3, max_length=120, pattern=r"^[a-z0-9-]+$")
-    description: Text(5000, 10_000) = ""
+    description: Description = ""
     type: Literal["public", "private"] = "public"
+    show_description: bool = Field(False, description=SHOW_DESCRIPTION)
+
+
+class CommunityPatchIn(Schema):
+    """The fields to change; the others stay as they are."""
+
+    name: CommunityName | None = None
+    description: Description | None = None
+    show_description: bool | None = Field(None, description=SHOW_DESCRIPTION)
 
 
 class CommunityOut(Schema):
     id: int
     name: str
     slug: str
-    description: str
+    description: str = Field(
+        description="Empty for a non-member of a private community unless show_description")
+    show_description: bool
     type: str
-    member_count: int
+    member_count: int | None = Field(
+        description="Null for a non-member of a private community")
     my_role: str | None = Field(description="The caller's role, or null when not a member")
+    can_leave: bool = Field(
+        description="The caller is a member and not the community's only admin")
     join_requested: bool = Field(description="The caller has a pending request to join")
     created_at: datetime
+
+    @staticmethod
+    def resolve_description(community) -> str:
+        return access.card_description(community, community.my_role)
+
+    @staticmethod
+    def resolve_member_count(community) -> int | None:
+        return community.member_count if access.sees_inside(community, community.my_role) else None
+
+    @staticmethod
+    def resolve_can_leave(community) -> bool:
+        if community.my_role is None:
+            return False
+        return community.my_role != Membership.ADMIN or community.admin_count > 1
 
 
 class JoinOut(Schema):
@@ -39,7 +76,7 @@ class MemberOut(Schema):
 
 
 class AddMemberIn(Schema):
-    username: Text(150, 300, min_chars=1)
+    username: Text(254, 320, min_chars=1, description="The username or e-mail of the user to add")
     role: Literal["admin", "moderator", "member"] = "member"
 
 
@@ -52,3 +89,30 @@ class JoinRequestOut(Schema):
     user: UserOut
     status: str
     created_at: datetime
+
+
+class InviteIn(Schema):
+    expires_in_hours: int = Field(168, ge=1, le=720, description="1 hour to 30 days")
+    max_uses: int | None = Field(None, ge=1, le=1000, description="Null: no limit until it expires")
+
+
+class InviteOut(Schema):
+    id: int
+    created_by: UserOut | None
+    created_at: datetime
+    expires_at: datetime
+    max_uses: int | None
+    uses: int
+
+
+class NewInviteOut(InviteOut):
+    token: str = Field(description="Shown only now: the link is /invite/#<token>")
+
+
+class InviteTokenIn(Schema):
+    token: str = Field(min_length=1, max_length=128)
+
+
+class InvitePreviewOut(Schema):
+    community: CommunityOut
+    expires_at: datetime

@@ -53,6 +53,15 @@ def create_community(creator, name: str, description: str, type_: str, slug: str
     return community
 
 
+def update_community(community: Community, admin, changes: dict) -> None:
+    """Change name, description or show_description (the slug stays: links keep working)."""
+    for field, value in changes.items():
+        setattr(community, field, value)
+    community.save(update_fields=list(changes))
+    log_event("community_updated", community_id=community.id, user_id=admin.id,
+              fields=",".join(sorted(changes)))
+
+
 @transaction.atomic
 def join(community: Community, user) -> tuple[str, str | None]:
     """Public: join at once. Private: file a request for an admin to decide."""

@@ -152,3 +152,73 @@ def test_private_communities_show_only_their_card_to_outsiders(api, lab):
     assert card["my_role"] is None and card["join_requested"] is False
     by_slug = api.get(f"/api/communities/by-slug/{lab.community.slug}").json()
     assert by_slug == card
+
+
+def test_what_a_private_community_shows_to_non_members(api, lab):
+    lab.community.description = "Unannounced work on dendritic spikes"
+    lab.community.save()
+    cid = lab.community.id
+
+    for caller in (None, lab.outsider):
+        card = _community(api, lab.community, caller)
+        assert card["name"] == lab.community.name
+        assert card["description"] == "" and card["member_count"] is None
+        listed = [c for c in api.get("/api/communities", as_=caller).json() if c["id"] == cid]
+        assert listed == [card]
+        assert_json_error(api.get(f"/api/communities/{cid}/members", as_=caller),
+                          401 if caller is None else 403)
+    member_view = _community(api, lab.community, lab.member)
+    assert member_view["description"] == "Unannounced work on dendritic spikes"
+    assert member_view["member_count"] == 4  # admin, moderator, member, author
+
+    response = api.patch(f"/api/communities/{cid}", {"show_description": True}, as_=lab.admin)
+    assert response.json()["show_description"] is True
+    card = _community(api, lab.community, lab.outsider)
+    assert card["description"] == "Unannounced work on dendritic spikes"
+    assert card["member_count"] is None  # who and how many are inside stays for members
+
+
+def test_public_communities_show_everything_to_everyone(api, make_community, make_user):
+    community = make_community("public", make_user())
+    community.description = "Open reading group"
+    community.save()
+    card = _community(api, community, None)
+    assert (card["description"], card["member_count"]) == ("Open reading group", 1)
+
+
+def test_admins_edit_name_description_and_its_visibility(api, lab):
+    url = f"/api/communities/{lab.community.id}"
+    response = api.patch(url, {"name": "Renamed Lab", "description": "New aims",
+                               "show_description": True}, as_=lab.admin)
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["name"], body["description"], body["show_description"], body["slug"]) == (
+        "Renamed Lab", "New aims", True, lab.community.slug)
+    # Fields left out stay as they are; bad values name the field.
+    assert api.patch(url, {"description": ""}, as_=lab.admin).json()["name"] == "Renamed Lab"
+    for bad, field in (({"name": "ab"}, "name"), ({"name": None}, "name"),
+                       ({"description": "é" * 5001}, "description")):
+        errors = assert_json_error(api.patch(url, bad, as_=lab.admin), 422)["errors"]
+        assert errors[0]["loc"][-1] == field
+    assert_json_error(api.patch(url, {"name": "Taken over"}, as_=lab.moderator), 403)
+
+
+def test_admin_adds_a_member_by_email(api, lab, make_user):
+    newcomer = make_user()
+    response = api.post(f"/api/communities/{lab.community.id}/members",
+                        {"username": newcomer.user.email.upper()}, as_=lab.admin)
+    assert response.status_code == 201
+    assert response.json()["user"]["id"] == newcomer.id
+    missing = api.post(f"/api/communities/{lab.community.id}/members",
+                       {"username": "nobody@example.org"}, as_=lab.admin)
+    assert "username or e-mail" in assert_json_error(missing, 404)["message"]
+
+
+def test_only_a_member_who_is_not_the_last_admin_can_leave(api, lab):
+    assert _community(api, lab.community, lab.admin)["can_leave"] is False
+    assert _community(api, lab.community, lab.member)["can_leave"] is True
+    assert _community(api, lab.community, lab.outsider)["can_leave"] is False
+    assert _community(api, lab.community, None)["can_leave"] is False
+    api.patch(f"/api/communities/{lab.community.id}/members/{lab.moderator.id}",
+              {"role": "admin"}, as_=lab.admin)
+    assert _community(api, lab.community, lab.admin)["can_leave"] is True

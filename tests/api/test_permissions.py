@@ -8,7 +8,10 @@ Rules checked:
   object by id (/api/articles/{id}, /api/discussions/{id}, /api/comments/{id})
   answer 404 to whoever cannot read it, so ids reveal nothing;
 - edit: the author only; delete: the author, moderators and admins;
-  resolve/unresolve: the author and admins; membership administration: admins.
+  resolve/unresolve: the author and admins; membership administration, editing
+  the community and its invite links: admins;
+- an invite link: whoever holds it sees the community's card; any signed-in
+  non-member joins with it (members get 409).
 
 Every cell also checks that a refused request (and any read) left the
 database exactly as it was, and that an accepted write changed it.
@@ -19,7 +22,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from communities.models import JoinRequest
+from communities import invites
+from communities.models import Invite, JoinRequest
 from discussions.models import Article, Discussion
 from realtime.connection import queue_registry
 
@@ -42,6 +46,12 @@ GET    /api/communities                                                   200 20
 POST   /api/communities                                                   401 201 201 201 201 201  |  401 201 201 201 201 201
 GET    /api/communities/by-slug/{slug}                                    200 200 200 200 200 200  |  200 200 200 200 200 200
 GET    /api/communities/{community_id}                                    200 200 200 200 200 200  |  200 200 200 200 200 200
+PATCH  /api/communities/{community_id}                                    401 403 403 403 200 403  |  401 403 403 403 200 403
+POST   /api/communities/invites/preview                                   200 200 200 200 200 200  |  200 200 200 200 200 200
+POST   /api/communities/invites/accept                                    401 200 409 409 409 409  |  401 200 409 409 409 409
+GET    /api/communities/{community_id}/invites                            401 403 403 403 200 403  |  401 403 403 403 200 403
+POST   /api/communities/{community_id}/invites                            401 403 403 403 201 403  |  401 403 403 403 201 403
+DELETE /api/communities/{community_id}/invites/{invite_id}                401 403 403 403 204 403  |  401 403 403 403 204 403
 POST   /api/communities/{community_id}/join                               401 202 409 409 409 409  |  401 200 409 409 409 409
 POST   /api/communities/{community_id}/leave                              401 404 204 204 409 204  |  401 404 204 204 409 204
 GET    /api/communities/{community_id}/members                            401 403 200 200 200 200  |  200 200 200 200 200 200
@@ -94,6 +104,7 @@ ENDPOINTS = sorted({(method, path) for method, path, _ in EXPECTED}, key=lambda 
 # Requests that may succeed without writing to the database.
 # Login and refresh write: each starts or rotates a refresh-token family.
 NO_DATABASE_WRITE = {
+    ("POST", "/api/communities/invites/preview"),  # only looks the link up
     ("POST", "/api/realtime/register"),
     ("POST", "/api/realtime/heartbeat"),
     ("POST", "/api/realtime/presence"),  # presence and typing live in Redis only
@@ -112,6 +123,8 @@ class World:
     join_request: JoinRequest
     newcomer: Person  # not a member; an admin may add them
     spare_article: Article  # readable by all (in another, public community)
+    invite: Invite  # a usable invite link to the community
+    invite_token: str
 
     @property
     def cid(self) -> int:
@@ -125,6 +138,7 @@ def world_for(make_lab, make_user, make_community, make_article, make_discussion
         lab = make_lab(visibility)
         target, applicant, newcomer = make_user(), make_user(), make_user()
         lab.community.memberships.create(user=target.user, role="member")
+        invite, invite_token = invites.create(lab.community, lab.admin.user, 24, None)
         return World(
             lab=lab,
             resolved=make_discussion(lab.author, lab.community, lab.article, is_resolved=True),
@@ -133,6 +147,8 @@ def world_for(make_lab, make_user, make_community, make_article, make_discussion
             join_request=make_join_request(lab.community, applicant),
             newcomer=newcomer,
             spare_article=make_article(make_community("public", make_user())),
+            invite=invite,
+            invite_token=invite_token,
         )
 
     return build
@@ -165,6 +181,18 @@ REQUESTS = {
         f"/api/communities/by-slug/{w.lab.community.slug}", None),
     ("GET", "/api/communities/{community_id}"): lambda w, a: (
         f"/api/communities/{w.cid}", None),
+    ("PATCH", "/api/communities/{community_id}"): lambda w, a: (
+        f"/api/communities/{w.cid}", {"description": "Edited", "show_description": True}),
+    ("POST", "/api/communities/invites/preview"): lambda w, a: (
+        "/api/communities/invites/preview", {"token": w.invite_token}),
+    ("POST", "/api/communities/invites/accept"): lambda w, a: (
+        "/api/communities/invites/accept", {"token": w.invite_token}),
+    ("GET", "/api/communities/{community_id}/invites"): lambda w, a: (
+        f"/api/communities/{w.cid}/invites", None),
+    ("POST", "/api/communities/{community_id}/invites"): lambda w, a: (
+        f"/api/communities/{w.cid}/invites", {"expires_in_hours": 2, "max_uses": 3}),
+    ("DELETE", "/api/communities/{community_id}/invites/{invite_id}"): lambda w, a: (
+        f"/api/communities/{w.cid}/invites/{w.invite.id}", None),
     ("POST", "/api/communities/{community_id}/join"): lambda w, a: (
         f"/api/communities/{w.cid}/join", None),
     ("POST", "/api/communities/{community_id}/leave"): lambda w, a: (

@@ -8,14 +8,18 @@ error message included, may contain it. Requests aimed at a private object
 are refused with a JSON 401, 403 or 404 (the exact code per role is in
 test_permissions.py), except the few answers that are public by design.
 
-The community's own card (name, slug, description) is public: outsiders see
-it to ask to join, so it carries no marker.
+The community's name and slug are public: outsiders see them to ask to join,
+so they carry no marker. Its description carries one: it is for members
+unless the admins chose to show it (here they did not). Invite links are
+swept too: one made by an admin whose name carries the marker, and a token
+that names no invite.
 """
 
 import uuid
 
 import pytest
 
+from communities import invites
 from realtime.connection import queue_registry
 
 from .support import assert_json_error
@@ -34,9 +38,13 @@ PUBLIC_BY_DESIGN = {
 def private_world(make_user, make_community, make_article, make_discussion, make_comment,
                   make_join_request):
     admin = make_user()
+    inviter = make_user(f"{MARKER}inviter")
     member = make_user(f"{MARKER}member")
     applicant = make_user(f"{MARKER}applicant")
-    community = make_community("private", admin, members=[member])
+    community = make_community("private", admin, members=[member], admins=[inviter])
+    community.description = f"{MARKER} description"
+    community.save()
+    invite, _token = invites.create(community, inviter.user, 24, None)
     article = make_article(community, submitter=admin, title=f"{MARKER} title")
     article.abstract, article.authors, article.link = (
         f"{MARKER} abstract", [f"{MARKER} author"], f"https://example.org/{MARKER}")
@@ -49,7 +57,7 @@ def private_world(make_user, make_community, make_article, make_discussion, make
     return {
         "community_id": community.id, "slug": community.slug, "article_id": article.id,
         "discussion_id": discussion.id, "comment_id": comment.id, "parent_id": comment.id,
-        "user_id": member.id, "request_id": join_request.id,
+        "user_id": member.id, "request_id": join_request.id, "invite_id": invite.id,
         "community_ids": [community.id], "username": member.username,
     }
 
