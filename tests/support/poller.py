@@ -5,7 +5,12 @@ import time
 
 import httpx
 
+from marginalia_client.protocol import CATCHUP, poll_target, read_poll_answer
+
 from .stack import wait_until
+
+# Between a failed poll and the next: short, so tests of outages see recovery at once.
+RETRY_PAUSE = 0.05
 
 
 class Poller:
@@ -14,6 +19,12 @@ class Poller:
     Given several poll-server URLs it is a client behind a round-robin balancer:
     each poll goes to the next server in turn, and one that does not answer is
     skipped (the balancer's retry).
+
+    It builds each poll and reads each answer with the clients' own poll step
+    (marginalia_client.protocol), but it is a recorder, not a client: it never
+    registers again and never backs off, so a test sees every error status
+    (`errors`), every catch-up (`catchups`) and every event exactly as the
+    server sent them, duplicates included.
     """
 
     def __init__(self, poll_url: str | list[str], queue_id: str, last_event_id: int):
@@ -48,28 +59,26 @@ class Poller:
             url = self.poll_urls[turn % len(self.poll_urls)]
             turn += 1
             try:
-                response = self._http.get(
-                    f"{url}/realtime/poll",
-                    params={"queue_id": self.queue_id, "last_event_id": self.last_event_id},
-                )
+                response = self._http.get(url + poll_target(self.queue_id, self.last_event_id))
             except (httpx.HTTPError, RuntimeError):
                 self.failures += 1
-                if self._stop.wait(0.05):
+                if self._stop.wait(RETRY_PAUSE):
                     return
                 continue
             if response.status_code != 200:
                 self.errors.append(response.status_code)
-                self._stop.wait(0.05)
+                self._stop.wait(RETRY_PAUSE)
                 continue
-            body = response.json()
+            action, events, cursor = read_poll_answer(200, response.json())
             self.served_by[url] += 1
             now = time.monotonic()
-            if body.get("catchup_required"):
+            if action == CATCHUP:
                 self.catchups += 1
-            for event in body.get("events", []):
+            for event in events:
                 self.received_at[event["event_id"]] = now
                 self.events.append(event)
-            self.last_event_id = body["last_event_id"]
+            if cursor is not None:
+                self.last_event_id = cursor
 
     def wait_for(self, predicate, timeout: float = 5.0, message: str = "an event") -> dict:
         def found():
@@ -80,6 +89,5 @@ class Poller:
 
 def poll_once(poll_url: str, queue_id: str, last_event_id, timeout: float = 10,
               headers: dict | None = None) -> httpx.Response:
-    return httpx.get(f"{poll_url}/realtime/poll",
-                     params={"queue_id": queue_id, "last_event_id": last_event_id},
-                     headers=headers or {}, timeout=timeout)
+    return httpx.get(poll_url + poll_target(queue_id, last_event_id), headers=headers or {},
+                     timeout=timeout)
