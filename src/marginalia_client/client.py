@@ -10,8 +10,8 @@ import asyncio
 import inspect
 import logging
 import random as random_module
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from time import monotonic
 from typing import Any, Literal, TypeVar
 
 import httpx
@@ -223,7 +223,7 @@ class RealtimeClient:
         """What the next poll answer says to do (protocol.read_poll_answer), once it is
         not an outage: those are retried here."""
         while True:
-            started = time.monotonic()
+            started = monotonic()
             try:
                 response = await self._http.get(
                     self._poll_url + poll_target(self.queue_id, self.last_event_id),
@@ -246,7 +246,7 @@ class RealtimeClient:
                     return step
                 failure = f"HTTP {response.status_code}"
                 wait = retry_after(response.status_code, response.headers.get("Retry-After"))
-            if time.monotonic() - started >= LINK_WORKED_AFTER:
+            if monotonic() - started >= LINK_WORKED_AFTER:
                 self._delays.reset()
             await self._retry_later(failure, wait)
 

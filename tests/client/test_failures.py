@@ -106,3 +106,17 @@ async def test_url_without_scheme_is_raised_not_retried(sleep):
         with pytest.raises(httpx.UnsupportedProtocol):
             await anext(client.events())
     assert sleep.delays == []
+
+
+async def test_a_poll_that_stayed_open_10_s_before_failing_starts_the_delays_over(
+        servers, sleep, make_client, monkeypatch):
+    # Each failed poll reads the clock when it starts and when it fails; the third
+    # failure comes after the poll stayed open 10 s: the link worked until then.
+    readings = iter([0, 0, 0, 0, 100, 110, 200])
+    monkeypatch.setattr("marginalia_client.client.monotonic", lambda: next(readings))
+    events = make_client().events()
+    servers.answer(POLL, 502, 502, httpx.ReadError("connection reset"))
+    servers.answer_poll(1)
+
+    assert (await anext(events))["event_id"] == 1
+    assert sleep.delays == [0.5, 1.0, 0.5]

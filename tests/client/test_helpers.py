@@ -1,15 +1,7 @@
+from marginalia_client import protocol
 from marginalia_client.backoff import RetryDelays, is_transient
 from marginalia_client.ordering import unseen_in_order
-from marginalia_client.protocol import (
-    CATCHUP,
-    DELIVER,
-    FAIL,
-    REGISTER,
-    RETRY,
-    poll_target,
-    read_poll_answer,
-    retry_after,
-)
+from marginalia_client.protocol import poll_target, read_poll_answer, retry_after
 
 from .fakes import event
 
@@ -72,15 +64,17 @@ def test_poll_target_quotes_the_queue_id_and_adds_the_signal_cursor_only_when_as
 
 def test_poll_answers_and_what_they_mean():
     events = [event(3)]
-    assert read_poll_answer(200, {"events": events, "last_event_id": 4}) == (DELIVER, events, 4)
+    answer = {"events": events, "last_event_id": 4}
+    assert read_poll_answer(200, answer) == (protocol.DELIVER, events, 4)
     assert read_poll_answer(200, {"catchup_required": True, "last_event_id": 2}) == (
-        CATCHUP, [], 2)
-    assert read_poll_answer(200, {"catchup_required": True}) == (CATCHUP, [], None)
+        protocol.CATCHUP, [], 2)
+    assert read_poll_answer(200, {"catchup_required": True}) == (protocol.CATCHUP, [], None)
     assert [read_poll_answer(status, {"message": "x"})[0] for status in (404, 400)] == [
-        REGISTER, REGISTER]
-    assert [read_poll_answer(status, None)[0] for status in (200, 429, 502, 503)] == [RETRY] * 4
+        protocol.REGISTER, protocol.REGISTER]
+    outages = (200, 429, 502, 503)  # a 200 that is not JSON comes from a proxy, not the server
+    assert [read_poll_answer(status, None)[0] for status in outages] == [protocol.RETRY] * 4
     assert [read_poll_answer(status, {"message": "x"})[0] for status in (401, 403, 413)] == [
-        FAIL] * 3
+        protocol.FAIL] * 3
 
 
 def test_retry_after_only_from_429_and_503_in_seconds():

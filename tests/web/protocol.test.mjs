@@ -47,7 +47,8 @@ function mismatch(expected, request) {
     if (request.method !== 'POST' || base !== `${API_BASE}/api/realtime/register`) {
       return `expected register, got ${request.method} ${base}`;
     }
-    if (!/^Bearer /.test(request.headers.Authorization ?? '')) return 'register without the access token';
+    const authorization = request.headers.Authorization ?? '';
+    if (!authorization.startsWith('Bearer ')) return 'register without the access token';
     return null;
   }
   if (request.method !== 'GET' || base !== `${POLL_URL}/realtime/poll`) {
