@@ -10,7 +10,7 @@ from limits import parse_many
 from corsheaders.defaults import default_headers as cors_default_headers
 
 from realtime_core import secret_keys, tokens
-from realtime_core.config import allowed_origins
+from realtime_core.config import RealtimeConfig
 from web.content_security import page_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -108,11 +108,15 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Largest request body the API accepts; larger ones get 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("API_MAX_BODY_BYTES", 256 * 1024))
 
+# Redis, queue and log settings shared with the poll server (realtime_core.config);
+# realtime.connection binds its clients with them.
+REALTIME = RealtimeConfig.from_env()
+
 # CORS: a front end on its own origin (say a development server on :3000) calls the
 # API across origins. The allow-list is the poll server's too (CORS_ALLOWED_ORIGINS).
 # Tokens travel in the Authorization header, never in cookies, but credentials are
 # allowed for listed origins as on the poll server; a wildcard never has them.
-_ORIGINS = allowed_origins()
+_ORIGINS = REALTIME.allowed_origins
 CORS_ALLOW_ALL_ORIGINS = "*" in _ORIGINS
 CORS_ALLOWED_ORIGINS = [o for o in _ORIGINS if o != "*"]
 CORS_ALLOW_CREDENTIALS = not CORS_ALLOW_ALL_ORIGINS
@@ -123,6 +127,12 @@ CORS_PREFLIGHT_MAX_AGE = 600
 
 # Where browsers reach the poll server.
 REALTIME_PUBLIC_URL = os.environ.get("REALTIME_PUBLIC_URL", "http://localhost:8888")
+
+# The relay (manage.py relay_outbox): how long published outbox rows are kept, and
+# where it serves its Prometheus metrics (port 0: not at all; host "": all interfaces).
+OUTBOX_RETENTION_HOURS = float(os.environ.get("OUTBOX_RETENTION_HOURS") or 24)
+RELAY_METRICS_PORT = int(os.environ.get("RELAY_METRICS_PORT") or 0)
+RELAY_METRICS_HOST = os.environ.get("RELAY_METRICS_HOST", "")
 
 # Content-Security-Policy of every answer (django-csp's middleware): no inline script.
 CONTENT_SECURITY_POLICY = page_policy(REALTIME_PUBLIC_URL)

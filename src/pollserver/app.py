@@ -10,7 +10,6 @@ import argparse
 import asyncio
 import dataclasses
 import logging
-import os
 import resource
 import signal
 
@@ -22,6 +21,7 @@ from redis.backoff import ExponentialBackoff, NoBackoff
 from realtime_core import secret_keys, tokens
 from realtime_core.config import RealtimeConfig
 
+from .config import PollServerConfig
 from .fanout import Fanout
 from .http import HttpLimits, HttpServer
 from .logreader import LogReader
@@ -66,7 +66,7 @@ class InFlight:
 
 
 class PollServer:
-    def __init__(self, config: RealtimeConfig, ring_size: int):
+    def __init__(self, config: RealtimeConfig):
         self.config = config
         # Commands fail fast while Redis is away: the poll answers 503 and the
         # client retries, rather than hanging on reconnect attempts.
@@ -92,7 +92,7 @@ class PollServer:
             self.fanout,
             self.memberships,
             on_data_lost=self._forget_everything,
-            ring_size=ring_size,
+            ring_size=config.ring_size,
             ring_bytes=config.ring_bytes,
             queues=self.queues,
         )
@@ -179,29 +179,7 @@ class PollServer:
             self.memberships.retain(self.queues.owners() | self.fanout.waiting_users())
 
 
-# Each limit of the HTTP edge, by the environment variable that sets it.
-HTTP_LIMIT_VARIABLES = {
-    "max_connections": "REALTIME_HTTP_MAX_CONNECTIONS",
-    "max_head_bytes": "REALTIME_HTTP_MAX_HEAD_BYTES",
-    "max_body_bytes": "REALTIME_HTTP_MAX_BODY_BYTES",
-    "max_unsent_bytes": "REALTIME_HTTP_MAX_UNSENT_BYTES",
-    "idle_timeout": "REALTIME_HTTP_IDLE_TIMEOUT",
-    "head_timeout": "REALTIME_HTTP_HEAD_TIMEOUT",
-    "body_timeout": "REALTIME_HTTP_BODY_TIMEOUT",
-    "write_timeout": "REALTIME_HTTP_WRITE_TIMEOUT",
-}
 FILES_KEPT_FOR_REDIS_AND_LOGS = 64  # descriptors not given to client connections
-
-
-def http_limits_from_env() -> HttpLimits:
-    """`HttpLimits` with each default replaced by its environment variable, when set."""
-    defaults = HttpLimits()
-    values = {}
-    for field, variable in HTTP_LIMIT_VARIABLES.items():
-        raw = os.environ.get(variable)
-        if raw:
-            values[field] = type(getattr(defaults, field))(raw)
-    return HttpLimits(**values)
 
 
 def fit_connections_to_open_files(limits: HttpLimits) -> HttpLimits:
@@ -231,7 +209,7 @@ def make_http_server(server: PollServer, limits: HttpLimits) -> HttpServer:
 async def serve(config: RealtimeConfig, port: int, host: str = "",
                 limits: HttpLimits = HttpLimits()) -> None:
     """Run one process until SIGTERM or SIGINT."""
-    server = PollServer(config, ring_size=int(os.environ.get("REALTIME_RING_SIZE", 20_000)))
+    server = PollServer(config)
     server.start()
     http_server = make_http_server(server, fit_connections_to_open_files(limits))
     http_server.listen(port, address=host)
@@ -250,17 +228,18 @@ async def serve(config: RealtimeConfig, port: int, host: str = "",
 
 
 def main(argv: list[str] | None = None) -> None:
+    config = PollServerConfig.from_env()
     parser = argparse.ArgumentParser(prog="pollserver", description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=int(os.environ.get("REALTIME_POLL_PORT", 8888)))
-    parser.add_argument("--host", default=os.environ.get("REALTIME_POLL_HOST", ""),
-                        help="address to bind (default: all interfaces)")
+    parser.add_argument("--port", type=int, default=config.port,
+                        help="port to listen on (default: REALTIME_POLL_PORT or 8888)")
+    parser.add_argument("--host", default=config.host,
+                        help="address to bind (default: REALTIME_POLL_HOST or all interfaces)")
     args = parser.parse_args(argv)
     logging.basicConfig(
-        level=os.environ.get("REALTIME_LOG_LEVEL", "INFO").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
         tokens.secret()  # polls may carry tokens: no checking them with a public key
     except secret_keys.MissingSecret as missing:
         missing.exit("pollserver")
-    asyncio.run(serve(RealtimeConfig.from_env(), args.port, args.host, http_limits_from_env()))
+    asyncio.run(serve(config.realtime, args.port, args.host, config.http))

@@ -3,6 +3,7 @@
 from functools import cache
 
 import redis
+from django.conf import settings
 
 from realtime_core.config import RealtimeConfig
 from realtime_core.log import EventLog
@@ -12,9 +13,8 @@ from realtime_core.queues import QueueRegistry
 REDIS_ERRORS = (redis.RedisError, OSError)
 
 
-@cache
 def config() -> RealtimeConfig:
-    return RealtimeConfig.from_env()
+    return settings.REALTIME
 
 
 @cache
@@ -31,10 +31,10 @@ def event_log() -> EventLog:
 
 @cache
 def queue_registry() -> QueueRegistry:
-    settings = config()
+    realtime = config()
     return QueueRegistry(
         client(),
-        ttl=settings.queue_ttl,
-        max_per_user=settings.max_queues_per_user,
-        registrations_per_minute=settings.registrations_per_minute,
+        ttl=realtime.queue_ttl,
+        max_per_user=realtime.max_queues_per_user,
+        registrations_per_minute=realtime.registrations_per_minute,
     )

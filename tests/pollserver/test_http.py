@@ -13,8 +13,8 @@ import time
 import pytest
 from tornado.netutil import bind_sockets
 
-from pollserver.app import (FILES_KEPT_FOR_REDIS_AND_LOGS, HTTP_LIMIT_VARIABLES,
-                            fit_connections_to_open_files, http_limits_from_env)
+from pollserver.app import FILES_KEPT_FOR_REDIS_AND_LOGS, fit_connections_to_open_files
+from pollserver.config import HTTP_LIMIT_VARIABLES, PollServerConfig
 from pollserver.http import (ANSWERING, BODY, HEAD, IDLE, WRITING, HttpError, HttpLimits,
                              HttpServer, parse_head)
 from pollserver.metrics import PollMetrics
@@ -105,11 +105,11 @@ def test_non_ascii_heads_are_refused():
         parse_head("GET /h\u00e9 HTTP/1.1\r\nHost: x\r\n\r\n".encode("latin-1"), 0.0)
 
 
-def test_limits_come_from_the_environment_with_defaults(monkeypatch):
-    monkeypatch.setenv("REALTIME_HTTP_HEAD_TIMEOUT", "2.5")
-    monkeypatch.setenv("REALTIME_HTTP_MAX_CONNECTIONS", "300")
-    monkeypatch.delenv("REALTIME_HTTP_BODY_TIMEOUT", raising=False)
-    limits = http_limits_from_env()
+def test_limits_come_from_the_environment_with_defaults():
+    limits = PollServerConfig.from_env({
+        "REALTIME_HTTP_HEAD_TIMEOUT": "2.5", "REALTIME_HTTP_MAX_CONNECTIONS": "300",
+        "REALTIME_HTTP_BODY_TIMEOUT": "",  # set but empty: the default
+    }).http
     assert (limits.head_timeout, limits.max_connections) == (2.5, 300)
     assert limits.body_timeout == HttpLimits().body_timeout
     assert set(HTTP_LIMIT_VARIABLES) == {field.name for field in dataclasses.fields(HttpLimits)}

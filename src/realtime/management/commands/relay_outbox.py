@@ -1,10 +1,10 @@
 import logging
-import os
 import signal
 import threading
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
@@ -23,15 +23,15 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=0.2, help="seconds between scans")
         parser.add_argument(
             "--keep-hours", type=float,
-            default=float(os.environ.get("OUTBOX_RETENTION_HOURS") or 24),
+            default=settings.OUTBOX_RETENTION_HOURS,
             help="hours published outbox rows are kept (default OUTBOX_RETENTION_HOURS or 24)",
         )
         parser.add_argument(
-            "--metrics-port", type=int, default=int(os.environ.get("RELAY_METRICS_PORT") or 0),
+            "--metrics-port", type=int, default=settings.RELAY_METRICS_PORT,
             help="serve Prometheus metrics on this port (default RELAY_METRICS_PORT; 0: off)",
         )
         parser.add_argument(
-            "--metrics-host", default=os.environ.get("RELAY_METRICS_HOST", ""),
+            "--metrics-host", default=settings.RELAY_METRICS_HOST,
             help="address the metrics port binds (default RELAY_METRICS_HOST; all interfaces)",
         )
 
