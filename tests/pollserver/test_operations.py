@@ -3,8 +3,11 @@
 import re
 import time
 
+from pollserver.app import PollServer
 from pollserver.metrics import LATENCY_BUCKETS, LatencyHistogram, published_at
+from realtime_core.config import Environment, RealtimeConfig
 from realtime_core.events import now_iso
+from tests.pollserver.conftest import REDIS_URL
 
 ALICE, COMMUNITY = 4242, 77
 
@@ -99,3 +102,20 @@ def test_published_at_reads_the_event_timestamp():
     assert published_at(b'{"event_id":5}') is None
     assert abs(published_at(b'{"timestamp":"%s"}' % now_iso().encode()) - time.time()) < 5
 
+
+
+async def test_servers_in_one_process_keep_their_metrics_apart():
+    config = RealtimeConfig.from_env(Environment({"REALTIME_REDIS_URL": REDIS_URL}))
+    first, second = PollServer(config), PollServer(config)
+    try:
+        first.metrics.catchups = 3
+        second.metrics.not_found = 2
+        first_values = metric_values(first.render_metrics().decode())
+        second_values = metric_values(second.render_metrics().decode())
+        assert (first_values["marginalia_poll_catchups_total"],
+                first_values["marginalia_poll_not_found_total"]) == (3, 0)
+        assert (second_values["marginalia_poll_catchups_total"],
+                second_values["marginalia_poll_not_found_total"]) == (0, 2)
+    finally:
+        for server in (first, second):
+            await server.stop()

@@ -40,7 +40,8 @@ class Recorder:
         self.values += entries
 
 
-async def test_follows_from_the_start_skipping_undecodable_entries(redis_client, eventually, caplog):
+async def test_follows_from_the_start_skipping_undecodable_entries(
+        redis_client, eventually, caplog):
     redis_client.xadd(STREAM, {"value": "before the start"})
     recorder = Recorder(REDIS_URL)
     task = asyncio.create_task(recorder.follower.run())
