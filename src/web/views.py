@@ -25,3 +25,8 @@ def community(request, slug: str):
 
 def article(request, slug: str, article_id: int):
     return _page(request, "web/article.html", "article", slug=slug, articleId=article_id)
+
+
+def invite(request):
+    # The token is in the URL's fragment, which never reaches the server.
+    return _page(request, "web/invite.html", "invite")

@@ -1,5 +1,6 @@
 import { api } from '../api.js';
 import { badge, h, replaceChildren } from '../dom.js';
+import { communityForm } from '../community/community-form.js';
 import { setUpPage } from '../layout.js';
 
 const { session } = setUpPage();
@@ -24,7 +25,9 @@ function card(community) {
       'p',
       { class: 'meta' },
       community.type === 'private' ? badge('Private', 'private') : badge('Public', 'public'),
-      ` ${community.member_count} member${community.member_count === 1 ? '' : 's'}`,
+      community.member_count === null
+        ? ''
+        : ` ${community.member_count} member${community.member_count === 1 ? '' : 's'}`,
       role ? ` · ${role}` : '',
     ),
     community.description ? h('p', { class: 'description' }, community.description) : null,
@@ -46,7 +49,11 @@ async function load() {
     fill(document.getElementById('all-list'), all, 'No communities yet.');
     if (mine) {
       document.getElementById('mine').hidden = false;
-      fill(document.getElementById('mine-list'), mine, 'You have not joined a community yet.');
+      fill(
+        document.getElementById('mine-list'),
+        mine,
+        'You have not joined a community yet. Create one below, or open an invite link an admin sent you.',
+      );
     }
   } catch (error) {
     message.textContent = `Could not load communities: ${error.message}`;
@@ -54,4 +61,16 @@ async function load() {
   }
 }
 
+function showCreateForm() {
+  const form = communityForm({
+    idPrefix: 'new-community',
+    submitLabel: 'Create community',
+    send: (body) => api('/api/communities', { method: 'POST', body }),
+    done: (community) => location.assign(`/c/${encodeURIComponent(community.slug)}/`),
+  });
+  document.getElementById('create-form-slot').append(form);
+  document.getElementById('create').hidden = false;
+}
+
+if (session) showCreateForm();
 load();

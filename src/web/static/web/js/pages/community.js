@@ -1,13 +1,15 @@
 import { ApiError, api, apiAll } from '../api.js';
+import { communityForm } from '../community/community-form.js';
+import { invitesSection } from '../community/invites.js';
+import { ROLE_LABELS, membersSection } from '../community/members.js';
+import { joinRequestsSection } from '../community/requests.js';
 import { badge, busy, h, replaceChildren, showError, timeEl } from '../dom.js';
+import { field } from '../forms.js';
 import { setUpPage, signInUrl } from '../layout.js';
 
 const { config, session } = setUpPage();
 const root = document.getElementById('community');
-
-function roleLabel(role) {
-  return { admin: 'Admin', moderator: 'Moderator', member: 'Member' }[role] ?? role;
-}
+let stopRequests = () => {}; // the requests section of the previous render refreshes until stopped
 
 function fail(title, text, ...extra) {
   root.removeAttribute('aria-busy');
@@ -33,12 +35,17 @@ function membershipActions(community, refresh) {
   };
   if (!session) {
     box.append(h('a', { class: 'button primary', href: signInUrl() }, 'Sign in to join'));
-  } else if (community.my_role) {
+  } else if (community.can_leave) {
     const leave = h('button', { type: 'button', class: 'button' }, 'Leave community');
     leave.addEventListener('click', () =>
       act(leave, () => api(`/api/communities/${community.id}/leave`, { method: 'POST' })),
     );
     box.append(leave);
+  } else if (community.my_role) {
+    // The server refuses to let the last admin leave; the page does not offer it.
+    box.append(
+      h('p', { class: 'status-text' }, 'You are the only admin: make another member admin before you can leave.'),
+    );
   } else if (community.join_requested) {
     box.append(h('p', { class: 'status-text' }, 'Your request to join is waiting for an admin.'));
   } else {
@@ -52,33 +59,30 @@ function membershipActions(community, refresh) {
   return [box, error];
 }
 
-async function joinRequests(community, refresh) {
-  if (community.my_role !== 'admin' || community.type !== 'private') return null;
-  const requests = await api(`/api/communities/${community.id}/requests`);
-  if (!requests.length) return null;
-  const decide = async (request, verb, button) => {
-    button.disabled = true;
-    await api(`/api/communities/${community.id}/requests/${request.id}/${verb}`, { method: 'POST' });
-    await refresh();
-  };
-  return h(
-    'section',
-    { class: 'card', 'aria-labelledby': 'requests-title' },
-    h('h2', { id: 'requests-title' }, 'Requests to join'),
+/** The admins' part of the page: requests, invite links, the community's settings. */
+function adminSections(community, members) {
+  const sections = [];
+  if (community.type === 'private') {
+    const requests = joinRequestsSection(community, { onDecided: () => members?.reload() });
+    stopRequests = requests.stop;
+    sections.push(requests.element);
+  }
+  sections.push(invitesSection(community));
+  sections.push(
     h(
-      'ul',
-      { class: 'plain-list' },
-      requests.map((request) => {
-        const approve = h('button', { type: 'button', class: 'button small primary' }, 'Approve');
-        const reject = h('button', { type: 'button', class: 'button small' }, 'Reject');
-        approve.setAttribute('aria-label', `Approve ${request.user.username}`);
-        reject.setAttribute('aria-label', `Reject ${request.user.username}`);
-        approve.addEventListener('click', () => decide(request, 'approve', approve));
-        reject.addEventListener('click', () => decide(request, 'reject', reject));
-        return h('li', { class: 'request-row' }, h('span', {}, request.user.username), approve, reject);
+      'details',
+      { class: 'card disclosure', id: 'settings' },
+      h('summary', {}, 'Edit community'),
+      communityForm({
+        idPrefix: 'edit-community',
+        submitLabel: 'Save changes',
+        community,
+        send: (body) => api(`/api/communities/${community.id}`, { method: 'PATCH', body }),
+        done: () => load(),
       }),
     ),
   );
+  return sections;
 }
 
 function articleList(community, articles) {
@@ -108,14 +112,10 @@ function submitArticleForm(community) {
   const form = h(
     'form',
     { class: 'stack', novalidate: true },
-    field('article-title', 'Title', h('input', { id: 'article-title', name: 'title', required: true, maxlength: 500 })),
-    field(
-      'article-authors',
-      'Authors (comma-separated)',
-      h('input', { id: 'article-authors', name: 'authors', maxlength: 5000 }),
-    ),
-    field('article-link', 'Link', h('input', { id: 'article-link', name: 'link', type: 'url', placeholder: 'https://' })),
-    field('article-abstract', 'Abstract', h('textarea', { id: 'article-abstract', name: 'abstract', rows: 4 })),
+    field('article-title', 'Title', h('input', { name: 'title', required: true, maxlength: 500 })),
+    field('article-authors', 'Authors (comma-separated)', h('input', { name: 'authors', maxlength: 5000 })),
+    field('article-link', 'Link', h('input', { name: 'link', type: 'url', placeholder: 'https://' })),
+    field('article-abstract', 'Abstract', h('textarea', { name: 'abstract', rows: 4 })),
     error,
     h('button', { type: 'submit', class: 'button primary' }, 'Add article'),
   );
@@ -150,10 +150,6 @@ function submitArticleForm(community) {
   );
 }
 
-function field(id, label, control) {
-  return h('div', { class: 'field' }, h('label', { for: id }, label), control);
-}
-
 async function load() {
   let community;
   try {
@@ -166,6 +162,8 @@ async function load() {
     }
     return;
   }
+  stopRequests();
+  stopRequests = () => {};
   document.title = `${community.name} · Marginalia`;
   document.getElementById('crumb-community').textContent = community.name;
   const readable = community.type === 'public' || Boolean(community.my_role);
@@ -178,15 +176,21 @@ async function load() {
       'p',
       { class: 'meta' },
       community.type === 'private' ? badge('Private', 'private') : badge('Public', 'public'),
-      ` ${community.member_count} member${community.member_count === 1 ? '' : 's'}`,
-      community.my_role ? ` · ${roleLabel(community.my_role)}` : '',
+      community.member_count === null
+        ? ''
+        : ` ${community.member_count} member${community.member_count === 1 ? '' : 's'}`,
+      community.my_role ? ` · ${ROLE_LABELS[community.my_role]}` : '',
     ),
     community.description ? h('p', { class: 'description' }, community.description) : null,
     ...membershipActions(community, load),
   );
   const parts = [header];
-  const requests = await joinRequests(community, load).catch(() => null);
-  if (requests) parts.push(requests);
+  const isAdmin = community.my_role === 'admin';
+  // Who the members are is for members (and anyone, in a public community).
+  const members = readable
+    ? membersSection(community, { isAdmin, me: session?.user.id, onAdminsChanged: load })
+    : null;
+  if (isAdmin) parts.push(...adminSections(community, members));
   const articlesSection = h('section', { 'aria-labelledby': 'articles-title' }, h('h2', { id: 'articles-title' }, 'Articles'));
   if (readable) {
     try {
@@ -206,8 +210,15 @@ async function load() {
     );
   }
   parts.push(articlesSection);
+  if (members) {
+    await members.loaded;
+    parts.push(members.element);
+  }
   root.removeAttribute('aria-busy');
+  // A render after an action keeps the keyboard focus where it was, when that control is still here.
+  const focusedId = root.contains(document.activeElement) ? document.activeElement.id : '';
   replaceChildren(root, ...parts);
+  if (focusedId) document.getElementById(focusedId)?.focus();
 }
 
 load();

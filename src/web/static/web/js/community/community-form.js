@@ -1,0 +1,79 @@
+/**
+ * The form that creates a community (with its type) or edits one (name,
+ * description, and whether a private community shows its description to
+ * non-members).
+ */
+
+import { busy, h } from '../dom.js';
+import { checkRequired, clearErrors, field, formAlert, showApiError } from '../forms.js';
+
+function typeChoice(idPrefix) {
+  const option = (value, label, hint) =>
+    h(
+      'div',
+      { class: 'choice' },
+      h('input', { type: 'radio', name: 'type', value, id: `${idPrefix}-type-${value}`, checked: value === 'private' }),
+      h('label', { for: `${idPrefix}-type-${value}` }, label, h('span', { class: 'hint' }, ` ${hint}`)),
+    );
+  return h(
+    'fieldset',
+    { class: 'field' },
+    h('legend', {}, 'Who can read it'),
+    option('private', 'Private', '— members only; discussions update live'),
+    option('public', 'Public', '— anyone reads, any signed-in user writes'),
+  );
+}
+
+/**
+ * {idPrefix, submitLabel, community?, send(body) -> Promise<community>, done(community)}.
+ * Without `community` it creates; with it, it edits that community.
+ */
+export function communityForm({ idPrefix, submitLabel, community = null, send, done }) {
+  const error = formAlert();
+  const name = h('input', { name: 'name', required: true, minlength: 3, maxlength: 120, autocomplete: 'off' });
+  const description = h('textarea', { name: 'description', rows: 3, maxlength: 5000 });
+  const showDescription = h('input', { type: 'checkbox', name: 'show_description', id: `${idPrefix}-show-description` });
+  if (community) {
+    name.value = community.name;
+    description.value = community.description;
+    showDescription.checked = community.show_description;
+  }
+  const form = h(
+    'form',
+    { class: 'stack', novalidate: true },
+    field(`${idPrefix}-name`, 'Name', name, 'At least 3 characters.'),
+    field(`${idPrefix}-description`, 'Description', description),
+    community ? null : typeChoice(idPrefix),
+    community && community.type === 'public'
+      ? null
+      : h(
+          'div',
+          { class: 'choice' },
+          showDescription,
+          h(
+            'label',
+            { for: showDescription.id },
+            'Show the description to non-members of a private community (they always see its name)',
+          ),
+        ),
+    error,
+    h('button', { type: 'submit', class: 'button primary' }, submitLabel),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form, error);
+    if (!checkRequired(form)) return;
+    const body = {
+      name: name.value.trim(),
+      description: description.value.trim(),
+      show_description: showDescription.checked,
+    };
+    if (!community) body.type = form.elements.type.value;
+    try {
+      done(await busy(form, () => send(body)));
+    } catch (e) {
+      showApiError(form, error, e);
+    }
+  });
+  return form;
+}

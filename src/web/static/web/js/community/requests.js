@@ -1,0 +1,113 @@
+/**
+ * Requests to join a private community, for its admins, arriving without a reload.
+ *
+ * New requests are fetched every few seconds while the page is visible, and at
+ * once when it becomes visible again. The realtime poll is not used: it delivers
+ * a community's events to every current member, and a request (who asked to
+ * join) is for admins only; the requests endpoint answers admins only, so
+ * nothing reaches anyone else. A hidden tab asks nothing.
+ */
+
+import { api } from '../api.js';
+import { h, replaceChildren, showError } from '../dom.js';
+import { formAlert } from '../forms.js';
+import { allOf } from './window.js';
+
+export const REFRESH_MS = 5000;
+
+/** {element, stop()}; `onDecided` runs after an approval (the members changed). */
+export function joinRequestsSection(community, { onDecided }) {
+  const base = `/api/communities/${community.id}/requests`;
+  const list = h('ul', { class: 'plain-list', 'aria-busy': 'true' });
+  const error = formAlert();
+  const announce = h('p', { class: 'sr-only', role: 'status' });
+  const heading = h('h2', { id: 'requests-title', tabindex: '-1' }, 'Requests to join');
+  const shown = new Map(); // request id -> row
+  let first = true;
+
+  function row(request) {
+    const name = request.user.username;
+    const approve = h('button', { type: 'button', class: 'button small primary' }, 'Approve');
+    const reject = h('button', { type: 'button', class: 'button small' }, 'Reject');
+    approve.setAttribute('aria-label', `Approve ${name}`);
+    reject.setAttribute('aria-label', `Reject ${name}`);
+    const decide = async (verb) => {
+      showError(error, '');
+      approve.disabled = reject.disabled = true;
+      try {
+        await api(`${base}/${request.id}/${verb}`, { method: 'POST' });
+        announce.textContent = `${name} was ${verb === 'approve' ? 'approved' : 'rejected'}.`;
+        await refresh();
+        heading.focus(); // the decided row held the focus
+        if (verb === 'approve') onDecided();
+      } catch (e) {
+        approve.disabled = reject.disabled = false;
+        showError(error, `Could not ${verb} ${name}: ${e.message}`);
+      }
+    };
+    approve.addEventListener('click', () => decide('approve'));
+    reject.addEventListener('click', () => decide('reject'));
+    return h('li', { class: 'request-row', dataset: { requestId: request.id } }, h('span', {}, name), approve, reject);
+  }
+
+  // One refresh at a time: overlapping ones would each add the same new rows.
+  let queue = Promise.resolve();
+  function refresh() {
+    queue = queue.then(update);
+    return queue;
+  }
+
+  async function update() {
+    let requests;
+    try {
+      requests = await allOf(base);
+    } catch (e) {
+      showError(error, `Could not load the requests: ${e.message}`);
+      return;
+    }
+    showError(error, '');
+    const arrived = requests.filter((r) => !shown.has(r.id));
+    const current = new Set(requests.map((r) => r.id));
+    for (const [id, item] of shown) {
+      if (!current.has(id)) {
+        item.remove();
+        shown.delete(id);
+      }
+    }
+    for (const request of arrived) {
+      const item = row(request);
+      shown.set(request.id, item);
+      list.append(item);
+    }
+    list.querySelector('.empty')?.remove();
+    if (!shown.size) replaceChildren(list, h('li', { class: 'empty' }, 'No requests are waiting.'));
+    if (arrived.length && !first) {
+      announce.textContent = `New request to join from ${arrived.map((r) => r.user.username).join(', ')}.`;
+    }
+    first = false;
+    list.removeAttribute('aria-busy');
+  }
+
+  const refreshIfVisible = () => {
+    if (document.visibilityState === 'visible') refresh();
+  };
+  const timer = setInterval(refreshIfVisible, REFRESH_MS);
+  document.addEventListener('visibilitychange', refreshIfVisible);
+  refresh();
+
+  const element = h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'requests-title', id: 'requests' },
+    heading,
+    list,
+    error,
+    announce,
+  );
+  return {
+    element,
+    stop() {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', refreshIfVisible);
+    },
+  };
+}

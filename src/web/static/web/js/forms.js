@@ -1,0 +1,78 @@
+/**
+ * Accessible forms: every control has a label and its own error line, tied to it
+ * by aria-describedby; an error names its field, marks the control invalid and
+ * clears as soon as the control is changed.
+ */
+
+import { ApiError } from './api.js';
+import { h, showError } from './dom.js';
+
+/** A labelled control with an error line below it (and an optional hint). */
+export function field(id, label, control, hint = null) {
+  control.id = id;
+  const errorId = `${id}-error`;
+  const hintId = hint ? `${id}-hint` : null;
+  control.setAttribute('aria-describedby', [hintId, errorId].filter(Boolean).join(' '));
+  control.dataset.label = label;
+  control.addEventListener('input', () => setFieldError(control, ''));
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: id }, label),
+    control,
+    hint ? h('p', { id: hintId, class: 'hint' }, hint) : null,
+    h('p', { id: errorId, class: 'field-error', hidden: true }),
+  );
+}
+
+export function setFieldError(control, message) {
+  const line = document.getElementById(`${control.id}-error`);
+  if (message) control.setAttribute('aria-invalid', 'true');
+  else control.removeAttribute('aria-invalid');
+  showError(line, message);
+}
+
+export function clearErrors(form, formError) {
+  for (const control of form.querySelectorAll('[aria-invalid]')) setFieldError(control, '');
+  showError(formError, '');
+}
+
+/** "Name is required." on each empty required control; focuses the first. False if any. */
+export function checkRequired(form) {
+  const empty = [...form.querySelectorAll('[required]')].filter((c) => !c.value.trim());
+  for (const control of empty) setFieldError(control, `${control.dataset.label} is required.`);
+  empty[0]?.focus();
+  return empty.length === 0;
+}
+
+/**
+ * Show an API error on the fields it names (422 `errors[].loc` ends with the field
+ * name), the rest in the form's alert; focuses the first field in error.
+ */
+export function showApiError(form, formError, error) {
+  const details = error instanceof ApiError ? error.body?.errors || [] : [];
+  const unplaced = [];
+  let first = null;
+  for (const detail of details) {
+    const name = Array.isArray(detail?.loc) ? detail.loc[detail.loc.length - 1] : null;
+    const control = name ? form.elements.namedItem(String(name)) : null;
+    if (control?.dataset?.label) {
+      setFieldError(control, `${control.dataset.label}: ${detail.msg}`);
+      first ??= control;
+    } else {
+      unplaced.push(detail?.msg ?? String(detail));
+    }
+  }
+  if (first) {
+    first.focus();
+    if (unplaced.length) showError(formError, unplaced.join(' '));
+    return;
+  }
+  const reason = error instanceof ApiError ? error.message : 'The server could not be reached. Try again.';
+  showError(formError, unplaced.length ? `${reason}: ${unplaced.join(' ')}` : reason);
+}
+
+/** A form-level alert line for errors that belong to no single field. */
+export function formAlert() {
+  return h('p', { class: 'form-error', role: 'alert', hidden: true });
+}
