@@ -146,10 +146,6 @@ def update_community(request, community_id: ObjectId, payload: CommunityPatchIn)
     community = get_community(community_id)
     access.require_admin(request.auth, community)
     changes = payload.dict(exclude_unset=True)
-    if any(value is None for value in changes.values()):
-        raise ApiError(422, "A field cannot be set to null", [
-            {"loc": ["body", "payload", field], "msg": "May not be null"}
-            for field, value in changes.items() if value is None])
     if changes:
         services.update_community(community, request.auth, changes)
     return _community_out(community.id, request.auth)

@@ -2,7 +2,7 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from accounts.schemas import UserOut
 from marginalia.text_limits import Text
@@ -31,6 +31,14 @@ class CommunityPatchIn(Schema):
     name: CommunityName | None = None
     description: Description | None = None
     show_description: bool | None = Field(None, description=SHOW_DESCRIPTION)
+
+    @field_validator("name", "description", "show_description", mode="before")
+    @classmethod
+    def not_null(cls, value):
+        # None stands for "left out"; a null sent on purpose is a mistake to name.
+        if value is None:
+            raise ValueError("May be left out, but not null")
+        return value
 
 
 class CommunityOut(Schema):
