@@ -106,3 +106,17 @@ def test_bad_invite_input_is_a_422(api, lab):
     for body in ({}, {"token": ""}, {"token": "x" * 129}):
         assert_json_error(api.post("/api/communities/invites/accept", body, as_=lab.outsider), 422)
     assert Invite.objects.count() == 0
+
+
+def test_invite_and_community_writes_count_against_the_write_limit(settings, api, lab):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "writes_per_user": "3/minute"}
+    invite = _create(api, lab)
+    assert api.patch(f"/api/communities/{lab.community.id}", {"description": "New"},
+                     as_=lab.admin).status_code == 200
+    assert api.delete(f"/api/communities/{lab.community.id}/invites/{invite['id']}",
+                      as_=lab.admin).status_code == 204
+
+    refused = api.post(f"/api/communities/{lab.community.id}/invites", {}, as_=lab.admin)
+    assert_json_error(refused, 429)
+    assert refused["Retry-After"]
+    assert Invite.objects.count() == 1
