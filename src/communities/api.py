@@ -105,7 +105,8 @@ def list_communities(request, window: Query[Window], mine: bool = False):
 def create_community(request, payload: CommunityIn):
     COMMUNITIES_PER_USER.hit(f"user:{request.auth.id}")
     community = services.create_community(
-        request.auth, payload.name, payload.description, payload.type, payload.slug
+        request.auth, payload.name, payload.description, payload.type, payload.slug,
+        payload.show_description,
     )
     return Status(201, _community_out(community.id, request.auth))
 

@@ -32,7 +32,8 @@ def _unique_slug(name: str) -> str:
 
 
 @transaction.atomic
-def create_community(creator, name: str, description: str, type_: str, slug: str | None):
+def create_community(creator, name: str, description: str, type_: str, slug: str | None,
+                     show_description: bool = False):
     if slug and Community.objects.filter(slug=slug).exists():
         raise ApiError(409, "That slug is taken")
     try:
@@ -41,6 +42,7 @@ def create_community(creator, name: str, description: str, type_: str, slug: str
                 name=name,
                 slug=slug or _unique_slug(name),
                 description=description,
+                show_description=show_description,
                 type=type_,
                 created_by=creator,
             )

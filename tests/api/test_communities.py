@@ -222,3 +222,12 @@ def test_only_a_member_who_is_not_the_last_admin_can_leave(api, lab):
     api.patch(f"/api/communities/{lab.community.id}/members/{lab.moderator.id}",
               {"role": "admin"}, as_=lab.admin)
     assert _community(api, lab.community, lab.admin)["can_leave"] is True
+
+
+def test_a_private_community_can_show_its_description_from_the_start(api, make_user):
+    created = api.post("/api/communities", {
+        "name": "Open Aims", "type": "private", "description": "We read about sleep",
+        "show_description": True}, as_=make_user()).json()
+    assert created["show_description"] is True
+    card = api.get(f"/api/communities/{created['id']}").json()
+    assert (card["description"], card["member_count"]) == ("We read about sleep", None)
