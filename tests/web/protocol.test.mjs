@@ -23,9 +23,6 @@ const CAPABILITIES = new Set(['signals']);
 // described in docs/protocol.md ("Browser client: pending changes").
 const PENDING = {
   'register-401': 'stop with an "unauthorized" error instead of retrying for ever',
-  'register-429-retry-after': 'wait Retry-After instead of the backoff delay',
-  'poll-503-retry-after': 'wait Retry-After instead of the backoff delay',
-  'signals-not-asked-for': 'hand over signals only with `signals: true`',
 };
 
 function loadFixtures() {

@@ -144,11 +144,13 @@ export class LeaderPoller {
         }
         this.#needProbe = true;
         if (pollStartedAt !== null && env.now() - pollStartedAt >= HEALTHY_POLL_MS) this.#attempt = 0;
-        const delay = backoffDelay(this.#attempt, {
-          baseMs: this.#parts.options.backoffBaseMs,
-          capMs: this.#parts.options.backoffCapMs,
-          random: env.random,
-        });
+        const delay =
+          error.retryAfterMs ??
+          backoffDelay(this.#attempt, {
+            baseMs: this.#parts.options.backoffBaseMs,
+            capMs: this.#parts.options.backoffCapMs,
+            random: env.random,
+          });
         this.#attempt += 1;
         status.set({
           state: 'reconnecting',
@@ -206,7 +208,8 @@ export class LeaderPoller {
       }
       return;
     }
-    if (Array.isArray(body.signals) && typeof body.signal_cursor === 'string') {
+    // A client that did not ask for signals ignores any it is sent (docs/protocol.md).
+    if (this.#parts.options.signals && Array.isArray(body.signals) && typeof body.signal_cursor === 'string') {
       cursor.signalCursor = body.signal_cursor;
       tabs.post({ kind: 'signals', signals: body.signals, signalCursor: cursor.signalCursor });
       this.#parts.deliverSignals(body.signals);

@@ -7,7 +7,7 @@
 /** @typedef {import('./client').RealtimeClientOptions} RealtimeClientOptions */
 /** @typedef {import('./client').RealtimeEnv} RealtimeEnv */
 /** @typedef {import('./scope.js').Scope} Scope */
-/** @typedef {Error & {code?: string}} CodedError */
+/** @typedef {Error & {code?: string, retryAfterMs?: number}} CodedError */
 /**
  * Why the open poll was aborted: 'restart' (poll again at once), 'reregister'
  * (the heartbeat found the queue gone), 'timeout', 'stop'.
@@ -23,6 +23,24 @@ export function codedError(code, message) {
   /** @type {CodedError} */
   const error = new Error(message || code);
   error.code = code;
+  return error;
+}
+
+/**
+ * A failed request's error, carrying the wait its answer asked for: a 429 or
+ * 503 with Retry-After in seconds (docs/protocol.md: the registration limit,
+ * the poll server's connection limit). Retrying sooner only earns another
+ * refusal.
+ * @param {string} code
+ * @param {string} message
+ * @param {Response} res
+ * @returns {CodedError}
+ */
+function failedAnswer(code, message, res) {
+  const error = codedError(code, message);
+  const header = res.status === 429 || res.status === 503 ? res.headers?.get('Retry-After') : null;
+  const seconds = header ? Number(header) : NaN;
+  if (Number.isFinite(seconds) && seconds >= 0) error.retryAfterMs = seconds * 1000;
   return error;
 }
 
@@ -79,7 +97,10 @@ export class PollProtocol {
   async register() {
     const url = `${this.#opts.apiBase}/api/realtime/register`;
     const res = await this.#request(url, { method: 'POST' }, true, this.#opts.probeTimeoutMs);
-    if (!res.ok) throw codedError('register', `register failed with HTTP ${res.status}`);
+    // authFetch refreshes the token on 401 itself; a 401 that still comes back
+    // means the user is signed out: retrying cannot help (docs/protocol.md).
+    if (res.status === 401) throw codedError('unauthorized', 'register: the access token was refused');
+    if (!res.ok) throw failedAnswer('register', `register failed with HTTP ${res.status}`, res);
     const body = await res.json();
     if (typeof body?.queue_id !== 'string' || !Number.isSafeInteger(body.last_event_id)) {
       throw codedError('register', 'register returned an unexpected body');
@@ -121,7 +142,7 @@ export class PollProtocol {
       if (res.status === 404 || res.status === 400) {
         throw codedError('queue-gone', `poll: HTTP ${res.status}`);
       }
-      if (!res.ok) throw codedError('http', `poll failed with HTTP ${res.status}`);
+      if (!res.ok) throw failedAnswer('http', `poll failed with HTTP ${res.status}`, res);
       return await res.json();
     } catch (error) {
       if (ctl.signal.aborted) {
