@@ -11,6 +11,7 @@ from tests.support.api import Account
 
 # The requests list refreshes every 5 s while visible: a generous bound on a loaded machine.
 LIVE_TIMEOUT = 20_000
+MEMBERS_ONLY = "its articles and discussions are for members only"
 
 
 def _members(api, account: Account, community_id: int) -> dict[str, str]:
@@ -43,7 +44,8 @@ def test_create_invite_join_change_role_and_remove(browsers, api):
     create.get_by_label("Description", exact=True).fill("Spikes in thin branches")
     expect(create.get_by_role("radio", name=re.compile("^Private"))).to_be_checked()
     create.get_by_role("button", name="Create community").click()
-    expect(page.get_by_role("heading", level=1, name=f"Dendrite Club {admin.id}")).to_be_visible()
+    title = f"Dendrite Club {admin.id}"
+    expect(page.get_by_role("heading", level=1, name=title, exact=True)).to_be_visible()
     slug = page.url.rstrip("/").rsplit("/", 1)[1]
     community = _community(api, admin, slug)
     assert (community["type"], community["my_role"]) == ("private", "admin")
@@ -61,7 +63,7 @@ def test_create_invite_join_change_role_and_remove(browsers, api):
     # The second user opens it and joins.
     other = browsers.page(joiner, link)
     other.get_by_role("button", name=f"Join Dendrite Club {admin.id}").click()
-    expect(other.get_by_role("heading", level=1, name=f"Dendrite Club {admin.id}")).to_be_visible()
+    expect(other.get_by_role("heading", level=1, name=title, exact=True)).to_be_visible()
     expect(other.locator(".page-header .meta")).to_contain_text("Member")
     expect(other.get_by_role("button", name="Leave community")).to_be_visible()
 
@@ -82,7 +84,7 @@ def test_create_invite_join_change_role_and_remove(browsers, api):
     expect(members.locator(".member-row", has_text=joiner.username)).to_have_count(0)
     assert joiner.username not in _members(api, admin, community["id"])
     other.reload()
-    expect(other.get_by_text("its articles and discussions are for members only")).to_be_visible()
+    expect(other.get_by_text(MEMBERS_ONLY)).to_be_visible()
     assert page.errors == [] and other.errors == [] and late.errors == []
 
 
@@ -118,7 +120,7 @@ def test_an_invited_visitor_signs_in_and_joins(browsers, api):
     page.get_by_label("Password", exact=True).first.fill(newcomer.password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name=f"Join {community['name']}").click()
-    expect(page.get_by_role("heading", level=1, name=community["name"])).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=community["name"], exact=True)).to_be_visible()
     assert _members(api, admin, community["id"])[newcomer.username] == "member"
     assert page.errors == []
 
@@ -200,8 +202,9 @@ def test_what_a_non_member_sees_of_a_private_community(browsers, api):
 
     for account in (outsider, None):
         page = browsers.page(account, f"/c/{community['slug']}/")
-        expect(page.get_by_role("heading", level=1, name=community["name"])).to_be_visible()
-        expect(page.get_by_text("its articles and discussions are for members only")).to_be_visible()
+        heading = page.get_by_role("heading", level=1, name=community["name"], exact=True)
+        expect(heading).to_be_visible()
+        expect(page.get_by_text(MEMBERS_ONLY)).to_be_visible()
         text = page.locator("body").inner_text()
         for hidden in ("Unannounced results", member.username, admin.username, secret_article):
             assert hidden not in text, hidden
