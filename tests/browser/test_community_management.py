@@ -113,6 +113,8 @@ def test_an_invited_visitor_signs_in_and_joins(browsers, api):
     token = api.call("POST", f"/api/communities/{community['id']}/invites", admin,
                      json={}, expect=201).json()["token"]
     page = browsers.page(None, f"/invite/#{token}")
+    page.get_by_role("link", name="Sign in to join").wait_for()
+    assert token not in page.url  # kept out of the address bar and the history
     page.get_by_role("link", name="Sign in to join").click()
     # The token never went into a URL the server saw.
     assert token not in page.url

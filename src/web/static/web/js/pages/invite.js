@@ -15,7 +15,11 @@ const root = document.getElementById('invite');
 
 function token() {
   const fromLink = decodeURIComponent(location.hash.slice(1));
-  if (fromLink) sessionStorage.setItem(PENDING_KEY, fromLink);
+  if (fromLink) {
+    sessionStorage.setItem(PENDING_KEY, fromLink);
+    // Out of the address bar and the history too: the link is a key to the community.
+    history.replaceState(null, '', location.pathname);
+  }
   return fromLink || sessionStorage.getItem(PENDING_KEY) || '';
 }
 
