@@ -4,53 +4,70 @@
  * through applyEvent into the same state the page renders, and the page's own
  * writes are applied from their HTTP responses (the server spares this
  * browser's queue their echo) and passed to the user's other tabs.
+ *
+ * The page's state is one object (article/page-state.js); the components
+ * (discussion list, discussions, comment threads and forms, toasts, live
+ * indicator, presence, typing) render from it.
  */
 
-import { ApiError, api, apiAll, apiComments, authFetch } from '../api.js';
-import { busy, h, replaceChildren, showError, timeEl } from '../dom.js';
+import { ApiError, api, authFetch } from '../api.js';
+import { h, replaceChildren, timeEl } from '../dom.js';
 import { setUpPage, signInUrl } from '../layout.js';
-import {
-  applyEvent,
-  createArticleState,
-  deletedPlaceholder,
-  hasLiveReply,
-  liveCount,
-} from '../../realtime/apply-event.js';
+import { applyEvent, liveCount } from '../../realtime/apply-event.js';
 import { createRealtimeClient } from '../../realtime/client.js';
+import { describe, targetOf } from '../article/describe.js';
+import { createDiscussionList } from '../article/discussion-list.js';
+import { commentDomId, discussionDomId } from '../article/elements.js';
 import { createIndicator } from '../article/indicator.js';
+import { newDiscussionForm } from '../article/new-discussion-form.js';
 import { createNotifier, preferences } from '../article/notify.js';
+import { createPageState, isMine } from '../article/page-state.js';
 import { createPresence } from '../article/presence.js';
+import { changedItems, fetchComments, fetchSnapshot } from '../article/snapshot.js';
 import { createTypingIndicators, createTypingReporter } from '../article/typing.js';
-import { commentDomId, createArticleView, discussionDomId } from '../article/view.js';
+import { createActions } from '../article/writes.js';
+
+/** @typedef {import('../../realtime/apply-event').ArticleState} ArticleState */
+/** @typedef {import('../../realtime/apply-event').RealtimeEvent} RealtimeEvent */
+/** @typedef {import('../../realtime/client').RealtimeClient} RealtimeClient */
 
 const { config, session } = setUpPage();
-const root = document.getElementById('article-page');
-const me = session?.user ?? null;
-const articleId = Number(config.articleId);
+const root = /** @type {HTMLElement} */ (document.getElementById('article-page'));
+const page = createPageState(Number(config.articleId), session?.user ?? null);
 
-let community = null;
-let scope = null;
-let state = createArticleState();
-let view = null;
-let client = null;
-let notifier = null;
-let indicator = null;
-let myPseudonym = null;
-let presence = null;
-let typingIndicators = null;
-let reportTyping = null;
+/**
+ * The page's components, made once the article is known (none for a page
+ * that cannot show it).
+ */
+const parts = {
+  /** @type {ReturnType<typeof createDiscussionList> | null} */
+  view: null,
+  /** @type {RealtimeClient | null} */
+  client: null,
+  /** @type {ReturnType<typeof createNotifier> | null} */
+  notifier: null,
+  /** @type {ReturnType<typeof createIndicator> | null} */
+  indicator: null,
+  /** @type {ReturnType<typeof createPresence> | null} */
+  presence: null,
+  /** @type {ReturnType<typeof createTypingIndicators> | null} */
+  typingIndicators: null,
+  /** @type {ReturnType<typeof createTypingReporter> | null} */
+  reportTyping: null,
+};
 
-// Events that arrive while a snapshot is being fetched wait here, then apply
-// on top of it (versions make the order of the two irrelevant).
-let loading = true;
-let buffered = [];
-let refetching = false;
-let refetchAgain = false;
-const commentsRequested = new Set();
-let retryTimer = null;
+/** The discussion list; it exists whenever anything renders. */
+function view() {
+  return /** @type {ReturnType<typeof createDiscussionList>} */ (parts.view);
+}
 
-// ------------------------------------------------------------------ helpers
+// ------------------------------------------------------------------ notices
 
+/**
+ * @param {string} title
+ * @param {string} text
+ * @param {...import('../dom.js').Child} extra
+ */
 function fail(title, text, ...extra) {
   root.removeAttribute('aria-busy');
   replaceChildren(
@@ -63,176 +80,95 @@ function membersOnly() {
   const communityLink = h(
     'a',
     { class: 'button', href: `/c/${encodeURIComponent(config.slug)}/` },
-    me ? 'Go to the community to request to join' : 'Go to the community',
+    page.me ? 'Go to the community to request to join' : 'Go to the community',
   );
   fail(
     'Members only',
     'This article is in a private community. Only its members can read it and its discussions.',
-    h('p', { class: 'actions' }, me ? null : h('a', { class: 'button primary', href: signInUrl() }, 'Sign in'), communityLink),
+    h('p', { class: 'actions' }, page.me ? null : h('a', { class: 'button primary', href: signInUrl() }, 'Sign in'), communityLink),
   );
-}
-
-function isMine(item) {
-  if (!me || !item?.author) return false;
-  if (item.author.is_pseudonymous) return myPseudonym !== null && item.author.username === myPseudonym;
-  return item.author.id === me.id;
-}
-
-function localEvent(type, data) {
-  return {
-    type,
-    data: { article_id: articleId, community_id: community.id, ...data },
-    community_ids: [community.id],
-    timestamp: new Date().toISOString(),
-  };
-}
-
-function targetOf(event) {
-  const d = event.data ?? {};
-  switch (event.type) {
-    case 'new_discussion':
-    case 'updated_discussion':
-      return { kind: 'discussion', id: d.discussion?.id };
-    case 'deleted_discussion':
-      return { kind: 'discussion', id: d.discussion_id ?? d.discussion?.id, deleted: true };
-    case 'new_comment':
-    case 'updated_comment':
-      return { kind: 'comment', id: d.comment?.id };
-    case 'deleted_comment':
-      return { kind: 'comment', id: d.comment_id ?? d.comment?.id, deleted: true };
-    default:
-      return null;
-  }
-}
-
-function topicOf(discussionId, fallbackState = state) {
-  return fallbackState.discussions.find((d) => d.id === discussionId)?.topic ?? 'a discussion';
-}
-
-function describe(event, before) {
-  const d = event.data;
-  const who = (item) => item?.author?.username ?? 'Someone';
-  switch (event.type) {
-    case 'new_discussion':
-      return `${who(d.discussion)} started “${d.discussion.topic}”`;
-    case 'updated_discussion': {
-      const old = before.discussions.find((x) => x.id === d.discussion.id);
-      if (old && old.is_resolved !== d.discussion.is_resolved) {
-        return `“${d.discussion.topic}” was ${d.discussion.is_resolved ? 'resolved' : 'reopened'}`;
-      }
-      return `“${d.discussion.topic}” was edited`;
-    }
-    case 'deleted_discussion':
-      return `“${topicOf(d.discussion_id ?? d.discussion?.id, before)}” was deleted`;
-    case 'new_comment':
-      return `${who(d.comment)} ${d.comment.parent_id ? 'replied' : 'commented'} in “${topicOf(d.comment.discussion_id)}”`;
-    case 'updated_comment':
-      if (d.comment.is_deleted) return `A comment in “${topicOf(d.comment.discussion_id)}” was deleted`;
-      return `${who(d.comment)} edited a comment in “${topicOf(d.comment.discussion_id)}”`;
-    case 'deleted_comment':
-      return `A comment in “${topicOf(d.discussion_id)}” was deleted`;
-    default:
-      return 'Something changed';
-  }
-}
-
-function isOwnEvent(event) {
-  const item = event.data?.comment ?? event.data?.discussion;
-  return isMine(item);
 }
 
 // ------------------------------------------------------------------- state
 
+/**
+ * Show a new article state; false when nothing changed.
+ * @param {ArticleState} next
+ */
 function setState(next) {
-  if (next === state) return false;
-  state = next;
-  view.render(state);
+  if (next === page.articleState) return false;
+  page.articleState = next;
+  view().render(next);
   ensureComments();
   return true;
 }
 
+/**
+ * @param {RealtimeEvent} event
+ * @param {{source: string}} info
+ */
 function applyIncoming(event, info) {
   if (event.type === 'new_comment' && event.data.comment?.author) {
-    typingIndicators?.commented(event.data.comment.discussion_id, event.data.comment.author.username);
+    parts.typingIndicators?.commented(event.data.comment.discussion_id, event.data.comment.author.username);
   }
-  const before = state;
-  if (!setState(applyEvent(state, event, scope))) return;
+  const before = page.articleState;
+  if (!setState(applyEvent(before, event, page.scope ?? {}))) return;
   const target = targetOf(event);
-  if (target && !target.deleted) view.highlight(target.kind, target.id);
-  if (info.source === 'server' && !isOwnEvent(event)) {
+  if (target && !target.deleted) view().highlight(target.kind, /** @type {number} */ (target.id));
+  const item = event.data?.comment ?? event.data?.discussion;
+  if (info.source === 'server' && !isMine(page, item)) {
     const domId = target && !target.deleted
-      ? (target.kind === 'comment' ? commentDomId : discussionDomId)(target.id)
+      ? (target.kind === 'comment' ? commentDomId : discussionDomId)(/** @type {number} */ (target.id))
       : null;
-    notifier.changed({
-      text: describe(event, before),
+    parts.notifier?.changed({
+      text: describe(event, before, page.articleState),
       targetId: domId,
       element: domId ? document.getElementById(domId) : null,
     });
   }
 }
 
+/** @param {import('../../realtime/client').RealtimeSignal} signal */
 function onSignal(signal) {
-  if (signal.type === 'presence') presence?.signal(signal);
-  else if (signal.type === 'typing') typingIndicators?.signal(signal);
+  if (signal.type === 'presence') parts.presence?.signal(signal);
+  else if (signal.type === 'typing') parts.typingIndicators?.signal(signal);
 }
 
+/**
+ * @param {RealtimeEvent} event
+ * @param {{source: string}} info
+ */
 function onRealtimeEvent(event, info) {
-  if (loading || refetching) {
-    buffered.push([event, info]);
+  if (page.loading || page.refetching) {
+    page.buffered.push([event, info]);
     return;
   }
   applyIncoming(event, info);
 }
 
-/** Apply this tab's own write and pass it to the user's other tabs. */
+/**
+ * Apply this tab's own write and pass it to the user's other tabs.
+ * @param {RealtimeEvent} event
+ */
 function applyOwn(event) {
-  if (loading || refetching) buffered.push([event, { source: 'self' }]);
-  if (setState(applyEvent(state, event, scope))) {
+  if (page.loading || page.refetching) page.buffered.push([event, { source: 'self' }]);
+  if (setState(applyEvent(page.articleState, event, page.scope ?? {}))) {
     const target = targetOf(event);
-    if (target && !target.deleted) view.highlight(target.kind, target.id);
+    if (target && !target.deleted) view().highlight(target.kind, /** @type {number} */ (target.id));
   }
-  client?.shareLocalEvent(event);
-}
-
-async function fetchComments(discussionId) {
-  try {
-    return await apiComments(discussionId);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return null; // deleted meanwhile
-    throw error;
-  }
-}
-
-async function fetchSnapshot() {
-  const discussions = await apiAll(
-    `/api/communities/${community.id}/articles/${articleId}/discussions`,
-  );
-  const comments = {};
-  const gone = new Set();
-  const queue = [...discussions];
-  const worker = async () => {
-    while (queue.length) {
-      const d = queue.shift();
-      const items = await fetchComments(d.id);
-      if (items === null) gone.add(d.id);
-      else comments[d.id] = items;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(6, queue.length) }, worker));
-  return createArticleState(
-    discussions.filter((d) => !gone.has(d.id)),
-    comments,
-  );
+  parts.client?.shareLocalEvent(event);
 }
 
 /** Discussions that arrived by an update event without their comments. */
 function ensureComments() {
-  for (const d of state.discussions) {
-    if (state.commentsByDiscussion[d.id] || commentsRequested.has(d.id)) continue;
+  const { commentsRequested } = page;
+  for (const d of page.articleState.discussions) {
+    if (page.articleState.commentsByDiscussion[d.id] || commentsRequested.has(d.id)) continue;
     commentsRequested.add(d.id);
     fetchComments(d.id)
       .then((items) => {
         commentsRequested.delete(d.id);
+        const state = page.articleState;
         if (!items || state.commentsByDiscussion[d.id]) return;
         setState({
           ...state,
@@ -246,34 +182,32 @@ function ensureComments() {
   }
 }
 
-function changedItems(before, after) {
-  const out = [];
-  const oldD = new Map(before.discussions.map((d) => [d.id, d.version]));
-  for (const d of after.discussions) {
-    if (oldD.get(d.id) !== d.version) out.push(['discussion', d.id]);
-  }
-  for (const [discussionId, comments] of Object.entries(after.commentsByDiscussion)) {
-    const old = new Map((before.commentsByDiscussion[discussionId] ?? []).map((c) => [c.id, c.version]));
-    for (const c of comments) if (old.get(c.id) !== c.version) out.push(['comment', c.id]);
-  }
-  return out;
+/**
+ * A fresh snapshot with the events buffered meanwhile applied on top.
+ * @param {ArticleState} fresh
+ */
+function withBuffered(fresh) {
+  let next = fresh;
+  for (const [event] of page.buffered) next = applyEvent(next, event, page.scope ?? {});
+  page.buffered = [];
+  return next;
 }
 
 /** Fetch everything again (after a gap in the event stream), keeping what arrives meanwhile. */
 async function refetch() {
-  if (loading || refetching) {
+  if (page.loading || page.refetching) {
     // The snapshot under way may predate the gap: fetch once more afterwards.
-    refetchAgain = true;
+    page.refetchAgain = true;
     return;
   }
-  refetching = true;
+  page.refetching = true;
   try {
     do {
-      refetchAgain = false;
-      const before = state;
+      page.refetchAgain = false;
+      const before = page.articleState;
       let fresh;
       try {
-        fresh = await fetchSnapshot();
+        fresh = await fetchSnapshot(page.community.id, page.articleId);
       } catch (error) {
         if (error instanceof ApiError && [401, 403, 404].includes(error.status)) {
           shutDown();
@@ -281,38 +215,44 @@ async function refetch() {
           return;
         }
         // The API is unreachable for now: try again shortly.
-        retryTimer = setTimeout(() => {
-          retryTimer = null;
+        page.retryTimer = setTimeout(() => {
+          page.retryTimer = undefined;
           refetch();
         }, 3000);
         return;
       }
-      let next = before.removed ? { ...fresh, removed: before.removed } : fresh;
-      const pending = buffered;
-      buffered = [];
-      for (const [event] of pending) next = applyEvent(next, event, scope);
-      setState(next);
-      for (const [kind, id] of changedItems(before, state)) view.highlight(kind, id);
-    } while (refetchAgain);
+      setState(withBuffered(before.removed ? { ...fresh, removed: before.removed } : fresh));
+      for (const [kind, id] of changedItems(before, page.articleState)) view().highlight(kind, id);
+    } while (page.refetchAgain);
   } finally {
-    refetching = false;
+    page.refetching = false;
   }
 }
 
+/** Release what the page's components hold. */
+function releaseComponents() {
+  clearTimeout(page.retryTimer);
+  parts.indicator?.destroy();
+  parts.notifier?.destroy();
+  parts.typingIndicators?.destroy();
+  parts.view?.destroy();
+}
+
 function shutDown() {
-  clearTimeout(retryTimer);
-  client?.disconnect();
-  presence?.destroy();
-  typingIndicators?.destroy();
-  indicator?.destroy();
-  notifier?.destroy();
-  view?.destroy();
+  parts.client?.disconnect();
+  parts.presence?.destroy();
+  releaseComponents();
 }
 
 // ------------------------------------------------------------------- writes
 
+/**
+ * @param {string} path
+ * @param {string} method
+ * @param {object} [body]
+ */
 async function write(path, method, body) {
-  const headers = client ? client.writeHeaders() : {};
+  const headers = parts.client ? parts.client.writeHeaders() : {};
   try {
     return await api(path, { method, body, headers });
   } catch (error) {
@@ -324,153 +264,46 @@ async function write(path, method, body) {
   }
 }
 
-const actions = {
-  typing(discussionId, options) {
-    reportTyping?.(discussionId, options);
-  },
-  async startDiscussion({ topic, content, pseudonymous }) {
-    const discussion = await write(
-      `/api/communities/${community.id}/articles/${articleId}/discussions`,
-      'POST',
-      { topic, content, is_pseudonymous: pseudonymous },
-    );
-    applyOwn(localEvent('new_discussion', { discussion }));
-    return discussion;
-  },
-  async editDiscussion(d, patch) {
-    const discussion = await write(`/api/discussions/${d.id}`, 'PATCH', patch);
-    applyOwn(localEvent('updated_discussion', { discussion }));
-  },
-  async setResolved(d, resolved) {
-    const discussion = await write(`/api/discussions/${d.id}/${resolved ? 'resolve' : 'unresolve'}`, 'POST');
-    applyOwn(localEvent('updated_discussion', { discussion }));
-  },
-  async deleteDiscussion(d) {
-    await write(`/api/discussions/${d.id}`, 'DELETE');
-    // The server bumps the version on delete, as with any change.
-    applyOwn(
-      localEvent('deleted_discussion', {
-        discussion: { id: d.id, version: d.version + 1 },
-        discussion_id: d.id,
-      }),
-    );
-  },
-  async comment(discussionId, { content, parentId, pseudonymous }) {
-    const comment = await write(`/api/discussions/${discussionId}/comments`, 'POST', {
-      content,
-      parent_id: parentId,
-      is_pseudonymous: pseudonymous,
-    });
-    applyOwn(
-      localEvent('new_comment', {
-        comment,
-        comment_id: comment.id,
-        discussion_id: discussionId,
-        parent_id: comment.parent_id,
-      }),
-    );
-  },
-  async editComment(c, content) {
-    const comment = await write(`/api/comments/${c.id}`, 'PATCH', { content });
-    applyOwn(
-      localEvent('updated_comment', {
-        comment,
-        comment_id: comment.id,
-        discussion_id: comment.discussion_id,
-        parent_id: comment.parent_id,
-      }),
-    );
-  },
-  async deleteComment(c) {
-    await write(`/api/comments/${c.id}`, 'DELETE');
-    // As the server decides: with a live reply below it the comment stays as "[deleted]".
-    const stays = hasLiveReply(state.commentsByDiscussion[c.discussion_id] ?? [], c.id);
-    applyOwn(
-      localEvent(stays ? 'updated_comment' : 'deleted_comment', {
-        comment: deletedPlaceholder(c),
-        comment_id: c.id,
-        discussion_id: c.discussion_id,
-        parent_id: c.parent_id,
-      }),
-    );
-  },
-};
+const actions = createActions(page, { write, applyOwn, typingReporter: () => parts.reportTyping });
 
 // --------------------------------------------------------------------- page
 
-function newDiscussionForm() {
-  const topic = h('input', { id: 'new-topic', name: 'topic', required: true, maxlength: 300 });
-  const content = h('textarea', { id: 'new-content', name: 'content', rows: 3, required: true });
-  const pseudo = h('input', { type: 'checkbox', id: 'new-pseudonymous', name: 'is_pseudonymous' });
-  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
-  const form = h(
-    'form',
-    { class: 'stack', novalidate: true, 'aria-labelledby': 'new-discussion-title' },
-    h('div', { class: 'field' }, h('label', { for: topic.id }, 'Topic'), topic),
-    h('div', { class: 'field' }, h('label', { for: content.id }, 'Message'), content),
-    h('div', { class: 'check' }, pseudo, h('label', { for: pseudo.id }, 'Post under my pseudonym')),
-    error,
-    h('div', { class: 'form-buttons' }, h('button', { type: 'submit', class: 'button primary' }, 'Start discussion')),
-  );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    showError(error, '');
-    if (!topic.value.trim() || !content.value.trim()) {
-      showError(error, 'Give the discussion a topic and a message.');
-      (topic.value.trim() ? content : topic).focus();
-      return;
-    }
-    try {
-      await busy(form, () =>
-        actions.startDiscussion({
-          topic: topic.value.trim(),
-          content: content.value.trim(),
-          pseudonymous: pseudo.checked,
-        }),
-      );
-      form.reset();
-      topic.focus();
-    } catch (e) {
-      showError(error, e.message);
-    }
-  });
-  return h(
-    'section',
-    { class: 'card new-discussion', 'aria-labelledby': 'new-discussion-title' },
-    h('h3', { id: 'new-discussion-title' }, 'Start a discussion'),
-    form,
-  );
-}
-
+/**
+ * @param {any} article as the API returns it
+ * @param {{live: boolean, canPost: boolean}} how
+ */
 function buildPage(article, { live, canPost }) {
+  const { community, me } = page;
   document.title = `${article.title} · Marginalia`;
-  document.getElementById('crumb-article').textContent = article.title;
+  /** @type {HTMLElement} */ (document.getElementById('crumb-article')).textContent = article.title;
 
   const liveEl = h('div', { id: 'live-status', class: 'live-status' });
   const presenceEl = live ? h('div', { id: 'presence', role: 'status' }) : null;
-  indicator = createIndicator(liveEl, { onRetry: () => client?.pollNow() });
+  parts.indicator = createIndicator(liveEl, { onRetry: () => parts.client?.pollNow() });
   const list = h('ol', { id: 'discussion-list', class: 'discussion-list', 'aria-labelledby': 'discussions-title' });
   const empty = h('p', { class: 'empty', hidden: true }, 'No discussions yet. Start the first one.');
-  view = createArticleView(list, {
+  const discussions = createDiscussionList(list, {
     permissions: {
       canPost,
-      isMine,
+      isMine: (item) => isMine(page, item),
       isAdmin: community.my_role === 'admin',
       isManager: ['admin', 'moderator'].includes(community.my_role),
     },
     actions,
     empty,
   });
-  notifier = createNotifier(document.getElementById('toasts'), { reveal: (id) => view.reveal(id) });
+  parts.view = discussions;
+  parts.notifier = createNotifier(/** @type {HTMLElement} */ (document.getElementById('toasts')), {
+    reveal: (id) => discussions.reveal(id),
+  });
 
   let participate;
-  if (canPost) participate = newDiscussionForm();
+  if (canPost) participate = newDiscussionForm(actions.startDiscussion);
   else if (!me) {
     participate = h('p', { class: 'notice' }, h('a', { href: signInUrl() }, 'Sign in'), ' to start a discussion or comment.');
   } else {
     participate = null;
   }
-
   replaceChildren(
     root,
     h(
@@ -499,21 +332,48 @@ function buildPage(article, { live, canPost }) {
       list,
     ),
   );
-  if (live) startPresenceAndTyping(presenceEl);
+  if (presenceEl) startPresenceAndTyping(presenceEl);
 }
 
-/** Presence and typing: private communities only, like every live feature. */
+/**
+ * Presence and typing: private communities only, like every live feature.
+ * @param {HTMLElement} presenceEl
+ */
 function startPresenceAndTyping(presenceEl) {
+  const { community, articleId, me } = page;
   const where = { community_id: community.id, article_id: articleId };
-  presence = createPresence({ element: presenceEl, communityId: community.id, articleId, me, authFetch });
-  typingIndicators = createTypingIndicators({ lineFor: (id) => view.typingLine(id), articleId });
-  reportTyping = createTypingReporter({
+  parts.presence = createPresence({ element: presenceEl, communityId: community.id, articleId, me, authFetch });
+  parts.typingIndicators = createTypingIndicators({ lineFor: (id) => view().typingLine(id), articleId });
+  parts.reportTyping = createTypingReporter({
     send: (discussionId, { pseudonymous }) =>
       api('/api/realtime/typing', { method: 'POST', body: { ...where, discussion_id: discussionId, pseudonymous } }),
   });
 }
 
+/**
+ * Follow the article live: start the stream, then fetch, so that nothing falls between.
+ * @param {import('../api.js').SessionUser} me
+ * @param {ReturnType<typeof createIndicator>} indicator
+ */
+async function goLive(me, indicator) {
+  const client = createRealtimeClient({
+    pollUrl: config.realtimeUrl,
+    authFetch,
+    userKey: me.id,
+    signals: true,
+  });
+  parts.client = client;
+  client.subscribe(onRealtimeEvent);
+  client.onSignal(onSignal);
+  client.on('resync', () => refetch());
+  client.onStatus((status) => indicator.update(status));
+  client.connect();
+  await Promise.race([client.ready(), new Promise((resolve) => setTimeout(resolve, 4000))]);
+}
+
 async function main() {
+  const { articleId, me } = page;
+  let community;
   try {
     community = await api(`/api/communities/by-slug/${encodeURIComponent(config.slug)}`);
   } catch (error) {
@@ -521,13 +381,14 @@ async function main() {
     else fail('Something went wrong', error.message);
     return;
   }
-  document.getElementById('crumb-community').textContent = community.name;
+  page.community = community;
+  /** @type {HTMLElement} */ (document.getElementById('crumb-community')).textContent = community.name;
   const isPrivate = community.type === 'private';
   if (isPrivate && !community.my_role) {
     membersOnly();
     return;
   }
-  scope = { articleId, communityId: community.id };
+  page.scope = { articleId, communityId: community.id };
 
   let article;
   try {
@@ -538,43 +399,26 @@ async function main() {
     else fail('Something went wrong', error.message);
     return;
   }
-  if (!article.communities.some((c) => c.id === community.id)) {
+  if (!article.communities.some((/** @type {{id: number}} */ c) => c.id === community.id)) {
     fail('Article not found', `This article is not in ${community.name}.`);
     return;
   }
   const live = isPrivate && Boolean(me);
   const canPost = Boolean(me) && (!isPrivate || Boolean(community.my_role));
   if (me) {
-    myPseudonym = await api(`/api/articles/${articleId}/pseudonym`).then((r) => r.pseudonym, () => null);
+    page.myPseudonym = await api(`/api/articles/${articleId}/pseudonym`).then((r) => r.pseudonym, () => null);
   }
   buildPage(article, { live, canPost });
-
-  if (live) {
-    client = createRealtimeClient({
-      pollUrl: config.realtimeUrl,
-      authFetch,
-      userKey: me.id,
-      signals: true,
-    });
-    client.subscribe(onRealtimeEvent);
-    client.onSignal(onSignal);
-    client.on('resync', () => refetch());
-    client.onStatus((status) => indicator.update(status));
-    client.connect();
-    // Start the stream first, then fetch: nothing falls between the two.
-    await Promise.race([client.ready(), new Promise((resolve) => setTimeout(resolve, 4000))]);
-  } else {
-    indicator.off();
-  }
+  const indicator = /** @type {ReturnType<typeof createIndicator>} */ (parts.indicator);
+  if (live && me) await goLive(me, indicator);
+  else indicator.off();
 
   try {
-    const snapshot = await fetchSnapshot();
-    let next = snapshot;
-    for (const [event] of buffered) next = applyEvent(next, event, scope);
-    buffered = [];
-    loading = false;
+    const snapshot = await fetchSnapshot(community.id, articleId);
+    const next = withBuffered(snapshot);
+    page.loading = false;
     setState(next);
-    view.render(state);
+    view().render(page.articleState);
   } catch (error) {
     shutDown();
     if (error instanceof ApiError && [401, 403].includes(error.status)) membersOnly();
@@ -584,24 +428,18 @@ async function main() {
   }
   root.removeAttribute('aria-busy');
   root.dataset.ready = 'true';
-  if (refetchAgain) {
-    refetchAgain = false;
+  if (page.refetchAgain) {
+    page.refetchAgain = false;
     refetch();
   }
   if (location.hash) {
     const target = document.getElementById(location.hash.slice(1));
-    if (target) view.reveal(target.id);
+    if (target) view().reveal(target.id);
   }
 }
 
-window.addEventListener('pagehide', () => {
-  // The realtime client releases its own resources on pagehide.
-  // Presence says goodbye on pagehide by itself.
-  clearTimeout(retryTimer);
-  indicator?.destroy();
-  notifier?.destroy();
-  typingIndicators?.destroy();
-  view?.destroy();
-});
+// The realtime client releases its own resources on pagehide, and presence
+// says goodbye on pagehide by itself.
+window.addEventListener('pagehide', releaseComponents);
 
 main();

@@ -1,0 +1,54 @@
+/** The comment form: always open under a discussion, or opened to reply to a comment. */
+
+import { h } from '../dom.js';
+import { buildForm, field } from './inline-forms.js';
+
+/** @typedef {import('./discussion-list.js').ArticleActions} ArticleActions */
+/** @typedef {import('../../realtime/apply-event').Comment} Comment */
+
+/**
+ * @param {ArticleActions} actions
+ * @param {number} discussionId
+ * @param {Comment | null} parent the comment replied to; null for a new comment
+ * @param {(() => void) | null} onCancel
+ * @returns {import('./inline-forms.js').FormParts}
+ */
+export function commentFormParts(actions, discussionId, parent, onCancel) {
+  const key = parent ? `reply-${parent.id}` : `new-comment-${discussionId}`;
+  const label = parent ? `Reply to ${parent.author ? parent.author.username : 'comment'}` : 'Add a comment';
+  const content = h('textarea', { id: `${key}-content`, name: 'content', rows: 2, required: true });
+  const pseudo = h('input', { type: 'checkbox', id: `${key}-pseudonymous`, name: 'is_pseudonymous' });
+  content.addEventListener('input', () => actions.typing?.(discussionId, { pseudonymous: pseudo.checked }));
+  return {
+    label,
+    fields: [
+      field(content, label),
+      h('div', { class: 'check' }, pseudo, h('label', { for: pseudo.id }, 'Post under my pseudonym')),
+    ],
+    submitText: parent ? 'Reply' : 'Comment',
+    validate: () => (content.value.trim() ? null : 'Write something first.'),
+    submit: () =>
+      actions.comment(discussionId, {
+        content: content.value.trim(),
+        parentId: parent ? parent.id : null,
+        pseudonymous: pseudo.checked,
+      }),
+    focus: content,
+    onCancel,
+    reset: () => {
+      content.value = '';
+      pseudo.checked = false;
+    },
+  };
+}
+
+/**
+ * The always-visible "Add a comment" form of a discussion.
+ * @param {ArticleActions} actions
+ * @param {number} discussionId
+ */
+export function commentForm(actions, discussionId) {
+  const form = buildForm(commentFormParts(actions, discussionId, null, null), { persistent: true });
+  form.classList.add('comment-form');
+  return form;
+}

@@ -1,0 +1,162 @@
+/**
+ * A discussion's comments as a thread: each comment keeps its element (open
+ * forms and focus survive updates); replies nest under their parent.
+ */
+
+import { h, replaceChildren, timeEl } from '../dom.js';
+import { commentFormParts } from './comment-form.js';
+import { authorLabel, commentDomId, removeKeepingFocus } from './elements.js';
+import { actionButton, closeSlot, field, openConfirm, openForm } from './inline-forms.js';
+
+/** @typedef {import('../../realtime/apply-event').Comment} Comment */
+/** @typedef {import('./discussion-list.js').ViewContext} ViewContext */
+
+// Replies nest three levels: a comment at depth 2 takes no reply.
+const MAX_DEPTH = 2;
+
+/**
+ * @typedef {object} CommentEntry
+ * @property {Comment} data
+ * @property {HTMLLIElement} el
+ * @property {HTMLElement} meta
+ * @property {HTMLElement} content
+ * @property {HTMLElement} actions
+ * @property {HTMLElement} slot
+ * @property {HTMLOListElement} replies
+ */
+
+/**
+ * @param {ViewContext} context
+ * @param {number} discussionId
+ * @param {HTMLOListElement} list the thread's top-level <ol>
+ * @param {HTMLElement} container where focus goes when a focused comment leaves
+ */
+export function createCommentThread(context, discussionId, list, container) {
+  const { permissions, actions } = context;
+  /** @type {Map<number, CommentEntry>} */
+  const comments = new Map();
+
+  /** @param {Comment[] | undefined} items undefined while not loaded */
+  function render(items) {
+    if (!items) {
+      if (!list.dataset.loading) {
+        list.dataset.loading = '1';
+        replaceChildren(list, h('li', { class: 'loading' }, 'Loading comments…'));
+      }
+      return;
+    }
+    if (list.dataset.loading) {
+      delete list.dataset.loading;
+      replaceChildren(list);
+    }
+    const seen = new Set();
+    for (const comment of items) {
+      seen.add(comment.id);
+      let c = comments.get(comment.id);
+      if (!c) {
+        c = createComment(comment);
+        comments.set(comment.id, c);
+      } else if (c.data !== comment) {
+        updateComment(c, comment);
+      }
+      const parent = comment.parent_id == null ? null : comments.get(comment.parent_id);
+      const into = parent ? parent.replies : list;
+      if (c.el.parentElement !== into) insertById(into, c.el, comment.id);
+    }
+    for (const [id, c] of comments) {
+      if (!seen.has(id)) {
+        removeKeepingFocus(c.el, container, context.list);
+        comments.delete(id);
+      }
+    }
+  }
+
+  /**
+   * @param {HTMLElement} into
+   * @param {HTMLElement} el
+   * @param {number} id
+   */
+  function insertById(into, el, id) {
+    const next = [...into.children].find((child) => Number(/** @type {HTMLElement} */ (child).dataset.id) > id);
+    into.insertBefore(el, next ?? null);
+  }
+
+  /** @param {Comment} comment */
+  function createComment(comment) {
+    const id = comment.id;
+    /** @type {CommentEntry} */
+    const c = {
+      data: comment,
+      el: h('li', { class: 'comment', id: commentDomId(id), tabindex: '-1', dataset: { id, depth: comment.depth } }),
+      meta: h('p', { class: 'meta' }),
+      content: h('div', { class: 'comment-content prose' }),
+      actions: h('div', { class: 'item-actions' }),
+      slot: h('div', { class: 'form-slot' }),
+      replies: h('ol', { class: 'replies' }),
+    };
+    c.el.setAttribute('aria-label', 'Comment');
+    c.el.append(h('div', { class: 'comment-body' }, c.meta, c.content, c.actions, c.slot), c.replies);
+    updateComment(c, comment);
+    return c;
+  }
+
+  /**
+   * @param {CommentEntry} c
+   * @param {Comment} comment
+   */
+  function updateComment(c, comment) {
+    c.data = comment;
+    c.el.dataset.version = String(comment.version);
+    c.el.classList.toggle('is-deleted', comment.is_deleted);
+    const who = comment.author ? comment.author.username : 'deleted';
+    c.el.setAttribute('aria-label', `Comment by ${who}`);
+    replaceChildren(
+      c.meta,
+      comment.is_deleted ? h('span', { class: 'author muted' }, 'Deleted comment') : authorLabel(comment.author, comment),
+      ' · ',
+      timeEl(comment.created_at),
+    );
+    c.content.textContent = comment.is_deleted ? 'This comment was deleted.' : comment.content;
+    const buttons = [];
+    if (!comment.is_deleted) {
+      const mine = permissions.isMine(comment);
+      if (permissions.canPost && comment.depth < MAX_DEPTH) {
+        buttons.push(actionButton('Reply', `Reply to ${who}`, () => openReply(c)));
+      }
+      if (mine) buttons.push(actionButton('Edit', `Edit comment by ${who}`, () => openEditComment(c)));
+      if (mine || permissions.isManager) {
+        buttons.push(
+          actionButton('Delete', `Delete comment by ${who}`, () =>
+            openConfirm(c.slot, 'Delete this comment?', () => actions.deleteComment(c.data)),
+          ),
+        );
+      }
+    } else {
+      replaceChildren(c.slot);
+    }
+    replaceChildren(c.actions, buttons);
+    c.actions.hidden = buttons.length === 0;
+  }
+
+  /** @param {CommentEntry} c */
+  function openReply(c) {
+    openForm(c.slot, commentFormParts(actions, discussionId, c.data, () => closeSlot(c.slot)));
+  }
+
+  /** @param {CommentEntry} c */
+  function openEditComment(c) {
+    const id = c.data.id;
+    const content = h('textarea', { id: `edit-comment-${id}`, name: 'content', rows: 3, required: true });
+    content.value = c.data.content;
+    openForm(c.slot, {
+      label: 'Edit comment',
+      fields: [field(content, 'Edit comment')],
+      submitText: 'Save',
+      validate: () => (content.value.trim() ? null : 'The comment cannot be empty.'),
+      submit: () => actions.editComment(c.data, content.value.trim()),
+      focus: content,
+    });
+  }
+
+  return { render };
+}

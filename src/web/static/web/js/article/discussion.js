@@ -1,0 +1,134 @@
+/** One discussion: its card (topic, status, author, content, actions), its comment thread and forms. */
+
+import { badge, h, replaceChildren, timeEl } from '../dom.js';
+import { commentForm } from './comment-form.js';
+import { createCommentThread } from './comment-thread.js';
+import { authorLabel, discussionDomId } from './elements.js';
+import { actionButton, field, openConfirm, openForm, showSlotError } from './inline-forms.js';
+
+/** @typedef {import('../../realtime/apply-event').Discussion} Discussion */
+/** @typedef {import('../../realtime/apply-event').Comment} Comment */
+/** @typedef {import('./discussion-list.js').ViewContext} ViewContext */
+
+/**
+ * @param {ViewContext} context
+ * @param {Discussion} discussion
+ */
+export function createDiscussion(context, discussion) {
+  const { permissions, actions } = context;
+  const id = discussion.id;
+  /** @type {Discussion | null} */
+  let data = null;
+  const el = h('li', { class: 'discussion', id: discussionDomId(id), tabindex: '-1', dataset: { id } });
+  const topic = h('h3', { class: 'discussion-topic', id: `discussion-${id}-topic` });
+  const status = h('span', { class: 'discussion-status' });
+  const meta = h('p', { class: 'meta' });
+  const content = h('div', { class: 'discussion-content prose' });
+  const buttons = h('div', { class: 'item-actions' });
+  const slot = h('div', { class: 'form-slot' });
+  const commentsTitle = h('h4', { class: 'comments-title', id: `discussion-${id}-comments` });
+  const commentList = h('ol', { class: 'comment-list' });
+  // Who is writing a reply; announced politely, without moving focus.
+  const typing = h('p', { class: 'typing-line', id: `discussion-${id}-typing`, 'aria-live': 'polite', hidden: true });
+  const thread = createCommentThread(context, id, commentList, el);
+
+  el.setAttribute('aria-labelledby', topic.id);
+  el.append(
+    h(
+      'article',
+      { class: 'discussion-card' },
+      h('header', { class: 'discussion-header' }, h('div', { class: 'title-row' }, topic, status), meta),
+      content,
+      buttons,
+      slot,
+      h(
+        'section',
+        { class: 'comments', 'aria-labelledby': commentsTitle.id },
+        commentsTitle,
+        commentList,
+        typing,
+        permissions.canPost ? commentForm(actions, id) : null,
+      ),
+    ),
+  );
+
+  /** @param {Discussion} next */
+  function update(next) {
+    const old = data;
+    data = next;
+    el.dataset.version = String(next.version);
+    if (!old || old.topic !== next.topic) topic.textContent = next.topic;
+    replaceChildren(status, next.is_resolved ? badge('Resolved', 'resolved') : null);
+    replaceChildren(meta, authorLabel(next.author, next), ' · ', timeEl(next.created_at));
+    if (!old || old.content !== next.content) content.textContent = next.content;
+    const n = next.comments_count;
+    commentsTitle.textContent = n === 0 ? 'No comments yet' : `${n} comment${n === 1 ? '' : 's'}`;
+    renderActions(next);
+  }
+
+  /** @param {Discussion} d */
+  function renderActions(d) {
+    const current = () => /** @type {Discussion} */ (data);
+    const mine = permissions.isMine(d);
+    const list = [];
+    if (mine) list.push(actionButton('Edit', `Edit discussion “${d.topic}”`, () => openEdit()));
+    if (mine || permissions.isAdmin) {
+      const label = d.is_resolved ? 'Reopen' : 'Resolve';
+      list.push(
+        actionButton(label, `${label} discussion “${d.topic}”`, async (button) => {
+          button.disabled = true;
+          try {
+            await actions.setResolved(current(), !current().is_resolved);
+          } catch (error) {
+            showSlotError(slot, error.message);
+          } finally {
+            button.disabled = false;
+          }
+        }),
+      );
+    }
+    if (mine || permissions.isManager) {
+      list.push(
+        actionButton('Delete', `Delete discussion “${d.topic}”`, () =>
+          openConfirm(slot, 'Delete this discussion and all its comments?', () =>
+            actions.deleteDiscussion(current()),
+          ),
+        ),
+      );
+    }
+    replaceChildren(buttons, list);
+    buttons.hidden = list.length === 0;
+  }
+
+  function openEdit() {
+    const d = /** @type {Discussion} */ (data);
+    const topicInput = h('input', { id: `edit-topic-${id}`, name: 'topic', required: true, maxlength: 300 });
+    topicInput.value = d.topic;
+    const contentInput = h('textarea', { id: `edit-content-${id}`, name: 'content', rows: 4, required: true });
+    contentInput.value = d.content;
+    openForm(slot, {
+      label: 'Edit discussion',
+      fields: [field(topicInput, 'Topic'), field(contentInput, 'Message')],
+      submitText: 'Save',
+      validate: () => (topicInput.value.trim() && contentInput.value.trim() ? null : 'Topic and message are required.'),
+      submit: () =>
+        actions.editDiscussion(/** @type {Discussion} */ (data), {
+          topic: topicInput.value.trim(),
+          content: contentInput.value.trim(),
+        }),
+      focus: topicInput,
+    });
+  }
+
+  update(discussion);
+  return {
+    el,
+    /** The discussion as last rendered. */
+    get data() {
+      return /** @type {Discussion} */ (data);
+    },
+    update,
+    /** @param {Comment[] | undefined} comments undefined while not loaded */
+    renderComments: (comments) => thread.render(comments),
+  };
+}

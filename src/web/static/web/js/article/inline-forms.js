@@ -1,0 +1,161 @@
+/**
+ * The small forms of discussions and comments (edit, reply, confirm delete):
+ * built from parts, opened in an item's form slot, and closed returning focus
+ * to what opened them.
+ */
+
+import { busy, h, replaceChildren, showError } from '../dom.js';
+
+/**
+ * @typedef {object} FormParts
+ * @property {string} [label]
+ * @property {import('../dom.js').Child[]} fields
+ * @property {string} submitText
+ * @property {() => string | null} validate the problem to show, or null
+ * @property {() => Promise<unknown>} submit
+ * @property {HTMLElement} [focus] the control to focus on open and after a problem
+ * @property {(() => void) | null} [onCancel]
+ * @property {() => void} [onDone]
+ * @property {() => void} [reset] empties a form that stays open after submitting
+ */
+
+/**
+ * @param {HTMLInputElement | HTMLTextAreaElement} control
+ * @param {string} label
+ */
+export function field(control, label) {
+  return h('div', { class: 'field' }, h('label', { for: control.id }, label), control);
+}
+
+/**
+ * @param {string} text
+ * @param {string} ariaLabel
+ * @param {(button: HTMLButtonElement) => void} onClick
+ */
+export function actionButton(text, ariaLabel, onClick) {
+  const button = h('button', { type: 'button', class: 'button link small', 'aria-label': ariaLabel }, text);
+  button.addEventListener('click', () => onClick(button));
+  return button;
+}
+
+/**
+ * @param {FormParts} parts
+ * @param {{persistent?: boolean}} [options] persistent: the form stays after submitting, emptied
+ */
+export function buildForm(parts, { persistent = false } = {}) {
+  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const submit = h('button', { type: 'submit', class: 'button primary small' }, parts.submitText);
+  const cancel = parts.onCancel
+    ? h('button', { type: 'button', class: 'button small' }, 'Cancel')
+    : null;
+  const form = h(
+    'form',
+    { class: 'inline-form stack', novalidate: true },
+    parts.fields,
+    error,
+    h('div', { class: 'form-buttons' }, submit, cancel),
+  );
+  cancel?.addEventListener('click', () => parts.onCancel?.());
+  form.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && parts.onCancel) {
+      event.preventDefault();
+      parts.onCancel();
+    }
+  });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    showError(error, '');
+    const problem = parts.validate();
+    if (problem) {
+      showError(error, problem);
+      parts.focus?.focus();
+      return;
+    }
+    try {
+      await busy(form, parts.submit);
+      if (persistent) {
+        parts.reset?.();
+        parts.focus?.focus();
+      } else {
+        parts.onDone?.();
+      }
+    } catch (e) {
+      showError(error, e.message);
+      parts.focus?.focus();
+    }
+  });
+  return form;
+}
+
+/**
+ * Empty a slot and give focus back to what was focused before it opened.
+ * @param {HTMLElement} slot
+ */
+function closerOf(slot) {
+  const opener = /** @type {HTMLElement | null} */ (document.activeElement);
+  return () => {
+    closeSlot(slot);
+    if (opener && opener.isConnected) opener.focus();
+  };
+}
+
+/**
+ * @param {HTMLElement} slot
+ * @param {FormParts} parts
+ */
+export function openForm(slot, parts) {
+  const close = closerOf(slot);
+  const form = buildForm({ ...parts, onCancel: close, onDone: close });
+  replaceChildren(slot, form);
+  parts.focus?.focus();
+}
+
+/**
+ * @param {HTMLElement} slot
+ * @param {string} question
+ * @param {() => Promise<unknown>} confirmAction
+ */
+export function openConfirm(slot, question, confirmAction) {
+  const close = closerOf(slot);
+  const yes = h('button', { type: 'button', class: 'button danger small' }, 'Delete');
+  const no = h('button', { type: 'button', class: 'button small' }, 'Cancel');
+  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const box = h(
+    'div',
+    { class: 'confirm', role: 'group', 'aria-label': 'Confirm delete' },
+    h('p', {}, question),
+    error,
+    h('div', { class: 'form-buttons' }, yes, no),
+  );
+  box.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') close();
+  });
+  no.addEventListener('click', close);
+  yes.addEventListener('click', async () => {
+    yes.disabled = true;
+    no.disabled = true;
+    try {
+      await confirmAction();
+      closeSlot(slot);
+    } catch (e) {
+      showError(error, e.message);
+      yes.disabled = false;
+      no.disabled = false;
+    }
+  });
+  replaceChildren(slot, box);
+  no.focus();
+}
+
+/** @param {HTMLElement} slot */
+export function closeSlot(slot) {
+  replaceChildren(slot);
+}
+
+/**
+ * @param {HTMLElement} slot
+ * @param {string} message
+ */
+export function showSlotError(slot, message) {
+  replaceChildren(slot, h('p', { class: 'form-error', role: 'alert' }, message));
+}
