@@ -6,7 +6,14 @@
 
 const STORAGE_KEY = 'marginalia.session';
 
+/** @typedef {{id: number, username: string, email?: string}} SessionUser */
+/** @typedef {{access: string, refresh: string, user: SessionUser}} Session */
+
 export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {any} body the answer's JSON, if any
+   */
   constructor(status, body) {
     super(body?.message || `Request failed (HTTP ${status})`);
     this.status = status;
@@ -14,7 +21,10 @@ export class ApiError extends Error {
   }
 }
 
-/** {access, refresh, user: {id, username, email}} or null. */
+/**
+ * {access, refresh, user: {id, username, email}} or null.
+ * @returns {Session | null}
+ */
 export function getSession() {
   try {
     const session = JSON.parse(localStorage.getItem(STORAGE_KEY) || 'null');
@@ -24,6 +34,7 @@ export function getSession() {
   }
 }
 
+/** @param {Session} tokens */
 export function saveSession(tokens) {
   localStorage.setItem(
     STORAGE_KEY,
@@ -35,9 +46,12 @@ export function clearSession() {
   localStorage.removeItem(STORAGE_KEY);
 }
 
-/** Calls back when another tab signs in or out. */
+/**
+ * Calls back when another tab signs in or out.
+ * @param {(session: Session | null) => void} callback
+ */
 export function onSessionChange(callback) {
-  const listener = (event) => {
+  const listener = (/** @type {StorageEvent} */ event) => {
     if (event.key === STORAGE_KEY || event.key === null) {
       const before = event.oldValue ? JSON.parse(event.oldValue)?.user?.id : undefined;
       const after = event.newValue ? JSON.parse(event.newValue)?.user?.id : undefined;
@@ -48,14 +62,21 @@ export function onSessionChange(callback) {
   return () => window.removeEventListener('storage', listener);
 }
 
+/** @type {Promise<Session | null> | null} */
 let refreshing = null;
 
 /**
  * Runs `task` while no other tab of this origin runs one. Without Web Locks
  * (insecure origins) it runs at once.
+ * @template T
+ * @param {() => Promise<T>} task
+ * @returns {Promise<T>}
  */
 function withRefreshLock(task) {
-  return navigator.locks ? navigator.locks.request('marginalia.session-refresh', task) : task();
+  // The lock's promise settles with the task's result, not with the task's promise.
+  return navigator.locks
+    ? /** @type {Promise<T>} */ (navigator.locks.request('marginalia.session-refresh', task))
+    : task();
 }
 
 /**
@@ -64,6 +85,8 @@ function withRefreshLock(task) {
  * for theft and logs the session out everywhere. So one request at a time per
  * tab, tabs take turns, and a tab whose turn comes after another tab refreshed
  * uses that tab's tokens.
+ * @param {string} staleAccess the access token the server refused
+ * @returns {Promise<Session | null>}
  */
 async function refreshTokens(staleAccess) {
   if (!refreshing) {
@@ -93,10 +116,13 @@ async function refreshTokens(staleAccess) {
 /**
  * fetch with the access token; on 401 refreshes once and retries.
  * Returns the Response (any status).
+ * @param {string} url
+ * @param {RequestInit} [init]
+ * @returns {Promise<Response>}
  */
 export async function authFetch(url, init = {}) {
   const session = getSession();
-  const withToken = (access) => {
+  const withToken = (/** @type {string | undefined} */ access) => {
     const headers = new Headers(init.headers || {});
     if (access) headers.set('Authorization', `Bearer ${access}`);
     return { ...init, headers };
@@ -111,8 +137,12 @@ export async function authFetch(url, init = {}) {
 /**
  * JSON request to the API. Resolves with the parsed body (null for 204);
  * rejects with ApiError for any non-2xx answer.
+ * @param {string} path
+ * @param {{method?: string, body?: unknown, headers?: Record<string, string>, signal?: AbortSignal}} [options]
+ * @returns {Promise<any>} the answer's JSON, as the API documents it
  */
 export async function api(path, { method = 'GET', body, headers = {}, signal } = {}) {
+  /** @type {RequestInit & {headers: Record<string, string>}} */
   const init = { method, headers: { Accept: 'application/json', ...headers }, signal };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
@@ -132,7 +162,11 @@ export async function api(path, { method = 'GET', body, headers = {}, signal } =
   return data;
 }
 
-/** A discussion's whole comment tree (oldest first), page after page. */
+/**
+ * A discussion's whole comment tree (oldest first), page after page.
+ * @param {number} discussionId
+ * @returns {Promise<import('../realtime/apply-event').Comment[]>}
+ */
 export async function apiComments(discussionId) {
   const items = [];
   let after = 0;
@@ -144,7 +178,12 @@ export async function apiComments(discussionId) {
   return items;
 }
 
-/** Every item of a LimitOffsetPagination list. */
+/**
+ * Every item of a LimitOffsetPagination list.
+ * @param {string} path
+ * @param {{pageSize?: number, maxItems?: number}} [options]
+ * @returns {Promise<any[]>}
+ */
 export async function apiAll(path, { pageSize = 100, maxItems = 1000 } = {}) {
   const items = [];
   const separator = path.includes('?') ? '&' : '?';

@@ -1,9 +1,20 @@
 /** Small DOM helpers. Text always goes in as text, never as HTML. */
 
 /**
+ * What may stand as a child: nodes, text, numbers; nested arrays are
+ * flattened and null, undefined and false skipped.
+ * @typedef {Node | string | number | null | undefined | false | readonly unknown[]} Child
+ */
+
+/**
  * h('a', {href: '/x', class: 'link'}, 'text', child) -> element.
  * Attributes: `class`, `dataset`, `on` ({click: fn}), booleans, anything else
  * as an attribute; null/undefined/false skip it.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, any> | null} [attrs]
+ * @param {...Child} children
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -21,6 +32,10 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/**
+ * @param {Element} el
+ * @param {Child[]} children
+ */
 function append(el, children) {
   for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
@@ -28,24 +43,43 @@ function append(el, children) {
   }
 }
 
+/**
+ * @template {Element} E
+ * @param {E} el
+ * @returns {E}
+ */
 export function clear(el) {
   while (el.firstChild) el.firstChild.remove();
   return el;
 }
 
+/**
+ * @template {Element} E
+ * @param {E} el
+ * @param {...Child} children
+ * @returns {E}
+ */
 export function replaceChildren(el, ...children) {
   clear(el);
   append(el, children);
   return el;
 }
 
+/**
+ * The page's settings, written by the server into a JSON <script> (not run).
+ * @returns {Record<string, any>}
+ */
 export function readConfig() {
-  return JSON.parse(document.getElementById('page-config').textContent);
+  const script = /** @type {HTMLElement} */ (document.getElementById('page-config'));
+  return JSON.parse(/** @type {string} */ (script.textContent));
 }
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-/** A <time> with an absolute title and a relative text ("3 min ago"). */
+/**
+ * A <time> with an absolute title and a relative text ("3 min ago").
+ * @param {string} iso
+ */
 export function timeEl(iso) {
   const date = new Date(iso);
   return h('time', { datetime: iso, title: dateFormat.format(date) }, relativeTime(date));
@@ -53,6 +87,10 @@ export function timeEl(iso) {
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 
+/**
+ * @param {Date} date
+ * @param {number} [now] epoch milliseconds
+ */
 export function relativeTime(date, now = Date.now()) {
   const seconds = Math.round((date.getTime() - now) / 1000);
   const abs = Math.abs(seconds);
@@ -63,16 +101,28 @@ export function relativeTime(date, now = Date.now()) {
   return dateFormat.format(date);
 }
 
-/** Show a message in a [role=alert] element (hidden when empty). */
+/**
+ * Show a message in a [role=alert] element (hidden when empty).
+ * @param {HTMLElement | null | undefined} el
+ * @param {string | null | undefined} message
+ */
 export function showError(el, message) {
   if (!el) return;
   el.textContent = message || '';
   el.hidden = !message;
 }
 
-/** Disable a form's controls while `work` runs. */
+/**
+ * Disable a form's controls while `work` runs.
+ * @template T
+ * @param {HTMLElement} form
+ * @param {() => T | Promise<T>} work
+ * @returns {Promise<T>}
+ */
 export async function busy(form, work) {
-  const controls = [...form.querySelectorAll('button, input, textarea, select')];
+  const controls = /** @type {(HTMLButtonElement | HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement)[]} */ ([
+    ...form.querySelectorAll('button, input, textarea, select'),
+  ]);
   const previous = controls.map((c) => c.disabled);
   controls.forEach((c) => {
     c.disabled = true;
@@ -88,6 +138,10 @@ export async function busy(form, work) {
   }
 }
 
+/**
+ * @param {string} text
+ * @param {string} [kind] a class that colours it
+ */
 export function badge(text, kind = '') {
   return h('span', { class: `badge ${kind}`.trim() }, text);
 }

@@ -12,7 +12,7 @@ export function signInUrl() {
 export function setUpPage() {
   const config = readConfig();
   const session = getSession();
-  const corner = document.getElementById('session');
+  const corner = /** @type {HTMLElement} */ (document.getElementById('session'));
   if (session) {
     replaceChildren(
       corner,

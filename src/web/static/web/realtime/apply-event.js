@@ -26,16 +26,24 @@
  *   queryClient.setQueryData(key, (old) => old && applyEvent(old, event, scope));
  */
 
+// Every export is annotated with the types of apply-event.d.ts, so that the type
+// check (tsconfig.json) holds this implementation to its declarations.
 /** @typedef {import('./apply-event').ArticleState} ArticleState */
+/** @typedef {import('./apply-event').ApplyScope} ApplyScope */
+/** @typedef {import('./apply-event').RealtimeEvent} RealtimeEvent */
+/** @typedef {import('./apply-event').Discussion} Discussion */
+/** @typedef {import('./apply-event').Comment} Comment */
+/** @typedef {import('./apply-event').CommentNode} CommentNode */
 
 const DELETED_CONTENT = '[deleted]';
 
 /**
- * @param {ArticleState} state
- * @param {object} event a realtime event ({type, data, event_id?, ...})
- * @param {{articleId?: number, communityId?: number}} [scope] events of other
- *   articles or communities leave the state unchanged
- * @returns {ArticleState}
+ * @template {ArticleState} S
+ * @param {S} state
+ * @param {RealtimeEvent} event a realtime event ({type, data, event_id?, ...})
+ * @param {ApplyScope} [scope] events of other articles or communities leave the
+ *   state unchanged
+ * @returns {S}
  */
 export function applyEvent(state, event, scope = {}) {
   if (!state || !event || typeof event !== 'object') return state;
@@ -63,14 +71,26 @@ export function applyEvent(state, event, scope = {}) {
   }
 }
 
-/** Apply several events in order; returns the same state when none changes it. */
+/**
+ * Apply several events in order; returns the same state when none changes it.
+ * @template {ArticleState} S
+ * @param {S} state
+ * @param {Iterable<RealtimeEvent>} events
+ * @param {ApplyScope} [scope]
+ * @returns {S}
+ */
 export function applyEvents(state, events, scope = {}) {
   let next = state;
   for (const event of events) next = applyEvent(next, event, scope);
   return next;
 }
 
-/** An empty state, or one built from fetched data (comments optional per discussion). */
+/**
+ * An empty state, or one built from fetched data (comments optional per discussion).
+ * @param {Discussion[]} [discussions]
+ * @param {Record<number, Comment[]>} [commentsByDiscussion]
+ * @returns {ArticleState}
+ */
 export function createArticleState(discussions = [], commentsByDiscussion = {}) {
   return {
     discussions: [...discussions].sort(newestFirst),
@@ -78,11 +98,18 @@ export function createArticleState(discussions = [], commentsByDiscussion = {}) 
   };
 }
 
-/** Comments of a flat list (parents first) as a tree: [{comment, replies: [...]}]. */
+/**
+ * Comments of a flat list (parents first) as a tree: [{comment, replies: [...]}].
+ * @param {Comment[]} comments
+ * @returns {CommentNode[]}
+ */
 export function commentTree(comments) {
+  /** @type {Map<number, CommentNode>} */
   const nodes = new Map();
+  /** @type {CommentNode[]} */
   const roots = [];
   for (const comment of [...comments].sort(byId)) {
+    /** @type {CommentNode} */
     const node = { comment, replies: [] };
     nodes.set(comment.id, node);
     const parent = comment.parent_id == null ? null : nodes.get(comment.parent_id);
@@ -92,14 +119,23 @@ export function commentTree(comments) {
   return roots;
 }
 
-/** Live (not deleted) comments in a list: what the server counts as comments_count. */
+/**
+ * Live (not deleted) comments in a list: what the server counts as comments_count.
+ * @param {Comment[]} comments
+ * @returns {number}
+ */
 export function liveCount(comments) {
   let n = 0;
   for (const c of comments) if (!c.is_deleted) n += 1;
   return n;
 }
 
-/** The placeholder a deleted comment becomes while it still has visible replies. */
+/**
+ * The placeholder a deleted comment becomes while it still has visible replies.
+ * @param {Comment} comment
+ * @param {number} [version]
+ * @returns {Comment}
+ */
 export function deletedPlaceholder(comment, version = comment.version + 1) {
   return {
     ...comment,
@@ -115,8 +151,12 @@ export function deletedPlaceholder(comment, version = comment.version + 1) {
  * Whether a live comment stands anywhere below `commentId` in a flat list (parents
  * first): a comment deleted then stays as "[deleted]", and the deletion travels as
  * `updated_comment`; without one it leaves the tree (`deleted_comment`).
+ * @param {Comment[]} comments
+ * @param {number} commentId
+ * @returns {boolean}
  */
 export function hasLiveReply(comments, commentId) {
+  /** @type {Set<number | null>} */
   const below = new Set([commentId]);
   for (const c of comments) {
     if (!below.has(c.parent_id)) continue;

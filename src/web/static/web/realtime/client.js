@@ -82,7 +82,9 @@ export { backoffDelay };
 /** @typedef {import('./client').RealtimeInspection} RealtimeInspection */
 /** @typedef {import('./client').RealtimeRole} RealtimeRole */
 /** @typedef {import('./apply-event').RealtimeEvent} RealtimeEvent */
+/** @typedef {import('./client').RealtimeClient} DeclaredRealtimeClient */
 
+/** @implements {DeclaredRealtimeClient} the public members, checked against client.d.ts */
 export class RealtimeClient {
   #opts;
   #env;
@@ -351,7 +353,5 @@ export class RealtimeClient {
   }
 }
 
-/** @param {RealtimeClientOptions} options */
-export function createRealtimeClient(options) {
-  return new RealtimeClient(options);
-}
+/** @type {typeof import('./client').createRealtimeClient} */
+export const createRealtimeClient = (options) => new RealtimeClient(options);

@@ -21,6 +21,10 @@ const DESCRIPTIONS = {
   off: 'Public communities do not have live updates. Reload to see new posts.',
 };
 
+/**
+ * @param {HTMLElement} el
+ * @param {{onRetry?: () => void}} [options]
+ */
 export function createIndicator(el, { onRetry } = {}) {
   const dot = h('span', { class: 'live-dot', 'aria-hidden': 'true' });
   const label = h('span', { class: 'live-label' });

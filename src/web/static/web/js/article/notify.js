@@ -20,7 +20,8 @@ let audio = null;
 
 function beep() {
   try {
-    const Ctx = window.AudioContext || window.webkitAudioContext;
+    // Older Safari names it webkitAudioContext.
+    const Ctx = window.AudioContext || /** @type {any} */ (window).webkitAudioContext;
     if (!Ctx) return;
     audio = audio || new Ctx();
     const osc = audio.createOscillator();

@@ -25,15 +25,22 @@ function describe(error) {
   return 'The server could not be reached. Try again.';
 }
 
+/**
+ * @param {string} formId
+ * @param {string} path
+ * @param {(form: HTMLFormElement & {elements: any}) => object} bodyOf
+ */
 function wire(formId, path, bodyOf) {
-  const form = document.getElementById(formId);
-  const error = form.querySelector('.form-error');
+  const form = /** @type {HTMLFormElement & {elements: any}} */ (document.getElementById(formId));
+  const error = /** @type {HTMLElement} */ (form.querySelector('.form-error'));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     showError(error, '');
-    const firstEmpty = [...form.querySelectorAll('input[required]')].find((i) => !i.value.trim());
+    const firstEmpty = [...form.querySelectorAll('input[required]')]
+      .map((i) => /** @type {HTMLInputElement} */ (i))
+      .find((i) => !i.value.trim());
     if (firstEmpty) {
-      const label = form.querySelector(`label[for="${firstEmpty.id}"]`).textContent;
+      const label = /** @type {HTMLLabelElement} */ (form.querySelector(`label[for="${firstEmpty.id}"]`)).textContent;
       showError(error, `${label} is required.`);
       firstEmpty.focus();
       return;
@@ -44,7 +51,7 @@ function wire(formId, path, bodyOf) {
       location.assign(nextUrl());
     } catch (e) {
       showError(error, describe(e));
-      form.querySelector('input').focus();
+      /** @type {HTMLInputElement} */ (form.querySelector('input')).focus();
     }
   });
 }
@@ -58,4 +65,4 @@ wire('signup-form', '/api/auth/signup', (f) => ({
   email: f.elements.email.value.trim(),
   password: f.elements.password.value,
 }));
-document.getElementById('signin-login').focus();
+/** @type {HTMLInputElement} */ (document.getElementById('signin-login')).focus();
