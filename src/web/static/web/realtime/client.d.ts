@@ -176,9 +176,9 @@ export class RealtimeClient {
   on(type: 'error', listener: (error: Error & { code?: string }) => void): Unsubscribe;
   /** Realtime events, each once, in event_id order. */
   subscribe(listener: (event: RealtimeEvent, info: EventInfo) => void): Unsubscribe;
-  /** Status changes; called at once with the current status. */
   /** Presence and typing signals (with `signals: true`). */
   onSignal(listener: (signal: RealtimeSignal) => void): Unsubscribe;
+  /** Status changes; called at once with the current status. */
   onStatus(listener: (status: RealtimeStatus) => void): Unsubscribe;
   /** `{"X-Realtime-Queue-Id": ...}` for every write request. */
   writeHeaders(): { 'X-Realtime-Queue-Id': string };
