@@ -18,12 +18,6 @@ const POLL_URL = 'http://poll.test';
 const API_BASE = 'http://api.test';
 // What the browser client can do; a fixture that requires more is not about it.
 const CAPABILITIES = new Set(['signals']);
-// Fixtures the browser client does not pass yet, run and reported as todo: the
-// change each needs waits for client.js to be split into modules, and is
-// described in docs/protocol.md ("Browser client: pending changes").
-const PENDING = {
-  'register-401': 'stop with an "unauthorized" error instead of retrying for ever',
-};
 
 function loadFixtures() {
   return readdirSync(FIXTURES)
@@ -123,8 +117,7 @@ class ScriptedServers {
 
 for (const fixture of loadFixtures()) {
   const missing = fixture.requires.filter((need) => !CAPABILITIES.has(need));
-  const options = { skip: missing.length > 0 && `needs ${missing}`, todo: PENDING[fixture.name] ?? false };
-  test(`protocol fixture ${fixture.name}`, options, async () => {
+  test(`protocol fixture ${fixture.name}`, { skip: missing.length > 0 && `needs ${missing}` }, async () => {
     const clock = new FakeClock();
     const servers = new ScriptedServers(fixture.exchanges, clock);
     const client = createRealtimeClient({

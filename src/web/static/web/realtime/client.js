@@ -140,7 +140,11 @@ export class RealtimeClient {
         for (const event of events) deliver(event, 'server');
       },
       deliverSignals,
-      failed: (error) => this.#listeners.emit('error', error),
+      failed: (error) => {
+        this.#listeners.emit('error', error);
+        // The user is signed out (docs/protocol.md): connect() again after signing in.
+        if (error.code === 'unauthorized') this.disconnect();
+      },
     });
     this.#onTabMessage = tabMessageHandler({
       tabs: this.#tabs,

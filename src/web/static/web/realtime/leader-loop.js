@@ -33,7 +33,7 @@ import { codedError } from './protocol.js';
  * @property {(reason: string, gap: boolean) => void} cursorKnown this tab knows where its stream starts
  * @property {(events: RealtimeEvent[]) => void} deliver
  * @property {(signals: unknown) => void} deliverSignals
- * @property {(error: CodedError) => void} failed
+ * @property {(error: CodedError) => void} failed reports a failure; an 'unauthorized' one ends the loop
  */
 
 // A poll open this long before failing means the link was fine until then.
@@ -136,6 +136,14 @@ export class LeaderPoller {
         if (!alive()) return;
         const error = /** @type {CodedError} */ (caught);
         if (error.code === 'restart') continue;
+        if (error.code === 'unauthorized') {
+          // Refused credentials stay refused: report it and stop instead of retrying
+          // (docs/protocol.md); failed() disconnects the client.
+          this.#parts.status.set({ lastError: error.message });
+          if (!readiness.done) readiness.settle(); // don't hold the page back
+          this.#parts.failed(error);
+          return;
+        }
         if (error.code === 'queue-gone') {
           cursor.queueId = null;
           this.#resyncReason = 'queue-expired';
