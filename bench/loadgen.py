@@ -21,9 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "src"), str(ROOT / "bench")]
 
-from lean import Conn  # noqa: E402
-
 from marginalia_client.protocol import CATCHUP, DELIVER, poll_target, read_poll_answer  # noqa: E402
+from tests.support.lean_http import LeanConnection  # noqa: E402
 
 COMMUNITY_SIZE = 100
 CLK = os.sysconf("SC_CLK_TCK")
@@ -176,11 +175,11 @@ class Bench:
         out = [None] * len(user_ids)
 
         async def worker():
-            conn = Conn("127.0.0.1", port)
+            conn = LeanConnection("127.0.0.1", port)
             while todo:
                 i, uid = todo.pop()
-                hdr = f"Authorization: Bearer {tokens.issue(uid, 'access')}\r\n"
-                status, body = await conn.request("POST", "/api/realtime/register", b"", hdr)
+                bearer = {"Authorization": f"Bearer {tokens.issue(uid, 'access')}"}
+                status, body = await conn.request("POST", "/api/realtime/register", headers=bearer)
                 if status != 200:
                     raise RuntimeError(f"register {uid}: {status} {body[:200]}")
                 reg = json.loads(body)
@@ -206,7 +205,7 @@ class Bench:
         self._running = True
 
         async def poll_loop(i, queue_id, cursor):
-            conn = Conn("127.0.0.1", port)
+            conn = LeanConnection("127.0.0.1", port)
             first = True
             while self._running:
                 try:
@@ -303,17 +302,16 @@ class Bench:
         else:
             pool = asyncio.Queue()
             for _ in range(16):
-                pool.put_nowait(Conn("127.0.0.1", self.stack.api_port))
+                pool.put_nowait(LeanConnection("127.0.0.1", self.stack.api_port))
 
         async def publish_http(seq, c):
             conn = await pool.get()
             try:
                 t = time.time()
-                body = json.dumps({"content": f"bench {seq} {t:.6f}", "parent_id": None}).encode()
-                hdr = (f"Authorization: Bearer {c['admin_token']}\r\n"
-                       "Content-Type: application/json\r\n")
-                status, _ = await conn.request("POST", f"/api/discussions/{c['discussion_id']}/comments",
-                                               body, hdr)
+                status, _ = await conn.request(
+                    "POST", f"/api/discussions/{c['discussion_id']}/comments",
+                    {"content": f"bench {seq} {t:.6f}", "parent_id": None},
+                    {"Authorization": f"Bearer {c['admin_token']}"})
                 write_lat.append(time.time() - t)
                 if status != 201:
                     write_err[0] += 1
@@ -419,7 +417,7 @@ class Bench:
             stop = [False]
 
             async def loop():
-                conn = Conn("127.0.0.1", port)
+                conn = LeanConnection("127.0.0.1", port)
                 while not stop[0]:
                     status, body = await conn.request("GET", "/realtime/poll?queue_id=x&last_event_id=0")
                     count[0] += 1

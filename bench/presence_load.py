@@ -27,11 +27,12 @@ sys.path[:0] = [str(ROOT), str(ROOT / "src"), str(ROOT / "bench")]
 
 import redis  # noqa: E402
 
-from lean import Conn  # noqa: E402
 from loadgen import free_port, ms, pct, port_open, proc_cpu  # noqa: E402
+from marginalia_client.protocol import poll_target  # noqa: E402
 from realtime_core import keys  # noqa: E402
 from realtime_core.queues import QueueRegistry  # noqa: E402
 from realtime_core.signals import PRESENCE_HEARTBEAT, Signals  # noqa: E402
+from tests.support.lean_http import LeanConnection  # noqa: E402
 from tests.support.stack import RedisServer, wait_until  # noqa: E402
 
 COMMUNITY, ARTICLE, DISCUSSION = 1, 1, 1
@@ -55,11 +56,9 @@ class Viewers:
         self.tasks = [asyncio.create_task(self._loop(q)) for q in self.queues]
 
     async def _loop(self, queue_id: str):
-        conn, cursor, signal_cursor = Conn("127.0.0.1", self.port), 0, "0"
+        conn, cursor, signal_cursor = LeanConnection("127.0.0.1", self.port), 0, "0"
         while True:
-            status, body = await conn.request(
-                "GET", f"/realtime/poll?queue_id={queue_id}&last_event_id={cursor}"
-                       f"&signal_cursor={signal_cursor}")
+            status, body = await conn.request("GET", poll_target(queue_id, cursor, signal_cursor))
             now = time.monotonic()
             answer = json.loads(body)
             cursor = answer.get("last_event_id", cursor)
@@ -192,7 +191,7 @@ async def amain(args) -> dict:
 
 async def all_waiting(port: int, members: int, timeout: float = 60.0) -> None:
     """Until every member's poll waits again (answered polls come straight back)."""
-    health, deadline = Conn("127.0.0.1", port), time.monotonic() + timeout
+    health, deadline = LeanConnection("127.0.0.1", port), time.monotonic() + timeout
     try:
         while json.loads((await health.request("GET", "/health"))[1])["pending_polls"] < members:
             if time.monotonic() > deadline:
