@@ -13,6 +13,7 @@ import httpx
 import pytest
 import redis
 
+from marginalia_client.protocol import CATCHUP, DELIVER, REGISTER, read_poll_answer
 from realtime_core import keys
 
 from tests.support.api import Api
@@ -165,21 +166,22 @@ class Client:
         self.state = ArticleState(self.aid, *self.fetch())
 
     def poll(self) -> bool:
-        """One poll; on 404 or catchup_required start over. True when nothing waited."""
+        """One poll, read by the clients' own poll step; on a lost queue or
+        catchup_required start over. True when nothing waited."""
         response = poll_once(self.stack.poll_url, self.queue_id, self.cursor)
-        if response.status_code == 404:
+        action, events, cursor = read_poll_answer(response.status_code, response.json())
+        if action == REGISTER:
             self.reregistrations += 1
             self.start()
             return False
-        assert response.status_code == 200, response.text
-        body = response.json()
-        if body.get("catchup_required"):
+        if action == CATCHUP:
             self.start()
             return False
-        for event in body["events"]:
+        assert action == DELIVER, response.text
+        for event in events:
             self.state.apply(event)
-        self.cursor = body["last_event_id"]
-        return not body["events"]
+        self.cursor = cursor
+        return not events
 
     def drain(self):
         wait_until(self.poll, timeout=15, interval=0, message="the backlog to drain")
