@@ -65,3 +65,17 @@ class Comment(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["discussion", "id"])]
+
+
+class ArticleVisit(models.Model):
+    """When a user last looked at an article's discussions: their page marks what
+    was written after it as new."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="one_visit_per_user_article")
+        ]

@@ -50,11 +50,17 @@ def _log_comment(event: str, comment, discussion, user) -> None:
               community_id=discussion.community_id, user_id=user.id)
 
 
+# `updated_at` is when the text was last edited (pages show it as "edited"): a
+# change of status (resolved, deleted) raises the version but keeps updated_at.
+TEXT_FIELDS = {"topic", "content"}
+
+
 def _bump(obj, **changes) -> None:
     for field, value in changes.items():
         setattr(obj, field, value)
     obj.version += 1
-    obj.save(update_fields=[*changes, "version", "updated_at"])
+    edited = ["updated_at"] if TEXT_FIELDS & changes.keys() else []
+    obj.save(update_fields=[*changes, "version", *edited])
 
 
 @transaction.atomic

@@ -64,6 +64,8 @@ POST   /api/communities/{community_id}/requests/{request_id}/reject       401 40
 POST   /api/articles                                                      401 403 201 201 201 201  |  401 201 201 201 201 201
 GET    /api/articles/{article_id}                                         404 404 200 200 200 200  |  200 200 200 200 200 200
 GET    /api/articles/{article_id}/pseudonym                               401 404 200 200 200 200  |  401 200 200 200 200 200
+GET    /api/articles/{article_id}/visit                                   401 404 200 200 200 200  |  401 200 200 200 200 200
+PUT    /api/articles/{article_id}/visit                                   401 404 200 200 200 200  |  401 200 200 200 200 200
 GET    /api/communities/{community_id}/articles                           401 403 200 200 200 200  |  200 200 200 200 200 200
 POST   /api/communities/{community_id}/articles/{article_id}              401 403 204 204 204 204  |  401 204 204 204 204 204
 GET    /api/communities/{community_id}/articles/{article_id}/discussions  401 403 200 200 200 200  |  200 200 200 200 200 200
@@ -217,6 +219,10 @@ REQUESTS = {
         f"/api/articles/{w.lab.article.id}", None),
     ("GET", "/api/articles/{article_id}/pseudonym"): lambda w, a: (
         f"/api/articles/{w.lab.article.id}/pseudonym", None),
+    ("GET", "/api/articles/{article_id}/visit"): lambda w, a: (
+        f"/api/articles/{w.lab.article.id}/visit", None),
+    ("PUT", "/api/articles/{article_id}/visit"): lambda w, a: (
+        f"/api/articles/{w.lab.article.id}/visit", None),
     ("GET", "/api/communities/{community_id}/articles"): lambda w, a: (
         f"/api/communities/{w.cid}/articles", None),
     ("POST", "/api/communities/{community_id}/articles/{article_id}"): lambda w, a: (
