@@ -11,6 +11,7 @@ from marginalia.types import MAX_ID, ObjectId
 from . import lookups, services
 from .pseudonyms import pseudonym
 from .comment_pages import comment_page
+from .rendering import render
 from .representations import discussions_with_counts
 from .visits import router as visits_router
 from .schemas import (
@@ -20,10 +21,13 @@ from .schemas import (
     CommentOut,
     CommentPatch,
     CommentTreeOut,
+    ContentHtmlOut,
     DiscussionIn,
     DiscussionOut,
     DiscussionPatch,
     PseudonymOut,
+    RenderIn,
+    RenderOut,
 )
 
 router = Router(tags=["articles and discussions"])
@@ -222,3 +226,25 @@ def edit_comment(
 def delete_comment(request, comment_id: ObjectId, origin_queue: str | None = OriginQueue):
     services.delete_comment(request.auth, comment_id, origin_queue)
     return Status(204, None)
+
+
+@router.post("/render", response=RenderOut, auth=jwt_auth)
+def render_preview(request, payload: RenderIn):
+    """A composer's preview: `content` rendered exactly as a post would show it. Counted
+    as a write (rendering costs the server what a post does), signed in only."""
+    return {"content_html": render(payload.content)}
+
+
+@router.get("/discussions/{discussion_id}/content_html", response=ContentHtmlOut,
+            auth=optional_jwt)
+def discussion_content_html(request, discussion_id: ObjectId):
+    """The rendered content, also when it is too long to ride along in the object."""
+    discussion = lookups.readable_discussion(current_user(request), discussion_id)
+    return {"content_html": render(discussion.content)}
+
+
+@router.get("/comments/{comment_id}/content_html", response=ContentHtmlOut, auth=optional_jwt)
+def comment_content_html(request, comment_id: ObjectId):
+    """The rendered content, also when it is too long to ride along in the object."""
+    comment = lookups.readable_comment(current_user(request), comment_id)
+    return {"content_html": render(comment.content)}

@@ -9,6 +9,7 @@ from marginalia.text_limits import Text, at_most_bytes
 from marginalia.types import ObjectId
 
 from .pseudonyms import pseudonym
+from .rendering import html_within_event_bound
 
 DELETED_CONTENT = "[deleted]"
 
@@ -22,6 +23,13 @@ def author_of(user, article_id: int, is_pseudonymous: bool) -> dict:
     if is_pseudonymous:
         return {"id": None, "username": pseudonym(article_id, user.id), "is_pseudonymous": True}
     return {"id": user.id, "username": user.username, "is_pseudonymous": False}
+
+
+CONTENT_HTML = Field(
+    description="`content` rendered from Markdown with TeX maths (MathML) and sanitised; "
+    "null when the content is so long that both would not fit one realtime event: fetch "
+    "it from the object's `/content_html` then. Empty for a deleted comment."
+)
 
 
 class AuthorOut(Schema):
@@ -76,6 +84,7 @@ class DiscussionOut(Schema):
     community_id: int
     topic: str
     content: str
+    content_html: str | None = CONTENT_HTML
     author: AuthorOut
     user: AuthorOut = Field(description="The same as `author`: the name existing front ends read")
     is_pseudonymous: bool
@@ -92,6 +101,10 @@ class DiscussionOut(Schema):
     @staticmethod
     def resolve_user(discussion) -> dict:
         return DiscussionOut.resolve_author(discussion)
+
+    @staticmethod
+    def resolve_content_html(discussion) -> str | None:
+        return html_within_event_bound(discussion.content)
 
 
 class CommentIn(Schema):
@@ -112,6 +125,7 @@ class CommentOut(Schema):
     parent_id: int | None
     depth: int
     content: str = Field(description='"[deleted]" for a deleted comment kept for its replies')
+    content_html: str | None = CONTENT_HTML
     author: AuthorOut | None
     is_pseudonymous: bool
     is_deleted: bool
@@ -131,6 +145,10 @@ class CommentOut(Schema):
     @staticmethod
     def resolve_content(comment) -> str:
         return DELETED_CONTENT if comment.is_deleted else comment.content
+
+    @staticmethod
+    def resolve_content_html(comment) -> str | None:
+        return "" if comment.is_deleted else html_within_event_bound(comment.content)
 
     @staticmethod
     def resolve_author(comment) -> dict | None:
@@ -156,3 +174,15 @@ class CommentTreeOut(Schema):
 
 class PseudonymOut(Schema):
     pseudonym: str
+
+
+class ContentHtmlOut(Schema):
+    content_html: str
+
+
+class RenderIn(Schema):
+    content: Content
+
+
+class RenderOut(Schema):
+    content_html: str = Field(description="`content` rendered as a post would show it")

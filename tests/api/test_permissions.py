@@ -76,6 +76,9 @@ DELETE /api/discussions/{discussion_id}                                   401 40
 POST   /api/discussions/{discussion_id}/resolve                           401 404 403 403 200 200  |  401 403 403 403 200 200
 POST   /api/discussions/{discussion_id}/unresolve                         401 404 403 403 200 200  |  401 403 403 403 200 200
 GET    /api/discussions/{discussion_id}/comments                          404 404 200 200 200 200  |  200 200 200 200 200 200
+GET    /api/discussions/{discussion_id}/content_html                      404 404 200 200 200 200  |  200 200 200 200 200 200
+GET    /api/comments/{comment_id}/content_html                            404 404 200 200 200 200  |  200 200 200 200 200 200
+POST   /api/render                                                        401 200 200 200 200 200  |  401 200 200 200 200 200
 POST   /api/discussions/{discussion_id}/comments                          401 404 201 201 201 201  |  401 201 201 201 201 201
 PATCH  /api/comments/{comment_id}                                         401 404 403 403 403 200  |  401 403 403 403 403 200
 DELETE /api/comments/{comment_id}                                         401 404 403 204 204 204  |  401 403 403 204 204 204
@@ -111,6 +114,7 @@ NO_DATABASE_WRITE = {
     ("POST", "/api/realtime/heartbeat"),
     ("POST", "/api/realtime/presence"),  # presence and typing live in Redis only
     ("POST", "/api/realtime/typing"),
+    ("POST", "/api/render"),  # a preview is rendered, never stored
 }
 
 
@@ -247,6 +251,11 @@ REQUESTS = {
     ("POST", "/api/discussions/{discussion_id}/comments"): lambda w, a: (
         f"/api/discussions/{w.lab.discussion.id}/comments",
         {"content": "A reply", "parent_id": w.lab.comment.id}),
+    ("GET", "/api/discussions/{discussion_id}/content_html"): lambda w, a: (
+        f"/api/discussions/{w.lab.discussion.id}/content_html", None),
+    ("GET", "/api/comments/{comment_id}/content_html"): lambda w, a: (
+        f"/api/comments/{w.lab.comment.id}/content_html", None),
+    ("POST", "/api/render"): lambda w, a: ("/api/render", {"content": "*preview*"}),
     ("PATCH", "/api/comments/{comment_id}"): lambda w, a: (
         f"/api/comments/{w.lab.comment.id}", {"content": "Edited comment"}),
     ("DELETE", "/api/comments/{comment_id}"): lambda w, a: (
