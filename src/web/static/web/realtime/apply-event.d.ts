@@ -14,6 +14,8 @@ export interface Discussion {
   community_id: number;
   topic: string;
   content: string;
+  /** `content` rendered from Markdown and sanitised; null when too long to ride along (GET /api/discussions/{id}/content_html) */
+  content_html: string | null;
   author: Author;
   /** the same as `author`, under the name some front ends read */
   user: Author;
@@ -37,6 +39,8 @@ export interface Comment {
   depth: number;
   /** "[deleted]" for a deleted comment kept for its replies */
   content: string;
+  /** `content` rendered from Markdown and sanitised ("" when deleted); null when too long to ride along (GET /api/comments/{id}/content_html) */
+  content_html: string | null;
   author: Author | null;
   is_pseudonymous: boolean;
   is_deleted: boolean;

@@ -140,6 +140,7 @@ export function deletedPlaceholder(comment, version = comment.version + 1) {
   return {
     ...comment,
     content: DELETED_CONTENT,
+    content_html: '',
     author: null,
     is_pseudonymous: false,
     is_deleted: true,

@@ -1,7 +1,9 @@
 /** The comment form: always open under a discussion, or opened to reply to a comment. */
 
 import { h } from '../dom.js';
-import { buildForm, field } from './inline-forms.js';
+import { attachComposer } from './composer.js';
+import { replyPlace } from './drafts.js';
+import { buildForm, errorLine, field } from './inline-forms.js';
 
 /** @typedef {import('./discussion-list.js').ArticleActions} ArticleActions */
 /** @typedef {import('../../realtime/apply-event').Comment} Comment */
@@ -19,6 +21,9 @@ export function commentFormParts(actions, discussionId, parent, onCancel) {
   const content = h('textarea', { id: `${key}-content`, name: 'content', rows: 2, required: true });
   const pseudo = h('input', { type: 'checkbox', id: `${key}-pseudonymous`, name: 'is_pseudonymous' });
   content.addEventListener('input', () => actions.typing?.(discussionId, { pseudonymous: pseudo.checked }));
+  const error = errorLine();
+  const place = parent ? replyPlace(discussionId, parent.id) : `discussion-${discussionId}.comment`;
+  const composer = attachComposer(content, { label: parent ? 'Reply' : 'Comment', place, error });
   return {
     label,
     fields: [
@@ -35,6 +40,8 @@ export function commentFormParts(actions, discussionId, parent, onCancel) {
       }),
     focus: content,
     onCancel,
+    composer,
+    error,
     reset: () => {
       content.value = '';
       pseudo.checked = false;

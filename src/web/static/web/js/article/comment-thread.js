@@ -6,7 +6,10 @@
 import { h, replaceChildren, timeEl } from '../dom.js';
 import { commentFormParts } from './comment-form.js';
 import { authorLabel, commentDomId, removeKeepingFocus } from './elements.js';
-import { actionButton, closeSlot, field, openConfirm, openForm } from './inline-forms.js';
+import { attachComposer } from './composer.js';
+import { replyDrafts, replyPlace, saveDraft } from './drafts.js';
+import { actionButton, buildForm, closeSlot, errorLine, field, openConfirm, openForm } from './inline-forms.js';
+import { showRendered } from './rendered-content.js';
 
 /** @typedef {import('../../realtime/apply-event').Comment} Comment */
 /** @typedef {import('./discussion-list.js').ViewContext} ViewContext */
@@ -69,6 +72,70 @@ export function createCommentThread(context, discussionId, list, container) {
         comments.delete(id);
       }
     }
+    showOrphanedReplies();
+  }
+
+  /** Reply drafts whose comment is gone, shown with a way to post them at the top level. */
+  const orphans = h('div', { class: 'orphaned-replies' });
+  /** @type {Map<number, HTMLElement>} */
+  const orphanNotices = new Map();
+
+  function showOrphanedReplies() {
+    if (!orphans.isConnected) list.before(orphans);
+    const gone = replyDrafts(discussionId).filter(([parentId]) => {
+      const parent = comments.get(parentId);
+      return !parent || parent.data.is_deleted;
+    });
+    const goneIds = new Set(gone.map(([parentId]) => parentId));
+    for (const [parentId, notice] of orphanNotices) {
+      if (!goneIds.has(parentId)) {
+        notice.remove();
+        orphanNotices.delete(parentId);
+      }
+    }
+    for (const [parentId, text] of gone) {
+      if (!orphanNotices.has(parentId)) {
+        const notice = orphanNotice(parentId, text);
+        orphanNotices.set(parentId, notice);
+        orphans.append(notice);
+      }
+    }
+  }
+
+  /**
+   * @param {number} parentId
+   * @param {string} text
+   */
+  function orphanNotice(parentId, text) {
+    const place = replyPlace(discussionId, parentId);
+    const forget = () => {
+      saveDraft(place, '');
+      showOrphanedReplies();
+    };
+    const content = h('textarea', { id: `orphan-reply-${parentId}`, name: 'content', rows: 2, required: true });
+    const error = errorLine();
+    const composer = attachComposer(content, { label: 'Comment', place, error, initial: text });
+    const form = buildForm({
+      label: 'Post as a comment',
+      fields: [field(content, 'Your reply, kept as a draft')],
+      submitText: 'Post as a comment',
+      validate: () => (content.value.trim() ? null : 'Write something first.'),
+      submit: () => actions.comment(discussionId, { content: content.value.trim(), parentId: null, pseudonymous: false }),
+      focus: content,
+      onDone: showOrphanedReplies,
+      composer,
+      error,
+    });
+    // Not the form's Cancel: Escape would throw the text away with it.
+    const discard = h('button', { type: 'button', class: 'button link small' }, 'Discard draft');
+    discard.addEventListener('click', forget);
+    return h(
+      'div',
+      { class: 'orphaned-reply notice', role: 'status' },
+      h('p', {}, 'The comment you were replying to has been deleted. Your reply is kept; you can post it as a comment of its own.'),
+      form,
+      discard,
+    );
   }
 
   /**
@@ -116,7 +183,8 @@ export function createCommentThread(context, discussionId, list, container) {
       ' · ',
       timeEl(comment.created_at),
     );
-    c.content.textContent = comment.is_deleted ? 'This comment was deleted.' : comment.content;
+    if (comment.is_deleted) c.content.textContent = 'This comment was deleted.';
+    else showRendered(c.content, comment, `/api/comments/${comment.id}/content_html`);
     const buttons = [];
     if (!comment.is_deleted) {
       const mine = permissions.isMine(comment);
@@ -147,7 +215,10 @@ export function createCommentThread(context, discussionId, list, container) {
   function openEditComment(c) {
     const id = c.data.id;
     const content = h('textarea', { id: `edit-comment-${id}`, name: 'content', rows: 3, required: true });
-    content.value = c.data.content;
+    const error = errorLine();
+    const composer = attachComposer(content, {
+      label: 'Comment', place: `comment-${id}.edit`, error, initial: c.data.content,
+    });
     openForm(c.slot, {
       label: 'Edit comment',
       fields: [field(content, 'Edit comment')],
@@ -155,6 +226,8 @@ export function createCommentThread(context, discussionId, list, container) {
       validate: () => (content.value.trim() ? null : 'The comment cannot be empty.'),
       submit: () => actions.editComment(c.data, content.value.trim()),
       focus: content,
+      composer,
+      error,
     });
   }
 

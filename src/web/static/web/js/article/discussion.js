@@ -5,6 +5,7 @@ import { commentForm } from './comment-form.js';
 import { createCommentThread } from './comment-thread.js';
 import { authorLabel, discussionDomId } from './elements.js';
 import { actionButton, field, openConfirm, openForm, showSlotError } from './inline-forms.js';
+import { showRendered } from './rendered-content.js';
 
 /** @typedef {import('../../realtime/apply-event').Discussion} Discussion */
 /** @typedef {import('../../realtime/apply-event').Comment} Comment */
@@ -60,7 +61,7 @@ export function createDiscussion(context, discussion) {
     if (!old || old.topic !== next.topic) topic.textContent = next.topic;
     replaceChildren(status, next.is_resolved ? badge('Resolved', 'resolved') : null);
     replaceChildren(meta, authorLabel(next.author, next), ' · ', timeEl(next.created_at));
-    if (!old || old.content !== next.content) content.textContent = next.content;
+    if (!old || old.content !== next.content) showRendered(content, next, `/api/discussions/${next.id}/content_html`);
     const n = next.comments_count;
     commentsTitle.textContent = n === 0 ? 'No comments yet' : `${n} comment${n === 1 ? '' : 's'}`;
     renderActions(next);

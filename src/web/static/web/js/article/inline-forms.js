@@ -5,6 +5,7 @@
  */
 
 import { busy, h, replaceChildren, showError } from '../dom.js';
+import { explainFailure } from './composer.js';
 
 /**
  * @typedef {object} FormParts
@@ -17,6 +18,8 @@ import { busy, h, replaceChildren, showError } from '../dom.js';
  * @property {(() => void) | null} [onCancel]
  * @property {() => void} [onDone]
  * @property {() => void} [reset] empties a form that stays open after submitting
+ * @property {import('./composer.js').Composer} [composer] the writing box's counter, preview and draft
+ * @property {HTMLElement} [error] the error line, when the composer shares it
  */
 
 /**
@@ -43,7 +46,7 @@ export function actionButton(text, ariaLabel, onClick) {
  * @param {{persistent?: boolean}} [options] persistent: the form stays after submitting, emptied
  */
 export function buildForm(parts, { persistent = false } = {}) {
-  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const error = parts.error ?? errorLine();
   const submit = h('button', { type: 'submit', class: 'button primary small' }, parts.submitText);
   const cancel = parts.onCancel
     ? h('button', { type: 'button', class: 'button small' }, 'Cancel')
@@ -52,6 +55,7 @@ export function buildForm(parts, { persistent = false } = {}) {
     'form',
     { class: 'inline-form stack', novalidate: true },
     parts.fields,
+    parts.composer?.el,
     error,
     h('div', { class: 'form-buttons' }, submit, cancel),
   );
@@ -65,7 +69,7 @@ export function buildForm(parts, { persistent = false } = {}) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     showError(error, '');
-    const problem = parts.validate();
+    const problem = parts.validate() ?? parts.composer?.problem();
     if (problem) {
       showError(error, problem);
       parts.focus?.focus();
@@ -73,6 +77,7 @@ export function buildForm(parts, { persistent = false } = {}) {
     }
     try {
       await busy(form, parts.submit);
+      parts.composer?.posted();
       if (persistent) {
         parts.reset?.();
         parts.focus?.focus();
@@ -80,11 +85,16 @@ export function buildForm(parts, { persistent = false } = {}) {
         parts.onDone?.();
       }
     } catch (e) {
-      showError(error, e.message);
+      showError(error, explainFailure(e));
       parts.focus?.focus();
     }
   });
   return form;
+}
+
+/** A form's error line, empty and hidden until there is a problem. */
+export function errorLine() {
+  return h('p', { class: 'form-error', role: 'alert', hidden: true });
 }
 
 /**

@@ -1,20 +1,29 @@
 /** The "Start a discussion" form above an article's discussions. */
 
 import { busy, h, showError } from '../dom.js';
+import { attachComposer, explainFailure } from './composer.js';
+import { loadDraft, saveDraft } from './drafts.js';
+import { errorLine } from './inline-forms.js';
 
 /**
  * @param {(d: {topic: string, content: string, pseudonymous: boolean}) => Promise<unknown>} startDiscussion
  */
 export function newDiscussionForm(startDiscussion) {
+  const page = location.pathname; // the article in its community: where the draft belongs
   const topic = h('input', { id: 'new-topic', name: 'topic', required: true, maxlength: 300 });
   const content = h('textarea', { id: 'new-content', name: 'content', rows: 3, required: true });
   const pseudo = h('input', { type: 'checkbox', id: 'new-pseudonymous', name: 'is_pseudonymous' });
-  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const error = errorLine();
+  const topicPlace = `${page}.new-discussion-topic`;
+  topic.value = loadDraft(topicPlace);
+  topic.addEventListener('input', () => saveDraft(topicPlace, topic.value));
+  const composer = attachComposer(content, { label: 'Message', place: `${page}.new-discussion`, error });
   const form = h(
     'form',
     { class: 'stack', novalidate: true, 'aria-labelledby': 'new-discussion-title' },
     h('div', { class: 'field' }, h('label', { for: topic.id }, 'Topic'), topic),
     h('div', { class: 'field' }, h('label', { for: content.id }, 'Message'), content),
+    composer.el,
     h('div', { class: 'check' }, pseudo, h('label', { for: pseudo.id }, 'Post under my pseudonym')),
     error,
     h('div', { class: 'form-buttons' }, h('button', { type: 'submit', class: 'button primary' }, 'Start discussion')),
@@ -27,6 +36,12 @@ export function newDiscussionForm(startDiscussion) {
       (topic.value.trim() ? content : topic).focus();
       return;
     }
+    const tooLong = composer.problem();
+    if (tooLong) {
+      showError(error, tooLong);
+      content.focus();
+      return;
+    }
     try {
       await busy(form, () =>
         startDiscussion({
@@ -36,9 +51,11 @@ export function newDiscussionForm(startDiscussion) {
         }),
       );
       form.reset();
+      saveDraft(topicPlace, '');
+      composer.posted();
       topic.focus();
     } catch (e) {
-      showError(error, e.message);
+      showError(error, explainFailure(e));
     }
   });
   return h(

@@ -1,0 +1,138 @@
+/**
+ * What every writing box has: a counter against the content limits, a preview
+ * rendered by the server exactly as the post will show, the draft kept across
+ * reloads, and errors that say which field and which limit, cleared once fixed.
+ */
+
+import { api, ApiError } from '../api.js';
+import { h, replaceChildren, showError } from '../dom.js';
+import { loadDraft, saveDraft } from './drafts.js';
+
+// The API's limits of `content` (discussions/schemas.py): both must hold.
+export const MAX_CHARS = 20_000;
+export const MAX_BYTES = 32 * 1024;
+
+const encoder = new TextEncoder();
+const number = new Intl.NumberFormat('en');
+
+/**
+ * The problem with a text's length, naming the field and the limit, or null.
+ * @param {string} label
+ * @param {string} text
+ */
+export function lengthProblem(label, text) {
+  const chars = [...text].length;
+  if (chars > MAX_CHARS) return `${label} is too long: at most ${number.format(MAX_CHARS)} characters (it has ${number.format(chars)}).`;
+  const bytes = encoder.encode(text).length;
+  if (bytes > MAX_BYTES) return `${label} is too long: at most 32 KiB (${number.format(MAX_BYTES)} bytes; it has ${number.format(bytes)}; emoji take 4 each).`;
+  return null;
+}
+
+/**
+ * A failed write as a sentence a person can act on.
+ * @param {unknown} error
+ */
+export function explainFailure(error) {
+  if (error instanceof ApiError) {
+    const detail = error.body?.errors?.[0];
+    if (error.status === 422 && detail) {
+      const fieldName = Array.isArray(detail.loc) ? detail.loc[detail.loc.length - 1] : 'input';
+      return `${fieldName}: ${detail.msg}`;
+    }
+    return error.message;
+  }
+  if (error instanceof TypeError || !navigator.onLine) {
+    return 'Could not reach the server: you seem to be offline. Your text is kept here; try again once connected.';
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * @typedef {object} Composer
+ * @property {HTMLElement} el the counter, preview button and preview, to put under the textarea
+ * @property {() => string | null} problem the length problem to show before sending, or null
+ * @property {() => void} posted forgets the draft and the preview
+ */
+
+/**
+ * @param {HTMLTextAreaElement} textarea
+ * @param {object} options
+ * @param {string} options.label the field's name in messages
+ * @param {string} options.place where the draft is kept (see drafts.js)
+ * @param {HTMLElement} options.error the form's error line
+ * @param {string} [options.initial] the text an edit starts from, when there is no draft
+ * @returns {Composer}
+ */
+export function attachComposer(textarea, { label, place, error, initial = '' }) {
+  textarea.value = loadDraft(place) || initial;
+  const counter = h('p', { class: 'composer-counter muted', id: `${textarea.id}-counter`, 'aria-live': 'polite' });
+  const previewButton = h('button', { type: 'button', class: 'button link small composer-preview-button', 'aria-expanded': 'false' }, 'Preview');
+  const preview = h('div', { class: 'composer-preview prose', hidden: true, 'aria-label': 'Preview' });
+  textarea.setAttribute('aria-describedby', counter.id);
+  let shownProblem = /** @type {string | null} */ (null);
+
+  function refresh() {
+    const text = textarea.value;
+    const chars = [...text].length;
+    const bytes = encoder.encode(text).length;
+    counter.textContent = `${number.format(chars)} / ${number.format(MAX_CHARS)} characters` +
+      (bytes > chars ? ` · ${number.format(bytes)} / ${number.format(MAX_BYTES)} bytes` : '');
+    const problem = lengthProblem(label, text);
+    counter.classList.toggle('over-limit', problem !== null);
+    textarea.setAttribute('aria-invalid', String(problem !== null));
+    // Show a length problem as soon as it exists, and take away whatever error is up once the text is fixed.
+    if (problem) {
+      showError(error, problem);
+      shownProblem = problem;
+    } else if (shownProblem || !error.hidden) {
+      showError(error, '');
+      shownProblem = null;
+    }
+  }
+
+  async function showPreview() {
+    const opening = preview.hidden;
+    preview.hidden = !opening;
+    previewButton.setAttribute('aria-expanded', String(opening));
+    previewButton.textContent = opening ? 'Hide preview' : 'Preview';
+    if (!opening) return;
+    if (!textarea.value.trim()) {
+      replaceChildren(preview, h('p', { class: 'muted' }, 'Nothing to preview yet.'));
+      return;
+    }
+    replaceChildren(preview, h('p', { class: 'muted' }, 'Rendering…'));
+    try {
+      const answer = await api('/api/render', { method: 'POST', body: { content: textarea.value } });
+      preview.innerHTML = answer.content_html; // sanitised by the server, like every post
+      preview.classList.add('rendered');
+    } catch (e) {
+      replaceChildren(preview);
+      preview.hidden = true;
+      previewButton.textContent = 'Preview';
+      previewButton.setAttribute('aria-expanded', 'false');
+      showError(error, explainFailure(e));
+    }
+  }
+
+  textarea.addEventListener('input', () => {
+    saveDraft(place, textarea.value);
+    if (!preview.hidden) {
+      preview.hidden = true;
+      previewButton.textContent = 'Preview';
+      previewButton.setAttribute('aria-expanded', 'false');
+    }
+    refresh();
+  });
+  previewButton.addEventListener('click', showPreview);
+  refresh();
+  return {
+    el: h('div', { class: 'composer-tools' }, counter, previewButton, preview),
+    problem: () => lengthProblem(label, textarea.value),
+    posted() {
+      saveDraft(place, '');
+      preview.hidden = true;
+      previewButton.textContent = 'Preview';
+      refresh();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+"""Writing on the article page, in Chromium: Markdown with maths rendered by the
+server and shown live to another member, the composer's preview, counter and
+limit errors, and drafts that survive a reload and the deletion of the comment
+they answer."""
+
+from playwright.sync_api import expect
+
+from .conftest import open_article, wait_live
+
+MARKDOWN = (
+    "Read [the preprint](https://example.org/preprint):\n\n"
+    "- first point\n- second point\n\n"
+    "Run `make check` and note $E = mc^2$."
+)
+
+
+def _discussion(page, topic):
+    return page.locator(".discussion").filter(
+        has=page.get_by_role("heading", name=topic, exact=True))
+
+
+def _open_comment_box(discussion, topic):
+    """The comment box sits behind a button when the page has one, else it is open."""
+    opener = discussion.get_by_role("button", name=f"Comment on “{topic}”")
+    if opener.count():
+        opener.click()
+    return discussion.get_by_label("Add a comment")
+
+
+def test_markdown_and_maths_show_rendered_to_another_member_live(browsers, api, lab):
+    api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"], topic="Rendering")
+    writer = open_article(browsers, lab["admin"], lab["path"])
+    reader = open_article(browsers, lab["member"], lab["path"])
+    wait_live(writer)
+    wait_live(reader)
+    on_writer = _discussion(writer, "Rendering")
+    on_reader = _discussion(reader, "Rendering")
+    expect(on_writer).to_be_visible()
+
+    _open_comment_box(on_writer, "Rendering").fill(MARKDOWN)
+    on_writer.get_by_role("button", name="Comment", exact=True).click()
+
+    shown = on_reader.locator(".comment-content")
+    link = shown.get_by_role("link", name="the preprint")
+    expect(link).to_have_attribute("href", "https://example.org/preprint")
+    expect(link).to_have_attribute("rel", "nofollow noopener noreferrer")
+    expect(shown.locator("li")).to_have_text(["first point", "second point"])
+    expect(shown.locator("code")).to_have_text("make check")
+    expect(shown.locator("math msup mi").first).to_have_text("c")
+    # Chromium lays MathML out natively: the formula has a size, no script drew it.
+    assert shown.locator("math").bounding_box()["width"] > 0
+    assert reader.errors == [] and writer.errors == []
+
+
+def test_preview_counter_and_a_too_long_error_that_clears(browsers, lab):
+    page = open_article(browsers, lab["admin"], lab["path"])
+    message = page.get_by_label("Message", exact=True)
+    form = page.locator("form").filter(has=message)
+
+    message.fill("*Emphasis* and $\\frac{1}{2}$")
+    expect(form.locator(".composer-counter")).to_have_text("28 / 20,000 characters")
+    form.get_by_role("button", name="Preview").click()
+    preview = form.get_by_label("Preview", exact=True)
+    expect(preview.locator("em")).to_have_text("Emphasis")
+    expect(preview.locator("math mfrac")).to_have_count(1)
+
+    message.fill("\N{GRINNING FACE}" * 8193)  # 8,193 characters, 32,772 bytes
+    error = form.locator(".form-error")
+    expect(error).to_contain_text("at most 32 KiB")
+    expect(form.locator(".composer-counter")).to_have_class("composer-counter muted over-limit")
+    expect(preview).to_be_hidden()  # a stale preview never stands beside changed text
+
+    message.fill("a" * 20_001)
+    expect(error).to_contain_text("Message is too long: at most 20,000 characters")
+    page.get_by_label("Topic").fill("Too long")
+    page.get_by_role("button", name="Start discussion").click()
+    expect(error).to_be_visible()  # nothing was sent
+    expect(page.get_by_role("heading", name="Too long", exact=True)).to_have_count(0)
+
+    message.fill("Short again.")
+    expect(error).to_be_hidden()
+    page.get_by_role("button", name="Start discussion").click()
+    expect(page.get_by_role("heading", name="Too long", exact=True)).to_be_visible()
+
+
+def test_a_draft_survives_a_reload(browsers, api, lab):
+    api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"], topic="Drafts")
+    page = open_article(browsers, lab["member"], lab["path"])
+    _open_comment_box(_discussion(page, "Drafts"), "Drafts").fill("Half a thought")
+    page.get_by_label("Message", exact=True).fill("A discussion I have not started")
+
+    page.reload()
+    page.wait_for_selector("#article-page[data-ready='true']")
+    expect(_open_comment_box(_discussion(page, "Drafts"), "Drafts")).to_have_value("Half a thought")
+    expect(page.get_by_label("Message", exact=True)).to_have_value("A discussion I have not started")
+
+
+def test_a_reply_draft_survives_the_deletion_of_its_comment(browsers, api, lab):
+    discussion = api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
+                                topic="Orphans")
+    parent = api.comment(lab["admin"], discussion["id"], content="Soon gone")
+    page = open_article(browsers, lab["member"], lab["path"])
+    wait_live(page)
+    on_page = _discussion(page, "Orphans")
+    on_page.get_by_role("button", name=f"Reply to {lab['admin'].username}").click()
+    on_page.get_by_role("textbox", name=f"Reply to {lab['admin'].username}").fill(
+        "My careful answer")
+
+    api.call("DELETE", f"/api/comments/{parent['id']}", lab["admin"], expect=204)
+    notice = on_page.locator(".orphaned-reply")
+    expect(notice).to_contain_text("The comment you were replying to has been deleted")
+    expect(notice.get_by_role("textbox")).to_have_value("My careful answer")
+
+    page.reload()  # the draft and the notice outlive the page too
+    page.wait_for_selector("#article-page[data-ready='true']")
+    notice = _discussion(page, "Orphans").locator(".orphaned-reply")
+    expect(notice.get_by_role("textbox")).to_have_value("My careful answer")
+    notice.get_by_role("button", name="Post as a comment").click()
+    expect(_discussion(page, "Orphans").locator(".comment-content")).to_have_text(
+        "My careful answer")
+    expect(notice).to_have_count(0)
+    assert [c["content"] for c in api.comments(lab["member"], discussion["id"])] == [
+        "My careful answer"]
