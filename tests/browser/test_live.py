@@ -38,6 +38,7 @@ def test_member_sees_anothers_writes_within_a_second(browsers, lab):
     expect(on_b.locator(".discussion-content")).to_have_text("Is n = 12 enough for the claim in figure 3?")
 
     # A comments.
+    on_a.get_by_role("button", name="Comment on “Sample size”").click()
     on_a.get_by_label("Add a comment").fill("The supplement has a power analysis.")
     started = time.monotonic()
     on_a.get_by_role("button", name="Comment", exact=True).click()
@@ -86,6 +87,7 @@ def test_own_writes_are_never_duplicated(browsers, api, lab):
     a.get_by_role("button", name="Start discussion").click()
     mine = _discussion(a, "Only once")
     expect(mine).to_have_count(1)
+    mine.get_by_role("button", name="Comment on “Only once”").click()
     mine.get_by_label("Add a comment").fill("Mine")
     mine.get_by_role("button", name="Comment", exact=True).click()
     expect(mine.locator(".comment")).to_have_count(1)
@@ -123,6 +125,7 @@ def test_same_user_in_two_tabs_shares_one_long_poll(browsers, api, stack, lab):
 
     # A write in the follower tab reaches the leader tab (the server spares this browser's queue).
     on_second = _discussion(second, "Shared between tabs")
+    on_second.get_by_role("button", name="Comment on “Shared between tabs”").click()
     on_second.get_by_label("Add a comment").fill("Written in the second tab")
     with second.expect_request(lambda r: r.method == "POST" and r.url.endswith("/comments")) as sent:
         on_second.get_by_role("button", name="Comment", exact=True).click()

@@ -44,6 +44,7 @@ def test_typing_shows_under_the_discussion_for_others_only_and_expires(browsers,
     expect(b.locator("#presence")).to_have_text("2 members here")
 
     on_a, on_b = _discussion(a, "Methods"), _discussion(b, "Methods")
+    on_a.get_by_role("button", name="Comment on “Methods”").click()
     on_a.get_by_label("Add a comment").press_sequentially("I am not sure")
     typing_on_b = on_b.locator(".typing-line")
     expect(typing_on_b).to_have_text(f"{admin.username} is typing…")
@@ -53,6 +54,7 @@ def test_typing_shows_under_the_discussion_for_others_only_and_expires(browsers,
     expect(typing_on_b).to_be_hidden(timeout=12_000)
 
     # A reply under the pseudonym is announced by the pseudonym alone.
+    on_b.get_by_role("button", name="Comment on “Methods”").click()
     on_b.get_by_label("Post under my pseudonym").check()
     on_b.get_by_label("Add a comment").press_sequentially("Anonymously")
     typing_on_a = on_a.locator(".typing-line")
@@ -74,6 +76,7 @@ def test_public_communities_have_no_presence_or_typing(browsers, api, lab):
     page.on("request", lambda r: "/api/realtime/" in r.url and live_requests.append(r.url))
     expect(page.locator("#presence")).to_have_count(0)
     on_page = _discussion(page, "In public")
+    on_page.get_by_role("button", name="Comment on “In public”").click()
     on_page.get_by_label("Add a comment").press_sequentially("Said in public")
     on_page.get_by_role("button", name="Comment", exact=True).click()
     # A typing report would have left before the comment did.

@@ -1,9 +1,9 @@
-/** The comment form: always open under a discussion, or opened to reply to a comment. */
+/** The comment form: opened under a discussion (discussion.js) or to reply to a comment. */
 
 import { h } from '../dom.js';
 import { attachComposer } from './composer.js';
 import { replyPlace } from './drafts.js';
-import { buildForm, errorLine, field } from './inline-forms.js';
+import { errorLine, field } from './inline-forms.js';
 
 /** @typedef {import('./discussion-list.js').ArticleActions} ArticleActions */
 /** @typedef {import('../../realtime/apply-event').Comment} Comment */
@@ -47,15 +47,4 @@ export function commentFormParts(actions, discussionId, parent, onCancel) {
       pseudo.checked = false;
     },
   };
-}
-
-/**
- * The always-visible "Add a comment" form of a discussion.
- * @param {ArticleActions} actions
- * @param {number} discussionId
- */
-export function commentForm(actions, discussionId) {
-  const form = buildForm(commentFormParts(actions, discussionId, null, null), { persistent: true });
-  form.classList.add('comment-form');
-  return form;
 }

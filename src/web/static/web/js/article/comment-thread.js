@@ -3,13 +3,15 @@
  * forms and focus survive updates); replies nest under their parent.
  */
 
-import { h, replaceChildren, timeEl } from '../dom.js';
+import { badge, h, replaceChildren } from '../dom.js';
+import { createFold } from './collapsible.js';
 import { commentFormParts } from './comment-form.js';
 import { authorLabel, commentDomId, removeKeepingFocus } from './elements.js';
 import { attachComposer } from './composer.js';
 import { replyDrafts, replyPlace, saveDraft } from './drafts.js';
 import { actionButton, buildForm, closeSlot, errorLine, field, openConfirm, openForm } from './inline-forms.js';
 import { showRendered } from './rendered-content.js';
+import { postedTimes } from './times.js';
 
 /** @typedef {import('../../realtime/apply-event').Comment} Comment */
 /** @typedef {import('./discussion-list.js').ViewContext} ViewContext */
@@ -23,6 +25,7 @@ const MAX_DEPTH = 2;
  * @property {HTMLLIElement} el
  * @property {HTMLElement} meta
  * @property {HTMLElement} content
+ * @property {ReturnType<typeof createFold>} fold
  * @property {HTMLElement} actions
  * @property {HTMLElement} slot
  * @property {HTMLOListElement} replies
@@ -151,18 +154,20 @@ export function createCommentThread(context, discussionId, list, container) {
   /** @param {Comment} comment */
   function createComment(comment) {
     const id = comment.id;
+    const content = h('div', { class: 'comment-content prose', id: `comment-${id}-content` });
     /** @type {CommentEntry} */
     const c = {
       data: comment,
       el: h('li', { class: 'comment', id: commentDomId(id), tabindex: '-1', dataset: { id, depth: comment.depth } }),
       meta: h('p', { class: 'meta' }),
-      content: h('div', { class: 'comment-content prose' }),
+      content,
+      fold: createFold(content, `comment by ${comment.author ? comment.author.username : 'deleted'}`),
       actions: h('div', { class: 'item-actions' }),
       slot: h('div', { class: 'form-slot' }),
       replies: h('ol', { class: 'replies' }),
     };
     c.el.setAttribute('aria-label', 'Comment');
-    c.el.append(h('div', { class: 'comment-body' }, c.meta, c.content, c.actions, c.slot), c.replies);
+    c.el.append(h('div', { class: 'comment-body' }, c.meta, c.content, c.fold.button, c.actions, c.slot), c.replies);
     updateComment(c, comment);
     return c;
   }
@@ -181,10 +186,13 @@ export function createCommentThread(context, discussionId, list, container) {
       c.meta,
       comment.is_deleted ? h('span', { class: 'author muted' }, 'Deleted comment') : authorLabel(comment.author, comment),
       ' · ',
-      timeEl(comment.created_at),
+      postedTimes(comment),
+      context.isNew(comment) ? [' ', badge('New', 'new')] : null,
     );
+    c.el.classList.toggle('is-new', context.isNew(comment));
     if (comment.is_deleted) c.content.textContent = 'This comment was deleted.';
     else showRendered(c.content, comment, `/api/comments/${comment.id}/content_html`);
+    c.fold.refresh();
     const buttons = [];
     if (!comment.is_deleted) {
       const mine = permissions.isMine(comment);

@@ -2,7 +2,10 @@
  * The discussions of an article, rendered from state and patched in place:
  * each discussion and comment keeps its element, so open forms, focus and
  * scroll position survive updates, and changed items can be highlighted.
+ * The reader chooses which discussions show (all, open, resolved) and their order.
  */
+
+import { h } from '../dom.js';
 
 import { createDiscussion } from './discussion.js';
 import { commentDomId, discussionDomId, removeKeepingFocus } from './elements.js';
@@ -39,27 +42,78 @@ import { commentDomId, discussionDomId, removeKeepingFocus } from './elements.js
  * @property {Permissions} permissions
  * @property {ArticleActions} actions
  * @property {HTMLOListElement} list where focus goes when nothing closer is left
+ * @property {(item: Discussion | Comment) => boolean} isNew written since the reader's last visit
  */
 
 const HIGHLIGHT_MS = 2600;
 
+/** @type {Record<string, (d: Discussion) => boolean>} */
+const FILTERS = {
+  all: () => true,
+  open: (d) => !d.is_resolved,
+  resolved: (d) => d.is_resolved,
+};
+
+/** The server's order is newest first; the others sort a copy. @type {Record<string, ((a: Discussion, b: Discussion) => number) | null>} */
+const ORDERS = {
+  newest: null,
+  oldest: (a, b) => a.id - b.id,
+  comments: (a, b) => b.comments_count - a.comments_count || b.id - a.id,
+};
+
+/**
+ * @param {string} id
+ * @param {string} label
+ * @param {[string, string][]} choices value and text
+ * @param {() => void} onChange
+ */
+function choice(id, label, choices, onChange) {
+  const select = h('select', { id, name: id }, choices.map(([value, text]) => h('option', { value }, text)));
+  select.addEventListener('change', onChange);
+  return { select, field: h('span', { class: 'list-choice' }, h('label', { for: id }, label), ' ', select) };
+}
+
 /**
  * @param {HTMLOListElement} list the <ol> that holds the discussions
- * @param {{permissions: Permissions, actions: ArticleActions, empty: HTMLElement | null}} options
+ * @param {{permissions: Permissions, actions: ArticleActions, empty: HTMLElement | null,
+ *   isNew: ViewContext['isNew']}} options
  *   empty: shown while there is no discussion
  */
-export function createDiscussionList(list, { permissions, actions, empty }) {
+export function createDiscussionList(list, { permissions, actions, empty, isNew }) {
   /** @type {ViewContext} */
-  const context = { permissions, actions, list };
+  const context = { permissions, actions, list, isNew };
   /** @type {Map<number, ReturnType<typeof createDiscussion>>} */
   const discussions = new Map();
   /** @type {Set<ReturnType<typeof setTimeout>>} */
   const timers = new Set();
 
+  /** @type {ArticleState | null} */
+  let shown = null;
+  const rerender = () => shown && render(shown);
+  const show = choice('discussion-filter', 'Show', [['all', 'All'], ['open', 'Open'], ['resolved', 'Resolved']], rerender);
+  const order = choice('discussion-order', 'Sort by', [['newest', 'Newest'], ['oldest', 'Oldest'], ['comments', 'Most comments']], rerender);
+  const noneShown = h('p', { class: 'empty', hidden: true }, 'No discussion matches.');
+  // Placed by the page above the list.
+  const controls = h(
+    'div',
+    {},
+    h('div', { class: 'list-controls', role: 'group', 'aria-label': 'Show and sort discussions' }, show.field, order.field),
+    noneShown,
+  );
+
+  /** @param {Discussion[]} discussions */
+  function chosen(discussions) {
+    const picked = discussions.filter(FILTERS[show.select.value]);
+    const compare = ORDERS[order.select.value];
+    return compare ? picked.sort(compare) : picked;
+  }
+
   /** @param {ArticleState} state */
   function render(state) {
+    shown = state;
     const seen = new Set();
-    state.discussions.forEach((discussion, index) => {
+    const visible = chosen(state.discussions);
+    visible.forEach((discussion, index) => {
       seen.add(discussion.id);
       let entry = discussions.get(discussion.id);
       if (!entry) {
@@ -72,13 +126,19 @@ export function createDiscussionList(list, { permissions, actions, empty }) {
       if (at !== entry.el) list.insertBefore(entry.el, at ?? null);
       entry.renderComments(state.commentsByDiscussion[discussion.id]);
     });
+    // Filtered out: kept (with any open form) for when the filter changes back.
+    for (const discussion of state.discussions) {
+      if (!seen.has(discussion.id)) discussions.get(discussion.id)?.el.remove();
+    }
+    const present = new Set(state.discussions.map((d) => d.id));
     for (const [id, entry] of discussions) {
-      if (!seen.has(id)) {
+      if (!present.has(id)) {
         removeKeepingFocus(entry.el, list, list);
         discussions.delete(id);
       }
     }
     if (empty) empty.hidden = state.discussions.length > 0;
+    noneShown.hidden = state.discussions.length === 0 || visible.length > 0;
   }
 
   /**
@@ -138,5 +198,5 @@ export function createDiscussionList(list, { permissions, actions, empty }) {
     return document.getElementById(`discussion-${discussionId}-typing`);
   }
 
-  return { render, highlight, reveal, elementFor, typingLine, destroy };
+  return { render, highlight, reveal, elementFor, typingLine, destroy, controls };
 }

@@ -1,11 +1,16 @@
-/** One discussion: its card (topic, status, author, content, actions), its comment thread and forms. */
+/**
+ * One discussion: its card (topic, status, author, times, content folded when
+ * long, actions), its comment thread, and the comment form opened on demand.
+ */
 
-import { badge, h, replaceChildren, timeEl } from '../dom.js';
-import { commentForm } from './comment-form.js';
+import { badge, h, replaceChildren } from '../dom.js';
+import { createFold } from './collapsible.js';
+import { commentFormParts } from './comment-form.js';
 import { createCommentThread } from './comment-thread.js';
 import { authorLabel, discussionDomId } from './elements.js';
 import { actionButton, field, openConfirm, openForm, showSlotError } from './inline-forms.js';
 import { showRendered } from './rendered-content.js';
+import { postedTimes } from './times.js';
 
 /** @typedef {import('../../realtime/apply-event').Discussion} Discussion */
 /** @typedef {import('../../realtime/apply-event').Comment} Comment */
@@ -24,7 +29,8 @@ export function createDiscussion(context, discussion) {
   const topic = h('h3', { class: 'discussion-topic', id: `discussion-${id}-topic` });
   const status = h('span', { class: 'discussion-status' });
   const meta = h('p', { class: 'meta' });
-  const content = h('div', { class: 'discussion-content prose' });
+  const content = h('div', { class: 'discussion-content prose', id: `discussion-${id}-content` });
+  const fold = createFold(content, `discussion “${discussion.topic}”`);
   const buttons = h('div', { class: 'item-actions' });
   const slot = h('div', { class: 'form-slot' });
   const commentsTitle = h('h4', { class: 'comments-title', id: `discussion-${id}-comments` });
@@ -32,6 +38,7 @@ export function createDiscussion(context, discussion) {
   // Who is writing a reply; announced politely, without moving focus.
   const typing = h('p', { class: 'typing-line', id: `discussion-${id}-typing`, 'aria-live': 'polite', hidden: true });
   const thread = createCommentThread(context, id, commentList, el);
+  const commenting = permissions.canPost ? commentOpener() : null;
 
   el.setAttribute('aria-labelledby', topic.id);
   el.append(
@@ -40,6 +47,7 @@ export function createDiscussion(context, discussion) {
       { class: 'discussion-card' },
       h('header', { class: 'discussion-header' }, h('div', { class: 'title-row' }, topic, status), meta),
       content,
+      fold.button,
       buttons,
       slot,
       h(
@@ -48,7 +56,7 @@ export function createDiscussion(context, discussion) {
         commentsTitle,
         commentList,
         typing,
-        permissions.canPost ? commentForm(actions, id) : null,
+        commenting ? [commenting.opener, commenting.slot] : null,
       ),
     ),
   );
@@ -60,8 +68,17 @@ export function createDiscussion(context, discussion) {
     el.dataset.version = String(next.version);
     if (!old || old.topic !== next.topic) topic.textContent = next.topic;
     replaceChildren(status, next.is_resolved ? badge('Resolved', 'resolved') : null);
-    replaceChildren(meta, authorLabel(next.author, next), ' · ', timeEl(next.created_at));
+    replaceChildren(
+      meta,
+      authorLabel(next.author, next),
+      ' · ',
+      postedTimes(next),
+      context.isNew(next) ? [' ', badge('New', 'new')] : null,
+    );
+    el.classList.toggle('is-new', context.isNew(next));
     if (!old || old.content !== next.content) showRendered(content, next, `/api/discussions/${next.id}/content_html`);
+    if (!old || old.content !== next.content || old.topic !== next.topic) fold.refresh(`discussion “${next.topic}”`);
+    commenting?.opener.setAttribute('aria-label', `Comment on “${next.topic}”`);
     const n = next.comments_count;
     commentsTitle.textContent = n === 0 ? 'No comments yet' : `${n} comment${n === 1 ? '' : 's'}`;
     renderActions(next);
@@ -99,6 +116,23 @@ export function createDiscussion(context, discussion) {
     }
     replaceChildren(buttons, list);
     buttons.hidden = list.length === 0;
+  }
+
+  /** The "Comment" button, and the slot where it opens the comment form. */
+  function commentOpener() {
+    const commentSlot = h('div', { class: 'form-slot comment-form' });
+    const opener = h('button', { type: 'button', class: 'button small comment-opener', 'aria-expanded': 'false' }, 'Comment');
+    opener.setAttribute('aria-controls', (commentSlot.id = `discussion-${id}-comment-slot`));
+    // The form closes itself (sent, cancelled, Escape): the button follows it.
+    new MutationObserver(() => {
+      opener.setAttribute('aria-expanded', String(commentSlot.childElementCount > 0));
+    }).observe(commentSlot, { childList: true });
+    opener.addEventListener('click', () => {
+      const open = /** @type {HTMLElement | null} */ (commentSlot.querySelector('textarea'));
+      if (open) open.focus();
+      else openForm(commentSlot, commentFormParts(actions, id, null, null));
+    });
+    return { opener, slot: commentSlot };
   }
 
   function openEdit() {

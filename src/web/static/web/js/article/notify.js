@@ -1,6 +1,8 @@
 /**
  * Telling the reader about changes they cannot see: a toast with a link to
- * the item when it is outside the visible area, a desktop notification when
+ * the item when it is outside the visible area (new comments, or new
+ * discussions, arriving while such a toast shows merge into it: "3 new
+ * comments from bob and carol"), a desktop notification when
  * the tab is hidden, and a sound. Desktop notifications and sound are each
  * off until the user turns them on; the choice is stored on the server
  * (/api/me/notification-preferences) so it follows the user to every browser.
@@ -105,17 +107,67 @@ export function preferences() {
   );
 }
 
+const names = new Intl.ListFormat('en', { style: 'long', type: 'conjunction' });
+
+/**
+ * "3 new comments from bob and carol".
+ * @param {{kind: string, count: number, authors: Set<string>}} merged
+ */
+function mergedText({ kind, count, authors }) {
+  return `${count} new ${kind}${count === 1 ? '' : 's'} from ${names.format([...authors])}`;
+}
+
+/** @param {DOMRect} a @param {DOMRect} b */
+function overlaps(a, b) {
+  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+}
+
+/**
+ * Put the toasts where they cover no form field on screen: the bottom corner,
+ * else the top one, else wherever they cover fewest.
+ * @param {HTMLElement} region
+ */
+function placeClearOfForms(region) {
+  if (region.childElementCount === 0) return;
+  const fields = [...document.querySelectorAll('form textarea, form input, form select, form button')]
+    .map((el) => el.getBoundingClientRect())
+    .filter((r) => r.width > 0 && r.bottom > 0 && r.top < window.innerHeight);
+  let best = { spot: 'bottom', covered: Infinity };
+  for (const spot of ['bottom', 'top']) {
+    region.dataset.spot = spot;
+    const box = region.getBoundingClientRect();
+    const covered = fields.filter((r) => overlaps(box, r)).length;
+    if (covered === 0) return;
+    if (covered < best.covered) best = { spot, covered };
+  }
+  region.dataset.spot = best.spot;
+}
+
 export function createNotifier(region, { reveal }) {
+  let placing = 0;
+  const place = () => {
+    if (placing) return;
+    placing = requestAnimationFrame(() => {
+      placing = 0;
+      placeClearOfForms(region);
+    });
+  };
+  window.addEventListener('scroll', place, { passive: true });
+  window.addEventListener('resize', place);
+  document.addEventListener('focusin', place);
   const timers = new Set();
   const announcer = h('p', { class: 'sr-only', 'aria-live': 'polite' });
   document.body.append(announcer);
+  /** The toast new items of one kind merge into while it shows. */
+  let merging = null;
 
   function dismiss(toast) {
     toast.remove();
+    if (merging?.el === toast) merging = null;
   }
 
   function toast(text, targetId) {
-    while (region.children.length >= MAX_TOASTS) region.firstElementChild.remove();
+    while (region.children.length >= MAX_TOASTS) dismiss(region.firstElementChild);
     const close = h('button', { type: 'button', class: 'toast-close', 'aria-label': 'Dismiss' }, '×');
     const link = h('a', { href: `#${targetId}`, class: 'toast-link' }, 'Show');
     const el = h('div', { class: 'toast' }, h('span', { class: 'toast-text' }, text), link, close);
@@ -126,8 +178,12 @@ export function createNotifier(region, { reveal }) {
     });
     close.addEventListener('click', () => dismiss(el));
     region.append(el);
+    placeClearOfForms(region);
+    let timer;
     const startTimer = () => {
-      const timer = setTimeout(() => {
+      clearTimeout(timer);
+      timers.delete(timer);
+      timer = setTimeout(() => {
         timers.delete(timer);
         dismiss(el);
       }, TOAST_MS);
@@ -145,6 +201,25 @@ export function createNotifier(region, { reveal }) {
     } else {
       startTimer();
     }
+    // A merge shows the toast longer; one waiting for the tab to be shown keeps waiting.
+    return { el, restartTimer: () => timer !== undefined && startTimer() };
+  }
+
+  /**
+   * A new item: merged into the showing toast of its kind, or a toast of its own.
+   * @param {{kind: string, author: string}} added
+   * @param {string} targetId
+   */
+  function mergeOrToast(added, targetId) {
+    if (merging && merging.kind === added.kind && merging.el.isConnected) {
+      merging.count += 1;
+      merging.authors.add(added.author);
+      merging.el.querySelector('.toast-text').textContent = mergedText(merging);
+      merging.restartTimer();
+      return;
+    }
+    const fresh = { kind: added.kind, count: 1, authors: new Set([added.author]) };
+    merging = { ...fresh, ...toast(mergedText(fresh), targetId) };
   }
 
   function desktop(title, body, targetId) {
@@ -163,16 +238,30 @@ export function createNotifier(region, { reveal }) {
 
   return {
     /** A change by someone else: tell the reader in the way that fits. */
-    changed({ text, targetId, element }) {
-      announcer.textContent = text;
+    /**
+     * @param {{text: string, targetId: string | null, element: HTMLElement | null,
+     *   added?: {kind: string, author: string} | null}} change added: a new discussion
+     *   or comment, which merges with others of its kind
+     */
+    changed({ text, targetId, element, added = null }) {
       const hidden = document.visibilityState === 'hidden';
       // A tab that already shows the item needs no toast, sound or notification.
-      if (!hidden && element && !isOutOfView(element)) return;
+      if (!hidden && element && !isOutOfView(element)) {
+        announcer.textContent = text;
+        return;
+      }
       if (hidden) desktop('Marginalia', text, targetId);
-      if (element) toast(text, targetId);
+      // A toast's region is polite itself: the announcer speaks only when no toast does.
+      if (element && targetId && added) mergeOrToast(added, targetId);
+      else if (element && targetId) toast(text, targetId);
+      else announcer.textContent = text;
       if (chosen.sound) beep();
     },
     destroy() {
+      window.removeEventListener('scroll', place);
+      window.removeEventListener('resize', place);
+      document.removeEventListener('focusin', place);
+      cancelAnimationFrame(placing);
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
     },

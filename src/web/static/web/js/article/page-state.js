@@ -14,6 +14,7 @@ import { createArticleState } from '../../realtime/apply-event.js';
  * @property {any} community as the API returns it, once fetched
  * @property {ApplyScope | null} scope what events must match to apply here
  * @property {string | null} myPseudonym the reader's pseudonym on this article
+ * @property {Date | null} lastVisit the reader's visit before this one (null: none, or signed out)
  * @property {ArticleState} articleState the discussions and comments shown
  * @property {boolean} loading the first snapshot is under way
  * @property {boolean} refetching a new snapshot is under way (after a gap)
@@ -36,6 +37,7 @@ export function createPageState(articleId, me) {
     community: null,
     scope: null,
     myPseudonym: null,
+    lastVisit: null,
     articleState: createArticleState(),
     loading: true,
     refetching: false,
@@ -44,6 +46,15 @@ export function createPageState(articleId, me) {
     commentsRequested: new Set(),
     retryTimer: undefined,
   };
+}
+
+/**
+ * Whether someone else wrote it after the reader's last visit.
+ * @param {PageState} page
+ * @param {any} item a discussion or comment
+ */
+export function isNewSinceLastVisit(page, item) {
+  return page.lastVisit !== null && new Date(item.created_at) > page.lastVisit && !isMine(page, item);
 }
 
 /**

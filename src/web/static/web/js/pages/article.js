@@ -6,8 +6,10 @@
  * browser's queue their echo) and passed to the user's other tabs.
  *
  * The page's state is one object (article/page-state.js); the components
- * (discussion list, discussions, comment threads and forms, toasts, live
- * indicator, presence, typing) render from it.
+ * (discussion list, discussions, comment threads and forms, toasts, the
+ * "N new" pill, live indicator, presence, typing) render from it. Items
+ * written since the reader's last visit are marked new; opening the page
+ * records the visit.
  */
 
 import { ApiError, api, authFetch } from '../api.js';
@@ -19,11 +21,13 @@ import { describe, targetOf } from '../article/describe.js';
 import { createDiscussionList } from '../article/discussion-list.js';
 import { commentDomId, discussionDomId } from '../article/elements.js';
 import { createIndicator } from '../article/indicator.js';
+import { createNewItemsPill } from '../article/new-items.js';
 import { newDiscussionForm } from '../article/new-discussion-form.js';
-import { createNotifier, preferences } from '../article/notify.js';
-import { createPageState, isMine } from '../article/page-state.js';
+import { createNotifier, isOutOfView, preferences } from '../article/notify.js';
+import { createPageState, isMine, isNewSinceLastVisit } from '../article/page-state.js';
 import { createPresence } from '../article/presence.js';
 import { changedItems, fetchComments, fetchSnapshot } from '../article/snapshot.js';
+import { keepTimesCurrent } from '../article/times.js';
 import { createTypingIndicators, createTypingReporter } from '../article/typing.js';
 import { createActions } from '../article/writes.js';
 
@@ -46,6 +50,10 @@ const parts = {
   client: null,
   /** @type {ReturnType<typeof createNotifier> | null} */
   notifier: null,
+  /** @type {ReturnType<typeof createNewItemsPill> | null} */
+  pill: null,
+  /** @type {(() => void) | null} */
+  stopAgeingTimes: null,
   /** @type {ReturnType<typeof createIndicator> | null} */
   indicator: null,
   /** @type {ReturnType<typeof createPresence> | null} */
@@ -120,10 +128,14 @@ function applyIncoming(event, info) {
     const domId = target && !target.deleted
       ? (target.kind === 'comment' ? commentDomId : discussionDomId)(/** @type {number} */ (target.id))
       : null;
+    const element = domId ? document.getElementById(domId) : null;
+    const isNew = event.type === 'new_comment' || event.type === 'new_discussion';
+    if (isNew && element && isOutOfView(element)) parts.pill?.add(element);
     parts.notifier?.changed({
       text: describe(event, before, page.articleState),
       targetId: domId,
-      element: domId ? document.getElementById(domId) : null,
+      element,
+      added: isNew && target ? { kind: target.kind, author: /** @type {any} */ (item)?.author?.username ?? 'someone' } : null,
     });
   }
 }
@@ -234,6 +246,8 @@ function releaseComponents() {
   clearTimeout(page.retryTimer);
   parts.indicator?.destroy();
   parts.notifier?.destroy();
+  parts.pill?.destroy();
+  parts.stopAgeingTimes?.();
   parts.typingIndicators?.destroy();
   parts.view?.destroy();
 }
@@ -291,8 +305,11 @@ function buildPage(article, { live, canPost }) {
     },
     actions,
     empty,
+    isNew: (item) => isNewSinceLastVisit(page, item),
   });
   parts.view = discussions;
+  parts.pill = createNewItemsPill({ reveal: (id) => discussions.reveal(id) });
+  parts.stopAgeingTimes = keepTimesCurrent(root);
   parts.notifier = createNotifier(/** @type {HTMLElement} */ (document.getElementById('toasts')), {
     reveal: (id) => discussions.reveal(id),
   });
@@ -328,8 +345,10 @@ function buildPage(article, { live, canPost }) {
       h('div', { class: 'section-head' }, h('h2', { id: 'discussions-title' }, 'Discussions'), presenceEl, liveEl),
       live ? preferences() : null,
       participate,
+      discussions.controls,
       empty,
       list,
+      parts.pill.el,
     ),
   );
   if (presenceEl) startPresenceAndTyping(presenceEl);
@@ -406,7 +425,13 @@ async function main() {
   const live = isPrivate && Boolean(me);
   const canPost = Boolean(me) && (!isPrivate || Boolean(community.my_role));
   if (me) {
-    page.myPseudonym = await api(`/api/articles/${articleId}/pseudonym`).then((r) => r.pseudonym, () => null);
+    // Recording this visit answers the previous one, which new items are marked against.
+    const [pseudonymOf, visit] = await Promise.all([
+      api(`/api/articles/${articleId}/pseudonym`).catch(() => null),
+      api(`/api/articles/${articleId}/visit`, { method: 'PUT' }).catch(() => null),
+    ]);
+    page.myPseudonym = pseudonymOf?.pseudonym ?? null;
+    page.lastVisit = visit?.previous_seen_at ? new Date(visit.previous_seen_at) : null;
   }
   buildPage(article, { live, canPost });
   const indicator = /** @type {ReturnType<typeof createIndicator>} */ (parts.indicator);
