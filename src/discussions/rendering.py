@@ -68,7 +68,7 @@ def _parser() -> MarkdownIt:
 _markdown = _parser()
 
 
-@lru_cache(maxsize=2048)  # a page of comments renders the same texts again and again
+@lru_cache(maxsize=256)  # a page of comments, and its events, render the same texts again
 def render(content: str) -> str:
     """The sanitised HTML of Markdown `content`."""
     return nh3.clean(

@@ -121,3 +121,17 @@ def test_a_reply_draft_survives_the_deletion_of_its_comment(browsers, api, lab):
     expect(notice).to_have_count(0)
     assert [c["content"] for c in api.comments(lab["member"], discussion["id"])] == [
         "My careful answer"]
+
+
+def test_offline_a_failed_post_says_so_and_keeps_the_text(browsers, api, lab):
+    api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"], topic="Offline")
+    page = open_article(browsers, lab["member"], lab["path"])
+    box = _open_comment_box(_discussion(page, "Offline"), "Offline")
+    box.fill("Written on a train")
+    page.context.set_offline(True)
+    _discussion(page, "Offline").get_by_role("button", name="Comment", exact=True).click()
+    error = _discussion(page, "Offline").locator(".form-error")
+    expect(error).to_contain_text("you seem to be offline")
+    expect(error).not_to_contain_text("Failed to fetch")
+    expect(box).to_have_value("Written on a train")
+    page.context.set_offline(False)
