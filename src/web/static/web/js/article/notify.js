@@ -206,11 +206,13 @@ export function createNotifier(region, { reveal }) {
   }
 
   /**
-   * A new item: merged into the showing toast of its kind, or a toast of its own.
+   * A new item: merged into the showing toast of its kind, or a toast of its own
+   * that says what it is ("bob commented in “Methods”") until another merges in.
    * @param {{kind: string, author: string}} added
+   * @param {string} text
    * @param {string} targetId
    */
-  function mergeOrToast(added, targetId) {
+  function mergeOrToast(added, text, targetId) {
     if (merging && merging.kind === added.kind && merging.el.isConnected) {
       merging.count += 1;
       merging.authors.add(added.author);
@@ -218,8 +220,7 @@ export function createNotifier(region, { reveal }) {
       merging.restartTimer();
       return;
     }
-    const fresh = { kind: added.kind, count: 1, authors: new Set([added.author]) };
-    merging = { ...fresh, ...toast(mergedText(fresh), targetId) };
+    merging = { kind: added.kind, count: 1, authors: new Set([added.author]), ...toast(text, targetId) };
   }
 
   function desktop(title, body, targetId) {
@@ -252,7 +253,7 @@ export function createNotifier(region, { reveal }) {
       }
       if (hidden) desktop('Marginalia', text, targetId);
       // A toast's region is polite itself: the announcer speaks only when no toast does.
-      if (element && targetId && added) mergeOrToast(added, targetId);
+      if (element && targetId && added) mergeOrToast(added, text, targetId);
       else if (element && targetId) toast(text, targetId);
       else announcer.textContent = text;
       if (chosen.sound) beep();
