@@ -121,6 +121,16 @@ def open_article(browsers, account, path, **options):
     return page
 
 
+def wait_until(page, expression: str, timeout: float = 10.0):
+    """Wait until a JavaScript expression is true in the page. page.wait_for_function
+    cannot do it on our pages: when it has to poll, it runs the predicate through
+    eval, which their Content-Security-Policy refuses; page.evaluate is not eval."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        page.wait_for_timeout(50)
+
+
 def wait_live(page, timeout=15_000):
     page.wait_for_selector("#live-status[data-state='connected']", timeout=timeout)
 

@@ -5,7 +5,7 @@ import time
 
 from playwright.sync_api import expect
 
-from .conftest import FAKE_NOTIFICATIONS_AND_VISIBILITY, PollCounter, open_article, wait_live
+from .conftest import FAKE_NOTIFICATIONS_AND_VISIBILITY, PollCounter, open_article, wait_live, wait_until
 
 WITHIN = 1.0  # seconds: the seed's "instantly"
 
@@ -215,7 +215,7 @@ def test_hidden_tab_gets_a_desktop_notification(browsers, api, lab):
     expect(page.get_by_label("Sound for new activity")).not_to_be_checked()
     page.evaluate("window.__hide(true)")
     api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"], topic="Ping")
-    page.wait_for_function("window.__notes.length > 0")
+    wait_until(page, "window.__notes.length > 0")
     assert page.evaluate("window.__notes") == [
         ["Marginalia", f"{lab['admin'].username} started “Ping”"]]
     page.evaluate("window.__hide(false)")

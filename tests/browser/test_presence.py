@@ -3,7 +3,7 @@ members in Chromium, against the real stack."""
 
 from playwright.sync_api import expect
 
-from .conftest import FAKE_NOTIFICATIONS_AND_VISIBILITY, open_article, wait_live
+from .conftest import FAKE_NOTIFICATIONS_AND_VISIBILITY, open_article, wait_live, wait_until
 
 
 def _discussion(page, topic):
@@ -117,7 +117,7 @@ def test_notification_preferences_follow_the_user_and_own_writes_stay_quiet(
     expect(_discussion(other, "Mine")).to_have_count(1)
     # ...someone else's does.
     api.discussion(admin, lab["community"]["id"], lab["article"]["id"], topic="Theirs")
-    other.wait_for_function("window.__notes.length > 0")
+    wait_until(other, "window.__notes.length > 0")
     assert other.evaluate("window.__notes") == [
         ["Marginalia", f"{admin.username} started “Theirs”"]]
     assert first.errors == [] and other.errors == []
