@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from realtime_core import tokens
 
-from .conftest import open_article, wait_live
+from .conftest import open_article, wait_live, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +62,7 @@ def test_a_violation_is_detected_so_its_absence_means_something(browsers, stack)
     }""")
 
     assert page.evaluate("window.__injected") is None, "the inline script was blocked"
-    page.wait_for_function("window.__violations.length > 0")
+    wait_until(page, "window.__violations.length > 0")
     assert any(v.startswith("script-src") for v in watched.violations(page))
 
 
