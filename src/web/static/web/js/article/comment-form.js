@@ -42,9 +42,5 @@ export function commentFormParts(actions, discussionId, parent, onCancel) {
     onCancel,
     composer,
     error,
-    reset: () => {
-      content.value = '';
-      pseudo.checked = false;
-    },
   };
 }

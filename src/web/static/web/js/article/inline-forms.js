@@ -17,7 +17,6 @@ import { explainFailure } from './composer.js';
  * @property {HTMLElement} [focus] the control to focus on open and after a problem
  * @property {(() => void) | null} [onCancel]
  * @property {() => void} [onDone]
- * @property {() => void} [reset] empties a form that stays open after submitting
  * @property {import('./composer.js').Composer} [composer] the writing box's counter, preview and draft
  * @property {HTMLElement} [error] the error line, when the composer shares it
  */
@@ -41,11 +40,8 @@ export function actionButton(text, ariaLabel, onClick) {
   return button;
 }
 
-/**
- * @param {FormParts} parts
- * @param {{persistent?: boolean}} [options] persistent: the form stays after submitting, emptied
- */
-export function buildForm(parts, { persistent = false } = {}) {
+/** @param {FormParts} parts */
+export function buildForm(parts) {
   const error = parts.error ?? errorLine();
   const submit = h('button', { type: 'submit', class: 'button primary small' }, parts.submitText);
   const cancel = parts.onCancel
@@ -78,12 +74,7 @@ export function buildForm(parts, { persistent = false } = {}) {
     try {
       await busy(form, parts.submit);
       parts.composer?.posted();
-      if (persistent) {
-        parts.reset?.();
-        parts.focus?.focus();
-      } else {
-        parts.onDone?.();
-      }
+      parts.onDone?.();
     } catch (e) {
       showError(error, explainFailure(e));
       parts.focus?.focus();
