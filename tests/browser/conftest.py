@@ -182,3 +182,29 @@ FAKE_NOTIFICATIONS_AND_VISIBILITY = """
     Object.defineProperty(document, 'hidden', { get: () => hidden });
     window.__hide = (value) => { hidden = value; document.dispatchEvent(new Event('visibilitychange')); };
 """
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+SEVERE = ("serious", "critical")
+
+
+@pytest.fixture(scope="package")
+def axe_source() -> str:
+    """axe-core, evaluated in the page from node_modules (never fetched from elsewhere);
+    evaluating it through the debugging protocol is no script the page loads, so the
+    pages' Content-Security-Policy stays as strict as it ships."""
+    if not AXE.exists():
+        pytest.skip(reason="axe-core is not installed: `npm ci` in the repository root "
+                           "installs it from package.json (bin/test does)")
+    return AXE.read_text()
+
+
+def severe_violations(page, axe_source: str) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now."""
+    page.evaluate(axe_source)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(node["target"][0] for node in v["nodes"][:3])
+        for v in result["violations"] if v["impact"] in SEVERE
+    ]

@@ -10,32 +10,10 @@ Content-Security-Policy stays as strict as it ships.
 """
 
 import re
-from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-SEVERE = ("serious", "critical")
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    if not AXE.exists():
-        pytest.skip(reason="axe-core is not installed: `npm ci` in the repository root "
-                           "installs it from package.json (.ci/run does)")
-    return AXE.read_text()
-
-
-def severe_violations(page, axe_source: str) -> list[str]:
-    page.evaluate(axe_source)
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at "
-        + ", ".join(node["target"][0] for node in v["nodes"][:3])
-        for v in result["violations"] if v["impact"] in SEVERE
-    ]
-
+from .conftest import severe_violations
 
 def test_communities_page_with_the_create_form_in_error(browsers, api, axe_source):
     page = browsers.page(api.signup("founder"), "/")
