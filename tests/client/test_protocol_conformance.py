@@ -108,8 +108,8 @@ def _emitted(item) -> dict:
 async def test_protocol_fixture(fixture):
     missing = set(fixture["requires"]) - CAPABILITIES
     if missing:
-        pytest.skip(f"the Python client does not implement {sorted(missing)} (optional in "
-                    "docs/protocol.md)")
+        pytest.skip(reason=f"the Python client does not implement {sorted(missing)} (optional in "
+                           "docs/protocol.md)")
     servers = ScriptedServers(fixture["exchanges"])
     emitted: list[dict] = []
     async with httpx.AsyncClient(transport=httpx.MockTransport(servers.handle)) as http:

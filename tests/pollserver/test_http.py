@@ -118,7 +118,7 @@ def test_limits_come_from_the_environment_with_defaults():
 def test_the_connection_limit_fits_the_open_files_the_system_allows():
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard == resource.RLIM_INFINITY:
-        pytest.skip("no hard limit on open files here to fit under")
+        pytest.skip(reason="no hard limit on open files here to fit under")
     fitted = fit_connections_to_open_files(HttpLimits(max_connections=hard + 1000))
     assert fitted.max_connections == hard - FILES_KEPT_FOR_REDIS_AND_LOGS
     assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] == hard
