@@ -17,6 +17,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.UUIDField(primary_key=True, serialize=False)),
                 ('current_jti', models.CharField(max_length=32)),
+                ('previous_jti', models.CharField(blank=True, default='', max_length=32)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('rotated_at', models.DateTimeField(auto_now=True)),
                 ('revoked_at', models.DateTimeField(blank=True, null=True)),
