@@ -135,3 +135,48 @@ def test_offline_a_failed_post_says_so_and_keeps_the_text(browsers, api, lab):
     expect(error).not_to_contain_text("Failed to fetch")
     expect(box).to_have_value("Written on a train")
     page.context.set_offline(False)
+
+
+def _edit_discussion_form(page, topic):
+    discussion = _discussion(page, topic)
+    discussion.get_by_role("button", name=f"Edit discussion “{topic}”").click()
+    return discussion.locator("form").filter(has=page.get_by_label("Topic", exact=True))
+
+
+def test_editing_a_discussion_has_the_composer_and_keeps_its_draft(browsers, api, lab):
+    api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
+                   topic="Editable", content="The first version")
+    page = open_article(browsers, lab["admin"], lab["path"])
+    form = _edit_discussion_form(page, "Editable")
+    message = form.get_by_label("Message", exact=True)
+    expect(message).to_have_value("The first version")
+    expect(form.locator(".composer-counter")).to_have_text("17 / 20,000 characters")
+
+    message.fill("*Second* version")
+    form.get_by_label("Topic", exact=True).fill("Edited topic")
+    form.get_by_role("button", name="Preview").click()
+    expect(form.get_by_label("Preview", exact=True).locator("em")).to_have_text("Second")
+
+    message.fill("a" * 20_001)
+    error = form.locator(".form-error")
+    expect(error).to_contain_text("Message is too long: at most 20,000 characters")
+    message.fill("*Second* version")
+    expect(error).to_be_hidden()
+
+    page.reload()  # the edit under way is a draft of its own
+    page.wait_for_selector("#article-page[data-ready='true']")
+    form = _edit_discussion_form(page, "Editable")
+    expect(form.get_by_label("Topic", exact=True)).to_have_value("Edited topic")
+    expect(form.get_by_label("Message", exact=True)).to_have_value("*Second* version")
+    form.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="Edited topic", exact=True)).to_be_visible()
+
+    # Saved: the draft is gone, and the next edit starts from the discussion as it is now.
+    discussion = api.discussions(lab["admin"], lab["community"]["id"], lab["article"]["id"])[0]
+    api.call("PATCH", f"/api/discussions/{discussion['id']}", lab["admin"],
+             json={"content": "Changed elsewhere"})
+    page.reload()
+    page.wait_for_selector("#article-page[data-ready='true']")
+    form = _edit_discussion_form(page, "Edited topic")
+    expect(form.get_by_label("Message", exact=True)).to_have_value("Changed elsewhere")
+    assert page.errors == []

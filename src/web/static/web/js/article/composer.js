@@ -6,7 +6,7 @@
 
 import { api, ApiError } from '../api.js';
 import { h, replaceChildren, showError } from '../dom.js';
-import { loadDraft, saveDraft } from './drafts.js';
+import { keepDraft } from './drafts.js';
 
 // The API's limits of `content` (discussions/schemas.py): both must hold.
 export const MAX_CHARS = 20_000;
@@ -51,7 +51,7 @@ export function explainFailure(error) {
  * @typedef {object} Composer
  * @property {HTMLElement} el the counter, preview button and preview, to put under the textarea
  * @property {() => string | null} problem the length problem to show before sending, or null
- * @property {() => void} posted forgets the draft and the preview
+ * @property {() => void} forget forgets the draft and the preview (the text was sent)
  */
 
 /**
@@ -64,7 +64,7 @@ export function explainFailure(error) {
  * @returns {Composer}
  */
 export function attachComposer(textarea, { label, place, error, initial = '' }) {
-  textarea.value = loadDraft(place) || initial;
+  const forgetDraft = keepDraft(textarea, place, initial);
   const counter = h('p', { class: 'composer-counter muted', id: `${textarea.id}-counter`, 'aria-live': 'polite' });
   const previewButton = h('button', { type: 'button', class: 'button link small composer-preview-button', 'aria-expanded': 'false' }, 'Preview');
   const preview = h('div', { class: 'composer-preview prose', hidden: true, 'aria-label': 'Preview' });
@@ -115,7 +115,6 @@ export function attachComposer(textarea, { label, place, error, initial = '' }) 
   }
 
   textarea.addEventListener('input', () => {
-    saveDraft(place, textarea.value);
     if (!preview.hidden) {
       preview.hidden = true;
       previewButton.textContent = 'Preview';
@@ -128,8 +127,8 @@ export function attachComposer(textarea, { label, place, error, initial = '' }) 
   return {
     el: h('div', { class: 'composer-tools' }, counter, previewButton, preview),
     problem: () => lengthProblem(label, textarea.value),
-    posted() {
-      saveDraft(place, '');
+    forget() {
+      forgetDraft();
       preview.hidden = true;
       previewButton.textContent = 'Preview';
       refresh();

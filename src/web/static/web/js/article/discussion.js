@@ -8,7 +8,9 @@ import { createFold } from './collapsible.js';
 import { commentFormParts } from './comment-form.js';
 import { createCommentThread } from './comment-thread.js';
 import { authorLabel, discussionDomId } from './elements.js';
-import { actionButton, field, openConfirm, openForm, showSlotError } from './inline-forms.js';
+import { attachComposer } from './composer.js';
+import { keepDraft } from './drafts.js';
+import { actionButton, errorLine, field, openConfirm, openForm, showSlotError } from './inline-forms.js';
 import { showRendered } from './rendered-content.js';
 import { postedTimes } from './times.js';
 
@@ -138,9 +140,12 @@ export function createDiscussion(context, discussion) {
   function openEdit() {
     const d = /** @type {Discussion} */ (data);
     const topicInput = h('input', { id: `edit-topic-${id}`, name: 'topic', required: true, maxlength: 300 });
-    topicInput.value = d.topic;
+    const forgetTopic = keepDraft(topicInput, `discussion-${id}.edit-topic`, d.topic);
     const contentInput = h('textarea', { id: `edit-content-${id}`, name: 'content', rows: 4, required: true });
-    contentInput.value = d.content;
+    const error = errorLine();
+    const composer = attachComposer(contentInput, {
+      label: 'Message', place: `discussion-${id}.edit`, error, initial: d.content,
+    });
     openForm(slot, {
       label: 'Edit discussion',
       fields: [field(topicInput, 'Topic'), field(contentInput, 'Message')],
@@ -152,6 +157,9 @@ export function createDiscussion(context, discussion) {
           content: contentInput.value.trim(),
         }),
       focus: topicInput,
+      composer,
+      otherDrafts: [forgetTopic],
+      error,
     });
   }
 

@@ -16,7 +16,7 @@ function storageKey(place) {
 }
 
 /** @param {string} place */
-export function loadDraft(place) {
+function loadDraft(place) {
   const key = storageKey(place);
   return key ? localStorage.getItem(key) ?? '' : '';
 }
@@ -34,6 +34,19 @@ export function saveDraft(place, text) {
   } catch {
     // storage full or disabled: the text stays in the form, only the reload safety is lost
   }
+}
+
+/**
+ * Keep a control's text as a draft: restored now, saved at each change.
+ * @param {HTMLInputElement | HTMLTextAreaElement} control
+ * @param {string} place
+ * @param {string} [initial] the text when there is no draft (what an edit starts from)
+ * @returns {() => void} forgets the draft
+ */
+export function keepDraft(control, place, initial = '') {
+  control.value = loadDraft(place) || initial;
+  control.addEventListener('input', () => saveDraft(place, control.value));
+  return () => saveDraft(place, '');
 }
 
 /** @param {number} discussionId @param {number} parentId */

@@ -18,6 +18,7 @@ import { explainFailure } from './composer.js';
  * @property {(() => void) | null} [onCancel]
  * @property {() => void} [onDone]
  * @property {import('./composer.js').Composer} [composer] the writing box's counter, preview and draft
+ * @property {(() => void)[]} [otherDrafts] forget the drafts of the form's other fields (an edited topic)
  * @property {HTMLElement} [error] the error line, when the composer shares it
  */
 
@@ -73,7 +74,7 @@ export function buildForm(parts) {
     }
     try {
       await busy(form, parts.submit);
-      parts.composer?.posted();
+      forgetDrafts(parts);
       parts.onDone?.();
     } catch (e) {
       showError(error, explainFailure(e));
@@ -81,6 +82,12 @@ export function buildForm(parts) {
     }
   });
   return form;
+}
+
+/** @param {FormParts} parts */
+function forgetDrafts(parts) {
+  parts.composer?.forget();
+  for (const forget of parts.otherDrafts ?? []) forget();
 }
 
 /** A form's error line, empty and hidden until there is a problem. */

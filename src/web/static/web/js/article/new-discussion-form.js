@@ -2,7 +2,7 @@
 
 import { busy, h, showError } from '../dom.js';
 import { attachComposer, explainFailure } from './composer.js';
-import { loadDraft, saveDraft } from './drafts.js';
+import { keepDraft } from './drafts.js';
 import { errorLine } from './inline-forms.js';
 
 /**
@@ -14,9 +14,7 @@ export function newDiscussionForm(startDiscussion) {
   const content = h('textarea', { id: 'new-content', name: 'content', rows: 3, required: true });
   const pseudo = h('input', { type: 'checkbox', id: 'new-pseudonymous', name: 'is_pseudonymous' });
   const error = errorLine();
-  const topicPlace = `${page}.new-discussion-topic`;
-  topic.value = loadDraft(topicPlace);
-  topic.addEventListener('input', () => saveDraft(topicPlace, topic.value));
+  const forgetTopic = keepDraft(topic, `${page}.new-discussion-topic`);
   const composer = attachComposer(content, { label: 'Message', place: `${page}.new-discussion`, error });
   const form = h(
     'form',
@@ -51,8 +49,8 @@ export function newDiscussionForm(startDiscussion) {
         }),
       );
       form.reset();
-      saveDraft(topicPlace, '');
-      composer.posted();
+      forgetTopic();
+      composer.forget();
       topic.focus();
     } catch (e) {
       showError(error, explainFailure(e));
