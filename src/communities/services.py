@@ -1,6 +1,9 @@
 """Membership changes. Each runs in one transaction and, for private
 communities, records a membership event so poll servers start or stop
-delivering that community's events to the user."""
+delivering that community's events to the user, and tells the admins' open
+pages when the pending requests to join changed."""
+
+import logging
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -8,7 +11,7 @@ from django.utils.text import slugify
 
 from marginalia.errors import ApiError
 from marginalia.oplog import log_event
-from realtime import events
+from realtime import connection, events
 
 from . import access
 from .models import Community, JoinRequest, Membership
@@ -20,6 +23,26 @@ def _membership_changed(community: Community, user, is_member: bool) -> None:
         events.record_membership(user.id, community.id, is_member)
     log_event("member_added" if is_member else "member_removed",
               community_id=community.id, user_id=user.id)
+
+
+def _join_requests_changed(community: Community) -> None:
+    """Signal the admins once the change is committed, so their pages fetch the list.
+
+    A signal is a nudge, not a record: if Redis is away it is lost, and the
+    admins' pages catch up on their next periodic refresh.
+    """
+    def publish() -> None:
+        admin_ids = list(
+            community.memberships.filter(role=Membership.ADMIN).values_list("user_id", flat=True)
+        )
+        pending = community.join_requests.filter(status=JoinRequest.PENDING).count()
+        try:
+            connection.signals().join_requests(community.id, admin_ids, pending)
+        except connection.REDIS_ERRORS:
+            log_event("signal_not_published", logging.WARNING, type="join_requests",
+                      community_id=community.id)
+
+    transaction.on_commit(publish)
 
 
 def _unique_slug(name: str) -> str:
@@ -75,6 +98,7 @@ def join(community: Community, user) -> tuple[str, str | None]:
         ).exists():
             raise ApiError(409, "Your request to join is already pending")
         join_request = JoinRequest.objects.create(community=community, user=user)
+        _join_requests_changed(community)
         log_event("join_requested", community_id=community.id, user_id=user.id,
                   request_id=join_request.id)
         return "requested", None
@@ -87,9 +111,10 @@ def add_member(community: Community, user, role: str) -> Membership:
     if access.role_of(user, community) is not None:
         raise ApiError(409, "That user is already a member")
     membership = Membership.objects.create(community=community, user=user, role=role)
-    JoinRequest.objects.filter(community=community, user=user, status=JoinRequest.PENDING).update(
+    if JoinRequest.objects.filter(community=community, user=user, status=JoinRequest.PENDING).update(
         status=JoinRequest.APPROVED, decided_at=timezone.now()
-    )
+    ):
+        _join_requests_changed(community)
     _membership_changed(community, user, True)
     return membership
 
@@ -104,6 +129,7 @@ def decide_request(request_obj: JoinRequest, approve: bool) -> None:
         request_obj.status = JoinRequest.REJECTED
         request_obj.decided_at = timezone.now()
         request_obj.save(update_fields=["status", "decided_at"])
+        _join_requests_changed(request_obj.community)
         log_event("join_rejected", community_id=request_obj.community_id,
                   user_id=request_obj.user_id, request_id=request_obj.id)
 

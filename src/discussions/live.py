@@ -7,7 +7,6 @@ nor to the event log (see realtime_core.signals).
 """
 
 import time
-from functools import cache
 
 from ninja import Router, Schema
 from pydantic import Field
@@ -18,8 +17,8 @@ from communities.models import Community
 from marginalia.errors import ApiError, not_found
 from marginalia.ratelimit import Limit
 from marginalia.types import ObjectId
-from realtime.connection import REDIS_ERRORS, client
-from realtime_core.signals import PRESENCE_HEARTBEAT, Signals, looks_like_tab_id
+from realtime.connection import REDIS_ERRORS, signals
+from realtime_core.signals import PRESENCE_HEARTBEAT, looks_like_tab_id
 
 from .models import Discussion, Placement
 from .pseudonyms import pseudonym
@@ -33,11 +32,6 @@ router = Router(tags=["realtime"], auth=jwt_auth)
 PRESENCE_PER_TAB = Limit("presence_per_tab", "Too many presence reports from this tab; slow down")
 PRESENCE_PER_USER = Limit("presence_per_user", "Too many presence reports; slow down")
 TYPING_PER_USER = Limit("typing_per_user", "Too many typing signals; slow down")
-
-
-@cache
-def signals() -> Signals:
-    return Signals(client())
 
 
 class PresenceIn(Schema):

@@ -1,10 +1,11 @@
-"""Presence and typing signals, handed to the polls that wait right now.
+"""Presence, typing and join-request signals, handed to the polls that wait right now.
 
 Signals are not events: they have no event_id, never move a poll's
 `last_event_id`, never count toward the pending limit, and are kept only a
 few seconds. A background task follows the signal stream (`keys.SIGNALS`) and
 answers the waiting polls of the signal's community members, except the
-author's own (a typist never sees their own indicator). Only polls that ask
+author's own (a typist never sees their own indicator), or only those of the
+members it names (join requests go to admins). Only polls that ask
 for signals (`signal_cursor` given) receive them, so older clients are never
 woken for something they would ignore.
 
@@ -88,7 +89,7 @@ class SignalRelay:
             # The fan-out's index holds the users with waiting polls who belong
             # to the community now: membership is checked at delivery.
             for user_id in self._fanout.users_in(entry.community_id):
-                if user_id == entry.author_id:
+                if not entry.is_for(user_id):
                     continue
                 for waiter, cursor in self._watchers.get(user_id, {}).items():
                     if entry.id > cursor:
@@ -114,4 +115,4 @@ class SignalRelay:
 
 
 def _is_for(entry: SignalEntry, user_id: int, communities: frozenset[int]) -> bool:
-    return entry.community_id in communities and entry.author_id != user_id
+    return entry.community_id in communities and entry.is_for(user_id)

@@ -8,6 +8,7 @@ from django.conf import settings
 from realtime_core.config import RealtimeConfig
 from realtime_core.log import EventLog
 from realtime_core.queues import QueueRegistry
+from realtime_core.signals import Signals
 
 # Redis errors the API turns into "realtime unavailable" instead of failing a write.
 REDIS_ERRORS = (redis.RedisError, OSError)
@@ -38,3 +39,8 @@ def queue_registry() -> QueueRegistry:
         max_per_user=realtime.max_queues_per_user,
         registrations_per_minute=realtime.registrations_per_minute,
     )
+
+
+@cache
+def signals() -> Signals:
+    return Signals(client())

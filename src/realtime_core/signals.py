@@ -1,6 +1,7 @@
-"""Presence and typing signals: short-lived state, never part of the event log.
+"""Presence, typing and join-request signals: short-lived state, never part of the event log.
 
-A signal says "who is here" or "who is typing" right now. It carries no
+A signal says "who is here", "who is typing" or "the requests to join changed"
+right now. It carries no
 event_id, is never stored in the database, and travels through its own short
 Redis stream (`keys.SIGNALS`), so it can neither consume an event id nor push a
 real event out of the log. Each stream entry has the same two fields as a log
@@ -30,6 +31,11 @@ TYPING_EXPIRES_IN = 8  # seconds a typing indicator stays up without a new keyst
 
 PRESENCE = "presence"
 TYPING = "typing"
+# For a private community's admins only (meta `recipients`): the pending
+# requests to join changed, so their pages fetch the list again. It names no one,
+# so a signal that reached a page after its reader stopped being admin would tell
+# nothing; the list itself is served to admins only.
+JOIN_REQUESTS = "join_requests"
 
 _TAB_ID_SHAPE = re.compile(r"[A-Za-z0-9_-]{8,64}")
 _SIGNAL_ID_SHAPE = re.compile(r"(\d{1,16})(?:-(\d{1,10}))?")
@@ -188,10 +194,24 @@ class Signals:
                 "expires_in": TYPING_EXPIRES_IN,
             },
         })
+        self._add(meta, body)
+        return True
+
+    def join_requests(self, community_id: int, admin_ids: list[int], pending: int) -> None:
+        """Tell the community's admins that its pending requests to join changed."""
+        meta = _dumps({
+            "type": JOIN_REQUESTS,
+            "community_id": community_id,
+            "author_id": 0,  # nobody's own: the deciding admin's other tabs update too
+            "recipients": sorted(admin_ids),
+        })
+        body = _dumps({"type": JOIN_REQUESTS, "data": {"community_id": community_id, "pending": pending}})
+        self._add(meta, body)
+
+    def _add(self, meta: str, body: str) -> None:
         self._redis.xadd(
             keys.SIGNALS, {"meta": meta, "body": body}, maxlen=self._maxlen, approximate=True
         )
-        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +222,13 @@ class SignalEntry:
     community_id: int
     author_id: int
     wire: bytes  # the client JSON with its id spliced in, encoded once
+    recipients: frozenset[int] | None = None  # only these members, or every member
+
+    def is_for(self, user_id: int) -> bool:
+        """Whether a member of the signal's community may receive it."""
+        if self.recipients is not None:
+            return user_id in self.recipients
+        return user_id != self.author_id  # a typist never sees their own indicator
 
 
 def decode_signal(stream_id: bytes, fields: dict) -> SignalEntry:
@@ -215,4 +242,5 @@ def decode_signal(stream_id: bytes, fields: dict) -> SignalEntry:
         community_id=int(meta["community_id"]),
         author_id=int(meta["author_id"]),
         wire=b'{"id":"' + stream_id + b'",' + body[1:],
+        recipients=frozenset(map(int, meta["recipients"])) if "recipients" in meta else None,
     )

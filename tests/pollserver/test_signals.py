@@ -142,3 +142,45 @@ async def test_a_malformed_signal_cursor_is_a_400(realtime, start_server, http, 
     response = await poll_with_signals(server, http, queue_id, cursor, bad)
     assert response.status_code == 400
     assert "signal_cursor" in response.json()["message"]
+
+
+async def test_join_request_signals_reach_the_named_admins_only(
+    realtime, signals, start_server, http, eventually
+):
+    """Alice is admin, Bob a member of the same community: the nudge about
+    requests to join wakes Alice's poll only, Bob's waits out its timeout."""
+    server = start_server(REALTIME_POLL_TIMEOUT=POLL_TIMEOUT)
+    alice_queue, cursor = realtime.register(ALICE, [COMMUNITY])
+    bob_queue, _ = realtime.register(BOB, [COMMUNITY])
+    alice = await held_poll(server, http, eventually, alice_queue, cursor)
+    bob = await held_poll(server, http, eventually, bob_queue, cursor, pending=2)
+
+    signals.join_requests(COMMUNITY, admin_ids=[ALICE], pending=2)
+    body = (await alice).json()
+    [signal] = body["signals"]
+    assert signal["type"] == "join_requests"
+    assert signal["data"] == {"community_id": COMMUNITY, "pending": 2}
+    assert "recipients" not in str(body)  # routing stays on the server
+    assert (await bob).json() == {"events": [], "last_event_id": cursor}
+
+
+async def test_a_join_request_signal_is_replayed_to_admins_only(
+    realtime, signals, start_server, http, eventually
+):
+    server = start_server(REALTIME_POLL_TIMEOUT=1)
+    alice_queue, cursor = realtime.register(ALICE, [COMMUNITY])
+    bob_queue, _ = realtime.register(BOB, [COMMUNITY])
+    for queue_id in (alice_queue, bob_queue):  # both known to the server before the signal
+        await poll_with_signals(server, http, queue_id, cursor)
+    signals.join_requests(COMMUNITY, admin_ids=[ALICE], pending=1)
+
+    async def replayed_to_alice():
+        body = (await poll_with_signals(server, http, alice_queue, cursor)).json()
+        return body if body.get("signals") else None
+
+    await eventually(replayed_to_alice, message="the signal to be replayed to the admin")
+    # Within the replay window, Bob's poll from the same old cursor gets nothing.
+    started = time.monotonic()
+    bob = await poll_with_signals(server, http, bob_queue, cursor)
+    assert bob.json() == {"events": [], "last_event_id": cursor}
+    assert time.monotonic() - started > 0.8

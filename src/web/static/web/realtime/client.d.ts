@@ -61,7 +61,7 @@ export interface RealtimeClientOptions {
   userKey?: string | number;
   /** Share one poller between tabs (default true). */
   multiTab?: boolean;
-  /** Ask the poll for presence and typing signals (default false). */
+  /** Ask the poll for signals: presence, typing, join requests (default false). */
   signals?: boolean;
   /** default 60000 */
   heartbeatMs?: number;
@@ -153,8 +153,21 @@ export interface TypingSignal {
   };
 }
 
+/**
+ * For a private community's admins only: its pending requests to join changed
+ * (`pending` still wait); fetch the list again. Names no one.
+ */
+export interface JoinRequestsSignal {
+  type: 'join_requests';
+  id: string;
+  data: {
+    community_id: number;
+    pending: number;
+  };
+}
+
 /** Signals carry no event_id and never count as events. */
-export type RealtimeSignal = PresenceSignal | TypingSignal;
+export type RealtimeSignal = PresenceSignal | TypingSignal | JoinRequestsSignal;
 
 export class RealtimeClient {
   constructor(options: RealtimeClientOptions);
@@ -176,7 +189,7 @@ export class RealtimeClient {
   on(type: 'error', listener: (error: Error & { code?: string }) => void): Unsubscribe;
   /** Realtime events, each once, in event_id order. */
   subscribe(listener: (event: RealtimeEvent, info: EventInfo) => void): Unsubscribe;
-  /** Presence and typing signals (with `signals: true`). */
+  /** Signals (with `signals: true`): presence, typing, join requests. */
   onSignal(listener: (signal: RealtimeSignal) => void): Unsubscribe;
   /** Status changes; called at once with the current status. */
   onStatus(listener: (status: RealtimeStatus) => void): Unsubscribe;

@@ -33,8 +33,9 @@
  *   the leader polls; it shares events and status with the other tabs over a
  *   BroadcastChannel, and another tab takes over (same queue, same cursor) as
  *   soon as the leader tab goes away. Without those APIs every tab polls alone;
- * - with `signals: true`, also asks the poll for presence and typing signals
- *   (&signal_cursor=) and hands them to onSignal listeners, in every tab;
+ * - with `signals: true`, also asks the poll for signals (presence, typing,
+ *   join requests; &signal_cursor=) and hands them to onSignal listeners, in
+ *   every tab;
  * - on pagehide releases everything (poll, timers, listeners, channel, lock),
  *   and on a return from the back/forward cache connects again and emits
  *   "resync".
@@ -219,7 +220,7 @@ export class RealtimeClient {
   }
 
   /**
-   * Listen to presence and typing signals: listener(signal). Signals are
+   * Listen to signals (presence, typing, join requests): listener(signal). Signals are
    * short-lived state snapshots with no event_id; they are only requested
    * when the client was created with `signals: true`.
    * @param {Function} listener

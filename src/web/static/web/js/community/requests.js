@@ -1,11 +1,11 @@
 /**
- * Requests to join a private community, for its admins, arriving without a reload.
+ * Requests to join a private community, for its admins, arriving live.
  *
- * New requests are fetched every few seconds while the page is visible, and at
- * once when it becomes visible again. The realtime poll is not used: it delivers
- * a community's events to every current member, and a request (who asked to
- * join) is for admins only; the requests endpoint answers admins only, so
- * nothing reaches anyone else. A hidden tab asks nothing.
+ * The poll server sends the community's admins a `join_requests` signal when a
+ * request is filed or decided; it names no one, and the section then fetches
+ * the list from the requests endpoint, which answers admins only. A signal is
+ * short-lived (lost while Redis is away), so the list is also fetched every
+ * REFRESH_MS while the page is visible and at once when it becomes visible again.
  */
 
 import { api } from '../api.js';
@@ -13,10 +13,14 @@ import { h, replaceChildren, showError } from '../dom.js';
 import { formAlert } from '../forms.js';
 import { allOf } from './window.js';
 
-export const REFRESH_MS = 5000;
+export const REFRESH_MS = 30000;
 
-/** {element, stop()}; `onDecided` runs after an approval (the members changed). */
-export function joinRequestsSection(community, { onDecided }) {
+/**
+ * {element, stop()}; `onDecided` runs after an approval (the members changed);
+ * `onChanged(listener)` calls the listener whenever the requests may have
+ * changed (a signal, a resync) and returns a function that stops it.
+ */
+export function joinRequestsSection(community, { onDecided, onChanged }) {
   const base = `/api/communities/${community.id}/requests`;
   const list = h('ul', { class: 'plain-list', 'aria-busy': 'true' });
   const error = formAlert();
@@ -93,6 +97,7 @@ export function joinRequestsSection(community, { onDecided }) {
   };
   const timer = setInterval(refreshIfVisible, REFRESH_MS);
   document.addEventListener('visibilitychange', refreshIfVisible);
+  const stopListening = onChanged(refresh);
   refresh();
 
   const element = h(
@@ -108,6 +113,7 @@ export function joinRequestsSection(community, { onDecided }) {
     stop() {
       clearInterval(timer);
       document.removeEventListener('visibilitychange', refreshIfVisible);
+      stopListening();
     },
   };
 }

@@ -1,4 +1,5 @@
-import { ApiError, api, apiAll } from '../api.js';
+import { createRealtimeClient } from '../../realtime/client.js';
+import { ApiError, api, apiAll, authFetch } from '../api.js';
 import { communityForm } from '../community/community-form.js';
 import { invitesSection } from '../community/invites.js';
 import { ROLE_LABELS, membersSection } from '../community/members.js';
@@ -10,6 +11,33 @@ import { setUpPage, signInUrl } from '../layout.js';
 const { config, session } = setUpPage();
 const root = document.getElementById('community');
 let stopRequests = () => {}; // the requests section of the previous render refreshes until stopped
+/** @type {import('../../realtime/client').RealtimeClient | null} */
+let realtime = null; // started for an admin of a private community, kept across renders
+
+/**
+ * Call `listener` whenever the community's join requests may have changed: a
+ * `join_requests` signal (sent to its admins only) or a resync of the stream,
+ * after which signals may have been missed. Returns a function that stops it.
+ */
+function onJoinRequestsChanged(community, listener) {
+  if (!realtime) {
+    realtime = createRealtimeClient({
+      pollUrl: config.realtimeUrl,
+      authFetch,
+      userKey: session.user.id,
+      signals: true,
+    });
+    realtime.connect();
+  }
+  const offSignal = realtime.onSignal((signal) => {
+    if (signal.type === 'join_requests' && signal.data.community_id === community.id) listener();
+  });
+  const offResync = realtime.on('resync', () => listener());
+  return () => {
+    offSignal();
+    offResync();
+  };
+}
 
 function fail(title, text, ...extra) {
   root.removeAttribute('aria-busy');
@@ -63,7 +91,10 @@ function membershipActions(community, refresh) {
 function adminSections(community, members) {
   const sections = [];
   if (community.type === 'private') {
-    const requests = joinRequestsSection(community, { onDecided: () => members?.reload() });
+    const requests = joinRequestsSection(community, {
+      onDecided: () => members?.reload(),
+      onChanged: (listener) => onJoinRequestsChanged(community, listener),
+    });
     stopRequests = requests.stop;
     sections.push(requests.element);
   }

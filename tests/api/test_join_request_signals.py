@@ -1,0 +1,92 @@
+"""Requests to join reach the admins' open pages live: every change to a private
+community's pending requests publishes one `join_requests` signal, once the
+change is committed, addressed to the admins and naming no one."""
+
+import json
+
+import pytest
+import redis
+
+from communities.models import JoinRequest
+from realtime import connection
+from realtime_core import keys
+from realtime_core.signals import Signals
+from tests.support.stack import RedisServer
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory):
+    server = RedisServer(tmp_path_factory.mktemp("join-signal-redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def signal_redis(redis_server, monkeypatch):
+    client = redis.Redis.from_url(f"{redis_server.url_base}/0")
+    client.flushdb()
+    monkeypatch.setattr(connection, "signals", lambda: Signals(client))
+    return client
+
+
+def published(signal_redis) -> list[tuple[dict, dict]]:
+    return [(json.loads(fields[b"meta"]), json.loads(fields[b"body"]))
+            for _, fields in signal_redis.xrange(keys.SIGNALS)]
+
+
+def test_filing_and_deciding_requests_signal_the_admins_after_commit(
+    api, lab, make_user, signal_redis, django_capture_on_commit_callbacks
+):
+    cid = lab.community.id
+    second = make_user()
+    with django_capture_on_commit_callbacks(execute=False) as uncommitted:
+        assert api.post(f"/api/communities/{cid}/join", as_=lab.outsider).status_code == 202
+    assert published(signal_redis) == []  # nothing before the request is committed
+    for callback in uncommitted:
+        callback()
+    first_request = JoinRequest.objects.get(user=lab.outsider.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.post(f"/api/communities/{cid}/join", as_=second).status_code == 202
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.post(f"/api/communities/{cid}/requests/{first_request.id}/approve",
+                        as_=lab.admin).status_code == 204
+    second_request = JoinRequest.objects.get(user=second.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.post(f"/api/communities/{cid}/requests/{second_request.id}/reject",
+                        as_=lab.admin).status_code == 204
+
+    signals = published(signal_redis)
+    assert [body["data"]["pending"] for _, body in signals] == [1, 2, 1, 0]
+    for meta, body in signals:
+        assert meta == {"type": "join_requests", "community_id": cid, "author_id": 0,
+                        "recipients": [lab.admin.id]}
+        assert body == {"type": "join_requests",
+                        "data": {"community_id": cid, "pending": body["data"]["pending"]}}
+    names = {lab.outsider.username, second.username}
+    assert not any(name in json.dumps(signals) for name in names)  # names no one
+    assert not signal_redis.exists(keys.LOG)  # a signal, never an event
+
+
+def test_adding_a_requester_directly_closes_the_request_with_a_signal(
+    api, lab, signal_redis, make_join_request, django_capture_on_commit_callbacks
+):
+    make_join_request(lab.community, lab.outsider)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"/api/communities/{lab.community.id}/members",
+                            {"username": lab.outsider.username}, as_=lab.admin)
+    assert response.status_code == 201
+    assert [body["data"]["pending"] for _, body in published(signal_redis)] == [0]
+
+
+def test_a_write_succeeds_when_the_signal_cannot_be_sent(
+    api, lab, monkeypatch, django_capture_on_commit_callbacks
+):
+    def unreachable():
+        raise redis.ConnectionError("Redis is away")
+
+    monkeypatch.setattr(connection, "signals", unreachable)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"/api/communities/{lab.community.id}/join", as_=lab.outsider)
+    assert response.status_code == 202
+    assert JoinRequest.objects.filter(user=lab.outsider.user, status="pending").exists()
