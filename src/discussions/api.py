@@ -13,7 +13,6 @@ from .pseudonyms import pseudonym
 from .comment_pages import comment_page
 from .rendering import render
 from .representations import discussions_with_counts
-from .visits import router as visits_router
 from .schemas import (
     ArticleIn,
     ArticleOut,
@@ -32,7 +31,6 @@ from .schemas import (
 
 router = Router(tags=["articles and discussions"])
 router.add_decorator(limit_writes)
-router.add_router("/", visits_router)
 
 
 # Sent by realtime clients on writes: that queue is spared the echo of the write.

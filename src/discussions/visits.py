@@ -1,6 +1,11 @@
 """The caller's last visit to an article, kept so the article page can mark
 what is new since then. Members only in a private community, like the
-article itself (anyone else gets the article's 404)."""
+article itself (anyone else gets the article's 404).
+
+Recording a visit is bookkeeping that every opened article page does, not a
+change the user makes, so it has a limit of its own instead of counting
+against writes_per_user: someone reading many articles quickly can still post.
+"""
 
 from datetime import datetime
 
@@ -8,12 +13,15 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from accounts.auth import jwt_auth
+from marginalia.ratelimit import Limit
 from marginalia.types import ObjectId
 
 from . import lookups
 from .models import ArticleVisit
 
 router = Router(tags=["articles and discussions"], auth=jwt_auth)
+
+VISITS_PER_USER = Limit("visits_per_user", "Too many visits recorded; slow down")
 
 
 class VisitOut(Schema):
@@ -34,6 +42,7 @@ def get_visit(request, article_id: ObjectId):
 def record_visit(request, article_id: ObjectId):
     """Record a visit now; the answer carries the one before, which is what the
     page marks new items against."""
+    VISITS_PER_USER.hit(f"user:{request.auth.pk}")
     lookups.readable_article(request.auth, article_id)
     visit = ArticleVisit.objects.filter(user=request.auth, article_id=article_id).first()
     previous = visit.seen_at if visit else None

@@ -183,6 +183,7 @@ RATE_LIMITS = {
         ("presence_per_tab", "RATE_LIMIT_PRESENCE_PER_TAB", "30/minute"),
         ("presence_per_user", "RATE_LIMIT_PRESENCE_PER_USER", "120/minute"),
         ("typing_per_user", "RATE_LIMIT_TYPING_PER_USER", "60/minute"),
+        ("visits_per_user", "RATE_LIMIT_VISITS_PER_USER", "120/minute"),
     )
 }
 # Reverse proxies in front of the API that append the client's address to
