@@ -1,7 +1,8 @@
-"""axe-core finds no serious or critical accessibility violation on the community
-management pages, in the states a person meets them: forms showing errors, an
-admin's page with a request waiting and a fresh invite link, an invite, and a
-private community seen from outside.
+"""axe-core finds no serious or critical accessibility violation on the pages a new
+user meets and the community management pages, in the states a person meets them:
+sign-in and sign-up showing errors, forms showing errors, an admin's page with a
+request waiting and a fresh invite link, an invite, and a private community seen
+from outside.
 
 axe-core is an npm package (package.json); its file is evaluated in the page
 from node_modules, never fetched from elsewhere. Evaluating it through the
@@ -14,6 +15,18 @@ import re
 from playwright.sync_api import expect
 
 from .conftest import severe_violations
+
+def test_sign_in_and_sign_up_showing_their_errors(browsers, axe_source):
+    page = browsers.page(None, "/signin/?next=/")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#signin-form .form-error")).to_be_visible()
+    page.get_by_label("Username", exact=True).fill("newcomer")
+    page.get_by_label("Email", exact=True).fill("newcomer@example.org")
+    page.locator("#signup-password").fill("short")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator("#signup-form .form-error")).to_contain_text("Password is too weak")
+    assert severe_violations(page, axe_source) == []
+
 
 def test_communities_page_with_the_create_form_in_error(browsers, api, axe_source):
     page = browsers.page(api.signup("founder"), "/")
