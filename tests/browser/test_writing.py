@@ -180,3 +180,48 @@ def test_editing_a_discussion_has_the_composer_and_keeps_its_draft(browsers, api
     form = _edit_discussion_form(page, "Edited topic")
     expect(form.get_by_label("Message", exact=True)).to_have_value("Changed elsewhere")
     assert page.errors == []
+
+
+def test_cancel_gives_up_the_draft_and_a_reload_does_not_bring_it_back(browsers, api, lab):
+    member = lab["member"]
+    discussion = api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
+                                topic="Second thoughts", content="As posted")
+    api.comment(member, discussion["id"], content="My comment as posted")
+    page = open_article(browsers, member, lab["path"])
+    on_page = _discussion(page, "Second thoughts")
+
+    _open_comment_box(on_page, "Second thoughts").fill("Never mind")
+    on_page.get_by_role("button", name="Cancel").click()
+    on_page.get_by_role("button", name=f"Edit comment by {member.username}").click()
+    on_page.get_by_role("textbox", name="Edit comment").fill("A change I drop")
+    on_page.get_by_role("button", name="Cancel").click()
+    on_page.get_by_role("button", name=f"Reply to {member.username}").click()
+    on_page.get_by_role("textbox", name=f"Reply to {member.username}").fill("A reply I drop")
+    on_page.get_by_role("textbox", name=f"Reply to {member.username}").press("Escape")
+
+    page.reload()
+    page.wait_for_selector("#article-page[data-ready='true']")
+    on_page = _discussion(page, "Second thoughts")
+    expect(_open_comment_box(on_page, "Second thoughts")).to_have_value("")
+    on_page.get_by_role("button", name=f"Edit comment by {member.username}").click()
+    expect(on_page.get_by_role("textbox", name="Edit comment")).to_have_value("My comment as posted")
+    on_page.get_by_role("button", name=f"Reply to {member.username}").click()
+    expect(on_page.get_by_role("textbox", name=f"Reply to {member.username}")).to_have_value("")
+    expect(on_page.locator(".orphaned-reply")).to_have_count(0)
+    assert page.errors == []
+
+
+def test_cancelling_a_discussion_edit_restores_the_original(browsers, api, lab):
+    api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
+                   topic="Original topic", content="Original message")
+    page = open_article(browsers, lab["admin"], lab["path"])
+    form = _edit_discussion_form(page, "Original topic")
+    form.get_by_label("Topic", exact=True).fill("Dropped topic")
+    form.get_by_label("Message", exact=True).fill("Dropped message")
+    form.get_by_role("button", name="Cancel").click()
+    expect(form).to_have_count(0)
+
+    form = _edit_discussion_form(page, "Original topic")
+    expect(form.get_by_label("Topic", exact=True)).to_have_value("Original topic")
+    expect(form.get_by_label("Message", exact=True)).to_have_value("Original message")
+    expect(form.locator(".composer-counter")).to_have_text("16 / 20,000 characters")

@@ -51,7 +51,7 @@ export function explainFailure(error) {
  * @typedef {object} Composer
  * @property {HTMLElement} el the counter, preview button and preview, to put under the textarea
  * @property {() => string | null} problem the length problem to show before sending, or null
- * @property {() => void} forget forgets the draft and the preview (the text was sent)
+ * @property {() => void} forget forgets the draft and the preview (the text was sent or given up)
  */
 
 /**

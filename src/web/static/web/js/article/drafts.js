@@ -2,7 +2,7 @@
  * Unsent texts of the composers, kept in localStorage per signed-in user and per
  * place (a discussion's new comment, a reply to one comment, an article's new
  * discussion, an edit), so a reload or a closed tab loses nothing. A draft goes
- * when it is posted or emptied, never because what it answered was deleted.
+ * when it is posted, emptied or cancelled, never because what it answered was deleted.
  */
 
 import { getSession } from '../api.js';

@@ -56,11 +56,16 @@ export function buildForm(parts) {
     error,
     h('div', { class: 'form-buttons' }, submit, cancel),
   );
-  cancel?.addEventListener('click', () => parts.onCancel?.());
+  // Cancelling gives the text up: reopening the form starts again from the original.
+  const cancelForm = () => {
+    forgetDrafts(parts);
+    parts.onCancel?.();
+  };
+  cancel?.addEventListener('click', cancelForm);
   form.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && parts.onCancel) {
       event.preventDefault();
-      parts.onCancel();
+      cancelForm();
     }
   });
   form.addEventListener('submit', async (event) => {
