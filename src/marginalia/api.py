@@ -39,12 +39,20 @@ def _contains_nul(value) -> bool:
     return False
 
 
+class BodyNotAnObject(ValueError):
+    """A body that is JSON but not an object: it parses, and fails every schema (422)."""
+
+
 class JsonParser(Parser):
-    """JSON bodies. Text holding a NUL character, which PostgreSQL cannot
-    store, is refused like malformed JSON (400) instead of failing the query."""
+    """JSON bodies, each an object. Another JSON value (`[]`, `null`, `"x"`) would
+    otherwise pass as an empty object wherever every field is optional, and an
+    edit would answer 200 having changed nothing. Text holding a NUL character,
+    which PostgreSQL cannot store, is refused like malformed JSON (400)."""
 
     def parse_body(self, request):
         data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise BodyNotAnObject("The request body must be a JSON object")
         if _contains_nul(data):
             raise ValueError("NUL character in the request body")
         return data
@@ -115,6 +123,11 @@ def on_invalid_input(request, exc: ValidationError):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    # Ninja wraps whatever the parser raises in a 400 "Cannot parse request body".
+    if isinstance(exc.__cause__, BodyNotAnObject):
+        reason = str(exc.__cause__)
+        return _json(request, 422, {"message": "Invalid input",
+                                    "errors": [{"loc": ["body"], "msg": reason}]})
     return _json(request, exc.status_code, {"message": str(exc)})
 
 

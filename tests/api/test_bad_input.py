@@ -45,6 +45,7 @@ def scene(lab, make_user, make_community, make_article, make_discussion, make_co
         "aid": lab.article.id,
         "did": lab.discussion.id,
         "kid": lab.comment.id,
+        "member_id": lab.member.id,
         "deepest": chain[2].id,
         "deleted_kid": make_comment(lab.author, lab.discussion, deleted=True).id,
         "deleted_did": deleted_discussion.id,
@@ -87,6 +88,12 @@ CASES = [
          raw='{"content": "c", "parent_id": ' + "9" * 5000 + "}"),
     Case("form-encoded body", "POST", COMMENTS, 400, raw="content=c",
          content_type="application/x-www-form-urlencoded"),
+    # A body must be a JSON object: else an all-optional edit would change nothing, 200
+    Case("an array for an edit", "PATCH", "/api/communities/{cid}", 422, as_="admin", raw="[]"),
+    Case("null for an invite", "POST", "/api/communities/{cid}/invites", 422, as_="admin",
+         raw="null"),
+    Case("a number for a role", "PATCH", "/api/communities/{cid}/members/{member_id}", 422,
+         as_="admin", raw="1"),
     # PostgreSQL cannot store NUL characters: refused before any query
     Case("NUL in a comment", "POST", COMMENTS, 400, json={"content": "a\x00b"}),
     Case("NUL in a login", "POST", "/api/auth/login", 400, as_=None,
