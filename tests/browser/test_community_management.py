@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 
 from tests.support.api import Account
 
+from .screenshots import screenshot
+
 # A request reaches the admin's page by a signal, in well under a second; the list is also
 # fetched every 30 s, so arriving within this bound shows the signal did it.
 LIVE_TIMEOUT = 10_000
@@ -237,3 +239,32 @@ def test_what_a_non_member_sees_of_a_private_community(browsers, api):
     expect(page.locator("#members")).to_have_count(0)
     assert secret_article not in page.locator("body").inner_text()
     assert page.errors == [] and admin_page.errors == []
+
+
+def test_screenshot_of_an_admins_community_page(browsers, api, tmp_path):
+    """Writes docs/screenshot-community.png when it is missing or UPDATE_SCREENSHOTS=1:
+    an admin's page with a request that arrived live, a fresh invite link and the
+    members with their roles."""
+    ada, grace, emmy, hedy = (api.signup(username=name) for name in ("ada", "grace", "emmy", "hedy"))
+    community = api.call("POST", "/api/communities", ada, json={
+        "name": "Computational Neuroscience Reading Group", "type": "private",
+        "description": "Preprints on neural population dynamics, discussed weekly.",
+        "show_description": True,
+    }, expect=201).json()
+    api.add_member(ada, community["id"], grace, role="moderator")
+    api.add_member(ada, community["id"], emmy)
+    api.call("POST", "/api/articles", ada, json={
+        "title": "Attractor dynamics in cortical circuits", "authors": ["A. Researcher"],
+        "abstract": "Low-dimensional attractor manifolds explain persistent activity.",
+        "community_ids": [community["id"]],
+    }, expect=201)
+    context = browsers.context(ada, viewport={"width": 1000, "height": 1400})
+    page = context.new_page()
+    with page.expect_request(lambda r: "/realtime/poll" in r.url and "signal_cursor=" in r.url):
+        page.goto(f"/c/{community['slug']}/")
+    api.call("POST", f"/api/communities/{community['id']}/join", hedy, expect=202)
+    expect(page.get_by_role("button", name="Approve hedy")).to_be_visible(timeout=LIVE_TIMEOUT)
+    page.get_by_role("button", name="Create invite link").click()
+    expect(page.get_by_label(re.compile("New invite link"))).to_be_visible()
+    screenshot(page, "screenshot-community.png", tmp_path)
+    assert page.errors == []

@@ -1,17 +1,13 @@
 """Pages, permissions, public communities, accessibility basics and the README screenshot."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.api import Account
-
 from .conftest import article_path, open_article, wait_live
+from .screenshots import screenshot
 
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot-article.png"
 
 
 def test_sign_in_lists_my_communities_and_sign_out(browsers, api, lab):
@@ -166,17 +162,9 @@ def test_updates_out_of_view_raise_a_toast_that_links_to_them(browsers, api, lab
     assert page.errors == []
 
 
-def _named_account(api, username):
-    password = f"Pw-{username}-long-enough"
-    body = api.call("POST", "/api/auth/signup", json={
-        "username": username, "email": f"{username}@example.org", "password": password,
-    }, expect=201).json()
-    return Account(body["user"]["id"], username, password, body["access"], body["refresh"])
-
-
 def test_screenshot_of_the_article_page(browsers, api, tmp_path):
     """Writes docs/screenshot-article.png when it is missing or UPDATE_SCREENSHOTS=1."""
-    alice, bob = _named_account(api, "alice"), _named_account(api, "bob")
+    alice, bob = api.signup(username="alice"), api.signup(username="bob")
     lab = api.call("POST", "/api/communities", alice, json={
         "name": "Neural Dynamics Lab", "type": "private",
         "description": "A private journal club on neural population dynamics.",
@@ -204,10 +192,7 @@ def test_screenshot_of_the_article_page(browsers, api, tmp_path):
     # A comment arriving live, still highlighted when the picture is taken.
     api.comment(alice, first["id"], "Rerunning it with 20 ms bins now.")
     expect(page.locator(".comment-body.flash", has_text="Rerunning it")).to_be_visible()
-    update = os.environ.get("UPDATE_SCREENSHOTS") == "1" or not SCREENSHOT.exists()
-    target = SCREENSHOT if update else tmp_path / SCREENSHOT.name
-    page.screenshot(path=str(target), full_page=True)
-    assert target.stat().st_size > 10_000
+    screenshot(page, "screenshot-article.png", tmp_path)
 
 
 def test_create_an_account(browsers):

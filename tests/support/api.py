@@ -35,8 +35,9 @@ class Api:
             raise ApiError(f"{method} {path}: {response.status_code} {response.text}")
         return response
 
-    def signup(self, prefix: str = "user") -> Account:
-        username = f"{prefix}{next(_names)}"
+    def signup(self, prefix: str = "user", *, username: str | None = None) -> Account:
+        """A new account named prefix + a counter, or exactly `username` (once per run)."""
+        username = username or f"{prefix}{next(_names)}"
         password = f"Pw-{username}-long-enough"
         body = self.call("POST", "/api/auth/signup", json={
             "username": username, "email": f"{username}@example.org", "password": password,
