@@ -1,13 +1,13 @@
 """Reading an article's discussions, with two members in Chromium: the "N new"
 pill, merged toasts clear of the comment boxes, what is new since the last
-visit, "edited" marks arriving live, times that age, long posts folded,
+visit or arrived live and how its mark clears once seen, "edited" marks arriving live, times that age, long posts folded,
 comment boxes opened on demand, and the list's filter and order."""
 
 import re
 
 from playwright.sync_api import expect
 
-from .conftest import open_article, wait_live
+from .conftest import FAKE_NOTIFICATIONS_AND_VISIBILITY, open_article, wait_live
 
 LONG_TEXT = "A long argument about the statistics of figure three. " * 30
 
@@ -90,6 +90,62 @@ def test_a_burst_of_comments_is_one_toast_naming_the_authors_clear_of_the_commen
     assert page.errors == []
 
 
+def _hidden_tab(browsers, account, path):
+    """The article open in a tab that is in the background from the start."""
+    context = browsers.context(account)
+    context.add_init_script(FAKE_NOTIFICATIONS_AND_VISIBILITY)
+    context.add_init_script("window.__hide(true)")
+    page = context.new_page()
+    page.goto(path)
+    page.wait_for_selector("#article-page[data-ready='true']")
+    return page
+
+
+def test_new_marks_clear_once_seen_and_the_pill_counts_down(browsers, api, lab):
+    bob, alice = lab["admin"], lab["member"]
+    bottom = _start(api, lab, bob, "At the bottom", content=LONG_TEXT)
+    middle = None
+    for n in range(8):
+        started = _start(api, lab, bob, f"Filler {n}", content=LONG_TEXT)
+        if n == 3:
+            middle = started
+    page = open_article(browsers, alice, lab["path"], viewport={"width": 1100, "height": 600})
+    wait_live(page)
+    pill = page.locator(".new-pill")
+    expect(pill).to_be_hidden()
+    expect(page.locator(".badge.new")).to_have_count(0)  # a first visit: nothing new yet
+
+    far = api.comment(bob, bottom["id"], "At the very end")
+    near = api.comment(bob, middle["id"], "Halfway down")
+    far_el, near_el = page.locator(f"#comment-{far['id']}"), page.locator(f"#comment-{near['id']}")
+    # Arriving live marks them new, though alice had never been here before.
+    expect(far_el.locator(".badge.new")).to_have_text("New")
+    expect(near_el.locator(".badge.new")).to_have_text("New")
+    expect(pill).to_have_text("2 new")
+
+    near_el.evaluate("el => el.scrollIntoView({block: 'center'})")
+    expect(far_el).not_to_be_in_viewport()
+    expect(near_el.locator(".badge.new")).to_have_count(0)
+    expect(near_el).not_to_have_class(re.compile(r"\bis-new\b"))
+    expect(pill).to_have_text("1 new")
+    expect(pill).to_have_attribute("aria-label", "1 new item below or above: show the first")
+    expect(page.locator(".new-pill-dock [aria-live='polite']")).to_have_text("1 new item")
+    expect(far_el.locator(".badge.new")).to_have_text("New")
+
+    # Jumping to it with the pill counts as seeing it.
+    pill.click()
+    expect(far_el).to_be_focused()
+    expect(far_el.locator(".badge.new")).to_have_count(0)
+    expect(pill).to_be_hidden()
+    expect(page.locator(".new-pill-dock [aria-live='polite']")).to_have_text("")
+    # An update re-renders the comment: what was seen stays unmarked.
+    api.call("PATCH", f"/api/comments/{far['id']}", bob, json={"content": "At the very end, edited"},
+             expect=200)
+    expect(far_el.locator(".comment-content")).to_have_text("At the very end, edited")
+    expect(page.locator(".badge.new")).to_have_count(0)
+    assert page.errors == []
+
+
 def test_items_written_since_the_last_visit_are_marked_new(browsers, api, lab):
     admin, member = lab["admin"], lab["member"]
     seen = _start(api, lab, admin, "Seen before")
@@ -100,12 +156,23 @@ def test_items_written_since_the_last_visit_are_marked_new(browsers, api, lab):
 
     _start(api, lab, admin, "Written while away")
     api.comment(admin, seen["id"], "A comment while away")
-    second_visit = open_article(browsers, member, lab["path"])
+    # A tab in the background: the marks stay until the reader actually looks.
+    second_visit = _hidden_tab(browsers, member, lab["path"])
 
     expect(_discussion(second_visit, "Written while away").locator(".discussion-header .badge.new")).to_have_text("New")
     old = _discussion(second_visit, "Seen before")
     expect(old.locator(".discussion-header .badge.new")).to_have_count(0)
     expect(old.locator(".comment.is-new .badge.new")).to_have_count(1)
+    # Back in front: what is on screen is seen; the comment further down waits, counted by the pill.
+    second_visit.evaluate("window.__hide(false)")
+    expect(_discussion(second_visit, "Written while away").locator(".badge.new")).to_have_count(0)
+    expect(old.locator(".comment.is-new .badge.new")).to_have_count(1)
+    pill = second_visit.locator(".new-pill")
+    expect(pill).to_have_text("1 new")
+    pill.click()
+    expect(second_visit.locator(".badge.new")).to_have_count(0)
+    expect(second_visit.locator(".is-new")).to_have_count(0)
+    expect(pill).to_be_hidden()
     second_visit.context.close()
 
     third_visit = open_article(browsers, member, lab["path"])

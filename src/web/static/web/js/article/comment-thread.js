@@ -3,10 +3,10 @@
  * forms and focus survive updates); replies nest under their parent.
  */
 
-import { badge, h, replaceChildren } from '../dom.js';
+import { h, replaceChildren } from '../dom.js';
 import { createFold } from './collapsible.js';
 import { commentFormParts } from './comment-form.js';
-import { authorLabel, commentDomId, removeKeepingFocus } from './elements.js';
+import { authorLabel, commentDomId, newMark, removeKeepingFocus } from './elements.js';
 import { attachComposer } from './composer.js';
 import { replyDrafts, replyPlace, saveDraft } from './drafts.js';
 import { actionButton, buildForm, closeSlot, errorLine, field, openConfirm, openForm } from './inline-forms.js';
@@ -181,15 +181,16 @@ export function createCommentThread(context, discussionId, list, container) {
     c.el.dataset.version = String(comment.version);
     c.el.classList.toggle('is-deleted', comment.is_deleted);
     const who = comment.author ? comment.author.username : 'deleted';
+    const isNew = context.isNew(c.el.id, comment);
     c.el.setAttribute('aria-label', `Comment by ${who}`);
     replaceChildren(
       c.meta,
       comment.is_deleted ? h('span', { class: 'author muted' }, 'Deleted comment') : authorLabel(comment.author, comment),
       ' · ',
       postedTimes(comment),
-      context.isNew(comment) ? [' ', badge('New', 'new')] : null,
+      isNew ? newMark(c.el.id) : null,
     );
-    c.el.classList.toggle('is-new', context.isNew(comment));
+    c.el.classList.toggle('is-new', isNew);
     if (comment.is_deleted) c.content.textContent = 'This comment was deleted.';
     else showRendered(c.content, comment, `/api/comments/${comment.id}/content_html`);
     c.fold.refresh();

@@ -42,7 +42,7 @@ import { commentDomId, discussionDomId, removeKeepingFocus } from './elements.js
  * @property {Permissions} permissions
  * @property {ArticleActions} actions
  * @property {HTMLOListElement} list where focus goes when nothing closer is left
- * @property {(item: Discussion | Comment) => boolean} isNew written since the reader's last visit
+ * @property {(domId: string, item: Discussion | Comment) => boolean} isNew whether to mark an item new
  */
 
 const HIGHLIGHT_MS = 2600;
@@ -76,10 +76,11 @@ function choice(id, label, choices, onChange) {
 /**
  * @param {HTMLOListElement} list the <ol> that holds the discussions
  * @param {{permissions: Permissions, actions: ArticleActions, empty: HTMLElement | null,
- *   isNew: ViewContext['isNew']}} options
- *   empty: shown while there is no discussion
+ *   isNew: ViewContext['isNew'], showingNew: (items: HTMLElement[]) => void}} options
+ *   empty: shown while there is no discussion; showingNew: given the items marked new
+ *   after each render (the reader's choices render too), to watch until they are seen
  */
-export function createDiscussionList(list, { permissions, actions, empty, isNew }) {
+export function createDiscussionList(list, { permissions, actions, empty, isNew, showingNew }) {
   /** @type {ViewContext} */
   const context = { permissions, actions, list, isNew };
   /** @type {Map<number, ReturnType<typeof createDiscussion>>} */
@@ -139,6 +140,7 @@ export function createDiscussionList(list, { permissions, actions, empty, isNew 
     }
     if (empty) empty.hidden = state.discussions.length > 0;
     noneShown.hidden = state.discussions.length === 0 || visible.length > 0;
+    showingNew([.../** @type {NodeListOf<HTMLElement>} */ (list.querySelectorAll('.is-new'))]);
   }
 
   /**

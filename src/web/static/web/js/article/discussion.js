@@ -7,7 +7,7 @@ import { badge, h, replaceChildren } from '../dom.js';
 import { createFold } from './collapsible.js';
 import { commentFormParts } from './comment-form.js';
 import { createCommentThread } from './comment-thread.js';
-import { authorLabel, discussionDomId } from './elements.js';
+import { authorLabel, discussionDomId, newMark } from './elements.js';
 import { attachComposer } from './composer.js';
 import { keepDraft } from './drafts.js';
 import { actionButton, errorLine, field, openConfirm, openForm, showSlotError } from './inline-forms.js';
@@ -68,6 +68,7 @@ export function createDiscussion(context, discussion) {
     const old = data;
     data = next;
     el.dataset.version = String(next.version);
+    const isNew = context.isNew(el.id, next);
     if (!old || old.topic !== next.topic) topic.textContent = next.topic;
     replaceChildren(status, next.is_resolved ? badge('Resolved', 'resolved') : null);
     replaceChildren(
@@ -75,9 +76,9 @@ export function createDiscussion(context, discussion) {
       authorLabel(next.author, next),
       ' · ',
       postedTimes(next),
-      context.isNew(next) ? [' ', badge('New', 'new')] : null,
+      isNew ? newMark(el.id) : null,
     );
-    el.classList.toggle('is-new', context.isNew(next));
+    el.classList.toggle('is-new', isNew);
     if (!old || old.content !== next.content) showRendered(content, next, `/api/discussions/${next.id}/content_html`);
     if (!old || old.content !== next.content || old.topic !== next.topic) fold.refresh(`discussion “${next.topic}”`);
     commenting?.opener.setAttribute('aria-label', `Comment on “${next.topic}”`);

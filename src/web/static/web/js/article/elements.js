@@ -1,6 +1,6 @@
 /** What the article's components share about their elements: ids, authors, focus. */
 
-import { h } from '../dom.js';
+import { badge, h } from '../dom.js';
 
 /** @param {number} id */
 export const discussionDomId = (id) => `discussion-${id}`;
@@ -18,6 +18,35 @@ export function authorLabel(author, item) {
     { class: 'author' },
     author.username,
     item?.is_pseudonymous ? h('span', { class: 'pseudonym-note' }, ' (pseudonym)') : null,
+  );
+}
+
+/**
+ * The "New" mark in an item's meta line; its id ties it to the item, so that
+ * it can go once the reader has seen the item.
+ * @param {string} domId the item's element id
+ */
+export function newMark(domId) {
+  return h('span', { class: 'new-mark', id: `${domId}-new` }, ' ', badge('New', 'new'));
+}
+
+/**
+ * Take an item's "New" mark away: the reader has seen it.
+ * @param {HTMLElement} el the item's element
+ */
+export function clearNewMark(el) {
+  el.classList.remove('is-new');
+  document.getElementById(`${el.id}-new`)?.remove();
+}
+
+/**
+ * The part of an item that shows the item itself, without the comments or
+ * replies it holds: what the reader must see for the item to count as seen.
+ * @param {HTMLElement} el a discussion's or comment's element
+ */
+export function ownPart(el) {
+  return /** @type {HTMLElement} */ (
+    el.querySelector(':scope > .comment-body') ?? el.querySelector(':scope > .discussion-card > .discussion-header') ?? el
   );
 }
 

@@ -41,7 +41,7 @@ function beep() {
   }
 }
 
-export function isOutOfView(el) {
+function isOutOfView(el) {
   if (!el) return false;
   const rect = el.getBoundingClientRect();
   return rect.bottom < 0 || rect.top > window.innerHeight;

@@ -15,6 +15,8 @@ import { createArticleState } from '../../realtime/apply-event.js';
  * @property {ApplyScope | null} scope what events must match to apply here
  * @property {string | null} myPseudonym the reader's pseudonym on this article
  * @property {Date | null} lastVisit the reader's visit before this one (null: none, or signed out)
+ * @property {Set<string>} arrived element ids of the items others added while the page is open
+ * @property {Set<string>} seen element ids of the new items the reader has seen on this visit
  * @property {ArticleState} articleState the discussions and comments shown
  * @property {boolean} loading the first snapshot is under way
  * @property {boolean} refetching a new snapshot is under way (after a gap)
@@ -38,6 +40,8 @@ export function createPageState(articleId, me) {
     scope: null,
     myPseudonym: null,
     lastVisit: null,
+    arrived: new Set(),
+    seen: new Set(),
     articleState: createArticleState(),
     loading: true,
     refetching: false,
@@ -49,11 +53,15 @@ export function createPageState(articleId, me) {
 }
 
 /**
- * Whether someone else wrote it after the reader's last visit.
+ * Whether an item is marked new: someone else wrote it after the reader's last
+ * visit or while the page is open, and the reader has not seen it yet.
  * @param {PageState} page
+ * @param {string} domId the item's element id
  * @param {any} item a discussion or comment
  */
-export function isNewSinceLastVisit(page, item) {
+export function isNewToReader(page, domId, item) {
+  if (page.seen.has(domId)) return false;
+  if (page.arrived.has(domId)) return true;
   return page.lastVisit !== null && new Date(item.created_at) > page.lastVisit && !isMine(page, item);
 }
 

@@ -8,8 +8,8 @@
  * The page's state is one object (article/page-state.js); the components
  * (discussion list, discussions, comment threads and forms, toasts, the
  * "N new" pill, live indicator, presence, typing) render from it. Items
- * written since the reader's last visit are marked new; opening the page
- * records the visit.
+ * others wrote since the reader's last visit, or while the page is open, are
+ * marked new until the reader has seen them; opening the page records the visit.
  */
 
 import { ApiError, api, authFetch } from '../api.js';
@@ -19,12 +19,12 @@ import { applyEvent, liveCount } from '../../realtime/apply-event.js';
 import { createRealtimeClient } from '../../realtime/client.js';
 import { describe, targetOf } from '../article/describe.js';
 import { createDiscussionList } from '../article/discussion-list.js';
-import { commentDomId, discussionDomId } from '../article/elements.js';
+import { clearNewMark, commentDomId, discussionDomId } from '../article/elements.js';
 import { createIndicator } from '../article/indicator.js';
-import { createNewItemsPill } from '../article/new-items.js';
+import { createNewItems } from '../article/new-items.js';
 import { newDiscussionForm } from '../article/new-discussion-form.js';
-import { createNotifier, isOutOfView, preferences } from '../article/notify.js';
-import { createPageState, isMine, isNewSinceLastVisit } from '../article/page-state.js';
+import { createNotifier, preferences } from '../article/notify.js';
+import { createPageState, isMine, isNewToReader } from '../article/page-state.js';
 import { createPresence } from '../article/presence.js';
 import { changedItems, fetchComments, fetchSnapshot } from '../article/snapshot.js';
 import { keepTimesCurrent } from '../article/times.js';
@@ -50,8 +50,8 @@ const parts = {
   client: null,
   /** @type {ReturnType<typeof createNotifier> | null} */
   notifier: null,
-  /** @type {ReturnType<typeof createNewItemsPill> | null} */
-  pill: null,
+  /** @type {ReturnType<typeof createNewItems> | null} */
+  newItems: null,
   /** @type {(() => void) | null} */
   stopAgeingTimes: null,
   /** @type {ReturnType<typeof createIndicator> | null} */
@@ -119,18 +119,20 @@ function applyIncoming(event, info) {
   if (event.type === 'new_comment' && event.data.comment?.author) {
     parts.typingIndicators?.commented(event.data.comment.discussion_id, event.data.comment.author.username);
   }
+  const target = targetOf(event);
+  const domId = target && !target.deleted
+    ? (target.kind === 'comment' ? commentDomId : discussionDomId)(/** @type {number} */ (target.id))
+    : null;
+  const item = event.data?.comment ?? event.data?.discussion;
+  const byOthers = info.source === 'server' && !isMine(page, item);
+  const isNew = event.type === 'new_comment' || event.type === 'new_discussion';
+  // Marked before it renders: an arrival is new even on a first visit.
+  if (byOthers && isNew && domId) page.arrived.add(domId);
   const before = page.articleState;
   if (!setState(applyEvent(before, event, page.scope ?? {}))) return;
-  const target = targetOf(event);
   if (target && !target.deleted) view().highlight(target.kind, /** @type {number} */ (target.id));
-  const item = event.data?.comment ?? event.data?.discussion;
-  if (info.source === 'server' && !isMine(page, item)) {
-    const domId = target && !target.deleted
-      ? (target.kind === 'comment' ? commentDomId : discussionDomId)(/** @type {number} */ (target.id))
-      : null;
+  if (byOthers) {
     const element = domId ? document.getElementById(domId) : null;
-    const isNew = event.type === 'new_comment' || event.type === 'new_discussion';
-    if (isNew && element && isOutOfView(element)) parts.pill?.add(element);
     parts.notifier?.changed({
       text: describe(event, before, page.articleState),
       targetId: domId,
@@ -246,7 +248,7 @@ function releaseComponents() {
   clearTimeout(page.retryTimer);
   parts.indicator?.destroy();
   parts.notifier?.destroy();
-  parts.pill?.destroy();
+  parts.newItems?.destroy();
   parts.stopAgeingTimes?.();
   parts.typingIndicators?.destroy();
   parts.view?.destroy();
@@ -305,10 +307,18 @@ function buildPage(article, { live, canPost }) {
     },
     actions,
     empty,
-    isNew: (item) => isNewSinceLastVisit(page, item),
+    isNew: (domId, item) => isNewToReader(page, domId, item),
+    showingNew: (items) => newItems.track(items),
+  });
+  const newItems = createNewItems({
+    reveal: (id) => discussions.reveal(id),
+    onSeen: (item) => {
+      page.seen.add(item.id);
+      clearNewMark(item);
+    },
   });
   parts.view = discussions;
-  parts.pill = createNewItemsPill({ reveal: (id) => discussions.reveal(id) });
+  parts.newItems = newItems;
   parts.stopAgeingTimes = keepTimesCurrent(root);
   parts.notifier = createNotifier(/** @type {HTMLElement} */ (document.getElementById('toasts')), {
     reveal: (id) => discussions.reveal(id),
@@ -348,7 +358,7 @@ function buildPage(article, { live, canPost }) {
       discussions.controls,
       empty,
       list,
-      parts.pill.el,
+      newItems.el,
     ),
   );
   if (presenceEl) startPresenceAndTyping(presenceEl);
