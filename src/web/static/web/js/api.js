@@ -179,18 +179,40 @@ export async function apiComments(discussionId) {
 }
 
 /**
- * Every item of a LimitOffsetPagination list.
+ * A list the API answers a page at a time (limit and offset), either as
+ * {items, count} or, for the lists whose shape predates paging, as a plain
+ * array. `next()` fetches the following page; `done` says whether there is one.
  * @param {string} path
- * @param {{pageSize?: number, maxItems?: number}} [options]
+ * @param {{pageSize?: number}} [options] at most 100, the API's largest page
+ */
+export function pagesOf(path, { pageSize = 100 } = {}) {
+  const separator = path.includes('?') ? '&' : '?';
+  let offset = 0;
+  let done = false;
+  return {
+    get done() {
+      return done;
+    },
+    /** @returns {Promise<any[]>} */
+    async next() {
+      const answer = await api(`${path}${separator}limit=${pageSize}&offset=${offset}`);
+      const items = Array.isArray(answer) ? answer : answer.items;
+      offset += items.length;
+      done = items.length === 0 || (Array.isArray(answer) ? items.length < pageSize : offset >= answer.count);
+      return items;
+    },
+  };
+}
+
+/**
+ * Every item of a paged list (see pagesOf), page after page.
+ * @param {string} path
+ * @param {{pageSize?: number}} [options]
  * @returns {Promise<any[]>}
  */
-export async function apiAll(path, { pageSize = 100, maxItems = 1000 } = {}) {
+export async function apiAll(path, options) {
+  const pages = pagesOf(path, options);
   const items = [];
-  const separator = path.includes('?') ? '&' : '?';
-  for (let offset = 0; offset < maxItems; offset += pageSize) {
-    const page = await api(`${path}${separator}limit=${pageSize}&offset=${offset}`);
-    items.push(...page.items);
-    if (items.length >= page.count || page.items.length === 0) break;
-  }
+  while (!pages.done) items.push(...(await pages.next()));
   return items;
 }

@@ -7,10 +7,9 @@
  * send to a server: it stays out of access logs and Referer headers.
  */
 
-import { api } from '../api.js';
+import { api, apiAll } from '../api.js';
 import { busy, h, replaceChildren, showError, timeEl } from '../dom.js';
 import { clearErrors, field, formAlert, showApiError } from '../forms.js';
-import { allOf } from './window.js';
 
 const LIFETIMES = [
   [1, '1 hour'],
@@ -60,7 +59,7 @@ export function invitesSection(community) {
 
   async function reload() {
     try {
-      const invites = await allOf(base);
+      const invites = await apiAll(base);
       replaceChildren(list, invites.length ? invites.map(row) : h('li', { class: 'empty' }, 'No invite links are working now.'));
     } catch (e) {
       showError(listError, `Could not load the invite links: ${e.message}`);

@@ -3,10 +3,9 @@
  * removing a member and adding one by username or e-mail.
  */
 
-import { api } from '../api.js';
+import { api, apiAll } from '../api.js';
 import { busy, h, replaceChildren, showError } from '../dom.js';
 import { checkRequired, clearErrors, field, formAlert, setFieldError, showApiError } from '../forms.js';
-import { allOf } from './window.js';
 
 export const ROLE_LABELS = { admin: 'Admin', moderator: 'Moderator', member: 'Member' };
 
@@ -82,7 +81,7 @@ export function membersSection(community, { isAdmin, me, onAdminsChanged }) {
 
   async function reload() {
     try {
-      const members = await allOf(base);
+      const members = await apiAll(base);
       replaceChildren(list, members.map(row));
     } catch (e) {
       showError(error, `Could not load the members: ${e.message}`);

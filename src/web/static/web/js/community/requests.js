@@ -11,7 +11,7 @@
 import { api } from '../api.js';
 import { h, replaceChildren, showError } from '../dom.js';
 import { formAlert } from '../forms.js';
-import { allOf } from './window.js';
+import { apiAll as allOf } from '../api.js';
 
 export const REFRESH_MS = 30000;
 

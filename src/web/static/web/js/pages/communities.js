@@ -1,4 +1,4 @@
-import { api } from '../api.js';
+import { api, pagesOf } from '../api.js';
 import { badge, h, replaceChildren } from '../dom.js';
 import { communityForm } from '../community/community-form.js';
 import { setUpPage } from '../layout.js';
@@ -34,31 +34,67 @@ function card(community) {
   );
 }
 
-function fill(list, communities, empty) {
+const message = document.getElementById('page-message');
+
+function showProblem(text) {
+  message.textContent = text;
+  message.hidden = false;
+}
+
+/**
+ * Show a list of communities a page at a time: the first page at once, each
+ * next one behind a "Show more" button under the list. Its cards take the
+ * focus, so that a keyboard user reads on from where the list grew.
+ */
+async function showPaged(list, path, empty, moreLabel) {
+  const pages = pagesOf(path);
+  const more = h('button', { type: 'button', class: 'button show-more', hidden: true, 'aria-label': moreLabel }, 'Show more');
+  list.after(more);
+  async function showNextPage() {
+    const cards = (await pages.next()).map(card);
+    list.append(...cards);
+    more.hidden = pages.done;
+    return cards;
+  }
+  let fetching = false;
+  more.addEventListener('click', async () => {
+    if (fetching) return;
+    fetching = true;
+    more.setAttribute('aria-busy', 'true');
+    try {
+      const cards = await showNextPage();
+      cards[0]?.querySelector('a')?.focus();
+    } catch (error) {
+      showProblem(`Could not load more communities: ${error.message}`);
+    } finally {
+      fetching = false;
+      more.removeAttribute('aria-busy');
+    }
+  });
+  const firstPage = await showNextPage();
   list.removeAttribute('aria-busy');
-  replaceChildren(list, communities.length ? communities.map(card) : h('li', { class: 'empty' }, empty));
+  if (!firstPage.length) replaceChildren(list, h('li', { class: 'empty' }, empty));
 }
 
 async function load() {
-  const message = document.getElementById('page-message');
   try {
-    const [all, mine] = await Promise.all([
-      api('/api/communities'),
-      session ? api('/api/communities?mine=true') : Promise.resolve(null),
+    await Promise.all([
+      showPaged(document.getElementById('all-list'), '/api/communities', 'No communities yet.', 'Show more communities'),
+      session ? showMine() : null,
     ]);
-    fill(document.getElementById('all-list'), all, 'No communities yet.');
-    if (mine) {
-      document.getElementById('mine').hidden = false;
-      fill(
-        document.getElementById('mine-list'),
-        mine,
-        'You have not joined a community yet. Create one below, or open an invite link an admin sent you.',
-      );
-    }
   } catch (error) {
-    message.textContent = `Could not load communities: ${error.message}`;
-    message.hidden = false;
+    showProblem(`Could not load communities: ${error.message}`);
   }
+}
+
+async function showMine() {
+  document.getElementById('mine').hidden = false;
+  await showPaged(
+    document.getElementById('mine-list'),
+    '/api/communities?mine=true',
+    'You have not joined a community yet. Create one below, or open an invite link an admin sent you.',
+    'Show more of my communities',
+  );
 }
 
 function showCreateForm() {
