@@ -182,6 +182,11 @@ def test_the_last_admin_is_not_offered_leave(browsers, api):
     page = browsers.page(admin, f"/c/{community['slug']}/")
     expect(page.get_by_text("You are the only admin")).to_be_visible()
     expect(page.get_by_role("button", name="Leave community")).to_have_count(0)
+    # Nor removing themselves or giving up the role from the members list.
+    own_row = page.locator("#members .member-row", has_text=admin.username)
+    expect(own_row.get_by_text("the only admin")).to_be_visible()
+    expect(page.get_by_role("button", name=f"Remove {admin.username}")).to_have_count(0)
+    expect(page.get_by_label(f"Role of {admin.username}")).to_have_count(0)
     # The server keeps refusing, whatever a page offers.
     refused = api.call("POST", f"/api/communities/{community['id']}/leave", admin)
     assert refused.status_code == 409
@@ -192,6 +197,7 @@ def test_the_last_admin_is_not_offered_leave(browsers, api):
     role.select_option("admin")
     expect(page.get_by_role("button", name="Leave community")).to_be_visible()
     expect(page.get_by_label(f"Role of {member.username}")).to_be_focused()
+    expect(page.get_by_role("button", name=f"Remove {admin.username}")).to_be_visible()
     page.get_by_role("button", name="Leave community").click()
     expect(page.get_by_role("button", name="Request to join")).to_be_visible()
     assert _members(api, member, community["id"]) == {member.username: "admin"}

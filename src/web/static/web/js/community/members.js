@@ -30,11 +30,13 @@ export function membersSection(community, { isAdmin, me, onAdminsChanged }) {
   const heading = h('h2', { id: 'members-title', tabindex: '-1' }, 'Members');
   const base = `/api/communities/${community.id}/members`;
 
-  function row(member) {
+  /** `onlyAdmin`: the community's one admin, whom the server keeps (no role change, no removal). */
+  function row(member, onlyAdmin) {
     const name = member.user.username;
     const item = h('li', { class: 'member-row', dataset: { userId: member.user.id } }, h('span', { class: 'member-name' }, name));
-    if (!isAdmin) {
+    if (!isAdmin || onlyAdmin) {
       item.append(h('span', { class: 'badge' }, ROLE_LABELS[member.role] ?? member.role));
+      if (isAdmin) item.append(h('span', { class: 'hint' }, 'the only admin: make another member admin to change this'));
       return item;
     }
     const select = roleSelect(`role-${member.user.id}`, member.role);
@@ -82,7 +84,8 @@ export function membersSection(community, { isAdmin, me, onAdminsChanged }) {
   async function reload() {
     try {
       const members = await apiAll(base);
-      replaceChildren(list, members.map(row));
+      const admins = members.filter((member) => member.role === 'admin').length;
+      replaceChildren(list, members.map((member) => row(member, admins === 1 && member.role === 'admin')));
     } catch (e) {
       showError(error, `Could not load the members: ${e.message}`);
     } finally {
