@@ -17,7 +17,8 @@ from communities.models import Community
 from marginalia.errors import ApiError, not_found
 from marginalia.ratelimit import Limit
 from marginalia.types import ObjectId
-from realtime.connection import REDIS_ERRORS, signals
+from realtime import connection
+from realtime.connection import REDIS_ERRORS
 from realtime_core.signals import PRESENCE_HEARTBEAT, looks_like_tab_id
 
 from .models import Discussion, Placement
@@ -106,7 +107,7 @@ def presence(request, payload: PresenceIn):
     PRESENCE_PER_USER.hit(f"user:{user.id}")
     _live_community(user, payload.community_id, payload.article_id)
     try:
-        snapshot = signals().presence(
+        snapshot = connection.signals().presence(
             payload.community_id, payload.article_id, user.id, user.username,
             payload.tab_id, payload.visible, time.time(),
         )
@@ -138,7 +139,7 @@ def typing(request, payload: TypingIn):
     else:
         shown_as = {"id": user.id, "username": user.username, "is_pseudonymous": False}
     try:
-        published = signals().typing(
+        published = connection.signals().typing(
             community.id, payload.article_id, payload.discussion_id, user.id, shown_as
         )
     except REDIS_ERRORS as exc:

@@ -4,11 +4,15 @@ discussions and comments. Factories write through the ORM, so they record no
 outbox events; tests that count events count the ones their requests add."""
 
 import pytest
+import redis
 
 from accounts import sessions
 from accounts.models import User
 from communities.models import Community, JoinRequest, Membership
 from discussions.models import Article, Comment, Discussion, Placement
+from realtime import connection
+from realtime_core.signals import Signals
+from tests.support.stack import RedisServer
 
 from .support import PASSWORD, Api, Lab, OutboxWatch, Person, unique
 
@@ -143,3 +147,20 @@ def lab(make_lab) -> Lab:
 def outbox(db) -> OutboxWatch:
     """Watches the outbox rows written from now on (factories write none)."""
     return OutboxWatch()
+
+
+@pytest.fixture(scope="module")
+def signal_redis_server(tmp_path_factory):
+    server = RedisServer(tmp_path_factory.mktemp("signal-redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def signal_redis(signal_redis_server, monkeypatch):
+    """An empty Redis of its own that every signal the API publishes goes to."""
+    client = redis.Redis.from_url(f"{signal_redis_server.url_base}/0")
+    client.flushdb()
+    monkeypatch.setattr(connection, "signals", lambda: Signals(client))
+    return client

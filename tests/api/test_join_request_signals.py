@@ -4,30 +4,11 @@ change is committed, addressed to the admins and naming no one."""
 
 import json
 
-import pytest
 import redis
 
 from communities.models import JoinRequest
 from realtime import connection
 from realtime_core import keys
-from realtime_core.signals import Signals
-from tests.support.stack import RedisServer
-
-
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory):
-    server = RedisServer(tmp_path_factory.mktemp("join-signal-redis"))
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def signal_redis(redis_server, monkeypatch):
-    client = redis.Redis.from_url(f"{redis_server.url_base}/0")
-    client.flushdb()
-    monkeypatch.setattr(connection, "signals", lambda: Signals(client))
-    return client
 
 
 def published(signal_redis) -> list[tuple[dict, dict]]:

@@ -4,33 +4,12 @@ they publish to the signal stream (never to the event log or the database)."""
 
 import json
 
-import pytest
-import redis
-
-from discussions import live
 from realtime_core import keys
 from realtime_core.signals import PRESENCE_NAMES_LIMIT, Signals
-from tests.support.stack import RedisServer
 
 from .support import assert_json_error, db_snapshot
 
 TAB = "tab-aaaaaaaa"
-
-
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory):
-    server = RedisServer(tmp_path_factory.mktemp("presence-redis"))
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def signal_redis(redis_server, monkeypatch):
-    client = redis.Redis.from_url(f"{redis_server.url_base}/0")
-    client.flushdb()
-    monkeypatch.setattr(live, "signals", lambda: Signals(client))
-    return client
 
 
 def published(signal_redis) -> list[dict]:
