@@ -3,12 +3,19 @@
 the composer's preview renders without posting."""
 
 import json
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from communities.models import Membership
+from discussions.rendering import KATEX_SCRIPT, MAX_SIZE_EM, render
 from realtime_core.events import MAX_BODY_BYTES
 
 from .support import assert_json_error
@@ -30,10 +37,21 @@ ATTACKS = {
     "encoded javascript link": ("[click](jav&#x09;ascript:alert(1))", 'href="javascript'),
     "autolink javascript": ("<javascript:alert(1)>", 'href="javascript'),
     "data link": ("[x](data:text/html;base64,PHNjcmlwdD4=)", 'href="data'),
-    "mathml href": (r"$\href{javascript:alert(1)}{x}$", "href"),
-    "mathml style": (r"$\style{background:url(x)}{x}$", "style"),
+    # KaTeX runs with trust off: these show as their (red) command name, the TeX source
+    # stays in the annotation as text, and no attribute of them reaches the page.
+    "tex href": (r"$\href{javascript:alert(1)}{x}$", "href="),
+    "tex url": (r"$\url{javascript:alert(1)}$", "href="),
+    "tex style": (r"$\style{background:url(x)}{x}$", "style="),
+    "tex html style": (r"$\htmlStyle{position:fixed;inset:0}{x}$", "style="),
+    "tex html class": (r"$\htmlClass{composer-preview}{x}$", 'class="composer-preview'),
+    "tex html id": (r"$\htmlId{main}{x}$", "id="),
+    "tex html data": (r"$\htmlData{action=delete}{x}$", "data-"),
+    "tex image": (r"$\includegraphics{https://evil.example/x.png}$", "<img"),
     "raw mathml": ('<math><maction actiontype="statusline">x</maction></math>', "<math>"),
     "tex with html": (r"$\text{<script>alert(1)</script>}$", "<script"),
+    "annotation escape": (r"$\text{</annotation><script>alert(1)</script>}$", "<script"),
+    "annotation escape in maths": ("$</annotation></semantics></math><img src=x onerror=alert(1)>$",
+                                   "<img"),
 }
 
 
@@ -49,8 +67,10 @@ def test_markdown_renders_links_lists_code_and_maths_as_mathml(api, lab):
     assert '<a href="https://example.org/p" rel="nofollow noopener noreferrer">the paper</a>' in html
     assert "<ul>\n<li>one</li>\n<li>two</li>\n</ul>" in html
     assert "<code>inline code</code>" in html
-    assert '<math display="inline">' in html and "<mi>π</mi>" in html
-    assert '<math display="block">' in html and "<mfrac>" in html
+    assert '<span class="math inline"><span class="katex"><math><semantics>' in html
+    assert "<mi>π</mi>" in html
+    assert '<div class="math block">\n<span class="katex"><math display="block">' in html
+    assert "<mfrac><mi>a</mi><mi>b</mi></mfrac>" in html
 
 
 @pytest.mark.parametrize("attack", ATTACKS.values(), ids=ATTACKS.keys())
@@ -82,16 +102,132 @@ def test_no_rendered_tag_carries_an_event_handler_or_style(api, lab):
     everything = "\n\n".join(source for source, _ in ATTACKS.values()) + "\n\n" + MARKDOWN
     html = api.post("/api/render", {"content": everything}, as_=lab.member).json()["content_html"]
     found = _Tags(html)
-    assert not found.tags & {"script", "style", "iframe", "img", "maction", "semantics",
-                             "annotation"}
-    assert {"math", "a", "ul", "code"} <= found.tags  # the legitimate parts survived
+    assert not found.tags & {"script", "style", "iframe", "img", "maction", "mglyph",
+                             "annotation-xml"}
+    # the legitimate parts survived
+    assert {"math", "semantics", "annotation", "a", "ul", "code"} <= found.tags
     for tag, name, value in found.attributes:
-        assert not name.startswith("on") and name != "style", (tag, name)
+        assert not name.startswith(("on", "data-")), (tag, name)
+        assert name not in {"style", "id", "actiontype", "src"}, (tag, name)
         if name == "href":
             # a scheme-less href is relative (the percent-encoded tab is no scheme)
-            assert urlsplit(value).scheme in {"", "https"}, value
+            assert tag == "a" and urlsplit(value).scheme in {"", "https"}, (tag, value)
         if name == "class":
-            assert value in {"math inline", "math block"}, value
+            assert value in {"math inline", "math block", "katex"}, value
+        if tag == "annotation":
+            assert (name, value) == ("encoding", "application/x-tex")
+
+
+def test_katex_writes_inline_and_display_maths_as_mathml():
+    assert render("$x^2$") == (
+        '<p><span class="math inline"><span class="katex"><math><semantics><mrow><msup>'
+        "<mi>x</mi><mn>2</mn></msup></mrow>"
+        '<annotation encoding="application/x-tex">x^2</annotation>'
+        "</semantics></math></span></span></p>\n"
+    )
+    display = render("$$\n\\sum_{i=1}^n i\n$$")
+    assert display.startswith('<div class="math block">\n<span class="katex"><math display="block">')
+    assert "<munderover><mo>∑</mo>" in display
+    assert render("$5 and $10") == "<p>$5 and $10</p>\n"  # money, not maths
+
+
+# Each formula, and what of KaTeX's MathML for it must survive the sanitiser.
+KATEX_SAMPLES = {
+    "fraction": (r"\frac{a}{b}", "<mfrac><mi>a</mi><mi>b</mi></mfrac>"),
+    "root": (r"\sqrt[3]{y}", "<mroot><mi>y</mi><mn>3</mn></mroot>"),
+    "sum with limits": (r"\displaystyle\sum_{i=1}^{n} i", "<munderover><mo>∑</mo>"),
+    "matrix": (r"\begin{pmatrix}1&2\\3&4\end{pmatrix}", "<mtable"),
+    "double-struck": (r"\mathbb{R}", '<mi mathvariant="double-struck">R</mi>'),
+    "text": (r"\text{if }x", "<mtext>if&nbsp;</mtext>"),
+    "accent": (r"\hat{x}", '<mover accent="true"><mi>x</mi><mo>^</mo></mover>'),
+    "fences": (r"\left(\frac{a}{b}\right)", '<mo fence="true">(</mo>'),
+    "operator name": (r"\operatorname{tr}A", '<mi mathvariant="normal">tr</mi>'),
+    "colour": (r"\color{red}{x}", '<mstyle mathcolor="red"><mi>x</mi></mstyle>'),
+    "big delimiter": (r"\bigl(x\bigr)", 'minsize="1.2em" maxsize="1.2em"'),
+    "small negative kern": (r"a\kern-0.2em b", '<mspace width="-0.2em">'),
+}
+
+
+@pytest.mark.parametrize("sample", KATEX_SAMPLES.values(), ids=KATEX_SAMPLES.keys())
+def test_katex_mathml_survives_the_sanitiser(sample):
+    tex, kept = sample
+    html = render(f"${tex}$")
+    assert '<span class="katex"><math>' in html and kept in html, html
+
+
+def test_tex_katex_cannot_read_stays_as_its_source():
+    assert render("$a<b \\undefined$") == (
+        '<p><span class="math inline"><code>a&lt;b \\undefined</code></span></p>\n')
+    assert render("$$\n\\frac{1}{\n$$").startswith('<div class="math block">\n<code>')
+
+
+def test_lengths_are_bounded_so_no_formula_covers_the_page_around_it():
+    html = render(r"$\kern-100em x$ $\raisebox{-100em}{y}$ $\rule{100em}{100em}$")
+    assert '="-100em"' not in html and '="100em"' not in html
+    assert f'width="{MAX_SIZE_EM}em"' in html  # KaTeX's maxSize caps the rule
+    assert "<mi>x</mi>" in html and "<mtext>y</mtext>" in html
+
+
+# Inputs whose rendering would never end or never fit, each stopped by one of the limits:
+# JavaScript's stack, KaTeX's count of macro expansions, the time limit, the heap limit.
+PATHOLOGICAL = {
+    "nested braces": "{" * 10_000 + "x" + "}" * 10_000,
+    "nested fractions": "\\frac{" * 3000 + "x" + "}{y}" * 3000,
+    "recursive macro": r"\def\a{\a\a}\a",
+    "doubling macros": r"\def\a{xxxxxxxxxx}\def\b{\a\a\a\a\a\a\a\a\a\a}"
+                       r"\def\c{\b\b\b\b\b\b\b\b\b\b}\def\d{\c\c\c\c\c\c\c\c\c\c}\d\d\d",
+    "huge expansion": "\\def\\a{" + "x" * 3000 + "}" + "\\a" * 1000,
+}
+
+
+@pytest.mark.parametrize("tex", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_pathological_tex_stops_quickly_as_its_source_and_maths_still_renders(tex):
+    started = time.monotonic()
+    html = render(f"${tex}$")
+    assert time.monotonic() - started < 5
+    assert html.startswith('<p><span class="math inline"><code>') and "<math" not in html
+    assert "<math>" in render(f"$x_{{{len(tex)}}}$")  # a new formula, not a cached one
+
+
+def test_formulas_rendered_from_many_threads_at_once_each_get_their_own_mathml():
+    sources = [f"$x^{{{n}}}+y_{{{n}}}$" for n in range(1000, 1040)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        rendered = list(pool.map(render, sources))
+    for n, html in zip(range(1000, 1040), rendered, strict=True):
+        assert f"<mn>{n}</mn>" in html and f">x^{{{n}}}+y_{{{n}}}</annotation>" in html, html
+
+
+def test_a_process_renders_in_and_out_of_an_event_loop_and_exits():
+    """V8 is started from whichever thread renders first (here one running an asyncio
+    loop, as an async view or test would), serves other threads after that loop ended,
+    and is closed before the interpreter finalises: the process exits on its own."""
+    script = (
+        "import asyncio\n"
+        "from discussions.rendering import render\n"
+        "async def in_loop():\n"
+        "    return render('$a^2$')\n"
+        "print(asyncio.run(in_loop()))\n"
+        "print(render('$b^2$'))\n"
+    )
+    src = str(Path(KATEX_SCRIPT).parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("<math>") == 2, done.stdout
+
+
+NPM_KATEX = Path(__file__).resolve().parents[2] / "node_modules" / "katex"
+
+
+def test_the_vendored_katex_is_the_one_package_lock_pins():
+    """The API runs KaTeX from its copy in the source tree (no Node.js at run time); it
+    must be the file npm installs from package-lock.json, byte for byte."""
+    if not NPM_KATEX.exists():
+        pytest.skip(reason="node_modules is absent: `npm ci` installs KaTeX as "
+                           "package-lock.json pins it (bin/test does)")
+    assert KATEX_SCRIPT.read_bytes() == (NPM_KATEX / "dist" / "katex.min.js").read_bytes()
+    assert (KATEX_SCRIPT.parent / "LICENSE").read_bytes() == (NPM_KATEX / "LICENSE").read_bytes()
 
 
 def test_a_deleted_comment_kept_for_its_replies_renders_nothing_of_its_text(api, lab):
