@@ -274,3 +274,26 @@ def test_screenshot_of_an_admins_community_page(browsers, api, tmp_path):
     expect(page.get_by_label(re.compile("New invite link"))).to_be_visible()
     screenshot(page, "screenshot-community.png", tmp_path)
     assert page.errors == []
+
+
+def test_a_member_adds_an_article_from_the_community_page(browsers, api):
+    admin, member = api.signup("admin"), api.signup("member")
+    community = api.community(admin, "private", members=[member])
+    page = browsers.page(member, f"/c/{community['slug']}/")
+    page.get_by_text("Add an article").click()
+    page.get_by_role("button", name="Add article").click()
+    expect(page.locator("#article-title-error")).to_have_text("Title is required.")
+    expect(page.get_by_label("Title")).to_be_focused()
+    page.get_by_label("Title").fill("Grid cells in the dark")
+    page.get_by_label("Authors (comma-separated)").fill("E. Moser, M.-B. Moser")
+    page.get_by_label("Link").fill("javascript:alert(1)")
+    page.get_by_role("button", name="Add article").click()
+    # The server's refusal, shown on the field it names; changing the field clears it.
+    expect(page.locator("#article-link-error")).to_contain_text("Link: ")
+    expect(page.get_by_label("Link")).to_be_focused()
+    page.get_by_label("Link").fill("https://example.org/grid-cells")
+    expect(page.locator("#article-link-error")).to_be_hidden()
+    page.get_by_role("button", name="Add article").click()
+    expect(page.get_by_role("heading", level=1, name="Grid cells in the dark")).to_be_visible()
+    assert re.search(rf"/c/{community['slug']}/a/\d+/$", page.url)
+    assert page.errors == []

@@ -66,11 +66,21 @@ export function replaceChildren(el, ...children) {
 }
 
 /**
+ * The element of the page's template with this id (the templates always have it).
+ * @param {string} id
+ */
+export function byId(id) {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`The page has no #${id}`);
+  return element;
+}
+
+/**
  * The page's settings, written by the server into a JSON <script> (not run).
  * @returns {Record<string, any>}
  */
 export function readConfig() {
-  const script = /** @type {HTMLElement} */ (document.getElementById('page-config'));
+  const script = byId('page-config');
   return JSON.parse(/** @type {string} */ (script.textContent));
 }
 

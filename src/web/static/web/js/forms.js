@@ -7,7 +7,13 @@
 import { ApiError } from './api.js';
 import { h, showError } from './dom.js';
 
-/** A labelled control with an error line below it (and an optional hint). */
+/**
+ * A labelled control with an error line below it (and an optional hint).
+ * @param {string} id
+ * @param {string} label
+ * @param {HTMLElement} control
+ * @param {string | null} [hint]
+ */
 export function field(id, label, control, hint = null) {
   control.id = id;
   const errorId = `${id}-error`;

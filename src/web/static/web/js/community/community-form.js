@@ -25,8 +25,9 @@ function typeChoice(idPrefix) {
 }
 
 /**
- * {idPrefix, submitLabel, community?, send(body) -> Promise<community>, done(community)}.
  * Without `community` it creates; with it, it edits that community.
+ * @param {{idPrefix: string, submitLabel: string, community?: any,
+ *   send: (body: Record<string, unknown>) => Promise<any>, done: (community: any) => void}} options
  */
 export function communityForm({ idPrefix, submitLabel, community = null, send, done }) {
   const error = formAlert();
@@ -63,12 +64,13 @@ export function communityForm({ idPrefix, submitLabel, community = null, send, d
     event.preventDefault();
     clearErrors(form, error);
     if (!checkRequired(form)) return;
+    /** @type {Record<string, unknown>} */
     const body = {
       name: name.value.trim(),
       description: description.value.trim(),
       show_description: showDescription.checked,
     };
-    if (!community) body.type = form.elements.type.value;
+    if (!community) body.type = new FormData(form).get('type');
     try {
       done(await busy(form, () => send(body)));
     } catch (e) {

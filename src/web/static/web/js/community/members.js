@@ -108,12 +108,13 @@ export function membersSection(community, { isAdmin, me, onAdminsChanged }) {
 function addMemberForm(community, reload) {
   const error = formAlert();
   const who = h('input', { name: 'username', required: true, maxlength: 254, autocomplete: 'off' });
+  const role = roleSelect('add-member-role', 'member');
   const form = h(
     'form',
     { class: 'stack add-member', novalidate: true },
     h('h3', {}, 'Add a member'),
     field('add-member-username', 'Username or e-mail', who),
-    field('add-member-role', 'Role', roleSelect('add-member-role', 'member')),
+    field('add-member-role', 'Role', role),
     error,
     h('button', { type: 'submit', class: 'button' }, 'Add member'),
   );
@@ -125,7 +126,7 @@ function addMemberForm(community, reload) {
       await busy(form, () =>
         api(`/api/communities/${community.id}/members`, {
           method: 'POST',
-          body: { username: who.value.trim(), role: form.elements.role.value },
+          body: { username: who.value.trim(), role: role.value },
         }),
       );
       who.value = '';

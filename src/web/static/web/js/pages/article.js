@@ -13,7 +13,7 @@
  */
 
 import { ApiError, api, authFetch } from '../api.js';
-import { h, replaceChildren, timeEl } from '../dom.js';
+import { byId, h, replaceChildren, timeEl } from '../dom.js';
 import { setUpPage, signInUrl } from '../layout.js';
 import { applyEvent, liveCount } from '../../realtime/apply-event.js';
 import { createRealtimeClient } from '../../realtime/client.js';
@@ -36,7 +36,7 @@ import { createActions } from '../article/writes.js';
 /** @typedef {import('../../realtime/client').RealtimeClient} RealtimeClient */
 
 const { config, session } = setUpPage();
-const root = /** @type {HTMLElement} */ (document.getElementById('article-page'));
+const root = byId('article-page');
 const page = createPageState(Number(config.articleId), session?.user ?? null);
 
 /**
@@ -291,7 +291,7 @@ const actions = createActions(page, { write, applyOwn, typingReporter: () => par
 function buildPage(article, { live, canPost }) {
   const { community, me } = page;
   document.title = `${article.title} · Marginalia`;
-  /** @type {HTMLElement} */ (document.getElementById('crumb-article')).textContent = article.title;
+  byId('crumb-article').textContent = article.title;
 
   const liveEl = h('div', { id: 'live-status', class: 'live-status' });
   const presenceEl = live ? h('div', { id: 'presence', role: 'status' }) : null;
@@ -320,7 +320,7 @@ function buildPage(article, { live, canPost }) {
   parts.view = discussions;
   parts.newItems = newItems;
   parts.stopAgeingTimes = keepTimesCurrent(root);
-  parts.notifier = createNotifier(/** @type {HTMLElement} */ (document.getElementById('toasts')), {
+  parts.notifier = createNotifier(byId('toasts'), {
     reveal: (id) => discussions.reveal(id),
   });
 
@@ -411,7 +411,7 @@ async function main() {
     return;
   }
   page.community = community;
-  /** @type {HTMLElement} */ (document.getElementById('crumb-community')).textContent = community.name;
+  byId('crumb-community').textContent = community.name;
   const isPrivate = community.type === 'private';
   if (isPrivate && !community.my_role) {
     membersOnly();

@@ -1,5 +1,5 @@
 import { api, pagesOf } from '../api.js';
-import { badge, h, replaceChildren } from '../dom.js';
+import { badge, byId, h, replaceChildren } from '../dom.js';
 import { communityForm } from '../community/community-form.js';
 import { setUpPage } from '../layout.js';
 
@@ -34,7 +34,7 @@ function card(community) {
   );
 }
 
-const message = document.getElementById('page-message');
+const message = byId('page-message');
 
 function showProblem(text) {
   message.textContent = text;
@@ -79,7 +79,7 @@ async function showPaged(list, path, empty, moreLabel) {
 async function load() {
   try {
     await Promise.all([
-      showPaged(document.getElementById('all-list'), '/api/communities', 'No communities yet.', 'Show more communities'),
+      showPaged(byId('all-list'), '/api/communities', 'No communities yet.', 'Show more communities'),
       session ? showMine() : null,
     ]);
   } catch (error) {
@@ -88,9 +88,9 @@ async function load() {
 }
 
 async function showMine() {
-  document.getElementById('mine').hidden = false;
+  byId('mine').hidden = false;
   await showPaged(
-    document.getElementById('mine-list'),
+    byId('mine-list'),
     '/api/communities?mine=true',
     'You have not joined a community yet. Create one below, or open an invite link an admin sent you.',
     'Show more of my communities',
@@ -104,8 +104,8 @@ function showCreateForm() {
     send: (body) => api('/api/communities', { method: 'POST', body }),
     done: (community) => location.assign(`/c/${encodeURIComponent(community.slug)}/`),
   });
-  document.getElementById('create-form-slot').append(form);
-  document.getElementById('create').hidden = false;
+  byId('create-form-slot').append(form);
+  byId('create').hidden = false;
 }
 
 if (session) showCreateForm();

@@ -4,12 +4,12 @@ import { communityForm } from '../community/community-form.js';
 import { invitesSection } from '../community/invites.js';
 import { ROLE_LABELS, membersSection } from '../community/members.js';
 import { joinRequestsSection } from '../community/requests.js';
-import { badge, busy, h, replaceChildren, showError, timeEl } from '../dom.js';
-import { field } from '../forms.js';
+import { badge, busy, byId, h, replaceChildren, showError, timeEl } from '../dom.js';
+import { checkRequired, clearErrors, field, formAlert, showApiError } from '../forms.js';
 import { setUpPage, signInUrl } from '../layout.js';
 
 const { config, session } = setUpPage();
-const root = document.getElementById('community');
+const root = byId('community');
 let stopRequests = () => {}; // the requests section of the previous render refreshes until stopped
 /** @type {import('../../realtime/client').RealtimeClient | null} */
 let realtime = null; // started for an admin of a private community, kept across renders
@@ -24,7 +24,7 @@ function onJoinRequestsChanged(community, listener) {
     realtime = createRealtimeClient({
       pollUrl: config.realtimeUrl,
       authFetch,
-      userKey: session.user.id,
+      userKey: session?.user.id, // only an admin's page asks: someone is signed in
       signals: true,
     });
     realtime.connect();
@@ -139,38 +139,37 @@ function articleList(community, articles) {
 }
 
 function submitArticleForm(community) {
-  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const error = formAlert();
+  const title = h('input', { name: 'title', required: true, maxlength: 500 });
+  const authors = h('input', { name: 'authors', maxlength: 5000 });
+  const link = h('input', { name: 'link', type: 'url', placeholder: 'https://' });
+  const abstract = h('textarea', { name: 'abstract', rows: 4 });
   const form = h(
     'form',
     { class: 'stack', novalidate: true },
-    field('article-title', 'Title', h('input', { name: 'title', required: true, maxlength: 500 })),
-    field('article-authors', 'Authors (comma-separated)', h('input', { name: 'authors', maxlength: 5000 })),
-    field('article-link', 'Link', h('input', { name: 'link', type: 'url', placeholder: 'https://' })),
-    field('article-abstract', 'Abstract', h('textarea', { name: 'abstract', rows: 4 })),
+    field('article-title', 'Title', title),
+    field('article-authors', 'Authors (comma-separated)', authors),
+    field('article-link', 'Link', link),
+    field('article-abstract', 'Abstract', abstract),
     error,
     h('button', { type: 'submit', class: 'button primary' }, 'Add article'),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    showError(error, '');
-    const title = form.elements.title.value.trim();
-    if (!title) {
-      showError(error, 'Title is required.');
-      form.elements.title.focus();
-      return;
-    }
+    clearErrors(form, error);
+    if (!checkRequired(form)) return;
     const body = {
-      title,
-      abstract: form.elements.abstract.value.trim(),
-      authors: form.elements.authors.value.split(',').map((a) => a.trim()).filter(Boolean),
-      link: form.elements.link.value.trim() || null,
+      title: title.value.trim(),
+      abstract: abstract.value.trim(),
+      authors: authors.value.split(',').map((a) => a.trim()).filter(Boolean),
+      link: link.value.trim() || null,
       community_ids: [community.id],
     };
     try {
       const article = await busy(form, () => api('/api/articles', { method: 'POST', body }));
       location.assign(`/c/${encodeURIComponent(community.slug)}/a/${article.id}/`);
     } catch (e) {
-      showError(error, e.message);
+      showApiError(form, error, e);
     }
   });
   return h(
@@ -196,7 +195,7 @@ async function load() {
   stopRequests();
   stopRequests = () => {};
   document.title = `${community.name} · Marginalia`;
-  document.getElementById('crumb-community').textContent = community.name;
+  byId('crumb-community').textContent = community.name;
   const readable = community.type === 'public' || Boolean(community.my_role);
   const canPost = Boolean(session) && readable;
   const header = h(
@@ -247,7 +246,8 @@ async function load() {
   }
   root.removeAttribute('aria-busy');
   // A render after an action keeps the keyboard focus where it was, when that control is still here.
-  const focusedId = root.contains(document.activeElement) ? document.activeElement.id : '';
+  const focused = document.activeElement;
+  const focusedId = focused && root.contains(focused) ? focused.id : '';
   replaceChildren(root, ...parts);
   if (focusedId) document.getElementById(focusedId)?.focus();
 }

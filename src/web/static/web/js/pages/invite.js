@@ -6,12 +6,12 @@
  */
 
 import { ApiError, api } from '../api.js';
-import { h, replaceChildren } from '../dom.js';
+import { byId, h, replaceChildren } from '../dom.js';
 import { setUpPage } from '../layout.js';
 
 const PENDING_KEY = 'marginalia.invite';
 const { session } = setUpPage();
-const root = document.getElementById('invite');
+const root = byId('invite');
 
 function token() {
   const fromLink = decodeURIComponent(location.hash.slice(1));
