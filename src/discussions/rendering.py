@@ -22,7 +22,7 @@ import nh3
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from markupsafe import escape
-from py_mini_racer import JSEvalException, JSOOMException, MiniRacer
+from py_mini_racer import JSEvalException, JSOOMException, JSTimeoutException, MiniRacer
 
 # katex.min.js as npm installs it (package.json pins the version; a test checks the copy),
 # so the API needs no Node.js or node_modules to run.
@@ -138,7 +138,7 @@ def _katex_mathml(tex: str, display: bool) -> str | None:
     # One V8 isolate per process, started on first use. mini-racer hands a call from any
     # thread to its own loop thread, but the lock lets one formula at a time in: the
     # timeout then counts the formula's own time, not a queue of other threads' formulas,
-    # and an isolate past its memory limit is replaced before anyone else calls it.
+    # and an isolate is replaced before anyone else calls it.
     with _katex_lock:
         if _katex is None:
             _katex = _start_katex()
@@ -147,10 +147,13 @@ def _katex_mathml(tex: str, display: bool) -> str | None:
             return _katex.call("katex.renderToString", tex,
                                {**_KATEX_OPTIONS, "displayMode": display},
                                timeout_sec=MATH_TIMEOUT_SECONDS)
-        except JSOOMException:
-            _discard_katex()  # V8 refuses every later call once the limit was reached
+        except (JSTimeoutException, JSOOMException):
+            # A formula stopped either way leaves the heap full of its garbage, past the
+            # limit for the next formula (and past the limit V8 refuses every later call):
+            # a fresh isolate serves the next one.
+            _discard_katex()
             return None
-        except JSEvalException:  # KaTeX's ParseError, a stack overflow, the timeout
+        except JSEvalException:  # KaTeX's ParseError, or JavaScript's stack overflowing
             return None
 
 
