@@ -238,11 +238,11 @@ def render_preview(request, payload: RenderIn):
 def discussion_content_html(request, discussion_id: ObjectId):
     """The rendered content, also when it is too long to ride along in the object."""
     discussion = lookups.readable_discussion(current_user(request), discussion_id)
-    return {"content_html": render(discussion.content)}
+    return {"content_html": discussion.content_html}
 
 
 @router.get("/comments/{comment_id}/content_html", response=ContentHtmlOut, auth=optional_jwt)
 def comment_content_html(request, comment_id: ObjectId):
     """The rendered content, also when it is too long to ride along in the object."""
     comment = lookups.readable_comment(current_user(request), comment_id)
-    return {"content_html": render(comment.content)}
+    return {"content_html": comment.content_html}

@@ -3,6 +3,8 @@ from django.db import models
 
 from communities.models import Community
 
+from .rendering import render
+
 
 class Article(models.Model):
     title = models.CharField(max_length=500)
@@ -29,12 +31,30 @@ class Placement(models.Model):
         ]
 
 
-class Discussion(models.Model):
+class RenderedContent(models.Model):
+    """Markdown `content` and its sanitised HTML, rendered whenever the content is
+    saved. Reads serve the stored HTML: a page of a hundred posts costs no rendering,
+    however much maths they hold (each render may take up to a second of it)."""
+
+    content = models.TextField(max_length=20000)
+    content_html = models.TextField(default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is None or "content" in update_fields:
+            self.content_html = render(self.content)
+            if update_fields is not None:
+                update_fields = [*update_fields, "content_html"]
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+
+class Discussion(RenderedContent):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="discussions")
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="discussions")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     topic = models.CharField(max_length=300)
-    content = models.TextField(max_length=20000)
     is_pseudonymous = models.BooleanField(default=False)
     is_resolved = models.BooleanField(default=False)
     is_deleted = models.BooleanField(default=False)
@@ -47,7 +67,7 @@ class Discussion(models.Model):
         indexes = [models.Index(fields=["article", "community", "-created_at"])]
 
 
-class Comment(models.Model):
+class Comment(RenderedContent):
     MAX_DEPTH = 2  # top-level comments are depth 0: three levels in all
 
     discussion = models.ForeignKey(Discussion, on_delete=models.CASCADE, related_name="comments")
@@ -56,7 +76,6 @@ class Comment(models.Model):
     )
     depth = models.PositiveSmallIntegerField(default=0)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    content = models.TextField(max_length=20000)
     is_pseudonymous = models.BooleanField(default=False)
     is_deleted = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)

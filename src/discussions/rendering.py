@@ -14,6 +14,7 @@ import atexit
 import json
 import re
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
@@ -43,6 +44,15 @@ _KATEX_OPTIONS = {
 }
 # A formula that takes longer is shown as its source; typical ones take a millisecond.
 MATH_TIMEOUT_SECONDS = 0.5
+# The most V8 time the formulas of one post take together; past it the rest show as
+# their source. A post of 20,000 characters holds twenty formulas of 0.3 s each, and
+# the process has one V8, so without this one request could hold it for seconds.
+MATH_BUDGET_SECONDS = 1.0
+# The most MathML the formulas of one post make together; a formula that would pass it
+# shows as its source. A macro copied 300 times in a 900-character formula makes a
+# megabyte of MathML: without this a post would render to many megabytes, each one
+# sanitised, cached and sent.
+MATH_HTML_BUDGET_BYTES = 256 * 1024
 # V8 stops a formula whose rendering would take more heap than this (KaTeX itself needs
 # a few MiB; the longest formula a post can hold, up to about 30).
 MATH_HEAP_BYTES = 64 * 1024 * 1024
@@ -132,8 +142,9 @@ def _stop_katex() -> None:
         _discard_katex()
 
 
-def _katex_mathml(tex: str, display: bool) -> str | None:
-    """KaTeX's MathML for `tex`, or None when KaTeX cannot read it, in time and memory."""
+def _katex_mathml(tex: str, display: bool, timeout: float) -> tuple[str | None, float]:
+    """KaTeX's MathML for `tex` (None when KaTeX cannot read it, in `timeout` seconds and
+    its memory), and the seconds it took, not counting the wait for the lock."""
     global _katex
     # One V8 isolate per process, started on first use. mini-racer hands a call from any
     # thread to its own loop thread, but the lock lets one formula at a time in: the
@@ -142,24 +153,39 @@ def _katex_mathml(tex: str, display: bool) -> str | None:
     with _katex_lock:
         if _katex is None:
             _katex = _start_katex()
+        started = time.monotonic()
         try:
             # The TeX goes in as an argument (JSON-encoded by mini-racer), never into code.
-            return _katex.call("katex.renderToString", tex,
-                               {**_KATEX_OPTIONS, "displayMode": display},
-                               timeout_sec=MATH_TIMEOUT_SECONDS)
+            mathml = _katex.call("katex.renderToString", tex,
+                                 {**_KATEX_OPTIONS, "displayMode": display},
+                                 timeout_sec=timeout)
         except (JSTimeoutException, JSOOMException):
             # A formula stopped either way leaves the heap full of its garbage, past the
             # limit for the next formula (and past the limit V8 refuses every later call):
             # a fresh isolate serves the next one.
             _discard_katex()
-            return None
+            mathml = None
         except JSEvalException:  # KaTeX's ParseError, or JavaScript's stack overflowing
-            return None
+            mathml = None
+        return mathml, time.monotonic() - started
+
+
+# The maths time and MathML left to the post being rendered on this thread (render
+# sets them).
+_post = threading.local()
+_TOO_LITTLE_TIME = 0.005  # a formula given less would only be stopped
 
 
 def _math(tex: str, options: dict) -> str:
-    mathml = _katex_mathml(tex, display=bool(options.get("display_mode")))
-    return f"<code>{escape(tex)}</code>" if mathml is None else mathml
+    mathml = None
+    if _post.math_seconds_left > _TOO_LITTLE_TIME:
+        mathml, took = _katex_mathml(tex, display=bool(options.get("display_mode")),
+                                     timeout=min(MATH_TIMEOUT_SECONDS, _post.math_seconds_left))
+        _post.math_seconds_left -= took
+    if mathml is None or len(mathml) > _post.math_bytes_left:
+        return f"<code>{escape(tex)}</code>"
+    _post.math_bytes_left -= len(mathml)
+    return mathml
 
 
 def _parser() -> MarkdownIt:
@@ -173,9 +199,15 @@ def _parser() -> MarkdownIt:
 _markdown = _parser()
 
 
-@lru_cache(maxsize=256)  # a page of comments, and its events, render the same texts again
+# A post is rendered when it is saved (models.RenderedContent); the cache serves the
+# previews of a text being written, and a post saved again unchanged. A post renders
+# to at most ~0.4 MB (maths bounded above, Markdown a few times its 32 KiB), so the
+# cache holds at most ~25 MB.
+@lru_cache(maxsize=64)
 def render(content: str) -> str:
     """The sanitised HTML of Markdown `content`."""
+    _post.math_seconds_left = MATH_BUDGET_SECONDS
+    _post.math_bytes_left = MATH_HTML_BUDGET_BYTES
     return nh3.clean(
         _markdown.render(content),
         tags=_MARKDOWN_TAGS | _MATHML_TAGS,
@@ -203,9 +235,8 @@ def _json_bytes(text: str) -> int:
     return len(json.dumps(text, ensure_ascii=False).encode())
 
 
-def html_within_event_bound(content: str) -> str | None:
-    """render(content), or None when it would not fit an event beside `content`."""
-    html = render(content)
+def html_within_event_bound(content: str, html: str) -> str | None:
+    """`html`, the rendered `content`, or None when it would not fit an event beside it."""
     if _json_bytes(content) + _json_bytes(html) > CONTENT_AND_HTML_BYTES:
         return None
     return html

@@ -104,7 +104,7 @@ class DiscussionOut(Schema):
 
     @staticmethod
     def resolve_content_html(discussion) -> str | None:
-        return html_within_event_bound(discussion.content)
+        return html_within_event_bound(discussion.content, discussion.content_html)
 
 
 class CommentIn(Schema):
@@ -148,7 +148,7 @@ class CommentOut(Schema):
 
     @staticmethod
     def resolve_content_html(comment) -> str | None:
-        return "" if comment.is_deleted else html_within_event_bound(comment.content)
+        return "" if comment.is_deleted else html_within_event_bound(comment.content, comment.content_html)
 
     @staticmethod
     def resolve_author(comment) -> dict | None:

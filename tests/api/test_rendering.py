@@ -15,7 +15,14 @@ from urllib.parse import urlsplit
 import pytest
 
 from communities.models import Membership
-from discussions.rendering import KATEX_SCRIPT, MAX_SIZE_EM, render
+from discussions.rendering import (
+    KATEX_SCRIPT,
+    MATH_BUDGET_SECONDS,
+    MATH_HTML_BUDGET_BYTES,
+    MATH_TIMEOUT_SECONDS,
+    MAX_SIZE_EM,
+    render,
+)
 from realtime_core.events import MAX_BODY_BYTES
 
 from .support import assert_json_error
@@ -314,3 +321,66 @@ def test_the_preview_counts_against_the_write_limit(api, lab, settings):
     statuses = [api.post("/api/render", {"content": "x"}, as_=lab.member).status_code
                 for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+def test_the_formulas_of_one_post_share_a_time_and_size_budget():
+    """Twenty formulas that each expand a macro 300 times (a megabyte of MathML each,
+    each formula different so no cache helps) fit in one post: together they get the
+    time budget, none passes the size budget, and they show as their source."""
+    heavy = "\\def\\a{" + "x" * 300 + "}" + "\\a" * 300
+    post = "\n\n".join(f"${heavy}_{{{n}}}$" for n in range(20))
+    started = time.monotonic()
+    html = render(post)
+    took = time.monotonic() - started
+    assert took < MATH_BUDGET_SECONDS + MATH_TIMEOUT_SECONDS + 0.5, took
+    assert html.count("<code>") == 20 and "<math" not in html
+    assert len(html) < 2 * len(post)
+    # Formulas within both budgets render, as many as a post holds.
+    small = "\n\n".join(f"$x_{{{n}}}^2 + \\frac{{a}}{{b}}$" for n in range(300))
+    assert render(small).count("<math") == 300
+
+
+def test_mathml_past_the_size_budget_shows_as_source():
+    wide = "\\def\\a{xxxxxxxxxx}" + "\\a" * 900  # 9,000 identifiers: ~150 KB of MathML
+    html = render(f"${wide}$ and ${wide}x$")
+    assert html.count("<math") == 1 and html.count("<code>") == 1
+    assert len(html) < MATH_HTML_BUDGET_BYTES + 10_000
+
+
+def test_posts_are_rendered_when_saved_and_read_without_rendering(api, lab, monkeypatch):
+    """Rendering may take a second of maths per post, so it happens once, on write;
+    listing a hundred posts renders none of them."""
+    from discussions import models
+
+    rendered = []
+    monkeypatch.setattr(models, "render", lambda content: rendered.append(content) or render(content))
+    comments = f"/api/discussions/{lab.discussion.id}/comments"
+    created = api.post(comments, {"content": "Stored: $a^2$"}, as_=lab.member).json()
+    assert rendered == ["Stored: $a^2$"] and "<math" in created["content_html"]
+    edited = api.patch(f"/api/comments/{created['id']}", {"content": "Edited: $b^2$"},
+                       as_=lab.member).json()
+    assert rendered[-1] == "Edited: $b^2$" and "b" in edited["content_html"]
+    api.post(f"/api/discussions/{lab.discussion.id}/resolve", as_=lab.author)  # no text change
+
+    rendered.clear()
+    assert api.get(comments, as_=lab.member).json()["items"]
+    assert api.get(f"/api/communities/{lab.community.id}/articles/{lab.article.id}/discussions",
+                   as_=lab.member).json()
+    assert api.get(f"/api/comments/{created['id']}/content_html", as_=lab.member).json() == {
+        "content_html": edited["content_html"]}
+    assert rendered == []
+
+
+def test_the_migration_renders_the_posts_written_before_it(lab):
+    import importlib
+
+    from django.apps import apps
+
+    from discussions.models import Comment, Discussion
+
+    migration = importlib.import_module("discussions.migrations.0003_rendered_content")
+    Discussion.objects.update(content_html="")
+    Comment.objects.update(content_html="")
+    migration.render_existing_posts(apps, None)
+    for post in (*Discussion.objects.all(), *Comment.objects.all()):
+        assert post.content_html == render(post.content) != ""
