@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from communities.models import Community
 
@@ -31,18 +32,28 @@ class Placement(models.Model):
         ]
 
 
-class RenderedContent(models.Model):
-    """Markdown `content` and its sanitised HTML, rendered whenever the content is
-    saved. Reads serve the stored HTML: a page of a hundred posts costs no rendering,
-    however much maths they hold (each render may take up to a second of it)."""
+class Post(models.Model):
+    """What discussions and comments share: Markdown `content` and its sanitised HTML,
+    and when the post was written and its text last edited.
+
+    The HTML is rendered whenever the content is saved, and reads serve it: a page of
+    a hundred posts costs no rendering, however much maths they hold (each render may
+    take up to a second of it). A new post's two times are one clock reading, so a
+    post never edited has updated_at == created_at, which is how pages tell "edited";
+    an edit of the text moves updated_at (services._bump), a change of status does not.
+    """
 
     content = models.TextField(max_length=20000)
     content_html = models.TextField(default="", editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         abstract = True
 
     def save(self, *args, update_fields=None, **kwargs):
+        if self._state.adding:
+            self.updated_at = self.created_at
         if update_fields is None or "content" in update_fields:
             self.content_html = render(self.content)
             if update_fields is not None:
@@ -50,7 +61,7 @@ class RenderedContent(models.Model):
         super().save(*args, update_fields=update_fields, **kwargs)
 
 
-class Discussion(RenderedContent):
+class Discussion(Post):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="discussions")
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="discussions")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -60,14 +71,12 @@ class Discussion(RenderedContent):
     is_deleted = models.BooleanField(default=False)
     # Incremented by every change so clients never apply an older state over a newer one.
     version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         indexes = [models.Index(fields=["article", "community", "-created_at"])]
 
 
-class Comment(RenderedContent):
+class Comment(Post):
     MAX_DEPTH = 2  # top-level comments are depth 0: three levels in all
 
     discussion = models.ForeignKey(Discussion, on_delete=models.CASCADE, related_name="comments")
@@ -79,8 +88,6 @@ class Comment(RenderedContent):
     is_pseudonymous = models.BooleanField(default=False)
     is_deleted = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         indexes = [models.Index(fields=["discussion", "id"])]

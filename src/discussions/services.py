@@ -4,6 +4,7 @@ that same transaction (see realtime.events)."""
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from communities import access
 from marginalia.errors import ApiError
@@ -59,7 +60,10 @@ def _bump(obj, **changes) -> None:
     for field, value in changes.items():
         setattr(obj, field, value)
     obj.version += 1
-    edited = ["updated_at"] if TEXT_FIELDS & changes.keys() else []
+    edited = []
+    if TEXT_FIELDS & changes.keys():
+        obj.updated_at = timezone.now()
+        edited = ["updated_at"]
     obj.save(update_fields=[*changes, "version", *edited])
 
 

@@ -373,14 +373,22 @@ def test_posts_are_rendered_when_saved_and_read_without_rendering(api, lab, monk
 
 def test_the_migration_renders_the_posts_written_before_it(lab):
     import importlib
+    from datetime import timedelta
 
     from django.apps import apps
+    from django.db.models import F
 
     from discussions.models import Comment, Discussion
 
-    migration = importlib.import_module("discussions.migrations.0003_rendered_content")
-    Discussion.objects.update(content_html="")
+    migration = importlib.import_module("discussions.migrations.0003_posts_store_html")
+    Discussion.objects.update(content_html="", updated_at=F("created_at") + timedelta(microseconds=700))
     Comment.objects.update(content_html="")
+    edited = Comment.objects.filter(pk=lab.comment.pk)
+    edited.update(updated_at=F("created_at") + timedelta(minutes=3))
     migration.render_existing_posts(apps, None)
     for post in (*Discussion.objects.all(), *Comment.objects.all()):
         assert post.content_html == render(post.content) != ""
+    # Two readings of the clock for one write become one; a real edit stays.
+    assert all(d.updated_at == d.created_at for d in Discussion.objects.all())
+    comment = edited.get()
+    assert comment.updated_at - comment.created_at == timedelta(minutes=3)
