@@ -102,7 +102,7 @@ _LINK_REL = "nofollow noopener noreferrer"
 
 
 def _bounded_length(tag: str, attribute: str, value: str) -> str | None:
-    """`value`, or None for a length in a unit KaTeX does not write or beyond _MAX_LENGTH
+    r"""`value`, or None for a length in a unit KaTeX does not write or beyond _MAX_LENGTH
     (KaTeX's maxSize caps \rule, but not a negative \kern or \raisebox)."""
     if attribute not in _LENGTH_ATTRIBUTES:
         return value

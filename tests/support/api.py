@@ -23,7 +23,11 @@ class ApiError(AssertionError):
 
 class Api:
     def __init__(self, base_url: str):
-        self.http = httpx.Client(base_url=base_url, timeout=10)
+        # Idle connections are dropped after 1 s, before gunicorn's keep-alive of 2 s
+        # closes them: a request sent on a connection the server is closing meets a
+        # reset (httpx keeps them 5 s by default; a full run met it twice).
+        self.http = httpx.Client(base_url=base_url, timeout=10,
+                                 limits=httpx.Limits(keepalive_expiry=1.0))
 
     def call(self, method: str, path: str, account: Account | None = None, json=None,
              expect: int | None = None, headers: dict | None = None) -> httpx.Response:
