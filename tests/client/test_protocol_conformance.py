@@ -17,8 +17,8 @@ from marginalia_client import AuthenticationError, CatchupRequired, RealtimeClie
 FIXTURES = Path(__file__).resolve().parents[1] / "protocol"
 API_URL = "http://api.test"
 POLL_URL = "http://poll.test"
-# Longer than every scenario: the heartbeat never beats during one.
-HEARTBEAT_INTERVAL = 3600
+# The protocol's: a scenario's heartbeat comes this long after the previous answer.
+HEARTBEAT_INTERVAL = 60
 # What the Python client can do; a fixture that requires more is not about it.
 CAPABILITIES: set[str] = set()  # signals: the Python client asks for none (python-client.md)
 
@@ -38,10 +38,14 @@ class ScriptedServers:
         self.elapsed = 0.0
         self.mismatches: list[str] = []
         self.finished = asyncio.Event()  # the last exchange's request arrived, or a mismatch
+        self.heartbeat_due = asyncio.Event()  # the next request the scenario expects is one
 
     async def sleep(self, seconds: float) -> None:
         if seconds == HEARTBEAT_INTERVAL:
-            await asyncio.Event().wait()  # until the client is closed
+            # The heartbeat's wait ends when the scenario expects a heartbeat (once every
+            # earlier request was made); in a scenario without one, never.
+            await self.heartbeat_due.wait()
+            self.heartbeat_due.clear()
         self.elapsed += seconds
         await asyncio.sleep(0)
 
@@ -50,6 +54,9 @@ class ScriptedServers:
             return await self._hold(f"unexpected request {request.method} {request.url.path}")
         index, exchange = self.next_index, self.exchanges[self.next_index]
         self.next_index += 1
+        if self.next_index < len(self.exchanges) and (
+                self.exchanges[self.next_index]["request"]["kind"] == "heartbeat"):
+            self.heartbeat_due.set()
         problem = _mismatch(exchange["request"], request)
         if problem is None and self.elapsed != exchange.get("wait", 0):
             problem = f"waited {self.elapsed} s, not {exchange.get('wait', 0)} s"
@@ -58,30 +65,37 @@ class ScriptedServers:
         answer = exchange.get("answer")
         if index == len(self.exchanges) - 1:
             self.finished.set()
-        if answer is None:
-            return await self._hold(None)  # a poll left waiting: the scenario ends here
+        if answer is None:  # a poll left waiting, while the scenario goes on or ends
+            return await _never_answered()
         self.elapsed = 0.0
         if answer.get("network_error"):
             raise httpx.ConnectError("connection refused", request=request)
         return httpx.Response(answer["status"], json=answer["body"],
                               headers=answer.get("headers", {}))
 
-    async def _hold(self, mismatch: str | None) -> httpx.Response:
-        if mismatch is not None:
-            self.mismatches.append(mismatch)
+    async def _hold(self, mismatch: str) -> httpx.Response:
+        self.mismatches.append(mismatch)
         self.finished.set()
-        await asyncio.Event().wait()  # cancelled when the client closes
-        raise AssertionError("unreachable")
+        return await _never_answered()
+
+
+async def _never_answered() -> httpx.Response:
+    await asyncio.Event().wait()  # cancelled when the client gives the request up or closes
+    raise AssertionError("unreachable")
 
 
 def _mismatch(expected: dict, request: httpx.Request) -> str | None:
     params = dict(request.url.params)
-    if expected["kind"] == "register":
+    kind = expected["kind"]
+    if kind in ("register", "heartbeat"):
         if (request.method, str(request.url.copy_with(query=None))) != (
-                "POST", f"{API_URL}/api/realtime/register"):
-            return f"expected register, got {request.method} {request.url.path}"
+                "POST", f"{API_URL}/api/realtime/{kind}"):
+            return f"expected {kind}, got {request.method} {request.url.path}"
         if not request.headers.get("Authorization", "").startswith("Bearer "):
-            return "register without the access token"
+            return f"{kind} without the access token"
+        wanted = {"queue_id": expected["queue_id"]} if kind == "heartbeat" else {}
+        if params != wanted:
+            return f"{kind} with {params}, expected {wanted}"
         return None
     wanted = {"queue_id": expected["queue_id"], "last_event_id": str(expected["last_event_id"])}
     if "signal_cursor" in expected:

@@ -34,12 +34,19 @@ function abortError() {
 function mismatch(expected, request) {
   const url = new URL(request.url);
   const base = `${url.origin}${url.pathname}`;
-  if (expected.kind === 'register') {
-    if (request.method !== 'POST' || base !== `${API_BASE}/api/realtime/register`) {
-      return `expected register, got ${request.method} ${base}`;
+  if (expected.kind === 'register' || expected.kind === 'heartbeat') {
+    if (request.method !== 'POST' || base !== `${API_BASE}/api/realtime/${expected.kind}`) {
+      return `expected ${expected.kind}, got ${request.method} ${base}`;
     }
     const authorization = request.headers.Authorization ?? '';
-    if (!authorization.startsWith('Bearer ')) return 'register without the access token';
+    if (!authorization.startsWith('Bearer ')) return `${expected.kind} without the access token`;
+    const params = Object.fromEntries(url.searchParams);
+    const wanted = expected.kind === 'heartbeat' ? { queue_id: expected.queue_id } : {};
+    try {
+      assert.deepEqual(params, wanted);
+    } catch {
+      return `${expected.kind} with ${JSON.stringify(params)}, expected ${JSON.stringify(wanted)}`;
+    }
     return null;
   }
   if (request.method !== 'GET' || base !== `${POLL_URL}/realtime/poll`) {
@@ -99,7 +106,7 @@ class ScriptedServers {
       }
       if (index === this.exchanges.length - 1) this.finished = true;
       const { answer } = exchange;
-      if (!answer) return; // a poll left waiting: the scenario ends here
+      if (!answer) return; // a poll left waiting, while the scenario goes on or ends
       this.lastAnswerAt = this.clock.now;
       if (answer.network_error) {
         reject(new TypeError('Failed to fetch'));

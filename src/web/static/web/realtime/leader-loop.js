@@ -137,11 +137,7 @@ export class LeaderPoller {
         const error = /** @type {CodedError} */ (caught);
         if (error.code === 'restart') continue;
         if (error.code === 'unauthorized') {
-          // Refused credentials stay refused: report it and stop instead of retrying
-          // (docs/protocol.md); failed() disconnects the client.
-          this.#parts.status.set({ lastError: error.message });
-          if (!readiness.done) readiness.settle(); // don't hold the page back
-          this.#parts.failed(error);
+          this.#refused(error);
           return;
         }
         if (error.code === 'queue-gone') {
@@ -248,9 +244,22 @@ export class LeaderPoller {
         if (protocol.polling) protocol.abortPoll('reregister');
         else this.#wake();
       }
-    } catch {
-      // The poll counts as a heartbeat too; its own failures drive reconnection.
+    } catch (caught) {
+      const error = /** @type {CodedError} */ (caught);
+      if (error.code === 'unauthorized' && gen === this.#gen) this.#refused(error);
+      // Other failures: the poll counts as a heartbeat too; its own failures drive reconnection.
     }
+  }
+
+  /**
+   * Refused credentials stay refused: report it and stop instead of retrying
+   * (docs/protocol.md); failed() disconnects the client.
+   * @param {CodedError} error
+   */
+  #refused(error) {
+    this.#parts.status.set({ lastError: error.message });
+    if (!this.#parts.readiness.done) this.#parts.readiness.settle(); // don't hold the page back
+    this.#parts.failed(error);
   }
 
   /**

@@ -167,13 +167,14 @@ export class PollProtocol {
   }
 
   /**
-   * POST /api/realtime/heartbeat.
+   * POST /api/realtime/heartbeat. Throws 'unauthorized' on a 401, as register does.
    * @param {string} queueId
    * @returns {Promise<boolean>} true when the server no longer knows the queue
    */
   async heartbeat(queueId) {
     const url = `${this.#opts.apiBase}/api/realtime/heartbeat?queue_id=${encodeURIComponent(queueId)}`;
     const res = await this.#request(url, { method: 'POST' }, true, this.#opts.probeTimeoutMs);
+    if (res.status === 401) throw codedError('unauthorized', 'heartbeat: the access token was refused');
     return res.status === 404;
   }
 }
