@@ -2,7 +2,7 @@
 
 from .client import RealtimeClient, Status
 from .errors import AuthenticationError, RealtimeError, RequestFailed
-from .markers import CatchupRequired, Reregistered
+from .markers import CatchupRequired, Reregistered, Signal
 
 __all__ = [
     "AuthenticationError",
@@ -11,5 +11,6 @@ __all__ = [
     "RealtimeError",
     "Reregistered",
     "RequestFailed",
+    "Signal",
     "Status",
 ]

@@ -18,7 +18,7 @@ import httpx
 
 from .backoff import RetryDelays, is_transient
 from .errors import raise_for_status
-from .markers import CatchupRequired, Reregistered
+from .markers import CatchupRequired, Reregistered, Signal
 from .ordering import unseen_in_order
 from .protocol import (
     CATCHUP,
@@ -28,16 +28,18 @@ from .protocol import (
     RETRY,
     poll_target,
     read_poll_answer,
+    read_signals,
     retry_after,
 )
 
 log = logging.getLogger(__name__)
 
 Status = Literal["connecting", "connected", "reconnecting", "closed"]
-Item = dict | CatchupRequired | Reregistered
+Item = dict | CatchupRequired | Reregistered | Signal
 AccessToken = str | Callable[[], str | Awaitable[str]]
 T = TypeVar("T")
-PollStep = tuple[str, list, int | None]  # read_poll_answer's (action, events, last_event_id)
+# read_poll_answer's (action, events, last_event_id), and the answer's signals
+PollStep = tuple[str, list, int | None, list[Signal]]
 
 # A poll that stayed open this long before failing shows the link worked until then:
 # its failure starts the retry delays over (docs/protocol.md, "Retry delays").
@@ -55,8 +57,9 @@ class RealtimeClient:
     current one; it is called before every API request, so it can refresh the token.
     Pass `queue_id` and `last_event_id` together to resume a queue, e.g. in a new
     process. `http` is an httpx.AsyncClient to use instead of the client's own; the
-    caller then closes it. `sleep` and `random` drive the retry delays and heartbeat
-    interval, and exist so tests need not wait.
+    caller then closes it. With `signals=True` the polls also ask for presence, typing
+    and join-request signals, yielded as `Signal` items. `sleep` and `random` drive the
+    retry delays and heartbeat interval, and exist so tests need not wait.
     """
 
     def __init__(
@@ -71,6 +74,7 @@ class RealtimeClient:
         backoff_cap: float = 30.0,
         queue_id: str | None = None,
         last_event_id: int | None = None,
+        signals: bool = False,
         http: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         random: Callable[[], float] = random_module.random,
@@ -90,6 +94,8 @@ class RealtimeClient:
 
         self.queue_id = queue_id
         self.last_event_id = last_event_id
+        # The newest signal seen, "0" before any; None: signals are not asked for.
+        self.signal_cursor: str | None = "0" if signals else None
         self.status: Status = "connecting"
         self._status_callbacks: list[Callable[[Status], None]] = []
         self._step: asyncio.Task | None = None
@@ -129,8 +135,8 @@ class RealtimeClient:
                 self._start_heartbeat()
             while True:
                 # None: the heartbeat found the queue gone.
-                action, events, cursor = await self._run_step(self._poll_with_retries) or (
-                    REGISTER, [], None)
+                action, events, cursor, signals = await self._run_step(
+                    self._poll_with_retries) or (REGISTER, [], None, [])
                 if action == REGISTER:
                     gone_in_a_row += 1
                     # Gone again right after registering: back off instead of spinning.
@@ -145,6 +151,8 @@ class RealtimeClient:
                         self.last_event_id = cursor
                     yield CatchupRequired(self.last_event_id)
                     continue
+                for signal in signals:
+                    yield signal
                 for event in unseen_in_order(events, self.last_event_id):
                     if self._closed:  # close() was called while an event was handled
                         return
@@ -226,7 +234,8 @@ class RealtimeClient:
             started = monotonic()
             try:
                 response = await self._http.get(
-                    self._poll_url + poll_target(self.queue_id, self.last_event_id),
+                    self._poll_url + poll_target(self.queue_id, self.last_event_id,
+                                                 self.signal_cursor),
                     timeout=self._poll_timeout,
                     extensions={"trace": self._trace_poll},
                 )
@@ -235,20 +244,30 @@ class RealtimeClient:
             except httpx.TransportError as error:
                 failure, wait = repr(error), None
             else:
-                step = read_poll_answer(response.status_code, _json_or_none(response))
-                action = step[0]
+                body = _json_or_none(response)
+                action, events, cursor = read_poll_answer(response.status_code, body)
                 if action in (DELIVER, CATCHUP):
                     self._delays.reset()
                 if action == FAIL:
                     raise_for_status(response)
                 if action != RETRY:
                     self._set_status("connected")
-                    return step
+                    return action, events, cursor, self._signals_of(action, body)
                 failure = f"HTTP {response.status_code}"
                 wait = retry_after(response.status_code, response.headers.get("Retry-After"))
             if monotonic() - started >= LINK_WORKED_AFTER:
                 self._delays.reset()
             await self._retry_later(failure, wait)
+
+    def _signals_of(self, action: str, body: dict | None) -> list[Signal]:
+        """The answer's signals, when this client asks for them; moves the signal cursor."""
+        if self.signal_cursor is None or action != DELIVER:
+            return []
+        found = read_signals(body)
+        if found is None:
+            return []
+        signals, self.signal_cursor = found
+        return [Signal(s["id"], s["type"], s.get("data") or {}) for s in signals]
 
     async def _trace_poll(self, event_name: str, info: dict) -> None:
         # A long poll is answered only when an event arrives or a minute passes; the

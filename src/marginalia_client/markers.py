@@ -1,4 +1,5 @@
-"""Items `RealtimeClient.events()` yields between events, telling the caller to refetch."""
+"""Items `RealtimeClient.events()` yields besides events: markers telling the caller to
+refetch, and (when asked for) signals."""
 
 from dataclasses import dataclass
 
@@ -20,3 +21,14 @@ class Reregistered:
 
     queue_id: str
     last_event_id: int
+
+
+@dataclass(frozen=True)
+class Signal:
+    """Short-lived state from the poll server, for a client created with `signals=True`:
+    `type` is "presence", "typing" or "join_requests" (docs/realtime.md); `id` orders
+    them ("<ms>-<seq>"). Signals carry no event_id and never move the cursor."""
+
+    id: str
+    type: str
+    data: dict

@@ -55,6 +55,16 @@ def read_poll_answer(status: int, body: dict | None) -> tuple[str, list, int | N
     return FAIL, [], None
 
 
+def read_signals(body: dict) -> tuple[list[dict], str] | None:
+    """`(signals, signal_cursor)` of an answer to a poll that asked for signals, or None
+    when it carries none (an answer from the event log alone keeps the old cursor)."""
+    signals, cursor = body.get("signals"), body.get("signal_cursor")
+    if not isinstance(signals, list) or not isinstance(cursor, str):
+        return None
+    return [s for s in signals if isinstance(s, dict) and isinstance(s.get("id"), str)
+            and isinstance(s.get("type"), str)], cursor
+
+
 def retry_after(status_code: int, header: str | None) -> float | None:
     """Seconds a 429 or 503 asks the client to wait (`Retry-After` in seconds), or None
     when the answer says nothing usable; the HTTP-date form is not sent by our servers."""

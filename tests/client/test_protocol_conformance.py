@@ -12,7 +12,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from marginalia_client import AuthenticationError, CatchupRequired, RealtimeClient, Reregistered
+from marginalia_client import (
+    AuthenticationError,
+    CatchupRequired,
+    RealtimeClient,
+    Reregistered,
+    Signal,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "protocol"
 API_URL = "http://api.test"
@@ -20,7 +26,7 @@ POLL_URL = "http://poll.test"
 # The protocol's: a scenario's heartbeat comes this long after the previous answer.
 HEARTBEAT_INTERVAL = 60
 # What the Python client can do; a fixture that requires more is not about it.
-CAPABILITIES: set[str] = set()  # signals: the Python client asks for none (python-client.md)
+CAPABILITIES = {"signals"}
 
 
 def load_fixtures() -> list[dict]:
@@ -115,6 +121,8 @@ def _emitted(item) -> dict:
         return {"resync": "queue-expired"}
     if isinstance(item, CatchupRequired):
         return {"resync": "catchup"}
+    if isinstance(item, Signal):
+        return {"signal": item.id}
     return {"event": item["event_id"]}
 
 
@@ -128,6 +136,7 @@ async def test_protocol_fixture(fixture):
     emitted: list[dict] = []
     async with httpx.AsyncClient(transport=httpx.MockTransport(servers.handle)) as http:
         client = RealtimeClient(API_URL, POLL_URL, "token", heartbeat_interval=HEARTBEAT_INTERVAL,
+                                signals="signals" in fixture["requires"],
                                 http=http, sleep=servers.sleep, random=lambda: 0.5)
 
         async def consume():
