@@ -8,10 +8,9 @@
  * REFRESH_MS while the page is visible and at once when it becomes visible again.
  */
 
-import { api } from '../api.js';
+import { api, apiAll } from '../api.js';
 import { h, replaceChildren, showError } from '../dom.js';
 import { formAlert } from '../forms.js';
-import { apiAll as allOf } from '../api.js';
 
 export const REFRESH_MS = 30000;
 
@@ -64,7 +63,7 @@ export function joinRequestsSection(community, { onDecided, onChanged }) {
   async function update() {
     let requests;
     try {
-      requests = await allOf(base);
+      requests = await apiAll(base);
     } catch (e) {
       showError(error, `Could not load the requests: ${e.message}`);
       return;
