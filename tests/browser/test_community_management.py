@@ -26,6 +26,15 @@ def _community(api, account: Account | None, slug: str) -> dict:
     return api.call("GET", f"/api/communities/by-slug/{slug}", account, expect=200).json()
 
 
+def _admin_page_polling(browsers, admin: Account, community: dict, **options):
+    """The admin's community page, once it polls for signals: a request filed from now on
+    reaches it by its signal."""
+    page = browsers.context(admin, **options).new_page()
+    with page.expect_request(lambda r: "/realtime/poll" in r.url and "signal_cursor=" in r.url):
+        page.goto(f"/c/{community['slug']}/")
+    return page
+
+
 def test_create_invite_join_change_role_and_remove(browsers, api):
     admin, joiner, latecomer = api.signup("founder"), api.signup("joiner"), api.signup("late")
     page = browsers.page(admin, "/")
@@ -133,10 +142,7 @@ def test_an_invited_visitor_signs_in_and_joins(browsers, api):
 def test_a_join_request_arrives_live_at_the_admins_page(browsers, api):
     admin, applicant = api.signup("admin"), api.signup("applicant")
     community = api.community(admin, "private")
-    context = browsers.context(admin)
-    page = context.new_page()
-    with page.expect_request(lambda r: "/realtime/poll" in r.url and "signal_cursor=" in r.url):
-        page.goto(f"/c/{community['slug']}/")
+    page = _admin_page_polling(browsers, admin, community)
     requests = page.locator("#requests")
     expect(requests.get_by_text("No requests are waiting.")).to_be_visible()
     page.evaluate("window.__sameDocument = true")
@@ -264,10 +270,7 @@ def test_screenshot_of_an_admins_community_page(browsers, api, tmp_path):
         "abstract": "Low-dimensional attractor manifolds explain persistent activity.",
         "community_ids": [community["id"]],
     }, expect=201)
-    context = browsers.context(ada, viewport={"width": 1000, "height": 1400})
-    page = context.new_page()
-    with page.expect_request(lambda r: "/realtime/poll" in r.url and "signal_cursor=" in r.url):
-        page.goto(f"/c/{community['slug']}/")
+    page = _admin_page_polling(browsers, ada, community, viewport={"width": 1000, "height": 1400})
     api.call("POST", f"/api/communities/{community['id']}/join", hedy, expect=202)
     expect(page.get_by_role("button", name="Approve hedy")).to_be_visible(timeout=LIVE_TIMEOUT)
     page.get_by_role("button", name="Create invite link").click()
