@@ -11,7 +11,6 @@ from marginalia.types import MAX_ID, ObjectId
 from . import lookups, services
 from .pseudonyms import pseudonym
 from .comment_pages import comment_page
-from .rendering import render
 from .representations import discussions_with_counts
 from .schemas import (
     ArticleIn,
@@ -25,8 +24,6 @@ from .schemas import (
     DiscussionOut,
     DiscussionPatch,
     PseudonymOut,
-    RenderIn,
-    RenderOut,
 )
 
 router = Router(tags=["articles and discussions"])
@@ -224,13 +221,6 @@ def edit_comment(
 def delete_comment(request, comment_id: ObjectId, origin_queue: str | None = OriginQueue):
     services.delete_comment(request.auth, comment_id, origin_queue)
     return Status(204, None)
-
-
-@router.post("/render", response=RenderOut, auth=jwt_auth)
-def render_preview(request, payload: RenderIn):
-    """A composer's preview: `content` rendered exactly as a post would show it. Counted
-    as a write (rendering costs the server what a post does), signed in only."""
-    return {"content_html": render(payload.content)}
 
 
 @router.get("/discussions/{discussion_id}/content_html", response=ContentHtmlOut,

@@ -4,8 +4,6 @@ from django.utils import timezone
 
 from communities.models import Community
 
-from .rendering import render
-
 
 class Article(models.Model):
     title = models.CharField(max_length=500)
@@ -36,9 +34,9 @@ class Post(models.Model):
     """What discussions and comments share: Markdown `content` and its sanitised HTML,
     and when the post was written and its text last edited.
 
-    The HTML is rendered whenever the content is saved, and reads serve it: a page of
-    a hundred posts costs no rendering, however much maths they hold (each render may
-    take up to a second of it). A new post's two times are one clock reading, so a
+    Whoever writes the content writes its HTML too (services render it before their
+    transaction), and reads serve it: a page of a hundred posts costs no rendering,
+    however much maths they hold. A new post's two times are one clock reading, so a
     post never edited has updated_at == created_at, which is how pages tell "edited";
     an edit of the text moves updated_at (services._bump), a change of status does not.
     """
@@ -54,10 +52,6 @@ class Post(models.Model):
     def save(self, *args, update_fields=None, **kwargs):
         if self._state.adding:
             self.updated_at = self.created_at
-        if update_fields is None or "content" in update_fields:
-            self.content_html = render(self.content)
-            if update_fields is not None:
-                update_fields = [*update_fields, "content_html"]
         super().save(*args, update_fields=update_fields, **kwargs)
 
 

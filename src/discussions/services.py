@@ -1,6 +1,8 @@
 """Every change to articles, discussions and comments, with its permission
 rules. Each change runs in one transaction and records its realtime event in
-that same transaction (see realtime.events)."""
+that same transaction (see realtime.events). A post's text is rendered before
+that transaction, once the writer may write it: rendering maths may take a
+second, and no database lock waits for it."""
 
 from django.db import transaction
 from django.db.models import Q
@@ -12,6 +14,7 @@ from marginalia.oplog import log_event
 
 from . import events, lookups
 from .models import Article, Comment, Discussion, Placement
+from .rendering import render
 
 
 @transaction.atomic
@@ -67,32 +70,36 @@ def _bump(obj, **changes) -> None:
     obj.save(update_fields=[*changes, "version", *edited])
 
 
-@transaction.atomic
 def create_discussion(user, article, community, topic, content, is_pseudonymous, origin_queue_id):
     access.require_contents_access(user, community, write=True)
-    discussion = Discussion.objects.create(
-        article=article,
-        community=community,
-        author=user,
-        topic=topic,
-        content=content,
-        is_pseudonymous=is_pseudonymous,
-    )
-    events.discussion_changed(events.NEW_DISCUSSION, discussion, user, origin_queue_id)
-    _log_discussion("discussion_created", discussion, user)
+    content_html = render(content, user.id)
+    with transaction.atomic():
+        discussion = Discussion.objects.create(
+            article=article,
+            community=community,
+            author=user,
+            topic=topic,
+            content=content,
+            content_html=content_html,
+            is_pseudonymous=is_pseudonymous,
+        )
+        events.discussion_changed(events.NEW_DISCUSSION, discussion, user, origin_queue_id)
+        _log_discussion("discussion_created", discussion, user)
     return discussion
 
 
-@transaction.atomic
 def update_discussion(user, discussion_id, topic, content, origin_queue_id):
-    discussion = lookups.readable_discussion(user, discussion_id, lock=True)
-    _require_author(user, discussion, "discussion")
+    _require_author(user, lookups.readable_discussion(user, discussion_id), "discussion")
     changes = {k: v for k, v in (("topic", topic), ("content", content)) if v is not None}
     if not changes:
         raise ApiError(422, "Nothing to change: send topic or content")
-    _bump(discussion, **changes)
-    events.discussion_changed(events.UPDATED_DISCUSSION, discussion, user, origin_queue_id)
-    _log_discussion("discussion_updated", discussion, user)
+    if content is not None:
+        changes["content_html"] = render(content, user.id)
+    with transaction.atomic():
+        discussion = lookups.readable_discussion(user, discussion_id, lock=True)
+        _bump(discussion, **changes)
+        events.discussion_changed(events.UPDATED_DISCUSSION, discussion, user, origin_queue_id)
+        _log_discussion("discussion_updated", discussion, user)
     return discussion
 
 
@@ -119,45 +126,48 @@ def delete_discussion(user, discussion_id, origin_queue_id) -> None:
     _log_discussion("discussion_deleted", discussion, user)
 
 
-@transaction.atomic
 def create_comment(user, discussion_id, content, parent_id, is_pseudonymous, origin_queue_id):
     discussion = lookups.readable_discussion(user, discussion_id)
     access.require_contents_access(user, discussion.community, write=True)
-    depth = 0
-    if parent_id is not None:
-        # Locked: a deletion of the parent running now decides, after this reply
-        # commits, that the parent keeps a live reply (and stays as "[deleted]").
-        parent = (Comment.objects.select_for_update(no_key=True)
-                  .filter(pk=parent_id, discussion=discussion).first())
-        if parent is None:
-            raise ApiError(422, "parent_id must be a comment of the same discussion")
-        if parent.is_deleted:
-            raise ApiError(409, "Cannot reply to a deleted comment")
-        if parent.depth >= Comment.MAX_DEPTH:
-            raise ApiError(422, f"Replies nest at most {Comment.MAX_DEPTH + 1} levels deep")
-        depth = parent.depth + 1
-    comment = Comment.objects.create(
-        discussion=discussion,
-        parent_id=parent_id,
-        depth=depth,
-        author=user,
-        content=content,
-        is_pseudonymous=is_pseudonymous,
-    )
-    events.comment_changed(events.NEW_COMMENT, comment, discussion, user, origin_queue_id)
-    _log_comment("comment_created", comment, discussion, user)
+    content_html = render(content, user.id)
+    with transaction.atomic():
+        depth = 0
+        if parent_id is not None:
+            # Locked: a deletion of the parent running now decides, after this reply
+            # commits, that the parent keeps a live reply (and stays as "[deleted]").
+            parent = (Comment.objects.select_for_update(no_key=True)
+                      .filter(pk=parent_id, discussion=discussion).first())
+            if parent is None:
+                raise ApiError(422, "parent_id must be a comment of the same discussion")
+            if parent.is_deleted:
+                raise ApiError(409, "Cannot reply to a deleted comment")
+            if parent.depth >= Comment.MAX_DEPTH:
+                raise ApiError(422, f"Replies nest at most {Comment.MAX_DEPTH + 1} levels deep")
+            depth = parent.depth + 1
+        comment = Comment.objects.create(
+            discussion=discussion,
+            parent_id=parent_id,
+            depth=depth,
+            author=user,
+            content=content,
+            content_html=content_html,
+            is_pseudonymous=is_pseudonymous,
+        )
+        events.comment_changed(events.NEW_COMMENT, comment, discussion, user, origin_queue_id)
+        _log_comment("comment_created", comment, discussion, user)
     return comment
 
 
-@transaction.atomic
 def update_comment(user, comment_id, content, origin_queue_id):
-    comment = lookups.readable_comment(user, comment_id, lock=True)
-    _require_author(user, comment, "comment")
-    _bump(comment, content=content)
-    events.comment_changed(
-        events.UPDATED_COMMENT, comment, comment.discussion, user, origin_queue_id
-    )
-    _log_comment("comment_updated", comment, comment.discussion, user)
+    _require_author(user, lookups.readable_comment(user, comment_id), "comment")
+    content_html = render(content, user.id)
+    with transaction.atomic():
+        comment = lookups.readable_comment(user, comment_id, lock=True)
+        _bump(comment, content=content, content_html=content_html)
+        events.comment_changed(
+            events.UPDATED_COMMENT, comment, comment.discussion, user, origin_queue_id
+        )
+        _log_comment("comment_updated", comment, comment.discussion, user)
     return comment
 
 

@@ -16,6 +16,7 @@ from discussions.api import router as discussions_router
 from notifications.api import router as notifications_router
 from realtime.api import router as realtime_router
 from discussions.live import router as live_router
+from discussions.previews import router as previews_router
 from discussions.visits import router as visits_router
 
 from .errors import ApiError
@@ -78,6 +79,7 @@ api.add_router("/auth", auth_router)
 api.add_router("/communities", communities_router)
 api.add_router("/", discussions_router)
 api.add_router("/", visits_router)  # its own limit, not limit_writes (discussions.visits)
+api.add_router("/", previews_router)  # likewise (discussions.previews)
 api.add_router("/realtime", realtime_router)
 api.add_router("/realtime", live_router)
 api.add_router("/me", notifications_router)

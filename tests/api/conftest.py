@@ -10,6 +10,7 @@ from accounts import sessions
 from accounts.models import User
 from communities.models import Community, JoinRequest, Membership
 from discussions.models import Article, Comment, Discussion, Placement
+from discussions.rendering import render
 from realtime import connection
 from realtime_core.signals import Signals
 from tests.support.stack import RedisServer
@@ -90,7 +91,8 @@ def make_discussion(db):
              pseudonymous=False, **fields) -> Discussion:
         return Discussion.objects.create(
             author=author.user, community=community, article=article, topic=topic,
-            content=content, is_pseudonymous=pseudonymous, **fields,
+            content=content, content_html=render(content), is_pseudonymous=pseudonymous,
+            **fields,
         )
 
     return make
@@ -100,10 +102,11 @@ def make_discussion(db):
 def make_comment(db):
     def make(author, discussion, parent=None, content=None, pseudonymous=False,
              deleted=False) -> Comment:
+        content = content or unique("Comment ")
         return Comment.objects.create(
             author=author.user, discussion=discussion, parent=parent,
             depth=0 if parent is None else parent.depth + 1,
-            content=content or unique("Comment "), is_pseudonymous=pseudonymous,
+            content=content, content_html=render(content), is_pseudonymous=pseudonymous,
             is_deleted=deleted,
         )
 

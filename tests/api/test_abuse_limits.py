@@ -127,17 +127,28 @@ def test_writes_per_user_count_every_kind_of_write_but_no_read(settings, api, la
     assert api.post(comments, {"content": "mine"}, as_=lab.author).status_code == 201
 
 
-def test_visits_have_their_own_limit_and_leave_writes_alone(settings, api, lab):
-    limited(settings, writes_per_user="2/minute", visits_per_user="3/minute")
-    visit = f"/api/articles/{lab.article.id}/visit"
+# Bookkeeping every page does, and the composer's preview: each has a limit of its own.
+OWN_LIMITS = {
+    "visits": ("visits_per_user",
+               lambda api, lab, who: api.request("PUT", f"/api/articles/{lab.article.id}/visit", who)),
+    "previews": ("previews_per_user",
+                 lambda api, lab, who: api.post("/api/render", {"content": "$x$"}, as_=who)),
+}
+
+
+@pytest.mark.parametrize("kind", OWN_LIMITS.values(), ids=OWN_LIMITS.keys())
+def test_visits_and_previews_have_their_own_limits_and_leave_writes_alone(settings, api, lab,
+                                                                          kind):
+    limit, send = kind
+    limited(settings, writes_per_user="2/minute", **{limit: "3/minute"})
     for _ in range(3):
-        assert api.request("PUT", visit, lab.member).status_code == 200
-    assert_too_many(api.request("PUT", visit, lab.member), 60)
+        assert send(api, lab, lab.member).status_code == 200
+    assert_too_many(send(api, lab, lab.member), 60)
     comments = f"/api/discussions/{lab.discussion.id}/comments"
-    for text in ("read three articles", "and can still post"):  # visits took no write
+    for text in ("read three articles", "and can still post"):  # they took no write
         assert api.post(comments, {"content": text}, as_=lab.member).status_code == 201
     assert_too_many(api.post(comments, {"content": "third"}, as_=lab.member), 60)
-    assert api.request("PUT", visit, lab.author).status_code == 200  # per user
+    assert send(api, lab, lab.author).status_code == 200  # per user
 
 
 def test_communities_per_user(settings, api, make_user):

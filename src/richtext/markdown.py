@@ -1,0 +1,162 @@
+"""Markdown with TeX maths, rendered to HTML that is safe to put in a page.
+
+markdown-it-py parses CommonMark (links, lists, code, emphasis, tables) with raw HTML
+switched off and bare URLs made links (linkify-it-py), mdit-py-plugins' dollarmath
+reads `$...$` and `$$...$$`, and KaTeX, in child processes (`maths`), turns the TeX
+into MathML, which browsers draw natively (no script, no font download, nothing the
+Content-Security-Policy has to allow). Whatever the parser or KaTeX lets through, nh3
+(the Rust ammonia sanitiser) keeps only the tags and attributes listed here: no script,
+style, iframe or event handler, links only to http, https and mailto, each with
+rel="nofollow noopener noreferrer".
+
+The parser and the sanitiser run in the calling process: both are linear in the text
+(markdown-it caps nesting; ammonia is memory-safe Rust) and a post is at most 32 KiB.
+"""
+
+import re
+from contextvars import ContextVar
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import escape
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+from richtext import maths
+from richtext.katex_worker import MAX_SIZE_EM
+
+# The most MathML the formulas of one post make together; a formula that would pass it
+# shows as its source. A macro copied 300 times in a 900-character formula makes a
+# megabyte of MathML: without this a post would render to many megabytes, each one
+# sanitised, stored and sent.
+MATH_HTML_BUDGET_BYTES = 256 * 1024
+
+_MARKDOWN_TAGS = {
+    "p", "br", "hr", "em", "strong", "del", "code", "pre", "blockquote",
+    "ul", "ol", "li", "a", "h1", "h2", "h3", "h4", "h5", "h6",
+    "table", "thead", "tbody", "tr", "th", "td", "span", "div",
+}
+# Presentation MathML as KaTeX writes it, and its annotation holding the TeX source as
+# text (never annotation-xml, which may hold HTML); no maction, no href.
+_MATHML_TAGS = {
+    "math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "mtext", "mspace",
+    "mfrac", "msqrt", "mroot", "msub", "msup", "msubsup", "munder", "mover", "munderover",
+    "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose",
+}
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "ol": {"start"},
+    "th": {"align"},
+    "td": {"align"},
+    "math": {"display"},
+    "mi": {"mathvariant"},
+    "mn": {"mathvariant"},
+    "mtext": {"mathvariant"},
+    "mo": {"mathvariant", "stretchy", "fence", "separator", "largeop", "lspace", "rspace",
+           "minsize", "maxsize"},
+    "mover": {"accent"},
+    "munder": {"accentunder"},
+    "mfrac": {"linethickness"},
+    "mstyle": {"displaystyle", "scriptlevel", "mathsize", "mathcolor"},
+    "mtable": {"columnalign", "rowspacing", "columnspacing", "rowlines", "columnlines"},
+    "mtd": {"columnalign"},
+    "mspace": {"width", "height", "depth", "mathbackground", "linebreak"},
+    "menclose": {"notation"},
+    "mpadded": {"width", "height", "depth", "lspace", "voffset", "mathbackground"},
+}
+_ATTRIBUTE_VALUES = {"annotation": {"encoding": {"application/x-tex"}}}
+_LENGTH_ATTRIBUTES = {"width", "height", "depth", "lspace", "rspace", "voffset", "minsize",
+                      "maxsize", "mathsize"}
+# The units KaTeX writes lengths in, and the most of each a length may have: MAX_SIZE_EM
+# (10pt make an em, 16px), or the formula's own width, height or depth once. The sum of
+# a formula's displacements is bounded before this (geometry, in the KaTeX process).
+_LENGTH = re.compile(r"[+-]?(?P<number>\d+\.?\d*|\.\d+)(?P<unit>em|pt|px|width|height|depth)")
+_MAX_LENGTH = {"em": MAX_SIZE_EM, "pt": 10 * MAX_SIZE_EM, "px": 16 * MAX_SIZE_EM,
+               "width": 1, "height": 1, "depth": 1}
+_LINK_REL = "nofollow noopener noreferrer"
+_CLASSES = {"span": {"math", "inline", "display", "katex"}, "div": {"math", "block"}}
+
+
+def _bounded_length(tag: str, attribute: str, value: str) -> str | None:
+    r"""`value`, or None for a length in a unit KaTeX does not write or beyond _MAX_LENGTH
+    (KaTeX's maxSize caps \rule, but not a negative \kern or \raisebox)."""
+    if attribute not in _LENGTH_ATTRIBUTES:
+        return value
+    length = _LENGTH.fullmatch(value)
+    if length is None or float(length["number"]) > _MAX_LENGTH[length["unit"]]:
+        return None
+    return value
+
+
+class _PostMaths:
+    """The rendered formulas of the post being rendered, and the MathML it may still add."""
+
+    def __init__(self, mathml: dict[tuple[str, bool], str | None]):
+        self.mathml = mathml
+        self.bytes_left = MATH_HTML_BUDGET_BYTES
+
+
+_post_maths: ContextVar[_PostMaths] = ContextVar("post_maths")
+
+
+def _math(tex: str, options: dict) -> str:
+    post = _post_maths.get()
+    mathml = post.mathml.get((tex, bool(options.get("display_mode"))))
+    if mathml is None or len(mathml) > post.bytes_left:
+        return f"<code>{escape(tex)}</code>"
+    post.bytes_left -= len(mathml)
+    return mathml
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+    md.enable(["table", "strikethrough", "linkify"])
+    # allow_digits=False: "$5 and $10" is money, not maths. double_inline: "$$x$$" in a
+    # sentence is display maths, not a formula between two stray dollars.
+    md.use(dollarmath_plugin, allow_digits=False, double_inline=True, renderer=_math)
+    # ...shown as a span (display maths inside a paragraph; a div would end the paragraph)
+    md.add_render_rule("math_inline_double", lambda self, tokens, idx, options, env: (
+        f'<span class="math display">{_math(tokens[idx].content.strip(), {"display_mode": True})}</span>'))
+    return md
+
+
+_markdown = _parser()
+_DISPLAY_MATH = {"math_block", "math_block_label", "math_inline_double"}
+
+
+def _formulas(tokens) -> list[tuple[str, bool]]:
+    """Each distinct (tex, display) of a parsed post, in order of appearance."""
+    found: dict[tuple[str, bool], None] = {}
+    for token in tokens:
+        if token.type.startswith("math_"):
+            found[token.content.strip(), token.type in _DISPLAY_MATH] = None
+        for child in token.children or ():
+            if child.type.startswith("math_"):
+                found[child.content.strip(), child.type in _DISPLAY_MATH] = None
+    return list(found)
+
+
+def render(content: str, lane=None) -> str:
+    """The sanitised HTML of Markdown `content`. `lane` is whose post it is: KaTeX's
+    processes take turns between lanes. Raises katex_pool.RendererBusy when the post
+    has maths and no KaTeX process could be had in time."""
+    env: dict = {}
+    tokens = _markdown.parse(content, env)
+    mathml = maths.render_formulas(_formulas(tokens), lane)
+    reset = _post_maths.set(_PostMaths(mathml))
+    try:
+        html = _markdown.renderer.render(tokens, _markdown.options, env)
+    finally:
+        _post_maths.reset(reset)
+    return nh3.clean(
+        html,
+        tags=_MARKDOWN_TAGS | _MATHML_TAGS,
+        attributes=_ATTRIBUTES,
+        tag_attribute_values=_ATTRIBUTE_VALUES,
+        attribute_filter=_bounded_length,
+        url_schemes={"http", "https", "mailto"},
+        link_rel=_LINK_REL,
+        # dollarmath wraps formulas in these, KaTeX in span.katex; no other class reaches
+        # the page (\htmlClass is off with trust)
+        allowed_classes=_CLASSES,
+        strip_comments=True,
+    )
