@@ -17,6 +17,9 @@ FORBIDDEN = {
     "realtime_core": {"django", "ninja", "accounts", "communities", "discussions", "realtime",
                       "pollserver", "marginalia", "tornado"},
     "realtime": {"discussions", "communities"},
+    # The renderer is a pure function of a post's text, for any caller.
+    "richtext": {"django", "ninja", "accounts", "communities", "discussions", "realtime",
+                 "marginalia", "pollserver", "realtime_core"},
 }
 ENDPOINTS = {"realtime": {"api.py"}}
 

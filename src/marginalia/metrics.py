@@ -5,8 +5,7 @@ PROMETHEUS_MULTIPROC_DIR (gunicorn.conf.py makes one per start) and this view ad
 them up across the workers; elsewhere (runserver, tests) the one process serves its own.
 """
 
-import os
-
+from django.conf import settings
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, multiprocess
@@ -16,7 +15,7 @@ import richtext.metrics  # noqa: F401  (registers the rendering metrics)
 
 
 def _registry():
-    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if not settings.METRICS_MULTIPROCESS:
         return REGISTRY
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry)

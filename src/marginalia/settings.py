@@ -133,6 +133,9 @@ REALTIME_PUBLIC_URL = os.environ.get("REALTIME_PUBLIC_URL", "http://localhost:88
 OUTBOX_RETENTION_HOURS = float(os.environ.get("OUTBOX_RETENTION_HOURS") or 24)
 RELAY_METRICS_PORT = int(os.environ.get("RELAY_METRICS_PORT") or 0)
 RELAY_METRICS_HOST = os.environ.get("RELAY_METRICS_HOST", "")
+# Under gunicorn (gunicorn.conf.py sets it) the workers keep their metrics in this folder
+# and GET /api/metrics adds them up; without it a process serves its own.
+METRICS_MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 
 # Content-Security-Policy of every answer (django-csp's middleware): no inline script.
 CONTENT_SECURITY_POLICY = page_policy(REALTIME_PUBLIC_URL)

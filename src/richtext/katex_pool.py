@@ -27,13 +27,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from richtext import metrics
+from richtext import config, metrics
 
 logger = logging.getLogger(__name__)
 
-# The folder holding the richtext package, for the child's import path whatever the
-# parent's (an installed package, PYTHONPATH, a test runner's path).
-_IMPORT_ROOT = str(Path(__file__).resolve().parents[1])
+# The folder holding the richtext package: the child starts there, and `python -m` puts
+# it first on the import path, whatever the parent's (an installed package, PYTHONPATH).
+_IMPORT_ROOT = Path(__file__).resolve().parents[1]
 # A KaTeX process starts in 0.2-0.3 s (Python, V8, KaTeX's 270 KB of script); under load
 # it may take longer, but one that has not said it is ready by then is killed.
 START_SECONDS = 10.0
@@ -69,12 +69,9 @@ class KatexProcess:
     """One running `katex_worker`, used by one thread at a time."""
 
     def __init__(self):
-        env = {**os.environ,
-               "PYTHONPATH": os.pathsep.join(filter(None, [_IMPORT_ROOT,
-                                                           os.environ.get("PYTHONPATH")]))}
         self._process = subprocess.Popen(
             [sys.executable, "-m", "richtext.katex_worker"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, env=env, close_fds=True)
+            stdout=subprocess.PIPE, cwd=_IMPORT_ROOT, close_fds=True)
         self._pending = b""
         try:
             self._answer(time.monotonic() + START_SECONDS)
@@ -276,13 +273,6 @@ class _Turn:
         return formula
 
 
-# The pool's size and bounds, from the environment like the API's other settings. Each
-# KaTeX process holds about 80 MB; the places to wait tie up API threads (gunicorn runs
-# 8 a process), so they are fewer than the threads.
-_PROCESSES = int(os.environ.get("RENDER_PROCESSES") or 2)
-_MAX_WAITING = int(os.environ.get("RENDER_MAX_WAITING") or 4)
-_MAX_WAIT_SECONDS = float(os.environ.get("RENDER_MAX_WAIT_SECONDS") or 3)
-
 _pool: KatexPool | None = None
 _pool_pid: int | None = None
 _pool_lock = threading.Lock()
@@ -294,6 +284,6 @@ def pool() -> KatexPool:
     global _pool, _pool_pid
     with _pool_lock:
         if _pool is None or _pool_pid != os.getpid():
-            _pool = KatexPool(_PROCESSES, _MAX_WAITING, _MAX_WAIT_SECONDS)
+            _pool = KatexPool(config.PROCESSES, config.MAX_WAITING, config.MAX_WAIT_SECONDS)
             _pool_pid = os.getpid()
         return _pool

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from py_mini_racer import JSEvalException, JSOOMException, MiniRacer
 
-from richtext import geometry
+from richtext import config, geometry
 
 # katex.min.js as npm installs it (package.json pins the version; a test checks the copy),
 # so the API needs no Node.js or node_modules to run.
@@ -37,9 +37,6 @@ KATEX_OPTIONS = {
     # the parent's deadline and the heap limit below.
     "maxExpand": 1000,
 }
-# V8 stops a formula whose rendering would take more heap than this (KaTeX itself needs
-# a few MiB; the longest formula a post can hold, up to about 30).
-HEAP_BYTES = 64 * 1024 * 1024
 _PR_SET_PDEATHSIG = 1
 
 
@@ -73,7 +70,7 @@ def main() -> None:
     os.dup2(2, 1)
     katex = MiniRacer()
     katex.eval(KATEX_SCRIPT.read_text())
-    katex.set_hard_memory_limit(HEAP_BYTES)
+    katex.set_hard_memory_limit(config.HEAP_BYTES)
     answers.write(b'{"ready": true}\n')
     for line in sys.stdin.buffer:
         try:

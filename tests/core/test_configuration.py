@@ -20,6 +20,7 @@ READERS = {
     "realtime_core/secret_keys.py": "the secrets, checked at start by every process",
     "realtime_core/tokens.py": "token lifetimes, read where tokens are issued",
     "accounts/sessions.py": "the refresh reuse grace, which tests change per test",
+    "richtext/config.py": "the renderer's settings, framework-free like the renderer",
 }
 # Entry points that only set DJANGO_SETTINGS_MODULE for Django, and read nothing.
 SETS_DJANGO_SETTINGS = {"manage.py", "marginalia/wsgi.py"}
