@@ -17,9 +17,11 @@ most (at its `mathsize`).
 import re
 from html.parser import HTMLParser
 
-# As much as KaTeX lets one length be (its maxSize in rendering): a formula moves nothing
-# further than a single \kern or \raisebox could.
-MAX_DISPLACEMENT_EM = 10.0
+# The largest size, in em, KaTeX gives \rule, \kern and the like (its maxSize; the
+# sanitiser also drops any single length past it).
+MAX_SIZE_EM = 10
+# A formula moves nothing further than a single \kern or \raisebox could.
+MAX_DISPLACEMENT_EM = float(MAX_SIZE_EM)
 
 _LENGTH = re.compile(r"\s*(?P<number>[+-]?(?:\d+\.?\d*|\.\d+))\s*(?P<unit>em|ex|pt|px|mu|%|width|height|depth)?\s*")
 _EM_PER_UNIT = {"em": 1.0, "ex": 0.5, "pt": 0.1, "px": 1 / 16, "mu": 1 / 18, None: 1.0}

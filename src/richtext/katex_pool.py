@@ -40,6 +40,11 @@ START_SECONDS = 10.0
 # How far past its own deadline a formula is waited for before its process is killed:
 # the answer's trip through the pipe, and the child being scheduled at all.
 KILL_GRACE_SECONDS = 0.1
+# A formula's deadline counts the CPU time its process spends on it: KaTeX processes run
+# at a low priority, and a busy API must not turn ordinary formulas into timeouts. A
+# formula starved of CPU this long in all shows as its source all the same.
+MAX_STARVED_SECONDS = 5.0
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class RendererBusy(Exception):
@@ -62,7 +67,7 @@ class Formula:
 
     mathml: str | None
     outcome: str  # "rendered", "unreadable", "geometry", "timeout", "memory", "crash"
-    seconds: float  # the time it had the process for
+    seconds: float  # the CPU time its process spent on it
 
 
 class KatexProcess:
@@ -80,9 +85,10 @@ class KatexProcess:
             raise
 
     def render(self, tex: str, display: bool, seconds: float) -> Formula:
-        """KaTeX's answer for one formula within `seconds`; raises _ProcessEnded (the
-        process is then gone) when it took longer, ran out of memory or crashed."""
-        started = time.monotonic()
+        """KaTeX's answer for one formula within `seconds` of its process's CPU time;
+        raises _ProcessEnded (the process is then gone) when it took longer, ran out of
+        memory or crashed."""
+        started, cpu_before = time.monotonic(), self._cpu_seconds()
         request = json.dumps({"tex": tex, "display": display}).encode() + b"\n"
         try:
             self._process.stdin.write(request)
@@ -90,8 +96,9 @@ class KatexProcess:
         except (BrokenPipeError, OSError):
             self.kill()
             raise _ProcessEnded("crash") from None
-        answer = self._answer(started + seconds + KILL_GRACE_SECONDS)
-        took = time.monotonic() - started
+        answer = self._answer(started + seconds + KILL_GRACE_SECONDS,
+                              cpu_limit=(cpu_before, seconds, started + MAX_STARVED_SECONDS))
+        took = self._cpu_seconds() - cpu_before
         if "stopped" in answer:
             self.kill()
             raise _ProcessEnded("memory")
@@ -99,10 +106,19 @@ class KatexProcess:
             return Formula(None, answer.get("reason", "unreadable"), took)
         return Formula(answer["mathml"], "rendered", took)
 
-    def _answer(self, deadline: float) -> dict:
+    def _answer(self, deadline: float, cpu_limit: tuple[float, float, float] | None = None) -> dict:
+        """The next answer line, waited for until `deadline`; with `cpu_limit` (the CPU
+        time at the start, the CPU seconds allowed, the latest wall time), a process that
+        has not had its CPU seconds yet gets the rest of them, up to the latest time."""
         stdout = self._process.stdout.fileno()
         while b"\n" not in self._pending:
             left = deadline - time.monotonic()
+            if left <= 0 and cpu_limit is not None:
+                cpu_before, allowed, latest = cpu_limit
+                unused = allowed - (self._cpu_seconds() - cpu_before)
+                if unused > 0 and time.monotonic() < latest:
+                    deadline = min(time.monotonic() + unused + KILL_GRACE_SECONDS, latest)
+                    continue
             if left <= 0:
                 self.kill()
                 raise _ProcessEnded("timeout")
@@ -115,6 +131,15 @@ class KatexProcess:
                 self._pending += chunk
         line, self._pending = self._pending.split(b"\n", 1)
         return json.loads(line)
+
+    def _cpu_seconds(self) -> float:
+        """The CPU time the process has used (user and system), from /proc; where there
+        is none, the wall time, which is what the deadline then counts."""
+        try:
+            fields = Path(f"/proc/{self._process.pid}/stat").read_bytes().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+        except (OSError, IndexError, ValueError):
+            return time.monotonic()
 
     def kill(self) -> None:
         if self._process.poll() is None:
@@ -240,6 +265,11 @@ class KatexPool:
     def _retire(self, slot: int, reason: str) -> None:
         self._processes[slot] = self._starter.submit(KatexProcess)
         metrics.RESTARTS.labels(reason).inc()
+
+    def pids(self) -> list[int]:
+        """The process ids of the KaTeX processes running now (for operators' tools)."""
+        return [started.result().pid for started in self._processes
+                if started.done() and started.exception() is None]
 
     def close(self) -> None:
         self._starter.shutdown(wait=True)  # every start has ended, one way or the other

@@ -14,6 +14,7 @@ The parser and the sanitiser run in the calling process: both are linear in the 
 """
 
 import re
+from contextlib import nullcontext
 from contextvars import ContextVar
 
 import nh3
@@ -21,8 +22,8 @@ from markdown_it import MarkdownIt
 from markupsafe import escape
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-from richtext import maths
-from richtext.katex_worker import MAX_SIZE_EM
+from richtext import katex_pool, maths
+from richtext.geometry import MAX_SIZE_EM
 
 # The most MathML the formulas of one post make together; a formula that would pass it
 # shows as its source. A macro copied 300 times in a 900-character formula makes a
@@ -138,10 +139,13 @@ def _formulas(tokens) -> list[tuple[str, bool]]:
 def render(content: str, lane=None) -> str:
     """The sanitised HTML of Markdown `content`. `lane` is whose post it is: KaTeX's
     processes take turns between lanes. Raises katex_pool.RendererBusy when the post
-    has maths and no KaTeX process could be had in time."""
+    may have maths and no KaTeX process could be had in time."""
     env: dict = {}
-    tokens = _markdown.parse(content, env)
-    mathml = maths.render_formulas(_formulas(tokens), lane)
+    # The turn comes before the parsing: a refusal (under a flood, most answers) then
+    # costs next to nothing. Without a dollar sign there is no maths to wait for.
+    with katex_pool.pool().turn(lane) if "$" in content else nullcontext() as turn:
+        tokens = _markdown.parse(content, env)
+        mathml = maths.render_formulas(_formulas(tokens), turn)
     reset = _post_maths.set(_PostMaths(mathml))
     try:
         html = _markdown.renderer.render(tokens, _markdown.options, env)

@@ -5,9 +5,8 @@ second: without a budget per post one request could hold a KaTeX process for
 minutes, or restart it a thousand times. What is left over shows as TeX source.
 """
 
-import time
 
-from richtext import katex_pool, metrics
+from richtext import metrics
 
 # A formula that takes longer is shown as its source (and its process killed); typical
 # ones take a millisecond.
@@ -21,21 +20,17 @@ _TOO_LITTLE_TIME = 0.005  # a formula given less would only be stopped
 _ENDED_PROCESS = {"timeout", "memory", "crash"}
 
 
-def render_formulas(formulas: list[tuple[str, bool]], lane) -> dict[tuple[str, bool], str | None]:
+def render_formulas(formulas: list[tuple[str, bool]], turn) -> dict[tuple[str, bool], str | None]:
     """KaTeX's MathML for each (tex, display) of one post, None for those that show as
-    their source. `lane` is whose post it is (turns are fair between lanes); raises
-    katex_pool.RendererBusy when no KaTeX process could be had in time."""
+    their source, rendered in the post's `turn` of a KaTeX process (katex_pool)."""
     mathml: dict[tuple[str, bool], str | None] = dict.fromkeys(formulas)
-    if not formulas:
-        return mathml
     seconds_left, restarts_left = POST_SECONDS, POST_RESTARTS
-    with katex_pool.pool().turn(lane) as turn:
-        for tex, display in mathml:
-            if seconds_left < _TOO_LITTLE_TIME or restarts_left <= 0:
-                metrics.OVER_BUDGET.inc()
-                continue
-            formula = turn.render(tex, display, min(FORMULA_SECONDS, seconds_left))
-            mathml[tex, display] = formula.mathml
-            seconds_left -= formula.seconds
-            restarts_left -= formula.outcome in _ENDED_PROCESS
+    for tex, display in mathml:
+        if seconds_left < _TOO_LITTLE_TIME or restarts_left <= 0:
+            metrics.OVER_BUDGET.inc()
+            continue
+        formula = turn.render(tex, display, min(FORMULA_SECONDS, seconds_left))
+        mathml[tex, display] = formula.mathml
+        seconds_left -= formula.seconds
+        restarts_left -= formula.outcome in _ENDED_PROCESS
     return mathml

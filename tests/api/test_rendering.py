@@ -17,7 +17,8 @@ import pytest
 from communities.models import Membership
 from discussions.rendering import render
 from realtime_core.events import MAX_BODY_BYTES
-from richtext.katex_worker import KATEX_SCRIPT, MAX_SIZE_EM
+from richtext.geometry import MAX_SIZE_EM
+from richtext.katex_engine import KATEX_SCRIPT
 from richtext.markdown import MATH_HTML_BUDGET_BYTES
 from richtext.maths import FORMULA_SECONDS, POST_SECONDS
 
@@ -204,17 +205,20 @@ def test_formulas_rendered_from_many_threads_at_once_each_get_their_own_mathml()
         assert f"<mn>{n}</mn>" in html and f">x^{{{n}}}+y_{{{n}}}</annotation>" in html, html
 
 
-def test_a_process_renders_in_and_out_of_an_event_loop_and_exits():
-    """V8 is started from whichever thread renders first (here one running an asyncio
-    loop, as an async view or test would), serves other threads after that loop ended,
-    and is closed before the interpreter finalises: the process exits on its own."""
+def test_a_process_renders_in_and_out_of_an_event_loop_without_v8_and_exits():
+    """A process renders from a thread running an asyncio loop (an async view or test)
+    and from others after that loop ended, never loads V8 itself (its KaTeX processes
+    do), and exits on its own, its KaTeX processes with it."""
     script = (
-        "import asyncio\n"
+        "import asyncio, sys\n"
+        "from richtext import katex_pool\n"
         "from richtext.markdown import render\n"
         "async def in_loop():\n"
         "    return render('$a^2$')\n"
         "print(asyncio.run(in_loop()))\n"
         "print(render('$b^2$'))\n"
+        "print('V8 here:', 'py_mini_racer' in sys.modules)\n"
+        "print('KaTeX processes:', *katex_pool.pool().pids())\n"
     )
     src = str(Path(KATEX_SCRIPT).parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
@@ -222,6 +226,13 @@ def test_a_process_renders_in_and_out_of_an_event_loop_and_exits():
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("<math>") == 2, done.stdout
+    assert "V8 here: False" in done.stdout
+    children = [int(pid) for pid in done.stdout.split("KaTeX processes:")[1].split()]
+    assert len(children) == 2
+    wait_for_exit = time.monotonic() + 5
+    while any(Path(f"/proc/{pid}").exists() for pid in children):
+        assert time.monotonic() < wait_for_exit, "a KaTeX process outlived its API process"
+        time.sleep(0.02)
 
 
 NPM_KATEX = Path(__file__).resolve().parents[2] / "node_modules" / "katex"

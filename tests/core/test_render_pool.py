@@ -13,25 +13,11 @@ from pathlib import Path
 import pytest
 from prometheus_client import REGISTRY
 
-from richtext import katex_pool, maths
+from richtext import maths
 from richtext.katex_pool import FairTurns, KatexPool, RendererBusy
 
 # A formula that keeps V8 busy for seconds: 300 copies of a 3,000-character macro.
 SLOW = r"\def\a{" + "x" * 3000 + "}" + r"\a" * 300
-
-
-def katex_children() -> set[int]:
-    """The pids of this process's KaTeX processes."""
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) == os.getpid() and b"richtext.katex_worker" in (
-                    stat.parent / "cmdline").read_bytes():
-                found.add(int(stat.parent.name))
-        except (OSError, IndexError, ValueError):
-            continue  # ended while being read
-    return found
 
 
 def sample(name: str, **labels) -> float:
@@ -49,6 +35,7 @@ def test_a_formula_past_its_deadline_gets_its_process_killed_and_the_next_one_re
     restarts = sample("marginalia_render_process_restarts_total", reason="timeout")
     with pool.turn("writer") as turn:
         assert turn.render("w", False, seconds=5).outcome == "rendered"  # started
+        (killed,) = pool.pids()
         before = time.monotonic()
         slow = turn.render(SLOW, False, seconds=0.3)
         took = time.monotonic() - before
@@ -56,14 +43,16 @@ def test_a_formula_past_its_deadline_gets_its_process_killed_and_the_next_one_re
         assert took < 2, took  # stopped: left alone, this formula takes V8 many seconds
         assert turn.render("x^2", False, seconds=5).outcome == "rendered"
     assert sample("marginalia_render_process_restarts_total", reason="timeout") == restarts + 1
-    assert len(katex_children()) == 1  # the killed one is gone, not a zombie or a leak
+    (running,) = pool.pids()
+    assert Path(f"/proc/{running}").exists()
+    assert not Path(f"/proc/{killed}").exists()  # reaped: not a zombie, not a leak
 
 
 def test_a_crashing_process_costs_only_its_formula(pool):
     crashes = sample("marginalia_render_formulas_total", outcome="crash")
     with pool.turn("writer") as turn:
         assert turn.render("a", False, seconds=5).outcome == "rendered"
-        (child,) = katex_children()
+        (child,) = pool.pids()
         crash = threading.Timer(0.2, os.kill, (child, signal.SIGSEGV))
         crash.start()
         crashed = turn.render(SLOW, False, seconds=5)
@@ -85,12 +74,12 @@ def test_a_formula_past_the_heap_limit_ends_its_process_and_says_so(monkeypatch)
 
 
 def test_a_post_ends_at_most_two_processes_and_the_rest_shows_as_source(monkeypatch, pool):
-    monkeypatch.setattr(katex_pool, "pool", lambda: pool)
     monkeypatch.setattr(maths, "FORMULA_SECONDS", 0.05)
     monkeypatch.setattr(maths, "POST_SECONDS", 100)  # only the restarts limit this post
     formulas = [(f"{SLOW}_{n}", False) for n in range(6)] + [("y", False)]
     restarts = sample("marginalia_render_process_restarts_total", reason="timeout")
-    mathml = maths.render_formulas(formulas, lane="writer")
+    with pool.turn("writer") as turn:
+        mathml = maths.render_formulas(formulas, turn)
     assert set(mathml.values()) == {None}
     assert sample("marginalia_render_process_restarts_total",
                   reason="timeout") == restarts + maths.POST_RESTARTS

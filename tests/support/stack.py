@@ -105,8 +105,10 @@ class RedisServer:
 
 class Stack:
     def __init__(self, workdir: Path, name: str, redis_db: int, own_redis: bool = False,
-                 env: dict | None = None):
+                 env: dict | None = None, sqlite: bool = False, api_threads: int = 4):
         self.workdir = workdir
+        self.sqlite = sqlite  # SQLite (bin/run's default) even where PostgreSQL is set up
+        self.api_threads = api_threads
         self.name = name
         self.api_port = free_port()
         self.poll_port = free_port()
@@ -153,7 +155,7 @@ class Stack:
 
     def _database_url(self) -> str:
         configured = os.environ.get("DATABASE_URL", "")
-        if configured.startswith("postgres"):
+        if configured.startswith("postgres") and not self.sqlite:
             parts = urlsplit(configured)
             return urlunsplit(parts._replace(path=f"/{self.database_name}"))
         return f"sqlite:///{self.workdir / 'stack.sqlite3'}"
@@ -200,7 +202,8 @@ class Stack:
     def start_api(self):
         gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
         self._spawn("api", [gunicorn, "marginalia.wsgi", "--chdir", str(SRC), "--bind",
-                            f"127.0.0.1:{self.api_port}", "--workers", "2", "--threads", "4",
+                            f"127.0.0.1:{self.api_port}", "--workers", "2",
+                            "--threads", str(self.api_threads),
                             "--graceful-timeout", "3", "--limit-request-line", "8190"])
         wait_until(lambda: port_open(self.api_port), timeout=20, message="the API to listen")
 
