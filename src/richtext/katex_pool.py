@@ -73,10 +73,14 @@ class Formula:
 class KatexProcess:
     """One running `katex_worker`, used by one thread at a time."""
 
+    # What runs it: anything that speaks katex_worker's lines (bench/rendering.py compares
+    # KaTeX on Node.js this way).
+    command = (sys.executable, "-m", "richtext.katex_worker")
+
     def __init__(self):
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "richtext.katex_worker"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, cwd=_IMPORT_ROOT, close_fds=True)
+            self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=_IMPORT_ROOT,
+            close_fds=True)
         self._pending = b""
         try:
             self._answer(time.monotonic() + START_SECONDS)
@@ -226,14 +230,16 @@ class _Waiter:
 class KatexPool:
     """A process's KaTeX processes and the turns to use them."""
 
-    def __init__(self, processes: int, max_waiting: int, max_wait: float):
+    def __init__(self, processes: int, max_waiting: int, max_wait: float,
+                 process_class: type[KatexProcess] = KatexProcess):
         # Processes are started on this one long-lived thread: a child is killed when the
         # thread that started it ends (katex_worker asks for that, so that it never
         # outlives the API process), and request threads may end any time. Each slot's
         # process is started ahead, and started again as soon as a formula ended it, so
         # the next formula rarely waits the 0.25 s a start takes.
         self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="katex-starter")
-        self._processes: list[Future] = [self._starter.submit(KatexProcess)
+        self._process_class = process_class
+        self._processes: list[Future] = [self._starter.submit(process_class)
                                          for _ in range(processes)]
         # A lane waits with one post at a time: its next post is refused until then, so
         # one user's burst cannot fill the places everyone shares.
@@ -259,11 +265,11 @@ class KatexPool:
         try:
             return self._processes[slot].result()
         except Exception:
-            self._processes[slot] = self._starter.submit(KatexProcess)  # try again next time
+            self._processes[slot] = self._starter.submit(self._process_class)  # try again
             raise
 
     def _retire(self, slot: int, reason: str) -> None:
-        self._processes[slot] = self._starter.submit(KatexProcess)
+        self._processes[slot] = self._starter.submit(self._process_class)
         metrics.RESTARTS.labels(reason).inc()
 
     def pids(self) -> list[int]:
@@ -289,14 +295,14 @@ class _Turn:
         try:
             process = self._pool._process(self._slot)
         except Exception as error:  # whatever kept it from starting: no maths, not a 500
-            logger.error("a KaTeX process did not start: %s", type(error).__name__)
+            logger.error("event=render_process_not_started error=%s", type(error).__name__)
             metrics.FORMULAS.labels("unavailable").inc()
             return Formula(None, "unavailable", 0.0)
         try:
             formula = process.render(tex, display, seconds)
         except _ProcessEnded as ended:
             self._pool._retire(self._slot, ended.reason)
-            logger.warning("a formula ended its KaTeX process: %s (pid %d)", ended.reason,
+            logger.warning("event=render_process_ended reason=%s pid=%d", ended.reason,
                            process.pid)
             formula = Formula(None, ended.reason, seconds)
         metrics.FORMULAS.labels(formula.outcome).inc()

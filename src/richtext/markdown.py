@@ -111,6 +111,9 @@ def _math(tex: str, options: dict) -> str:
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
     md.enable(["table", "strikethrough", "linkify"])
+    # Bare URLs become links only in the schemes links may have (the sanitiser's list)
+    for scheme in ("ftp:", "//"):
+        md.linkify.add(scheme, None)
     # allow_digits=False: "$5 and $10" is money, not maths. double_inline: "$$x$$" in a
     # sentence is display maths, not a formula between two stray dollars.
     md.use(dollarmath_plugin, allow_digits=False, double_inline=True, renderer=_math)

@@ -135,6 +135,22 @@ def test_katex_writes_inline_and_display_maths_as_mathml():
     assert render("$5 and $10") == "<p>$5 and $10</p>\n"  # money, not maths
 
 
+def test_display_maths_inside_a_sentence_has_no_stray_dollars():
+    html = render("so $$\\sum_i x_i$$ holds")
+    assert html.startswith('<p>so <span class="math display"><span class="katex">'
+                           '<math display="block">')
+    assert "$" not in html.replace("$$", "") and html.endswith("</span></span> holds</p>\n")
+
+
+def test_bare_urls_become_links_with_the_same_schemes_and_rel():
+    html = render("See https://example.org/paper?x=1 or www.example.com, "
+                  "not javascript:alert(1) nor ftp://example.org/f")
+    assert ('<a href="https://example.org/paper?x=1" rel="nofollow noopener noreferrer">'
+            "https://example.org/paper?x=1</a>") in html
+    assert '<a href="http://www.example.com" rel="nofollow noopener noreferrer">' in html
+    assert 'href="javascript' not in html and "nor ftp://example.org/f</p>" in html
+
+
 # Each formula, and what of KaTeX's MathML for it must survive the sanitiser.
 KATEX_SAMPLES = {
     "fraction": (r"\frac{a}{b}", "<mfrac><mi>a</mi><mi>b</mi></mfrac>"),

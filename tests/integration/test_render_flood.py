@@ -139,6 +139,11 @@ def test_a_maths_flood_leaves_other_writers_fast_and_the_api_whole(flood_stack):
     assert statuses.count(201) > 0 and statuses.count(200) > 0  # the flood was served
 
     assert children(flood_stack.processes["api"].pid) == workers  # no worker died
+    # the hostile formulas were stopped, and counted across the workers
+    metrics = setup.call("GET", "/api/metrics", expect=200).text
+    timeouts = next(line for line in metrics.splitlines() if line.startswith(
+        'marginalia_render_process_restarts_total{reason="timeout"}'))
+    assert float(timeouts.split()[-1]) >= 2, timeouts
     time.sleep(2)  # the last KaTeX restarts settle
     for pid, before in workers_before.items():
         after = rss_mb(pid)
