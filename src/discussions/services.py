@@ -88,15 +88,26 @@ def create_discussion(user, article, community, topic, content, is_pseudonymous,
     return discussion
 
 
+def _lock_as_committed(post, what: str) -> None:
+    """Lock `post`'s row for this transaction and take its version (and deletion) as
+    committed now: it was read, checked and rendered for before the transaction."""
+    locked = (type(post).objects.select_for_update().filter(pk=post.pk)
+              .values("version", "is_deleted").first())
+    if locked is None or locked["is_deleted"]:
+        raise ApiError(404, f"{what} not found")
+    post.version = locked["version"]
+
+
 def update_discussion(user, discussion_id, topic, content, origin_queue_id):
-    _require_author(user, lookups.readable_discussion(user, discussion_id), "discussion")
+    discussion = lookups.readable_discussion(user, discussion_id)
+    _require_author(user, discussion, "discussion")
     changes = {k: v for k, v in (("topic", topic), ("content", content)) if v is not None}
     if not changes:
         raise ApiError(422, "Nothing to change: send topic or content")
     if content is not None:
         changes["content_html"] = render(content, user.id)
     with transaction.atomic():
-        discussion = lookups.readable_discussion(user, discussion_id, lock=True)
+        _lock_as_committed(discussion, "Discussion")
         _bump(discussion, **changes)
         events.discussion_changed(events.UPDATED_DISCUSSION, discussion, user, origin_queue_id)
         _log_discussion("discussion_updated", discussion, user)
@@ -159,10 +170,11 @@ def create_comment(user, discussion_id, content, parent_id, is_pseudonymous, ori
 
 
 def update_comment(user, comment_id, content, origin_queue_id):
-    _require_author(user, lookups.readable_comment(user, comment_id), "comment")
+    comment = lookups.readable_comment(user, comment_id)
+    _require_author(user, comment, "comment")
     content_html = render(content, user.id)
     with transaction.atomic():
-        comment = lookups.readable_comment(user, comment_id, lock=True)
+        _lock_as_committed(comment, "Comment")
         _bump(comment, content=content, content_html=content_html)
         events.comment_changed(
             events.UPDATED_COMMENT, comment, comment.discussion, user, origin_queue_id
