@@ -15,7 +15,8 @@ MAX_WAIT_SECONDS = float(os.environ.get("RENDER_MAX_WAIT_SECONDS") or 3)
 # V8 heap of a KaTeX process: a formula needing more ends its process and shows as its
 # source (KaTeX needs a few MiB; the longest formula a post holds, up to about 30).
 HEAP_BYTES = int(os.environ.get("RENDER_HEAP_BYTES") or 64 * 1024 * 1024)
-# How much lower than the API's the KaTeX processes' CPU priority is (nice(2) steps; 19,
-# the lowest, leaves them about 1.5 % of a core the API wants; deadlines count their CPU
-# time, so a busy API slows maths down without failing it).
-NICENESS = int(os.environ.get("RENDER_NICENESS") or 19)
+# How much lower than the API's the KaTeX processes' CPU priority is (nice(2) steps): at
+# 10 they get about a tenth of a core the API wants too. Deadlines count their CPU time,
+# so a busy API slows maths down without failing it; at 19 (about 1.5 %) a saturated
+# machine starved ordinary formulas past their 5 s cap.
+NICENESS = int(os.environ.get("RENDER_NICENESS") or 10)

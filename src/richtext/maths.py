@@ -14,10 +14,10 @@ FORMULA_SECONDS = 0.5
 # The most KaTeX time the formulas of one post take together.
 POST_SECONDS = 1.0
 # The most KaTeX processes one post may end (each costs a restart of about 0.25 s of
-# CPU); past it the rest of its formulas show as their source.
+# CPU), or fail to start; past it the rest of its formulas show as their source.
 POST_RESTARTS = 2
 _TOO_LITTLE_TIME = 0.005  # a formula given less would only be stopped
-_ENDED_PROCESS = {"timeout", "memory", "crash"}
+_ENDED_PROCESS = {"timeout", "memory", "crash", "unavailable"}
 
 
 def render_formulas(formulas: list[tuple[str, bool]], turn) -> dict[tuple[str, bool], str | None]:

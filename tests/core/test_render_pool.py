@@ -6,6 +6,7 @@ crash (SIGSEGV), as V8 closing an isolate after a stopped formula did."""
 
 import os
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from richtext import maths
-from richtext.katex_pool import FairTurns, KatexPool, RendererBusy
+from richtext.katex_pool import FairTurns, KatexPool, KatexProcess, RendererBusy
 
 # A formula that keeps V8 busy for seconds: 300 copies of a 3,000-character macro.
 SLOW = r"\def\a{" + "x" * 3000 + "}" + r"\a" * 300
@@ -83,6 +84,22 @@ def test_a_post_ends_at_most_two_processes_and_the_rest_shows_as_source(monkeypa
     assert set(mathml.values()) == {None}
     assert sample("marginalia_render_process_restarts_total",
                   reason="timeout") == restarts + maths.POST_RESTARTS
+
+
+class _NeverStarts(KatexProcess):
+    command = (sys.executable, "-c", "pass")  # ends before saying it is ready
+
+
+def test_a_renderer_that_cannot_start_costs_a_post_two_tries_and_no_error():
+    broken = KatexPool(processes=1, max_waiting=1, max_wait=10, process_class=_NeverStarts)
+    try:
+        started = time.monotonic()
+        with broken.turn("writer") as turn:
+            mathml = maths.render_formulas([(f"x_{n}", False) for n in range(50)], turn)
+        assert set(mathml.values()) == {None}
+        assert time.monotonic() - started < 5
+    finally:
+        broken.close()
 
 
 def test_turns_go_round_the_lanes_first_come_first_served_within_each():
