@@ -66,7 +66,7 @@ class Formula:
     """What became of one formula: its MathML, or None and why."""
 
     mathml: str | None
-    outcome: str  # "rendered", "unreadable", "geometry", "timeout", "memory", "crash"
+    outcome: str  # "rendered", "unreadable", "geometry", "timeout", "memory", "crash", "unavailable"
     seconds: float  # the CPU time its process spent on it
 
 
