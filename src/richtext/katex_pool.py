@@ -66,7 +66,8 @@ class Formula:
     """What became of one formula: its MathML, or None and why."""
 
     mathml: str | None
-    outcome: str  # "rendered", "unreadable", "geometry", "timeout", "memory", "crash", "unavailable"
+    # "rendered", "unreadable", "geometry", "timeout", "memory", "crash", "unavailable"
+    outcome: str
     seconds: float  # the CPU time its process spent on it
 
 

@@ -119,7 +119,8 @@ def _parser() -> MarkdownIt:
     md.use(dollarmath_plugin, allow_digits=False, double_inline=True, renderer=_math)
     # ...shown as a span (display maths inside a paragraph; a div would end the paragraph)
     md.add_render_rule("math_inline_double", lambda self, tokens, idx, options, env: (
-        f'<span class="math display">{_math(tokens[idx].content.strip(), {"display_mode": True})}</span>'))
+        '<span class="math display">'
+        f'{_math(tokens[idx].content.strip(), {"display_mode": True})}</span>'))
     return md
 
 
