@@ -89,11 +89,13 @@ class KatexProcess:
             self.kill()
             raise
 
-    def render(self, tex: str, display: bool, seconds: float) -> Formula:
-        """KaTeX's answer for one formula within `seconds` of its process's CPU time;
-        raises _ProcessEnded (the process is then gone) when it took longer, ran out of
-        memory or crashed."""
+    def render(self, tex: str, display: bool, seconds: float,
+               latest: float = float("inf")) -> Formula:
+        """KaTeX's answer for one formula within `seconds` of its process's CPU time and
+        by the monotonic time `latest`; raises _ProcessEnded (the process is then gone)
+        when it took longer, ran out of memory or crashed."""
         started, cpu_before = time.monotonic(), self._cpu_seconds()
+        latest = min(latest, started + MAX_STARVED_SECONDS)
         request = json.dumps({"tex": tex, "display": display}).encode() + b"\n"
         try:
             self._process.stdin.write(request)
@@ -101,8 +103,8 @@ class KatexProcess:
         except (BrokenPipeError, OSError):
             self.kill()
             raise _ProcessEnded("crash") from None
-        answer = self._answer(started + seconds + KILL_GRACE_SECONDS,
-                              cpu_limit=(cpu_before, seconds, started + MAX_STARVED_SECONDS))
+        answer = self._answer(min(started + seconds + KILL_GRACE_SECONDS, latest),
+                              cpu_limit=(cpu_before, seconds, latest))
         took = self._cpu_seconds() - cpu_before
         if "stopped" in answer:
             self.kill()
@@ -290,9 +292,10 @@ class _Turn:
         self._pool = pool
         self._slot = slot
 
-    def render(self, tex: str, display: bool, seconds: float) -> Formula:
-        """The formula rendered within `seconds`, or None and why; a process that ended
-        is replaced for the next formula."""
+    def render(self, tex: str, display: bool, seconds: float,
+               latest: float = float("inf")) -> Formula:
+        """The formula rendered within `seconds` (KatexProcess.render), or None and why;
+        a process that ended is replaced for the next formula."""
         try:
             process = self._pool._process(self._slot)
         except Exception as error:  # whatever kept it from starting: no maths, not a 500
@@ -300,7 +303,7 @@ class _Turn:
             metrics.FORMULAS.labels("unavailable").inc()
             return Formula(None, "unavailable", 0.0)
         try:
-            formula = process.render(tex, display, seconds)
+            formula = process.render(tex, display, seconds, latest)
         except _ProcessEnded as ended:
             self._pool._retire(self._slot, ended.reason)
             logger.warning("event=render_process_ended reason=%s pid=%d", ended.reason,

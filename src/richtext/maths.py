@@ -5,6 +5,7 @@ second: without a budget per post one request could hold a KaTeX process for
 minutes, or restart it a thousand times. What is left over shows as TeX source.
 """
 
+import time
 
 from richtext import metrics
 
@@ -13,6 +14,9 @@ from richtext import metrics
 FORMULA_SECONDS = 0.5
 # The most KaTeX time the formulas of one post take together.
 POST_SECONDS = 1.0
+# The most time a post's formulas take, however starved of CPU their process is (a
+# formula's own deadline counts CPU time).
+POST_WALL_SECONDS = 10.0
 # The most KaTeX processes one post may end (each costs a restart of about 0.25 s of
 # CPU), or fail to start; past it the rest of its formulas show as their source.
 POST_RESTARTS = 2
@@ -25,11 +29,12 @@ def render_formulas(formulas: list[tuple[str, bool]], turn) -> dict[tuple[str, b
     their source, rendered in the post's `turn` of a KaTeX process (katex_pool)."""
     mathml: dict[tuple[str, bool], str | None] = dict.fromkeys(formulas)
     seconds_left, restarts_left = POST_SECONDS, POST_RESTARTS
+    latest = time.monotonic() + POST_WALL_SECONDS
     for tex, display in mathml:
-        if seconds_left < _TOO_LITTLE_TIME or restarts_left <= 0:
+        if seconds_left < _TOO_LITTLE_TIME or restarts_left <= 0 or time.monotonic() >= latest:
             metrics.OVER_BUDGET.inc()
             continue
-        formula = turn.render(tex, display, min(FORMULA_SECONDS, seconds_left))
+        formula = turn.render(tex, display, min(FORMULA_SECONDS, seconds_left), latest)
         mathml[tex, display] = formula.mathml
         seconds_left -= formula.seconds
         restarts_left -= formula.outcome in _ENDED_PROCESS

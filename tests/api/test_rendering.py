@@ -20,7 +20,8 @@ from realtime_core.events import MAX_BODY_BYTES
 from richtext.geometry import MAX_SIZE_EM
 from richtext.katex_engine import KATEX_SCRIPT
 from richtext.markdown import MATH_HTML_BUDGET_BYTES
-from richtext.maths import FORMULA_SECONDS, POST_SECONDS
+from richtext.katex_pool import START_SECONDS
+from richtext.maths import POST_WALL_SECONDS
 
 from .support import assert_json_error
 
@@ -206,7 +207,9 @@ PATHOLOGICAL = {
 def test_pathological_tex_stops_quickly_as_its_source_and_maths_still_renders(tex):
     started = time.monotonic()
     html = render(f"${tex}$")
-    assert time.monotonic() - started < 5
+    # a formula gets 0.5 s of CPU; on a loaded machine the wall time it may wait for that
+    # is capped, and a fresh process has to start after it
+    assert time.monotonic() - started < POST_WALL_SECONDS + START_SECONDS
     assert html.startswith('<p><span class="math inline"><code>') and "<math" not in html
     assert "<math>" in render(f"$x_{{{len(tex)}}}$")  # a new formula, not a cached one
 
@@ -352,7 +355,7 @@ def test_the_formulas_of_one_post_share_a_time_and_size_budget():
     started = time.monotonic()
     html = render(post)
     took = time.monotonic() - started
-    assert took < POST_SECONDS + FORMULA_SECONDS + 0.5, took
+    assert took < POST_WALL_SECONDS + 1, took  # POST_SECONDS of CPU, on an idle machine
     assert html.count("<code>") == 20 and "<math" not in html
     assert len(html) < 2 * len(post)
     # Formulas within both budgets render, as many as a post holds.
