@@ -65,7 +65,10 @@ class StreamFollower:
 
     async def run(self) -> None:
         failures = 0
+        task = asyncio.current_task()
         while True:
+            if task.cancelling():  # a read returned as if its cancellation had not happened
+                raise asyncio.CancelledError
             try:
                 await self._read_next()
                 if failures:
@@ -74,6 +77,10 @@ class StreamFollower:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                # A client library that turns the cancellation of a read into an error of
+                # its own (a closed connection, a timeout) must not keep this task alive.
+                if task.cancelling():
+                    raise asyncio.CancelledError from exc
                 if failures == 0:
                     log.warning("%s unreadable, retrying: %s: %s",
                                 self._what, type(exc).__name__, exc)

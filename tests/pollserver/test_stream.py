@@ -87,3 +87,42 @@ async def test_redis_away_is_logged_once_and_reading_resumes_where_it_stopped(
         await asyncio.gather(task, return_exceptions=True)
         await recorder.redis.aclose()
         writer.close()
+
+
+class CancellationAsError:
+    """A client whose blocking read turns its task's cancellation into a connection error,
+    as a client library may when it closes the connection on the way out."""
+
+    def __init__(self):
+        self.reads = 0
+
+    def pipeline(self, transaction: bool):
+        return self
+
+    def xread(self, *args, **kwargs) -> None:
+        pass
+
+    async def execute(self) -> list:
+        self.reads += 1
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            raise ConnectionError("Connection closed by server.") from None
+        return [[]]
+
+
+async def test_a_cancelled_follower_stops_even_when_the_client_hides_the_cancellation():
+    client = CancellationAsError()
+
+    async def start() -> bytes:
+        return b"0-0"
+
+    follower = StreamFollower(client, STREAM, decode, "test stream", start=start,
+                              on_batch=lambda *batch: None, batch_size=10, block_ms=50)
+    task = asyncio.create_task(follower.run())
+    while client.reads == 0:
+        await asyncio.sleep(0.01)
+    task.cancel()
+    done, _ = await asyncio.wait([task], timeout=5)
+    assert done and task.cancelled()
+    assert client.reads == 1
