@@ -131,12 +131,10 @@ _DISPLAY_MATH = {"math_block", "math_block_label", "math_inline_double"}
 def _formulas(tokens) -> list[tuple[str, bool]]:
     """Each distinct (tex, display) of a parsed post, in order of appearance."""
     found: dict[tuple[str, bool], None] = {}
-    for token in tokens:
+    # Block formulas are top-level tokens; inline ones are children of an inline token.
+    for token in (t for block in tokens for t in (block, *(block.children or ()))):
         if token.type.startswith("math_"):
             found[token.content.strip(), token.type in _DISPLAY_MATH] = None
-        for child in token.children or ():
-            if child.type.startswith("math_"):
-                found[child.content.strip(), child.type in _DISPLAY_MATH] = None
     return list(found)
 
 
