@@ -51,9 +51,9 @@ def user_queues(user_id: int) -> str:
     return f"rt:user-queues:{user_id}"
 
 
-def registrations(user_id: int, window: int) -> str:
-    """Counter of the user's registrations in one rate-limit window."""
-    return f"rt:registrations:{user_id}:{window}"
+# Prefix of the user's registration times in the last minute, a moving window the
+# `limits` library keeps as "<prefix>:LIMITER/<user_id>/<limit>/1/minute".
+REGISTRATIONS = "rt:registrations"
 
 
 # Presence and typing (realtime_core.signals): short-lived, never in the event log.

@@ -10,6 +10,10 @@ import re
 import secrets
 import time
 
+from limits import RateLimitItemPerMinute
+from limits.storage import RedisStorage
+from limits.strategies import MovingWindowRateLimiter
+
 from . import keys
 
 
@@ -26,11 +30,11 @@ def looks_like_queue_id(value: str) -> bool:
 
 
 class RegistrationLimitExceeded(Exception):
-    """The user registered too many queues in the current minute."""
+    """The user registered too many queues in the last minute."""
 
     def __init__(self, retry_after: float):
         super().__init__(f"registration limit reached; retry in {retry_after:.0f} s")
-        self.retry_after = retry_after  # seconds until the next minute's window opens
+        self.retry_after = retry_after  # seconds until the oldest counted registration ages out
 
 
 # Rewrites the user's membership set unless the user's access was just revoked:
@@ -48,7 +52,9 @@ class QueueRegistry:
 
     A user holds at most `max_per_user` live queues (one per tab or device is
     plenty); registering another evicts the oldest, so a leaky client cannot
-    grow Redis without bound. Registrations are also rate limited per user.
+    grow Redis without bound. Registrations are also rate limited per user, in
+    a moving window of the `limits` library (the API's abuse limits count the
+    same way), kept in the registry's own Redis.
     """
 
     def __init__(self, redis_client, ttl: int, max_per_user: int = 20,
@@ -56,19 +62,20 @@ class QueueRegistry:
         self._redis = redis_client
         self._ttl = ttl
         self._max_per_user = max_per_user
-        self._registrations_per_minute = registrations_per_minute
+        self._registrations = RateLimitItemPerMinute(registrations_per_minute)
+        # The URL only tells `limits` which client library to use: connections come
+        # from the registry's pool, with its address, timeouts and credentials.
+        storage = RedisStorage("redis://", connection_pool=redis_client.connection_pool,
+                               key_prefix=keys.REGISTRATIONS)
+        self._registration_limiter = MovingWindowRateLimiter(storage)
         self._write_memberships = redis_client.register_script(WRITE_MEMBERSHIPS_SCRIPT)
 
     def _count_registration(self, user_id: int) -> None:
-        now = time.time()
-        window = int(now // 60)
-        counter = keys.registrations(user_id, window)
-        pipe = self._redis.pipeline(transaction=False)
-        pipe.incr(counter)
-        pipe.expire(counter, 120)
-        count, _ = pipe.execute()
-        if count > self._registrations_per_minute:
-            raise RegistrationLimitExceeded(retry_after=60 - now % 60)
+        """Counting and deciding are one atomic step (a Lua script of `limits`)."""
+        user = str(user_id)
+        if not self._registration_limiter.hit(self._registrations, user):
+            stats = self._registration_limiter.get_window_stats(self._registrations, user)
+            raise RegistrationLimitExceeded(retry_after=stats.reset_time - time.time())
 
     def create(self, user_id: int, private_community_ids: list[int]) -> str:
         """Register a queue and publish the user's current private memberships.

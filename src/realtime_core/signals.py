@@ -97,16 +97,21 @@ if not changed then
     if not before[user] then changed = true break end
   end
 end
-local names, listed = {}, 0
+local members, listed = {}, 0
 for user, name in pairs(after) do
   if listed < tonumber(ARGV[7]) then
     listed = listed + 1
-    names[listed] = cjson.encode({id = tonumber(user), username = name})
+    members[listed] = {id = tonumber(user), username = name}
   end
 end
-local body = '{"type":"presence","data":{"community_id":' .. ARGV[9] ..
-  ',"article_id":' .. ARGV[10] .. ',"count":' .. after_count ..
-  ',"members":[' .. table.concat(names, ',') .. ']}}'
+local body = cjson.encode({type = 'presence', data = {
+  community_id = tonumber(ARGV[9]), article_id = tonumber(ARGV[10]),
+  count = after_count, members = members}})
+if listed == 0 then
+  -- Redis's cjson writes an empty table as an object. With nobody listed the body
+  -- holds no name, so its one {} is the members list, which clients read as an array.
+  body = string.gsub(body, '"members":{}', '"members":[]')
+end
 local version
 if changed then
   version = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'meta', ARGV[8], 'body', body)

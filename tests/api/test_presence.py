@@ -64,6 +64,20 @@ def test_snapshot_names_are_capped_but_the_count_is_exact(lab, signal_redis):
     assert len(snapshot.body["data"]["members"]) == PRESENCE_NAMES_LIMIT
 
 
+def test_a_snapshot_is_the_presence_signal_clients_read_even_when_nobody_is_left(
+    lab, signal_redis
+):
+    signals = Signals(signal_redis)
+    name = 'Zoë "quoted" \\ back'
+    here = signals.presence(lab.community.id, lab.article.id, 7, name, TAB, True, now=1000.0)
+    gone = signals.presence(lab.community.id, lab.article.id, 7, name, TAB, False, now=1001.0)
+    place = {"community_id": lab.community.id, "article_id": lab.article.id}
+    assert here.body == {"type": "presence",
+                         "data": {**place, "count": 1, "members": [{"id": 7, "username": name}]}}
+    assert gone.body == {"type": "presence", "data": {**place, "count": 0, "members": []}}
+    assert published(signal_redis) == [here.body, gone.body]
+
+
 def test_typing_is_throttled_and_names_the_pseudonym_when_the_reply_is_pseudonymous(
     api, lab, signal_redis
 ):

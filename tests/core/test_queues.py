@@ -20,8 +20,9 @@ def test_registrations_are_rate_limited_per_user(store):
     registry = QueueRegistry(store, ttl=60, max_per_user=20, registrations_per_minute=2)
     registry.create(7, [])
     registry.create(7, [])
-    with pytest.raises(RegistrationLimitExceeded):
+    with pytest.raises(RegistrationLimitExceeded) as refused:
         registry.create(7, [])
+    assert 55 < refused.value.retry_after <= 60  # when the first of the two ages out
     registry.create(9, [])  # someone else is not affected
 
 

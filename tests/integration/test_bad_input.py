@@ -122,7 +122,7 @@ def test_queue_limits_per_user(api):
     evicted = api.call("POST", f"/api/realtime/heartbeat?queue_id={first['queue_id']}", user)
     assert evicted.status_code == 404, "the 21st live queue evicts the oldest"
 
-    # 60 registrations a minute; a minute boundary may reset the count once.
+    # 60 registrations in any minute (the ones above count): the next is refused.
     statuses = []
     while 429 not in statuses and len(statuses) < 130:
         statuses.append(api.call("POST", "/api/realtime/register", user).status_code)
@@ -130,5 +130,6 @@ def test_queue_limits_per_user(api):
     assert set(statuses[:-1]) == {200}
     response = api.call("POST", "/api/realtime/register", user)
     assert response.status_code == 429 and response.json()["message"]
-    # Until the next minute's window: a client that waits this long gets through.
+    # Until the oldest registration of the minute ages out: a client that waits this
+    # long gets through.
     assert 1 <= int(response.headers["Retry-After"]) <= 60
