@@ -1,6 +1,6 @@
 """Six accounts flood maths-heavy and hostile comments and previews for 30 s through the
 real API (gunicorn, 2 workers x 8 threads as bin/run runs it) while another user posts
-one-line comments: that user's writes stay fast and none fails, on PostgreSQL and on
+one-line comments: that user's writes never stall and none fails, on PostgreSQL and on
 SQLite (bin/run's default, where one writer at a time holds the whole database), no API
 worker dies, and their memory comes back within a bound afterwards."""
 
@@ -27,6 +27,8 @@ HEAVY = "\n\n".join(
 HOSTILE = HEAVY[:2000] + "\n\n$\\def\\a{" + "x" * 3000 + "}" + "\\a" * 1000 + "$"
 # What the API's processes may keep after the flood, over what they held before it.
 RSS_GROWTH_BOUND_MB = 40
+# A one-line comment slower than this waited on someone else's maths.
+STALL_SECONDS = 1.0
 
 
 def rss_mb(pid: int) -> float:
@@ -134,7 +136,9 @@ def test_a_maths_flood_leaves_other_writers_fast_and_the_api_whole(flood_stack):
           f"p99 {p99 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms; flood answers "
           f"{ {s: statuses.count(s) for s in sorted(set(statuses))} }")
     assert set(quiet_statuses) == {201}
-    assert p99 < 0.2, (p50, p99)
+    # A stall, not a speed target (bench/comment_write.py measures that): a writer held
+    # behind maths waits seconds (the 3 s turn, the 10 s post cap), a free one milliseconds.
+    assert p99 < STALL_SECONDS, (p50, p99)
     assert statuses and all(s in (200, 201, 429) for s in statuses), sorted(set(statuses))
     assert statuses.count(201) > 0 and statuses.count(200) > 0  # the flood was served
 

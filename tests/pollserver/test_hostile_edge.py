@@ -33,7 +33,9 @@ HOSTILE_SETTINGS = {
     "REALTIME_HTTP_MAX_CONNECTIONS": 1500,
     "REALTIME_LOG_LEVEL": "WARNING",  # no access line per attacking request
 }
-HEALTH_LATENCY_LIMIT_MS = 100
+# A stall, not a speed target: the loop blocked by an attack answers /health seconds late;
+# an unblocked one under a loaded CI machine still answers in tens of milliseconds.
+HEALTH_LATENCY_LIMIT_MS = 500
 MB = 1024 * 1024
 
 
