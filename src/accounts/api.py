@@ -6,8 +6,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from ninja import Router, Status
 
-from marginalia.errors import ApiError
-from marginalia.oplog import log_event
+from toolkit.errors import ApiError
+from toolkit.log_lines import log_event
 
 from . import sessions, throttling
 from .auth import jwt_auth

@@ -3,7 +3,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import EmailStr, Field
 
-from marginalia.text_limits import Text, at_most_bytes
+from toolkit.text_limits import Text, at_most_bytes
 
 Username = Text(150, 300, min_chars=3, pattern=r"^[\w.@+-]+$")
 

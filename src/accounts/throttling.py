@@ -12,7 +12,7 @@ more than the answers do.
 
 import hashlib
 
-from marginalia.ratelimit import Limit, client_address
+from toolkit.rate_limits import Limit, client_address
 
 SIGNUPS_PER_IP = Limit(
     "signups_per_ip", "Too many sign-ups from this address; try again later"

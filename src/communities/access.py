@@ -9,7 +9,7 @@ ask to join or to accept an invite), and its description only when the admins
 chose to show it; never its member count, members, articles or discussions.
 """
 
-from marginalia.errors import ApiError
+from toolkit.errors import ApiError
 
 from .models import Community, Membership
 

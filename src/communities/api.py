@@ -5,10 +5,10 @@ from ninja import Query, Router, Status
 
 from accounts.auth import current_user, jwt_auth, optional_jwt
 from accounts.models import User
-from marginalia.errors import ApiError, not_found
-from marginalia.paging import Window
-from marginalia.ratelimit import Limit, limit_writes
-from marginalia.types import ObjectId
+from toolkit.errors import ApiError, not_found
+from toolkit.paging import Window
+from toolkit.rate_limits import Limit, limit_writes
+from toolkit.types import ObjectId
 
 from . import access, invites, services
 from .models import Community, Invite, JoinRequest, Membership

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from marginalia.errors import ApiError, not_found
-from marginalia.oplog import log_event
+from toolkit.errors import ApiError, not_found
+from toolkit.log_lines import log_event
 
 from . import access, services
 from .models import Community, Invite, Membership

@@ -5,7 +5,7 @@ from ninja import Schema
 from pydantic import Field, field_validator
 
 from accounts.schemas import UserOut
-from marginalia.text_limits import Text
+from toolkit.text_limits import Text
 
 from . import access
 from .models import Membership

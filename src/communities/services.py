@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from marginalia.errors import ApiError
-from marginalia.oplog import log_event
 from realtime import connection, events
+from toolkit.errors import ApiError
+from toolkit.log_lines import log_event
 
 from . import access
 from .models import Community, JoinRequest, Membership

@@ -4,9 +4,9 @@ from ninja.pagination import paginate
 
 from accounts.auth import current_user, jwt_auth, optional_jwt
 from communities.models import Community
-from marginalia.paging import MAX_PAGE_SIZE, Pagination
-from marginalia.ratelimit import limit_writes
-from marginalia.types import MAX_ID, ObjectId
+from toolkit.paging import MAX_PAGE_SIZE, Pagination
+from toolkit.rate_limits import limit_writes
+from toolkit.types import MAX_ID, ObjectId
 
 from . import lookups, services
 from .pseudonyms import pseudonym

@@ -14,12 +14,12 @@ from pydantic import Field
 from accounts.auth import jwt_auth
 from communities import access
 from communities.models import Community
-from marginalia.errors import ApiError, not_found
-from marginalia.ratelimit import Limit
-from marginalia.types import ObjectId
 from realtime import connection
 from realtime.connection import REDIS_ERRORS
 from realtime_core.signals import PRESENCE_HEARTBEAT, looks_like_tab_id
+from toolkit.errors import ApiError, not_found
+from toolkit.rate_limits import Limit
+from toolkit.types import ObjectId
 
 from .models import Discussion, Placement
 from .pseudonyms import pseudonym

@@ -3,7 +3,7 @@ user cannot read is reported as not found, so ids reveal nothing."""
 
 from communities import access
 from communities.models import Community
-from marginalia.errors import not_found
+from toolkit.errors import not_found
 
 from .models import Article, Comment, Discussion
 

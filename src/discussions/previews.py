@@ -10,7 +10,7 @@ does, so the limit is there all the same, and only signed-in users preview.
 from ninja import Router
 
 from accounts.auth import jwt_auth
-from marginalia.ratelimit import Limit
+from toolkit.rate_limits import Limit
 
 from .rendering import render
 from .schemas import RenderIn, RenderOut

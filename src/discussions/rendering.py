@@ -3,9 +3,9 @@ renderer as a 429 the client can retry."""
 
 import json
 
-from marginalia.errors import too_many_requests
 from richtext import markdown
 from richtext.katex_pool import RendererBusy
+from toolkit.errors import too_many_requests
 
 
 def render(content: str, user_id: int | None = None) -> str:

@@ -5,8 +5,8 @@ from ninja import Schema
 from pydantic import Field, HttpUrl
 
 from accounts.schemas import UserOut
-from marginalia.text_limits import Text, at_most_bytes
-from marginalia.types import ObjectId
+from toolkit.text_limits import Text, at_most_bytes
+from toolkit.types import ObjectId
 
 from .pseudonyms import pseudonym
 from .rendering import html_within_event_bound

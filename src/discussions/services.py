@@ -9,8 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from communities import access
-from marginalia.errors import ApiError
-from marginalia.oplog import log_event
+from toolkit.errors import ApiError
+from toolkit.log_lines import log_event
 
 from . import events, lookups
 from .models import Article, Comment, Discussion, Placement

@@ -13,8 +13,8 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from accounts.auth import jwt_auth
-from marginalia.ratelimit import Limit
-from marginalia.types import ObjectId
+from toolkit.rate_limits import Limit
+from toolkit.types import ObjectId
 
 from . import lookups
 from .models import ArticleVisit

@@ -13,14 +13,13 @@ from accounts.api import router as auth_router
 from accounts.auth import AuthenticationFailed, failure_reason
 from communities.api import router as communities_router
 from discussions.api import router as discussions_router
-from notifications.api import router as notifications_router
-from realtime.api import router as realtime_router
 from discussions.live import router as live_router
 from discussions.previews import router as previews_router
 from discussions.visits import router as visits_router
-
-from .errors import ApiError
-from .oplog import log_event
+from notifications.api import router as notifications_router
+from realtime_endpoints.api import router as realtime_router
+from toolkit.errors import ApiError
+from toolkit.log_lines import log_event
 
 logger = logging.getLogger(__name__)
 

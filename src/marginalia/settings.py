@@ -11,7 +11,8 @@ from corsheaders.defaults import default_headers as cors_default_headers
 
 from realtime_core import secret_keys, tokens
 from realtime_core.config import RealtimeConfig
-from web.content_security import page_policy
+
+from .content_security import page_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MARGINALIA_VAR_DIR", BASE_DIR.parent / "var"))
@@ -154,10 +155,10 @@ LOGGING = {
     },
 }
 
-# Abuse limits (marginalia.ratelimit), kept in Redis: RATE_LIMIT_REDIS_URL, else the
+# Abuse limits (toolkit.rate_limits), kept in Redis: RATE_LIMIT_REDIS_URL, else the
 # realtime Redis. Each is one or more rules in the `limits` notation ("30/minute;500/hour"),
 # all of which must hold; "" turns that limit off.
-RATE_LIMIT_REDIS_URL = os.environ.get("RATE_LIMIT_REDIS_URL") or None
+RATE_LIMIT_REDIS_URL = os.environ.get("RATE_LIMIT_REDIS_URL") or REALTIME.redis_url
 
 
 def _rate_limit(variable: str, default: str) -> str:

@@ -3,7 +3,7 @@
 from ninja import Router, Schema
 
 from accounts.auth import jwt_auth
-from marginalia.ratelimit import limit_writes
+from toolkit.rate_limits import limit_writes
 
 from .models import NotificationPreferences
 

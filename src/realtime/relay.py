@@ -22,7 +22,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from marginalia.oplog import log_event
+from toolkit.log_lines import log_event
 
 from .connection import REDIS_ERRORS, event_log, queue_registry
 from .models import OutboxEvent

@@ -13,7 +13,7 @@ import sys
 import pytest
 from django.test import RequestFactory
 
-from marginalia.ratelimit import client_address
+from toolkit.rate_limits import client_address
 from tests.support.stack import SRC, free_port, wait_until
 
 from .support import PASSWORD, Api, assert_json_error, unique

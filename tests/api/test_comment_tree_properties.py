@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from discussions import services
-from marginalia.errors import ApiError
+from toolkit.errors import ApiError
 
 # An operation: ("comment", index of the parent among comments made so far, or None) or
 # ("delete", index of the comment).

@@ -1,7 +1,7 @@
 """Discussions: shape, pagination (newest first), edit, resolve, soft delete,
 and articles."""
 
-from marginalia.types import MAX_ID
+from toolkit.types import MAX_ID
 
 from .support import assert_json_error
 

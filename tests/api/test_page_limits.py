@@ -5,7 +5,7 @@ however many there are and however they are threaded."""
 import pytest
 
 from discussions.models import Comment
-from marginalia.types import MAX_ID
+from toolkit.types import MAX_ID
 
 from .support import assert_json_error
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from web import urls as web_urls
-from web.content_security import page_policy
+from marginalia.content_security import page_policy
 
 
 def _config(response):

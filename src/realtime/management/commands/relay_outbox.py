@@ -8,9 +8,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
-from marginalia.oplog import log_event
 from realtime import metrics, relay
 from realtime.connection import REDIS_ERRORS
+from toolkit.log_lines import log_event
 
 
 PRUNE_INTERVAL = 600.0  # seconds between deletions of old published rows

@@ -10,6 +10,8 @@ only goes wrong if the commit itself then fails.
 
 import logging
 
+# Named for the product, not this module: operators filter the API's and the relay's
+# output on it, and it stays the same wherever the helper lives.
 logger = logging.getLogger("marginalia.events")
 
 

@@ -6,14 +6,17 @@ from ninja import Router
 
 from accounts.auth import jwt_auth
 from communities.models import Community, Membership
-from marginalia.errors import ApiError, too_many_requests
-from marginalia.oplog import log_event
+from realtime import relay
+from realtime.connection import REDIS_ERRORS, client, event_log, queue_registry
 from realtime_core.queues import RegistrationLimitExceeded
+from toolkit.errors import ApiError, too_many_requests
+from toolkit.log_lines import log_event
 
-from . import relay
-from .connection import REDIS_ERRORS, client, event_log, queue_registry
 from .schemas import HeartbeatOut, RegisterOut, StatusOut
 
+# Each operation names its OpenAPI operation id: it is part of the wire contract
+# (generated clients name their calls after it), and Ninja would otherwise derive it
+# from this module's path.
 router = Router(tags=["realtime"], auth=jwt_auth)
 
 
@@ -29,7 +32,7 @@ def _unavailable() -> ApiError:
     return ApiError(503, "The realtime service is unavailable; try again shortly")
 
 
-@router.post("/register", response=RegisterOut)
+@router.post("/register", response=RegisterOut, operation_id="realtime_api_register")
 def register(request):
     """A new event queue for the caller; the user's other queues stay valid."""
     communities = private_community_ids(request.auth)
@@ -66,7 +69,7 @@ def _settle_memberships(user, written: list[int]) -> list[int]:
     return written
 
 
-@router.post("/heartbeat", response=HeartbeatOut)
+@router.post("/heartbeat", response=HeartbeatOut, operation_id="realtime_api_heartbeat")
 def heartbeat(request, queue_id: str | None = None):
     if not queue_id:
         raise ApiError(400, "queue_id is required")
@@ -79,7 +82,7 @@ def heartbeat(request, queue_id: str | None = None):
     return {"message": "Heartbeat successful"}
 
 
-@router.get("/status", response=StatusOut)
+@router.get("/status", response=StatusOut, operation_id="realtime_api_status")
 def status(request):
     try:
         enabled = bool(client().ping())
