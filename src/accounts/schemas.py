@@ -24,9 +24,15 @@ class RefreshIn(Schema):
     refresh: str = Field(min_length=1, max_length=4096)
 
 
+# Every user and author object carries it, as the seed's schema has: front ends that show
+# an avatar read it without a check. Marginalia keeps no pictures, so it is always null.
+PROFILE_PIC_URL = Field(None, description="An avatar's URL; null: none, show initials")
+
+
 class UserOut(Schema):
     id: int
     username: str
+    profile_pic_url: str | None = PROFILE_PIC_URL
 
 
 class MeOut(UserOut):

@@ -12,6 +12,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from accounts.auth import jwt_auth
+from accounts.schemas import UserOut
 from communities import access
 from communities.models import Community
 from realtime import connection
@@ -22,7 +23,7 @@ from toolkit.rate_limits import Limit
 from toolkit.types import ObjectId
 
 from .models import Discussion, Placement
-from .pseudonyms import pseudonym
+from .schemas import author_of
 
 router = Router(tags=["realtime"], auth=jwt_auth)
 
@@ -42,11 +43,6 @@ class PresenceIn(Schema):
     visible: bool = Field(description="false when the tab is hidden or closing: it stops counting")
 
 
-class PresentMember(Schema):
-    id: int
-    username: str
-
-
 class PresenceOut(Schema):
     community_id: int
     article_id: int
@@ -55,7 +51,7 @@ class PresenceOut(Schema):
         "then count, members and version are null (the signals keep the page current)"
     )
     count: int | None = Field(description="Distinct members viewing the article, the caller included")
-    members: list[PresentMember] | None = Field(description="Up to 20 of them, to name on hover")
+    members: list[UserOut] | None = Field(description="Up to 20 of them, to name on hover")
     version: str | None = Field(
         description="Signal id of this snapshot: apply later snapshots only if newer"
     )
@@ -132,12 +128,8 @@ def typing(request, payload: TypingIn):
         is_deleted=False,
     ).exists():
         raise not_found("Discussion")
-    if payload.pseudonymous:
-        # The same name the reply will carry, so the indicator reveals nothing more.
-        shown_as = {"id": None, "username": pseudonym(payload.article_id, user.id),
-                    "is_pseudonymous": True}
-    else:
-        shown_as = {"id": user.id, "username": user.username, "is_pseudonymous": False}
+    # The same name the reply will carry, so the indicator reveals nothing more.
+    shown_as = author_of(user, payload.article_id, payload.pseudonymous)
     try:
         published = connection.signals().typing(
             community.id, payload.article_id, payload.discussion_id, user.id, shown_as

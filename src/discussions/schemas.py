@@ -4,7 +4,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field, HttpUrl
 
-from accounts.schemas import UserOut
+from accounts.schemas import PROFILE_PIC_URL, UserOut
 from toolkit.text_limits import Text, at_most_bytes
 from toolkit.types import ObjectId
 
@@ -20,9 +20,18 @@ Content = Text(20_000, 32 * 1024, min_chars=1)
 
 
 def author_of(user, article_id: int, is_pseudonymous: bool) -> dict:
+    """How a post's author is shown: by name, or by the article's pseudonym of them."""
     if is_pseudonymous:
-        return {"id": None, "username": pseudonym(article_id, user.id), "is_pseudonymous": True}
-    return {"id": user.id, "username": user.username, "is_pseudonymous": False}
+        return {"id": None, "username": pseudonym(article_id, user.id), "is_pseudonymous": True,
+                "profile_pic_url": None}
+    return {"id": user.id, "username": user.username, "is_pseudonymous": False,
+            "profile_pic_url": None}
+
+
+# A deleted comment kept for its replies shows no author, but an author object all the
+# same: front ends read `author.username` of every comment without a null check.
+DELETED_AUTHOR = {"id": None, "username": DELETED_CONTENT, "is_pseudonymous": False,
+                  "profile_pic_url": None}
 
 
 CONTENT_HTML = Field(
@@ -33,9 +42,12 @@ CONTENT_HTML = Field(
 
 
 class AuthorOut(Schema):
-    id: int | None = Field(description="null when the author is shown by pseudonym")
-    username: str = Field(description="The username, or the per-article pseudonym")
+    id: int | None = Field(
+        description="null when the author is shown by pseudonym or the comment is deleted")
+    username: str = Field(
+        description='The username, the per-article pseudonym, or "[deleted]"')
     is_pseudonymous: bool
+    profile_pic_url: str | None = PROFILE_PIC_URL
 
 
 class ArticleIn(Schema):
@@ -126,7 +138,8 @@ class CommentOut(Schema):
     depth: int
     content: str = Field(description='"[deleted]" for a deleted comment kept for its replies')
     content_html: str | None = CONTENT_HTML
-    author: AuthorOut | None
+    author: AuthorOut = Field(
+        description='For a deleted comment: id null, username "[deleted]"')
     is_pseudonymous: bool
     is_deleted: bool
     version: int
@@ -151,9 +164,9 @@ class CommentOut(Schema):
         return "" if comment.is_deleted else html_within_event_bound(comment.content, comment.content_html)
 
     @staticmethod
-    def resolve_author(comment) -> dict | None:
+    def resolve_author(comment) -> dict:
         if comment.is_deleted:
-            return None
+            return DELETED_AUTHOR
         return author_of(comment.author, comment.discussion.article_id, comment.is_pseudonymous)
 
     @staticmethod

@@ -101,7 +101,7 @@ local members, listed = {}, 0
 for user, name in pairs(after) do
   if listed < tonumber(ARGV[7]) then
     listed = listed + 1
-    members[listed] = {id = tonumber(user), username = name}
+    members[listed] = {id = tonumber(user), username = name, profile_pic_url = cjson.null}
   end
 end
 local body = cjson.encode({type = 'presence', data = {

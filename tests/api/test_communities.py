@@ -92,7 +92,8 @@ def test_admin_adds_a_user_directly(api, lab, make_join_request):
                         {"username": lab.outsider.username.upper(), "role": "moderator"},
                         as_=lab.admin)
     assert response.status_code == 201
-    assert response.json()["user"] == {"id": lab.outsider.id, "username": lab.outsider.username}
+    assert response.json()["user"] == {"id": lab.outsider.id, "username": lab.outsider.username,
+                                      "profile_pic_url": None}
     assert response.json()["role"] == "moderator"
     assert _role(lab.community, lab.outsider) == "moderator"
     pending.refresh_from_db()

@@ -22,7 +22,7 @@ def test_create_returns_the_discussion(api, lab):
     assert discussion["topic"] == "Methods"
     assert discussion["content"] == "How was n chosen?"
     assert discussion["author"] == {"id": lab.member.id, "username": lab.member.username,
-                                    "is_pseudonymous": False}
+                                    "is_pseudonymous": False, "profile_pic_url": None}
     assert discussion["is_pseudonymous"] is False
     assert discussion["is_resolved"] is False
     assert discussion["comments_count"] == 0
@@ -105,7 +105,8 @@ def test_articles_create_list_get(api, lab, make_community):
     }, as_=lab.member)
     assert response.status_code == 201
     article = response.json()
-    assert article["submitter"] == {"id": lab.member.id, "username": lab.member.username}
+    assert article["submitter"] == {"id": lab.member.id, "username": lab.member.username,
+                                    "profile_pic_url": None}
     assert {c["id"] for c in article["communities"]} == {lab.community.id, public.id}
 
     # The outsider sees the article, but not that it is in the private community.

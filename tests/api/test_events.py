@@ -83,7 +83,8 @@ def test_every_comment_change_writes_one_event_with_the_rest_representation(
     assert api.delete(f"/api/comments/{parent['id']}", as_=lab.admin).status_code == 204
     event = outbox.only_event()
     placeholder = tree_item(parent["id"])
-    assert placeholder["content"] == "[deleted]" and placeholder["author"] is None
+    assert placeholder["content"] == "[deleted]"
+    assert placeholder["author"] == {"id": None, "username": "[deleted]", "is_pseudonymous": False, "profile_pic_url": None}
     assert placeholder["version"] == edited["version"] + 1
     check(event, "updated_comment", placeholder)
 

@@ -26,7 +26,8 @@ def test_presence_counts_members_not_tabs_and_publishes_only_changes(api, lab, s
     first = report(api, lab, lab.member)
     assert first.status_code == 200, first.content
     assert first.json()["count"] == 1
-    assert first.json()["members"] == [{"id": lab.member.id, "username": lab.member.username}]
+    assert first.json()["members"] == [{"id": lab.member.id, "username": lab.member.username,
+                                        "profile_pic_url": None}]
 
     second_tab = report(api, lab, lab.member, tab="tab-bbbbbbbb").json()
     assert second_tab["count"] == 1
@@ -73,7 +74,8 @@ def test_a_snapshot_is_the_presence_signal_clients_read_even_when_nobody_is_left
     gone = signals.presence(lab.community.id, lab.article.id, 7, name, TAB, False, now=1001.0)
     place = {"community_id": lab.community.id, "article_id": lab.article.id}
     assert here.body == {"type": "presence",
-                         "data": {**place, "count": 1, "members": [{"id": 7, "username": name}]}}
+                         "data": {**place, "count": 1, "members": [
+                             {"id": 7, "username": name, "profile_pic_url": None}]}}
     assert gone.body == {"type": "presence", "data": {**place, "count": 0, "members": []}}
     assert published(signal_redis) == [here.body, gone.body]
 
@@ -100,7 +102,7 @@ def test_typing_under_the_real_name(api, lab, signal_redis):
     assert api.post("/api/realtime/typing", payload, as_=lab.author).status_code == 200
     [signal] = published(signal_redis)
     assert signal["data"]["user"] == {"id": lab.author.id, "username": lab.author.username,
-                                      "is_pseudonymous": False}
+                                      "is_pseudonymous": False, "profile_pic_url": None}
 
 
 def test_refusals_are_json_and_write_nothing(api, lab, make_lab, signal_redis):

@@ -58,7 +58,7 @@ def test_pseudonymous_posts_never_expose_the_author(api, lab, masked, outbox):
     call(api.get(f"/api/discussions/{did}/comments", as_=lab.member))
 
     assert discussion["author"] == {"id": None, "username": discussion["author"]["username"],
-                                    "is_pseudonymous": True}
+                                    "is_pseudonymous": True, "profile_pic_url": None}
     assert len(seen) == 16
     for payload in seen:
         assert_identity_hidden(payload)
@@ -89,7 +89,8 @@ def test_pseudonym_is_stable_per_article_and_differs_across_articles(
     comment_author = api.get(f"/api/discussions/{first.id}/comments",
                              as_=lab.member).json()["items"][0]["author"]
     assert shown_name(second)["username"] == name
-    assert comment_author == {"id": None, "username": name, "is_pseudonymous": True}
+    assert comment_author == {"id": None, "username": name, "is_pseudonymous": True,
+                              "profile_pic_url": None}
     assert own_pseudonym(lab.article) == name
     assert shown_name(elsewhere)["username"] != name
     assert shown_name(elsewhere)["username"] == own_pseudonym(other_article)
@@ -99,7 +100,7 @@ def test_pseudonym_is_stable_per_article_and_differs_across_articles(
 def test_non_pseudonymous_posts_show_the_author(api, lab):
     author = api.get(f"/api/discussions/{lab.discussion.id}", as_=lab.member).json()["author"]
     assert author == {"id": lab.author.id, "username": lab.author.username,
-                      "is_pseudonymous": False}
+                      "is_pseudonymous": False, "profile_pic_url": None}
 
 
 def test_the_pseudonym_endpoint_tells_only_the_callers_own(api, lab, masked):

@@ -134,6 +134,12 @@ def test_a_seed_client_on_another_origin_receives_all_six_event_types(seed_page)
     state = seed_state(page)
     assert state["comments"][str(reply["id"])]["content"] == "Reply, edited"
     assert page.locator(f"[data-comment-id='{reply['id']}']").is_visible()
+    # The placeholder renders in a component that reads author.username and
+    # author.profile_pic_url with no null check.
+    assert state["comments"][str(parent["id"])]["author"] == {
+        "id": None, "username": "[deleted]", "is_pseudonymous": False, "profile_pic_url": None}
+    assert page.locator(f"[data-comment-id='{parent['id']}']").inner_text() == (
+        "[ [deleted]: [deleted]")
 
     lone = api.comment(admin, discussion["id"], "Lone")
     api.call("DELETE", f"/api/comments/{lone['id']}", admin, expect=204)

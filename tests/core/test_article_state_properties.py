@@ -46,7 +46,9 @@ class Server:
             "id": c["id"], "discussion_id": DISCUSSION, "article_id": ARTICLE,
             "community_id": COMMUNITY, "parent_id": c["parent_id"], "depth": c["depth"],
             "content": "[deleted]" if c["is_deleted"] else c["content"],
-            "author": None if c["is_deleted"] else {"id": 1, "username": "u", "is_pseudonymous": False},
+            "author": {"id": None, "username": "[deleted]", "is_pseudonymous": False,
+                       "profile_pic_url": None} if c["is_deleted"] else
+                      {"id": 1, "username": "u", "is_pseudonymous": False, "profile_pic_url": None},
             "is_pseudonymous": False, "is_deleted": c["is_deleted"], "version": c["version"],
             "created_at": STAMP, "updated_at": STAMP,
         }

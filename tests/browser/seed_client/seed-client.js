@@ -2,7 +2,9 @@
 // from an origin of its own, the way the seed's Next.js front end calls us:
 // register -> poll -> apply, 404 -> register again, catchup_required -> refetch,
 // deleted_* -> remove from the UI. It reads discussion.user and comment.author, as
-// that front end does. Configuration comes in the URL fragment.
+// that front end does: a comment's author.username and author.profile_pic_url with no
+// null check, so a comment without an author object would throw here as it does there.
+// Configuration comes in the URL fragment.
 
 const config = Object.fromEntries(new URLSearchParams(location.hash.slice(1)));
 const articleId = Number(config.article);
@@ -93,7 +95,8 @@ function render() {
         if (c.discussion_id !== d.id) continue;
         const line = document.createElement('li');
         line.dataset.commentId = c.id;
-        line.textContent = `${c.author?.username ?? 'Unknown user'}: ${c.content}`;
+        const avatar = c.author.profile_pic_url ?? c.author.username.slice(0, 1).toUpperCase();
+        line.textContent = `${avatar} ${c.author.username}: ${c.content}`;
         comments.append(line);
       }
       item.append(comments);
