@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import health, metrics
+from . import error_handlers, health, metrics
 from .api import api
 
 urlpatterns = [
@@ -11,3 +11,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("web.urls")),
 ]
+
+handler400 = error_handlers.bad_request
+handler403 = error_handlers.forbidden
+handler404 = error_handlers.not_found
+handler500 = error_handlers.server_error

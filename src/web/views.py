@@ -30,3 +30,10 @@ def article(request, slug: str, article_id: int):
 def invite(request):
     # The token is in the URL's fragment, which never reaches the server.
     return _page(request, "web/invite.html", "invite")
+
+
+def error_page(request, status: int, title: str, message: str):
+    """A page of the site's own look for an error; it runs no script, so it works
+    whatever broke (no database, no API)."""
+    return render(request, "web/error.html", {"title": title, "message": message},
+                  status=status)

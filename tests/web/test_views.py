@@ -6,8 +6,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from web import urls as web_urls
+from marginalia import error_handlers
 from marginalia.content_security import page_policy
+from web import urls as web_urls
 
 
 def _config(response):
@@ -42,8 +43,32 @@ def test_static_modules_are_served(client):
         assert response.status_code == 200, name
 
 
-def test_unknown_paths_are_404(client):
-    assert client.get("/c/lab/a/not-a-number/").status_code == 404
+def test_an_unknown_page_gets_a_page_of_the_sites_own_and_no_script(client):
+    for path in ("/c/lab/a/not-a-number/", "/no/such/page/"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response["Content-Type"].startswith("text/html")
+        assert b"<h1>Page not found</h1>" in response.content
+        assert b"/static/web/app.css" in response.content  # the site's look
+        assert b"<script" not in response.content
+
+
+@pytest.mark.parametrize("path", ["/api/no-such-thing", "/api/communities/1/nope/",
+                                  "/api/discussions/x/y/z"])
+def test_an_unknown_api_path_gets_a_json_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"message": "Not found"}
+
+
+def test_a_failing_view_gets_a_json_500_under_api_and_a_page_elsewhere(rf):
+    api = error_handlers.server_error(rf.get("/api/communities/"))
+    assert api.status_code == 500 and json.loads(api.content) == {
+        "message": "Internal server error"}
+    page = error_handlers.server_error(rf.get("/c/lab/"))
+    assert page.status_code == 500 and b"<h1>Something went wrong</h1>" in page.content
+    forbidden = error_handlers.forbidden(rf.get("/c/lab/"), PermissionError())
+    assert forbidden.status_code == 403 and b"<h1>Not allowed</h1>" in forbidden.content
 
 
 SAMPLE_ARGUMENTS = {"slug": "lab", "article_id": 42}
