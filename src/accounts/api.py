@@ -6,13 +6,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from ninja import Router, Status
 
+from realtime_core import tokens
 from toolkit.errors import ApiError
 from toolkit.log_lines import log_event
 
 from . import sessions, throttling
 from .auth import jwt_auth
 from .models import User
-from .schemas import LoginIn, MeOut, RefreshIn, SignupIn, TokensOut
+from .schemas import LoginIn, LogoutIn, MeOut, PasswordChangeIn, RefreshIn, SignupIn, TokensOut
 
 router = Router(tags=["auth"])
 
@@ -26,10 +27,7 @@ def signup(request, payload: SignupIn):
     if User.objects.filter(email__iexact=email).exists():
         raise ApiError(409, "An account with that email already exists")
     candidate = User(username=payload.username, email=email)
-    try:
-        validate_password(payload.password, user=candidate)
-    except ValidationError as exc:
-        raise ApiError(422, "Password is too weak", errors=list(exc.messages)) from exc
+    _check_strength(payload.password, candidate)
     candidate.set_password(payload.password)
     try:
         with transaction.atomic():
@@ -38,6 +36,13 @@ def signup(request, payload: SignupIn):
         raise ApiError(409, "That username or email is taken") from exc
     log_event("user_signed_up", user_id=candidate.id)
     return Status(201, sessions.start(candidate))
+
+
+def _check_strength(password: str, user: User) -> None:
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ApiError(422, "Password is too weak", errors=list(exc.messages)) from exc
 
 
 def _password_matches(user: User | None, password: str) -> bool:
@@ -72,10 +77,56 @@ def refresh(request, payload: RefreshIn):
     try:
         renewed = sessions.rotate(payload.refresh)
     except sessions.RefreshRefused as exc:
-        log_event("refresh_failed", logging.WARNING, reason=exc.reason, user_id=exc.user_id)
-        raise ApiError(401, str(exc)) from exc
+        raise _refused(exc) from exc
     log_event("tokens_refreshed", user_id=renewed["user"].id)
     return renewed
+
+
+def _refused(exc: sessions.RefreshRefused) -> ApiError:
+    log_event("refresh_failed", logging.WARNING, reason=exc.reason, user_id=exc.user_id)
+    return ApiError(401, str(exc))
+
+
+@router.post("/logout", response={204: None})
+def logout(request, payload: LogoutIn):
+    """Ends the login of the refresh token sent (or, without one, of the bearer access
+    token), or with `all` every login of its user: their tokens are refused at once."""
+    throttling.before_logout(request)
+    if payload.refresh is not None:
+        try:
+            _, user_id, login_id = sessions.refresh_claims(payload.refresh)
+        except sessions.RefreshRefused as exc:
+            raise _refused(exc) from exc
+    else:
+        token = tokens.bearer(request.headers.get("Authorization"))
+        if token is None:
+            raise ApiError(401, "Send the refresh token, or an access token as a bearer")
+        user_id = jwt_auth.authenticate(request, token).id
+        login_id = request.login_id
+    if payload.all:
+        sessions.end_all(user_id)
+    else:
+        sessions.end(user_id, login_id)
+    log_event("logged_out", user_id=user_id, everywhere=payload.all)
+    return Status(204, None)
+
+
+@router.post("/password", response=TokensOut, auth=jwt_auth)
+def change_password(request, payload: PasswordChangeIn):
+    """Sets a new password and ends every login, this one included: the answer carries
+    the tokens of a new one."""
+    user = request.auth
+    account = throttling.account_key(user, user.username)
+    throttling.before_login(request, account)  # guessing the current password is a login
+    if not user.check_password(payload.current_password):
+        log_event("password_change_refused", logging.WARNING, user_id=user.id)
+        raise ApiError(403, "The current password is wrong")
+    throttling.login_succeeded(account)
+    _check_strength(payload.new_password, user)
+    user.set_password(payload.new_password)
+    user.save(update_fields=["password"])  # ends every login (sessions.py)
+    log_event("password_changed", user_id=user.id)
+    return sessions.start(user)
 
 
 @router.get("/me", response=MeOut, auth=jwt_auth)

@@ -5,4 +5,4 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self):
-        from . import revocation  # noqa: F401  (connects the signal receivers)
+        from . import revocation, sessions  # noqa: F401  (connect their signal receivers)

@@ -29,6 +29,18 @@ class RefreshIn(Schema):
 PROFILE_PIC_URL = Field(None, description="An avatar's URL; null: none, show initials")
 
 
+class LogoutIn(Schema):
+    refresh: str | None = Field(
+        None, max_length=4096,
+        description="The login to end; without it, the login of the bearer access token")
+    all: bool = Field(False, description="End every login of the user, everywhere")
+
+
+class PasswordChangeIn(Schema):
+    current_password: str = Field(min_length=1, max_length=128)
+    new_password: str = Field(min_length=1, max_length=128)
+
+
 class UserOut(Schema):
     id: int
     username: str

@@ -1,16 +1,21 @@
-"""Logins as refresh-token families: start one, and exchange its refresh token,
-once, for new tokens; a second use of any refresh token revokes its whole family."""
+"""Logins as refresh-token families: start one, exchange its refresh token, once,
+for new tokens (a second use of any refresh token revokes its whole family), and
+end one or all of a user's. Access tokens name their family too, and are honoured
+only while it lives (accounts.auth), so an ended login's access tokens stop at once."""
 
 import os
 import uuid
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from realtime_core import tokens
+from toolkit.log_lines import log_event
 
-from .auth import failure_reason
+from .auth import failure_reason, family_of
 from .models import User
 from .refresh_families import RefreshTokenFamily
 
@@ -26,7 +31,7 @@ class RefreshRefused(Exception):
 
 def _issue(user: User, family: RefreshTokenFamily) -> dict:
     return {
-        "access": tokens.issue(user.id, tokens.ACCESS),
+        "access": tokens.issue(user.id, tokens.ACCESS, fam=str(family.id)),
         "refresh": tokens.issue(user.id, tokens.REFRESH, fam=str(family.id),
                                 jti=family.current_jti),
         "user": user,
@@ -59,20 +64,29 @@ def _within_reuse_grace(family: RefreshTokenFamily) -> bool:
     return timezone.now() - family.rotated_at <= timedelta(seconds=reuse_grace())
 
 
+def refresh_claims(refresh_token: str) -> tuple[dict, int, uuid.UUID]:
+    """A refresh token's claims, user id and family; RefreshRefused if it is not one."""
+    try:
+        claims = tokens.decode(refresh_token, tokens.REFRESH)
+        user_id = tokens.subject(claims)
+    except tokens.InvalidToken as exc:
+        raise RefreshRefused(str(exc), failure_reason(exc)) from exc
+    try:
+        return claims, user_id, family_of(claims)
+    except tokens.InvalidToken as exc:  # signed by us, but not by a login of this kind
+        raise RefreshRefused("Invalid token", "no_family") from exc
+
+
 def rotate(refresh_token: str) -> dict:
     """New tokens for the current refresh token of a live family, which it replaces.
 
     Raises RefreshRefused for an expired, forged or revoked token, and for one
     already used (past the reuse grace), after revoking its family.
     """
+    claims, user_id, family_id = refresh_claims(refresh_token)
     try:
-        claims = tokens.decode(refresh_token, tokens.REFRESH)
-        user_id = tokens.subject(claims)
-        family_id = uuid.UUID(str(claims["fam"]))
         jti = str(claims["jti"])
-    except tokens.InvalidToken as exc:
-        raise RefreshRefused(str(exc), failure_reason(exc)) from exc
-    except (KeyError, ValueError) as exc:  # signed by us, but not by a login of this kind
+    except KeyError as exc:  # signed by us, but not by a login of this kind
         raise RefreshRefused("Invalid token", "no_family") from exc
 
     user = User.objects.filter(pk=user_id, is_active=True).first()
@@ -100,3 +114,29 @@ def rotate(refresh_token: str) -> dict:
             return _issue(user, family)
     # Raised after the transaction, so the revocation of a reused family is kept.
     raise refused
+
+
+def end(user_id: int, family_id: uuid.UUID) -> None:
+    """Ends one login: its refresh and access tokens are refused from now on."""
+    RefreshTokenFamily.objects.filter(pk=family_id, user_id=user_id,
+                                      revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def end_all(user_id: int) -> int:
+    """Ends every login of the user; how many there were."""
+    return RefreshTokenFamily.objects.filter(user_id=user_id, revoked_at__isnull=True).update(
+        revoked_at=timezone.now())
+
+
+@receiver(pre_save, sender=User, dispatch_uid="logins_end_on_password_change")
+def logins_end_on_password_change(sender, instance: User, raw: bool, **kwargs) -> None:
+    """A new password ends every login, wherever it was set (the API, a reset, the admin).
+
+    `_password` holds the raw password from set_password() until the save: it is None
+    when check_password() only re-hashes the same password in a newer algorithm.
+    """
+    if raw or instance.pk is None or getattr(instance, "_password", None) is None:
+        return
+    ended = end_all(instance.pk)
+    if ended:
+        log_event("logins_ended", user_id=instance.pk, reason="password_changed", logins=ended)

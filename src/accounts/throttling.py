@@ -42,6 +42,11 @@ def before_login(request, account: str) -> None:
     LOGIN_FAILURES_PER_ACCOUNT.hit(account)
 
 
+def before_logout(request) -> None:
+    """Signing out checks a token as a login checks a password: the same count."""
+    LOGINS_PER_IP.hit(client_address(request))
+
+
 def login_succeeded(account: str) -> None:
     """The person who knows the password is not kept waiting by earlier failures."""
     LOGIN_FAILURES_PER_ACCOUNT.clear(account)

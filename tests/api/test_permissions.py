@@ -42,6 +42,8 @@ POST   /api/auth/signup                                                   201 20
 POST   /api/auth/login                                                    200 200 200 200 200 200  |  200 200 200 200 200 200
 POST   /api/auth/refresh                                                  200 200 200 200 200 200  |  200 200 200 200 200 200
 GET    /api/auth/me                                                       401 200 200 200 200 200  |  401 200 200 200 200 200
+POST   /api/auth/logout                                                   401 204 204 204 204 204  |  401 204 204 204 204 204
+POST   /api/auth/password                                                 401 200 200 200 200 200  |  401 200 200 200 200 200
 GET    /api/communities                                                   200 200 200 200 200 200  |  200 200 200 200 200 200
 POST   /api/communities                                                   401 201 201 201 201 201  |  401 201 201 201 201 201
 GET    /api/communities/by-slug/{slug}                                    200 200 200 200 200 200  |  200 200 200 200 200 200
@@ -180,6 +182,10 @@ REQUESTS = {
     ("POST", "/api/auth/refresh"): lambda w, a: (
         "/api/auth/refresh", {"refresh": (a or w.lab.member).refresh}),
     ("GET", "/api/auth/me"): lambda w, a: ("/api/auth/me", None),
+    ("POST", "/api/auth/logout"): lambda w, a: ("/api/auth/logout", {}),
+    ("POST", "/api/auth/password"): lambda w, a: (
+        "/api/auth/password", {"current_password": (a or w.lab.member).password,
+                               "new_password": "A-new-long-passphrase-8"}),
     ("GET", "/api/communities"): lambda w, a: ("/api/communities", None),
     ("POST", "/api/communities"): lambda w, a: (
         "/api/communities", {"name": unique("New community "), "type": "private"}),
