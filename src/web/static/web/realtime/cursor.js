@@ -4,7 +4,7 @@
  * it; followers adopt the leader's, to continue from it on takeover.
  */
 
-/** @typedef {import('./apply-event').RealtimeEvent} RealtimeEvent */
+/** @import { RealtimeEvent } from './apply-event.js' */
 
 export class EventCursor {
   /** @type {string | null} */

@@ -7,17 +7,15 @@
 import { backoffDelay } from './backoff.js';
 import { codedError } from './protocol.js';
 
-/** @typedef {import('./client').RealtimeClientOptions} RealtimeClientOptions */
-/** @typedef {import('./client').RealtimeEnv} RealtimeEnv */
-/** @typedef {import('./apply-event').RealtimeEvent} RealtimeEvent */
-/** @typedef {import('./scope.js').Scope} Scope */
-/** @typedef {import('./protocol.js').PollProtocol} PollProtocol */
-/** @typedef {import('./protocol.js').CodedError} CodedError */
-/** @typedef {import('./cursor.js').EventCursor} EventCursor */
-/** @typedef {import('./status.js').StatusTracker} StatusTracker */
-/** @typedef {import('./readiness.js').Readiness} Readiness */
-/** @typedef {import('./lifecycle.js').BrowserLifecycle} BrowserLifecycle */
-/** @typedef {import('./leadership.js').TabLeadership} TabLeadership */
+/** @import { RealtimeClientOptions, RealtimeEnv } from './client.js' */
+/** @import { RealtimeEvent } from './apply-event.js' */
+/** @import { Scope } from './scope.js' */
+/** @import { PollProtocol, CodedError } from './protocol.js' */
+/** @import { EventCursor } from './cursor.js' */
+/** @import { StatusTracker } from './status.js' */
+/** @import { Readiness } from './readiness.js' */
+/** @import { BrowserLifecycle } from './lifecycle.js' */
+/** @import { TabLeadership } from './leadership.js' */
 
 /**
  * @typedef {object} PollerParts

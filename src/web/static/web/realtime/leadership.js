@@ -6,8 +6,7 @@
  * 'solo' and polls alone.
  */
 
-/** @typedef {import('./client').RealtimeEnv} RealtimeEnv */
-/** @typedef {import('./client').RealtimeRole} RealtimeRole */
+/** @import { RealtimeEnv, RealtimeRole } from './client.js' */
 /** @typedef {{v: number, from: string, kind: string, [field: string]: any}} TabMessage */
 
 // Version of the messages between tabs: tabs of another version ignore each other.

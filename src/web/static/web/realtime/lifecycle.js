@@ -4,8 +4,8 @@
  * and coming back from the back/forward cache.
  */
 
-/** @typedef {import('./client').RealtimeEnv} RealtimeEnv */
-/** @typedef {import('./scope.js').Scope} Scope */
+/** @import { RealtimeEnv } from './client.js' */
+/** @import { Scope } from './scope.js' */
 
 export class BrowserLifecycle {
   #env;

@@ -1,6 +1,6 @@
 /** The client's options: checked, with defaults filled in. */
 
-/** @typedef {import('./client').RealtimeClientOptions} RealtimeClientOptions */
+/** @import { RealtimeClientOptions } from './client.js' */
 
 export const DEFAULTS = Object.freeze({
   apiBase: '',

@@ -4,9 +4,8 @@
  * the poll can also be aborted on purpose, with a reason.
  */
 
-/** @typedef {import('./client').RealtimeClientOptions} RealtimeClientOptions */
-/** @typedef {import('./client').RealtimeEnv} RealtimeEnv */
-/** @typedef {import('./scope.js').Scope} Scope */
+/** @import { RealtimeClientOptions, RealtimeEnv } from './client.js' */
+/** @import { Scope } from './scope.js' */
 /** @typedef {Error & {code?: string, retryAfterMs?: number}} CodedError */
 /**
  * Why the open poll was aborted: 'restart' (poll again at once), 'reregister'

@@ -3,7 +3,7 @@
  * flight), kept in one place so that stopping gives every piece back.
  */
 
-/** @typedef {import('./client').RealtimeEnv} RealtimeEnv */
+/** @import { RealtimeEnv } from './client.js' */
 
 export class Scope {
   #env;
