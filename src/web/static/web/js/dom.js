@@ -132,9 +132,10 @@ export function showError(el, message) {
  * @returns {Promise<T>}
  */
 export async function busy(form, work) {
-  const controls = /** @type {(HTMLButtonElement | HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement)[]} */ ([
-    ...form.querySelectorAll('button, input, textarea, select'),
-  ]);
+  /** @type {NodeListOf<HTMLButtonElement | HTMLInputElement | HTMLTextAreaElement
+   *   | HTMLSelectElement>} */
+  const found = form.querySelectorAll('button, input, textarea, select');
+  const controls = [...found];
   const previous = controls.map((c) => c.disabled);
   controls.forEach((c) => {
     c.disabled = true;

@@ -26,16 +26,17 @@ import { timeTemplate } from './times.js';
 
 /** @param {any} article as the API returns it */
 function articleHeader(article) {
-  const authors = article.authors.length ? html`<p class="authors">${article.authors.join(', ')}</p>` : nothing;
-  const submitter = article.submitter ? `Submitted by ${article.submitter.username} · ` : '';
-  const link = article.link
-    ? html` · <a href=${article.link} rel="noopener noreferrer" target="_blank">Read the article<span
+  const { title, authors, submitter, link, abstract } = article;
+  const byWhom = submitter ? `Submitted by ${submitter.username} · ` : '';
+  const readIt = link
+    ? html` · <a href=${link} rel="noopener noreferrer" target="_blank">Read the article<span
         class="sr-only"> (opens in a new tab)</span></a>`
     : nothing;
-  const abstract = article.abstract ? html`<p class="abstract prose">${article.abstract}</p>` : nothing;
-  return html`<article class="article-header" aria-labelledby="article-title"><h1 id="article-title"
-    >${article.title}</h1>${authors}<p class="meta">${submitter}${timeTemplate(article.created_at)}${link
-    }</p>${abstract}</article>`;
+  return html`<article class="article-header" aria-labelledby="article-title"><h1
+    id="article-title">${title}</h1>${
+    authors.length ? html`<p class="authors">${authors.join(', ')}</p>` : nothing
+    }<p class="meta">${byWhom}${timeTemplate(article.created_at)}${readIt}</p>${
+    abstract ? html`<p class="abstract prose">${abstract}</p>` : nothing}</article>`;
 }
 
 /**
@@ -46,7 +47,8 @@ function articleHeader(article) {
 function participate(state, parts) {
   if (state.canPost) return parts.newDiscussionForm;
   if (state.me) return nothing;
-  return html`<p class="notice"><a href=${signInUrl()}>Sign in</a> to start a discussion or comment.</p>`;
+  const why = 'to start a discussion or comment.';
+  return html`<p class="notice"><a href=${signInUrl()}>Sign in</a> ${why}</p>`;
 }
 
 /**
@@ -58,8 +60,10 @@ export function articlePage(view, parts) {
   if (state.notice) return noticeTemplate(state.notice);
   if (!state.article) return html`<p class="loading">Loading…</p>`;
   const presence = state.live && state.me ? presenceStatus(state.presence, state.me) : nothing;
+  const head = html`<div class="section-head"><h2
+    id="discussions-title">Discussions</h2>${presence}${parts.liveStatus}</div>`;
   return html`${articleHeader(state.article)}<section class="discussions-section"
-    aria-labelledby="discussions-title"><div class="section-head"><h2 id="discussions-title">Discussions</h2>${
-    presence}${parts.liveStatus}</div>${state.live ? parts.preferences : nothing}${participate(state, parts)}${
-    discussionList(view)}${newItemsPill(state.newOffScreen, parts.jumpToNew)}</section>`;
+    aria-labelledby="discussions-title">${head}${state.live ? parts.preferences : nothing}${
+    participate(state, parts)}${discussionList(view)}${
+    newItemsPill(state.newOffScreen, parts.jumpToNew)}</section>`;
 }

@@ -1,6 +1,7 @@
 /** Posts with their content, long ones folded, with a "Show more" / "Show less" button. */
 
 import { html } from '../../vendor/lit-html/lit-html.js';
+import { classNames } from './elements.js';
 import { renderedContent } from './rendered-content.js';
 
 // Longer texts than this start folded (about ten lines of a discussion card).
@@ -22,11 +23,16 @@ const FOLD_OVER_CHARS = 700;
  * @param {FoldedContent} options
  */
 export function foldedContent({ className, id, item, text = null, what, unfolded, onToggle }) {
-  const shown = text === null ? renderedContent(item) : { body: text, rendered: false, length: text.length };
+  const shown = text === null
+    ? renderedContent(item)
+    : { body: text, rendered: false, length: text.length };
   const long = shown.length > FOLD_OVER_CHARS;
-  const classes = [className, 'prose', shown.rendered && 'rendered', long && !unfolded && 'is-folded'];
+  const folded = long && !unfolded;
+  const classes = classNames(
+    className, 'prose', shown.rendered && 'rendered', folded && 'is-folded',
+  );
   const action = unfolded ? 'Show less' : 'Show more';
-  return html`<div class=${classes.filter(Boolean).join(' ')} id=${id}>${shown.body}</div><button
+  return html`<div class=${classes} id=${id}>${shown.body}</div><button
       type="button" class="button link small fold-toggle" ?hidden=${!long} aria-controls=${id}
       aria-expanded=${String(unfolded)} aria-label="${action} of ${what}" @click=${onToggle}
     >${action}</button>`;

@@ -13,8 +13,10 @@ import { h } from '../dom.js';
 import { foldedContent } from './collapsible.js';
 import { commentFormParts } from './comment-form.js';
 import { attachComposer } from './composer.js';
-import { commentDomId } from './elements.js';
-import { actionButton, closeSlot, errorLine, field, itemActions, openConfirm, openForm } from './inline-forms.js';
+import { classNames, commentDomId } from './elements.js';
+import {
+  actionButton, closeSlot, errorLine, field, itemActions, openConfirm, openForm,
+} from './inline-forms.js';
 import { metaLine } from './meta-line.js';
 
 /** @typedef {import('../../realtime/apply-event').Comment} Comment */
@@ -62,7 +64,7 @@ function commentItem(view, { comment: c, replies }) {
   const domId = commentDomId(c.id);
   const isNew = view.isNew(domId, c);
   const unfolded = view.state.unfolded.has(`${domId}-content`);
-  const classes = ['comment', c.is_deleted && 'is-deleted', isNew && 'is-new'].filter(Boolean).join(' ');
+  const classes = classNames('comment', c.is_deleted && 'is-deleted', isNew && 'is-new');
   return html`<li class=${classes} id=${domId} tabindex="-1" data-id=${c.id} data-depth=${c.depth}
     data-version=${c.version} aria-label="Comment by ${authorName(c)}"
     >${guard([c, isNew, unfolded], () => commentBody(view, c, { domId, isNew, unfolded }))}<ol
@@ -93,8 +95,9 @@ function commentBody(view, c, { domId, isNew, unfolded }) {
   });
   // A comment deleted while a form of it is open loses the form.
   const slot = c.is_deleted ? nothing : html`<div class="form-slot"></div>`;
-  return html`<div class="comment-body">${metaLine(c, { domId, isNew, deleted: c.is_deleted })}${content}${
-    itemActions(commentButtons(view, c))}${slot}</div>`;
+  const meta = metaLine(c, { domId, isNew, deleted: c.is_deleted });
+  const actions = itemActions(commentButtons(view, c));
+  return html`<div class="comment-body">${meta}${content}${actions}${slot}</div>`;
 }
 
 /**
@@ -110,7 +113,10 @@ function commentButtons(view, c) {
     buttons.push(actionButton('Reply', `Reply to ${who}`, (_, slot) =>
       openForm(slot, commentFormParts(view.actions, c.discussion_id, c, () => closeSlot(slot)))));
   }
-  if (mine) buttons.push(actionButton('Edit', `Edit comment by ${who}`, (_, slot) => openEdit(view, c, slot)));
+  if (mine) {
+    buttons.push(actionButton('Edit', `Edit comment by ${who}`, (_, slot) =>
+      openEdit(view, c, slot)));
+  }
   if (mine || view.isManager) {
     buttons.push(actionButton('Delete', `Delete comment by ${who}`, (_, slot) =>
       openConfirm(slot, 'Delete this comment?', () => view.actions.deleteComment(c))));
@@ -124,7 +130,9 @@ function commentButtons(view, c) {
  * @param {HTMLElement} slot
  */
 function openEdit(view, c, slot) {
-  const content = h('textarea', { id: `edit-comment-${c.id}`, name: 'content', rows: 3, required: true });
+  const content = h('textarea', {
+    id: `edit-comment-${c.id}`, name: 'content', rows: 3, required: true,
+  });
   const error = errorLine();
   const composer = attachComposer(content, {
     label: 'Comment', place: `comment-${c.id}.edit`, error, initial: c.content,

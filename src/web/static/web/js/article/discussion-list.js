@@ -74,6 +74,13 @@ const ORDERS = {
   comments: (a, b) => b.comments_count - a.comments_count || b.id - a.id,
 };
 
+const FILTER_CHOICES = /** @type {[string, string][]} */ ([
+  ['all', 'All'], ['open', 'Open'], ['resolved', 'Resolved'],
+]);
+const ORDER_CHOICES = /** @type {[string, string][]} */ ([
+  ['newest', 'Newest'], ['oldest', 'Oldest'], ['comments', 'Most comments'],
+]);
+
 /**
  * @param {string} id
  * @param {string} label
@@ -84,9 +91,10 @@ const ORDERS = {
 function choice(id, label, choices, chosen, onChange) {
   const options = choices.map(([value, text]) =>
     html`<option value=${value} .selected=${value === chosen}>${text}</option>`);
-  const changed = (/** @type {Event} */ event) => onChange(/** @type {HTMLSelectElement} */ (event.target).value);
-  return html`<span class="list-choice"><label for=${id}>${label}</label> <select id=${id} name=${id}
-    @change=${changed}>${options}</select></span>`;
+  const changed = (/** @type {Event} */ event) =>
+    onChange(/** @type {HTMLSelectElement} */ (event.target).value);
+  return html`<span class="list-choice"><label for=${id}>${label}</label> <select
+    id=${id} name=${id} @change=${changed}>${options}</select></span>`;
 }
 
 /**
@@ -99,13 +107,13 @@ export function discussionList(view) {
   const shown = all.filter(FILTERS[state.filter]);
   const compare = ORDERS[state.order];
   if (compare) shown.sort(compare);
-  const show = choice('discussion-filter', 'Show', [['all', 'All'], ['open', 'Open'], ['resolved', 'Resolved']],
-    state.filter, on.chooseFilter);
-  const order = choice('discussion-order', 'Sort by',
-    [['newest', 'Newest'], ['oldest', 'Oldest'], ['comments', 'Most comments']], state.order, on.chooseOrder);
+  const show = choice('discussion-filter', 'Show', FILTER_CHOICES, state.filter, on.chooseFilter);
+  const order = choice('discussion-order', 'Sort by', ORDER_CHOICES, state.order, on.chooseOrder);
+  const items = repeat(shown, (d) => d.id, (d) => discussionItem(view, d));
   return html`<div><div class="list-controls" role="group" aria-label="Show and sort discussions"
     >${show}${order}</div><p class="empty" ?hidden=${all.length === 0 || shown.length > 0}
-    >No discussion matches.</p></div><p class="empty" ?hidden=${state.phase === 'loading' || all.length > 0}
+    >No discussion matches.</p></div><p class="empty"
+    ?hidden=${state.phase === 'loading' || all.length > 0}
     >No discussions yet. Start the first one.</p><ol id="discussion-list" class="discussion-list"
-    aria-labelledby="discussions-title">${repeat(shown, (d) => d.id, (d) => discussionItem(view, d))}</ol>`;
+    aria-labelledby="discussions-title">${items}</ol>`;
 }

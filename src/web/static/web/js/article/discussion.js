@@ -13,7 +13,9 @@ import { commentThread } from './comment-thread.js';
 import { attachComposer } from './composer.js';
 import { keepDraft } from './drafts.js';
 import { discussionDomId } from './elements.js';
-import { actionButton, errorLine, field, itemActions, openConfirm, openForm, showSlotError } from './inline-forms.js';
+import {
+  actionButton, errorLine, field, itemActions, openConfirm, openForm, showSlotError,
+} from './inline-forms.js';
 import { metaLine } from './meta-line.js';
 import { orphanedReplies } from './orphaned-replies.js';
 import { typingText } from './typing.js';
@@ -31,10 +33,11 @@ export function discussionItem(view, d) {
   const domId = discussionDomId(d.id);
   const isNew = view.isNew(domId, d);
   const unfolded = view.state.unfolded.has(`${domId}-content`);
+  const how = { domId, isNew, unfolded };
+  const card = guard([d, isNew, unfolded], () => discussionCard(view, d, how));
   return html`<li class=${isNew ? 'discussion is-new' : 'discussion'} id=${domId} tabindex="-1"
     data-id=${d.id} data-version=${d.version} aria-labelledby="${domId}-topic"
-    ><article class="discussion-card">${guard([d, isNew, unfolded], () =>
-      discussionCard(view, d, { domId, isNew, unfolded }))}${comments(view, d, domId)}</article></li>`;
+    ><article class="discussion-card">${card}${comments(view, d, domId)}</article></li>`;
 }
 
 /**
@@ -74,13 +77,18 @@ function comments(view, d, domId) {
   // Who is writing a reply; announced politely, without moving focus.
   const typing = html`<p class="typing-line" id="${domId}-typing" aria-live="polite"
     ?hidden=${typists.length === 0}>${typists.length ? typingText(typists) : ''}</p>`;
-  const opener = view.canPost ? html`<button type="button" class="button small comment-opener"
-    aria-expanded="false" aria-controls="${domId}-comment-slot" aria-label="Comment on “${d.topic}”"
-    @click=${(/** @type {Event} */ event) => openCommentForm(view, d.id, event)}>Comment</button><div
-    class="form-slot comment-form" id="${domId}-comment-slot"></div>` : nothing;
-  return html`<section class="comments" aria-labelledby="${domId}-comments"><h4 class="comments-title"
-    id="${domId}-comments">${title}</h4><div class="orphaned-replies">${orphanedReplies(view, d.id, items)
-    }</div><ol class="comment-list">${commentThread(view, items)}</ol>${typing}${opener}</section>`;
+  const open = (/** @type {Event} */ event) => openCommentForm(view, d.id, event);
+  const opener = view.canPost
+    ? html`<button type="button" class="button small comment-opener" aria-expanded="false"
+        aria-controls="${domId}-comment-slot" aria-label="Comment on “${d.topic}”"
+        @click=${open}>Comment</button><div class="form-slot comment-form"
+        id="${domId}-comment-slot"></div>`
+    : nothing;
+  const orphans = orphanedReplies(view, d.id, items);
+  return html`<section class="comments" aria-labelledby="${domId}-comments"><h4
+    class="comments-title" id="${domId}-comments">${title}</h4><div
+    class="orphaned-replies">${orphans}</div><ol class="comment-list">${commentThread(view, items)
+    }</ol>${typing}${opener}</section>`;
 }
 
 /** @type {WeakSet<HTMLElement>} comment slots whose opener follows them */
@@ -96,7 +104,8 @@ const followed = new WeakSet();
  */
 function openCommentForm(view, discussionId, event) {
   const opener = /** @type {HTMLButtonElement} */ (event.currentTarget);
-  const slot = /** @type {HTMLElement} */ (document.getElementById(opener.getAttribute('aria-controls') ?? ''));
+  const slotId = opener.getAttribute('aria-controls') ?? '';
+  const slot = /** @type {HTMLElement} */ (document.getElementById(slotId));
   if (!followed.has(slot)) {
     followed.add(slot);
     new MutationObserver(() => {
@@ -115,7 +124,10 @@ function openCommentForm(view, discussionId, event) {
 function discussionButtons(view, d) {
   const mine = view.isMine(d);
   const buttons = [];
-  if (mine) buttons.push(actionButton('Edit', `Edit discussion “${d.topic}”`, (_, slot) => openEdit(view, d, slot)));
+  if (mine) {
+    buttons.push(actionButton('Edit', `Edit discussion “${d.topic}”`, (_, slot) =>
+      openEdit(view, d, slot)));
+  }
   if (mine || view.isAdmin) {
     const label = d.is_resolved ? 'Reopen' : 'Resolve';
     buttons.push(actionButton(label, `${label} discussion “${d.topic}”`, async (button, slot) => {
@@ -130,8 +142,9 @@ function discussionButtons(view, d) {
     }));
   }
   if (mine || view.isManager) {
+    const question = 'Delete this discussion and all its comments?';
     buttons.push(actionButton('Delete', `Delete discussion “${d.topic}”`, (_, slot) =>
-      openConfirm(slot, 'Delete this discussion and all its comments?', () => view.actions.deleteDiscussion(d))));
+      openConfirm(slot, question, () => view.actions.deleteDiscussion(d))));
   }
   return buttons;
 }
@@ -142,9 +155,13 @@ function discussionButtons(view, d) {
  * @param {HTMLElement} slot
  */
 function openEdit(view, d, slot) {
-  const topicInput = h('input', { id: `edit-topic-${d.id}`, name: 'topic', required: true, maxlength: 300 });
+  const topicInput = h('input', {
+    id: `edit-topic-${d.id}`, name: 'topic', required: true, maxlength: 300,
+  });
   const forgetTopic = keepDraft(topicInput, `discussion-${d.id}.edit-topic`, d.topic);
-  const contentInput = h('textarea', { id: `edit-content-${d.id}`, name: 'content', rows: 4, required: true });
+  const contentInput = h('textarea', {
+    id: `edit-content-${d.id}`, name: 'content', rows: 4, required: true,
+  });
   const error = errorLine();
   const composer = attachComposer(contentInput, {
     label: 'Message', place: `discussion-${d.id}.edit`, error, initial: d.content,
@@ -153,8 +170,13 @@ function openEdit(view, d, slot) {
     label: 'Edit discussion',
     fields: [field(topicInput, 'Topic'), field(contentInput, 'Message')],
     submitText: 'Save',
-    validate: () => (topicInput.value.trim() && contentInput.value.trim() ? null : 'Topic and message are required.'),
-    submit: () => view.actions.editDiscussion(d, { topic: topicInput.value.trim(), content: contentInput.value.trim() }),
+    validate: () => (topicInput.value.trim() && contentInput.value.trim()
+      ? null
+      : 'Topic and message are required.'),
+    submit: () => view.actions.editDiscussion(d, {
+      topic: topicInput.value.trim(),
+      content: contentInput.value.trim(),
+    }),
     focus: topicInput,
     composer,
     otherDrafts: [forgetTopic],

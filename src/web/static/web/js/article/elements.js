@@ -14,6 +14,14 @@ export function itemDomId(kind, id) {
 }
 
 /**
+ * A class attribute's value from names, those that are false left out.
+ * @param {...(string | false)} names
+ */
+export function classNames(...names) {
+  return names.filter(Boolean).join(' ');
+}
+
+/**
  * The part of an item that shows the item itself, without the comments or
  * replies it holds: what the reader must see for the item to count as seen.
  * @param {HTMLElement} el a discussion's or comment's element

@@ -18,9 +18,8 @@ export function createHighlighter() {
    */
   function highlight(kind, id) {
     const el = document.getElementById(itemDomId(kind, id));
-    const target = /** @type {HTMLElement | null | undefined} */ (
-      kind === 'comment' ? el?.querySelector(':scope > .comment-body') : el?.querySelector('.discussion-card')
-    );
+    const part = kind === 'comment' ? ':scope > .comment-body' : '.discussion-card';
+    const target = /** @type {HTMLElement | null | undefined} */ (el?.querySelector(part));
     if (!target) return;
     target.classList.remove('flash');
     void target.offsetWidth; // restart the animation

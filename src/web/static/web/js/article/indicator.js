@@ -34,7 +34,9 @@ export function createIndicator(el, { onRetry } = {}) {
   const dot = h('span', { class: 'live-dot', 'aria-hidden': 'true' });
   const label = h('span', { class: 'live-label' });
   const countdown = h('span', { class: 'live-countdown', 'aria-hidden': 'true' });
-  const retry = h('button', { type: 'button', class: 'button link small live-retry', hidden: true }, 'Retry now');
+  const retry = h(
+    'button', { type: 'button', class: 'button link small live-retry', hidden: true }, 'Retry now',
+  );
   if (onRetry) retry.addEventListener('click', () => onRetry());
   el.replaceChildren(dot, label, countdown, retry);
   el.setAttribute('role', 'status');

@@ -18,8 +18,10 @@ import { explainFailure } from './composer.js';
  * @property {HTMLElement} [focus] the control to focus on open and after a problem
  * @property {(() => void) | null} [onCancel]
  * @property {() => void} [onDone]
- * @property {import('./composer.js').Composer} [composer] the writing box's counter, preview and draft
- * @property {(() => void)[]} [otherDrafts] forget the drafts of the form's other fields (an edited topic)
+ * @property {import('./composer.js').Composer} [composer] the writing box's counter, preview
+ *   and draft
+ * @property {(() => void)[]} [otherDrafts] forget the drafts of the form's other fields (an
+ *   edited topic)
  * @property {HTMLElement} [error] the error line, when the composer shares it
  */
 

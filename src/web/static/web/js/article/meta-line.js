@@ -11,8 +11,9 @@ import { postedTimes } from './times.js';
  */
 function authorLabel(author, item) {
   if (!author) return html`<span class="author muted">deleted</span>`;
-  const note = item.is_pseudonymous ? html`<span class="pseudonym-note"> (pseudonym)</span>` : nothing;
-  return html`<span class="author">${author.username}${note}</span>`;
+  const note = item.is_pseudonymous ? ' (pseudonym)' : null;
+  return html`<span class="author">${author.username}${
+    note ? html`<span class="pseudonym-note">${note}</span>` : nothing}</span>`;
 }
 
 /**
@@ -22,7 +23,11 @@ function authorLabel(author, item) {
  *   element id, which the "New" mark's id carries; deleted: a comment kept as "[deleted]"
  */
 export function metaLine(item, { domId, isNew, deleted = false }) {
-  const who = deleted ? html`<span class="author muted">Deleted comment</span>` : authorLabel(item.author, item);
-  const mark = isNew ? html`<span class="new-mark" id="${domId}-new"> <span class="badge new">New</span></span>` : nothing;
+  const who = deleted
+    ? html`<span class="author muted">Deleted comment</span>`
+    : authorLabel(item.author, item);
+  const mark = isNew
+    ? html`<span class="new-mark" id="${domId}-new"> <span class="badge new">New</span></span>`
+    : nothing;
   return html`<p class="meta">${who} · ${postedTimes(item)}${mark}</p>`;
 }

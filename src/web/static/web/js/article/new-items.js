@@ -36,9 +36,10 @@ function isOnScreen(entry) {
  */
 export function newItemsPill(count, onJump) {
   const items = count === 1 ? 'item' : 'items';
-  return html`<div class="new-pill-dock"><button type="button" class="new-pill" ?hidden=${count === 0}
-    aria-label="${count} new ${items} below or above: show the first" @click=${onJump}>${count} new</button><span
-    class="sr-only" aria-live="polite">${count ? `${count} new ${items}` : ''}</span></div>`;
+  return html`<div class="new-pill-dock"><button type="button" class="new-pill"
+    ?hidden=${count === 0} aria-label="${count} new ${items} below or above: show the first"
+    @click=${onJump}>${`${count} new`}</button><span class="sr-only"
+    aria-live="polite">${count ? `${count} new ${items}` : ''}</span></div>`;
 }
 
 export class NewItemsWatcher {

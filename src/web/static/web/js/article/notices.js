@@ -19,8 +19,12 @@ const isStatus = (error, statuses) => error instanceof ApiError && statuses.incl
  */
 export const notice = (title, text) => ({ title, text });
 
-export const ARTICLE_NOT_FOUND = notice('Article not found', 'There is no article at this address.');
-export const COMMUNITY_NOT_FOUND = notice('Community not found', 'There is no community at this address.');
+export const ARTICLE_NOT_FOUND = notice(
+  'Article not found', 'There is no article at this address.',
+);
+export const COMMUNITY_NOT_FOUND = notice(
+  'Community not found', 'There is no community at this address.',
+);
 
 /**
  * @param {unknown} error
@@ -38,10 +42,14 @@ export function membersOnly({ slug, signedIn }) {
   const community = { href: `/c/${encodeURIComponent(slug)}/` };
   return {
     title: 'Members only',
-    text: 'This article is in a private community. Only its members can read it and its discussions.',
+    text: 'This article is in a private community. '
+      + 'Only its members can read it and its discussions.',
     links: signedIn
       ? [{ ...community, text: 'Go to the community to request to join' }]
-      : [{ href: signInUrl(), text: 'Sign in', primary: true }, { ...community, text: 'Go to the community' }],
+      : [
+        { href: signInUrl(), text: 'Sign in', primary: true },
+        { ...community, text: 'Go to the community' },
+      ],
   };
 }
 
@@ -73,9 +81,9 @@ export function articleNotice(error, where) {
 
 /** @param {Notice} shown */
 export function noticeTemplate({ title, text, links }) {
-  const actions = links
-    ? html`<p class="actions">${links.map((link) =>
-      html`<a class=${link.primary ? 'button primary' : 'button'} href=${link.href}>${link.text}</a>`)}</p>`
-    : nothing;
-  return html`<section class="notice-panel" role="alert"><h1>${title}</h1><p>${text}</p>${actions}</section>`;
+  const buttons = (links ?? []).map(({ href, text: label, primary }) =>
+    html`<a class=${primary ? 'button primary' : 'button'} href=${href}>${label}</a>`);
+  const actions = links ? html`<p class="actions">${buttons}</p>` : nothing;
+  return html`<section class="notice-panel" role="alert"><h1>${title}</h1><p>${text}</p>${
+    actions}</section>`;
 }

@@ -107,8 +107,10 @@ export function preferences() {
   return h(
     'div',
     { class: 'prefs', role: 'group', 'aria-label': 'Notifications' },
-    h('span', { class: 'check' }, soundBox, h('label', { for: soundBox.id }, 'Sound for new activity')),
-    h('span', { class: 'check' }, desktopBox, h('label', { for: desktopBox.id }, 'Desktop notifications while this tab is hidden')),
+    h('span', { class: 'check' }, soundBox,
+      h('label', { for: soundBox.id }, 'Sound for new activity')),
+    h('span', { class: 'check' }, desktopBox,
+      h('label', { for: desktopBox.id }, 'Desktop notifications while this tab is hidden')),
     hint,
   );
 }
@@ -136,7 +138,8 @@ function overlaps(a, b) {
  */
 function placeClearOfForms(region) {
   if (region.childElementCount === 0) return;
-  const fields = [...document.querySelectorAll('form textarea, form input, form select, form button')]
+  const controls = document.querySelectorAll('form textarea, form input, form select, form button');
+  const fields = [...controls]
     .map((el) => el.getBoundingClientRect())
     .filter((r) => r.width > 0 && r.bottom > 0 && r.top < window.innerHeight);
   let best = { spot: 'bottom', covered: Infinity };

@@ -46,7 +46,9 @@ export async function openArticle(slug, articleId, me) {
     const missing = error instanceof ApiError && error.status === 404;
     return { community: null, notice: missing ? COMMUNITY_NOT_FOUND : failed(error) };
   }
-  if (community.type === 'private' && !community.my_role) return { community, notice: membersOnly(where) };
+  if (community.type === 'private' && !community.my_role) {
+    return { community, notice: membersOnly(where) };
+  }
   let article;
   try {
     article = await api(`/api/articles/${articleId}`);
@@ -54,7 +56,8 @@ export async function openArticle(slug, articleId, me) {
     return { community, notice: articleNotice(error, where) };
   }
   if (!article.communities.some((/** @type {{id: number}} */ c) => c.id === community.id)) {
-    return { community, notice: notice('Article not found', `This article is not in ${community.name}.`) };
+    const elsewhere = notice('Article not found', `This article is not in ${community.name}.`);
+    return { community, notice: elsewhere };
   }
   const visit = me ? await recordVisit(articleId) : { myPseudonym: null, lastVisit: null };
   return { community, notice: null, article, ...visit };

@@ -52,7 +52,9 @@ export function orphanedReplies(view, discussionId, comments) {
  */
 function orphanNotice(view, discussionId, parentId, text) {
   const place = replyPlace(discussionId, parentId);
-  const content = h('textarea', { id: `orphan-reply-${parentId}`, name: 'content', rows: 2, required: true });
+  const content = h('textarea', {
+    id: `orphan-reply-${parentId}`, name: 'content', rows: 2, required: true,
+  });
   const error = errorLine();
   const composer = attachComposer(content, { label: 'Comment', place, error, initial: text });
   const form = buildForm({
@@ -60,8 +62,9 @@ function orphanNotice(view, discussionId, parentId, text) {
     fields: [field(content, 'Your reply, kept as a draft')],
     submitText: 'Post as a comment',
     validate: () => (content.value.trim() ? null : 'Write something first.'),
-    submit: () =>
-      view.actions.comment(discussionId, { content: content.value.trim(), parentId: null, pseudonymous: false }),
+    submit: () => view.actions.comment(discussionId, {
+      content: content.value.trim(), parentId: null, pseudonymous: false,
+    }),
     focus: content,
     onDone: view.on.replyDraftsChanged,
     composer,
@@ -76,7 +79,8 @@ function orphanNotice(view, discussionId, parentId, text) {
   return h(
     'div',
     { class: 'orphaned-reply notice', role: 'status' },
-    h('p', {}, 'The comment you were replying to has been deleted. Your reply is kept; you can post it as a comment of its own.'),
+    h('p', {}, 'The comment you were replying to has been deleted. Your reply is kept; '
+      + 'you can post it as a comment of its own.'),
     form,
     discard,
   );

@@ -13,7 +13,9 @@ const NAMES_SHOWN = 20;
  * @param {SessionUser} me
  */
 function namesOf(presence, me) {
-  const names = presence.members.map((m) => (m.id === me.id ? `${m.username} (you)` : m.username)).sort();
+  const names = presence.members
+    .map((m) => (m.id === me.id ? `${m.username} (you)` : m.username))
+    .sort();
   const more = presence.count - names.length;
   return names.slice(0, NAMES_SHOWN).join(', ') + (more > 0 ? ` and ${more} more` : '');
 }

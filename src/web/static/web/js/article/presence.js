@@ -118,7 +118,9 @@ export class Presence {
     const res = await authFetch('/api/realtime/presence', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ community_id: communityId, article_id: articleId, tab_id: this.#tabId, visible }),
+      body: JSON.stringify({
+        community_id: communityId, article_id: articleId, tab_id: this.#tabId, visible,
+      }),
       keepalive: !visible, // a goodbye must outlive the page
     });
     if (res.status === 429) {

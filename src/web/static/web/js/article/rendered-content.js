@@ -59,7 +59,9 @@ function textLength(html) {
  */
 export function renderedContent(item) {
   const source = item.content_html;
-  if (typeof source !== 'string') return { body: item.content, rendered: false, length: item.content.length };
+  if (typeof source !== 'string') {
+    return { body: item.content, rendered: false, length: item.content.length };
+  }
   const shown = withoutOnlyParagraph(source);
   return { body: unsafeHTML(shown), rendered: true, length: textLength(shown) };
 }

@@ -146,8 +146,9 @@ export function accessOf(community, me) {
 export function isMine(state, item) {
   const { me, myPseudonym } = state;
   if (!me || !item?.author) return false;
-  if (item.author.is_pseudonymous) return myPseudonym !== null && item.author.username === myPseudonym;
-  return item.author.id === me.id;
+  const { author } = item;
+  if (author.is_pseudonymous) return myPseudonym !== null && author.username === myPseudonym;
+  return author.id === me.id;
 }
 
 /**
@@ -258,7 +259,8 @@ export class ArticleStore {
 
   /**
    * The community and the article are known (still loading their discussions).
-   * @param {{community: any, article: any, myPseudonym: string | null, lastVisit: Date | null}} opened
+   * @param {{community: any, article: any, myPseudonym: string | null,
+   *   lastVisit: Date | null}} opened
    */
   articleOpened({ community, article, myPseudonym, lastVisit }) {
     const { me, articleId } = this.#state;
@@ -368,7 +370,9 @@ export class ArticleStore {
       }
       if (this.#state.phase === 'closed') return;
       const before = this.#state.articleState;
-      const after = this.#withBuffered(before.removed ? { ...fresh, removed: before.removed } : fresh);
+      // What was deleted stays deleted: a late event must not bring it back.
+      const kept = before.removed ? { ...fresh, removed: before.removed } : fresh;
+      const after = this.#withBuffered(kept);
       const phase = this.#refetchAgain ? 'refetching' : 'ready';
       this.#set({ phase, articleState: after }, { type: 'refetched', before, after });
     } while (this.#refetchAgain);

@@ -25,7 +25,8 @@ function isEdited(item) {
  */
 export function timeTemplate(iso) {
   const date = new Date(iso);
-  return html`<time datetime=${iso} title=${absoluteTime(date)} .textContent=${relativeTime(date)}></time>`;
+  return html`<time datetime=${iso} title=${absoluteTime(date)}
+    .textContent=${relativeTime(date)}></time>`;
 }
 
 /**

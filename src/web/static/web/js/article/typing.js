@@ -11,6 +11,7 @@
  */
 
 /** @typedef {import('../../realtime/client').TypingSignal} TypingSignal */
+/** @typedef {(discussionId: number, options: {pseudonymous: boolean}) => void} Keystroke */
 
 /** @param {string[]} names */
 export function typingText(names) {
@@ -21,10 +22,11 @@ export function typingText(names) {
 
 /**
  * @param {object} options
- * @param {(discussionId: number, options: {pseudonymous: boolean}) => Promise<unknown>} options.send
+ * @param {(discussionId: number, options: {pseudonymous: boolean}) => Promise<unknown>}
+ *   options.send
  * @param {number} [options.intervalMs]
  * @param {() => number} [options.now]
- * @returns {(discussionId: number, options: {pseudonymous: boolean}) => void} call on each keystroke
+ * @returns {Keystroke} call on each keystroke
  */
 export function createTypingReporter({ send, intervalMs = 3000, now = () => Date.now() }) {
   /** @type {Map<number, number>} discussion id -> when */
@@ -46,11 +48,12 @@ export function createTypingReporter({ send, intervalMs = 3000, now = () => Date
  * @param {(discussionId: number, names: string[]) => void} options.onChange
  */
 export function createTypingIndicators({ articleId, onChange }) {
-  /** @type {Map<number, Map<string, ReturnType<typeof setTimeout>>>} discussion id -> username -> timer */
+  /** @type {Map<number, Map<string, ReturnType<typeof setTimeout>>>} discussion → user → timer */
   const typists = new Map();
 
   /** @param {number} discussionId */
-  const changed = (discussionId) => onChange(discussionId, [...(typists.get(discussionId)?.keys() ?? [])]);
+  const changed = (discussionId) =>
+    onChange(discussionId, [...(typists.get(discussionId)?.keys() ?? [])]);
 
   /**
    * @param {number} discussionId
@@ -76,7 +79,8 @@ export function createTypingIndicators({ articleId, onChange }) {
       const users = typists.get(discussionId) ?? new Map();
       typists.set(discussionId, users);
       clearTimeout(users.get(user.username));
-      users.set(user.username, setTimeout(() => stopShowing(discussionId, user.username), data.expires_in * 1000));
+      const expire = () => stopShowing(discussionId, user.username);
+      users.set(user.username, setTimeout(expire, data.expires_in * 1000));
       changed(discussionId);
     },
     /**

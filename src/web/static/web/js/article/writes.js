@@ -63,44 +63,57 @@ function latest(list, item) {
  * @param {(path: string, method: string, body?: object) => Promise<any>} how.write
  *   sends a write with the realtime headers
  * @param {(event: RealtimeEvent) => void} how.applyOwn applies this tab's own write
- * @param {() => ((discussionId: number, options: {pseudonymous: boolean}) => void) | null} how.typingReporter
+ * @param {() => import('./typing.js').Keystroke | null} how.typingReporter reports a
+ *   keystroke in a comment form
  * @returns {ArticleActions}
  */
 export function createActions(store, { write, applyOwn, typingReporter }) {
-  const event = (/** @type {RealtimeEventType} */ type, /** @type {object} */ data) =>
-    localEvent(store.state, type, data);
   const page = () => store.state;
+  /**
+   * @param {RealtimeEventType} type
+   * @param {Discussion} discussion
+   */
+  const discussionEvent = (type, discussion) => localEvent(page(), type, { discussion });
+  /**
+   * @param {RealtimeEventType} type
+   * @param {Comment} comment
+   */
+  const commentEvent = (type, comment) => localEvent(page(), type, {
+    comment,
+    comment_id: comment.id,
+    discussion_id: comment.discussion_id,
+    parent_id: comment.parent_id,
+  });
   return {
     typing(discussionId, options) {
       typingReporter()?.(discussionId, options);
     },
     async startDiscussion({ topic, content, pseudonymous }) {
+      const { community, articleId } = page();
       const discussion = await write(
-        `/api/communities/${page().community.id}/articles/${page().articleId}/discussions`,
+        `/api/communities/${community.id}/articles/${articleId}/discussions`,
         'POST',
         { topic, content, is_pseudonymous: pseudonymous },
       );
-      applyOwn(event('new_discussion', { discussion }));
+      applyOwn(discussionEvent('new_discussion', discussion));
       return discussion;
     },
     async editDiscussion(d, patch) {
       const discussion = await write(`/api/discussions/${d.id}`, 'PATCH', patch);
-      applyOwn(event('updated_discussion', { discussion }));
+      applyOwn(discussionEvent('updated_discussion', discussion));
     },
     async setResolved(d, resolved) {
-      const discussion = await write(`/api/discussions/${d.id}/${resolved ? 'resolve' : 'unresolve'}`, 'POST');
-      applyOwn(event('updated_discussion', { discussion }));
+      const path = `/api/discussions/${d.id}/${resolved ? 'resolve' : 'unresolve'}`;
+      applyOwn(discussionEvent('updated_discussion', await write(path, 'POST')));
     },
     async deleteDiscussion(shown) {
       await write(`/api/discussions/${shown.id}`, 'DELETE');
       const d = latest(page().articleState.discussions, shown);
       // The server bumps the version on delete, as with any change.
-      applyOwn(
-        event('deleted_discussion', {
-          discussion: { id: d.id, version: d.version + 1 },
-          discussion_id: d.id,
-        }),
-      );
+      applyOwn(localEvent(page(), 'deleted_discussion', {
+        discussion: { id: d.id, version: d.version + 1 },
+        discussion_id: d.id,
+      }));
     },
     async comment(discussionId, { content, parentId, pseudonymous }) {
       const comment = await write(`/api/discussions/${discussionId}/comments`, 'POST', {
@@ -108,25 +121,11 @@ export function createActions(store, { write, applyOwn, typingReporter }) {
         parent_id: parentId,
         is_pseudonymous: pseudonymous,
       });
-      applyOwn(
-        event('new_comment', {
-          comment,
-          comment_id: comment.id,
-          discussion_id: discussionId,
-          parent_id: comment.parent_id,
-        }),
-      );
+      applyOwn(commentEvent('new_comment', comment));
     },
     async editComment(c, content) {
       const comment = await write(`/api/comments/${c.id}`, 'PATCH', { content });
-      applyOwn(
-        event('updated_comment', {
-          comment,
-          comment_id: comment.id,
-          discussion_id: comment.discussion_id,
-          parent_id: comment.parent_id,
-        }),
-      );
+      applyOwn(commentEvent('updated_comment', comment));
     },
     async deleteComment(shown) {
       await write(`/api/comments/${shown.id}`, 'DELETE');
@@ -134,14 +133,7 @@ export function createActions(store, { write, applyOwn, typingReporter }) {
       const c = latest(comments, shown);
       // As the server decides: with a live reply below it the comment stays as "[deleted]".
       const stays = hasLiveReply(comments ?? [], c.id);
-      applyOwn(
-        event(stays ? 'updated_comment' : 'deleted_comment', {
-          comment: deletedPlaceholder(c),
-          comment_id: c.id,
-          discussion_id: c.discussion_id,
-          parent_id: c.parent_id,
-        }),
-      );
+      applyOwn(commentEvent(stays ? 'updated_comment' : 'deleted_comment', deletedPlaceholder(c)));
     },
   };
 }

@@ -134,7 +134,9 @@ function paint(state) {
   keepingFocus(list, () => render(articlePage(articleView(state, actions, on), parts), root));
   if (state.notice) root.removeAttribute('aria-busy');
   parts.notifier?.render(state);
-  parts.newItems?.track(/** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll('#discussion-list .is-new')));
+  /** @type {NodeListOf<HTMLElement>} */
+  const marked = root.querySelectorAll('#discussion-list .is-new');
+  parts.newItems?.track(marked);
 }
 
 /**
@@ -153,7 +155,8 @@ function reactToIncoming({ event, before, after, byOthers }) {
   if (shown) highlighter.highlight(shown.kind, /** @type {number} */ (shown.id));
   if (!byOthers) return;
   const isNew = event.type === 'new_comment' || event.type === 'new_discussion';
-  const author = (comment ?? /** @type {{author?: {username: string}}} */ (discussion))?.author?.username;
+  const item = comment ?? /** @type {{author?: {username: string}} | undefined} */ (discussion);
+  const author = item?.author?.username;
   parts.notifier?.changed({
     text: describe(event, before, after),
     targetId: domId,
@@ -167,9 +170,13 @@ function react(change) {
   if (change.type === 'applied') reactToIncoming(change);
   else if (change.type === 'own') {
     const target = targetOf(change.event);
-    if (target && !target.deleted && target.id !== undefined) highlighter.highlight(target.kind, target.id);
+    if (target && !target.deleted && target.id !== undefined) {
+      highlighter.highlight(target.kind, target.id);
+    }
   } else if (change.type === 'refetched') {
-    for (const [kind, id] of changedItems(change.before, change.after)) highlighter.highlight(kind, id);
+    for (const [kind, id] of changedItems(change.before, change.after)) {
+      highlighter.highlight(kind, id);
+    }
   } else if (change.type === 'closed') {
     shutDown();
   }
