@@ -58,6 +58,7 @@ function readErrorDetail(detail) {
  */
 export function getSession() {
   try {
+    /** @type {Session | null} as saveSession() stored it */
     const session = JSON.parse(localStorage.getItem(STORAGE_KEY) || 'null');
     return session && session.access && session.user ? session : null;
   } catch {
@@ -82,11 +83,12 @@ export function clearSession() {
  * @param {(session: Session | null) => void} callback
  */
 export function onSessionChange(callback) {
+  /** @param {string | null} stored a session as saveSession() stored it */
+  const userIdIn = (stored) =>
+    (stored ? /** @type {Session | null} */ (JSON.parse(stored))?.user?.id : undefined);
   const listener = (/** @type {StorageEvent} */ event) => {
     if (event.key === STORAGE_KEY || event.key === null) {
-      const before = event.oldValue ? JSON.parse(event.oldValue)?.user?.id : undefined;
-      const after = event.newValue ? JSON.parse(event.newValue)?.user?.id : undefined;
-      if (before !== after) callback(getSession());
+      if (userIdIn(event.oldValue) !== userIdIn(event.newValue)) callback(getSession());
     }
   };
   window.addEventListener('storage', listener);
@@ -134,6 +136,7 @@ async function refreshTokens(staleAccess) {
         if (res.status === 401) clearSession();
         return null;
       }
+      /** @type {Session} */
       const tokens = await res.json();
       saveSession(tokens);
       return getSession();
@@ -183,6 +186,7 @@ export async function api(path, { method = 'GET', body, headers = {}, signal } =
     init.body = JSON.stringify(body);
   }
   const res = await authFetch(path, init);
+  /** @type {unknown} */
   let data = null;
   if (res.status !== 204) {
     const text = await res.text();
@@ -193,7 +197,7 @@ export async function api(path, { method = 'GET', body, headers = {}, signal } =
     }
   }
   if (!res.ok) throw new ApiError(res.status, data);
-  return data;
+  return /** @type {T} */ (data);
 }
 
 /**

@@ -153,11 +153,10 @@ export function applyEvent(state, event, scope = {}) {
     return state;
   }
   switch (event.type) {
-    // New and updated discussions carry the full object (deleted ones only its id).
     case 'new_discussion':
-      return upsertDiscussion(state, /** @type {Discussion | undefined} */ (data.discussion), true);
+      return upsertDiscussion(state, fullDiscussion(data), true);
     case 'updated_discussion':
-      return upsertDiscussion(state, /** @type {Discussion | undefined} */ (data.discussion), false);
+      return upsertDiscussion(state, fullDiscussion(data), false);
     case 'deleted_discussion':
       return removeDiscussion(state, data);
     case 'new_comment':
@@ -392,6 +391,15 @@ function withCount(state, discussionId, count, comments) {
     }
   }
   return Object.keys(changes).length ? build(state, changes) : state;
+}
+
+/**
+ * The discussion a new_discussion or updated_discussion event carries: the full
+ * object (only a deleted_discussion carries no more than its id and version).
+ * @param {RealtimeEventData} data
+ */
+function fullDiscussion(data) {
+  return /** @type {Discussion | undefined} */ (data.discussion);
 }
 
 /**

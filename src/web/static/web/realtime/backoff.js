@@ -9,7 +9,10 @@
  * @param {{baseMs?: number, capMs?: number, random?: () => number}} [options]
  * @returns {number} milliseconds
  */
-export const backoffDelay = (attempt, { baseMs = 1000, capMs = 30000, random = Math.random } = {}) => {
+export const backoffDelay = (
+  attempt,
+  { baseMs = 1000, capMs = 30000, random = Math.random } = {},
+) => {
   const exponent = Math.min(Math.max(0, Math.floor(attempt)), 30);
   const ceiling = Math.min(capMs, baseMs * 2 ** exponent);
   return Math.floor(random() * ceiling);

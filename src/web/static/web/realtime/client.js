@@ -258,7 +258,8 @@ export class RealtimeClient {
     this.#opts = resolveOptions(options);
     /** @type {RealtimeEnv} */
     this.#env = { ...browserEnv(), ...(options.env ?? {}) };
-    const report = (/** @type {unknown} */ error) => this.#env.console?.error?.('realtime client:', error);
+    const report = (/** @type {unknown} */ error) =>
+      this.#env.console?.error?.('realtime client:', error);
     this.#listeners = new Listeners(report);
     this.#tabs = new TabLeadership(this.#env, report);
     this.#fallbackQueueId = this.#env.makeId();
@@ -270,7 +271,8 @@ export class RealtimeClient {
     this.#returnScope = new Scope(this.#env);
     this.#lifecycle = new BrowserLifecycle(this.#env, this.#opts.staleAfterHiddenMs);
     this.#readiness = new Readiness(this.#scope);
-    const cursorKnown = (/** @type {string} */ reason, /** @type {boolean} */ gap) => this.#cursorKnown(reason, gap);
+    const cursorKnown = (/** @type {string} */ reason, /** @type {boolean} */ gap) =>
+      this.#cursorKnown(reason, gap);
     const deliver = (/** @type {RealtimeEvent} */ event, /** @type {'server' | 'tab'} */ source) =>
       this.#listeners.emit('event', event, { source });
     const deliverSignals = (/** @type {unknown} */ signals) => this.#deliverSignals(signals);
@@ -490,7 +492,8 @@ export class RealtimeClient {
       shown: (stale) => this.#poke(stale),
     });
     this.#readiness.arm(this.#opts.readyTimeoutMs);
-    this.#status.set({ state: this.#lifecycle.online ? 'connecting' : 'offline', nextRetryAt: null });
+    const state = this.#lifecycle.online ? 'connecting' : 'offline';
+    this.#status.set({ state, nextRetryAt: null });
     this.#tabs.start(
       { shared: this.#opts.multiTab, userKey: this.#opts.userKey },
       {

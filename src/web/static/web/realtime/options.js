@@ -15,7 +15,10 @@ export const DEFAULTS = Object.freeze({
   signals: false,
 });
 
-/** @typedef {RealtimeClientOptions & Required<Pick<RealtimeClientOptions, keyof typeof DEFAULTS>>} ResolvedOptions */
+/**
+ * @typedef {RealtimeClientOptions
+ *   & Required<Pick<RealtimeClientOptions, keyof typeof DEFAULTS>>} ResolvedOptions
+ */
 
 /**
  * @param {RealtimeClientOptions} options

@@ -5,6 +5,7 @@
  * from a sibling's own write reach every tab.
  */
 
+/** @import { RealtimeStatus } from './client.js' */
 /** @import { TabMessage, TabLeadership } from './leadership.js' */
 /** @import { EventCursor } from './cursor.js' */
 /** @import { StatusTracker } from './status.js' */
@@ -38,7 +39,7 @@ function postState({ tabs, cursor, status }) {
 
 /**
  * @param {StatusTracker} status
- * @param {any} leaders the leader's status
+ * @param {RealtimeStatus} leaders the leader's status
  */
 function mirrorStatus(status, leaders) {
   if (!leaders || typeof leaders.state !== 'string') return;

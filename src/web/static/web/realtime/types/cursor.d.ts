@@ -4,6 +4,12 @@
  * it; followers adopt the leader's, to continue from it on takeover.
  */
 /** @import { RealtimeEvent } from './apply-event.js' */
+/**
+ * An event id or a cursor: a safe integer.
+ * @param {unknown} value
+ * @returns {value is number}
+ */
+export function isEventId(value: unknown): value is number;
 export class EventCursor {
     /** @type {string | null} */
     queueId: string | null;

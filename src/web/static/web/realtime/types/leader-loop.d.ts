@@ -27,13 +27,15 @@ export type PollerParts = {
     lifecycle: BrowserLifecycle;
     tabs: TabLeadership;
     /**
-     * this tab knows where its stream starts
+     * this tab knows where its
+     * stream starts
      */
     cursorKnown: (reason: string, gap: boolean) => void;
     deliver: (events: RealtimeEvent[]) => void;
     deliverSignals: (signals: unknown) => void;
     /**
-     * reports a failure; an 'unauthorized' one ends the loop
+     * reports a failure; an 'unauthorized' one
+     * ends the loop
      */
     failed: (error: CodedError) => void;
 };

@@ -24,22 +24,60 @@ export class TabLeadership {
     stop(): void;
     /**
      * Send to the sibling tabs (nothing without a channel).
-     * @param {{kind: string, [field: string]: unknown}} message
+     * @param {TabNews} message
      */
-    post(message: {
-        kind: string;
-        [field: string]: unknown;
-    }): void;
+    post(message: TabNews): void;
     get channelOpen(): boolean;
     get lockHeld(): boolean;
     get lockRequested(): boolean;
     #private;
 }
-export type TabMessage = {
+/**
+ * What a tab tells its siblings: a newcomer's hello; a poke for the polling tab; the
+ * polling tab's state, status, events, signals and stream restarts; an event from a
+ * tab's own write.
+ */
+export type TabNews = {
+    kind: "hello";
+} | {
+    kind: "poke";
+    stale: boolean;
+} | {
+    kind: "state";
+    queueId: string | null;
+    cursor: number;
+    signalCursor: string;
+    status: RealtimeStatus;
+} | {
+    kind: "status";
+    status: RealtimeStatus;
+} | {
+    kind: "events";
+    events: RealtimeEvent[];
+    queueId: string | null;
+    cursor: number;
+} | {
+    kind: "signals";
+    signals: unknown[];
+    signalCursor: string;
+} | {
+    kind: "resync";
+    reason: string;
+    queueId: string | null;
+    cursor: number;
+} | {
+    kind: "local";
+    event: RealtimeEvent;
+};
+/**
+ * A message on the channel: the news, with the protocol version and the sending tab.
+ * Only tabs of the same version read each other's, so they share these types.
+ */
+export type TabMessage = TabNews & {
     v: number;
     from: string;
-    kind: string;
-    [field: string]: any;
 };
 import type { RealtimeRole } from './client.js';
 import type { RealtimeEnv } from './client.js';
+import type { RealtimeStatus } from './client.js';
+import type { RealtimeEvent } from './apply-event.js';

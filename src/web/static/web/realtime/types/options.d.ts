@@ -1,4 +1,7 @@
-/** @typedef {RealtimeClientOptions & Required<Pick<RealtimeClientOptions, keyof typeof DEFAULTS>>} ResolvedOptions */
+/**
+ * @typedef {RealtimeClientOptions
+ *   & Required<Pick<RealtimeClientOptions, keyof typeof DEFAULTS>>} ResolvedOptions
+ */
 /**
  * @param {RealtimeClientOptions} options
  * @returns {ResolvedOptions}

@@ -1,8 +1,3 @@
-/**
- * The realtime HTTP requests: register a queue, probe the poll server's
- * health, long-poll, heartbeat. Each request can be aborted by the scope;
- * the poll can also be aborted on purpose, with a reason.
- */
 /** @import { RealtimeClientOptions, RealtimeEnv } from './client.js' */
 /** @import { Scope } from './scope.js' */
 /** @typedef {Error & {code?: string, retryAfterMs?: number}} CodedError */

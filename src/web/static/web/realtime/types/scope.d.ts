@@ -15,12 +15,17 @@ export class Scope {
     clearTimer(handle: unknown): void;
     /**
      * Listen on target, if there is one (no window or document outside browsers).
+     * @template {Event} E what the target sends for this type (a PageTransitionEvent
+     *   for 'pageshow')
      * @param {EventTarget | null | undefined} target
      * @param {string} type
-     * @param {(event: any) => void} fn
+     * @param {(event: E) => void} fn
      */
-    listen(target: EventTarget | null | undefined, type: string, fn: (event: any) => void): void;
-    /** A controller for one request; release() aborts it. Call the returned function when it is done. */
+    listen<E extends Event>(target: EventTarget | null | undefined, type: string, fn: (event: E) => void): void;
+    /**
+     * A controller for one request; release() aborts it. Call the returned function when
+     * it is done.
+     */
     request(): {
         ctl: AbortController;
         done: () => boolean;
