@@ -9,6 +9,7 @@
  * @typedef {object} User
  * @property {number} id
  * @property {string} username
+ * @property {string | null} profile_pic_url an avatar's URL; null: none
  */
 
 /** @typedef {'admin' | 'moderator' | 'member'} Role */

@@ -33,9 +33,11 @@
 /**
  * Who wrote a discussion or a comment.
  * @typedef {object} Author
- * @property {number | null} id null when the author is shown by pseudonym
- * @property {string} username the username, or the per-article pseudonym
+ * @property {number | null} id null when the author is shown by pseudonym, or for a
+ *   deleted comment
+ * @property {string} username the username, the per-article pseudonym, or "[deleted]"
  * @property {boolean} is_pseudonymous
+ * @property {string | null} profile_pic_url an avatar's URL; null: none
  */
 
 /**
@@ -69,7 +71,7 @@
  * @property {string} content "[deleted]" for a deleted comment kept for its replies
  * @property {string | null} content_html `content` rendered from Markdown and sanitised
  *   ("" when deleted); null when too long to ride along (GET /api/comments/{id}/content_html)
- * @property {Author | null} author
+ * @property {Author} author for a deleted comment, DELETED_AUTHOR
  * @property {boolean} is_pseudonymous
  * @property {boolean} is_deleted
  * @property {number} version
@@ -135,6 +137,14 @@
  */
 
 const DELETED_CONTENT = '[deleted]';
+/**
+ * The author the API gives a deleted comment kept for its replies: an object, not null,
+ * as front ends read `author.username` of every comment.
+ * @type {Readonly<Author>}
+ */
+export const DELETED_AUTHOR = Object.freeze({
+  id: null, username: DELETED_CONTENT, is_pseudonymous: false, profile_pic_url: null,
+});
 
 /**
  * @template {ArticleState} S
@@ -240,7 +250,7 @@ export function deletedPlaceholder(comment, version = comment.version + 1) {
     ...comment,
     content: DELETED_CONTENT,
     content_html: '',
-    author: null,
+    author: DELETED_AUTHOR,
     is_pseudonymous: false,
     is_deleted: true,
     version,

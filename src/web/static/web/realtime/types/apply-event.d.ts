@@ -51,20 +51,31 @@ export function deletedPlaceholder(comment: Comment, version?: number): Comment;
  * @returns {boolean}
  */
 export function hasLiveReply(comments: Comment[], commentId: number): boolean;
+/**
+ * The author the API gives a deleted comment kept for its replies: an object, not null,
+ * as front ends read `author.username` of every comment.
+ * @type {Readonly<Author>}
+ */
+export const DELETED_AUTHOR: Readonly<Author>;
 export type ItemKind = "discussions" | "comments";
 /**
  * Who wrote a discussion or a comment.
  */
 export type Author = {
     /**
-     * null when the author is shown by pseudonym
+     * null when the author is shown by pseudonym, or for a
+     * deleted comment
      */
     id: number | null;
     /**
-     * the username, or the per-article pseudonym
+     * the username, the per-article pseudonym, or "[deleted]"
      */
     username: string;
     is_pseudonymous: boolean;
+    /**
+     * an avatar's URL; null: none
+     */
+    profile_pic_url: string | null;
 };
 export type Discussion = {
     id: number;
@@ -115,7 +126,10 @@ export type Comment = {
      * ("" when deleted); null when too long to ride along (GET /api/comments/{id}/content_html)
      */
     content_html: string | null;
-    author: Author | null;
+    /**
+     * for a deleted comment, DELETED_AUTHOR
+     */
+    author: Author;
     is_pseudonymous: boolean;
     is_deleted: boolean;
     version: number;
