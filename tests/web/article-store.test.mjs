@@ -2,7 +2,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 
 import { createArticleState } from '../../src/web/static/web/realtime/apply-event.js';
-import { ArticleStore, isNewToReader } from '../../src/web/static/web/js/article/store.js';
+import { ArticleStore, newMarks } from '../../src/web/static/web/js/article/store.js';
 import { flush } from './support/fakes.mjs';
 
 const ARTICLE = 7;
@@ -144,12 +144,13 @@ test('others\' new items are marked as arrived; the reader\'s own are not', asyn
   const applied = changes.at(-1);
   assert.equal(applied.type, 'applied');
   assert.equal(applied.byOthers, true);
-  assert.ok(isNewToReader(store.state, 'comment-10', comment(10, 1)));
+  assert.ok(newMarks(store.state).ids.has('comment-10'));
+  assert.equal(newMarks(store.state).keyOf(1), 'comment-10 ');
   store.eventArrived(newComment(comment(11, 1, { author: MINE })), FROM_SERVER);
   assert.equal(changes.at(-1).byOthers, false);
   assert.ok(!store.state.arrived.has('comment-11'));
   store.itemSeen('comment-10');
-  assert.ok(!isNewToReader(store.state, 'comment-10', comment(10, 1)));
+  assert.ok(!newMarks(store.state).ids.has('comment-10'));
 });
 
 test('while refetching, events wait for the snapshot; a gap meanwhile fetches again', async () => {

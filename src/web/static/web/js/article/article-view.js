@@ -6,6 +6,7 @@
  */
 
 import { html, nothing } from '../../vendor/lit-html/lit-html.js';
+import { guard } from '../../vendor/lit-html/directives/guard.js';
 import { signInUrl } from '../layout.js';
 import { discussionList } from './discussion-list.js';
 import { newItemsPill } from './new-items.js';
@@ -59,10 +60,12 @@ export function articlePage(view, parts) {
   const { state } = view;
   if (state.notice) return noticeTemplate(state.notice);
   if (!state.article) return html`<p class="loading">Loading…</p>`;
-  const presence = state.live && state.me ? presenceStatus(state.presence, state.me) : nothing;
+  const { me, presence } = state;
+  const here = state.live && me ? guard([presence], () => presenceStatus(presence, me)) : nothing;
   const head = html`<div class="section-head"><h2
-    id="discussions-title">Discussions</h2>${presence}${parts.liveStatus}</div>`;
-  return html`${articleHeader(state.article)}<section class="discussions-section"
+    id="discussions-title">Discussions</h2>${here}${parts.liveStatus}</div>`;
+  const header = guard([state.article], () => articleHeader(state.article));
+  return html`${header}<section class="discussions-section"
     aria-labelledby="discussions-title">${head}${state.live ? parts.preferences : nothing}${
     participate(state, parts)}${discussionList(view)}${
     newItemsPill(state.newOffScreen, parts.jumpToNew)}</section>`;

@@ -62,13 +62,13 @@ function commentItems(view, nodes) {
  */
 function commentItem(view, { comment: c, replies }) {
   const domId = commentDomId(c.id);
-  const isNew = view.isNew(domId, c);
+  const isNew = view.isNew(domId);
   const unfolded = view.state.unfolded.has(`${domId}-content`);
   const classes = classNames('comment', c.is_deleted && 'is-deleted', isNew && 'is-new');
   return html`<li class=${classes} id=${domId} tabindex="-1" data-id=${c.id} data-depth=${c.depth}
     data-version=${c.version} aria-label="Comment by ${authorName(c)}"
     >${guard([c, isNew, unfolded], () => commentBody(view, c, { domId, isNew, unfolded }))}<ol
-    class="replies">${commentItems(view, replies)}</ol></li>`;
+    class="replies">${replies.length ? commentItems(view, replies) : nothing}</ol></li>`;
 }
 
 /** @param {Comment} c */

@@ -3,12 +3,18 @@
  * each discussion and comment keeps its element from one render to the next, so
  * open forms, focus and scroll position stay. The reader chooses which
  * discussions show (all, open, resolved) and their order.
+ *
+ * What renders again is only what changed: the list when a state field it reads
+ * changed (not for a toast or the presence count), a discussion's thread when that
+ * discussion's data did, a post when the post did. So the templates' event
+ * handlers read no state: they call the writes or the store, which hold the current one.
  */
 
 import { html } from '../../vendor/lit-html/lit-html.js';
+import { guard } from '../../vendor/lit-html/directives/guard.js';
 import { repeat } from '../../vendor/lit-html/directives/repeat.js';
 import { discussionItem } from './discussion.js';
-import { isMine, isNewToReader } from './store.js';
+import { isMine, newMarks } from './store.js';
 
 /** @typedef {import('../../realtime/apply-event').Discussion} Discussion */
 /** @typedef {import('../../realtime/apply-event').Comment} Comment */
@@ -34,7 +40,9 @@ import { isMine, isNewToReader } from './store.js';
  * @property {boolean} isAdmin
  * @property {boolean} isManager admin or moderator
  * @property {(item: Discussion | Comment) => boolean} isMine
- * @property {(domId: string, item: Discussion | Comment) => boolean} isNew whether to mark it new
+ * @property {(domId: string) => boolean} isNew whether to mark an item new, by its element id
+ * @property {(discussionId: number) => string} marksKey equal as long as the same comments
+ *   of the discussion are marked new
  */
 
 /**
@@ -45,6 +53,7 @@ import { isMine, isNewToReader } from './store.js';
  */
 export function articleView(state, actions, on) {
   const role = state.community?.my_role;
+  const marks = newMarks(state);
   return {
     state,
     actions,
@@ -53,7 +62,8 @@ export function articleView(state, actions, on) {
     isAdmin: role === 'admin',
     isManager: role === 'admin' || role === 'moderator',
     isMine: (item) => isMine(state, item),
-    isNew: (domId, item) => isNewToReader(state, domId, item),
+    isNew: (domId) => marks.ids.has(domId),
+    marksKey: (discussionId) => marks.keyOf(discussionId),
   };
 }
 
@@ -98,10 +108,22 @@ function choice(id, label, choices, chosen, onChange) {
 }
 
 /**
- * The show and sort controls, the notes for an empty list, and the list.
+ * The show and sort controls, the notes for an empty list, and the list; rendered
+ * again when a field of the state it reads changed.
  * @param {ArticleView} view
  */
 export function discussionList(view) {
+  const { state } = view;
+  const reads = [
+    state.articleState, state.filter, state.order, state.phase === 'loading', state.canPost,
+    state.community, state.myPseudonym, state.lastVisit, state.seen, state.arrived,
+    state.unfolded, state.typing, state.replyDrafts,
+  ];
+  return guard(reads, () => listTemplate(view));
+}
+
+/** @param {ArticleView} view */
+function listTemplate(view) {
   const { state, on } = view;
   const all = state.articleState.discussions;
   const shown = all.filter(FILTERS[state.filter]);

@@ -25,19 +25,28 @@ import { typingText } from './typing.js';
 
 /**
  * The discussion's <li>. Its card renders again only when the discussion, its
- * "New" mark or its fold changed; its comments are keyed (comment-thread.js).
+ * "New" mark or its fold changed, its comments section when they, who is typing,
+ * their "New" marks, folds or orphaned drafts changed; its comments are keyed
+ * (comment-thread.js).
  * @param {ArticleView} view
  * @param {Discussion} d
  */
 export function discussionItem(view, d) {
   const domId = discussionDomId(d.id);
-  const isNew = view.isNew(domId, d);
+  const isNew = view.isNew(domId);
   const unfolded = view.state.unfolded.has(`${domId}-content`);
   const how = { domId, isNew, unfolded };
   const card = guard([d, isNew, unfolded], () => discussionCard(view, d, how));
+  const { state } = view;
+  const items = state.articleState.commentsByDiscussion[d.id];
+  const typists = state.typing[d.id];
+  const thread = guard(
+    [d, items, typists, view.marksKey(d.id), state.unfolded, state.replyDrafts],
+    () => comments(view, d, domId),
+  );
   return html`<li class=${isNew ? 'discussion is-new' : 'discussion'} id=${domId} tabindex="-1"
     data-id=${d.id} data-version=${d.version} aria-labelledby="${domId}-topic"
-    ><article class="discussion-card">${card}${comments(view, d, domId)}</article></li>`;
+    ><article class="discussion-card">${card}${thread}</article></li>`;
 }
 
 /**

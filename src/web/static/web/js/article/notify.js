@@ -195,6 +195,8 @@ export class Notifier {
   #timers = new Map();
   /** @type {readonly Toast[] | null} */
   #shown = null;
+  /** the newest toast placed clear of the forms */
+  #placed = 0;
   #placing = 0;
   #place = () => {
     if (this.#placing) return;
@@ -229,7 +231,12 @@ export class Notifier {
     this.#shown = state.toasts;
     const dismiss = (/** @type {number} */ id) => this.#store.toastDismissed(id);
     render(toastsTemplate(state.toasts, { reveal: this.#reveal, dismiss }), this.#region);
-    placeClearOfForms(this.#region);
+    // A new toast may cover a form field; one merged into or gone covers none it did not.
+    const newest = state.toasts.at(-1)?.id ?? 0;
+    if (newest > this.#placed) {
+      this.#placed = newest;
+      placeClearOfForms(this.#region);
+    }
   }
 
   /**

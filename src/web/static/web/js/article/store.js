@@ -152,17 +152,81 @@ export function isMine(state, item) {
 }
 
 /**
- * Whether an item is marked new: someone else wrote it after the reader's last
- * visit or while the page is open, and the reader has not seen it yet.
- * @param {PageState} state
- * @param {string} domId the item's element id
- * @param {Discussion | Comment} item
+ * Element ids of a list of items, and which of them someone else wrote since the
+ * reader's last visit: worked out once per list (the state replaces only the lists
+ * that change).
+ * @typedef {{ids: string[], writtenSince: boolean[], reads: unknown[]}} ListMarks
  */
-export function isNewToReader(state, domId, item) {
-  if (state.seen.has(domId)) return false;
-  if (state.arrived.has(domId)) return true;
-  const { lastVisit } = state;
-  return lastVisit !== null && new Date(item.created_at) > lastVisit && !isMine(state, item);
+
+/** @type {WeakMap<readonly (Discussion | Comment)[], ListMarks>} */
+const listMarks = new WeakMap();
+
+/**
+ * @param {PageState} state
+ * @param {ItemKind} kind
+ * @param {readonly (Discussion | Comment)[]} list
+ */
+function marksOfList(state, kind, list) {
+  const { lastVisit, myPseudonym } = state;
+  const cached = listMarks.get(list);
+  if (cached && cached.reads[0] === lastVisit && cached.reads[1] === myPseudonym) return cached;
+  const since = lastVisit?.getTime() ?? Infinity;
+  const marks = {
+    ids: list.map((item) => itemDomId(kind, item.id)),
+    writtenSince: list.map((item) => Date.parse(item.created_at) > since && !isMine(state, item)),
+    reads: [lastVisit, myPseudonym],
+  };
+  listMarks.set(list, marks);
+  return marks;
+}
+
+/**
+ * The items marked new: someone else wrote them after the reader's last visit or
+ * while the page is open, and the reader has not seen them yet. Their element ids,
+ * and per discussion a key of its marked comments (equal while they are the same).
+ * @typedef {{ids: ReadonlySet<string>, keyOf: (discussionId: number) => string}} NewMarks
+ */
+
+/** @type {WeakMap<ArticleState, {reads: unknown[], marks: NewMarks}>} */
+const newMarksOf = new WeakMap();
+
+/**
+ * The items marked new in this state; worked out again only when the items or the
+ * reader's marks changed.
+ * @param {PageState} state
+ * @returns {NewMarks}
+ */
+export function newMarks(state) {
+  const { articleState, seen, arrived } = state;
+  const reads = [seen, arrived, state.lastVisit, state.myPseudonym];
+  const cached = newMarksOf.get(articleState);
+  if (cached?.reads.every((value, i) => value === reads[i])) return cached.marks;
+  /** @type {Set<string>} */
+  const ids = new Set();
+  /**
+   * @param {ItemKind} kind
+   * @param {readonly (Discussion | Comment)[]} list
+   * @returns {string} the key of those marked
+   */
+  const mark = (kind, list) => {
+    const { ids: listIds, writtenSince } = marksOfList(state, kind, list);
+    let key = '';
+    listIds.forEach((id, i) => {
+      if (seen.has(id) || !(writtenSince[i] || arrived.has(id))) return;
+      ids.add(id);
+      key += `${id} `;
+    });
+    return key;
+  };
+  mark('discussion', articleState.discussions);
+  /** @type {Map<number, string>} */
+  const keys = new Map();
+  for (const [discussionId, comments] of Object.entries(articleState.commentsByDiscussion)) {
+    keys.set(Number(discussionId), mark('comment', comments));
+  }
+  const marks = { ids, keyOf: (/** @type {number} */ id) => keys.get(id) ?? '' };
+  newMarksOf.set(articleState, { reads, marks });
+  return marks;
 }
 
 /**

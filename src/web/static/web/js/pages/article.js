@@ -32,7 +32,7 @@ import { openArticle } from '../article/opening.js';
 import { Presence } from '../article/presence.js';
 import { fetchContentHtml } from '../article/rendered-content.js';
 import { changedItems, fetchComments, fetchSnapshot } from '../article/snapshot.js';
-import { ArticleStore, accessOf } from '../article/store.js';
+import { ArticleStore, accessOf, newMarks } from '../article/store.js';
 import { keepTimesCurrent } from '../article/times.js';
 import { createTypingIndicators, createTypingReporter } from '../article/typing.js';
 import { createActions } from '../article/writes.js';
@@ -42,6 +42,7 @@ import { createActions } from '../article/writes.js';
 /** @typedef {import('../../realtime/client').RealtimeSignal} RealtimeSignal */
 /** @typedef {import('../article/store.js').PageState} PageState */
 /** @typedef {import('../article/store.js').Change} Change */
+/** @typedef {import('../article/store.js').NewMarks} NewMarks */
 
 const { config, session } = setUpPage();
 const root = byId('article-page');
@@ -134,9 +135,23 @@ function paint(state) {
   keepingFocus(list, () => render(articlePage(articleView(state, actions, on), parts), root));
   if (state.notice) root.removeAttribute('aria-busy');
   parts.notifier?.render(state);
-  /** @type {NodeListOf<HTMLElement>} */
-  const marked = root.querySelectorAll('#discussion-list .is-new');
-  parts.newItems?.track(marked);
+  watchNewItems(state);
+}
+
+/** @type {{marks: NewMarks | null, filter: string}} what the "N new" watcher was given last */
+const watching = { marks: null, filter: '' };
+
+/**
+ * Have the items marked new watched until the reader has seen them: those the
+ * reader's choice of discussions shows, given again when the marks or the choice changed.
+ * @param {PageState} state
+ */
+function watchNewItems(state) {
+  const marks = newMarks(state);
+  if (!parts.newItems || (marks === watching.marks && state.filter === watching.filter)) return;
+  Object.assign(watching, { marks, filter: state.filter });
+  const shown = [...marks.ids].map((id) => document.getElementById(id));
+  parts.newItems.track(shown.filter((el) => el !== null));
 }
 
 /**
@@ -182,9 +197,21 @@ function react(change) {
   }
 }
 
-store.subscribe((state, change) => {
-  paint(state);
-  react(change);
+/** Changes made since the page last rendered, to react to once it has. */
+const untold = /** @type {Change[]} */ ([]);
+
+/**
+ * Render once for every change made in one go (the events of one poll answer, a
+ * change and the toast it raises), then react to each.
+ */
+function renderAndReact() {
+  const changes = untold.splice(0);
+  paint(store.state);
+  for (const change of changes) react(change);
+}
+
+store.subscribe((_, change) => {
+  if (untold.push(change) === 1) queueMicrotask(renderAndReact);
 });
 
 /** Release what the page's components hold. */
