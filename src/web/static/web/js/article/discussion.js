@@ -32,16 +32,15 @@ import { typingText } from './typing.js';
  * @param {Discussion} d
  */
 export function discussionItem(view, d) {
+  const { state } = view;
   const domId = discussionDomId(d.id);
   const isNew = view.isNew(domId);
-  const unfolded = view.state.unfolded.has(`${domId}-content`);
+  const unfolded = state.unfolded.has(`${domId}-content`);
   const how = { domId, isNew, unfolded };
   const card = guard([d, isNew, unfolded], () => discussionCard(view, d, how));
-  const { state } = view;
   const items = state.articleState.commentsByDiscussion[d.id];
-  const typists = state.typing[d.id];
   const thread = guard(
-    [d, items, typists, view.marksKey(d.id), state.unfolded, state.replyDrafts],
+    [d, items, state.typing[d.id], view.marksKey(d.id), state.unfolded, state.replyDrafts],
     () => comments(view, d, domId),
   );
   return html`<li class=${isNew ? 'discussion is-new' : 'discussion'} id=${domId} tabindex="-1"

@@ -27,6 +27,14 @@
  * reported while a snapshot is under way (`#refetchAgain`) may postdate it too.
  * Discussions that arrive without their comments, and posts too long for their
  * HTML to ride along, are fetched as soon as the state holds them.
+ *
+ * The transitions, by what they change:
+ * - the data: articleOpened, loadSnapshot, eventArrived, ownWriteApplied,
+ *   gapReported, close, release (the table above);
+ * - the reader's marks and choices: itemSeen, newItemsCounted, filterChosen,
+ *   orderChosen, foldToggled, replyDraftsChanged;
+ * - the others present: typistsChanged, presenceChanged;
+ * - what the reader is told: toastShown, toastMerged, toastDismissed, announced.
  */
 
 import { applyEvent, createArticleState, liveCount } from '../../realtime/apply-event.js';

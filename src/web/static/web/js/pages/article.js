@@ -180,20 +180,31 @@ function reactToIncoming({ event, before, after, byOthers }) {
   });
 }
 
-/** @param {Change} change */
+/**
+ * What the page does once a change shows.
+ * @param {Change} change
+ */
 function react(change) {
-  if (change.type === 'applied') reactToIncoming(change);
-  else if (change.type === 'own') {
-    const target = targetOf(change.event);
-    if (target && !target.deleted && target.id !== undefined) {
-      highlighter.highlight(target.kind, target.id);
+  switch (change.type) {
+    case 'applied':
+      reactToIncoming(change);
+      break;
+    case 'own': {
+      const target = targetOf(change.event);
+      if (target && !target.deleted && target.id !== undefined) {
+        highlighter.highlight(target.kind, target.id);
+      }
+      break;
     }
-  } else if (change.type === 'refetched') {
-    for (const [kind, id] of changedItems(change.before, change.after)) {
-      highlighter.highlight(kind, id);
-    }
-  } else if (change.type === 'closed') {
-    shutDown();
+    case 'refetched':
+      for (const [kind, id] of changedItems(change.before, change.after)) {
+        highlighter.highlight(kind, id);
+      }
+      break;
+    case 'closed':
+      shutDown();
+      break;
+    default:
   }
 }
 
