@@ -22,7 +22,7 @@ function discussion(id, fields = {}) {
     community_id: COMMUNITY,
     topic: `Topic ${id}`,
     content: `Content ${id}`,
-    author: { id: 1, username: 'alice', is_pseudonymous: false },
+    author: { id: 1, username: 'alice', is_pseudonymous: false, profile_pic_url: null },
     is_pseudonymous: false,
     is_resolved: false,
     comments_count: 0,
@@ -42,7 +42,7 @@ function comment(id, discussionId, fields = {}) {
     parent_id: null,
     depth: 0,
     content: `Comment ${id}`,
-    author: { id: 2, username: 'bob', is_pseudonymous: false },
+    author: { id: 2, username: 'bob', is_pseudonymous: false, profile_pic_url: null },
     is_pseudonymous: false,
     is_deleted: false,
     version: 1,
@@ -201,7 +201,9 @@ test('a comment deleted with visible replies arrives as updated_comment: the pla
   assert.deepEqual(held, ev.data.comment);
   assert.equal(held.is_deleted, true);
   assert.equal(held.content, '[deleted]');
-  assert.equal(held.author, null);
+  assert.deepEqual(held.author, {
+    id: null, username: '[deleted]', is_pseudonymous: false, profile_pic_url: null,
+  });
   assert.deepEqual(next.commentsByDiscussion[1][1], reply, 'the reply stays');
   assert.equal(next.discussions[0].comments_count, 1, 'the server counts live comments');
   assert.equal(applyEvent(next, ev, scope), next, 'a duplicate is a no-op');

@@ -4,6 +4,8 @@
  * /api/auth/refresh when a request gets 401.
  */
 
+/** @import { Comment } from '../realtime/apply-event.js' */
+
 const STORAGE_KEY = 'marginalia.session';
 
 /** @typedef {{id: number, username: string, email?: string}} SessionUser */
@@ -12,7 +14,9 @@ const STORAGE_KEY = 'marginalia.session';
 export class ApiError extends Error {
   /**
    * @param {number} status
-   * @param {any} body the answer's JSON, if any
+   * @param {any} body the answer's JSON, if any: the API's `{message, errors?}`, or
+   *   `{message}` with the start of an answer that was not JSON (a proxy's page);
+   *   errorDetails() reads its `errors` without trusting them
    */
   constructor(status, body) {
     super(body?.message || `Request failed (HTTP ${status})`);
@@ -22,11 +26,39 @@ export class ApiError extends Error {
 }
 
 /**
+ * A failed request's reasons, item by item: a 422's validation errors name their
+ * field (the last part of `loc`); other reasons (a weak password's) are plain text.
+ * @param {unknown} error what a request threw
+ * @returns {{field: string | null, message: string}[]} none for other failures
+ */
+export function errorDetails(error) {
+  /** @type {unknown} */
+  const errors = error instanceof ApiError ? error.body?.errors : undefined;
+  return Array.isArray(errors) ? errors.map(readErrorDetail) : [];
+}
+
+/**
+ * @param {unknown} detail `{loc, msg}` or a sentence
+ * @returns {{field: string | null, message: string}}
+ */
+function readErrorDetail(detail) {
+  if (typeof detail !== 'object' || detail === null) {
+    return { field: null, message: String(detail) };
+  }
+  const { loc, msg } = /** @type {{loc?: unknown, msg?: unknown}} */ (detail);
+  return {
+    field: Array.isArray(loc) && loc.length ? String(loc[loc.length - 1]) : null,
+    message: msg == null ? String(detail) : String(msg),
+  };
+}
+
+/**
  * {access, refresh, user: {id, username, email}} or null.
  * @returns {Session | null}
  */
 export function getSession() {
   try {
+    /** @type {Session | null} as saveSession() stored it */
     const session = JSON.parse(localStorage.getItem(STORAGE_KEY) || 'null');
     return session && session.access && session.user ? session : null;
   } catch {
@@ -51,11 +83,12 @@ export function clearSession() {
  * @param {(session: Session | null) => void} callback
  */
 export function onSessionChange(callback) {
+  /** @param {string | null} stored a session as saveSession() stored it */
+  const userIdIn = (stored) =>
+    (stored ? /** @type {Session | null} */ (JSON.parse(stored))?.user?.id : undefined);
   const listener = (/** @type {StorageEvent} */ event) => {
     if (event.key === STORAGE_KEY || event.key === null) {
-      const before = event.oldValue ? JSON.parse(event.oldValue)?.user?.id : undefined;
-      const after = event.newValue ? JSON.parse(event.newValue)?.user?.id : undefined;
-      if (before !== after) callback(getSession());
+      if (userIdIn(event.oldValue) !== userIdIn(event.newValue)) callback(getSession());
     }
   };
   window.addEventListener('storage', listener);
@@ -103,6 +136,7 @@ async function refreshTokens(staleAccess) {
         if (res.status === 401) clearSession();
         return null;
       }
+      /** @type {Session} */
       const tokens = await res.json();
       saveSession(tokens);
       return getSession();
@@ -137,9 +171,12 @@ export async function authFetch(url, init = {}) {
 /**
  * JSON request to the API. Resolves with the parsed body (null for 204);
  * rejects with ApiError for any non-2xx answer.
+ * @template [T=any] the answer's JSON as the API documents it (api-types.js), named by
+ *   the type of the variable the caller puts it in
  * @param {string} path
- * @param {{method?: string, body?: unknown, headers?: Record<string, string>, signal?: AbortSignal}} [options]
- * @returns {Promise<any>} the answer's JSON, as the API documents it
+ * @param {{method?: string, body?: unknown, headers?: Record<string, string>,
+ *   signal?: AbortSignal}} [options]
+ * @returns {Promise<T>}
  */
 export async function api(path, { method = 'GET', body, headers = {}, signal } = {}) {
   /** @type {RequestInit & {headers: Record<string, string>}} */
@@ -149,6 +186,7 @@ export async function api(path, { method = 'GET', body, headers = {}, signal } =
     init.body = JSON.stringify(body);
   }
   const res = await authFetch(path, init);
+  /** @type {unknown} */
   let data = null;
   if (res.status !== 204) {
     const text = await res.text();
@@ -159,18 +197,21 @@ export async function api(path, { method = 'GET', body, headers = {}, signal } =
     }
   }
   if (!res.ok) throw new ApiError(res.status, data);
-  return data;
+  return /** @type {T} */ (data);
 }
 
 /**
  * A discussion's whole comment tree (oldest first), page after page.
  * @param {number} discussionId
- * @returns {Promise<import('../realtime/apply-event').Comment[]>}
+ * @returns {Promise<Comment[]>}
  */
 export async function apiComments(discussionId) {
+  /** @type {Comment[]} */
   const items = [];
+  /** @type {number | null} */
   let after = 0;
   do {
+    /** @type {{items: Comment[], next_after: number | null}} */
     const page = await api(`/api/discussions/${discussionId}/comments?after=${after}`);
     items.push(...page.items);
     after = page.next_after;
@@ -179,11 +220,18 @@ export async function apiComments(discussionId) {
 }
 
 /**
+ * @template T
+ * @typedef {{readonly done: boolean, next: () => Promise<T[]>}} Pages
+ */
+
+/**
  * A list the API answers a page at a time (limit and offset), either as
  * {items, count} or, for the lists whose shape predates paging, as a plain
  * array. `next()` fetches the following page; `done` says whether there is one.
+ * @template [T=any] an item, as api() names its answer
  * @param {string} path
  * @param {{pageSize?: number}} [options] at most 100, the API's largest page
+ * @returns {Pages<T>}
  */
 export function pagesOf(path, { pageSize = 100 } = {}) {
   const separator = path.includes('?') ? '&' : '?';
@@ -193,12 +241,14 @@ export function pagesOf(path, { pageSize = 100 } = {}) {
     get done() {
       return done;
     },
-    /** @returns {Promise<any[]>} */
+    /** @returns {Promise<T[]>} */
     async next() {
+      /** @type {T[] | {items: T[], count: number}} */
       const answer = await api(`${path}${separator}limit=${pageSize}&offset=${offset}`);
       const items = Array.isArray(answer) ? answer : answer.items;
       offset += items.length;
-      done = items.length === 0 || (Array.isArray(answer) ? items.length < pageSize : offset >= answer.count);
+      done = items.length === 0
+        || (Array.isArray(answer) ? items.length < pageSize : offset >= answer.count);
       return items;
     },
   };
@@ -206,12 +256,15 @@ export function pagesOf(path, { pageSize = 100 } = {}) {
 
 /**
  * Every item of a paged list (see pagesOf), page after page.
+ * @template [T=any] an item, as api() names its answer
  * @param {string} path
  * @param {{pageSize?: number}} [options]
- * @returns {Promise<any[]>}
+ * @returns {Promise<T[]>}
  */
 export async function apiAll(path, options) {
+  /** @type {Pages<T>} */
   const pages = pagesOf(path, options);
+  /** @type {T[]} */
   const items = [];
   while (!pages.done) items.push(...(await pages.next()));
   return items;

@@ -28,29 +28,24 @@ export function h(tag, attrs = {}, ...children) {
     else if (value === true) el.setAttribute(key, '');
     else el.setAttribute(key, String(value));
   }
-  append(el, children);
+  el.append(...nodes(children));
   return el;
 }
 
 /**
- * @param {Element} el
+ * Children as nodes: nested lists flattened, null, undefined and false left out,
+ * text and numbers as text nodes.
  * @param {Child[]} children
+ * @returns {(Node | string)[]}
  */
-function append(el, children) {
+function nodes(children) {
+  /** @type {(Node | string)[]} */
+  const out = [];
   for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    out.push(child instanceof Node ? child : String(child));
   }
-}
-
-/**
- * @template {Element} E
- * @param {E} el
- * @returns {E}
- */
-export function clear(el) {
-  while (el.firstChild) el.firstChild.remove();
-  return el;
+  return out;
 }
 
 /**
@@ -60,8 +55,7 @@ export function clear(el) {
  * @returns {E}
  */
 export function replaceChildren(el, ...children) {
-  clear(el);
-  append(el, children);
+  el.replaceChildren(...nodes(children));
   return el;
 }
 
@@ -87,12 +81,20 @@ export function readConfig() {
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /**
+ * The date and time, as the title of a relative time.
+ * @param {Date} date
+ */
+export function absoluteTime(date) {
+  return dateFormat.format(date);
+}
+
+/**
  * A <time> with an absolute title and a relative text ("3 min ago").
  * @param {string} iso
  */
 export function timeEl(iso) {
   const date = new Date(iso);
-  return h('time', { datetime: iso, title: dateFormat.format(date) }, relativeTime(date));
+  return h('time', { datetime: iso, title: absoluteTime(date) }, relativeTime(date));
 }
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
@@ -130,9 +132,10 @@ export function showError(el, message) {
  * @returns {Promise<T>}
  */
 export async function busy(form, work) {
-  const controls = /** @type {(HTMLButtonElement | HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement)[]} */ ([
-    ...form.querySelectorAll('button, input, textarea, select'),
-  ]);
+  /** @type {NodeListOf<HTMLButtonElement | HTMLInputElement | HTMLTextAreaElement
+   *   | HTMLSelectElement>} */
+  const found = form.querySelectorAll('button, input, textarea, select');
+  const controls = [...found];
   const previous = controls.map((c) => c.disabled);
   controls.forEach((c) => {
     c.disabled = true;

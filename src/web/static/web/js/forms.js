@@ -4,8 +4,10 @@
  * clears as soon as the control is changed.
  */
 
-import { ApiError } from './api.js';
+import { ApiError, errorDetails } from './api.js';
 import { h, showError } from './dom.js';
+
+/** @typedef {HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement} Control */
 
 /**
  * A labelled control with an error line below it (and an optional hint).
@@ -31,6 +33,10 @@ export function field(id, label, control, hint = null) {
   );
 }
 
+/**
+ * @param {HTMLElement} control
+ * @param {string} message empty: clear the error
+ */
 export function setFieldError(control, message) {
   const line = document.getElementById(`${control.id}-error`);
   if (message) control.setAttribute('aria-invalid', 'true');
@@ -38,14 +44,24 @@ export function setFieldError(control, message) {
   showError(line, message);
 }
 
+/**
+ * @param {HTMLFormElement} form
+ * @param {HTMLElement} formError
+ */
 export function clearErrors(form, formError) {
-  for (const control of form.querySelectorAll('[aria-invalid]')) setFieldError(control, '');
+  for (const control of form.querySelectorAll('[aria-invalid]')) {
+    setFieldError(/** @type {HTMLElement} */ (control), '');
+  }
   showError(formError, '');
 }
 
-/** "Name is required." on each empty required control; focuses the first. False if any. */
+/**
+ * "Name is required." on each empty required control; focuses the first. False if any.
+ * @param {HTMLFormElement} form
+ */
 export function checkRequired(form) {
-  const empty = [...form.querySelectorAll('[required]')].filter((c) => !c.value.trim());
+  const required = /** @type {NodeListOf<Control>} */ (form.querySelectorAll('[required]'));
+  const empty = [...required].filter((c) => !c.value.trim());
   for (const control of empty) setFieldError(control, `${control.dataset.label} is required.`);
   empty[0]?.focus();
   return empty.length === 0;
@@ -54,19 +70,22 @@ export function checkRequired(form) {
 /**
  * Show an API error on the fields it names (422 `errors[].loc` ends with the field
  * name), the rest in the form's alert; focuses the first field in error.
+ * @param {HTMLFormElement} form
+ * @param {HTMLElement} formError
+ * @param {unknown} error what the request threw
  */
 export function showApiError(form, formError, error) {
-  const details = error instanceof ApiError ? error.body?.errors || [] : [];
+  /** @type {string[]} */
   const unplaced = [];
+  /** @type {HTMLElement | null} */
   let first = null;
-  for (const detail of details) {
-    const name = Array.isArray(detail?.loc) ? detail.loc[detail.loc.length - 1] : null;
-    const control = name ? form.elements.namedItem(String(name)) : null;
-    if (control?.dataset?.label) {
-      setFieldError(control, `${control.dataset.label}: ${detail.msg}`);
+  for (const { field: name, message } of errorDetails(error)) {
+    const control = name ? form.elements.namedItem(name) : null;
+    if (control instanceof HTMLElement && control.dataset.label) {
+      setFieldError(control, `${control.dataset.label}: ${message}`);
       first ??= control;
     } else {
-      unplaced.push(detail?.msg ?? String(detail));
+      unplaced.push(message);
     }
   }
   if (first) {
@@ -74,7 +93,9 @@ export function showApiError(form, formError, error) {
     if (unplaced.length) showError(formError, unplaced.join(' '));
     return;
   }
-  const reason = error instanceof ApiError ? error.message : 'The server could not be reached. Try again.';
+  const reason = error instanceof ApiError
+    ? error.message
+    : 'The server could not be reached. Try again.';
   showError(formError, unplaced.length ? `${reason}: ${unplaced.join(' ')}` : reason);
 }
 

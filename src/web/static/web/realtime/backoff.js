@@ -5,10 +5,14 @@
  * window keeps thousands of clients from reconnecting in lockstep after an
  * outage.
  *
- * attempt: 0 for the first retry; returns milliseconds.
- * @type {typeof import('./client').backoffDelay}
+ * @param {number} attempt 0 for the first retry
+ * @param {{baseMs?: number, capMs?: number, random?: () => number}} [options]
+ * @returns {number} milliseconds
  */
-export const backoffDelay = (attempt, { baseMs = 1000, capMs = 30000, random = Math.random } = {}) => {
+export const backoffDelay = (
+  attempt,
+  { baseMs = 1000, capMs = 30000, random = Math.random } = {},
+) => {
   const exponent = Math.min(Math.max(0, Math.floor(attempt)), 30);
   const ceiling = Math.min(capMs, baseMs * 2 ** exponent);
   return Math.floor(random() * ceiling);

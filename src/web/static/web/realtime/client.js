@@ -46,7 +46,8 @@
  * with client.shareLocalEvent(event); the user's other browsers and devices
  * get the event from the server as usual.
  *
- * Types: client.d.ts. The parts, one module each:
+ * Types: below, as JSDoc (`npm run declarations` writes them to types/client.d.ts).
+ * The parts, one module each:
  * - options.js: the options checked, with defaults;
  * - env.js: the browser globals, replaceable in tests (options.env);
  * - scope.js: timers, DOM listeners and requests held while running;
@@ -77,15 +78,162 @@ import { tabMessageHandler } from './tab-messages.js';
 
 export { backoffDelay };
 
-/** @typedef {import('./client').RealtimeClientOptions} RealtimeClientOptions */
-/** @typedef {import('./client').RealtimeEnv} RealtimeEnv */
-/** @typedef {import('./client').RealtimeStatus} RealtimeStatus */
-/** @typedef {import('./client').RealtimeInspection} RealtimeInspection */
-/** @typedef {import('./client').RealtimeRole} RealtimeRole */
-/** @typedef {import('./apply-event').RealtimeEvent} RealtimeEvent */
-/** @typedef {import('./client').RealtimeClient} DeclaredRealtimeClient */
+/** @typedef {import('./apply-event.js').RealtimeEvent} RealtimeEvent */
 
-/** @implements {DeclaredRealtimeClient} the public members, checked against client.d.ts */
+/**
+ * Where the client stands:
+ * - 'idle': not connected (before connect(), after disconnect());
+ * - 'connecting': first registration and poll under way;
+ * - 'connected': registered, the poll server answers, a poll is open;
+ * - 'reconnecting': a failure; the next try is at nextRetryAt (null while trying);
+ * - 'offline': the browser says it is offline; polling resumes when it is back online.
+ * @typedef {'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline'} RealtimeState
+ */
+
+/**
+ * This tab's part in polling:
+ * - 'leader': it holds the lock and polls for every tab of this browser and user;
+ * - 'follower': another tab polls; events and status arrive over BroadcastChannel;
+ * - 'solo': Web Locks or BroadcastChannel missing: this tab polls alone.
+ * @typedef {'leader' | 'follower' | 'solo'} RealtimeRole
+ */
+
+/**
+ * @typedef {object} RealtimeStatusFields
+ * @property {RealtimeState} state
+ * @property {RealtimeRole | null} role
+ * @property {number | null} nextRetryAt epoch milliseconds of the next retry while
+ *   reconnecting, else null
+ * @property {number} attempt failed attempts since the last success
+ * @property {number} since epoch milliseconds when `state` last changed
+ * @property {string | null} lastError
+ */
+
+/** @typedef {Readonly<RealtimeStatusFields>} RealtimeStatus */
+
+/**
+ * @typedef {object} EventInfo
+ * @property {'server' | 'tab'} source 'server': from the poll server (possibly via the
+ *   leader tab); 'tab': a sibling tab's own write
+ */
+
+/**
+ * Why what the page holds may be incomplete: 'queue-expired' (404, registered again),
+ * 'catchup' (catchup_required), 'registered' (the stream started after ready() gave up
+ * waiting), 'resumed' (back from the back/forward cache).
+ * @typedef {object} ResyncInfo
+ * @property {'queue-expired' | 'catchup' | 'registered' | 'resumed' | string} reason
+ */
+
+/** @typedef {Error & {code?: string}} RealtimeError */
+
+/**
+ * The browser globals the client uses (env.js); tests replace them.
+ * @typedef {object} RealtimeEnv
+ * @property {typeof fetch} fetch
+ * @property {(fn: () => void, ms: number) => unknown} setTimeout
+ * @property {(handle: unknown) => void} clearTimeout
+ * @property {() => number} now
+ * @property {() => number} random
+ * @property {EventTarget | null} window
+ * @property {(EventTarget & {visibilityState?: string}) | null} document
+ * @property {{onLine?: boolean, locks?: LockManager} | null} navigator
+ * @property {typeof BroadcastChannel | null} BroadcastChannel
+ * @property {typeof AbortController} AbortController
+ * @property {Pick<Console, 'error'>} console
+ * @property {() => string} makeId
+ */
+
+/**
+ * @typedef {object} RealtimeClientOptions
+ * @property {string} pollUrl base URL of the poll server, e.g. "http://localhost:8888"
+ * @property {string} [apiBase] prefix of the API paths (default ""; same origin)
+ * @property {(url: string, init: RequestInit) => Promise<Response>} [authFetch] fetch that
+ *   adds the JWT and refreshes it on 401; used for register and heartbeat
+ * @property {() => string | null | Promise<string | null>} [getAccessToken] alternative to
+ *   authFetch: the current access token
+ * @property {string | number} [userKey] scopes tab coordination: one poller per browser
+ *   and userKey (use the user id)
+ * @property {boolean} [multiTab] share one poller between tabs (default true)
+ * @property {boolean} [signals] ask the poll for signals: presence, typing, join requests
+ *   (default false)
+ * @property {number} [heartbeatMs] default 60000
+ * @property {number} [pollTimeoutMs] abort a poll that got no answer after this long
+ *   (default 65000)
+ * @property {number} [backoffBaseMs] default 1000
+ * @property {number} [backoffCapMs] default 30000
+ * @property {number} [readyTimeoutMs] ready() resolves at the latest after this long
+ *   (default 3000)
+ * @property {number} [probeTimeoutMs] timeout of register, heartbeat and health requests
+ *   (default 10000)
+ * @property {number} [staleAfterHiddenMs] a tab hidden at least this long restarts its
+ *   poll when shown again (default 10000)
+ * @property {Partial<RealtimeEnv>} [env] replace browser globals (fetch, timers, window,
+ *   document, navigator, ...) in tests
+ */
+
+/**
+ * @typedef {object} RealtimeInspection
+ * @property {boolean} connected
+ * @property {boolean} running
+ * @property {RealtimeRole | null} role
+ * @property {string | null} queueId
+ * @property {number} cursor
+ * @property {number} timers
+ * @property {number} domListeners
+ * @property {number} lifecycleListeners
+ * @property {boolean} polling
+ * @property {number} requests
+ * @property {boolean} channelOpen
+ * @property {boolean} lockHeld
+ * @property {boolean} lockRequested
+ */
+
+/** @typedef {() => void} Unsubscribe */
+
+/**
+ * A member as presence and typing show them.
+ * @typedef {object} SignalUser
+ * @property {number | null} id null when shown by the per-article pseudonym
+ * @property {string} username
+ * @property {boolean} [is_pseudonymous]
+ */
+
+/**
+ * Who views an article now: a full snapshot, replacing any older one. `id` is the
+ * signal's id ("<ms>-<seq>"); apply a snapshot only if its id is greater than the
+ * `version` of what you hold. The sender is never told.
+ * @typedef {object} PresenceSignal
+ * @property {'presence'} type
+ * @property {string} id
+ * @property {{community_id: number, article_id: number, count: number,
+ *   members: {id: number, username: string}[]}} data `count`: distinct members with a
+ *   visible tab on the article; `members`: up to 20 of them
+ */
+
+/**
+ * Someone is writing a reply in a discussion; show it for `expires_in` seconds.
+ * @typedef {object} TypingSignal
+ * @property {'typing'} type
+ * @property {string} id
+ * @property {{community_id: number, article_id: number, discussion_id: number,
+ *   user: SignalUser, expires_in: number}} data
+ */
+
+/**
+ * For a private community's admins only: its pending requests to join changed
+ * (`pending` still wait); fetch the list again. Names no one.
+ * @typedef {object} JoinRequestsSignal
+ * @property {'join_requests'} type
+ * @property {string} id
+ * @property {{community_id: number, pending: number}} data
+ */
+
+/**
+ * Signals carry no event_id and never count as events.
+ * @typedef {PresenceSignal | TypingSignal | JoinRequestsSignal} RealtimeSignal
+ */
+
 export class RealtimeClient {
   #opts;
   #env;
@@ -110,7 +258,8 @@ export class RealtimeClient {
     this.#opts = resolveOptions(options);
     /** @type {RealtimeEnv} */
     this.#env = { ...browserEnv(), ...(options.env ?? {}) };
-    const report = (/** @type {unknown} */ error) => this.#env.console?.error?.('realtime client:', error);
+    const report = (/** @type {unknown} */ error) =>
+      this.#env.console?.error?.('realtime client:', error);
     this.#listeners = new Listeners(report);
     this.#tabs = new TabLeadership(this.#env, report);
     this.#fallbackQueueId = this.#env.makeId();
@@ -122,7 +271,8 @@ export class RealtimeClient {
     this.#returnScope = new Scope(this.#env);
     this.#lifecycle = new BrowserLifecycle(this.#env, this.#opts.staleAfterHiddenMs);
     this.#readiness = new Readiness(this.#scope);
-    const cursorKnown = (/** @type {string} */ reason, /** @type {boolean} */ gap) => this.#cursorKnown(reason, gap);
+    const cursorKnown = (/** @type {string} */ reason, /** @type {boolean} */ gap) =>
+      this.#cursorKnown(reason, gap);
     const deliver = (/** @type {RealtimeEvent} */ event, /** @type {'server' | 'tab'} */ source) =>
       this.#listeners.emit('event', event, { source });
     const deliverSignals = (/** @type {unknown} */ signals) => this.#deliverSignals(signals);
@@ -160,17 +310,26 @@ export class RealtimeClient {
 
   // ----------------------------------------------------------------- public
 
-  /** The current status (a frozen object, replaced on every change). */
+  /**
+   * The current status (a frozen object, replaced on every change).
+   * @returns {RealtimeStatus}
+   */
   get status() {
     return this.#status.current;
   }
 
-  /** The queue this browser polls (the leader's), or null before registration. */
+  /**
+   * The queue this browser polls (the leader's), or null before registration.
+   * @returns {string | null}
+   */
   get queueId() {
     return this.#cursor.queueId;
   }
 
-  /** 'leader', 'follower', 'solo' or null when not connected. */
+  /**
+   * 'leader', 'follower', 'solo' or null when not connected.
+   * @returns {RealtimeRole | null}
+   */
   get role() {
     return this.#tabs.role;
   }
@@ -197,23 +356,56 @@ export class RealtimeClient {
    * registered, or the leader tab told it), so data fetched afterwards misses
    * nothing; or after readyTimeoutMs / a failed first attempt, in which case a
    * "resync" follows when the stream starts.
+   * @returns {Promise<void>}
    */
   ready() {
     return this.#readiness.promise;
   }
 
   /**
+   * @overload
+   * @param {'event'} type
+   * @param {(event: RealtimeEvent, info: EventInfo) => void} listener
+   * @returns {Unsubscribe}
+   */
+  /**
+   * @overload
+   * @param {'signal'} type
+   * @param {(signal: RealtimeSignal) => void} listener
+   * @returns {Unsubscribe}
+   */
+  /**
+   * @overload
+   * @param {'status'} type
+   * @param {(status: RealtimeStatus) => void} listener
+   * @returns {Unsubscribe}
+   */
+  /**
+   * @overload
+   * @param {'resync'} type
+   * @param {(info: ResyncInfo) => void} listener
+   * @returns {Unsubscribe}
+   */
+  /**
+   * @overload
+   * @param {'error'} type
+   * @param {(error: RealtimeError) => void} listener
+   * @returns {Unsubscribe}
+   */
+  /**
    * Listen to 'event', 'signal', 'status', 'resync' or 'error'. Returns an unsubscribe function.
    * @param {string} type
    * @param {Function} listener
+   * @returns {Unsubscribe}
    */
   on(type, listener) {
     return this.#listeners.on(type, listener);
   }
 
   /**
-   * Listen to realtime events: listener(event, {source: 'server' | 'tab'}).
-   * @param {Function} listener
+   * Listen to realtime events, each once, in event_id order: listener(event, {source}).
+   * @param {(event: RealtimeEvent, info: EventInfo) => void} listener
+   * @returns {Unsubscribe}
    */
   subscribe(listener) {
     return this.on('event', listener);
@@ -223,7 +415,8 @@ export class RealtimeClient {
    * Listen to signals (presence, typing, join requests): listener(signal). Signals are
    * short-lived state snapshots with no event_id; they are only requested
    * when the client was created with `signals: true`.
-   * @param {Function} listener
+   * @param {(signal: RealtimeSignal) => void} listener
+   * @returns {Unsubscribe}
    */
   onSignal(listener) {
     return this.on('signal', listener);
@@ -231,7 +424,8 @@ export class RealtimeClient {
 
   /**
    * Listen to status changes; the listener is called at once with the current status.
-   * @param {Function} listener
+   * @param {(status: RealtimeStatus) => void} listener
+   * @returns {Unsubscribe}
    */
   onStatus(listener) {
     const off = this.on('status', listener);
@@ -239,7 +433,10 @@ export class RealtimeClient {
     return off;
   }
 
-  /** Headers to send with every write so the server spares this browser's queue the echo. */
+  /**
+   * Headers to send with every write so the server spares this browser's queue the echo.
+   * @returns {{'X-Realtime-Queue-Id': string}}
+   */
   writeHeaders() {
     // Without a queue yet, a random id spares nothing; sending no header would
     // spare every queue of the user, on every device.
@@ -295,7 +492,8 @@ export class RealtimeClient {
       shown: (stale) => this.#poke(stale),
     });
     this.#readiness.arm(this.#opts.readyTimeoutMs);
-    this.#status.set({ state: this.#lifecycle.online ? 'connecting' : 'offline', nextRetryAt: null });
+    const state = this.#lifecycle.online ? 'connecting' : 'offline';
+    this.#status.set({ state, nextRetryAt: null });
     this.#tabs.start(
       { shared: this.#opts.multiTab, userKey: this.#opts.userKey },
       {
@@ -358,5 +556,8 @@ export class RealtimeClient {
   }
 }
 
-/** @type {typeof import('./client').createRealtimeClient} */
+/**
+ * @param {RealtimeClientOptions} options
+ * @returns {RealtimeClient}
+ */
 export const createRealtimeClient = (options) => new RealtimeClient(options);

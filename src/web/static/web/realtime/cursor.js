@@ -4,7 +4,26 @@
  * it; followers adopt the leader's, to continue from it on takeover.
  */
 
-/** @typedef {import('./apply-event').RealtimeEvent} RealtimeEvent */
+/** @import { RealtimeEvent } from './apply-event.js' */
+
+/**
+ * An event id or a cursor: a safe integer.
+ * @param {unknown} value
+ * @returns {value is number}
+ */
+export function isEventId(value) {
+  return Number.isSafeInteger(value);
+}
+
+/**
+ * An event that carries its id: the poll server's, and those the leader tab passes on.
+ * @param {unknown} value
+ * @returns {value is RealtimeEvent & {event_id: number}}
+ */
+function isNumberedEvent(value) {
+  return typeof value === 'object' && value !== null && 'event_id' in value
+    && isEventId(value.event_id);
+}
 
 export class EventCursor {
   /** @type {string | null} */
@@ -36,7 +55,7 @@ export class EventCursor {
    */
   adopt(message) {
     if (typeof message.queueId === 'string') this.queueId = message.queueId;
-    if (Number.isSafeInteger(message.cursor)) this.cursor = /** @type {number} */ (message.cursor);
+    if (isEventId(message.cursor)) this.cursor = message.cursor;
     if (typeof message.signalCursor === 'string') this.signalCursor = message.signalCursor;
   }
 
@@ -46,15 +65,12 @@ export class EventCursor {
    * @returns {RealtimeEvent[]}
    */
   fresh(events) {
-    const sorted = /** @type {RealtimeEvent[]} */ (
-      events.filter((e) => e && typeof e === 'object' && Number.isSafeInteger(/** @type {any} */ (e).event_id))
-    ).sort((a, b) => /** @type {number} */ (a.event_id) - /** @type {number} */ (b.event_id));
+    const sorted = events.filter(isNumberedEvent).sort((a, b) => a.event_id - b.event_id);
     const fresh = [];
     for (const event of sorted) {
-      const id = /** @type {number} */ (event.event_id);
-      if (id > this.#highWater) {
+      if (event.event_id > this.#highWater) {
         fresh.push(event);
-        this.#highWater = id;
+        this.#highWater = event.event_id;
       }
     }
     return fresh;
@@ -65,7 +81,7 @@ export class EventCursor {
    * @param {unknown} lastEventId
    */
   advance(lastEventId) {
-    if (Number.isSafeInteger(lastEventId)) this.cursor = /** @type {number} */ (lastEventId);
+    if (isEventId(lastEventId)) this.cursor = lastEventId;
     this.cursor = Math.max(this.cursor, this.#highWater);
     this.#highWater = Math.max(this.#highWater, this.cursor);
   }

@@ -3,7 +3,7 @@
  * that tests can replace any of them (options.env).
  */
 
-/** @typedef {import('./client').RealtimeEnv} RealtimeEnv */
+/** @import { RealtimeEnv } from './client.js' */
 
 /** A random URL-safe id of 128 bits (tab ids, the placeholder queue id). */
 export function randomId() {

@@ -5,19 +5,18 @@
  */
 
 import { backoffDelay } from './backoff.js';
+import { isEventId } from './cursor.js';
 import { codedError } from './protocol.js';
 
-/** @typedef {import('./client').RealtimeClientOptions} RealtimeClientOptions */
-/** @typedef {import('./client').RealtimeEnv} RealtimeEnv */
-/** @typedef {import('./apply-event').RealtimeEvent} RealtimeEvent */
-/** @typedef {import('./scope.js').Scope} Scope */
-/** @typedef {import('./protocol.js').PollProtocol} PollProtocol */
-/** @typedef {import('./protocol.js').CodedError} CodedError */
-/** @typedef {import('./cursor.js').EventCursor} EventCursor */
-/** @typedef {import('./status.js').StatusTracker} StatusTracker */
-/** @typedef {import('./readiness.js').Readiness} Readiness */
-/** @typedef {import('./lifecycle.js').BrowserLifecycle} BrowserLifecycle */
-/** @typedef {import('./leadership.js').TabLeadership} TabLeadership */
+/** @import { RealtimeClientOptions, RealtimeEnv } from './client.js' */
+/** @import { RealtimeEvent } from './apply-event.js' */
+/** @import { Scope } from './scope.js' */
+/** @import { PollProtocol, CodedError } from './protocol.js' */
+/** @import { EventCursor } from './cursor.js' */
+/** @import { StatusTracker } from './status.js' */
+/** @import { Readiness } from './readiness.js' */
+/** @import { BrowserLifecycle } from './lifecycle.js' */
+/** @import { TabLeadership } from './leadership.js' */
 
 /**
  * @typedef {object} PollerParts
@@ -30,10 +29,12 @@ import { codedError } from './protocol.js';
  * @property {Readiness} readiness
  * @property {BrowserLifecycle} lifecycle
  * @property {TabLeadership} tabs
- * @property {(reason: string, gap: boolean) => void} cursorKnown this tab knows where its stream starts
+ * @property {(reason: string, gap: boolean) => void} cursorKnown this tab knows where its
+ *   stream starts
  * @property {(events: RealtimeEvent[]) => void} deliver
  * @property {(signals: unknown) => void} deliverSignals
- * @property {(error: CodedError) => void} failed reports a failure; an 'unauthorized' one ends the loop
+ * @property {(error: CodedError) => void} failed reports a failure; an 'unauthorized' one
+ *   ends the loop
  */
 
 // A poll open this long before failing means the link was fine until then.
@@ -147,7 +148,9 @@ export class LeaderPoller {
           if (gone === 1) continue; // register again at once, the first time
         }
         this.#needProbe = true;
-        if (pollStartedAt !== null && env.now() - pollStartedAt >= HEALTHY_POLL_MS) this.#attempt = 0;
+        if (pollStartedAt !== null && env.now() - pollStartedAt >= HEALTHY_POLL_MS) {
+          this.#attempt = 0;
+        }
         const delay =
           error.retryAfterMs ??
           backoffDelay(this.#attempt, {
@@ -194,16 +197,21 @@ export class LeaderPoller {
    */
   #newCursor(reason) {
     const { cursor } = this.#parts;
-    this.#parts.tabs.post({ kind: 'resync', reason, queueId: cursor.queueId, cursor: cursor.cursor });
+    this.#parts.tabs.post({
+      kind: 'resync', reason, queueId: cursor.queueId, cursor: cursor.cursor,
+    });
     this.#parts.cursorKnown(reason, true);
   }
 
-  /** @param {any} body the poll answer's JSON */
-  #handleAnswer(body) {
+  /** @param {unknown} answer the poll answer's JSON */
+  #handleAnswer(answer) {
     const { cursor, tabs } = this.#parts;
-    if (!body || typeof body !== 'object') throw codedError('http', 'poll returned no JSON object');
+    if (!answer || typeof answer !== 'object') {
+      throw codedError('http', 'poll returned no JSON object');
+    }
+    const body = /** @type {{[field: string]: unknown}} */ (answer);
     if (body.catchup_required) {
-      if (Number.isSafeInteger(body.last_event_id)) {
+      if (isEventId(body.last_event_id)) {
         cursor.restartAt(body.last_event_id);
         this.#newCursor('catchup');
       } else {
@@ -213,10 +221,11 @@ export class LeaderPoller {
       return;
     }
     // A client that did not ask for signals ignores any it is sent (docs/protocol.md).
-    if (this.#parts.options.signals && Array.isArray(body.signals) && typeof body.signal_cursor === 'string') {
-      cursor.signalCursor = body.signal_cursor;
-      tabs.post({ kind: 'signals', signals: body.signals, signalCursor: cursor.signalCursor });
-      this.#parts.deliverSignals(body.signals);
+    const { signals, signal_cursor: signalCursor } = body;
+    if (this.#parts.options.signals && Array.isArray(signals) && typeof signalCursor === 'string') {
+      cursor.signalCursor = signalCursor;
+      tabs.post({ kind: 'signals', signals, signalCursor });
+      this.#parts.deliverSignals(signals);
     }
     const fresh = cursor.fresh(Array.isArray(body.events) ? body.events : []);
     cursor.advance(body.last_event_id);

@@ -6,9 +6,29 @@
  * 'solo' and polls alone.
  */
 
-/** @typedef {import('./client').RealtimeEnv} RealtimeEnv */
-/** @typedef {import('./client').RealtimeRole} RealtimeRole */
-/** @typedef {{v: number, from: string, kind: string, [field: string]: any}} TabMessage */
+/** @import { RealtimeEnv, RealtimeRole, RealtimeStatus } from './client.js' */
+/** @import { RealtimeEvent } from './apply-event.js' */
+
+/**
+ * What a tab tells its siblings: a newcomer's hello; a poke for the polling tab; the
+ * polling tab's state, status, events, signals and stream restarts; an event from a
+ * tab's own write.
+ * @typedef {{kind: 'hello'}
+ *   | {kind: 'poke', stale: boolean}
+ *   | {kind: 'state', queueId: string | null, cursor: number, signalCursor: string,
+ *       status: RealtimeStatus}
+ *   | {kind: 'status', status: RealtimeStatus}
+ *   | {kind: 'events', events: RealtimeEvent[], queueId: string | null, cursor: number}
+ *   | {kind: 'signals', signals: unknown[], signalCursor: string}
+ *   | {kind: 'resync', reason: string, queueId: string | null, cursor: number}
+ *   | {kind: 'local', event: RealtimeEvent}} TabNews
+ */
+
+/**
+ * A message on the channel: the news, with the protocol version and the sending tab.
+ * Only tabs of the same version read each other's, so they share these types.
+ * @typedef {TabNews & {v: number, from: string}} TabMessage
+ */
 
 // Version of the messages between tabs: tabs of another version ignore each other.
 const PROTOCOL = 1;
@@ -114,7 +134,7 @@ export class TabLeadership {
 
   /**
    * Send to the sibling tabs (nothing without a channel).
-   * @param {{kind: string, [field: string]: unknown}} message
+   * @param {TabNews} message
    */
   post(message) {
     if (!this.#channel) return;

@@ -4,8 +4,8 @@
  * and coming back from the back/forward cache.
  */
 
-/** @typedef {import('./client').RealtimeEnv} RealtimeEnv */
-/** @typedef {import('./scope.js').Scope} Scope */
+/** @import { RealtimeEnv } from './client.js' */
+/** @import { Scope } from './scope.js' */
 
 export class BrowserLifecycle {
   #env;
@@ -42,8 +42,9 @@ export class BrowserLifecycle {
   /**
    * While running.
    * @param {Scope} scope
-   * @param {{online: () => void, offline: () => void, leave: () => void, shown: (stale: boolean) => void}} on
-   *   shown(stale): the tab is visible again; stale when it was hidden long enough for the poll to have died
+   * @param {{online: () => void, offline: () => void, leave: () => void,
+   *   shown: (stale: boolean) => void}} on shown(stale): the tab is visible again; stale
+   *   when it was hidden long enough for the poll to have died
    */
   watchRunning(scope, on) {
     const { window: win, document: doc } = this.#env;

@@ -1,6 +1,6 @@
 /** The client's options: checked, with defaults filled in. */
 
-/** @typedef {import('./client').RealtimeClientOptions} RealtimeClientOptions */
+/** @import { RealtimeClientOptions } from './client.js' */
 
 export const DEFAULTS = Object.freeze({
   apiBase: '',
@@ -15,7 +15,10 @@ export const DEFAULTS = Object.freeze({
   signals: false,
 });
 
-/** @typedef {RealtimeClientOptions & Required<Pick<RealtimeClientOptions, keyof typeof DEFAULTS>>} ResolvedOptions */
+/**
+ * @typedef {RealtimeClientOptions
+ *   & Required<Pick<RealtimeClientOptions, keyof typeof DEFAULTS>>} ResolvedOptions
+ */
 
 /**
  * @param {RealtimeClientOptions} options

@@ -4,9 +4,10 @@
  * the poll can also be aborted on purpose, with a reason.
  */
 
-/** @typedef {import('./client').RealtimeClientOptions} RealtimeClientOptions */
-/** @typedef {import('./client').RealtimeEnv} RealtimeEnv */
-/** @typedef {import('./scope.js').Scope} Scope */
+import { isEventId } from './cursor.js';
+
+/** @import { RealtimeClientOptions, RealtimeEnv } from './client.js' */
+/** @import { Scope } from './scope.js' */
 /** @typedef {Error & {code?: string, retryAfterMs?: number}} CodedError */
 /**
  * Why the open poll was aborted: 'restart' (poll again at once), 'reregister'
@@ -99,13 +100,19 @@ export class PollProtocol {
     const res = await this.#request(url, { method: 'POST' }, true, this.#opts.probeTimeoutMs);
     // authFetch refreshes the token on 401 itself; a 401 that still comes back
     // means the user is signed out: retrying cannot help (docs/protocol.md).
-    if (res.status === 401) throw codedError('unauthorized', 'register: the access token was refused');
+    if (res.status === 401) {
+      throw codedError('unauthorized', 'register: the access token was refused');
+    }
     if (!res.ok) throw failedAnswer('register', `register failed with HTTP ${res.status}`, res);
+    /** @type {unknown} */
     const body = await res.json();
-    if (typeof body?.queue_id !== 'string' || !Number.isSafeInteger(body.last_event_id)) {
+    const { queue_id: queueId, last_event_id: lastEventId } = body && typeof body === 'object'
+      ? /** @type {{[field: string]: unknown}} */ (body)
+      : {};
+    if (typeof queueId !== 'string' || !isEventId(lastEventId)) {
       throw codedError('register', 'register returned an unexpected body');
     }
-    return { queueId: /** @type {string} */ (body.queue_id), lastEventId: /** @type {number} */ (body.last_event_id) };
+    return { queueId, lastEventId };
   }
 
   /** Is the poll server there? A hanging poll cannot tell; /health answers at once. */
@@ -172,9 +179,12 @@ export class PollProtocol {
    * @returns {Promise<boolean>} true when the server no longer knows the queue
    */
   async heartbeat(queueId) {
-    const url = `${this.#opts.apiBase}/api/realtime/heartbeat?queue_id=${encodeURIComponent(queueId)}`;
+    const query = `queue_id=${encodeURIComponent(queueId)}`;
+    const url = `${this.#opts.apiBase}/api/realtime/heartbeat?${query}`;
     const res = await this.#request(url, { method: 'POST' }, true, this.#opts.probeTimeoutMs);
-    if (res.status === 401) throw codedError('unauthorized', 'heartbeat: the access token was refused');
+    if (res.status === 401) {
+      throw codedError('unauthorized', 'heartbeat: the access token was refused');
+    }
     return res.status === 404;
   }
 }

@@ -4,7 +4,7 @@
  * may hold stale data (a "resync").
  */
 
-/** @typedef {import('./scope.js').Scope} Scope */
+/** @import { Scope } from './scope.js' */
 
 export class Readiness {
   #scope;

@@ -3,7 +3,7 @@
  * flight), kept in one place so that stopping gives every piece back.
  */
 
-/** @typedef {import('./client').RealtimeEnv} RealtimeEnv */
+/** @import { RealtimeEnv } from './client.js' */
 
 export class Scope {
   #env;
@@ -41,17 +41,23 @@ export class Scope {
 
   /**
    * Listen on target, if there is one (no window or document outside browsers).
+   * @template {Event} E what the target sends for this type (a PageTransitionEvent
+   *   for 'pageshow')
    * @param {EventTarget | null | undefined} target
    * @param {string} type
-   * @param {(event: any) => void} fn
+   * @param {(event: E) => void} fn
    */
   listen(target, type, fn) {
     if (!target?.addEventListener) return;
-    target.addEventListener(type, fn);
-    this.#listeners.push([target, type, fn]);
+    const listener = /** @type {EventListener} */ (fn);
+    target.addEventListener(type, listener);
+    this.#listeners.push([target, type, listener]);
   }
 
-  /** A controller for one request; release() aborts it. Call the returned function when it is done. */
+  /**
+   * A controller for one request; release() aborts it. Call the returned function when
+   * it is done.
+   */
   request() {
     const ctl = new this.#env.AbortController();
     this.#requests.add(ctl);

@@ -3,7 +3,7 @@
  * listeners can keep the one they were given.
  */
 
-/** @typedef {import('./client').RealtimeStatus} RealtimeStatus */
+/** @import { RealtimeStatus } from './client.js' */
 
 export class StatusTracker {
   #now;

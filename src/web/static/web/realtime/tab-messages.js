@@ -5,12 +5,12 @@
  * from a sibling's own write reach every tab.
  */
 
-/** @typedef {import('./leadership.js').TabMessage} TabMessage */
-/** @typedef {import('./leadership.js').TabLeadership} TabLeadership */
-/** @typedef {import('./cursor.js').EventCursor} EventCursor */
-/** @typedef {import('./status.js').StatusTracker} StatusTracker */
-/** @typedef {import('./leader-loop.js').LeaderPoller} LeaderPoller */
-/** @typedef {import('./apply-event').RealtimeEvent} RealtimeEvent */
+/** @import { RealtimeStatus } from './client.js' */
+/** @import { TabMessage, TabLeadership } from './leadership.js' */
+/** @import { EventCursor } from './cursor.js' */
+/** @import { StatusTracker } from './status.js' */
+/** @import { LeaderPoller } from './leader-loop.js' */
+/** @import { RealtimeEvent } from './apply-event.js' */
 
 /**
  * @typedef {object} TabMessageParts
@@ -39,7 +39,7 @@ function postState({ tabs, cursor, status }) {
 
 /**
  * @param {StatusTracker} status
- * @param {any} leaders the leader's status
+ * @param {RealtimeStatus} leaders the leader's status
  */
 function mirrorStatus(status, leaders) {
   if (!leaders || typeof leaders.state !== 'string') return;

@@ -17,10 +17,14 @@ import { errorLine, field } from './inline-forms.js';
  */
 export function commentFormParts(actions, discussionId, parent, onCancel) {
   const key = parent ? `reply-${parent.id}` : `new-comment-${discussionId}`;
-  const label = parent ? `Reply to ${parent.author ? parent.author.username : 'comment'}` : 'Add a comment';
+  const replyTo = parent?.author ? parent.author.username : 'comment';
+  const label = parent ? `Reply to ${replyTo}` : 'Add a comment';
   const content = h('textarea', { id: `${key}-content`, name: 'content', rows: 2, required: true });
-  const pseudo = h('input', { type: 'checkbox', id: `${key}-pseudonymous`, name: 'is_pseudonymous' });
-  content.addEventListener('input', () => actions.typing?.(discussionId, { pseudonymous: pseudo.checked }));
+  const pseudo = h('input', {
+    type: 'checkbox', id: `${key}-pseudonymous`, name: 'is_pseudonymous',
+  });
+  content.addEventListener('input', () =>
+    actions.typing?.(discussionId, { pseudonymous: pseudo.checked }));
   const error = errorLine();
   const place = parent ? replyPlace(discussionId, parent.id) : `discussion-${discussionId}.comment`;
   const composer = attachComposer(content, { label: parent ? 'Reply' : 'Comment', place, error });
@@ -28,7 +32,8 @@ export function commentFormParts(actions, discussionId, parent, onCancel) {
     label,
     fields: [
       field(content, label),
-      h('div', { class: 'check' }, pseudo, h('label', { for: pseudo.id }, 'Post under my pseudonym')),
+      h('div', { class: 'check' }, pseudo,
+        h('label', { for: pseudo.id }, 'Post under my pseudonym')),
     ],
     submitText: parent ? 'Reply' : 'Comment',
     validate: () => (content.value.trim() ? null : 'Write something first.'),

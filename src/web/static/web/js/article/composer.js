@@ -5,7 +5,7 @@
  */
 
 import { api, ApiError } from '../api.js';
-import { h, replaceChildren, showError } from '../dom.js';
+import { h, showError } from '../dom.js';
 import { keepDraft } from './drafts.js';
 
 // The API's limits of `content` (discussions/schemas.py): both must hold.
@@ -22,9 +22,15 @@ const number = new Intl.NumberFormat('en');
  */
 export function lengthProblem(label, text) {
   const chars = [...text].length;
-  if (chars > MAX_CHARS) return `${label} is too long: at most ${number.format(MAX_CHARS)} characters (it has ${number.format(chars)}).`;
+  if (chars > MAX_CHARS) {
+    return `${label} is too long: at most ${number.format(MAX_CHARS)} characters `
+      + `(it has ${number.format(chars)}).`;
+  }
   const bytes = encoder.encode(text).length;
-  if (bytes > MAX_BYTES) return `${label} is too long: at most 32 KiB (${number.format(MAX_BYTES)} bytes; it has ${number.format(bytes)}; emoji take 4 each).`;
+  if (bytes > MAX_BYTES) {
+    return `${label} is too long: at most 32 KiB (${number.format(MAX_BYTES)} bytes; `
+      + `it has ${number.format(bytes)}; emoji take 4 each).`;
+  }
   return null;
 }
 
@@ -42,7 +48,8 @@ export function explainFailure(error) {
     return error.message;
   }
   if (error instanceof TypeError || !navigator.onLine) {
-    return 'Could not reach the server: you seem to be offline. Your text is kept here; try again once connected.';
+    return 'Could not reach the server: you seem to be offline. '
+      + 'Your text is kept here; try again once connected.';
   }
   return error instanceof Error ? error.message : String(error);
 }
@@ -55,6 +62,48 @@ export function explainFailure(error) {
  */
 
 /**
+ * The preview button and the preview it opens: the text rendered by the server
+ * exactly as the post will show.
+ * @param {HTMLTextAreaElement} textarea
+ * @param {HTMLElement} error the form's error line
+ */
+function createPreview(textarea, error) {
+  const button = h('button', {
+    type: 'button', class: 'button link small composer-preview-button', 'aria-expanded': 'false',
+  }, 'Preview');
+  const preview = h('div', {
+    class: 'composer-preview prose', hidden: true, 'aria-label': 'Preview',
+  });
+  /** @param {boolean} open */
+  const show = (open) => {
+    preview.hidden = !open;
+    button.setAttribute('aria-expanded', String(open));
+    button.textContent = open ? 'Hide preview' : 'Preview';
+  };
+  button.addEventListener('click', async () => {
+    show(preview.hidden);
+    if (preview.hidden) return;
+    if (!textarea.value.trim()) {
+      preview.replaceChildren(h('p', { class: 'muted' }, 'Nothing to preview yet.'));
+      return;
+    }
+    preview.replaceChildren(h('p', { class: 'muted' }, 'Rendering…'));
+    try {
+      const body = { content: textarea.value };
+      const answer = await api('/api/render', { method: 'POST', body });
+      preview.innerHTML = answer.content_html; // sanitised by the server, like every post
+      preview.classList.add('rendered');
+    } catch (e) {
+      preview.replaceChildren();
+      show(false);
+      showError(error, explainFailure(e));
+    }
+  });
+  // A stale preview never stands beside changed text.
+  return { button, preview, hide: () => show(false) };
+}
+
+/**
  * @param {HTMLTextAreaElement} textarea
  * @param {object} options
  * @param {string} options.label the field's name in messages
@@ -65,9 +114,10 @@ export function explainFailure(error) {
  */
 export function attachComposer(textarea, { label, place, error, initial = '' }) {
   const forgetDraft = keepDraft(textarea, place, initial);
-  const counter = h('p', { class: 'composer-counter muted', id: `${textarea.id}-counter`, 'aria-live': 'polite' });
-  const previewButton = h('button', { type: 'button', class: 'button link small composer-preview-button', 'aria-expanded': 'false' }, 'Preview');
-  const preview = h('div', { class: 'composer-preview prose', hidden: true, 'aria-label': 'Preview' });
+  const counter = h('p', {
+    class: 'composer-counter muted', id: `${textarea.id}-counter`, 'aria-live': 'polite',
+  });
+  const preview = createPreview(textarea, error);
   textarea.setAttribute('aria-describedby', counter.id);
   let shownProblem = /** @type {string | null} */ (null);
 
@@ -80,7 +130,8 @@ export function attachComposer(textarea, { label, place, error, initial = '' }) 
     const problem = lengthProblem(label, text);
     counter.classList.toggle('over-limit', problem !== null);
     textarea.setAttribute('aria-invalid', String(problem !== null));
-    // Show a length problem as soon as it exists, and take away whatever error is up once the text is fixed.
+    // Show a length problem as soon as it exists, and take away whatever error is up
+    // once the text is fixed.
     if (problem) {
       showError(error, problem);
       shownProblem = problem;
@@ -90,47 +141,17 @@ export function attachComposer(textarea, { label, place, error, initial = '' }) 
     }
   }
 
-  async function showPreview() {
-    const opening = preview.hidden;
-    preview.hidden = !opening;
-    previewButton.setAttribute('aria-expanded', String(opening));
-    previewButton.textContent = opening ? 'Hide preview' : 'Preview';
-    if (!opening) return;
-    if (!textarea.value.trim()) {
-      replaceChildren(preview, h('p', { class: 'muted' }, 'Nothing to preview yet.'));
-      return;
-    }
-    replaceChildren(preview, h('p', { class: 'muted' }, 'Rendering…'));
-    try {
-      const answer = await api('/api/render', { method: 'POST', body: { content: textarea.value } });
-      preview.innerHTML = answer.content_html; // sanitised by the server, like every post
-      preview.classList.add('rendered');
-    } catch (e) {
-      replaceChildren(preview);
-      preview.hidden = true;
-      previewButton.textContent = 'Preview';
-      previewButton.setAttribute('aria-expanded', 'false');
-      showError(error, explainFailure(e));
-    }
-  }
-
   textarea.addEventListener('input', () => {
-    if (!preview.hidden) {
-      preview.hidden = true;
-      previewButton.textContent = 'Preview';
-      previewButton.setAttribute('aria-expanded', 'false');
-    }
+    preview.hide();
     refresh();
   });
-  previewButton.addEventListener('click', showPreview);
   refresh();
   return {
-    el: h('div', { class: 'composer-tools' }, counter, previewButton, preview),
+    el: h('div', { class: 'composer-tools' }, counter, preview.button, preview.preview),
     problem: () => lengthProblem(label, textarea.value),
     forget() {
       forgetDraft();
-      preview.hidden = true;
-      previewButton.textContent = 'Preview';
+      preview.hide();
       refresh();
     },
   };

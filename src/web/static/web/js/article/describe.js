@@ -55,11 +55,15 @@ export function describe(event, before, after) {
     }
     case 'deleted_discussion':
       return `“${topicOf(before, d.discussion_id ?? d.discussion?.id)}” was deleted`;
-    case 'new_comment':
-      return `${who(d.comment)} ${d.comment.parent_id ? 'replied' : 'commented'} in “${topicOf(after, d.comment.discussion_id)}”`;
-    case 'updated_comment':
-      if (d.comment.is_deleted) return `A comment in “${topicOf(after, d.comment.discussion_id)}” was deleted`;
-      return `${who(d.comment)} edited a comment in “${topicOf(after, d.comment.discussion_id)}”`;
+    case 'new_comment': {
+      const did = d.comment.parent_id ? 'replied' : 'commented';
+      return `${who(d.comment)} ${did} in “${topicOf(after, d.comment.discussion_id)}”`;
+    }
+    case 'updated_comment': {
+      const topic = topicOf(after, d.comment.discussion_id);
+      if (d.comment.is_deleted) return `A comment in “${topic}” was deleted`;
+      return `${who(d.comment)} edited a comment in “${topic}”`;
+    }
     case 'deleted_comment':
       return `A comment in “${topicOf(after, d.discussion_id)}” was deleted`;
     default:

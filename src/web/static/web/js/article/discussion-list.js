@@ -1,51 +1,71 @@
 /**
- * The discussions of an article, rendered from state and patched in place:
- * each discussion and comment keeps its element, so open forms, focus and
- * scroll position survive updates, and changed items can be highlighted.
- * The reader chooses which discussions show (all, open, resolved) and their order.
+ * The discussions of an article, rendered from the page's state and keyed by id:
+ * each discussion and comment keeps its element from one render to the next, so
+ * open forms, focus and scroll position stay. The reader chooses which
+ * discussions show (all, open, resolved) and their order.
+ *
+ * What renders again is only what changed: the list when a state field it reads
+ * changed (not for a toast or the presence count), a discussion's thread when that
+ * discussion's data did, a post when the post did. So the templates' event
+ * handlers read no state: they call the writes or the store, which hold the current one.
  */
 
-import { h } from '../dom.js';
+import { html } from '../../vendor/lit-html/lit-html.js';
+import { guard } from '../../vendor/lit-html/directives/guard.js';
+import { repeat } from '../../vendor/lit-html/directives/repeat.js';
+import { discussionItem } from './discussion.js';
+import { isMine, newMarks } from './store.js';
 
-import { createDiscussion } from './discussion.js';
-import { commentDomId, discussionDomId, removeKeepingFocus } from './elements.js';
-
-/** @typedef {import('../../realtime/apply-event').ArticleState} ArticleState */
 /** @typedef {import('../../realtime/apply-event').Discussion} Discussion */
 /** @typedef {import('../../realtime/apply-event').Comment} Comment */
+/** @typedef {import('./store.js').PageState} PageState */
+/** @typedef {import('./writes.js').ArticleActions} ArticleActions */
 
 /**
- * What the reader may do; isMine tells their own discussions and comments.
- * @typedef {object} Permissions
+ * What the reader does that changes only what the page shows.
+ * @typedef {object} ViewHandlers
+ * @property {(contentId: string) => void} toggleFold
+ * @property {(filter: string) => void} chooseFilter
+ * @property {(order: string) => void} chooseOrder
+ * @property {() => void} replyDraftsChanged a reply draft was posted or dropped
+ */
+
+/**
+ * What the discussions' templates render from, and what they call.
+ * @typedef {object} ArticleView
+ * @property {PageState} state
+ * @property {ArticleActions} actions the writes
+ * @property {ViewHandlers} on
  * @property {boolean} canPost
- * @property {(item: Discussion | Comment) => boolean} isMine
  * @property {boolean} isAdmin
- * @property {boolean} isManager
+ * @property {boolean} isManager admin or moderator
+ * @property {(item: Discussion | Comment) => boolean} isMine
+ * @property {(domId: string) => boolean} isNew whether to mark an item new, by its element id
+ * @property {(discussionId: number) => string} marksKey equal as long as the same comments
+ *   of the discussion are marked new
  */
 
 /**
- * The page's writes. Each returns a promise; a rejection's message is shown
- * next to the form. typing is called on each keystroke in a comment form.
- * @typedef {object} ArticleActions
- * @property {(discussionId: number, options: {pseudonymous: boolean}) => void} [typing]
- * @property {(d: Discussion, patch: {topic: string, content: string}) => Promise<unknown>} editDiscussion
- * @property {(d: Discussion) => Promise<unknown>} deleteDiscussion
- * @property {(d: Discussion, resolved: boolean) => Promise<unknown>} setResolved
- * @property {(discussionId: number, comment: {content: string, parentId: number | null, pseudonymous: boolean}) => Promise<unknown>} comment
- * @property {(c: Comment, content: string) => Promise<unknown>} editComment
- * @property {(c: Comment) => Promise<unknown>} deleteComment
+ * @param {PageState} state
+ * @param {ArticleActions} actions
+ * @param {ViewHandlers} on
+ * @returns {ArticleView}
  */
-
-/**
- * What every component of the list is given.
- * @typedef {object} ViewContext
- * @property {Permissions} permissions
- * @property {ArticleActions} actions
- * @property {HTMLOListElement} list where focus goes when nothing closer is left
- * @property {(domId: string, item: Discussion | Comment) => boolean} isNew whether to mark an item new
- */
-
-const HIGHLIGHT_MS = 2600;
+export function articleView(state, actions, on) {
+  const role = state.community?.my_role;
+  const marks = newMarks(state);
+  return {
+    state,
+    actions,
+    on,
+    canPost: state.canPost,
+    isAdmin: role === 'admin',
+    isManager: role === 'admin' || role === 'moderator',
+    isMine: (item) => isMine(state, item),
+    isNew: (domId) => marks.ids.has(domId),
+    marksKey: (discussionId) => marks.keyOf(discussionId),
+  };
+}
 
 /** @type {Record<string, (d: Discussion) => boolean>} */
 const FILTERS = {
@@ -54,151 +74,68 @@ const FILTERS = {
   resolved: (d) => d.is_resolved,
 };
 
-/** The server's order is newest first; the others sort a copy. @type {Record<string, ((a: Discussion, b: Discussion) => number) | null>} */
+/**
+ * The server's order is newest first; the others sort a copy.
+ * @type {Record<string, ((a: Discussion, b: Discussion) => number) | null>}
+ */
 const ORDERS = {
   newest: null,
   oldest: (a, b) => a.id - b.id,
   comments: (a, b) => b.comments_count - a.comments_count || b.id - a.id,
 };
 
+const FILTER_CHOICES = /** @type {[string, string][]} */ ([
+  ['all', 'All'], ['open', 'Open'], ['resolved', 'Resolved'],
+]);
+const ORDER_CHOICES = /** @type {[string, string][]} */ ([
+  ['newest', 'Newest'], ['oldest', 'Oldest'], ['comments', 'Most comments'],
+]);
+
 /**
  * @param {string} id
  * @param {string} label
  * @param {[string, string][]} choices value and text
- * @param {() => void} onChange
+ * @param {string} chosen
+ * @param {(value: string) => void} onChange
  */
-function choice(id, label, choices, onChange) {
-  const select = h('select', { id, name: id }, choices.map(([value, text]) => h('option', { value }, text)));
-  select.addEventListener('change', onChange);
-  return { select, field: h('span', { class: 'list-choice' }, h('label', { for: id }, label), ' ', select) };
+function choice(id, label, choices, chosen, onChange) {
+  const options = choices.map(([value, text]) =>
+    html`<option value=${value} .selected=${value === chosen}>${text}</option>`);
+  const changed = (/** @type {Event} */ event) =>
+    onChange(/** @type {HTMLSelectElement} */ (event.target).value);
+  return html`<span class="list-choice"><label for=${id}>${label}</label> <select
+    id=${id} name=${id} @change=${changed}>${options}</select></span>`;
 }
 
 /**
- * @param {HTMLOListElement} list the <ol> that holds the discussions
- * @param {{permissions: Permissions, actions: ArticleActions, empty: HTMLElement | null,
- *   isNew: ViewContext['isNew'], showingNew: (items: HTMLElement[]) => void}} options
- *   empty: shown while there is no discussion; showingNew: given the items marked new
- *   after each render (the reader's choices render too), to watch until they are seen
+ * The show and sort controls, the notes for an empty list, and the list; rendered
+ * again when a field of the state it reads changed.
+ * @param {ArticleView} view
  */
-export function createDiscussionList(list, { permissions, actions, empty, isNew, showingNew }) {
-  /** @type {ViewContext} */
-  const context = { permissions, actions, list, isNew };
-  /** @type {Map<number, ReturnType<typeof createDiscussion>>} */
-  const discussions = new Map();
-  /** @type {Set<ReturnType<typeof setTimeout>>} */
-  const timers = new Set();
+export function discussionList(view) {
+  const { state } = view;
+  const reads = [
+    state.articleState, state.filter, state.order, state.phase === 'loading', state.canPost,
+    state.community, state.myPseudonym, state.lastVisit, state.seen, state.arrived,
+    state.unfolded, state.typing, state.replyDrafts,
+  ];
+  return guard(reads, () => listTemplate(view));
+}
 
-  /** @type {ArticleState | null} */
-  let shown = null;
-  const rerender = () => shown && render(shown);
-  const show = choice('discussion-filter', 'Show', [['all', 'All'], ['open', 'Open'], ['resolved', 'Resolved']], rerender);
-  const order = choice('discussion-order', 'Sort by', [['newest', 'Newest'], ['oldest', 'Oldest'], ['comments', 'Most comments']], rerender);
-  const noneShown = h('p', { class: 'empty', hidden: true }, 'No discussion matches.');
-  // Placed by the page above the list.
-  const controls = h(
-    'div',
-    {},
-    h('div', { class: 'list-controls', role: 'group', 'aria-label': 'Show and sort discussions' }, show.field, order.field),
-    noneShown,
-  );
-
-  /** @param {Discussion[]} discussions */
-  function chosen(discussions) {
-    const picked = discussions.filter(FILTERS[show.select.value]);
-    const compare = ORDERS[order.select.value];
-    return compare ? picked.sort(compare) : picked;
-  }
-
-  /** @param {ArticleState} state */
-  function render(state) {
-    shown = state;
-    const seen = new Set();
-    const visible = chosen(state.discussions);
-    visible.forEach((discussion, index) => {
-      seen.add(discussion.id);
-      let entry = discussions.get(discussion.id);
-      if (!entry) {
-        entry = createDiscussion(context, discussion);
-        discussions.set(discussion.id, entry);
-      } else if (entry.data !== discussion) {
-        entry.update(discussion);
-      }
-      const at = list.children[index];
-      if (at !== entry.el) list.insertBefore(entry.el, at ?? null);
-      entry.renderComments(state.commentsByDiscussion[discussion.id]);
-    });
-    // Filtered out: kept (with any open form) for when the filter changes back.
-    for (const discussion of state.discussions) {
-      if (!seen.has(discussion.id)) discussions.get(discussion.id)?.el.remove();
-    }
-    const present = new Set(state.discussions.map((d) => d.id));
-    for (const [id, entry] of discussions) {
-      if (!present.has(id)) {
-        removeKeepingFocus(entry.el, list, list);
-        discussions.delete(id);
-      }
-    }
-    if (empty) empty.hidden = state.discussions.length > 0;
-    noneShown.hidden = state.discussions.length === 0 || visible.length > 0;
-    showingNew([.../** @type {NodeListOf<HTMLElement>} */ (list.querySelectorAll('.is-new'))]);
-  }
-
-  /**
-   * @param {string} kind 'discussion' or 'comment'
-   * @param {number} id
-   */
-  function elementFor(kind, id) {
-    return document.getElementById(kind === 'comment' ? commentDomId(id) : discussionDomId(id));
-  }
-
-  /**
-   * Flash a changed item.
-   * @param {string} kind 'discussion' or 'comment'
-   * @param {number} id
-   */
-  function highlight(kind, id) {
-    const el = elementFor(kind, id);
-    if (!el) return;
-    const target = /** @type {HTMLElement | null} */ (
-      kind === 'comment' ? el.querySelector(':scope > .comment-body') : el.querySelector('.discussion-card')
-    );
-    if (!target) return;
-    target.classList.remove('flash');
-    void target.offsetWidth; // restart the animation
-    target.classList.add('flash');
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      target.classList.remove('flash');
-    }, HIGHLIGHT_MS);
-    timers.add(timer);
-  }
-
-  /**
-   * Scroll to an item, focus it and flash it.
-   * @param {string} domId
-   */
-  function reveal(domId) {
-    const el = document.getElementById(domId);
-    if (!el) return;
-    const smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-    el.scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'center' });
-    el.focus({ preventScroll: true });
-    const [kind, id] = domId.split('-');
-    highlight(kind, Number(id));
-  }
-
-  function destroy() {
-    for (const timer of timers) clearTimeout(timer);
-    timers.clear();
-  }
-
-  /**
-   * The "is typing" line of a discussion, if it is shown.
-   * @param {number} discussionId
-   */
-  function typingLine(discussionId) {
-    return document.getElementById(`discussion-${discussionId}-typing`);
-  }
-
-  return { render, highlight, reveal, elementFor, typingLine, destroy, controls };
+/** @param {ArticleView} view */
+function listTemplate(view) {
+  const { state, on } = view;
+  const all = state.articleState.discussions;
+  const shown = all.filter(FILTERS[state.filter]);
+  const compare = ORDERS[state.order];
+  if (compare) shown.sort(compare);
+  const show = choice('discussion-filter', 'Show', FILTER_CHOICES, state.filter, on.chooseFilter);
+  const order = choice('discussion-order', 'Sort by', ORDER_CHOICES, state.order, on.chooseOrder);
+  const items = repeat(shown, (d) => d.id, (d) => discussionItem(view, d));
+  return html`<div><div class="list-controls" role="group" aria-label="Show and sort discussions"
+    >${show}${order}</div><p class="empty" ?hidden=${all.length === 0 || shown.length > 0}
+    >No discussion matches.</p></div><p class="empty"
+    ?hidden=${state.phase === 'loading' || all.length > 0}
+    >No discussions yet. Start the first one.</p><ol id="discussion-list" class="discussion-list"
+    aria-labelledby="discussions-title">${items}</ol>`;
 }

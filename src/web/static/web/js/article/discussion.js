@@ -1,178 +1,193 @@
 /**
  * One discussion: its card (topic, status, author, times, content folded when
- * long, actions), its comment thread, and the comment form opened on demand.
+ * long, actions), its comment thread, who is writing a comment, and the comment
+ * form opened on demand.
  */
 
-import { badge, h, replaceChildren } from '../dom.js';
-import { createFold } from './collapsible.js';
+import { html, nothing } from '../../vendor/lit-html/lit-html.js';
+import { guard } from '../../vendor/lit-html/directives/guard.js';
+import { h } from '../dom.js';
+import { foldedContent } from './collapsible.js';
 import { commentFormParts } from './comment-form.js';
-import { createCommentThread } from './comment-thread.js';
-import { authorLabel, discussionDomId, newMark } from './elements.js';
+import { commentThread } from './comment-thread.js';
 import { attachComposer } from './composer.js';
 import { keepDraft } from './drafts.js';
-import { actionButton, errorLine, field, openConfirm, openForm, showSlotError } from './inline-forms.js';
-import { showRendered } from './rendered-content.js';
-import { postedTimes } from './times.js';
+import { discussionDomId } from './elements.js';
+import {
+  actionButton, errorLine, field, itemActions, openConfirm, openForm, showSlotError,
+} from './inline-forms.js';
+import { metaLine } from './meta-line.js';
+import { orphanedReplies } from './orphaned-replies.js';
+import { typingText } from './typing.js';
 
 /** @typedef {import('../../realtime/apply-event').Discussion} Discussion */
-/** @typedef {import('../../realtime/apply-event').Comment} Comment */
-/** @typedef {import('./discussion-list.js').ViewContext} ViewContext */
+/** @typedef {import('./discussion-list.js').ArticleView} ArticleView */
 
 /**
- * @param {ViewContext} context
- * @param {Discussion} discussion
+ * The discussion's <li>. Its card renders again only when the discussion, its
+ * "New" mark or its fold changed, its comments section when they, who is typing,
+ * their "New" marks, folds or orphaned drafts changed; its comments are keyed
+ * (comment-thread.js).
+ * @param {ArticleView} view
+ * @param {Discussion} d
  */
-export function createDiscussion(context, discussion) {
-  const { permissions, actions } = context;
-  const id = discussion.id;
-  /** @type {Discussion | null} */
-  let data = null;
-  const el = h('li', { class: 'discussion', id: discussionDomId(id), tabindex: '-1', dataset: { id } });
-  const topic = h('h3', { class: 'discussion-topic', id: `discussion-${id}-topic` });
-  const status = h('span', { class: 'discussion-status' });
-  const meta = h('p', { class: 'meta' });
-  const content = h('div', { class: 'discussion-content prose', id: `discussion-${id}-content` });
-  const fold = createFold(content, `discussion “${discussion.topic}”`);
-  const buttons = h('div', { class: 'item-actions' });
-  const slot = h('div', { class: 'form-slot' });
-  const commentsTitle = h('h4', { class: 'comments-title', id: `discussion-${id}-comments` });
-  const commentList = h('ol', { class: 'comment-list' });
-  // Who is writing a reply; announced politely, without moving focus.
-  const typing = h('p', { class: 'typing-line', id: `discussion-${id}-typing`, 'aria-live': 'polite', hidden: true });
-  const thread = createCommentThread(context, id, commentList, el);
-  const commenting = permissions.canPost ? commentOpener() : null;
-
-  el.setAttribute('aria-labelledby', topic.id);
-  el.append(
-    h(
-      'article',
-      { class: 'discussion-card' },
-      h('header', { class: 'discussion-header' }, h('div', { class: 'title-row' }, topic, status), meta),
-      content,
-      fold.button,
-      buttons,
-      slot,
-      h(
-        'section',
-        { class: 'comments', 'aria-labelledby': commentsTitle.id },
-        commentsTitle,
-        commentList,
-        typing,
-        commenting ? [commenting.opener, commenting.slot] : null,
-      ),
-    ),
+export function discussionItem(view, d) {
+  const { state } = view;
+  const domId = discussionDomId(d.id);
+  const isNew = view.isNew(domId);
+  const unfolded = state.unfolded.has(`${domId}-content`);
+  const how = { domId, isNew, unfolded };
+  const card = guard([d, isNew, unfolded], () => discussionCard(view, d, how));
+  const items = state.articleState.commentsByDiscussion[d.id];
+  const thread = guard(
+    [d, items, state.typing[d.id], view.marksKey(d.id), state.unfolded, state.replyDrafts],
+    () => comments(view, d, domId),
   );
+  return html`<li class=${isNew ? 'discussion is-new' : 'discussion'} id=${domId} tabindex="-1"
+    data-id=${d.id} data-version=${d.version} aria-labelledby="${domId}-topic"
+    ><article class="discussion-card">${card}${thread}</article></li>`;
+}
 
-  /** @param {Discussion} next */
-  function update(next) {
-    const old = data;
-    data = next;
-    el.dataset.version = String(next.version);
-    const isNew = context.isNew(el.id, next);
-    if (!old || old.topic !== next.topic) topic.textContent = next.topic;
-    replaceChildren(status, next.is_resolved ? badge('Resolved', 'resolved') : null);
-    replaceChildren(
-      meta,
-      authorLabel(next.author, next),
-      ' · ',
-      postedTimes(next),
-      isNew ? newMark(el.id) : null,
-    );
-    el.classList.toggle('is-new', isNew);
-    if (!old || old.content !== next.content) showRendered(content, next, `/api/discussions/${next.id}/content_html`);
-    if (!old || old.content !== next.content || old.topic !== next.topic) fold.refresh(`discussion “${next.topic}”`);
-    commenting?.opener.setAttribute('aria-label', `Comment on “${next.topic}”`);
-    const n = next.comments_count;
-    commentsTitle.textContent = n === 0 ? 'No comments yet' : `${n} comment${n === 1 ? '' : 's'}`;
-    renderActions(next);
-  }
+/**
+ * @param {ArticleView} view
+ * @param {Discussion} d
+ * @param {{domId: string, isNew: boolean, unfolded: boolean}} how
+ */
+function discussionCard(view, d, { domId, isNew, unfolded }) {
+  const contentId = `${domId}-content`;
+  const status = d.is_resolved ? html`<span class="badge resolved">Resolved</span>` : nothing;
+  const content = foldedContent({
+    className: 'discussion-content',
+    id: contentId,
+    item: d,
+    what: `discussion “${d.topic}”`,
+    unfolded,
+    onToggle: () => view.on.toggleFold(contentId),
+  });
+  return html`<header class="discussion-header"><div class="title-row"><h3 class="discussion-topic"
+    id="${domId}-topic">${d.topic}</h3><span class="discussion-status">${status}</span></div>${
+    metaLine(d, { domId, isNew })}</header>${content}${itemActions(discussionButtons(view, d))
+    }<div class="form-slot"></div>`;
+}
 
-  /** @param {Discussion} d */
-  function renderActions(d) {
-    const current = () => /** @type {Discussion} */ (data);
-    const mine = permissions.isMine(d);
-    const list = [];
-    if (mine) list.push(actionButton('Edit', `Edit discussion “${d.topic}”`, () => openEdit()));
-    if (mine || permissions.isAdmin) {
-      const label = d.is_resolved ? 'Reopen' : 'Resolve';
-      list.push(
-        actionButton(label, `${label} discussion “${d.topic}”`, async (button) => {
-          button.disabled = true;
-          try {
-            await actions.setResolved(current(), !current().is_resolved);
-          } catch (error) {
-            showSlotError(slot, error.message);
-          } finally {
-            button.disabled = false;
-          }
-        }),
-      );
-    }
-    if (mine || permissions.isManager) {
-      list.push(
-        actionButton('Delete', `Delete discussion “${d.topic}”`, () =>
-          openConfirm(slot, 'Delete this discussion and all its comments?', () =>
-            actions.deleteDiscussion(current()),
-          ),
-        ),
-      );
-    }
-    replaceChildren(buttons, list);
-    buttons.hidden = list.length === 0;
-  }
+/**
+ * The thread, the reply drafts left without their comment, who is typing, and
+ * the "Comment" button with the slot it opens the comment form in.
+ * @param {ArticleView} view
+ * @param {Discussion} d
+ * @param {string} domId
+ */
+function comments(view, d, domId) {
+  const items = view.state.articleState.commentsByDiscussion[d.id];
+  const n = d.comments_count;
+  const title = n === 0 ? 'No comments yet' : `${n} comment${n === 1 ? '' : 's'}`;
+  const typists = view.state.typing[d.id] ?? [];
+  // Who is writing a reply; announced politely, without moving focus.
+  const typing = html`<p class="typing-line" id="${domId}-typing" aria-live="polite"
+    ?hidden=${typists.length === 0}>${typists.length ? typingText(typists) : ''}</p>`;
+  const open = (/** @type {Event} */ event) => openCommentForm(view, d.id, event);
+  const opener = view.canPost
+    ? html`<button type="button" class="button small comment-opener" aria-expanded="false"
+        aria-controls="${domId}-comment-slot" aria-label="Comment on “${d.topic}”"
+        @click=${open}>Comment</button><div class="form-slot comment-form"
+        id="${domId}-comment-slot"></div>`
+    : nothing;
+  const orphans = orphanedReplies(view, d.id, items);
+  return html`<section class="comments" aria-labelledby="${domId}-comments"><h4
+    class="comments-title" id="${domId}-comments">${title}</h4><div
+    class="orphaned-replies">${orphans}</div><ol class="comment-list">${commentThread(view, items)
+    }</ol>${typing}${opener}</section>`;
+}
 
-  /** The "Comment" button, and the slot where it opens the comment form. */
-  function commentOpener() {
-    const commentSlot = h('div', { class: 'form-slot comment-form' });
-    const opener = h('button', { type: 'button', class: 'button small comment-opener', 'aria-expanded': 'false' }, 'Comment');
-    opener.setAttribute('aria-controls', (commentSlot.id = `discussion-${id}-comment-slot`));
-    // The form closes itself (sent, cancelled, Escape): the button follows it.
+/** @type {WeakSet<HTMLElement>} comment slots whose opener follows them */
+const followed = new WeakSet();
+
+/**
+ * The "Comment" button opens the comment form, or focuses it when it is open. The
+ * form closes itself (sent, cancelled, Escape): the button's aria-expanded follows
+ * its slot, which is not part of any template.
+ * @param {ArticleView} view
+ * @param {number} discussionId
+ * @param {Event} event
+ */
+function openCommentForm(view, discussionId, event) {
+  const opener = /** @type {HTMLButtonElement} */ (event.currentTarget);
+  const slotId = opener.getAttribute('aria-controls') ?? '';
+  const slot = /** @type {HTMLElement} */ (document.getElementById(slotId));
+  if (!followed.has(slot)) {
+    followed.add(slot);
     new MutationObserver(() => {
-      opener.setAttribute('aria-expanded', String(commentSlot.childElementCount > 0));
-    }).observe(commentSlot, { childList: true });
-    opener.addEventListener('click', () => {
-      const open = /** @type {HTMLElement | null} */ (commentSlot.querySelector('textarea'));
-      if (open) open.focus();
-      else openForm(commentSlot, commentFormParts(actions, id, null, null));
-    });
-    return { opener, slot: commentSlot };
+      opener.setAttribute('aria-expanded', String(slot.childElementCount > 0));
+    }).observe(slot, { childList: true });
   }
+  const open = slot.querySelector('textarea');
+  if (open) open.focus();
+  else openForm(slot, commentFormParts(view.actions, discussionId, null, null));
+}
 
-  function openEdit() {
-    const d = /** @type {Discussion} */ (data);
-    const topicInput = h('input', { id: `edit-topic-${id}`, name: 'topic', required: true, maxlength: 300 });
-    const forgetTopic = keepDraft(topicInput, `discussion-${id}.edit-topic`, d.topic);
-    const contentInput = h('textarea', { id: `edit-content-${id}`, name: 'content', rows: 4, required: true });
-    const error = errorLine();
-    const composer = attachComposer(contentInput, {
-      label: 'Message', place: `discussion-${id}.edit`, error, initial: d.content,
-    });
-    openForm(slot, {
-      label: 'Edit discussion',
-      fields: [field(topicInput, 'Topic'), field(contentInput, 'Message')],
-      submitText: 'Save',
-      validate: () => (topicInput.value.trim() && contentInput.value.trim() ? null : 'Topic and message are required.'),
-      submit: () =>
-        actions.editDiscussion(/** @type {Discussion} */ (data), {
-          topic: topicInput.value.trim(),
-          content: contentInput.value.trim(),
-        }),
-      focus: topicInput,
-      composer,
-      otherDrafts: [forgetTopic],
-      error,
-    });
+/**
+ * @param {ArticleView} view
+ * @param {Discussion} d
+ */
+function discussionButtons(view, d) {
+  const mine = view.isMine(d);
+  const buttons = [];
+  if (mine) {
+    buttons.push(actionButton('Edit', `Edit discussion “${d.topic}”`, (_, slot) =>
+      openEdit(view, d, slot)));
   }
+  if (mine || view.isAdmin) {
+    const label = d.is_resolved ? 'Reopen' : 'Resolve';
+    buttons.push(actionButton(label, `${label} discussion “${d.topic}”`, async (button, slot) => {
+      button.disabled = true;
+      try {
+        await view.actions.setResolved(d, !d.is_resolved);
+      } catch (error) {
+        showSlotError(slot, error.message);
+      } finally {
+        button.disabled = false;
+      }
+    }));
+  }
+  if (mine || view.isManager) {
+    const question = 'Delete this discussion and all its comments?';
+    buttons.push(actionButton('Delete', `Delete discussion “${d.topic}”`, (_, slot) =>
+      openConfirm(slot, question, () => view.actions.deleteDiscussion(d))));
+  }
+  return buttons;
+}
 
-  update(discussion);
-  return {
-    el,
-    /** The discussion as last rendered. */
-    get data() {
-      return /** @type {Discussion} */ (data);
-    },
-    update,
-    /** @param {Comment[] | undefined} comments undefined while not loaded */
-    renderComments: (comments) => thread.render(comments),
-  };
+/**
+ * @param {ArticleView} view
+ * @param {Discussion} d
+ * @param {HTMLElement} slot
+ */
+function openEdit(view, d, slot) {
+  const topicInput = h('input', {
+    id: `edit-topic-${d.id}`, name: 'topic', required: true, maxlength: 300,
+  });
+  const forgetTopic = keepDraft(topicInput, `discussion-${d.id}.edit-topic`, d.topic);
+  const contentInput = h('textarea', {
+    id: `edit-content-${d.id}`, name: 'content', rows: 4, required: true,
+  });
+  const error = errorLine();
+  const composer = attachComposer(contentInput, {
+    label: 'Message', place: `discussion-${d.id}.edit`, error, initial: d.content,
+  });
+  openForm(slot, {
+    label: 'Edit discussion',
+    fields: [field(topicInput, 'Topic'), field(contentInput, 'Message')],
+    submitText: 'Save',
+    validate: () => (topicInput.value.trim() && contentInput.value.trim()
+      ? null
+      : 'Topic and message are required.'),
+    submit: () => view.actions.editDiscussion(d, {
+      topic: topicInput.value.trim(),
+      content: contentInput.value.trim(),
+    }),
+    focus: topicInput,
+    composer,
+    otherDrafts: [forgetTopic],
+    error,
+  });
 }

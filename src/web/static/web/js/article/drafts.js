@@ -66,7 +66,8 @@ export function replyDrafts(discussionId) {
   const found = [];
   for (let i = 0; i < localStorage.length; i++) {
     const key = localStorage.key(i);
-    if (key?.startsWith(prefix)) found.push([Number(key.slice(prefix.length)), localStorage.getItem(key) ?? '']);
+    if (!key?.startsWith(prefix)) continue;
+    found.push([Number(key.slice(prefix.length)), localStorage.getItem(key) ?? '']);
   }
   return found;
 }

@@ -1,6 +1,4 @@
-/** What the article's components share about their elements: ids, authors, focus. */
-
-import { badge, h } from '../dom.js';
+/** What the article's components share about their elements: ids, and focus. */
 
 /** @param {number} id */
 export const discussionDomId = (id) => `discussion-${id}`;
@@ -8,35 +6,19 @@ export const discussionDomId = (id) => `discussion-${id}`;
 export const commentDomId = (id) => `comment-${id}`;
 
 /**
- * @param {import('../../realtime/apply-event').Author | null} author
- * @param {{is_pseudonymous?: boolean}} [item]
+ * @param {'discussion' | 'comment'} kind
+ * @param {number} id
  */
-export function authorLabel(author, item) {
-  if (!author) return h('span', { class: 'author muted' }, 'deleted');
-  return h(
-    'span',
-    { class: 'author' },
-    author.username,
-    item?.is_pseudonymous ? h('span', { class: 'pseudonym-note' }, ' (pseudonym)') : null,
-  );
+export function itemDomId(kind, id) {
+  return kind === 'comment' ? commentDomId(id) : discussionDomId(id);
 }
 
 /**
- * The "New" mark in an item's meta line; its id ties it to the item, so that
- * it can go once the reader has seen the item.
- * @param {string} domId the item's element id
+ * A class attribute's value from names, those that are false left out.
+ * @param {...(string | false)} names
  */
-export function newMark(domId) {
-  return h('span', { class: 'new-mark', id: `${domId}-new` }, ' ', badge('New', 'new'));
-}
-
-/**
- * Take an item's "New" mark away: the reader has seen it.
- * @param {HTMLElement} el the item's element
- */
-export function clearNewMark(el) {
-  el.classList.remove('is-new');
-  document.getElementById(`${el.id}-new`)?.remove();
+export function classNames(...names) {
+  return names.filter(Boolean).join(' ');
 }
 
 /**
@@ -46,23 +28,26 @@ export function clearNewMark(el) {
  */
 export function ownPart(el) {
   return /** @type {HTMLElement} */ (
-    el.querySelector(':scope > .comment-body') ?? el.querySelector(':scope > .discussion-card > .discussion-header') ?? el
+    el.querySelector(':scope > .comment-body') ??
+    el.querySelector(':scope > .discussion-card > .discussion-header') ??
+    el
   );
 }
 
 /**
- * Remove an element; if focus was inside it, move focus to a container that
- * stays, so keyboard users keep their place.
- * @param {Element} el
- * @param {HTMLElement} container where focus goes, if it is still in the page
- * @param {HTMLElement} fallback where focus goes otherwise
+ * Run `render`; if it took away the element that had focus in `list` (its item was
+ * deleted or filtered out), focus the discussion it was in, or else the list, so
+ * that keyboard users keep their place.
+ * @param {HTMLElement | null} list
+ * @param {() => void} render
  */
-export function removeKeepingFocus(el, container, fallback) {
-  const hadFocus = el.contains(document.activeElement);
-  el.remove();
-  if (hadFocus) {
-    const target = container.isConnected ? container : fallback;
-    if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
-    target.focus({ preventScroll: true });
-  }
+export function keepingFocus(list, render) {
+  const focused = document.activeElement;
+  const inList = list && focused instanceof HTMLElement && list.contains(focused) ? focused : null;
+  const discussion = inList?.closest('.discussion');
+  render();
+  if (!list || !inList || inList.isConnected) return;
+  const target = discussion instanceof HTMLElement && discussion.isConnected ? discussion : list;
+  if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+  target.focus({ preventScroll: true });
 }

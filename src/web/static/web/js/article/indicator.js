@@ -4,8 +4,12 @@
  * updates off. Screen readers hear the state changes, not every tick.
  */
 
-import { h, replaceChildren } from '../dom.js';
+import { h } from '../dom.js';
 
+/** @typedef {import('../../realtime/client').RealtimeStatus} RealtimeStatus */
+/** @typedef {import('../../realtime/client').RealtimeState | 'off'} ShownState */
+
+/** @type {Record<ShownState, string>} */
 const LABELS = {
   idle: 'Not connected',
   connecting: 'Connecting…',
@@ -15,6 +19,7 @@ const LABELS = {
   off: 'Live updates off',
 };
 
+/** @type {Partial<Record<ShownState, string>>} */
 const DESCRIPTIONS = {
   connected: 'New and changed discussions appear as they happen.',
   offline: 'You are offline. Updates resume when the connection is back.',
@@ -29,11 +34,15 @@ export function createIndicator(el, { onRetry } = {}) {
   const dot = h('span', { class: 'live-dot', 'aria-hidden': 'true' });
   const label = h('span', { class: 'live-label' });
   const countdown = h('span', { class: 'live-countdown', 'aria-hidden': 'true' });
-  const retry = h('button', { type: 'button', class: 'button link small live-retry', hidden: true }, 'Retry now');
+  const retry = h(
+    'button', { type: 'button', class: 'button link small live-retry', hidden: true }, 'Retry now',
+  );
   if (onRetry) retry.addEventListener('click', () => onRetry());
-  replaceChildren(el, dot, label, countdown, retry);
+  el.replaceChildren(dot, label, countdown, retry);
   el.setAttribute('role', 'status');
+  /** @type {ReturnType<typeof setInterval> | null} */
   let timer = null;
+  /** @type {number | null} */
   let retryAt = null;
 
   const tick = () => {
@@ -50,11 +59,15 @@ export function createIndicator(el, { onRetry } = {}) {
     timer = null;
   };
 
+  /**
+   * @param {ShownState} state
+   * @param {{nextRetryAt?: number | null, role?: string | null}} [status]
+   */
   function show(state, { nextRetryAt = null, role = null } = {}) {
     el.dataset.state = state;
     if (role) el.dataset.role = role;
     else delete el.dataset.role;
-    if (label.textContent !== LABELS[state]) label.textContent = LABELS[state] ?? state;
+    if (label.textContent !== LABELS[state]) label.textContent = LABELS[state];
     el.title = DESCRIPTIONS[state] ?? '';
     retryAt = state === 'reconnecting' ? nextRetryAt : null;
     retry.hidden = !(state === 'reconnecting' && onRetry);
@@ -64,6 +77,7 @@ export function createIndicator(el, { onRetry } = {}) {
   }
 
   return {
+    /** @param {RealtimeStatus} status */
     update(status) {
       show(status.state, status);
     },

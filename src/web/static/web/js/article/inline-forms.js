@@ -4,7 +4,8 @@
  * to what opened them.
  */
 
-import { busy, h, replaceChildren, showError } from '../dom.js';
+import { html } from '../../vendor/lit-html/lit-html.js';
+import { busy, h, showError } from '../dom.js';
 import { explainFailure } from './composer.js';
 
 /**
@@ -17,8 +18,10 @@ import { explainFailure } from './composer.js';
  * @property {HTMLElement} [focus] the control to focus on open and after a problem
  * @property {(() => void) | null} [onCancel]
  * @property {() => void} [onDone]
- * @property {import('./composer.js').Composer} [composer] the writing box's counter, preview and draft
- * @property {(() => void)[]} [otherDrafts] forget the drafts of the form's other fields (an edited topic)
+ * @property {import('./composer.js').Composer} [composer] the writing box's counter, preview
+ *   and draft
+ * @property {(() => void)[]} [otherDrafts] forget the drafts of the form's other fields (an
+ *   edited topic)
  * @property {HTMLElement} [error] the error line, when the composer shares it
  */
 
@@ -31,14 +34,28 @@ export function field(control, label) {
 }
 
 /**
+ * One of an item's actions, for itemActions.
  * @param {string} text
  * @param {string} ariaLabel
- * @param {(button: HTMLButtonElement) => void} onClick
+ * @param {(button: HTMLButtonElement, slot: HTMLElement) => void} onClick given the button
+ *   and the item's form slot
  */
 export function actionButton(text, ariaLabel, onClick) {
-  const button = h('button', { type: 'button', class: 'button link small', 'aria-label': ariaLabel }, text);
-  button.addEventListener('click', () => onClick(button));
-  return button;
+  const clicked = (/** @type {Event} */ event) => {
+    const button = /** @type {HTMLButtonElement} */ (event.currentTarget);
+    const item = /** @type {HTMLElement} */ (button.closest('.comment-body, .discussion-card'));
+    onClick(button, /** @type {HTMLElement} */ (item.querySelector(':scope > .form-slot')));
+  };
+  return html`<button type="button" class="button link small" aria-label=${ariaLabel}
+    @click=${clicked}>${text}</button>`;
+}
+
+/**
+ * An item's row of action buttons (hidden when it has none), beside its form slot.
+ * @param {unknown[]} buttons
+ */
+export function itemActions(buttons) {
+  return html`<div class="item-actions" ?hidden=${buttons.length === 0}>${buttons}</div>`;
 }
 
 /** @param {FormParts} parts */
@@ -119,7 +136,7 @@ function closerOf(slot) {
 export function openForm(slot, parts) {
   const close = closerOf(slot);
   const form = buildForm({ ...parts, onCancel: close, onDone: close });
-  replaceChildren(slot, form);
+  slot.replaceChildren(form);
   parts.focus?.focus();
 }
 
@@ -156,13 +173,13 @@ export function openConfirm(slot, question, confirmAction) {
       no.disabled = false;
     }
   });
-  replaceChildren(slot, box);
+  slot.replaceChildren(box);
   no.focus();
 }
 
 /** @param {HTMLElement} slot */
 export function closeSlot(slot) {
-  replaceChildren(slot);
+  slot.replaceChildren();
 }
 
 /**
@@ -170,5 +187,5 @@ export function closeSlot(slot) {
  * @param {string} message
  */
 export function showSlotError(slot, message) {
-  replaceChildren(slot, h('p', { class: 'form-error', role: 'alert' }, message));
+  slot.replaceChildren(h('p', { class: 'form-error', role: 'alert' }, message));
 }

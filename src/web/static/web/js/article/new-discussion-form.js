@@ -6,7 +6,8 @@ import { keepDraft } from './drafts.js';
 import { errorLine } from './inline-forms.js';
 
 /**
- * @param {(d: {topic: string, content: string, pseudonymous: boolean}) => Promise<unknown>} startDiscussion
+ * @param {(d: {topic: string, content: string, pseudonymous: boolean}) => Promise<unknown>}
+ *   startDiscussion
  */
 export function newDiscussionForm(startDiscussion) {
   const page = location.pathname; // the article in its community: where the draft belongs
@@ -15,7 +16,9 @@ export function newDiscussionForm(startDiscussion) {
   const pseudo = h('input', { type: 'checkbox', id: 'new-pseudonymous', name: 'is_pseudonymous' });
   const error = errorLine();
   const forgetTopic = keepDraft(topic, `${page}.new-discussion-topic`);
-  const composer = attachComposer(content, { label: 'Message', place: `${page}.new-discussion`, error });
+  const composer = attachComposer(content, {
+    label: 'Message', place: `${page}.new-discussion`, error,
+  });
   const form = h(
     'form',
     { class: 'stack', novalidate: true, 'aria-labelledby': 'new-discussion-title' },
@@ -24,7 +27,8 @@ export function newDiscussionForm(startDiscussion) {
     composer.el,
     h('div', { class: 'check' }, pseudo, h('label', { for: pseudo.id }, 'Post under my pseudonym')),
     error,
-    h('div', { class: 'form-buttons' }, h('button', { type: 'submit', class: 'button primary' }, 'Start discussion')),
+    h('div', { class: 'form-buttons' },
+      h('button', { type: 'submit', class: 'button primary' }, 'Start discussion')),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

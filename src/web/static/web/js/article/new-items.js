@@ -8,7 +8,7 @@
  * pill jumps to it. A glance while scrolling past does not count.
  */
 
-import { h } from '../dom.js';
+import { html } from '../../vendor/lit-html/lit-html.js';
 import { ownPart } from './elements.js';
 
 const SEEN_AFTER_MS = 1000;
@@ -30,123 +30,134 @@ function isOnScreen(entry) {
 }
 
 /**
- * @param {object} options
- * @param {(domId: string) => void} options.reveal scrolls to an item and focuses it
- * @param {(item: HTMLElement) => void} options.onSeen the reader has seen an item: take its mark away
+ * The pill, and its count said politely (read out when it changes, without moving focus).
+ * @param {number} count new items not seen yet, outside the viewport
+ * @param {() => void} onJump
  */
-export function createNewItems({ reveal, onSeen }) {
-  /** @type {Map<HTMLElement, Watched>} */
-  const unseen = new Map();
-  /** @type {Map<Element, HTMLElement>} */
-  const itemOfPart = new Map();
-  const button = h('button', { type: 'button', class: 'new-pill', hidden: true });
-  // Polite: the count is read out when it changes, without moving focus.
-  const announcer = h('span', { class: 'sr-only', 'aria-live': 'polite' });
-  const el = h('div', { class: 'new-pill-dock' }, button, announcer);
+export function newItemsPill(count, onJump) {
+  const items = count === 1 ? 'item' : 'items';
+  return html`<div class="new-pill-dock"><button type="button" class="new-pill"
+    ?hidden=${count === 0} aria-label="${count} new ${items} below or above: show the first"
+    @click=${onJump}>${`${count} new`}</button><span class="sr-only"
+    aria-live="polite">${count ? `${count} new ${items}` : ''}</span></div>`;
+}
 
-  const observer = new IntersectionObserver(
-    (entries) => {
-      for (const entry of entries) {
-        const item = itemOfPart.get(entry.target);
-        const watched = item && unseen.get(item);
-        if (!item || !watched) continue;
-        watched.onScreen = isOnScreen(entry);
-        if (watched.onScreen) startClock(item, watched);
-        else stopClock(watched);
-      }
-      show();
-    },
-    { threshold: [0, 0.25, 0.5, 0.75, 1] },
-  );
+export class NewItemsWatcher {
+  /** @type {Map<HTMLElement, Watched>} */
+  #unseen = new Map();
+  /** @type {Map<Element, HTMLElement>} */
+  #itemOfPart = new Map();
+  #observer = new IntersectionObserver((entries) => this.#observed(entries), {
+    threshold: [0, 0.25, 0.5, 0.75, 1],
+  });
+  #onVisibilityChange = () => {
+    for (const [item, watched] of this.#unseen) {
+      if (document.visibilityState === 'hidden') this.#stopClock(watched);
+      else if (watched.onScreen) this.#startClock(item, watched);
+    }
+  };
+  /** @type {{reveal: (domId: string) => void, onSeen: (item: HTMLElement) => void,
+   *   onCount: (count: number) => void}} */
+  #options;
+
+  /**
+   * @param {object} options
+   * @param {(domId: string) => void} options.reveal scrolls to an item and focuses it
+   * @param {(item: HTMLElement) => void} options.onSeen the reader has seen an item
+   * @param {(count: number) => void} options.onCount how many unseen items are off screen
+   */
+  constructor(options) {
+    this.#options = options;
+    document.addEventListener('visibilitychange', this.#onVisibilityChange);
+  }
+
+  /**
+   * Watch the items marked new now; those no longer among them are no longer watched.
+   * @param {Iterable<HTMLElement>} items
+   */
+  track(items) {
+    const current = new Set(items);
+    for (const item of this.#unseen.keys()) if (!current.has(item)) this.#forget(item);
+    for (const item of current) {
+      if (this.#unseen.has(item)) continue;
+      const part = ownPart(item);
+      this.#unseen.set(item, { part, onScreen: null, timer: undefined });
+      this.#itemOfPart.set(part, item);
+      this.#observer.observe(part);
+    }
+    this.#count();
+  }
+
+  /** Show the first unseen item off screen, which counts as seeing it. */
+  jumpToFirst() {
+    const [first] = this.#offScreen();
+    if (!first) return;
+    this.#options.reveal(first.id);
+    this.#seen(first);
+  }
+
+  destroy() {
+    this.#observer.disconnect();
+    for (const watched of this.#unseen.values()) this.#stopClock(watched);
+    document.removeEventListener('visibilitychange', this.#onVisibilityChange);
+  }
+
+  /** @param {IntersectionObserverEntry[]} entries */
+  #observed(entries) {
+    for (const entry of entries) {
+      const item = this.#itemOfPart.get(entry.target);
+      const watched = item && this.#unseen.get(item);
+      if (!item || !watched) continue;
+      watched.onScreen = isOnScreen(entry);
+      if (watched.onScreen) this.#startClock(item, watched);
+      else this.#stopClock(watched);
+    }
+    this.#count();
+  }
 
   /**
    * @param {HTMLElement} item
    * @param {Watched} watched
    */
-  function startClock(item, watched) {
+  #startClock(item, watched) {
     if (watched.timer !== undefined || document.visibilityState === 'hidden') return;
-    watched.timer = setTimeout(() => seen(item), SEEN_AFTER_MS);
+    watched.timer = setTimeout(() => this.#seen(item), SEEN_AFTER_MS);
   }
 
   /** @param {Watched} watched */
-  function stopClock(watched) {
+  #stopClock(watched) {
     clearTimeout(watched.timer);
     watched.timer = undefined;
   }
 
   /** @param {HTMLElement} item */
-  function forget(item) {
-    const watched = unseen.get(item);
+  #forget(item) {
+    const watched = this.#unseen.get(item);
     if (!watched) return;
-    stopClock(watched);
-    observer.unobserve(watched.part);
-    itemOfPart.delete(watched.part);
-    unseen.delete(item);
+    this.#stopClock(watched);
+    this.#observer.unobserve(watched.part);
+    this.#itemOfPart.delete(watched.part);
+    this.#unseen.delete(item);
   }
 
   /** @param {HTMLElement} item */
-  function seen(item) {
-    forget(item);
-    onSeen(item);
-    show();
+  #seen(item) {
+    this.#forget(item);
+    this.#options.onSeen(item);
+    this.#count();
   }
-
-  function onVisibilityChange() {
-    for (const [item, watched] of unseen) {
-      if (document.visibilityState === 'hidden') stopClock(watched);
-      else if (watched.onScreen) startClock(item, watched);
-    }
-  }
-  document.addEventListener('visibilitychange', onVisibilityChange);
 
   /** The unseen items outside the viewport, in page order. */
-  function offScreen() {
-    return [...unseen]
+  #offScreen() {
+    return [...this.#unseen]
       .filter(([, watched]) => watched.onScreen === false)
       .map(([item]) => item)
       .sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
   }
 
-  function show() {
-    const n = offScreen().length;
-    const text = `${n} new`;
-    button.hidden = n === 0;
-    if (button.textContent !== text) {
-      button.textContent = text;
-      button.setAttribute('aria-label', `${n} new ${n === 1 ? 'item' : 'items'} below or above: show the first`);
-      announcer.textContent = n ? `${n} new ${n === 1 ? 'item' : 'items'}` : '';
-    }
+  #count() {
+    let count = 0;
+    for (const watched of this.#unseen.values()) if (watched.onScreen === false) count += 1;
+    this.#options.onCount(count);
   }
-
-  button.addEventListener('click', () => {
-    const [first] = offScreen();
-    if (!first) return;
-    reveal(first.id);
-    seen(first);
-  });
-
-  return {
-    el,
-    /**
-     * Watch the items marked new now; those no longer among them are no longer watched.
-     * @param {HTMLElement[]} items
-     */
-    track(items) {
-      const current = new Set(items);
-      for (const item of unseen.keys()) if (!current.has(item)) forget(item);
-      for (const item of items) {
-        if (unseen.has(item)) continue;
-        const part = ownPart(item);
-        unseen.set(item, { part, onScreen: null, timer: undefined });
-        itemOfPart.set(part, item);
-        observer.observe(part);
-      }
-      show();
-    },
-    destroy() {
-      observer.disconnect();
-      for (const watched of unseen.values()) stopClock(watched);
-      document.removeEventListener('visibilitychange', onVisibilityChange);
-    },
-  };
 }

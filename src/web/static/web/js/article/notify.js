@@ -10,14 +10,20 @@
 
 import { api } from '../api.js';
 import { h } from '../dom.js';
+import { html, render } from '../../vendor/lit-html/lit-html.js';
+import { repeat } from '../../vendor/lit-html/directives/repeat.js';
+
+/** @typedef {import('./store.js').ArticleStore} ArticleStore */
+/** @typedef {import('./store.js').PageState} PageState */
+/** @typedef {import('./store.js').Toast} Toast */
 
 const PREFERENCES_PATH = '/api/me/notification-preferences';
 const TOAST_MS = 8000;
-const MAX_TOASTS = 4;
 
 // What the user chose, as last loaded from or saved to the server.
 const chosen = { desktop: false, sound: false };
 
+/** @type {AudioContext | null} */
 let audio = null;
 
 function beep() {
@@ -41,8 +47,8 @@ function beep() {
   }
 }
 
+/** @param {HTMLElement} el */
 function isOutOfView(el) {
-  if (!el) return false;
   const rect = el.getBoundingClientRect();
   return rect.bottom < 0 || rect.top > window.innerHeight;
 }
@@ -73,7 +79,7 @@ export function preferences() {
     desktopBox.checked = chosen.desktop;
     showHint();
   };
-  const save = async (change) => {
+  const save = async (/** @type {Partial<typeof chosen>} */ change) => {
     soundBox.disabled = desktopBox.disabled = true;
     try {
       Object.assign(chosen, await api(PREFERENCES_PATH, { method: 'PUT', body: change }));
@@ -101,8 +107,10 @@ export function preferences() {
   return h(
     'div',
     { class: 'prefs', role: 'group', 'aria-label': 'Notifications' },
-    h('span', { class: 'check' }, soundBox, h('label', { for: soundBox.id }, 'Sound for new activity')),
-    h('span', { class: 'check' }, desktopBox, h('label', { for: desktopBox.id }, 'Desktop notifications while this tab is hidden')),
+    h('span', { class: 'check' }, soundBox,
+      h('label', { for: soundBox.id }, 'Sound for new activity')),
+    h('span', { class: 'check' }, desktopBox,
+      h('label', { for: desktopBox.id }, 'Desktop notifications while this tab is hidden')),
     hint,
   );
 }
@@ -110,11 +118,12 @@ export function preferences() {
 const names = new Intl.ListFormat('en', { style: 'long', type: 'conjunction' });
 
 /**
+ * What a toast says: what happened, or once new items merged into it,
  * "3 new comments from bob and carol".
- * @param {{kind: string, count: number, authors: Set<string>}} merged
+ * @param {Toast} toast
  */
-function mergedText({ kind, count, authors }) {
-  return `${count} new ${kind}${count === 1 ? '' : 's'} from ${names.format([...authors])}`;
+function toastText({ text, kind, count, authors }) {
+  return count === 1 ? text : `${count} new ${kind}s from ${names.format(authors)}`;
 }
 
 /** @param {DOMRect} a @param {DOMRect} b */
@@ -129,11 +138,12 @@ function overlaps(a, b) {
  */
 function placeClearOfForms(region) {
   if (region.childElementCount === 0) return;
-  const fields = [...document.querySelectorAll('form textarea, form input, form select, form button')]
+  const controls = document.querySelectorAll('form textarea, form input, form select, form button');
+  const fields = [...controls]
     .map((el) => el.getBoundingClientRect())
     .filter((r) => r.width > 0 && r.bottom > 0 && r.top < window.innerHeight);
   let best = { spot: 'bottom', covered: Infinity };
-  for (const spot of ['bottom', 'top']) {
+  for (const spot of /** @type {const} */ (['bottom', 'top'])) {
     region.dataset.spot = spot;
     const box = region.getBoundingClientRect();
     const covered = fields.filter((r) => overlaps(box, r)).length;
@@ -143,66 +153,117 @@ function placeClearOfForms(region) {
   region.dataset.spot = best.spot;
 }
 
-export function createNotifier(region, { reveal }) {
-  let placing = 0;
-  const place = () => {
-    if (placing) return;
-    placing = requestAnimationFrame(() => {
-      placing = 0;
-      placeClearOfForms(region);
+
+/**
+ * @param {readonly Toast[]} toasts
+ * @param {{reveal: (domId: string) => void, dismiss: (id: number) => void}} on
+ */
+function toastsTemplate(toasts, { reveal, dismiss }) {
+  return repeat(toasts, (toast) => toast.id, (toast) => {
+    const show = (/** @type {Event} */ event) => {
+      event.preventDefault();
+      dismiss(toast.id);
+      reveal(toast.targetId);
+    };
+    return html`<div class="toast"><span class="toast-text">${toastText(toast)}</span><a
+      href="#${toast.targetId}" class="toast-link" @click=${show}>Show</a><button type="button"
+      class="toast-close" aria-label="Dismiss" @click=${() => dismiss(toast.id)}>×</button></div>`;
+  });
+}
+
+/**
+ * A change by someone else, as the page tells the reader about it.
+ * @typedef {object} Change
+ * @property {string} text what happened
+ * @property {string | null} targetId the element id of the item it is about
+ * @property {HTMLElement | null} element that item's element, when it shows
+ * @property {{kind: string, author: string} | null} [added] a new discussion or
+ *   comment, which merges with others of its kind
+ */
+
+/** Tells the reader about changes others make: toasts, announcements, notifications, sound. */
+export class Notifier {
+  /** @type {ArticleStore} */
+  #store;
+  /** @type {HTMLElement} */
+  #region;
+  // A toast's region is polite itself: this speaks only when no toast does.
+  #announcer = h('p', { class: 'sr-only', 'aria-live': 'polite' });
+  /** @type {(domId: string) => void} */
+  #reveal;
+  /** @type {Map<number, ReturnType<typeof setTimeout> | null>} null: waiting for the tab to show */
+  #timers = new Map();
+  /** @type {readonly Toast[] | null} */
+  #shown = null;
+  /** the newest toast placed clear of the forms */
+  #placed = 0;
+  #placing = 0;
+  #place = () => {
+    if (this.#placing) return;
+    this.#placing = requestAnimationFrame(() => {
+      this.#placing = 0;
+      placeClearOfForms(this.#region);
     });
   };
-  window.addEventListener('scroll', place, { passive: true });
-  window.addEventListener('resize', place);
-  document.addEventListener('focusin', place);
-  const timers = new Set();
-  const announcer = h('p', { class: 'sr-only', 'aria-live': 'polite' });
-  document.body.append(announcer);
-  /** The toast new items of one kind merge into while it shows. */
-  let merging = null;
 
-  function dismiss(toast) {
-    toast.remove();
-    if (merging?.el === toast) merging = null;
+  /**
+   * @param {ArticleStore} store
+   * @param {HTMLElement} region where the toasts show
+   * @param {{reveal: (domId: string) => void}} options reveal: scroll to an item and focus it
+   */
+  constructor(store, region, { reveal }) {
+    this.#store = store;
+    this.#region = region;
+    this.#reveal = reveal;
+    document.body.append(this.#announcer);
+    window.addEventListener('scroll', this.#place, { passive: true });
+    window.addEventListener('resize', this.#place);
+    document.addEventListener('focusin', this.#place);
   }
 
-  function toast(text, targetId) {
-    while (region.children.length >= MAX_TOASTS) dismiss(region.firstElementChild);
-    const close = h('button', { type: 'button', class: 'toast-close', 'aria-label': 'Dismiss' }, '×');
-    const link = h('a', { href: `#${targetId}`, class: 'toast-link' }, 'Show');
-    const el = h('div', { class: 'toast' }, h('span', { class: 'toast-text' }, text), link, close);
-    link.addEventListener('click', (event) => {
-      event.preventDefault();
-      dismiss(el);
-      reveal(targetId);
-    });
-    close.addEventListener('click', () => dismiss(el));
-    region.append(el);
-    placeClearOfForms(region);
-    let timer;
-    const startTimer = () => {
-      clearTimeout(timer);
-      timers.delete(timer);
-      timer = setTimeout(() => {
-        timers.delete(timer);
-        dismiss(el);
-      }, TOAST_MS);
-      timers.add(timer);
-    };
-    // A toast made while the tab was hidden waits for the reader to come back.
-    if (document.visibilityState === 'hidden') {
-      const onVisible = () => {
-        if (document.visibilityState === 'visible') {
-          document.removeEventListener('visibilitychange', onVisible);
-          startTimer();
-        }
-      };
-      document.addEventListener('visibilitychange', onVisible);
-    } else {
-      startTimer();
+  /**
+   * Show the toasts and the announcement of the page's state.
+   * @param {PageState} state
+   */
+  render(state) {
+    render(state.announcement, this.#announcer);
+    if (state.toasts === this.#shown) return;
+    this.#shown = state.toasts;
+    const dismiss = (/** @type {number} */ id) => this.#store.toastDismissed(id);
+    render(toastsTemplate(state.toasts, { reveal: this.#reveal, dismiss }), this.#region);
+    // A new toast may cover a form field; one merged into or gone covers none it did not.
+    const newest = state.toasts.at(-1)?.id ?? 0;
+    if (newest > this.#placed) {
+      this.#placed = newest;
+      placeClearOfForms(this.#region);
     }
-    // A merge shows the toast longer; one waiting for the tab to be shown keeps waiting.
-    return { el, restartTimer: () => timer !== undefined && startTimer() };
+  }
+
+  /**
+   * A change by someone else: tell the reader in the way that fits.
+   * @param {Change} change
+   */
+  changed({ text, targetId, element, added = null }) {
+    const hidden = document.visibilityState === 'hidden';
+    // A tab that already shows the item needs no toast, sound or notification.
+    if (!hidden && element && !isOutOfView(element)) {
+      this.#store.announced(text);
+      return;
+    }
+    if (hidden) this.#desktop(text, targetId);
+    if (element && targetId && added) this.#mergeOrToast(added, text, targetId);
+    else if (element && targetId) this.#time(this.#store.toastShown({ text, targetId }));
+    else this.#store.announced(text);
+    if (chosen.sound) beep();
+  }
+
+  destroy() {
+    window.removeEventListener('scroll', this.#place);
+    window.removeEventListener('resize', this.#place);
+    document.removeEventListener('focusin', this.#place);
+    cancelAnimationFrame(this.#placing);
+    for (const timer of this.#timers.values()) clearTimeout(timer ?? undefined);
+    this.#timers.clear();
   }
 
   /**
@@ -212,59 +273,61 @@ export function createNotifier(region, { reveal }) {
    * @param {string} text
    * @param {string} targetId
    */
-  function mergeOrToast(added, text, targetId) {
-    if (merging && merging.kind === added.kind && merging.el.isConnected) {
-      merging.count += 1;
-      merging.authors.add(added.author);
-      merging.el.querySelector('.toast-text').textContent = mergedText(merging);
-      merging.restartTimer();
+  #mergeOrToast(added, text, targetId) {
+    const { toasts, mergingToast } = this.#store.state;
+    const merging = toasts.find((toast) => toast.id === mergingToast);
+    if (merging && merging.kind === added.kind) {
+      this.#store.toastMerged(merging.id, added.author);
+      // A merge shows the toast longer; one waiting for the tab to be shown keeps waiting.
+      if (this.#timers.get(merging.id)) this.#startTimer(merging.id);
       return;
     }
-    merging = { kind: added.kind, count: 1, authors: new Set([added.author]), ...toast(text, targetId) };
+    this.#time(this.#store.toastShown({ text, targetId, kind: added.kind, author: added.author }));
   }
 
-  function desktop(title, body, targetId) {
+  /**
+   * Dismiss a toast after a while; one made while the tab is hidden waits for the
+   * reader to come back.
+   * @param {number} id
+   */
+  #time(id) {
+    if (document.visibilityState !== 'hidden') {
+      this.#startTimer(id);
+      return;
+    }
+    this.#timers.set(id, null);
+    const onVisible = () => {
+      if (document.visibilityState !== 'visible') return;
+      document.removeEventListener('visibilitychange', onVisible);
+      if (this.#timers.has(id)) this.#startTimer(id);
+    };
+    document.addEventListener('visibilitychange', onVisible);
+  }
+
+  /** @param {number} id */
+  #startTimer(id) {
+    clearTimeout(this.#timers.get(id) ?? undefined);
+    this.#timers.set(id, setTimeout(() => {
+      this.#timers.delete(id);
+      this.#store.toastDismissed(id);
+    }, TOAST_MS));
+  }
+
+  /**
+   * @param {string} body
+   * @param {string | null} targetId
+   */
+  #desktop(body, targetId) {
     if (!chosen.desktop || desktopPermission() !== 'granted') return;
     try {
-      const note = new Notification(title, { body, tag: `marginalia-${targetId}` });
+      const note = new Notification('Marginalia', { body, tag: `marginalia-${targetId}` });
       note.onclick = () => {
         window.focus();
-        reveal(targetId);
+        if (targetId) this.#reveal(targetId);
         note.close();
       };
     } catch {
       // Some browsers only allow notifications from a service worker.
     }
   }
-
-  return {
-    /** A change by someone else: tell the reader in the way that fits. */
-    /**
-     * @param {{text: string, targetId: string | null, element: HTMLElement | null,
-     *   added?: {kind: string, author: string} | null}} change added: a new discussion
-     *   or comment, which merges with others of its kind
-     */
-    changed({ text, targetId, element, added = null }) {
-      const hidden = document.visibilityState === 'hidden';
-      // A tab that already shows the item needs no toast, sound or notification.
-      if (!hidden && element && !isOutOfView(element)) {
-        announcer.textContent = text;
-        return;
-      }
-      if (hidden) desktop('Marginalia', text, targetId);
-      // A toast's region is polite itself: the announcer speaks only when no toast does.
-      if (element && targetId && added) mergeOrToast(added, text, targetId);
-      else if (element && targetId) toast(text, targetId);
-      else announcer.textContent = text;
-      if (chosen.sound) beep();
-    },
-    destroy() {
-      window.removeEventListener('scroll', place);
-      window.removeEventListener('resize', place);
-      document.removeEventListener('focusin', place);
-      cancelAnimationFrame(placing);
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-    },
-  };
 }

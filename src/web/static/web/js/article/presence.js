@@ -10,10 +10,18 @@
  * signal id) and only a newer one replaces what is shown.
  */
 
-import { h } from '../dom.js';
+/** @typedef {import('../../realtime/client').PresenceSignal} PresenceSignal */
+
+/**
+ * A presence snapshot, as reports and signals carry it.
+ * @typedef {object} PresenceSnapshot
+ * @property {number} community_id
+ * @property {number} article_id
+ * @property {number} count
+ * @property {{id: number, username: string}[]} members
+ */
 
 const FALLBACK_HEARTBEAT_S = 15;
-const NAMES_SHOWN = 20;
 
 function randomTabId() {
   const bytes = new Uint8Array(12);
@@ -21,7 +29,11 @@ function randomTabId() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Signal ids are "<ms>-<seq>": compare them as pairs of numbers. */
+/**
+ * Signal ids are "<ms>-<seq>": compare them as pairs of numbers.
+ * @param {string} candidate
+ * @param {string | null} held
+ */
 export function isNewerVersion(candidate, held) {
   if (held === null) return true;
   const [cm, cs] = candidate.split('-').map(Number);
@@ -29,116 +41,132 @@ export function isNewerVersion(candidate, held) {
   return cm > hm || (cm === hm && (cs || 0) > (hs || 0));
 }
 
+/** @param {number} count */
 export function presenceText(count) {
   return count === 1 ? '1 member here' : `${count} members here`;
 }
 
-export function createPresence({ element, communityId, articleId, me, authFetch }) {
-  const tabId = randomTabId();
-  let version = null;
-  let heartbeatTimer = null;
-  let stopped = false;
+/**
+ * @typedef {object} PresenceOptions
+ * @property {number} communityId
+ * @property {number} articleId
+ * @property {(url: string, init: RequestInit) => Promise<Response>} authFetch
+ * @property {(snapshot: PresenceSnapshot) => void} onChange a newer snapshot of this article
+ */
 
-  const label = h('span', { class: 'presence-count' });
-  element.classList.add('presence');
-  element.hidden = true;
-  element.append(label);
+export class Presence {
+  #tabId = randomTabId();
+  /** @type {string | null} the version of the snapshot last passed on */
+  #version = null;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  #heartbeatTimer;
+  #stopped = false;
+  /** @type {PresenceOptions} */
+  #options;
+  #onVisibility = () => {
+    if (document.visibilityState === 'visible') this.#beVisible();
+    else this.#leave();
+  };
+  #onPageHide = () => {
+    if (document.visibilityState === 'visible') this.#leave();
+  };
+  #onPageShow = (/** @type {PageTransitionEvent} */ event) => {
+    if (event.persisted && document.visibilityState === 'visible') this.#beVisible();
+  };
 
-  function render(data) {
-    element.hidden = data.count === 0;
-    label.textContent = presenceText(data.count);
-    const names = data.members.map((m) => (m.id === me.id ? `${m.username} (you)` : m.username)).sort();
-    const more = data.count - names.length;
-    const list = names.slice(0, NAMES_SHOWN).join(', ') + (more > 0 ? ` and ${more} more` : '');
-    element.title = list; // names on hover
-    element.setAttribute('aria-label', `${label.textContent}: ${list}`);
+  /** @param {PresenceOptions} options */
+  constructor(options) {
+    this.#options = options;
+    document.addEventListener('visibilitychange', this.#onVisibility);
+    window.addEventListener('pagehide', this.#onPageHide);
+    window.addEventListener('pageshow', this.#onPageShow);
+    if (document.visibilityState === 'visible') this.#beVisible();
   }
 
-  function apply(data, candidateVersion) {
+  /**
+   * A `presence` signal from the realtime client.
+   * @param {PresenceSignal} signal
+   */
+  signal(signal) {
+    this.#apply(signal.data, signal.id);
+  }
+
+  destroy() {
+    if (!this.#stopped && document.visibilityState === 'visible') this.#leave();
+    this.#stop();
+  }
+
+  /**
+   * @param {PresenceSnapshot} data
+   * @param {string} version
+   */
+  #apply(data, version) {
+    const { communityId, articleId, onChange } = this.#options;
     if (data.community_id !== communityId || data.article_id !== articleId) return;
-    if (!isNewerVersion(candidateVersion, version)) return;
-    version = candidateVersion;
-    render(data);
+    if (!isNewerVersion(version, this.#version)) return;
+    this.#version = version;
+    onChange(data);
   }
 
-  async function report(visible) {
+  /**
+   * @param {boolean} visible
+   * @returns {Promise<(PresenceSnapshot & {changed: boolean, version: string,
+   *   heartbeat: number}) | null>}
+   */
+  async #report(visible) {
+    const { communityId, articleId, authFetch } = this.#options;
     const res = await authFetch('/api/realtime/presence', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ community_id: communityId, article_id: articleId, tab_id: tabId, visible }),
+      body: JSON.stringify({
+        community_id: communityId, article_id: articleId, tab_id: this.#tabId, visible,
+      }),
       keepalive: !visible, // a goodbye must outlive the page
     });
     if (res.status === 429) {
       // Too many reports (another tab of ours, say): come back when the server says.
-      if (visible) scheduleHeartbeat(Math.max(1, Number(res.headers.get('Retry-After')) || FALLBACK_HEARTBEAT_S));
+      const wait = Math.max(1, Number(res.headers.get('Retry-After')) || FALLBACK_HEARTBEAT_S);
+      if (visible) this.#scheduleHeartbeat(wait);
       return null;
     }
     if (res.status >= 400 && res.status < 500) {
-      stop(); // not (or no longer) a member: nothing to show
+      this.#stop(); // not (or no longer) a member: nothing to show
       return null;
     }
     return res.ok ? res.json() : null;
   }
 
-  function scheduleHeartbeat(seconds) {
-    clearTimeout(heartbeatTimer);
-    heartbeatTimer = setTimeout(() => beVisible(), seconds * 1000);
+  /** @param {number} seconds */
+  #scheduleHeartbeat(seconds) {
+    clearTimeout(this.#heartbeatTimer);
+    this.#heartbeatTimer = setTimeout(() => this.#beVisible(), seconds * 1000);
   }
 
-  async function beVisible() {
-    if (stopped) return;
-    scheduleHeartbeat(FALLBACK_HEARTBEAT_S); // also retries a failed report
+  async #beVisible() {
+    if (this.#stopped) return;
+    this.#scheduleHeartbeat(FALLBACK_HEARTBEAT_S); // also retries a failed report
     try {
-      const snapshot = await report(true);
-      if (snapshot && !stopped) {
-        if (snapshot.changed) apply(snapshot, snapshot.version);
-        scheduleHeartbeat(snapshot.heartbeat);
+      const snapshot = await this.#report(true);
+      if (snapshot && !this.#stopped) {
+        if (snapshot.changed) this.#apply(snapshot, snapshot.version);
+        this.#scheduleHeartbeat(snapshot.heartbeat);
       }
     } catch {
       // The API is unreachable for now; the next heartbeat tries again.
     }
   }
 
-  function leave() {
-    clearTimeout(heartbeatTimer);
-    heartbeatTimer = null;
-    report(false).catch(() => {});
+  #leave() {
+    clearTimeout(this.#heartbeatTimer);
+    this.#heartbeatTimer = undefined;
+    this.#report(false).catch(() => {});
   }
 
-  function onVisibility() {
-    if (document.visibilityState === 'visible') beVisible();
-    else leave();
+  #stop() {
+    this.#stopped = true;
+    clearTimeout(this.#heartbeatTimer);
+    document.removeEventListener('visibilitychange', this.#onVisibility);
+    window.removeEventListener('pagehide', this.#onPageHide);
+    window.removeEventListener('pageshow', this.#onPageShow);
   }
-
-  function onPageHide() {
-    if (document.visibilityState === 'visible') leave();
-  }
-
-  function onPageShow(event) {
-    if (event.persisted && document.visibilityState === 'visible') beVisible();
-  }
-
-  function stop() {
-    stopped = true;
-    clearTimeout(heartbeatTimer);
-    document.removeEventListener('visibilitychange', onVisibility);
-    window.removeEventListener('pagehide', onPageHide);
-    window.removeEventListener('pageshow', onPageShow);
-  }
-
-  document.addEventListener('visibilitychange', onVisibility);
-  window.addEventListener('pagehide', onPageHide);
-  window.addEventListener('pageshow', onPageShow);
-  if (document.visibilityState === 'visible') beVisible();
-
-  return {
-    /** A `presence` signal from the realtime client. */
-    signal(signal) {
-      apply(signal.data, signal.id);
-    },
-    destroy() {
-      if (!stopped && document.visibilityState === 'visible') leave();
-      stop();
-    },
-  };
 }

@@ -29,7 +29,8 @@ export async function fetchComments(discussionId) {
  * @returns {Promise<ArticleState>}
  */
 export async function fetchSnapshot(communityId, articleId) {
-  const discussions = await apiAll(`/api/communities/${communityId}/articles/${articleId}/discussions`);
+  const path = `/api/communities/${communityId}/articles/${articleId}/discussions`;
+  const discussions = await apiAll(path);
   /** @type {Record<number, Comment[]>} */
   const comments = {};
   const gone = new Set();

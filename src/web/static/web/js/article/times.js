@@ -4,7 +4,8 @@
  * kept current while the page stays open.
  */
 
-import { h, relativeTime, timeEl } from '../dom.js';
+import { absoluteTime, relativeTime } from '../dom.js';
+import { html } from '../../vendor/lit-html/lit-html.js';
 
 const AGE_EVERY_MS = 15000;
 
@@ -18,14 +19,24 @@ function isEdited(item) {
 }
 
 /**
+ * A <time> with an absolute title and a relative text. The text is a property, not
+ * a child, so that keepTimesCurrent may replace it between renders.
+ * @param {string} iso
+ */
+export function timeTemplate(iso) {
+  const date = new Date(iso);
+  return html`<time datetime=${iso} title=${absoluteTime(date)}
+    .textContent=${relativeTime(date)}></time>`;
+}
+
+/**
  * The item's times for its meta line: posted, and edited when it was.
  * @param {{created_at: string, updated_at: string}} item
- * @returns {import('../dom.js').Child[]}
  */
 export function postedTimes(item) {
-  const posted = timeEl(item.created_at);
-  if (!isEdited(item)) return [posted];
-  return [posted, ' · ', h('span', { class: 'edited' }, 'edited ', timeEl(item.updated_at))];
+  const posted = timeTemplate(item.created_at);
+  if (!isEdited(item)) return posted;
+  return html`${posted} · <span class="edited">edited ${timeTemplate(item.updated_at)}</span>`;
 }
 
 /**

@@ -10,14 +10,27 @@
  * their own signal, and a pseudonymous reply is announced by pseudonym.
  */
 
+/** @typedef {import('../../realtime/client').TypingSignal} TypingSignal */
+/** @typedef {(discussionId: number, options: {pseudonymous: boolean}) => void} Keystroke */
+
+/** @param {string[]} names */
 export function typingText(names) {
   if (names.length === 1) return `${names[0]} is typing…`;
   if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
   return `${names.length} people are typing…`;
 }
 
+/**
+ * @param {object} options
+ * @param {(discussionId: number, options: {pseudonymous: boolean}) => Promise<unknown>}
+ *   options.send
+ * @param {number} [options.intervalMs]
+ * @param {() => number} [options.now]
+ * @returns {Keystroke} call on each keystroke
+ */
 export function createTypingReporter({ send, intervalMs = 3000, now = () => Date.now() }) {
-  const lastSent = new Map(); // discussion id -> when
+  /** @type {Map<number, number>} discussion id -> when */
+  const lastSent = new Map();
   return function keystroke(discussionId, { pseudonymous }) {
     const last = lastSent.get(discussionId);
     if (last !== undefined && now() - last < intervalMs) return;
@@ -28,38 +41,53 @@ export function createTypingReporter({ send, intervalMs = 3000, now = () => Date
   };
 }
 
-export function createTypingIndicators({ lineFor, articleId }) {
-  const typists = new Map(); // discussion id -> Map(username -> timer)
+/**
+ * Who is writing in which discussion, from `typing` signals.
+ * @param {object} options
+ * @param {number} options.articleId
+ * @param {(discussionId: number, names: string[]) => void} options.onChange
+ */
+export function createTypingIndicators({ articleId, onChange }) {
+  /** @type {Map<number, Map<string, ReturnType<typeof setTimeout>>>} discussion → user → timer */
+  const typists = new Map();
 
-  function render(discussionId) {
-    const line = lineFor(discussionId);
-    const names = [...(typists.get(discussionId)?.keys() ?? [])];
-    if (!line) return;
-    line.textContent = names.length ? typingText(names) : '';
-    line.hidden = names.length === 0;
-  }
+  /** @param {number} discussionId */
+  const changed = (discussionId) =>
+    onChange(discussionId, [...(typists.get(discussionId)?.keys() ?? [])]);
 
+  /**
+   * @param {number} discussionId
+   * @param {string} username
+   */
   function stopShowing(discussionId, username) {
     const users = typists.get(discussionId);
     if (!users?.has(username)) return;
     clearTimeout(users.get(username));
     users.delete(username);
     if (!users.size) typists.delete(discussionId);
-    render(discussionId);
+    changed(discussionId);
   }
 
   return {
-    /** A `typing` signal from the realtime client. */
+    /**
+     * A `typing` signal from the realtime client.
+     * @param {TypingSignal} signal
+     */
     signal({ data }) {
       if (data.article_id !== articleId) return;
       const { discussion_id: discussionId, user } = data;
       const users = typists.get(discussionId) ?? new Map();
       typists.set(discussionId, users);
       clearTimeout(users.get(user.username));
-      users.set(user.username, setTimeout(() => stopShowing(discussionId, user.username), data.expires_in * 1000));
-      render(discussionId);
+      const expire = () => stopShowing(discussionId, user.username);
+      users.set(user.username, setTimeout(expire, data.expires_in * 1000));
+      changed(discussionId);
     },
-    /** The user's comment arrived: they are done typing it. */
+    /**
+     * The user's comment arrived: they are done typing it.
+     * @param {number} discussionId
+     * @param {string} username
+     */
     commented(discussionId, username) {
       stopShowing(discussionId, username);
     },

@@ -7,14 +7,24 @@
 import { busy, h } from '../dom.js';
 import { checkRequired, clearErrors, field, formAlert, showApiError } from '../forms.js';
 
+/** @import { Community } from '../api-types.js' */
+
+/** @param {string} idPrefix */
 function typeChoice(idPrefix) {
-  const option = (value, label, hint) =>
-    h(
+  /**
+   * @param {Community['type']} value
+   * @param {string} label
+   * @param {string} hint
+   */
+  const option = (value, label, hint) => {
+    const id = `${idPrefix}-type-${value}`;
+    return h(
       'div',
       { class: 'choice' },
-      h('input', { type: 'radio', name: 'type', value, id: `${idPrefix}-type-${value}`, checked: value === 'private' }),
-      h('label', { for: `${idPrefix}-type-${value}` }, label, h('span', { class: 'hint' }, ` ${hint}`)),
+      h('input', { type: 'radio', name: 'type', value, id, checked: value === 'private' }),
+      h('label', { for: id }, label, h('span', { class: 'hint' }, ` ${hint}`)),
     );
+  };
   return h(
     'fieldset',
     { class: 'field' },
@@ -26,14 +36,19 @@ function typeChoice(idPrefix) {
 
 /**
  * Without `community` it creates; with it, it edits that community.
- * @param {{idPrefix: string, submitLabel: string, community?: any,
- *   send: (body: Record<string, unknown>) => Promise<any>, done: (community: any) => void}} options
+ * @param {{idPrefix: string, submitLabel: string, community?: Community | null,
+ *   send: (body: Record<string, unknown>) => Promise<Community>,
+ *   done: (community: Community) => void}} options
  */
 export function communityForm({ idPrefix, submitLabel, community = null, send, done }) {
   const error = formAlert();
-  const name = h('input', { name: 'name', required: true, minlength: 3, maxlength: 120, autocomplete: 'off' });
+  const name = h('input', {
+    name: 'name', required: true, minlength: 3, maxlength: 120, autocomplete: 'off',
+  });
   const description = h('textarea', { name: 'description', rows: 3, maxlength: 5000 });
-  const showDescription = h('input', { type: 'checkbox', name: 'show_description', id: `${idPrefix}-show-description` });
+  const showDescription = h('input', {
+    type: 'checkbox', name: 'show_description', id: `${idPrefix}-show-description`,
+  });
   if (community) {
     name.value = community.name;
     description.value = community.description;

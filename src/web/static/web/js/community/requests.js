@@ -14,10 +14,27 @@ import { formAlert } from '../forms.js';
 
 export const REFRESH_MS = 30000;
 
+/** @import { Community, JoinRequest } from '../api-types.js' */
+
 /**
- * {element, stop()}; `onDecided` runs after an approval (the members changed);
- * `onChanged(listener)` calls the listener whenever the requests may have
- * changed (a signal, a resync) and returns a function that stops it.
+ * What the rows of the requests section share: where a decision goes, and what
+ * follows it.
+ * @typedef {object} RequestsContext
+ * @property {string} base the requests endpoint
+ * @property {HTMLElement} error the section's alert
+ * @property {HTMLElement} announce what a screen reader is told
+ * @property {HTMLElement} heading takes the focus when a row it held goes
+ * @property {() => Promise<void>} refresh
+ * @property {() => void} onDecided
+ */
+
+/**
+ * The requests section and a function that stops its refreshing. `onDecided` runs after
+ * an approval (the members changed); `onChanged(listener)` calls the listener whenever
+ * the requests may have changed (a signal, a resync) and returns a function that stops it.
+ * @param {Community} community
+ * @param {{onDecided: () => void, onChanged: (listener: () => void) => () => void}} options
+ * @returns {{element: HTMLElement, stop: () => void}}
  */
 export function joinRequestsSection(community, { onDecided, onChanged }) {
   const base = `/api/communities/${community.id}/requests`;
@@ -25,33 +42,11 @@ export function joinRequestsSection(community, { onDecided, onChanged }) {
   const error = formAlert();
   const announce = h('p', { class: 'sr-only', role: 'status' });
   const heading = h('h2', { id: 'requests-title', tabindex: '-1' }, 'Requests to join');
-  const shown = new Map(); // request id -> row
+  /** @type {RequestsContext} */
+  const context = { base, error, announce, heading, refresh, onDecided };
+  /** @type {Map<number, HTMLElement>} request id -> row */
+  const shown = new Map();
   let first = true;
-
-  function row(request) {
-    const name = request.user.username;
-    const approve = h('button', { type: 'button', class: 'button small primary' }, 'Approve');
-    const reject = h('button', { type: 'button', class: 'button small' }, 'Reject');
-    approve.setAttribute('aria-label', `Approve ${name}`);
-    reject.setAttribute('aria-label', `Reject ${name}`);
-    const decide = async (verb) => {
-      showError(error, '');
-      approve.disabled = reject.disabled = true;
-      try {
-        await api(`${base}/${request.id}/${verb}`, { method: 'POST' });
-        announce.textContent = `${name} was ${verb === 'approve' ? 'approved' : 'rejected'}.`;
-        await refresh();
-        heading.focus(); // the decided row held the focus
-        if (verb === 'approve') onDecided();
-      } catch (e) {
-        approve.disabled = reject.disabled = false;
-        showError(error, `Could not ${verb} ${name}: ${e.message}`);
-      }
-    };
-    approve.addEventListener('click', () => decide('approve'));
-    reject.addEventListener('click', () => decide('reject'));
-    return h('li', { class: 'request-row', dataset: { requestId: request.id } }, h('span', {}, name), approve, reject);
-  }
 
   // One refresh at a time: overlapping ones would each add the same new rows.
   let queue = Promise.resolve();
@@ -61,6 +56,7 @@ export function joinRequestsSection(community, { onDecided, onChanged }) {
   }
 
   async function update() {
+    /** @type {JoinRequest[]} */
     let requests;
     try {
       requests = await apiAll(base);
@@ -78,14 +74,17 @@ export function joinRequestsSection(community, { onDecided, onChanged }) {
       }
     }
     for (const request of arrived) {
-      const item = row(request);
+      const item = requestRow(request, context);
       shown.set(request.id, item);
       list.append(item);
     }
     list.querySelector('.empty')?.remove();
-    if (!shown.size) replaceChildren(list, h('li', { class: 'empty' }, 'No requests are waiting.'));
+    if (!shown.size) {
+      replaceChildren(list, h('li', { class: 'empty' }, 'No requests are waiting.'));
+    }
     if (arrived.length && !first) {
-      announce.textContent = `New request to join from ${arrived.map((r) => r.user.username).join(', ')}.`;
+      const names = arrived.map((r) => r.user.username).join(', ');
+      announce.textContent = `New request to join from ${names}.`;
     }
     first = false;
     list.removeAttribute('aria-busy');
@@ -115,4 +114,41 @@ export function joinRequestsSection(community, { onDecided, onChanged }) {
       stopListening();
     },
   };
+}
+
+/**
+ * A request, with the buttons that approve and reject it.
+ * @param {JoinRequest} request
+ * @param {RequestsContext} context
+ */
+function requestRow(request, { base, error, announce, heading, refresh, onDecided }) {
+  const name = request.user.username;
+  const approve = h('button', { type: 'button', class: 'button small primary' }, 'Approve');
+  const reject = h('button', { type: 'button', class: 'button small' }, 'Reject');
+  approve.setAttribute('aria-label', `Approve ${name}`);
+  reject.setAttribute('aria-label', `Reject ${name}`);
+  /** @param {'approve' | 'reject'} verb */
+  const decide = async (verb) => {
+    showError(error, '');
+    approve.disabled = reject.disabled = true;
+    try {
+      await api(`${base}/${request.id}/${verb}`, { method: 'POST' });
+      announce.textContent = `${name} was ${verb === 'approve' ? 'approved' : 'rejected'}.`;
+      await refresh();
+      heading.focus(); // the decided row held the focus
+      if (verb === 'approve') onDecided();
+    } catch (e) {
+      approve.disabled = reject.disabled = false;
+      showError(error, `Could not ${verb} ${name}: ${e.message}`);
+    }
+  };
+  approve.addEventListener('click', () => decide('approve'));
+  reject.addEventListener('click', () => decide('reject'));
+  return h(
+    'li',
+    { class: 'request-row', dataset: { requestId: request.id } },
+    h('span', {}, name),
+    approve,
+    reject,
+  );
 }

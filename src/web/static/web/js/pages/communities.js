@@ -3,14 +3,20 @@ import { badge, byId, h, replaceChildren } from '../dom.js';
 import { communityForm } from '../community/community-form.js';
 import { setUpPage } from '../layout.js';
 
+/** @import { Community } from '../api-types.js' */
+/** @import { Pages } from '../api.js' */
+
 const { session } = setUpPage();
 
+/** @param {Community} community */
 function roleText(community) {
-  if (community.my_role) return `You are ${community.my_role === 'admin' ? 'an admin' : `a ${community.my_role}`}`;
+  const role = community.my_role;
+  if (role) return `You are ${role === 'admin' ? 'an admin' : `a ${role}`}`;
   if (community.join_requested) return 'Request to join pending';
   return null;
 }
 
+/** @param {Community} community */
 function card(community) {
   const role = roleText(community);
   return h(
@@ -36,6 +42,7 @@ function card(community) {
 
 const message = byId('page-message');
 
+/** @param {string} text */
 function showProblem(text) {
   message.textContent = text;
   message.hidden = false;
@@ -45,10 +52,19 @@ function showProblem(text) {
  * Show a list of communities a page at a time: the first page at once, each
  * next one behind a "Show more" button under the list. Its cards take the
  * focus, so that a keyboard user reads on from where the list grew.
+ * @param {HTMLElement} list
+ * @param {string} path
+ * @param {string} empty what the list says when there is none
+ * @param {string} moreLabel the "Show more" button's name
  */
 async function showPaged(list, path, empty, moreLabel) {
+  /** @type {Pages<Community>} */
   const pages = pagesOf(path);
-  const more = h('button', { type: 'button', class: 'button show-more', hidden: true, 'aria-label': moreLabel }, 'Show more');
+  const more = h(
+    'button',
+    { type: 'button', class: 'button show-more', hidden: true, 'aria-label': moreLabel },
+    'Show more',
+  );
   list.after(more);
   async function showNextPage() {
     const cards = (await pages.next()).map(card);
@@ -79,7 +95,8 @@ async function showPaged(list, path, empty, moreLabel) {
 async function load() {
   try {
     await Promise.all([
-      showPaged(byId('all-list'), '/api/communities', 'No communities yet.', 'Show more communities'),
+      showPaged(byId('all-list'), '/api/communities', 'No communities yet.',
+        'Show more communities'),
       session ? showMine() : null,
     ]);
   } catch (error) {
@@ -92,7 +109,8 @@ async function showMine() {
   await showPaged(
     byId('mine-list'),
     '/api/communities?mine=true',
-    'You have not joined a community yet. Create one below, or open an invite link an admin sent you.',
+    'You have not joined a community yet. Create one below, or open an invite link an admin '
+      + 'sent you.',
     'Show more of my communities',
   );
 }

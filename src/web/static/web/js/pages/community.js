@@ -8,16 +8,23 @@ import { badge, busy, byId, h, replaceChildren, showError, timeEl } from '../dom
 import { checkRequired, clearErrors, field, formAlert, showApiError } from '../forms.js';
 import { setUpPage, signInUrl } from '../layout.js';
 
+/** @import { RealtimeClient } from '../../realtime/client.js' */
+/** @import { Article, Community } from '../api-types.js' */
+/** @import { MembersSection } from '../community/members.js' */
+
 const { config, session } = setUpPage();
 const root = byId('community');
 let stopRequests = () => {}; // the requests section of the previous render refreshes until stopped
-/** @type {import('../../realtime/client').RealtimeClient | null} */
+/** @type {RealtimeClient | null} */
 let realtime = null; // started for an admin of a private community, kept across renders
 
 /**
  * Call `listener` whenever the community's join requests may have changed: a
  * `join_requests` signal (sent to its admins only) or a resync of the stream,
  * after which signals may have been missed. Returns a function that stops it.
+ * @param {Community} community
+ * @param {() => void} listener
+ * @returns {() => void}
  */
 function onJoinRequestsChanged(community, listener) {
   if (!realtime) {
@@ -39,17 +46,31 @@ function onJoinRequestsChanged(community, listener) {
   };
 }
 
-function fail(title, text, ...extra) {
+/**
+ * @param {string} title
+ * @param {string} text
+ */
+function fail(title, text) {
   root.removeAttribute('aria-busy');
   replaceChildren(
     root,
-    h('section', { class: 'notice-panel', role: 'alert' }, h('h1', {}, title), h('p', {}, text), ...extra),
+    h('section', { class: 'notice-panel', role: 'alert' }, h('h1', {}, title), h('p', {}, text)),
   );
 }
 
+/**
+ * What the caller can do about belonging to the community (sign in, join, ask to,
+ * leave), and the line its failures show in.
+ * @param {Community} community
+ * @param {() => Promise<void>} refresh shows the page again once done
+ */
 function membershipActions(community, refresh) {
   const box = h('div', { class: 'actions' });
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  /**
+   * @param {HTMLButtonElement} button
+   * @param {() => Promise<unknown>} work
+   */
   const act = async (button, work) => {
     showError(error, '');
     button.disabled = true;
@@ -71,9 +92,8 @@ function membershipActions(community, refresh) {
     box.append(leave);
   } else if (community.my_role) {
     // The server refuses to let the last admin leave; the page does not offer it.
-    box.append(
-      h('p', { class: 'status-text' }, 'You are the only admin: make another member admin before you can leave.'),
-    );
+    box.append(h('p', { class: 'status-text' },
+      'You are the only admin: make another member admin before you can leave.'));
   } else if (community.join_requested) {
     box.append(h('p', { class: 'status-text' }, 'Your request to join is waiting for an admin.'));
   } else {
@@ -87,8 +107,13 @@ function membershipActions(community, refresh) {
   return [box, error];
 }
 
-/** The admins' part of the page: requests, invite links, the community's settings. */
+/**
+ * The admins' part of the page: requests, invite links, the community's settings.
+ * @param {Community} community
+ * @param {MembersSection | null} members
+ */
 function adminSections(community, members) {
+  /** @type {HTMLElement[]} */
   const sections = [];
   if (community.type === 'private') {
     const requests = joinRequestsSection(community, {
@@ -116,6 +141,10 @@ function adminSections(community, members) {
   return sections;
 }
 
+/**
+ * @param {Community} community
+ * @param {Article[]} articles
+ */
 function articleList(community, articles) {
   if (!articles.length) return h('p', { class: 'empty' }, 'No articles in this community yet.');
   return h(
@@ -128,7 +157,11 @@ function articleList(community, articles) {
         h(
           'h3',
           { class: 'card-title' },
-          h('a', { href: `/c/${encodeURIComponent(community.slug)}/a/${article.id}/` }, article.title),
+          h(
+            'a',
+            { href: `/c/${encodeURIComponent(community.slug)}/a/${article.id}/` },
+            article.title,
+          ),
         ),
         article.authors.length ? h('p', { class: 'meta' }, article.authors.join(', ')) : null,
         article.abstract ? h('p', { class: 'description clamp' }, article.abstract) : null,
@@ -138,6 +171,7 @@ function articleList(community, articles) {
   );
 }
 
+/** @param {Community} community */
 function submitArticleForm(community) {
   const error = formAlert();
   const title = h('input', { name: 'title', required: true, maxlength: 500 });
@@ -166,6 +200,7 @@ function submitArticleForm(community) {
       community_ids: [community.id],
     };
     try {
+      /** @type {Article} */
       const article = await busy(form, () => api('/api/articles', { method: 'POST', body }));
       location.assign(`/c/${encodeURIComponent(community.slug)}/a/${article.id}/`);
     } catch (e) {
@@ -181,6 +216,7 @@ function submitArticleForm(community) {
 }
 
 async function load() {
+  /** @type {Community} */
   let community;
   try {
     community = await api(`/api/communities/by-slug/${encodeURIComponent(config.slug)}`);
@@ -221,9 +257,14 @@ async function load() {
     ? membersSection(community, { isAdmin, me: session?.user.id, onAdminsChanged: load })
     : null;
   if (isAdmin) parts.push(...adminSections(community, members));
-  const articlesSection = h('section', { 'aria-labelledby': 'articles-title' }, h('h2', { id: 'articles-title' }, 'Articles'));
+  const articlesSection = h(
+    'section',
+    { 'aria-labelledby': 'articles-title' },
+    h('h2', { id: 'articles-title' }, 'Articles'),
+  );
   if (readable) {
     try {
+      /** @type {Article[]} */
       const articles = await apiAll(`/api/communities/${community.id}/articles`);
       articlesSection.append(articleList(community, articles));
     } catch (error) {
@@ -245,7 +286,8 @@ async function load() {
     parts.push(members.element);
   }
   root.removeAttribute('aria-busy');
-  // A render after an action keeps the keyboard focus where it was, when that control is still here.
+  // A render after an action keeps the keyboard focus where it was, when that control is
+  // still here.
   const focused = document.activeElement;
   const focusedId = focused && root.contains(focused) ? focused.id : '';
   replaceChildren(root, ...parts);

@@ -9,10 +9,13 @@ import { ApiError, api } from '../api.js';
 import { byId, h, replaceChildren } from '../dom.js';
 import { setUpPage } from '../layout.js';
 
+/** @import { Community, InvitePreview } from '../api-types.js' */
+
 const PENDING_KEY = 'marginalia.invite';
 const { session } = setUpPage();
 const root = byId('invite');
 
+/** The invitation's token: from the link, or kept from before signing in. */
 function token() {
   const fromLink = decodeURIComponent(location.hash.slice(1));
   if (fromLink) {
@@ -23,15 +26,18 @@ function token() {
   return fromLink || sessionStorage.getItem(PENDING_KEY) || '';
 }
 
+/** @param {Community} community */
 function communityPath(community) {
   return `/c/${encodeURIComponent(community.slug)}/`;
 }
 
+/** @param {...Node} children */
 function show(...children) {
   root.removeAttribute('aria-busy');
   replaceChildren(root, ...children);
 }
 
+/** @param {Error} error why the link leads nowhere */
 function refusal(error) {
   const gone = error instanceof ApiError && error.status === 410;
   const unknown = error instanceof ApiError && error.status === 404;
@@ -39,7 +45,9 @@ function refusal(error) {
     'section',
     { class: 'notice-panel', role: 'alert' },
     h('h1', {}, gone ? 'This invite link no longer works' : 'Invite link not valid'),
-    h('p', {}, unknown ? 'No invitation has this link. Check that it was copied whole.' : error.message),
+    h('p', {}, unknown
+      ? 'No invitation has this link. Check that it was copied whole.'
+      : error.message),
   );
 }
 
@@ -49,9 +57,13 @@ async function load() {
     show(refusal(new ApiError(404, { message: 'This address holds no invitation.' })));
     return;
   }
+  /** @type {InvitePreview} */
   let preview;
   try {
-    preview = await api('/api/communities/invites/preview', { method: 'POST', body: { token: secret } });
+    preview = await api('/api/communities/invites/preview', {
+      method: 'POST',
+      body: { token: secret },
+    });
   } catch (error) {
     sessionStorage.removeItem(PENDING_KEY);
     show(refusal(error));
@@ -68,18 +80,24 @@ async function load() {
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
   if (community.my_role) {
     sessionStorage.removeItem(PENDING_KEY);
-    panel.append(h('p', {}, 'You are already a member. ', h('a', { href: communityPath(community) }, `Open ${community.name}`)));
+    panel.append(h('p', {}, 'You are already a member. ',
+      h('a', { href: communityPath(community) }, `Open ${community.name}`)));
   } else if (!session) {
     panel.append(
       h('p', {}, 'Sign in or create an account to accept the invitation.'),
-      h('a', { class: 'button primary', href: `/signin/?next=${encodeURIComponent('/invite/')}` }, 'Sign in to join'),
+      h('a', { class: 'button primary', href: `/signin/?next=${encodeURIComponent('/invite/')}` },
+        'Sign in to join'),
     );
   } else {
     const join = h('button', { type: 'button', class: 'button primary' }, `Join ${community.name}`);
     join.addEventListener('click', async () => {
       join.disabled = true;
       try {
-        const joined = await api('/api/communities/invites/accept', { method: 'POST', body: { token: secret } });
+        /** @type {Community} */
+        const joined = await api('/api/communities/invites/accept', {
+          method: 'POST',
+          body: { token: secret },
+        });
         sessionStorage.removeItem(PENDING_KEY);
         location.assign(communityPath(joined));
       } catch (e) {

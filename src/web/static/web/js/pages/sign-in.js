@@ -1,9 +1,12 @@
-import { ApiError, api, saveSession } from '../api.js';
+import { ApiError, api, errorDetails, saveSession } from '../api.js';
 import { busy, showError } from '../dom.js';
 import { setUpPage } from '../layout.js';
 
+/** @import { Session } from '../api.js' */
+
 setUpPage();
 
+/** Where to go once signed in: the page that sent here, if it is one of this site. */
 function nextUrl() {
   const next = new URLSearchParams(location.search).get('next') || '/';
   // Only pages of this site, never another origin.
@@ -15,23 +18,24 @@ function nextUrl() {
   }
 }
 
+/** @param {unknown} error what the request threw */
 function describe(error) {
   if (error instanceof ApiError) {
-    const details = (error.body?.errors || [])
-      .map((e) => (typeof e === 'string' ? e : e.msg))
-      .filter(Boolean);
+    const details = errorDetails(error).map((detail) => detail.message).filter(Boolean);
     return details.length ? `${error.message}: ${details.join(' ')}` : error.message;
   }
   return 'The server could not be reached. Try again.';
 }
 
+/** @typedef {HTMLFormElement & {elements: Record<string, HTMLInputElement>}} CredentialsForm */
+
 /**
  * @param {string} formId
  * @param {string} path
- * @param {(form: HTMLFormElement & {elements: any}) => object} bodyOf
+ * @param {(form: CredentialsForm) => object} bodyOf
  */
 function wire(formId, path, bodyOf) {
-  const form = /** @type {HTMLFormElement & {elements: any}} */ (document.getElementById(formId));
+  const form = /** @type {CredentialsForm} */ (document.getElementById(formId));
   const error = /** @type {HTMLElement} */ (form.querySelector('.form-error'));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -40,12 +44,15 @@ function wire(formId, path, bodyOf) {
       .map((i) => /** @type {HTMLInputElement} */ (i))
       .find((i) => !i.value.trim());
     if (firstEmpty) {
-      const label = /** @type {HTMLLabelElement} */ (form.querySelector(`label[for="${firstEmpty.id}"]`)).textContent;
+      const label = /** @type {HTMLLabelElement} */ (
+        form.querySelector(`label[for="${firstEmpty.id}"]`)
+      ).textContent;
       showError(error, `${label} is required.`);
       firstEmpty.focus();
       return;
     }
     try {
+      /** @type {Session} */
       const tokens = await busy(form, () => api(path, { method: 'POST', body: bodyOf(form) }));
       saveSession(tokens);
       location.assign(nextUrl());

@@ -1,0 +1,82 @@
+/**
+ * The API's JSON as the pages read it: the answers of /api/docs, written from the
+ * schemas in src/accounts, src/communities and src/discussions (times are ISO 8601
+ * strings). Discussions, comments and events are typed beside the reducer, in
+ * ../realtime/apply-event.js.
+ */
+
+/**
+ * @typedef {object} User
+ * @property {number} id
+ * @property {string} username
+ * @property {string | null} profile_pic_url an avatar's URL; null: none
+ */
+
+/** @typedef {'admin' | 'moderator' | 'member'} Role */
+
+/**
+ * @typedef {object} Community
+ * @property {number} id
+ * @property {string} name
+ * @property {string} slug
+ * @property {string} description empty for a non-member of a private community unless
+ *   show_description
+ * @property {boolean} show_description
+ * @property {'public' | 'private'} type
+ * @property {number | null} member_count null for a non-member of a private community
+ * @property {Role | null} my_role the caller's role, or null when not a member
+ * @property {boolean} can_leave the caller is a member and not the community's only admin
+ * @property {boolean} join_requested the caller has a pending request to join
+ * @property {string} created_at
+ */
+
+/**
+ * @typedef {object} Member
+ * @property {User} user
+ * @property {Role} role
+ * @property {string} joined_at
+ */
+
+/**
+ * @typedef {object} JoinRequest
+ * @property {number} id
+ * @property {User} user
+ * @property {string} status
+ * @property {string} created_at
+ */
+
+/**
+ * @typedef {object} Invite
+ * @property {number} id
+ * @property {User | null} created_by
+ * @property {string} created_at
+ * @property {string} expires_at
+ * @property {number | null} max_uses null: no limit until it expires
+ * @property {number} uses
+ */
+
+/**
+ * The answer to creating an invite link: the only one that carries its token.
+ * @typedef {Invite & {token: string}} NewInvite
+ */
+
+/**
+ * @typedef {object} InvitePreview
+ * @property {Community} community
+ * @property {string} expires_at
+ */
+
+/**
+ * @typedef {object} Article
+ * @property {number} id
+ * @property {string} title
+ * @property {string} abstract
+ * @property {string[]} authors
+ * @property {string} link
+ * @property {User | null} submitter
+ * @property {{id: number, name: string, slug: string, type: string}[]} communities those of
+ *   the article's communities the caller can read
+ * @property {string} created_at
+ */
+
+export {};

@@ -1,0 +1,72 @@
+/**
+ * The article page as a function of its state: the article and its discussions
+ * section, or a notice instead. Parts that keep their own DOM (the live status,
+ * the notification preferences, the new discussion form) are made once by the
+ * page and placed here as they are.
+ */
+
+import { html, nothing } from '../../vendor/lit-html/lit-html.js';
+import { guard } from '../../vendor/lit-html/directives/guard.js';
+import { signInUrl } from '../layout.js';
+import { discussionList } from './discussion-list.js';
+import { newItemsPill } from './new-items.js';
+import { noticeTemplate } from './notices.js';
+import { presenceStatus } from './presence-status.js';
+import { timeTemplate } from './times.js';
+
+/** @typedef {import('./store.js').PageState} PageState */
+/** @typedef {import('./discussion-list.js').ArticleView} ArticleView */
+
+/**
+ * @typedef {object} PageParts
+ * @property {HTMLElement | null} liveStatus the connection indicator's element
+ * @property {HTMLElement | null} preferences sound and desktop notifications (live pages)
+ * @property {HTMLElement | null} newDiscussionForm for readers who may post
+ * @property {() => void} jumpToNew the "N new" pill's action
+ */
+
+/** @param {any} article as the API returns it */
+function articleHeader(article) {
+  const { title, authors, submitter, link, abstract } = article;
+  const byWhom = submitter ? `Submitted by ${submitter.username} · ` : '';
+  const readIt = link
+    ? html` · <a href=${link} rel="noopener noreferrer" target="_blank">Read the article<span
+        class="sr-only"> (opens in a new tab)</span></a>`
+    : nothing;
+  return html`<article class="article-header" aria-labelledby="article-title"><h1
+    id="article-title">${title}</h1>${
+    authors.length ? html`<p class="authors">${authors.join(', ')}</p>` : nothing
+    }<p class="meta">${byWhom}${timeTemplate(article.created_at)}${readIt}</p>${
+    abstract ? html`<p class="abstract prose">${abstract}</p>` : nothing}</article>`;
+}
+
+/**
+ * Starting a discussion, or how to be able to.
+ * @param {PageState} state
+ * @param {PageParts} parts
+ */
+function participate(state, parts) {
+  if (state.canPost) return parts.newDiscussionForm;
+  if (state.me) return nothing;
+  const why = 'to start a discussion or comment.';
+  return html`<p class="notice"><a href=${signInUrl()}>Sign in</a> ${why}</p>`;
+}
+
+/**
+ * @param {ArticleView} view
+ * @param {PageParts} parts
+ */
+export function articlePage(view, parts) {
+  const { state } = view;
+  if (state.notice) return noticeTemplate(state.notice);
+  if (!state.article) return html`<p class="loading">Loading…</p>`;
+  const { me, presence } = state;
+  const here = state.live && me ? guard([presence], () => presenceStatus(presence, me)) : nothing;
+  const head = html`<div class="section-head"><h2
+    id="discussions-title">Discussions</h2>${here}${parts.liveStatus}</div>`;
+  const header = guard([state.article], () => articleHeader(state.article));
+  return html`${header}<section class="discussions-section"
+    aria-labelledby="discussions-title">${head}${state.live ? parts.preferences : nothing}${
+    participate(state, parts)}${discussionList(view)}${
+    newItemsPill(state.newOffScreen, parts.jumpToNew)}</section>`;
+}

@@ -1,0 +1,33 @@
+/** An item's meta line: who wrote it, when, edited when, and the "New" mark. */
+
+import { html, nothing } from '../../vendor/lit-html/lit-html.js';
+import { postedTimes } from './times.js';
+
+/** @typedef {import('../../realtime/apply-event').Author} Author */
+
+/**
+ * @param {Author | null} author
+ * @param {{is_pseudonymous?: boolean}} item
+ */
+function authorLabel(author, item) {
+  if (!author) return html`<span class="author muted">deleted</span>`;
+  const note = item.is_pseudonymous ? ' (pseudonym)' : null;
+  return html`<span class="author">${author.username}${
+    note ? html`<span class="pseudonym-note">${note}</span>` : nothing}</span>`;
+}
+
+/**
+ * @param {{author: Author | null, is_pseudonymous?: boolean, created_at: string,
+ *   updated_at: string}} item
+ * @param {{domId: string, isNew: boolean, deleted?: boolean}} how domId: the item's
+ *   element id, which the "New" mark's id carries; deleted: a comment kept as "[deleted]"
+ */
+export function metaLine(item, { domId, isNew, deleted = false }) {
+  const who = deleted
+    ? html`<span class="author muted">Deleted comment</span>`
+    : authorLabel(item.author, item);
+  const mark = isNew
+    ? html`<span class="new-mark" id="${domId}-new"> <span class="badge new">New</span></span>`
+    : nothing;
+  return html`<p class="meta">${who} · ${postedTimes(item)}${mark}</p>`;
+}

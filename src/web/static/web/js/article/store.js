@@ -1,0 +1,700 @@
+/**
+ * The article page's state, and every way it changes.
+ *
+ * The state is one object that the store replaces, never changes in place; its
+ * methods below are the only transitions. The page renders the state after each
+ * one and reacts to what it reports (subscribe): it highlights what changed and
+ * tells the reader about others' changes.
+ *
+ * The discussions and comments (`articleState`) go through these phases:
+ *
+ * | phase      | events from the stream | own writes      | moves on                             |
+ * |------------|------------------------|-----------------|--------------------------------------|
+ * | loading    | kept                   | applied, kept   | loadSnapshot: snapshot → ready, then |
+ * |            |                        |                 | refetching if a gap was reported     |
+ * |            |                        |                 | meanwhile; failure → closed          |
+ * | ready      | applied                | applied         | gapReported → refetching             |
+ * | refetching | kept                   | applied, kept   | snapshot → ready, or refetching once |
+ * |            |                        |                 | more if a gap was reported meanwhile;|
+ * |            |                        |                 | access lost → closed; API unreachable|
+ * |            |                        |                 | → retrying                           |
+ * | retrying   | applied                | applied         | RETRY_MS later, or gapReported →     |
+ * |            |                        |                 | refetching                           |
+ * | closed     | ignored                | ignored         | none: a notice shows instead         |
+ *
+ * Kept events (`#buffered`) are applied on top of the snapshot under way when it
+ * arrives, as it may predate them (versions make their order irrelevant). A gap
+ * reported while a snapshot is under way (`#refetchAgain`) may postdate it too.
+ * Discussions that arrive without their comments, and posts too long for their
+ * HTML to ride along, are fetched as soon as the state holds them.
+ *
+ * The transitions, by what they change:
+ * - the data: articleOpened, loadSnapshot, eventArrived, ownWriteApplied,
+ *   gapReported, close, release (the table above);
+ * - the reader's marks and choices: itemSeen, newItemsCounted, filterChosen,
+ *   orderChosen, foldToggled, replyDraftsChanged;
+ * - the others present: typistsChanged, presenceChanged;
+ * - what the reader is told: toastShown, toastMerged, toastDismissed, announced.
+ */
+
+import { applyEvent, createArticleState, liveCount } from '../../realtime/apply-event.js';
+import { targetOf } from './describe.js';
+import { itemDomId } from './elements.js';
+
+/** @typedef {import('../../realtime/apply-event').ArticleState} ArticleState */
+/** @typedef {import('../../realtime/apply-event').ApplyScope} ApplyScope */
+/** @typedef {import('../../realtime/apply-event').Comment} Comment */
+/** @typedef {import('../../realtime/apply-event').Discussion} Discussion */
+/** @typedef {import('../../realtime/apply-event').RealtimeEvent} RealtimeEvent */
+/** @typedef {import('../api.js').SessionUser} SessionUser */
+/** @typedef {'discussion' | 'comment'} ItemKind */
+/** @typedef {'loading' | 'ready' | 'refetching' | 'retrying' | 'closed'} Phase */
+
+/**
+ * What the page shows instead of the article.
+ * @typedef {object} Notice
+ * @property {string} title
+ * @property {string} text
+ * @property {{href: string, text: string, primary?: boolean}[]} [links]
+ */
+
+/**
+ * A toast: a change the reader cannot see, with a link to it.
+ * @typedef {object} Toast
+ * @property {number} id
+ * @property {string} text what happened
+ * @property {string} targetId the element id of the item it shows
+ * @property {string | null} kind new items of this kind merge into it while it shows
+ * @property {number} count items merged into it
+ * @property {string[]} authors their authors
+ */
+
+/**
+ * Who has the article open, as the presence reports and signals say.
+ * @typedef {{count: number, members: {id: number, username: string}[]}} Presence
+ */
+
+/**
+ * @typedef {object} PageState
+ * @property {Phase} phase
+ * @property {Notice | null} notice shown instead of the article (closed)
+ * @property {number} articleId
+ * @property {SessionUser | null} me the signed-in user
+ * @property {any} community as the API returns it, once fetched
+ * @property {any} article as the API returns it, once fetched
+ * @property {ApplyScope} scope what events must match to apply here
+ * @property {boolean} live a private community: realtime, presence and typing
+ * @property {boolean} canPost
+ * @property {string | null} myPseudonym the reader's pseudonym on this article
+ * @property {Date | null} lastVisit the reader's visit before this one (null: none)
+ * @property {ArticleState} articleState the discussions and comments
+ * @property {ReadonlySet<string>} arrived element ids of items others added while the
+ *   page is open
+ * @property {ReadonlySet<string>} seen element ids of new items the reader has seen
+ * @property {number} newOffScreen new items not seen yet, outside the viewport
+ * @property {string} filter which discussions show: all, open or resolved
+ * @property {string} order newest, oldest or comments
+ * @property {ReadonlySet<string>} unfolded content element ids of long posts opened
+ * @property {number} replyDrafts counts the reply drafts dropped (they live in storage)
+ * @property {Readonly<Record<number, string[]>>} typing who is writing, per discussion
+ * @property {Presence | null} presence
+ * @property {readonly Toast[]} toasts oldest first
+ * @property {number | null} mergingToast the toast new items merge into
+ * @property {string} announcement what screen readers were last told
+ */
+
+/**
+ * What a transition did, for the page's reactions; `shown` for the rest.
+ * @typedef {{type: 'applied', event: RealtimeEvent, before: ArticleState,
+ *     after: ArticleState, byOthers: boolean}
+ *   | {type: 'own', event: RealtimeEvent}
+ *   | {type: 'refetched', before: ArticleState, after: ArticleState}
+ *   | {type: 'closed'}
+ *   | {type: 'shown'}} Change
+ */
+
+/** @typedef {(state: PageState, change: Change) => void} Listener */
+
+/**
+ * @typedef {object} StoreOptions
+ * @property {number} articleId
+ * @property {SessionUser | null} me
+ * @property {(communityId: number, articleId: number) => Promise<ArticleState>} fetchSnapshot
+ * @property {(discussionId: number) => Promise<Comment[] | null>} fetchComments
+ *   null when the discussion is gone
+ * @property {(kind: ItemKind, id: number) => Promise<string>} fetchHtml a post's content_html
+ * @property {(error: unknown, during: 'load' | 'refetch') => Notice | null} noticeFor
+ *   what shows after a snapshot failed; null: the API is unreachable, try again
+ * @property {number} [retryMs] wait before trying a failed refetch again
+ */
+
+const RETRY_MS = 3000;
+export const MAX_TOASTS = 4;
+const SHOWN = /** @type {Change} */ ({ type: 'shown' });
+
+/**
+ * What the reader may do on the article: follow it live (a private community:
+ * realtime, presence and typing) and post.
+ * @param {any} community as the API returns it
+ * @param {SessionUser | null} me
+ */
+export function accessOf(community, me) {
+  const isPrivate = community.type === 'private';
+  return {
+    live: isPrivate && Boolean(me),
+    canPost: Boolean(me) && (!isPrivate || Boolean(community.my_role)),
+  };
+}
+
+/**
+ * @param {PageState} state
+ * @param {any} item a discussion or comment
+ * @returns whether the reader wrote it (under their name or their pseudonym)
+ */
+export function isMine(state, item) {
+  const { me, myPseudonym } = state;
+  if (!me || !item?.author) return false;
+  const { author } = item;
+  if (author.is_pseudonymous) return myPseudonym !== null && author.username === myPseudonym;
+  return author.id === me.id;
+}
+
+/**
+ * Element ids of a list of items, and which of them someone else wrote since the
+ * reader's last visit: worked out once per list (the state replaces only the lists
+ * that change).
+ * @typedef {{ids: string[], writtenSince: boolean[], reads: unknown[]}} ListMarks
+ */
+
+/** @type {WeakMap<readonly (Discussion | Comment)[], ListMarks>} */
+const listMarks = new WeakMap();
+
+/**
+ * @param {PageState} state
+ * @param {ItemKind} kind
+ * @param {readonly (Discussion | Comment)[]} list
+ */
+function marksOfList(state, kind, list) {
+  const { lastVisit, myPseudonym } = state;
+  const cached = listMarks.get(list);
+  if (cached && cached.reads[0] === lastVisit && cached.reads[1] === myPseudonym) return cached;
+  const since = lastVisit?.getTime() ?? Infinity;
+  const marks = {
+    ids: list.map((item) => itemDomId(kind, item.id)),
+    writtenSince: list.map((item) => Date.parse(item.created_at) > since && !isMine(state, item)),
+    reads: [lastVisit, myPseudonym],
+  };
+  listMarks.set(list, marks);
+  return marks;
+}
+
+/**
+ * The items marked new: someone else wrote them after the reader's last visit or
+ * while the page is open, and the reader has not seen them yet. Their element ids,
+ * and per discussion a key of its marked comments (equal while they are the same).
+ * @typedef {{ids: ReadonlySet<string>, keyOf: (discussionId: number) => string}} NewMarks
+ */
+
+/** @type {WeakMap<ArticleState, {reads: unknown[], marks: NewMarks}>} */
+const newMarksOf = new WeakMap();
+
+/**
+ * The items marked new in this state; worked out again only when the items or the
+ * reader's marks changed.
+ * @param {PageState} state
+ * @returns {NewMarks}
+ */
+export function newMarks(state) {
+  const { articleState, seen, arrived } = state;
+  const reads = [seen, arrived, state.lastVisit, state.myPseudonym];
+  const cached = newMarksOf.get(articleState);
+  if (cached?.reads.every((value, i) => value === reads[i])) return cached.marks;
+  /** @type {Set<string>} */
+  const ids = new Set();
+  /**
+   * @param {ItemKind} kind
+   * @param {readonly (Discussion | Comment)[]} list
+   * @returns {string} the key of those marked
+   */
+  const mark = (kind, list) => {
+    const { ids: listIds, writtenSince } = marksOfList(state, kind, list);
+    let key = '';
+    listIds.forEach((id, i) => {
+      if (seen.has(id) || !(writtenSince[i] || arrived.has(id))) return;
+      ids.add(id);
+      key += `${id} `;
+    });
+    return key;
+  };
+  mark('discussion', articleState.discussions);
+  /** @type {Map<number, string>} */
+  const keys = new Map();
+  for (const [discussionId, comments] of Object.entries(articleState.commentsByDiscussion)) {
+    keys.set(Number(discussionId), mark('comment', comments));
+  }
+  const marks = { ids, keyOf: (/** @type {number} */ id) => keys.get(id) ?? '' };
+  newMarksOf.set(articleState, { reads, marks });
+  return marks;
+}
+
+/**
+ * @template T
+ * @param {ReadonlySet<T>} set
+ * @param {T} value
+ * @returns {ReadonlySet<T>}
+ */
+function withValue(set, value) {
+  return set.has(value) ? set : new Set(set).add(value);
+}
+
+/**
+ * The list with the item's HTML filled in, or null when the list holds another
+ * version of it (a late answer never overwrites a newer post).
+ * @template {Discussion | Comment} T
+ * @param {T[]} list
+ * @param {T} item as it was when its HTML was asked for
+ * @param {string} html
+ * @returns {T[] | null}
+ */
+function withHtml(list, item, html) {
+  const at = list.findIndex((x) => x.id === item.id);
+  if (at < 0 || list[at].version !== item.version || list[at].content_html != null) return null;
+  return list.map((x, i) => (i === at ? { ...x, content_html: html } : x));
+}
+
+export class ArticleStore {
+  /** @type {PageState} */
+  #state;
+  /** @type {StoreOptions} */
+  #options;
+  /** @type {Set<Listener>} */
+  #listeners = new Set();
+  /** @type {RealtimeEvent[]} */
+  #buffered = [];
+  #refetchAgain = false;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  #retryTimer;
+  /** @type {Set<number>} discussions whose comments are being fetched */
+  #commentsRequested = new Set();
+  /** @type {Set<string>} posts whose HTML is being fetched, or failed to be */
+  #htmlRequested = new Set();
+  /** @type {Change[]} changes not yet told to the listeners */
+  #untold = [];
+  #telling = false;
+  #lastToastId = 0;
+
+  /** @param {StoreOptions} options */
+  constructor(options) {
+    this.#options = options;
+    this.#state = {
+      phase: 'loading',
+      notice: null,
+      articleId: options.articleId,
+      me: options.me,
+      community: null,
+      article: null,
+      scope: { articleId: options.articleId },
+      live: false,
+      canPost: false,
+      myPseudonym: null,
+      lastVisit: null,
+      articleState: createArticleState(),
+      arrived: new Set(),
+      seen: new Set(),
+      newOffScreen: 0,
+      filter: 'all',
+      order: 'newest',
+      unfolded: new Set(),
+      replyDrafts: 0,
+      typing: {},
+      presence: null,
+      toasts: [],
+      mergingToast: null,
+      announcement: '',
+    };
+  }
+
+  get state() {
+    return this.#state;
+  }
+
+  /**
+   * Call `listener` after every transition, with the new state and what changed.
+   * @param {Listener} listener
+   */
+  subscribe(listener) {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  // ------------------------------------------------------------ the data's phases
+
+  /**
+   * The community and the article are known (still loading their discussions).
+   * @param {{community: any, article: any, myPseudonym: string | null,
+   *   lastVisit: Date | null}} opened
+   */
+  articleOpened({ community, article, myPseudonym, lastVisit }) {
+    const { me, articleId } = this.#state;
+    const scope = { articleId, communityId: community.id };
+    this.#set({ community, article, myPseudonym, lastVisit, scope, ...accessOf(community, me) });
+  }
+
+  /** loading → ready (or closed): fetch the discussions, with what arrived meanwhile. */
+  async loadSnapshot() {
+    const { community, articleId } = this.#state;
+    let snapshot;
+    try {
+      snapshot = await this.#options.fetchSnapshot(community.id, articleId);
+    } catch (error) {
+      this.#snapshotFailed(error, 'load');
+      return;
+    }
+    if (this.#state.phase === 'closed') return;
+    this.#set({ phase: 'ready', articleState: this.#withBuffered(snapshot) });
+    if (this.#refetchAgain) this.#refetch();
+  }
+
+  /**
+   * An event from the stream: from the server, or another tab's own write.
+   * @param {RealtimeEvent} event
+   * @param {{source: string}} info
+   */
+  eventArrived(event, info) {
+    const { phase } = this.#state;
+    if (phase === 'closed') return;
+    if (phase === 'loading' || phase === 'refetching') {
+      this.#buffered.push(event);
+      return;
+    }
+    const state = this.#state;
+    const item = event.data?.comment ?? event.data?.discussion;
+    const byOthers = info.source === 'server' && !isMine(state, item);
+    const after = applyEvent(state.articleState, event, state.scope);
+    if (after === state.articleState) return;
+    const target = targetOf(event);
+    const isNew = event.type === 'new_comment' || event.type === 'new_discussion';
+    const arrived = byOthers && isNew && target?.id !== undefined
+      ? withValue(state.arrived, itemDomId(target.kind, target.id))
+      : state.arrived;
+    this.#set(
+      { articleState: after, arrived },
+      { type: 'applied', event, before: state.articleState, after, byOthers },
+    );
+  }
+
+  /**
+   * This tab's own write, as the event its HTTP answer makes.
+   * @param {RealtimeEvent} event
+   */
+  ownWriteApplied(event) {
+    const { phase, articleState, scope } = this.#state;
+    if (phase === 'closed') return;
+    if (phase === 'loading' || phase === 'refetching') this.#buffered.push(event);
+    const after = applyEvent(articleState, event, scope);
+    if (after !== articleState) this.#set({ articleState: after }, { type: 'own', event });
+  }
+
+  /** Events may have been missed (the stream's resync, or a write found its item gone). */
+  gapReported() {
+    switch (this.#state.phase) {
+      case 'loading':
+      case 'refetching':
+        this.#refetchAgain = true;
+        return;
+      case 'ready':
+      case 'retrying':
+        clearTimeout(this.#retryTimer);
+        this.#refetch();
+        return;
+      default:
+    }
+  }
+
+  /**
+   * Any phase → closed: the page shows a notice instead of the article.
+   * @param {Notice} notice
+   */
+  close(notice) {
+    if (this.#state.phase === 'closed') return;
+    clearTimeout(this.#retryTimer);
+    this.#buffered = [];
+    this.#set({ phase: 'closed', notice }, { type: 'closed' });
+  }
+
+  /** The page is put away: no timer runs; a gap reported on its return fetches again. */
+  release() {
+    clearTimeout(this.#retryTimer);
+  }
+
+  /** refetching until a snapshot lands that no reported gap postdates. */
+  async #refetch() {
+    this.#set({ phase: 'refetching' });
+    do {
+      this.#refetchAgain = false;
+      const { community, articleId } = this.#state;
+      let fresh;
+      try {
+        fresh = await this.#options.fetchSnapshot(community.id, articleId);
+      } catch (error) {
+        this.#snapshotFailed(error, 'refetch');
+        return;
+      }
+      if (this.#state.phase === 'closed') return;
+      const before = this.#state.articleState;
+      // What was deleted stays deleted: a late event must not bring it back.
+      const kept = before.removed ? { ...fresh, removed: before.removed } : fresh;
+      const after = this.#withBuffered(kept);
+      const phase = this.#refetchAgain ? 'refetching' : 'ready';
+      this.#set({ phase, articleState: after }, { type: 'refetched', before, after });
+    } while (this.#refetchAgain);
+  }
+
+  /**
+   * @param {unknown} error
+   * @param {'load' | 'refetch'} during
+   */
+  #snapshotFailed(error, during) {
+    if (this.#state.phase === 'closed') return;
+    const notice = this.#options.noticeFor(error, during);
+    if (notice) {
+      this.close(notice);
+      return;
+    }
+    this.#set({ phase: 'retrying' });
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.#refetch();
+    }, this.#options.retryMs ?? RETRY_MS);
+  }
+
+  /**
+   * A fresh snapshot with the events kept meanwhile applied on top.
+   * @param {ArticleState} fresh
+   */
+  #withBuffered(fresh) {
+    let next = fresh;
+    for (const event of this.#buffered) next = applyEvent(next, event, this.#state.scope);
+    this.#buffered = [];
+    return next;
+  }
+
+  // ------------------------------------------------- what the state lacks, fetched
+
+  #fetchMissing() {
+    const { phase, articleState } = this.#state;
+    if (phase === 'closed') return;
+    for (const d of articleState.discussions) {
+      if (!articleState.commentsByDiscussion[d.id]) this.#fetchComments(d.id);
+      if (d.content_html == null) this.#fetchHtml('discussion', d);
+    }
+    for (const comments of Object.values(articleState.commentsByDiscussion)) {
+      for (const c of comments) if (c.content_html == null) this.#fetchHtml('comment', c);
+    }
+  }
+
+  /** @param {number} discussionId */
+  #fetchComments(discussionId) {
+    if (this.#commentsRequested.has(discussionId)) return;
+    this.#commentsRequested.add(discussionId);
+    this.#options.fetchComments(discussionId).then(
+      (items) => {
+        this.#commentsRequested.delete(discussionId);
+        if (items) this.#commentsArrived(discussionId, items);
+      },
+      () => this.#commentsRequested.delete(discussionId),
+    );
+  }
+
+  /**
+   * @param {number} discussionId
+   * @param {Comment[]} items
+   */
+  #commentsArrived(discussionId, items) {
+    const state = this.#state.articleState;
+    if (this.#state.phase === 'closed' || state.commentsByDiscussion[discussionId]) return;
+    this.#set({
+      articleState: {
+        ...state,
+        commentsByDiscussion: { ...state.commentsByDiscussion, [discussionId]: items },
+        discussions: state.discussions.map((d) =>
+          d.id === discussionId ? { ...d, comments_count: liveCount(items) } : d,
+        ),
+      },
+    });
+  }
+
+  /**
+   * Fetch a post's HTML once per version; a failed fetch leaves its text showing.
+   * @param {ItemKind} kind
+   * @param {Discussion | Comment} item
+   */
+  #fetchHtml(kind, item) {
+    const key = `${itemDomId(kind, item.id)}@${item.version}`;
+    if (this.#htmlRequested.has(key)) return;
+    this.#htmlRequested.add(key);
+    this.#options.fetchHtml(kind, item.id).then(
+      (html) => {
+        this.#htmlRequested.delete(key);
+        this.#htmlArrived(kind, item, html);
+      },
+      () => {}, // the text stays readable; the post's next version tries again
+    );
+  }
+
+  /**
+   * @param {ItemKind} kind
+   * @param {Discussion | Comment} item as it was when its HTML was asked for
+   * @param {string} html
+   */
+  #htmlArrived(kind, item, html) {
+    const state = this.#state.articleState;
+    if (kind === 'discussion') {
+      const discussions = withHtml(state.discussions, /** @type {Discussion} */ (item), html);
+      if (discussions) this.#set({ articleState: { ...state, discussions } });
+      return;
+    }
+    const comment = /** @type {Comment} */ (item);
+    const discussionId = comment.discussion_id;
+    const comments = withHtml(state.commentsByDiscussion[discussionId] ?? [], comment, html);
+    if (!comments) return;
+    const commentsByDiscussion = { ...state.commentsByDiscussion, [discussionId]: comments };
+    this.#set({ articleState: { ...state, commentsByDiscussion } });
+  }
+
+  // ------------------------------------------------------------------- the reader
+
+  /**
+   * The reader has seen a new item: its mark goes.
+   * @param {string} domId
+   */
+  itemSeen(domId) {
+    const seen = withValue(this.#state.seen, domId);
+    if (seen !== this.#state.seen) this.#set({ seen });
+  }
+
+  /** @param {number} count new items not seen yet, outside the viewport */
+  newItemsCounted(count) {
+    if (count !== this.#state.newOffScreen) this.#set({ newOffScreen: count });
+  }
+
+  /** @param {string} filter all, open or resolved */
+  filterChosen(filter) {
+    if (filter !== this.#state.filter) this.#set({ filter });
+  }
+
+  /** @param {string} order newest, oldest or comments */
+  orderChosen(order) {
+    if (order !== this.#state.order) this.#set({ order });
+  }
+
+  /**
+   * A long post opened or folded again.
+   * @param {string} contentId its content element's id
+   */
+  foldToggled(contentId) {
+    const unfolded = new Set(this.#state.unfolded);
+    if (!unfolded.delete(contentId)) unfolded.add(contentId);
+    this.#set({ unfolded });
+  }
+
+  /** A reply draft was posted or dropped (drafts live in storage, not here). */
+  replyDraftsChanged() {
+    this.#set({ replyDrafts: this.#state.replyDrafts + 1 });
+  }
+
+  // ------------------------------------------------------------ the others present
+
+  /**
+   * @param {number} discussionId
+   * @param {string[]} names who is writing a comment there now
+   */
+  typistsChanged(discussionId, names) {
+    this.#set({ typing: { ...this.#state.typing, [discussionId]: names } });
+  }
+
+  /** @param {Presence} presence */
+  presenceChanged(presence) {
+    this.#set({ presence });
+  }
+
+  // ------------------------------------------------------ toasts and announcements
+
+  /**
+   * A new toast; the oldest goes when there are too many.
+   * @param {{text: string, targetId: string, kind?: string | null, author?: string}} toast
+   *   kind: new items of that kind merge into it until another such toast shows
+   * @returns {number} its id
+   */
+  toastShown({ text, targetId, kind = null, author }) {
+    const id = ++this.#lastToastId;
+    const authors = author === undefined ? [] : [author];
+    const toasts = [...this.#state.toasts, { id, text, targetId, kind, count: 1, authors }];
+    const kept = toasts.slice(-MAX_TOASTS);
+    let mergingToast = kind === null ? this.#state.mergingToast : id;
+    if (!kept.some((t) => t.id === mergingToast)) mergingToast = null;
+    this.#set({ toasts: kept, mergingToast });
+    return id;
+  }
+
+  /**
+   * One more new item in a toast.
+   * @param {number} id
+   * @param {string} author
+   */
+  toastMerged(id, author) {
+    const merged = (/** @type {Toast} */ t) => ({
+      ...t,
+      count: t.count + 1,
+      authors: t.authors.includes(author) ? t.authors : [...t.authors, author],
+    });
+    const toasts = this.#state.toasts.map((t) => (t.id === id ? merged(t) : t));
+    this.#set({ toasts });
+  }
+
+  /** @param {number} id */
+  toastDismissed(id) {
+    const { toasts, mergingToast } = this.#state;
+    if (!toasts.some((t) => t.id === id)) return;
+    this.#set({
+      toasts: toasts.filter((t) => t.id !== id),
+      mergingToast: mergingToast === id ? null : mergingToast,
+    });
+  }
+
+  /** @param {string} text told to screen readers (politely) */
+  announced(text) {
+    this.#set({ announcement: text });
+  }
+
+  // -------------------------------------------------------------------- internals
+
+  /**
+   * @param {Partial<PageState>} patch
+   * @param {Change} [change]
+   */
+  #set(patch, change = SHOWN) {
+    const before = this.#state;
+    this.#state = { ...before, ...patch };
+    if (this.#state.articleState !== before.articleState) this.#fetchMissing();
+    this.#tell(change);
+  }
+
+  /**
+   * Tell the listeners, in order: a transition a listener causes is told after the
+   * current one has been told to every listener.
+   * @param {Change} change
+   */
+  #tell(change) {
+    this.#untold.push(change);
+    if (this.#telling) return;
+    this.#telling = true;
+    try {
+      for (let next = this.#untold.shift(); next; next = this.#untold.shift()) {
+        for (const listener of this.#listeners) listener(this.#state, next);
+      }
+    } finally {
+      this.#telling = false;
+    }
+  }
+}

@@ -1,0 +1,238 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+
+import { createArticleState } from '../../src/web/static/web/realtime/apply-event.js';
+import { ArticleStore, newMarks } from '../../src/web/static/web/js/article/store.js';
+import { flush } from './support/fakes.mjs';
+
+const ARTICLE = 7;
+const COMMUNITY = 3;
+const ME = { id: 1, username: 'alice' };
+const BOB = { id: 2, username: 'bob', is_pseudonymous: false };
+
+function discussion(id, fields = {}) {
+  return {
+    id,
+    article_id: ARTICLE,
+    community_id: COMMUNITY,
+    topic: `Topic ${id}`,
+    content: `Content ${id}`,
+    content_html: `<p>Content ${id}</p>`,
+    author: BOB,
+    user: BOB,
+    is_pseudonymous: false,
+    is_resolved: false,
+    comments_count: 0,
+    version: 1,
+    created_at: '2025-01-01T00:00:00Z',
+    updated_at: '2025-01-01T00:00:00Z',
+    ...fields,
+  };
+}
+
+function comment(id, discussionId, fields = {}) {
+  return {
+    id,
+    discussion_id: discussionId,
+    article_id: ARTICLE,
+    community_id: COMMUNITY,
+    parent_id: null,
+    depth: 0,
+    content: `Comment ${id}`,
+    content_html: `<p>Comment ${id}</p>`,
+    author: BOB,
+    is_pseudonymous: false,
+    is_deleted: false,
+    version: 1,
+    created_at: '2025-01-01T00:00:00Z',
+    updated_at: '2025-01-01T00:00:00Z',
+    ...fields,
+  };
+}
+
+function event(type, data) {
+  return {
+    type,
+    data: { article_id: ARTICLE, community_id: COMMUNITY, ...data },
+    community_ids: [COMMUNITY],
+    timestamp: '2025-01-01T00:00:00Z',
+  };
+}
+
+const newDiscussion = (d) => event('new_discussion', { discussion: d });
+const newComment = (c) => event('new_comment', {
+  comment: c, comment_id: c.id, discussion_id: c.discussion_id, parent_id: null,
+});
+const MINE = { ...ME, is_pseudonymous: false };
+const FROM_SERVER = { source: 'server' };
+
+/** A snapshot fetch the test answers when it likes: resolve(state) or reject(error). */
+function snapshots() {
+  const pending = [];
+  const fetchSnapshot = () => new Promise((resolve, reject) => pending.push({ resolve, reject }));
+  return { fetchSnapshot, pending };
+}
+
+function opened(options = {}) {
+  const { fetchSnapshot, pending } = snapshots();
+  const changes = [];
+  const store = new ArticleStore({
+    articleId: ARTICLE,
+    me: ME,
+    fetchSnapshot,
+    fetchComments: async () => [],
+    fetchHtml: async () => '<p>fetched</p>',
+    noticeFor: (error) => (error.status === 403 ? { title: 'Members only', text: '' } : null),
+    retryMs: 5,
+    ...options,
+  });
+  store.subscribe((state, change) => changes.push(change));
+  store.articleOpened({
+    community: { id: COMMUNITY, type: 'private', my_role: 'member', name: 'Lab' },
+    article: { id: ARTICLE, title: 'An article' },
+    myPseudonym: null,
+    lastVisit: null,
+  });
+  return { store, pending, changes };
+}
+
+const ids = (store) => store.state.articleState.discussions.map((d) => d.id);
+
+test('events arriving while the first snapshot loads are applied on top of it', async () => {
+  const { store, pending } = opened();
+  const loading = store.loadSnapshot();
+  store.eventArrived(newDiscussion(discussion(2)), FROM_SERVER);
+  assert.equal(store.state.phase, 'loading');
+  assert.deepEqual(ids(store), [], 'kept, not shown');
+  pending[0].resolve(createArticleState([discussion(1)], { 1: [] }));
+  await loading;
+  assert.equal(store.state.phase, 'ready');
+  assert.deepEqual(ids(store), [2, 1]);
+});
+
+test("the page's own write shows at once and is kept for the snapshot under way", async () => {
+  const { store, pending, changes } = opened();
+  const loading = store.loadSnapshot();
+  store.ownWriteApplied(newDiscussion(discussion(5, { author: MINE })));
+  assert.deepEqual(ids(store), [5]);
+  assert.equal(changes.at(-1).type, 'own');
+  pending[0].resolve(createArticleState([discussion(1)], { 1: [] }));
+  await loading;
+  assert.deepEqual(ids(store), [5, 1], 'the snapshot predates the write: it is applied again');
+});
+
+test('a gap reported while loading fetches once more after the snapshot', async () => {
+  const { store, pending } = opened();
+  const loading = store.loadSnapshot();
+  store.gapReported();
+  pending[0].resolve(createArticleState([discussion(1)], { 1: [] }));
+  await loading;
+  assert.equal(store.state.phase, 'refetching');
+  assert.equal(pending.length, 2);
+  pending[1].resolve(createArticleState([discussion(1), discussion(2)], { 1: [], 2: [] }));
+  await flush();
+  assert.equal(store.state.phase, 'ready');
+  assert.deepEqual(ids(store), [2, 1]);
+});
+
+test('others\' new items are marked as arrived; the reader\'s own are not', async () => {
+  const { store, pending, changes } = opened();
+  const loading = store.loadSnapshot();
+  pending[0].resolve(createArticleState([discussion(1)], { 1: [] }));
+  await loading;
+  store.eventArrived(newComment(comment(10, 1)), FROM_SERVER);
+  const applied = changes.at(-1);
+  assert.equal(applied.type, 'applied');
+  assert.equal(applied.byOthers, true);
+  assert.ok(newMarks(store.state).ids.has('comment-10'));
+  assert.equal(newMarks(store.state).keyOf(1), 'comment-10 ');
+  store.eventArrived(newComment(comment(11, 1, { author: MINE })), FROM_SERVER);
+  assert.equal(changes.at(-1).byOthers, false);
+  assert.ok(!store.state.arrived.has('comment-11'));
+  store.itemSeen('comment-10');
+  assert.ok(!newMarks(store.state).ids.has('comment-10'));
+});
+
+test('while refetching, events wait for the snapshot; a gap meanwhile fetches again', async () => {
+  const { store, pending, changes } = opened();
+  const loading = store.loadSnapshot();
+  pending[0].resolve(createArticleState([discussion(1)], { 1: [] }));
+  await loading;
+  store.gapReported();
+  assert.equal(store.state.phase, 'refetching');
+  store.eventArrived(newDiscussion(discussion(3)), FROM_SERVER);
+  store.gapReported();
+  assert.deepEqual(ids(store), [1]);
+  pending[1].resolve(createArticleState([discussion(1), discussion(2)], { 1: [], 2: [] }));
+  await flush();
+  assert.deepEqual(ids(store), [3, 2, 1]);
+  assert.equal(store.state.phase, 'refetching');
+  assert.equal(changes.filter((c) => c.type === 'refetched').length, 1);
+  pending[2].resolve(createArticleState([discussion(1), discussion(2)], { 1: [], 2: [] }));
+  await flush();
+  assert.equal(store.state.phase, 'ready');
+});
+
+test('an unreachable API is tried again; lost access closes the page', async () => {
+  const { store, pending, changes } = opened();
+  const loading = store.loadSnapshot();
+  pending[0].resolve(createArticleState([discussion(1)], { 1: [] }));
+  await loading;
+  store.gapReported();
+  pending[1].reject(new TypeError('Failed to fetch'));
+  await flush();
+  assert.equal(store.state.phase, 'retrying');
+  store.eventArrived(newDiscussion(discussion(2)), FROM_SERVER);
+  assert.deepEqual(ids(store), [2, 1], 'events apply while waiting to retry');
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(store.state.phase, 'refetching');
+  pending[2].reject(Object.assign(new Error('Forbidden'), { status: 403 }));
+  await flush();
+  assert.equal(store.state.phase, 'closed');
+  assert.equal(store.state.notice.title, 'Members only');
+  assert.equal(changes.at(-1).type, 'closed');
+  store.eventArrived(newDiscussion(discussion(4)), FROM_SERVER);
+  store.gapReported();
+  assert.equal(pending.length, 3, 'a closed page fetches nothing');
+});
+
+test('comments and HTML the state lacks are fetched, never over a newer version', async () => {
+  const html = [];
+  const { store, pending } = opened({
+    fetchComments: async (id) => [comment(20, id)],
+    fetchHtml: (kind, id) => new Promise((resolve) => html.push({ kind, id, resolve })),
+  });
+  const loading = store.loadSnapshot();
+  pending[0].resolve(createArticleState([discussion(1, { content_html: null })]));
+  await loading;
+  await flush();
+  assert.deepEqual(store.state.articleState.commentsByDiscussion[1].map((c) => c.id), [20]);
+  assert.equal(store.state.articleState.discussions[0].comments_count, 1);
+  assert.deepEqual(html.map(({ kind, id }) => [kind, id]), [['discussion', 1]]);
+  const edited = discussion(1, { version: 2, content_html: null });
+  store.eventArrived(event('updated_discussion', { discussion: edited }), FROM_SERVER);
+  html[0].resolve('<p>for version 1</p>');
+  await flush();
+  const [shown] = store.state.articleState.discussions;
+  assert.equal(shown.content_html, null, 'a late answer is dropped');
+  html[1].resolve('<p>for version 2</p>');
+  await flush();
+  assert.equal(store.state.articleState.discussions[0].content_html, '<p>for version 2</p>');
+});
+
+test('new items merge into the toast of their kind until it goes; the oldest goes first', () => {
+  const { store } = opened();
+  const first = store.toastShown({
+    text: 'bob commented', targetId: 'comment-1', kind: 'comment', author: 'bob',
+  });
+  store.toastMerged(first, 'carol');
+  store.toastMerged(first, 'bob');
+  assert.deepEqual(store.state.toasts[0].authors, ['bob', 'carol']);
+  assert.equal(store.state.toasts[0].count, 3);
+  store.toastShown({ text: 'edited', targetId: 'comment-2' });
+  assert.equal(store.state.mergingToast, first, 'a toast of no kind leaves the merging one');
+  for (let i = 0; i < 3; i += 1) store.toastShown({ text: `edit ${i}`, targetId: 'comment-3' });
+  assert.equal(store.state.toasts.length, 4);
+  assert.ok(!store.state.toasts.some((t) => t.id === first));
+  assert.equal(store.state.mergingToast, null);
+});
