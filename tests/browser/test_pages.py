@@ -1,6 +1,8 @@
 """Pages, permissions, public communities, accessibility basics and the README screenshot."""
 
+import json
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -23,10 +25,39 @@ def test_sign_in_lists_my_communities_and_sign_out(browsers, api, lab):
     expect(page.locator("#session")).to_contain_text(f"Signed in as {lab['member'].username}")
     mine = page.locator("#mine-list")
     expect(mine.get_by_role("link", name=lab["community"]["name"])).to_be_visible()
+    session = json.loads(page.evaluate("localStorage.getItem('marginalia.session')"))
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
     expect(page.locator("#mine")).to_be_hidden()
+    # The login ended on the server too: a copy of its tokens works nowhere.
+    refused = api.call("POST", "/api/auth/refresh", json={"refresh": session["refresh"]})
+    assert refused.status_code == 401
+    me = api.http.get("/api/auth/me", headers={"Authorization": f"Bearer {session['access']}"})
+    assert me.status_code == 401
     assert page.errors == []
+
+
+@pytest.mark.parametrize("next_path", [
+    "/.//evil.example/phish", "/..//evil.example/phish", "/%2e%2e//evil.example/phish",
+    "//evil.example/phish", "/\\evil.example/phish", "https://evil.example/phish",
+    "javascript:alert(1)",
+])
+def test_signing_in_never_leaves_the_site_whatever_next_says(browsers, lab, next_path):
+    page = browsers.page(None, f"/signin/?next={next_path}")
+    page.get_by_label("Username or email").fill(lab["member"].username)
+    page.get_by_label("Password", exact=True).first.fill(lab["member"].password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#session")).to_contain_text(f"Signed in as {lab['member'].username}")
+    assert urlsplit(page.url).netloc == urlsplit(browsers.stack.api_url).netloc
+    assert urlsplit(page.url).path == "/"
+
+
+def test_signing_in_goes_back_to_the_page_of_this_site_that_sent_there(browsers, lab):
+    page = browsers.page(None, f"/signin/?next={lab['path']}%3Fx%3D1")
+    page.get_by_label("Username or email").fill(lab["member"].username)
+    page.get_by_label("Password", exact=True).first.fill(lab["member"].password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(re.escape(lab["path"]) + r"\?x=1$"))
 
 
 def test_join_a_public_community_and_request_to_join_a_private_one(browsers, api, lab):

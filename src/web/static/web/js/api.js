@@ -79,6 +79,27 @@ export function clearSession() {
 }
 
 /**
+ * Ends this browser's login on the server, so its tokens stop working anywhere they
+ * were copied to, then forgets them here. Forgotten even when the server cannot be
+ * reached: the person asked to be signed out of this browser.
+ */
+export async function signOut() {
+  const refresh = getSession()?.refresh;
+  clearSession();
+  if (!refresh) return;
+  try {
+    await fetch('/api/auth/logout', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ refresh }),
+      keepalive: true,
+    });
+  } catch {
+    // Offline: the login ends by itself when its refresh token expires.
+  }
+}
+
+/**
  * Calls back when another tab signs in or out.
  * @param {(session: Session | null) => void} callback
  */

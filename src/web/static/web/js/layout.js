@@ -1,6 +1,6 @@
 /** What every page shares: the session corner of the header. */
 
-import { clearSession, getSession, onSessionChange } from './api.js';
+import { getSession, onSessionChange, signOut } from './api.js';
 import { h, readConfig, replaceChildren } from './dom.js';
 
 export function signInUrl() {
@@ -23,8 +23,8 @@ export function setUpPage() {
           type: 'button',
           class: 'button small',
           on: {
-            click: () => {
-              clearSession();
+            click: async () => {
+              await signOut();
               location.assign('/');
             },
           },

@@ -12,7 +12,12 @@ function nextUrl() {
   // Only pages of this site, never another origin.
   try {
     const url = new URL(next, location.origin);
-    return url.origin === location.origin ? `${url.pathname}${url.search}${url.hash}` : '/';
+    const path = `${url.pathname}${url.search}${url.hash}`;
+    // The path is read again as location.assign will read it: normalised, /.//host/x
+    // becomes //host/x (and /\host/x the same), which names another host.
+    const stays = url.origin === location.origin
+      && new URL(path, location.origin).origin === location.origin;
+    return stays ? path : '/';
   } catch {
     return '/';
   }
