@@ -14,6 +14,7 @@ from . import sessions, throttling
 from .auth import jwt_auth
 from .models import User
 from .schemas import LoginIn, LogoutIn, MeOut, PasswordChangeIn, RefreshIn, SignupIn, TokensOut
+from .usernames import look_alike_keys
 
 router = Router(tags=["auth"])
 
@@ -22,8 +23,11 @@ router = Router(tags=["auth"])
 def signup(request, payload: SignupIn):
     throttling.before_signup(request)
     email = payload.email.lower()
-    if User.objects.filter(username__iexact=payload.username).exists():
+    if User.objects.filter(username=payload.username).exists():
         raise ApiError(409, "That username is taken")
+    folded, cased = look_alike_keys(payload.username)
+    if User.objects.filter(Q(username_folded_key=folded) | Q(username_cased_key=cased)).exists():
+        raise ApiError(409, "That username looks like one already taken; choose another")
     if User.objects.filter(email__iexact=email).exists():
         raise ApiError(409, "An account with that email already exists")
     candidate = User(username=payload.username, email=email)

@@ -1,11 +1,25 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from .usernames import look_alike_keys
+
 
 class User(AbstractUser):
     """A person who signs in; email is unique so it can be used to log in."""
 
     email = models.EmailField(unique=True)
+    # Unique, so no name a reader could take for another's is ever stored, however the
+    # user is made (sign-up, admin, shell): accounts.usernames. Kept by save().
+    username_folded_key = models.CharField(max_length=1000, unique=True, editable=False)
+    username_cased_key = models.CharField(max_length=1000, unique=True, editable=False)
+
+    def save(self, *args, **kwargs):
+        self.username_folded_key, self.username_cased_key = look_alike_keys(self.username)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_folded_key",
+                                       "username_cased_key"}
+        super().save(*args, **kwargs)
 
 
 # Django finds an app's models through its models module.
