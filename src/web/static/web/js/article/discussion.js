@@ -40,7 +40,8 @@ export function discussionItem(view, d) {
   const card = guard([d, isNew, unfolded], () => discussionCard(view, d, how));
   const items = state.articleState.commentsByDiscussion[d.id];
   const thread = guard(
-    [d, items, state.typing[d.id], view.marksKey(d.id), state.unfolded, state.replyDrafts],
+    [d, items, state.typing[d.id], view.marksKey(d.id), state.unfolded, state.replyDrafts,
+      state.openLevels, state.keptShown, state.arrived],
     () => comments(view, d, domId),
   );
   return html`<li class=${isNew ? 'discussion is-new' : 'discussion'} id=${domId} tabindex="-1"
@@ -71,8 +72,9 @@ function discussionCard(view, d, { domId, isNew, unfolded }) {
 }
 
 /**
- * The thread, the reply drafts left without their comment, who is typing, and
- * the "Comment" button with the slot it opens the comment form in.
+ * The "Comment" button with the slot it opens the comment form in (at the top,
+ * reachable without scrolling past a long thread), the reply drafts left without
+ * their comment, the thread, and who is typing.
  * @param {ArticleView} view
  * @param {Discussion} d
  * @param {string} domId
@@ -94,9 +96,9 @@ function comments(view, d, domId) {
     : nothing;
   const orphans = orphanedReplies(view, d.id, items);
   return html`<section class="comments" aria-labelledby="${domId}-comments"><h4
-    class="comments-title" id="${domId}-comments">${title}</h4><div
-    class="orphaned-replies">${orphans}</div><ol class="comment-list">${commentThread(view, items)
-    }</ol>${typing}${opener}</section>`;
+    class="comments-title" id="${domId}-comments">${title}</h4>${opener}<div
+    class="orphaned-replies">${orphans}</div><ol class="comment-list">${
+    commentThread(view, items, domId)}</ol>${typing}</section>`;
 }
 
 /** @type {WeakSet<HTMLElement>} comment slots whose opener follows them */

@@ -1,0 +1,78 @@
+"""How the article page behaves for a reader: long threads folded with the composer
+within reach, the deepest replies, deleted comments, the topic's counter, keyboard use,
+toasts that go once read, and the public page's check for new posts."""
+
+from playwright.sync_api import expect
+
+from .conftest import open_article, wait_live, wait_until
+
+
+def _discussion(page, topic):
+    return page.locator(".discussion").filter(
+        has=page.get_by_role("heading", name=topic, exact=True))
+
+
+def _thread(api, lab, topic, count):
+    """A discussion with `count` top-level comments by the admin; their ids, oldest first."""
+    discussion = api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
+                                topic=topic)
+    ids = [api.comment(lab["admin"], discussion["id"], f"Comment {n}")["id"]
+           for n in range(1, count + 1)]
+    return discussion, ids
+
+
+def test_a_long_thread_shows_its_first_and_newest_comments_and_opens_in_place(
+        browsers, api, lab):
+    _, ids = _thread(api, lab, "Long", 29)
+    page = open_article(browsers, lab["member"], lab["path"])
+    thread = _discussion(page, "Long")
+    top_level = thread.locator(".comment-list > li.comment")
+    expect(top_level).to_have_count(4)
+    shown = [int(x) for x in top_level.evaluate_all("els => els.map(el => el.dataset.id)")]
+    assert shown == ids[:3] + ids[-1:]
+
+    # The composer's button comes before the thread, not after 29 comments.
+    opener = thread.get_by_role("button", name="Comment on “Long”")
+    first = thread.locator(f"#comment-{ids[0]}")
+    assert opener.bounding_box()["y"] < first.bounding_box()["y"]
+
+    more = thread.get_by_role("button", name="Show 25 more comments")
+    more.focus()
+    page.keyboard.press("Enter")
+    expect(top_level).to_have_count(29)
+    expect(more).to_have_count(0)
+    # Focus goes to the first comment the button showed, where the button was.
+    wait_until(page, f"document.activeElement.id === 'comment-{ids[3]}'")
+    assert page.errors == []
+
+
+def test_replies_fold_and_a_live_comment_shows_in_a_folded_thread(browsers, api, lab):
+    discussion, ids = _thread(api, lab, "Busy", 8)
+    replies = [api.comment(lab["admin"], discussion["id"], f"Reply {n}", parent_id=ids[0])["id"]
+               for n in range(1, 7)]
+    page = open_article(browsers, lab["member"], lab["path"])
+    wait_live(page)
+    thread = _discussion(page, "Busy")
+    under_first = thread.locator(f"#comment-{ids[0]} > .replies > li.comment")
+    expect(under_first).to_have_count(4)
+    expect(thread.get_by_role("button", name="Show 2 more replies")).to_be_visible()
+    expect(thread.get_by_role("button", name="Show 4 more comments")).to_be_visible()
+
+    fresh = api.comment(lab["admin"], discussion["id"], "Arrived live")["id"]
+    expect(thread.locator(f"#comment-{fresh}")).to_be_visible()
+    # The comment that was newest stays where the reader saw it.
+    expect(thread.locator(f"#comment-{ids[-1]}")).to_be_visible()
+
+    thread.get_by_role("button", name="Show 2 more replies").click()
+    expect(under_first).to_have_count(6)
+    wait_until(page, f"document.activeElement.id === 'comment-{replies[3]}'")
+    assert page.errors == []
+
+
+def test_a_link_to_a_folded_comment_shows_it(browsers, api, lab):
+    _, ids = _thread(api, lab, "Linked", 12)
+    page = open_article(browsers, lab["member"], f"{lab['path']}#comment-{ids[5]}")
+    target = page.locator(f"#comment-{ids[5]}")
+    expect(target).to_be_visible()
+    expect(target).to_be_focused()
+    assert page.errors == []
