@@ -76,3 +76,36 @@ def test_a_link_to_a_folded_comment_shows_it(browsers, api, lab):
     expect(target).to_be_visible()
     expect(target).to_be_focused()
     assert page.errors == []
+
+
+def test_the_deepest_reply_says_why_it_takes_no_reply(browsers, api, lab):
+    discussion, (top,) = _thread(api, lab, "Deep", 1)
+    middle = api.comment(lab["admin"], discussion["id"], "Middle", parent_id=top)["id"]
+    deepest = api.comment(lab["admin"], discussion["id"], "Deepest", parent_id=middle)["id"]
+    page = open_article(browsers, lab["member"], lab["path"])
+    body = page.locator(f"#comment-{deepest} > .comment-body")
+    expect(body.get_by_role("button", name="Reply to")).to_have_count(0)
+    expect(body.locator(".deepest-note")).to_have_text(
+        "Replies go three levels deep: to answer this, reply to the comment it answers.")
+    expect(page.locator(f"#comment-{middle} > .comment-body .deepest-note")).to_have_count(0)
+    assert page.errors == []
+
+
+def test_a_deleted_comment_shows_as_deleted_never_edited_or_by_deleted(browsers, api, lab):
+    discussion, (kept, live) = _thread(api, lab, "Gone", 2)
+    for parent in (kept, live):
+        api.call("PATCH", f"/api/comments/{parent}", lab["admin"], json={"content": "Edited"},
+                 expect=200)
+        api.comment(lab["member"], discussion["id"], "A reply", parent_id=parent)
+    api.call("DELETE", f"/api/comments/{kept}", lab["admin"], expect=204)
+    page = open_article(browsers, lab["member"], lab["path"])
+    wait_live(page)
+    api.call("DELETE", f"/api/comments/{live}", lab["admin"], expect=204)
+    for comment_id in (kept, live):
+        item = page.locator(f"#comment-{comment_id}")
+        meta = item.locator(":scope > .comment-body > .meta")
+        expect(meta).to_contain_text("Deleted · posted")
+        expect(meta).not_to_contain_text("edited")
+        expect(meta).not_to_contain_text("[deleted]")
+        expect(item).to_have_attribute("aria-label", "Deleted comment")
+    assert page.errors == []

@@ -94,14 +94,18 @@ function commentItem(view, { comment: c, replies }) {
   const unfolded = view.state.unfolded.has(`${domId}-content`);
   const classes = classNames('comment', c.is_deleted && 'is-deleted', isNew && 'is-new');
   return html`<li class=${classes} id=${domId} tabindex="-1" data-id=${c.id} data-depth=${c.depth}
-    data-version=${c.version} aria-label="Comment by ${authorName(c)}"
+    data-version=${c.version} aria-label=${c.is_deleted ? 'Deleted comment' : `Comment by ${
+    authorName(c)}`}
     >${guard([c, isNew, unfolded], () => commentBody(view, c, { domId, isNew, unfolded }))}<ol
     class="replies">${replies.length ? commentItems(view, replies, domId) : nothing}</ol></li>`;
 }
 
-/** @param {Comment} c */
+/**
+ * A deleted comment's author is "[deleted]" (or null from older servers): no name.
+ * @param {Comment} c
+ */
 function authorName(c) {
-  return c.author ? c.author.username : 'deleted';
+  return c.is_deleted || !c.author ? 'deleted' : c.author.username;
 }
 
 /**
@@ -125,7 +129,21 @@ function commentBody(view, c, { domId, isNew, unfolded }) {
   const slot = c.is_deleted ? nothing : html`<div class="form-slot"></div>`;
   const meta = metaLine(c, { domId, isNew, deleted: c.is_deleted });
   const actions = itemActions(commentButtons(view, c));
-  return html`<div class="comment-body">${meta}${content}${actions}${slot}</div>`;
+  return html`<div class="comment-body">${meta}${content}${actions}${deepestNote(view, c)
+    }${slot}</div>`;
+}
+
+/**
+ * Why a reply at the deepest level has no Reply button, for those who could reply.
+ * A note, not a Reply that quietly answers the comment above: the reader sees where
+ * their answer will go before writing it.
+ * @param {ArticleView} view
+ * @param {Comment} c
+ */
+function deepestNote(view, c) {
+  if (!view.canPost || c.is_deleted || c.depth < MAX_DEPTH) return nothing;
+  return html`<p class="deepest-note muted">Replies go three levels deep: to answer this,
+    reply to the comment it answers.</p>`;
 }
 
 /**
