@@ -109,3 +109,59 @@ def test_a_deleted_comment_shows_as_deleted_never_edited_or_by_deleted(browsers,
         expect(meta).not_to_contain_text("[deleted]")
         expect(item).to_have_attribute("aria-label", "Deleted comment")
     assert page.errors == []
+
+
+def test_the_topic_counts_its_characters_and_a_long_paste_is_kept_and_refused(browsers, lab):
+    page = open_article(browsers, lab["admin"], lab["path"])
+    topic = page.get_by_label("Topic")
+    counter = page.locator("#new-topic-counter")
+    expect(topic).to_have_attribute("aria-describedby", "new-topic-counter")
+    topic.fill("Twelve chars")
+    expect(counter).to_have_text("12 / 300")
+    expect(counter).to_have_attribute("aria-live", "off")
+    topic.fill("x" * 280)
+    expect(counter).to_have_attribute("aria-live", "polite")
+
+    topic.fill("y" * 400)  # as a paste: the whole of it stays
+    expect(topic).to_have_value("y" * 400)
+    expect(counter).to_have_text("400 / 300 · 100 too many: shorten the topic")
+    expect(topic).to_have_attribute("aria-invalid", "true")
+    page.get_by_label("Message", exact=True).fill("Some content")
+    page.get_by_role("button", name="Start discussion").click()
+    expect(page.locator(".new-discussion .form-error")).to_have_text(
+        "The topic is too long: at most 300 characters (it has 400).")
+    expect(topic).to_be_focused()
+    expect(page.locator(".discussion")).to_have_count(0)
+    assert page.errors == []
+
+
+def test_ctrl_enter_posts_a_discussion_and_a_comment(browsers, lab):
+    page = open_article(browsers, lab["admin"], lab["path"])
+    page.get_by_label("Topic").fill("By keyboard")
+    message = page.get_by_label("Message", exact=True)
+    message.fill("Sent with Ctrl+Enter")
+    message.press("Control+Enter")
+    discussion = _discussion(page, "By keyboard")
+    expect(discussion).to_be_visible()
+
+    discussion.get_by_role("button", name="Comment on “By keyboard”").click()
+    box = discussion.get_by_label("Add a comment")
+    box.fill("A comment by keyboard")
+    box.press("Control+Enter")
+    expect(discussion.locator(".comment-content")).to_have_text("A comment by keyboard")
+    assert page.errors == []
+
+
+def test_resolve_and_reopen_by_keyboard_keep_focus_on_the_button(browsers, api, lab):
+    api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"], topic="Toggle")
+    page = open_article(browsers, lab["admin"], lab["path"])
+    discussion = _discussion(page, "Toggle")
+    resolve = discussion.get_by_role("button", name="Resolve discussion “Toggle”")
+    resolve.focus()
+    page.keyboard.press("Enter")
+    reopen = discussion.get_by_role("button", name="Reopen discussion “Toggle”")
+    expect(reopen).to_be_focused()
+    page.keyboard.press("Space")
+    expect(resolve).to_be_focused()
+    expect(discussion.locator(".badge.resolved")).to_have_count(0)
+    assert page.errors == []

@@ -76,7 +76,8 @@ function commentItems(view, nodes, levelId) {
  * @param {number} firstHiddenId where focus goes once they show
  */
 function moreButton(view, levelId, count, firstHiddenId) {
-  const [one, many] = levelId.startsWith('comment-') ? ['reply', 'replies'] : ['comment', 'comments'];
+  const underComment = levelId.startsWith('comment-');
+  const [one, many] = underComment ? ['reply', 'replies'] : ['comment', 'comments'];
   const text = `Show ${count} more ${count === 1 ? one : many}`;
   const open = () => view.on.openThreadLevel(levelId, commentDomId(firstHiddenId));
   return html`<li class="thread-more"><button type="button" class="button link small"

@@ -18,6 +18,7 @@ import {
 } from './inline-forms.js';
 import { metaLine } from './meta-line.js';
 import { orphanedReplies } from './orphaned-replies.js';
+import { attachTopicCounter } from './topic-field.js';
 import { typingText } from './typing.js';
 
 /** @typedef {import('../../realtime/apply-event').Discussion} Discussion */
@@ -141,13 +142,16 @@ function discussionButtons(view, d) {
   if (mine || view.isAdmin) {
     const label = d.is_resolved ? 'Reopen' : 'Resolve';
     buttons.push(actionButton(label, `${label} discussion “${d.topic}”`, async (button, slot) => {
-      button.disabled = true;
+      if (button.getAttribute('aria-disabled') === 'true') return;
+      // Not `disabled`: a disabled button drops focus to the page, and keyboard users
+      // their place; the button stays and its label turns to Reopen or Resolve.
+      button.setAttribute('aria-disabled', 'true');
       try {
         await view.actions.setResolved(d, !d.is_resolved);
       } catch (error) {
         showSlotError(slot, error.message);
       } finally {
-        button.disabled = false;
+        button.removeAttribute('aria-disabled');
       }
     }));
   }
@@ -166,9 +170,10 @@ function discussionButtons(view, d) {
  */
 function openEdit(view, d, slot) {
   const topicInput = h('input', {
-    id: `edit-topic-${d.id}`, name: 'topic', required: true, maxlength: 300,
+    id: `edit-topic-${d.id}`, name: 'topic', required: true,
   });
   const forgetTopic = keepDraft(topicInput, `discussion-${d.id}.edit-topic`, d.topic);
+  const topicCounter = attachTopicCounter(topicInput);
   const contentInput = h('textarea', {
     id: `edit-content-${d.id}`, name: 'content', rows: 4, required: true,
   });
@@ -178,10 +183,10 @@ function openEdit(view, d, slot) {
   });
   openForm(slot, {
     label: 'Edit discussion',
-    fields: [field(topicInput, 'Topic'), field(contentInput, 'Message')],
+    fields: [field(topicInput, 'Topic'), topicCounter.el, field(contentInput, 'Message')],
     submitText: 'Save',
     validate: () => (topicInput.value.trim() && contentInput.value.trim()
-      ? null
+      ? topicCounter.problem()
       : 'Topic and message are required.'),
     submit: () => view.actions.editDiscussion(d, {
       topic: topicInput.value.trim(),
