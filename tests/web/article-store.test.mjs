@@ -236,3 +236,27 @@ test('new items merge into the toast of their kind until it goes; the oldest goe
   assert.ok(!store.state.toasts.some((t) => t.id === first));
   assert.equal(store.state.mergingToast, null);
 });
+
+test('a thread level opens once; the reader\'s own comment and a linked one stay shown', () => {
+  const { store } = opened();
+  store.threadLevelOpened('discussion-1');
+  store.threadLevelOpened('discussion-1');
+  assert.deepEqual([...store.state.openLevels], ['discussion-1']);
+  store.commentRevealed(12);
+  assert.deepEqual([...store.state.keptShown], [12]);
+});
+
+test('a long level shows its first comments and its newest, and those that must show', async () => {
+  const { foldLevel } = await import('../../src/web/static/web/js/article/thread-folding.js');
+  const node = (id, replies = []) => ({ comment: { id }, replies });
+  const nodes = [1, 2, 3, 4, 5, 6, 7].map((id) => node(id, id === 5 ? [node(50)] : []));
+  const folded = foldLevel(nodes, false, () => false);
+  assert.deepEqual(folded.shown.map((n) => n.comment.id), [1, 2, 3, 7]);
+  assert.equal(folded.hiddenCount, 4); // 4, 5 and its reply, 6
+  assert.equal(folded.moreAt, 3);
+  assert.equal(folded.firstHiddenId, 4);
+  const arrived = foldLevel(nodes, false, (id) => id === 50);
+  assert.deepEqual(arrived.shown.map((n) => n.comment.id), [1, 2, 3, 5, 7]);
+  assert.equal(foldLevel(nodes, true, () => false).shown.length, 7);
+  assert.equal(foldLevel(nodes.slice(0, 5), false, () => false).shown.length, 5);
+});

@@ -2,7 +2,7 @@
  * A discussion's comments as a thread: replies nest under their parent, and each
  * comment is keyed by its id, so its element (with an open form, and focus) stays
  * from one render to the next. A comment's own part renders again only when the
- * comment, its "New" mark or its fold changed.
+ * comment, its "New" mark or its fold changed. Long levels fold (thread-folding.js).
  */
 
 import { html, nothing } from '../../vendor/lit-html/lit-html.js';
@@ -18,6 +18,7 @@ import {
   actionButton, closeSlot, errorLine, field, itemActions, openConfirm, openForm,
 } from './inline-forms.js';
 import { metaLine } from './meta-line.js';
+import { foldLevel } from './thread-folding.js';
 
 /** @typedef {import('../../realtime/apply-event').Comment} Comment */
 /** @typedef {import('../../realtime/apply-event').CommentNode} CommentNode */
@@ -35,24 +36,52 @@ const trees = new WeakMap();
  * The items of a discussion's comment list.
  * @param {ArticleView} view
  * @param {Comment[] | undefined} comments undefined while not loaded
+ * @param {string} discussionDomId
  */
-export function commentThread(view, comments) {
+export function commentThread(view, comments, discussionDomId) {
   if (!comments) return html`<li class="loading">Loading comments…</li>`;
   let tree = trees.get(comments);
   if (!tree) {
     tree = commentTree(comments);
     trees.set(comments, tree);
   }
-  return commentItems(view, tree);
+  return commentItems(view, tree, discussionDomId);
+}
+
+/**
+ * A level of the thread, folded when long: its "more" button stands where the
+ * first folded comment would.
+ * @param {ArticleView} view
+ * @param {CommentNode[]} nodes
+ * @param {string} levelId the element id of the discussion or comment the level is under
+ * @returns {DirectiveResult}
+ */
+function commentItems(view, nodes, levelId) {
+  const { openLevels, keptShown, arrived } = view.state;
+  const mustShow = (/** @type {number} */ id) =>
+    keptShown.has(id) || arrived.has(commentDomId(id));
+  const level = foldLevel(nodes, openLevels.has(levelId), mustShow);
+  /** @type {(CommentNode | null)[]} null: the button */
+  const entries = [...level.shown];
+  if (level.firstHiddenId !== null) entries.splice(level.moreAt, 0, null);
+  return repeat(entries, (node) => node?.comment.id ?? 'more', (node) => (node
+    ? commentItem(view, node)
+    : moreButton(view, levelId, level.hiddenCount, /** @type {number} */ (level.firstHiddenId))));
 }
 
 /**
  * @param {ArticleView} view
- * @param {CommentNode[]} nodes
- * @returns {DirectiveResult}
+ * @param {string} levelId
+ * @param {number} count comments folded away
+ * @param {number} firstHiddenId where focus goes once they show
  */
-function commentItems(view, nodes) {
-  return repeat(nodes, (node) => node.comment.id, (node) => commentItem(view, node));
+function moreButton(view, levelId, count, firstHiddenId) {
+  const underComment = levelId.startsWith('comment-');
+  const [one, many] = underComment ? ['reply', 'replies'] : ['comment', 'comments'];
+  const text = `Show ${count} more ${count === 1 ? one : many}`;
+  const open = () => view.on.openThreadLevel(levelId, commentDomId(firstHiddenId));
+  return html`<li class="thread-more"><button type="button" class="button link small"
+    @click=${open}>${text}</button></li>`;
 }
 
 /**
@@ -66,14 +95,18 @@ function commentItem(view, { comment: c, replies }) {
   const unfolded = view.state.unfolded.has(`${domId}-content`);
   const classes = classNames('comment', c.is_deleted && 'is-deleted', isNew && 'is-new');
   return html`<li class=${classes} id=${domId} tabindex="-1" data-id=${c.id} data-depth=${c.depth}
-    data-version=${c.version} aria-label="Comment by ${authorName(c)}"
+    data-version=${c.version} aria-label=${c.is_deleted ? 'Deleted comment' : `Comment by ${
+    authorName(c)}`}
     >${guard([c, isNew, unfolded], () => commentBody(view, c, { domId, isNew, unfolded }))}<ol
-    class="replies">${replies.length ? commentItems(view, replies) : nothing}</ol></li>`;
+    class="replies">${replies.length ? commentItems(view, replies, domId) : nothing}</ol></li>`;
 }
 
-/** @param {Comment} c */
+/**
+ * A deleted comment's author is "[deleted]" (or null from older servers): no name.
+ * @param {Comment} c
+ */
 function authorName(c) {
-  return c.author ? c.author.username : 'deleted';
+  return c.is_deleted || !c.author ? 'deleted' : c.author.username;
 }
 
 /**
@@ -97,7 +130,21 @@ function commentBody(view, c, { domId, isNew, unfolded }) {
   const slot = c.is_deleted ? nothing : html`<div class="form-slot"></div>`;
   const meta = metaLine(c, { domId, isNew, deleted: c.is_deleted });
   const actions = itemActions(commentButtons(view, c));
-  return html`<div class="comment-body">${meta}${content}${actions}${slot}</div>`;
+  return html`<div class="comment-body">${meta}${content}${actions}${deepestNote(view, c)
+    }${slot}</div>`;
+}
+
+/**
+ * Why a reply at the deepest level has no Reply button, for those who could reply.
+ * A note, not a Reply that quietly answers the comment above: the reader sees where
+ * their answer will go before writing it.
+ * @param {ArticleView} view
+ * @param {Comment} c
+ */
+function deepestNote(view, c) {
+  if (!view.canPost || c.is_deleted || c.depth < MAX_DEPTH) return nothing;
+  return html`<p class="deepest-note muted">Replies go three levels deep: to answer this,
+    reply to the comment it answers.</p>`;
 }
 
 /**

@@ -145,6 +145,12 @@ export function attachComposer(textarea, { label, place, error, initial = '' }) 
     preview.hide();
     refresh();
   });
+  // Ctrl+Enter (Cmd+Enter on a Mac) sends, as in most writing boxes; Enter alone is a newline.
+  textarea.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return;
+    event.preventDefault();
+    textarea.form?.requestSubmit();
+  });
   refresh();
   return {
     el: h('div', { class: 'composer-tools' }, counter, preview.button, preview.preview),

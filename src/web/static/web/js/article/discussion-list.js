@@ -28,6 +28,8 @@ import { isMine, newMarks } from './store.js';
  * @property {(filter: string) => void} chooseFilter
  * @property {(order: string) => void} chooseOrder
  * @property {() => void} replyDraftsChanged a reply draft was posted or dropped
+ * @property {(levelId: string, focusId: string) => void} openThreadLevel show a folded
+ *   thread level whole, and focus the first comment it showed
  */
 
 /**
@@ -117,7 +119,7 @@ export function discussionList(view) {
   const reads = [
     state.articleState, state.filter, state.order, state.phase === 'loading', state.canPost,
     state.community, state.myPseudonym, state.lastVisit, state.seen, state.arrived,
-    state.unfolded, state.typing, state.replyDrafts,
+    state.unfolded, state.typing, state.replyDrafts, state.openLevels, state.keptShown,
   ];
   return guard(reads, () => listTemplate(view));
 }

@@ -18,6 +18,7 @@ import {
 } from './inline-forms.js';
 import { metaLine } from './meta-line.js';
 import { orphanedReplies } from './orphaned-replies.js';
+import { attachTopicCounter } from './topic-field.js';
 import { typingText } from './typing.js';
 
 /** @typedef {import('../../realtime/apply-event').Discussion} Discussion */
@@ -40,7 +41,8 @@ export function discussionItem(view, d) {
   const card = guard([d, isNew, unfolded], () => discussionCard(view, d, how));
   const items = state.articleState.commentsByDiscussion[d.id];
   const thread = guard(
-    [d, items, state.typing[d.id], view.marksKey(d.id), state.unfolded, state.replyDrafts],
+    [d, items, state.typing[d.id], view.marksKey(d.id), state.unfolded, state.replyDrafts,
+      state.openLevels, state.keptShown, state.arrived],
     () => comments(view, d, domId),
   );
   return html`<li class=${isNew ? 'discussion is-new' : 'discussion'} id=${domId} tabindex="-1"
@@ -71,8 +73,9 @@ function discussionCard(view, d, { domId, isNew, unfolded }) {
 }
 
 /**
- * The thread, the reply drafts left without their comment, who is typing, and
- * the "Comment" button with the slot it opens the comment form in.
+ * The "Comment" button with the slot it opens the comment form in (at the top,
+ * reachable without scrolling past a long thread), the reply drafts left without
+ * their comment, the thread, and who is typing.
  * @param {ArticleView} view
  * @param {Discussion} d
  * @param {string} domId
@@ -94,9 +97,9 @@ function comments(view, d, domId) {
     : nothing;
   const orphans = orphanedReplies(view, d.id, items);
   return html`<section class="comments" aria-labelledby="${domId}-comments"><h4
-    class="comments-title" id="${domId}-comments">${title}</h4><div
-    class="orphaned-replies">${orphans}</div><ol class="comment-list">${commentThread(view, items)
-    }</ol>${typing}${opener}</section>`;
+    class="comments-title" id="${domId}-comments">${title}</h4>${opener}<div
+    class="orphaned-replies">${orphans}</div><ol class="comment-list">${
+    commentThread(view, items, domId)}</ol>${typing}</section>`;
 }
 
 /** @type {WeakSet<HTMLElement>} comment slots whose opener follows them */
@@ -139,13 +142,16 @@ function discussionButtons(view, d) {
   if (mine || view.isAdmin) {
     const label = d.is_resolved ? 'Reopen' : 'Resolve';
     buttons.push(actionButton(label, `${label} discussion “${d.topic}”`, async (button, slot) => {
-      button.disabled = true;
+      if (button.getAttribute('aria-disabled') === 'true') return;
+      // Not `disabled`: a disabled button drops focus to the page, and keyboard users
+      // their place; the button stays and its label turns to Reopen or Resolve.
+      button.setAttribute('aria-disabled', 'true');
       try {
         await view.actions.setResolved(d, !d.is_resolved);
       } catch (error) {
         showSlotError(slot, error.message);
       } finally {
-        button.disabled = false;
+        button.removeAttribute('aria-disabled');
       }
     }));
   }
@@ -164,9 +170,10 @@ function discussionButtons(view, d) {
  */
 function openEdit(view, d, slot) {
   const topicInput = h('input', {
-    id: `edit-topic-${d.id}`, name: 'topic', required: true, maxlength: 300,
+    id: `edit-topic-${d.id}`, name: 'topic', required: true,
   });
   const forgetTopic = keepDraft(topicInput, `discussion-${d.id}.edit-topic`, d.topic);
+  const topicCounter = attachTopicCounter(topicInput);
   const contentInput = h('textarea', {
     id: `edit-content-${d.id}`, name: 'content', rows: 4, required: true,
   });
@@ -176,10 +183,10 @@ function openEdit(view, d, slot) {
   });
   openForm(slot, {
     label: 'Edit discussion',
-    fields: [field(topicInput, 'Topic'), field(contentInput, 'Message')],
+    fields: [field(topicInput, 'Topic'), topicCounter.el, field(contentInput, 'Message')],
     submitText: 'Save',
     validate: () => (topicInput.value.trim() && contentInput.value.trim()
-      ? null
+      ? topicCounter.problem()
       : 'Topic and message are required.'),
     submit: () => view.actions.editDiscussion(d, {
       topic: topicInput.value.trim(),

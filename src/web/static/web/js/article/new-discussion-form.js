@@ -4,6 +4,7 @@ import { busy, h, showError } from '../dom.js';
 import { attachComposer, explainFailure } from './composer.js';
 import { keepDraft } from './drafts.js';
 import { errorLine } from './inline-forms.js';
+import { attachTopicCounter } from './topic-field.js';
 
 /**
  * @param {(d: {topic: string, content: string, pseudonymous: boolean}) => Promise<unknown>}
@@ -11,18 +12,19 @@ import { errorLine } from './inline-forms.js';
  */
 export function newDiscussionForm(startDiscussion) {
   const page = location.pathname; // the article in its community: where the draft belongs
-  const topic = h('input', { id: 'new-topic', name: 'topic', required: true, maxlength: 300 });
+  const topic = h('input', { id: 'new-topic', name: 'topic', required: true });
   const content = h('textarea', { id: 'new-content', name: 'content', rows: 3, required: true });
   const pseudo = h('input', { type: 'checkbox', id: 'new-pseudonymous', name: 'is_pseudonymous' });
   const error = errorLine();
   const forgetTopic = keepDraft(topic, `${page}.new-discussion-topic`);
+  const topicCounter = attachTopicCounter(topic);
   const composer = attachComposer(content, {
     label: 'Message', place: `${page}.new-discussion`, error,
   });
   const form = h(
     'form',
     { class: 'stack', novalidate: true, 'aria-labelledby': 'new-discussion-title' },
-    h('div', { class: 'field' }, h('label', { for: topic.id }, 'Topic'), topic),
+    h('div', { class: 'field' }, h('label', { for: topic.id }, 'Topic'), topic, topicCounter.el),
     h('div', { class: 'field' }, h('label', { for: content.id }, 'Message'), content),
     composer.el,
     h('div', { class: 'check' }, pseudo, h('label', { for: pseudo.id }, 'Post under my pseudonym')),
@@ -38,10 +40,11 @@ export function newDiscussionForm(startDiscussion) {
       (topic.value.trim() ? content : topic).focus();
       return;
     }
-    const tooLong = composer.problem();
+    const topicTooLong = topicCounter.problem();
+    const tooLong = topicTooLong ?? composer.problem();
     if (tooLong) {
       showError(error, tooLong);
-      content.focus();
+      (topicTooLong ? topic : content).focus();
       return;
     }
     try {

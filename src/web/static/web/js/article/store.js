@@ -32,7 +32,7 @@
  * - the data: articleOpened, loadSnapshot, eventArrived, ownWriteApplied,
  *   gapReported, close, release (the table above);
  * - the reader's marks and choices: itemSeen, newItemsCounted, filterChosen,
- *   orderChosen, foldToggled, replyDraftsChanged;
+ *   orderChosen, foldToggled, threadLevelOpened, commentRevealed, replyDraftsChanged;
  * - the others present: typistsChanged, presenceChanged;
  * - what the reader is told: toastShown, toastMerged, toastDismissed, announced.
  */
@@ -95,6 +95,11 @@ import { itemDomId } from './elements.js';
  * @property {string} filter which discussions show: all, open or resolved
  * @property {string} order newest, oldest or comments
  * @property {ReadonlySet<string>} unfolded content element ids of long posts opened
+ * @property {ReadonlySet<string>} openLevels thread levels the reader opened whole (a long
+ *   level shows its first comments and its newest): the element id of the discussion, for
+ *   its top-level comments, or of the comment, for its replies
+ * @property {ReadonlySet<number>} keptShown comments that show even in a folded level: the
+ *   reader wrote them here, or followed a link to them
  * @property {number} replyDrafts counts the reply drafts dropped (they live in storage)
  * @property {Readonly<Record<number, string[]>>} typing who is writing, per discussion
  * @property {Presence | null} presence
@@ -305,6 +310,8 @@ export class ArticleStore {
       filter: 'all',
       order: 'newest',
       unfolded: new Set(),
+      openLevels: new Set(),
+      keptShown: new Set(),
       replyDrafts: 0,
       typing: {},
       presence: null,
@@ -392,7 +399,13 @@ export class ArticleStore {
     if (phase === 'closed') return;
     if (phase === 'loading' || phase === 'refetching') this.#buffered.push(event);
     const after = applyEvent(articleState, event, scope);
-    if (after !== articleState) this.#set({ articleState: after }, { type: 'own', event });
+    if (after === articleState) return;
+    // The reader's own new comment shows where they look for it, however long the thread.
+    const written = event.type === 'new_comment' ? event.data.comment?.id : undefined;
+    const keptShown = written === undefined
+      ? this.#state.keptShown
+      : withValue(this.#state.keptShown, written);
+    this.#set({ articleState: after, keptShown }, { type: 'own', event });
   }
 
   /** Events may have been missed (the stream's resync, or a write found its item gone). */
@@ -596,6 +609,25 @@ export class ArticleStore {
     const unfolded = new Set(this.#state.unfolded);
     if (!unfolded.delete(contentId)) unfolded.add(contentId);
     this.#set({ unfolded });
+  }
+
+  /**
+   * The reader opened a folded thread level whole.
+   * @param {string} levelId the discussion's element id (its top-level comments) or the
+   *   comment's (its replies)
+   */
+  threadLevelOpened(levelId) {
+    const openLevels = withValue(this.#state.openLevels, levelId);
+    if (openLevels !== this.#state.openLevels) this.#set({ openLevels });
+  }
+
+  /**
+   * A link or a toast leads to a comment: it shows, even in a folded level.
+   * @param {number} commentId
+   */
+  commentRevealed(commentId) {
+    const keptShown = withValue(this.#state.keptShown, commentId);
+    if (keptShown !== this.#state.keptShown) this.#set({ keptShown });
   }
 
   /** A reply draft was posted or dropped (drafts live in storage, not here). */

@@ -60,6 +60,21 @@ const store = new ArticleStore({
 
 const highlighter = createHighlighter();
 
+/**
+ * Scroll to an item, focus and flash it. A comment a folded thread hides shows
+ * first: the store keeps it shown, and the render that follows puts it in place.
+ * @param {string} domId
+ */
+function reveal(domId) {
+  const [kind, id] = domId.split('-');
+  if (kind !== 'comment' || document.getElementById(domId)) {
+    highlighter.reveal(domId);
+    return;
+  }
+  store.commentRevealed(Number(id));
+  queueMicrotask(() => highlighter.reveal(domId)); // queued after that render
+}
+
 /** What the page makes once the article is known (none for a page that cannot show it). */
 const parts = {
   /** @type {RealtimeClient | null} */
@@ -125,6 +140,11 @@ const on = {
   chooseFilter: (filter) => store.filterChosen(filter),
   chooseOrder: (order) => store.orderChosen(order),
   replyDraftsChanged: () => store.replyDraftsChanged(),
+  openThreadLevel: (levelId, focusId) => {
+    store.threadLevelOpened(levelId);
+    // The button is gone with the fold: focus the first comment it showed, once rendered.
+    queueMicrotask(() => document.getElementById(focusId)?.focus());
+  },
 };
 
 // ---------------------------------------------------------- render and react
@@ -253,9 +273,9 @@ function startComponents({ live, canPost }) {
   parts.indicator = createIndicator(parts.liveStatus, { onRetry: () => parts.client?.pollNow() });
   parts.preferences = live ? preferences() : null;
   parts.newDiscussionForm = canPost ? newDiscussionForm(actions.startDiscussion) : null;
-  parts.notifier = new Notifier(store, byId('toasts'), { reveal: highlighter.reveal });
+  parts.notifier = new Notifier(store, byId('toasts'), { reveal });
   parts.newItems = new NewItemsWatcher({
-    reveal: highlighter.reveal,
+    reveal,
     onSeen: (item) => store.itemSeen(item.id),
     onCount: (count) => store.newItemsCounted(count),
   });
@@ -335,7 +355,7 @@ async function main() {
   if (store.state.phase === 'closed') return;
   root.removeAttribute('aria-busy');
   root.dataset.ready = 'true';
-  if (location.hash) highlighter.reveal(location.hash.slice(1));
+  if (location.hash) reveal(location.hash.slice(1));
 }
 
 // The realtime client releases its own resources on pagehide, and presence
