@@ -114,14 +114,15 @@ class Bench:
         out = subprocess.run([sys.executable, str(ROOT / "bench" / "seed.py"), str(self.users),
                               str(self.size)], env=self.stack.env, cwd=ROOT, check=True,
                              capture_output=True, text=True).stdout
-        self.communities = json.loads(out)["communities"]
+        seeded = json.loads(out)
+        self.communities = seeded["communities"]
+        self.logins = {int(user): login for user, login in seeded["logins"].items()}
         os.environ.update({k: v for k, v in self.stack.env.items() if k.startswith(("JWT_", "DJANGO_S"))})
-        from realtime_core import tokens
         from tests.support.api import Account, Api
 
         api = Api(self.stack.api_url)
         for c in self.communities:
-            admin = Account(c["admin_id"], "", "", tokens.issue(c["admin_id"], "access"), "")
+            admin = Account(c["admin_id"], "", "", self.access_token(c["admin_id"]), "")
             c["admin_token"] = admin.access
             article = api.article(admin, c["id"])
             c["discussion_id"] = api.discussion(admin, c["id"], article["id"])["id"]
@@ -167,9 +168,12 @@ class Bench:
         while not port_open(port):
             time.sleep(0.05)
 
-    async def register(self, user_ids, concurrency=32):
+    def access_token(self, user_id: int) -> str:
         from realtime_core import tokens
 
+        return tokens.issue(user_id, tokens.ACCESS, fam=self.logins[user_id])
+
+    async def register(self, user_ids, concurrency=32):
         port = self.stack.api_port
         todo = list(enumerate(user_ids))
         out = [None] * len(user_ids)
@@ -178,7 +182,7 @@ class Bench:
             conn = LeanConnection("127.0.0.1", port)
             while todo:
                 i, uid = todo.pop()
-                bearer = {"Authorization": f"Bearer {tokens.issue(uid, 'access')}"}
+                bearer = {"Authorization": f"Bearer {self.access_token(uid)}"}
                 status, body = await conn.request("POST", "/api/realtime/register", headers=bearer)
                 if status != 200:
                     raise RuntimeError(f"register {uid}: {status} {body[:200]}")

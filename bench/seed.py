@@ -2,14 +2,17 @@
 
 Run with the Stack's environment (DJANGO_SETTINGS_MODULE, DATABASE_URL, ...).
 Signing up thousands of users through the API costs a password hash each, so the
-users are bulk-inserted with an unusable password; the load generator mints
-their access tokens with realtime_core.tokens (the same code the API uses).
-Prints JSON: {"communities": [{"id", "admin_id", "member_ids": [...]}, ...]}.
+users are bulk-inserted with an unusable password and a login each; the load
+generator mints their access tokens, naming that login, with realtime_core.tokens
+(the same code the API uses).
+Prints JSON: {"communities": [{"id", "admin_id", "member_ids": [...]}, ...],
+"logins": {user id: login id}}.
 Usage: seed.py USERS COMMUNITY_SIZE
 """
 
 import json
 import sys
+import uuid
 
 import django
 
@@ -17,7 +20,7 @@ django.setup()
 
 from django.db import transaction  # noqa: E402
 
-from accounts.models import User  # noqa: E402
+from accounts.models import RefreshTokenFamily, User  # noqa: E402
 from communities.models import Community, Membership  # noqa: E402
 
 
@@ -27,8 +30,11 @@ def main():
     with transaction.atomic():
         start = User.objects.count()
         users = User.objects.bulk_create(
-            [User(username=f"bench{start + i}", email=f"bench{start + i}@example.org",
-                  password="!") for i in range(n_users + n_comm)], batch_size=2000)
+            [User.unsaved(f"bench{start + i}", email=f"bench{start + i}@example.org",
+                          password="!") for i in range(n_users + n_comm)], batch_size=2000)
+        logins = RefreshTokenFamily.objects.bulk_create(
+            [RefreshTokenFamily(id=uuid.uuid4(), user=u, current_jti=uuid.uuid4().hex)
+             for u in users], batch_size=2000)
         admins, members = users[:n_comm], users[n_comm:]
         comms = Community.objects.bulk_create(
             [Community(name=f"Bench {start + i}", slug=f"bench-{start + i}",
@@ -40,7 +46,8 @@ def main():
             rows += [Membership(community=c, user=u, role=Membership.MEMBER) for u in group]
             out.append({"id": c.id, "admin_id": admins[i].id, "member_ids": [u.id for u in group]})
         Membership.objects.bulk_create(rows, batch_size=5000)
-    print(json.dumps({"communities": out}))
+    print(json.dumps({"communities": out,
+                      "logins": {u.id: str(login.id) for u, login in zip(users, logins)}}))
 
 
 main()

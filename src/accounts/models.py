@@ -13,6 +13,13 @@ class User(AbstractUser):
     username_folded_key = models.CharField(max_length=1000, unique=True, editable=False)
     username_cased_key = models.CharField(max_length=1000, unique=True, editable=False)
 
+    @classmethod
+    def unsaved(cls, username: str, **fields) -> "User":
+        """A user with its look-alike keys, for bulk_create, which skips save()."""
+        folded, cased = look_alike_keys(username)
+        return cls(username=username, username_folded_key=folded, username_cased_key=cased,
+                   **fields)
+
     def save(self, *args, **kwargs):
         self.username_folded_key, self.username_cased_key = look_alike_keys(self.username)
         update_fields = kwargs.get("update_fields")

@@ -26,8 +26,8 @@ communities = Community.objects.bulk_create([
     for n in range({MANY})])
 Membership.objects.bulk_create([Membership(community=c, user=admin, role="admin") for c in communities])
 members = User.objects.bulk_create([
-    User(username=f"crowd{admin.id}m{{n:04}}", email=f"crowd{admin.id}m{{n:04}}@example.org",
-         password="!")
+    User.unsaved(f"crowd{admin.id}m{{n:04}}", email=f"crowd{admin.id}m{{n:04}}@example.org",
+                 password="!")
     for n in range({MANY_MEMBERS})])
 Membership.objects.bulk_create([Membership(community=communities[0], user=u) for u in members])
 """)

@@ -33,15 +33,19 @@ REGISTRARS = 16
 # would spend minutes hashing passwords and test nothing the burst is about.
 SEED = """
 import json
-from accounts.models import User
+import uuid
+from accounts.models import RefreshTokenFamily, User
 from communities.models import Community, Membership
 from discussions.models import Article, Placement
 
+
 communities, clients = {communities}, {clients}
 users = User.objects.bulk_create(
-    User(username=f"burst{{n}}", email=f"burst{{n}}@example.org", password="!")
+    User.unsaved(f"burst{{n}}", email=f"burst{{n}}@example.org", password="!")
     for n in range(communities + clients)
 )
+logins = RefreshTokenFamily.objects.bulk_create(
+    RefreshTokenFamily(id=uuid.uuid4(), user=u, current_jti=uuid.uuid4().hex) for u in users)
 out = []
 for c in range(communities):
     writer = users[c]
@@ -56,7 +60,8 @@ for c in range(communities):
     Placement.objects.create(article=article, community=community)
     out.append({{"id": community.id, "article_id": article.id, "writer_id": writer.id,
                 "member_ids": [u.id for u in members]}})
-print(json.dumps(out))
+print(json.dumps({{"communities": out,
+                  "logins": {{u.id: str(login.id) for u, login in zip(users, logins)}}}}))
 """
 
 
@@ -81,15 +86,18 @@ def burst_stack(tmp_path_factory):
     stack.stop()
 
 
-def _seed(stack: Stack) -> list[dict]:
+def _seed(stack: Stack) -> tuple[list[dict], dict[int, str]]:
+    """The communities, and each user's login (an access token names its login)."""
     code = SEED.format(communities=COMMUNITIES, clients=CLIENTS)
     done = subprocess.run([sys.executable, str(SRC / "manage.py"), "shell", "-c", code],
                           env=stack.env, cwd=ROOT, check=True, capture_output=True, text=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    seeded = json.loads(done.stdout.strip().splitlines()[-1])
+    return seeded["communities"], {int(user): login for user, login in seeded["logins"].items()}
 
 
-def _bearer(user_id: int) -> dict[str, str]:
-    return {"Authorization": f"Bearer {tokens.issue(user_id, tokens.ACCESS)}"}
+def _bearer(user_id: int, logins: dict[int, str]) -> dict[str, str]:
+    token = tokens.issue(user_id, tokens.ACCESS, fam=logins[user_id])
+    return {"Authorization": f"Bearer {token}"}
 
 
 async def _in_parallel(connections: list[LeanConnection], jobs: list, run) -> list:
@@ -107,13 +115,14 @@ async def _in_parallel(connections: list[LeanConnection], jobs: list, run) -> li
     return results
 
 
-async def _register(api_url: str, communities: list[dict]) -> list[Queue]:
+async def _register(api_url: str, communities: list[dict], logins: dict[int, str]
+                    ) -> list[Queue]:
     members = [(c["id"], m) for c in communities for m in c["member_ids"]]
 
     async def register(connection, member):
         community_id, user_id = member
         status, body = await connection.request("POST", "/api/realtime/register",
-                                                headers=_bearer(user_id))
+                                                headers=_bearer(user_id, logins))
         assert status == 200, body
         queue = json.loads(body)
         assert queue["communities"] == [community_id]
@@ -145,10 +154,11 @@ async def _poll_forever(poll_url: str, queue: Queue) -> None:
         connection.close()
 
 
-async def _write(api_url: str, communities: list[dict]) -> dict[int, tuple[int, float]]:
+async def _write(api_url: str, communities: list[dict], logins: dict[int, str]
+                 ) -> dict[int, tuple[int, float]]:
     """WRITES discussions round robin over the communities; discussion id -> (community, sent)."""
     jobs = [communities[n % len(communities)] for n in range(WRITES)]
-    headers = {c["id"]: _bearer(c["writer_id"]) for c in communities}
+    headers = {c["id"]: _bearer(c["writer_id"], logins) for c in communities}
 
     async def write(connection, community):
         sent = time.monotonic()
@@ -173,8 +183,8 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 async def test_burst_of_writes_reaches_every_member_queue_once_in_order(burst_stack):
     stack = burst_stack
-    communities = _seed(stack)
-    queues = await _register(stack.api_url, communities)
+    communities, logins = _seed(stack)
+    queues = await _register(stack.api_url, communities, logins)
     assert len(queues) == CLIENTS
 
     pollers = [asyncio.create_task(_poll_forever(stack.poll_url, q)) for q in queues]
@@ -183,7 +193,7 @@ async def test_burst_of_writes_reaches_every_member_queue_once_in_order(burst_st
             wait_until, lambda: _pending_polls(stack.poll_url) >= CLIENTS, timeout=60,
             message="every client's poll to be waiting")
         started = time.monotonic()
-        written = await _write(stack.api_url, communities)
+        written = await _write(stack.api_url, communities, logins)
         write_seconds = time.monotonic() - started
         expected_count = {c["id"]: sum(1 for cid, _ in written.values() if cid == c["id"])
                           for c in communities}

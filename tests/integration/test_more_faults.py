@@ -21,12 +21,14 @@ from tests.support.article_state import ArticleState
 from tests.support.poller import Poller, poll_once
 from tests.support.stack import ROOT, SRC, Stack, free_port, port_open, wait_until
 
+QUEUE_TTL = 6  # seconds a queue lives without a poll or a heartbeat
+
 
 @pytest.fixture(scope="module")
 def robust(tmp_path_factory):
-    """Queues live 3 s (scaled down from 120 s) and polls wait at most 1 s."""
+    """Queues live 6 s (scaled down from 120 s) and polls wait at most 1 s."""
     stack = Stack(tmp_path_factory.mktemp("robust"), "robust_faults", redis_db=13, env={
-        "REALTIME_QUEUE_TTL": "3", "REALTIME_POLL_TIMEOUT": "1",
+        "REALTIME_QUEUE_TTL": str(QUEUE_TTL), "REALTIME_POLL_TIMEOUT": "1",
     }).start()
     extra: list[subprocess.Popen] = []
     yield stack, Api(stack.api_url), extra
@@ -217,14 +219,16 @@ def test_client_away_gets_the_backlog_or_reregisters_never_a_gap(robust, away):
     key = keys.queue(client.queue_id)
     _write_some(api, admin, community, article)
     if away == "within_ttl":
-        # Longer than a poll's timeout, shorter than the queue's lifetime: the 3 s TTL
-        # running below 1.8 s means no poll renewed it for over 1.2 s. (The renewal of the
-        # last poll may land just after that poll answered, so the TTL can rise once
-        # before it runs down; comparing with a reading taken then would be a race.)
-        wait_until(lambda: 0 < store.pttl(key) < 1800, timeout=5,
+        # Longer than a poll's timeout, shorter than the queue's lifetime: the TTL running
+        # 1.2 s below its full length means no poll renewed it for that long. (The renewal
+        # of the last poll may land just after that poll answered, so the TTL can rise
+        # once before it runs down; comparing with a reading taken then would be a race.)
+        # The writes above must end within the TTL on a loaded machine: hence 6 s, not 3.
+        wait_until(lambda: 0 < store.pttl(key) < QUEUE_TTL * 1000 - 1200, timeout=QUEUE_TTL,
                    message="the queue's TTL to run down")
     else:
-        wait_until(lambda: not store.exists(key), timeout=10, message="the queue to expire")
+        wait_until(lambda: not store.exists(key), timeout=3 * QUEUE_TTL,
+                   message="the queue to expire")
 
     client.drain()
     assert client.reregistrations == (0 if away == "within_ttl" else 1)
