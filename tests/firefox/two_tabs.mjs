@@ -14,24 +14,27 @@ class PollCounter {
   started = [];  // {tab, at}
   inFlight = new Map();  // request → tab
   mostInFlight = 0;
+  closed = new Set();
 
   watch(page, tab) {
     const isPoll = (request) => request.url().startsWith(`${input.pollUrl}/realtime/poll`);
     page.on('request', (request) => {
       if (!isPoll(request)) return;
       this.started.push({ tab, at: Date.now() });
-      this.inFlight.set(request, tab);
+      if (!this.closed.has(tab)) this.inFlight.set(request, tab);
       this.mostInFlight = Math.max(this.mostInFlight, this.inFlight.size);
     });
     const done = (request) => this.inFlight.delete(request);
     page.on('requestfinished', done);
     page.on('requestfailed', done);
-    // A closed tab's requests end without an event of their own.
-    page.on('close', () => {
-      for (const [request, owner] of this.inFlight) {
-        if (owner === tab) this.inFlight.delete(request);
-      }
-    });
+  }
+
+  /** A tab is being closed: its requests end with it, without an event of their own. */
+  closing(tab) {
+    this.closed.add(tab);
+    for (const [request, owner] of this.inFlight) {
+      if (owner === tab) this.inFlight.delete(request);
+    }
   }
 
   tabsThatPolled(since = 0) {
@@ -67,12 +70,17 @@ await withFirefox(async (browser) => {
   await waitFor(() => polls.inFlight.size === 1, 'the leader to poll again');
   const beforeHandover = { polled: polls.tabsThatPolled(), in_flight: polls.inFlight.size };
 
-  const closedAt = Date.now();
+  // The leader may start a poll while it is being closed, never after.
+  const closing = Date.now();
+  polls.closing('first');
   await first.page.close();
+  const closed = Date.now();
   await waitUntil(second.page, () => document.querySelector('#live-status').dataset.role
     === 'leader');
-  await waitFor(() => polls.tabsThatPolled(closedAt).length, 'a poll after the handover');
-  const handedOverMs = polls.started.find(({ at }) => at >= closedAt).at - closedAt;
+  const polledBySecond = () => polls.started.find(({ tab, at }) => tab === 'second'
+    && at >= closing);
+  await waitFor(polledBySecond, 'a poll from the second tab after the handover');
+  const handedOverMs = polledBySecond().at - closing;
 
   const afterShown = whenShown(second.page, '.comment-content', AFTER_HANDOVER);
   await ask('comment', { discussion_id: discussion.id, content: AFTER_HANDOVER });
@@ -83,7 +91,7 @@ await withFirefox(async (browser) => {
     roles,
     before_handover: beforeHandover,
     after_handover: {
-      polled: polls.tabsThatPolled(closedAt),
+      polled: polls.tabsThatPolled(closed),
       in_flight: polls.inFlight.size,
       first_poll_ms: handedOverMs,
     },
