@@ -8,8 +8,8 @@ import pytest
 TESTS = Path(__file__).parent
 # Directories whose tests start real processes (gunicorn, the poll server, the relay,
 # redis-server) or a browser.
-INTEGRATION = {"integration", "pollserver", "browser"}
-BROWSER = {"browser"}
+INTEGRATION = {"integration", "pollserver", "browser", "firefox"}
+BROWSER = {"browser", "firefox"}
 
 
 def pytest_collection_modifyitems(items):
