@@ -8,11 +8,20 @@ import { busy, h, replaceChildren, showError } from '../dom.js';
 import {
   checkRequired, clearErrors, field, formAlert, setFieldError, showApiError,
 } from '../forms.js';
+import { openConfirm } from '../slots.js';
 
 /** @import { Community, Member, Role } from '../api-types.js' */
 
 /** @type {Record<Role, string>} */
 export const ROLE_LABELS = { admin: 'Admin', moderator: 'Moderator', member: 'Member' };
+
+/**
+ * "1 member", "3 members".
+ * @param {number} count
+ */
+export function membersText(count) {
+  return `${count} member${count === 1 ? '' : 's'}`;
+}
 
 /**
  * @param {string} id
@@ -36,6 +45,7 @@ function roleSelect(id, selected) {
  * @property {HTMLElement} status what a screen reader is told
  * @property {HTMLElement} heading takes the focus when a row it held goes
  * @property {() => void} onAdminsChanged
+ * @property {() => void} countShown tells the page how many members the list shows
  */
 
 /**
@@ -46,21 +56,32 @@ function roleSelect(id, selected) {
  */
 
 /**
- * The members section. `me` is the signed-in user's id; `onAdminsChanged` runs when
- * someone becomes or stops being an admin, or the caller leaves: what the page offers
- * the caller (Leave, the admin sections) may change with it.
+ * @typedef {object} MembersOptions
+ * @property {boolean} isAdmin
+ * @property {number | undefined} me the signed-in user's id
+ * @property {() => void} onAdminsChanged runs when someone becomes or stops being an
+ *   admin, or the caller leaves: what the page offers the caller (Leave, the admin
+ *   sections) may change with it
+ * @property {(count: number) => void} onCountChanged given the number of members listed
+ *   whenever the list changes: the list is what the page counts, so a count shown
+ *   elsewhere never disagrees with it
+ */
+
+/**
+ * The members section.
  * @param {Community} community
- * @param {{isAdmin: boolean, me: number | undefined, onAdminsChanged: () => void}} options
+ * @param {MembersOptions} options
  * @returns {MembersSection}
  */
-export function membersSection(community, { isAdmin, me, onAdminsChanged }) {
+export function membersSection(community, { isAdmin, me, onAdminsChanged, onCountChanged }) {
   const list = h('ul', { class: 'plain-list member-list', 'aria-busy': 'true' });
   const error = formAlert();
   const status = h('p', { class: 'sr-only', role: 'status' });
   const heading = h('h2', { id: 'members-title', tabindex: '-1' }, 'Members');
   const base = `/api/communities/${community.id}/members`;
+  const countShown = () => onCountChanged(list.querySelectorAll('.member-row').length);
   /** @type {MembersContext} */
-  const context = { base, me, error, status, heading, onAdminsChanged };
+  const context = { base, me, error, status, heading, onAdminsChanged, countShown };
 
   async function reload() {
     try {
@@ -74,6 +95,7 @@ export function membersSection(community, { isAdmin, me, onAdminsChanged }) {
           return memberRow(member, { isAdmin, onlyAdmin }, context);
         }),
       );
+      countShown();
     } catch (e) {
       showError(error, `Could not load the members: ${e.message}`);
     } finally {
@@ -113,7 +135,8 @@ function memberRow(member, { isAdmin, onlyAdmin }, context) {
         'the only admin: make another member admin to change this'));
     }
   } else {
-    item.append(roleControl(member, context), removeButton(member, item, context));
+    const slot = h('div', { class: 'form-slot' });
+    item.append(roleControl(member, context), removeButton(member, item, slot, context), slot);
   }
   return item;
 }
@@ -151,30 +174,35 @@ function roleControl(member, { base, error, status, onAdminsChanged }) {
 }
 
 /**
+ * The button that removes a member, once the admin confirms it in the row's slot
+ * (where a failure shows too).
  * @param {Member} member
  * @param {HTMLElement} item the member's row
+ * @param {HTMLElement} slot where the row asks
  * @param {MembersContext} context
  */
-function removeButton(member, item, { base, me, error, status, heading, onAdminsChanged }) {
+function removeButton(member, item, slot, context) {
+  const { base, me, error, status, heading, onAdminsChanged, countShown } = context;
   const name = member.user.username;
   const remove = h('button', { type: 'button', class: 'button small' }, 'Remove');
   remove.setAttribute('aria-label', `Remove ${name}`);
-  remove.addEventListener('click', async () => {
-    showError(error, '');
-    remove.disabled = true;
-    try {
-      await api(`${base}/${member.user.id}`, { method: 'DELETE' });
-      status.textContent = `${name} was removed.`;
-      if (member.user.id === me || member.role === 'admin') {
-        onAdminsChanged();
-        return;
-      }
-      item.remove();
-      heading.focus(); // the removed row held the focus
-    } catch (e) {
-      remove.disabled = false;
-      showError(error, `Could not remove ${name}: ${e.message}`);
+  const removeMember = async () => {
+    await api(`${base}/${member.user.id}`, { method: 'DELETE' });
+    status.textContent = `${name} was removed.`;
+    if (member.user.id === me || member.role === 'admin') {
+      onAdminsChanged();
+      return;
     }
+    item.remove();
+    countShown();
+    heading.focus(); // the removed row held the focus
+  };
+  remove.addEventListener('click', () => {
+    showError(error, '');
+    openConfirm(slot, `Remove ${name} from the community?`, removeMember, {
+      confirmText: 'Remove',
+      groupLabel: `Confirm removing ${name}`,
+    });
   });
   return remove;
 }
