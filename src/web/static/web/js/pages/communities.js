@@ -118,14 +118,11 @@ async function load() {
   }
 }
 
+/** The communities the caller is not in: all of them, for a visitor. */
 function showOthers() {
-  if (!session) {
-    return showPaged(byId('all-list'), '/api/communities', 'No communities yet.',
-      'Show more communities');
-  }
-  byId('all-title').textContent = 'Other communities';
+  if (session) byId('all-title').textContent = 'Other communities';
   return showPaged(byId('all-list'), '/api/communities?mine=false',
-    'You are in every community there is.', 'Show more communities');
+    session ? 'No other communities yet.' : 'No communities yet.', 'Show more communities');
 }
 
 async function showMine() {
