@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 
 from tests.support.api import Account
 
+from .conftest import severe_violations
+
 VIEWPORT_HEIGHT = 900  # the browsers fixture's window
 LIVE_TIMEOUT = 10_000  # a signal arrives in well under a second; the fallback takes 30 s
 
@@ -52,12 +54,14 @@ def test_an_admin_sees_the_articles_first_and_add_an_article_at_once(browsers, a
     assert page.errors == []
 
 
-def test_a_visitor_is_told_what_marginalia_is(browsers, api):
+def test_a_visitor_is_told_what_marginalia_is(browsers, api, axe_source):
     page = browsers.page(None, "/")
     intro = page.locator("#intro")
     expect(intro).to_be_visible()
     expect(intro).to_contain_text("research communities discuss articles")
     expect(intro).to_contain_text("private community")
+    expect(page.locator("#all-list")).not_to_have_attribute("aria-busy", "true")
+    assert severe_violations(page, axe_source) == []
     intro.get_by_role("link", name="Create an account").click()
     expect(page.get_by_role("heading", name="Create an account")).to_be_visible()
 
@@ -103,7 +107,7 @@ def test_my_communities_are_not_listed_again_among_the_others(browsers, api):
     assert page.errors == []
 
 
-def test_create_a_community_is_a_button_that_opens_its_form(browsers, api):
+def test_create_a_community_is_a_button_that_opens_its_form(browsers, api, axe_source):
     founder = api.signup("founder")
     api.community(founder, "private")
     page = browsers.page(founder, "/")
@@ -115,6 +119,7 @@ def test_create_a_community_is_a_button_that_opens_its_form(browsers, api):
     open_form.click()
     expect(name).to_be_focused()
     expect(open_form).to_have_attribute("aria-expanded", "true")
+    assert severe_violations(page, axe_source) == []
     open_form.click()
     expect(name).to_be_hidden()
     assert page.errors == []
