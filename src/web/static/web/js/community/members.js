@@ -45,7 +45,7 @@ function roleSelect(id, selected) {
  * @property {HTMLElement} status what a screen reader is told
  * @property {HTMLElement} heading takes the focus when a row it held goes
  * @property {() => void} onAdminsChanged
- * @property {() => void} countShown tells the page how many members the list shows
+ * @property {() => Promise<void>} reload shows the list again
  */
 
 /**
@@ -79,11 +79,17 @@ export function membersSection(community, { isAdmin, me, onAdminsChanged, onCoun
   const status = h('p', { class: 'sr-only', role: 'status' });
   const heading = h('h2', { id: 'members-title', tabindex: '-1' }, 'Members');
   const base = `/api/communities/${community.id}/members`;
-  const countShown = () => onCountChanged(list.querySelectorAll('.member-row').length);
   /** @type {MembersContext} */
-  const context = { base, me, error, status, heading, onAdminsChanged, countShown };
+  const context = { base, me, error, status, heading, onAdminsChanged, reload };
 
-  async function reload() {
+  // One reload at a time, in order: a list fetched before a change is never shown after it.
+  let queue = Promise.resolve();
+  function reload() {
+    queue = queue.then(showMembers);
+    return queue;
+  }
+
+  async function showMembers() {
     try {
       /** @type {Member[]} */
       const members = await apiAll(base);
@@ -95,7 +101,7 @@ export function membersSection(community, { isAdmin, me, onAdminsChanged, onCoun
           return memberRow(member, { isAdmin, onlyAdmin }, context);
         }),
       );
-      countShown();
+      onCountChanged(members.length);
     } catch (e) {
       showError(error, `Could not load the members: ${e.message}`);
     } finally {
@@ -136,7 +142,7 @@ function memberRow(member, { isAdmin, onlyAdmin }, context) {
     }
   } else {
     const slot = h('div', { class: 'form-slot' });
-    item.append(roleControl(member, context), removeButton(member, item, slot, context), slot);
+    item.append(roleControl(member, context), removeButton(member, slot, context), slot);
   }
   return item;
 }
@@ -177,12 +183,11 @@ function roleControl(member, { base, error, status, onAdminsChanged }) {
  * The button that removes a member, once the admin confirms it in the row's slot
  * (where a failure shows too).
  * @param {Member} member
- * @param {HTMLElement} item the member's row
  * @param {HTMLElement} slot where the row asks
  * @param {MembersContext} context
  */
-function removeButton(member, item, slot, context) {
-  const { base, me, error, status, heading, onAdminsChanged, countShown } = context;
+function removeButton(member, slot, context) {
+  const { base, me, error, status, heading, onAdminsChanged, reload } = context;
   const name = member.user.username;
   const remove = h('button', { type: 'button', class: 'button small' }, 'Remove');
   remove.setAttribute('aria-label', `Remove ${name}`);
@@ -193,8 +198,7 @@ function removeButton(member, item, slot, context) {
       onAdminsChanged();
       return;
     }
-    item.remove();
-    countShown();
+    await reload();
     heading.focus(); // the removed row held the focus
   };
   remove.addEventListener('click', () => {

@@ -110,18 +110,14 @@ function membershipActions(community, refresh) {
 
 /**
  * The requests to join a private community, for its admins. The members are listed
- * again whenever the requests change: a request that went was approved, perhaps by
- * another admin.
+ * again whenever requests are decided, here or by another admin.
  * @param {Community} community
  * @param {MembersSection | null} members
  */
 function requestsSection(community, members) {
   const requests = joinRequestsSection(community, {
     onDecided: () => members?.reload(),
-    onChanged: (listener) => onJoinRequestsChanged(community, () => {
-      listener();
-      members?.reload();
-    }),
+    onChanged: (listener) => onJoinRequestsChanged(community, listener),
   });
   stopRequests = requests.stop;
   return requests.element;
