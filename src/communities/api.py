@@ -89,15 +89,18 @@ def _user(user_id: int) -> User:
 
 
 @router.get("", response=list[CommunityOut], auth=optional_jwt)
-def list_communities(request, window: Query[Window], mine: bool = False):
+def list_communities(request, window: Query[Window], mine: bool | None = None):
     """Communities by name (a private one shows non-members only its name, and its
-    description when its admins chose to show it)."""
+    description when its admins chose to show it): all of them, only the caller's
+    (`mine=true`), or those the caller is not in (`mine=false`)."""
     user = current_user(request)
     queryset = _with_viewer_fields(Community.objects.all(), user)
+    if mine and user is None:
+        raise ApiError(401, "Authentication required")
     if mine:
-        if user is None:
-            raise ApiError(401, "Authentication required")
         queryset = queryset.filter(memberships__user=user)
+    elif mine is False and user is not None:
+        queryset = queryset.exclude(memberships__user=user)
     return window.of(queryset.order_by("name", "id"))
 
 

@@ -30,6 +30,19 @@ def test_creator_becomes_admin(api, make_user):
     assert api.get("/api/communities?mine=true", as_=make_user()).json() == []
 
 
+def test_mine_false_lists_the_communities_the_caller_is_not_in(api, make_community, make_user):
+    member, outsider = make_user(), make_user()
+    joined, other = make_community("private", member), make_community("public", make_user())
+    listed = api.get("/api/communities?mine=false", as_=member).json()
+    assert other.id in [c["id"] for c in listed]
+    assert joined.id not in [c["id"] for c in listed]
+    # Without a caller nothing is theirs: every community is listed.
+    anonymous = [c["id"] for c in api.get("/api/communities?mine=false").json()]
+    assert {joined.id, other.id} <= set(anonymous)
+    assert joined.id in [c["id"] for c in api.get("/api/communities?mine=false",
+                                                  as_=outsider).json()]
+
+
 def test_join_a_public_community_at_once(api, make_community, make_user, outbox):
     community = make_community("public", make_user())
     joiner = make_user()

@@ -6,7 +6,11 @@
 
 import { html } from '../../vendor/lit-html/lit-html.js';
 import { busy, h, showError } from '../dom.js';
+import { closerOf } from '../slots.js';
 import { explainFailure } from './composer.js';
+
+// The article's items open their questions and close their forms in slots too.
+export { closeSlot, openConfirm } from '../slots.js';
 
 /**
  * @typedef {object} FormParts
@@ -118,18 +122,6 @@ export function errorLine() {
 }
 
 /**
- * Empty a slot and give focus back to what was focused before it opened.
- * @param {HTMLElement} slot
- */
-function closerOf(slot) {
-  const opener = /** @type {HTMLElement | null} */ (document.activeElement);
-  return () => {
-    closeSlot(slot);
-    if (opener && opener.isConnected) opener.focus();
-  };
-}
-
-/**
  * @param {HTMLElement} slot
  * @param {FormParts} parts
  */
@@ -138,48 +130,6 @@ export function openForm(slot, parts) {
   const form = buildForm({ ...parts, onCancel: close, onDone: close });
   slot.replaceChildren(form);
   parts.focus?.focus();
-}
-
-/**
- * @param {HTMLElement} slot
- * @param {string} question
- * @param {() => Promise<unknown>} confirmAction
- */
-export function openConfirm(slot, question, confirmAction) {
-  const close = closerOf(slot);
-  const yes = h('button', { type: 'button', class: 'button danger small' }, 'Delete');
-  const no = h('button', { type: 'button', class: 'button small' }, 'Cancel');
-  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
-  const box = h(
-    'div',
-    { class: 'confirm', role: 'group', 'aria-label': 'Confirm delete' },
-    h('p', {}, question),
-    error,
-    h('div', { class: 'form-buttons' }, yes, no),
-  );
-  box.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') close();
-  });
-  no.addEventListener('click', close);
-  yes.addEventListener('click', async () => {
-    yes.disabled = true;
-    no.disabled = true;
-    try {
-      await confirmAction();
-      closeSlot(slot);
-    } catch (e) {
-      showError(error, e.message);
-      yes.disabled = false;
-      no.disabled = false;
-    }
-  });
-  slot.replaceChildren(box);
-  no.focus();
-}
-
-/** @param {HTMLElement} slot */
-export function closeSlot(slot) {
-  slot.replaceChildren();
 }
 
 /**

@@ -8,11 +8,20 @@ import { busy, h, replaceChildren, showError } from '../dom.js';
 import {
   checkRequired, clearErrors, field, formAlert, setFieldError, showApiError,
 } from '../forms.js';
+import { openConfirm } from '../slots.js';
 
 /** @import { Community, Member, Role } from '../api-types.js' */
 
 /** @type {Record<Role, string>} */
 export const ROLE_LABELS = { admin: 'Admin', moderator: 'Moderator', member: 'Member' };
+
+/**
+ * "1 member", "3 members".
+ * @param {number} count
+ */
+export function membersText(count) {
+  return `${count} member${count === 1 ? '' : 's'}`;
+}
 
 /**
  * @param {string} id
@@ -36,6 +45,7 @@ function roleSelect(id, selected) {
  * @property {HTMLElement} status what a screen reader is told
  * @property {HTMLElement} heading takes the focus when a row it held goes
  * @property {() => void} onAdminsChanged
+ * @property {() => Promise<void>} reload shows the list again
  */
 
 /**
@@ -46,23 +56,40 @@ function roleSelect(id, selected) {
  */
 
 /**
- * The members section. `me` is the signed-in user's id; `onAdminsChanged` runs when
- * someone becomes or stops being an admin, or the caller leaves: what the page offers
- * the caller (Leave, the admin sections) may change with it.
+ * @typedef {object} MembersOptions
+ * @property {boolean} isAdmin
+ * @property {number | undefined} me the signed-in user's id
+ * @property {() => void} onAdminsChanged runs when someone becomes or stops being an
+ *   admin, or the caller leaves: what the page offers the caller (Leave, the admin
+ *   sections) may change with it
+ * @property {(count: number) => void} onCountChanged given the number of members listed
+ *   whenever the list changes: the list is what the page counts, so a count shown
+ *   elsewhere never disagrees with it
+ */
+
+/**
+ * The members section.
  * @param {Community} community
- * @param {{isAdmin: boolean, me: number | undefined, onAdminsChanged: () => void}} options
+ * @param {MembersOptions} options
  * @returns {MembersSection}
  */
-export function membersSection(community, { isAdmin, me, onAdminsChanged }) {
+export function membersSection(community, { isAdmin, me, onAdminsChanged, onCountChanged }) {
   const list = h('ul', { class: 'plain-list member-list', 'aria-busy': 'true' });
   const error = formAlert();
   const status = h('p', { class: 'sr-only', role: 'status' });
   const heading = h('h2', { id: 'members-title', tabindex: '-1' }, 'Members');
   const base = `/api/communities/${community.id}/members`;
   /** @type {MembersContext} */
-  const context = { base, me, error, status, heading, onAdminsChanged };
+  const context = { base, me, error, status, heading, onAdminsChanged, reload };
 
-  async function reload() {
+  // One reload at a time, in order: a list fetched before a change is never shown after it.
+  let queue = Promise.resolve();
+  function reload() {
+    queue = queue.then(showMembers);
+    return queue;
+  }
+
+  async function showMembers() {
     try {
       /** @type {Member[]} */
       const members = await apiAll(base);
@@ -74,6 +101,7 @@ export function membersSection(community, { isAdmin, me, onAdminsChanged }) {
           return memberRow(member, { isAdmin, onlyAdmin }, context);
         }),
       );
+      onCountChanged(members.length);
     } catch (e) {
       showError(error, `Could not load the members: ${e.message}`);
     } finally {
@@ -113,7 +141,8 @@ function memberRow(member, { isAdmin, onlyAdmin }, context) {
         'the only admin: make another member admin to change this'));
     }
   } else {
-    item.append(roleControl(member, context), removeButton(member, item, context));
+    const slot = h('div', { class: 'form-slot' });
+    item.append(roleControl(member, context), removeButton(member, slot, context), slot);
   }
   return item;
 }
@@ -151,30 +180,33 @@ function roleControl(member, { base, error, status, onAdminsChanged }) {
 }
 
 /**
+ * The button that removes a member, once the admin confirms it in the row's slot
+ * (where a failure shows too).
  * @param {Member} member
- * @param {HTMLElement} item the member's row
+ * @param {HTMLElement} slot where the row asks
  * @param {MembersContext} context
  */
-function removeButton(member, item, { base, me, error, status, heading, onAdminsChanged }) {
+function removeButton(member, slot, context) {
+  const { base, me, error, status, heading, onAdminsChanged, reload } = context;
   const name = member.user.username;
   const remove = h('button', { type: 'button', class: 'button small' }, 'Remove');
   remove.setAttribute('aria-label', `Remove ${name}`);
-  remove.addEventListener('click', async () => {
-    showError(error, '');
-    remove.disabled = true;
-    try {
-      await api(`${base}/${member.user.id}`, { method: 'DELETE' });
-      status.textContent = `${name} was removed.`;
-      if (member.user.id === me || member.role === 'admin') {
-        onAdminsChanged();
-        return;
-      }
-      item.remove();
-      heading.focus(); // the removed row held the focus
-    } catch (e) {
-      remove.disabled = false;
-      showError(error, `Could not remove ${name}: ${e.message}`);
+  const removeMember = async () => {
+    await api(`${base}/${member.user.id}`, { method: 'DELETE' });
+    status.textContent = `${name} was removed.`;
+    if (member.user.id === me || member.role === 'admin') {
+      onAdminsChanged();
+      return;
     }
+    await reload();
+    heading.focus(); // the removed row held the focus
+  };
+  remove.addEventListener('click', () => {
+    showError(error, '');
+    openConfirm(slot, `Remove ${name} from the community?`, removeMember, {
+      confirmText: 'Remove',
+      groupLabel: `Confirm removing ${name}`,
+    });
   });
   return remove;
 }

@@ -25,13 +25,13 @@ export const REFRESH_MS = 30000;
  * @property {HTMLElement} announce what a screen reader is told
  * @property {HTMLElement} heading takes the focus when a row it held goes
  * @property {() => Promise<void>} refresh
- * @property {() => void} onDecided
  */
 
 /**
- * The requests section and a function that stops its refreshing. `onDecided` runs after
- * an approval (the members changed); `onChanged(listener)` calls the listener whenever
- * the requests may have changed (a signal, a resync) and returns a function that stops it.
+ * The requests section and a function that stops its refreshing. `onDecided` runs when
+ * requests were decided, here or by another admin (the members may have changed);
+ * `onChanged(listener)` calls the listener whenever the requests may have changed (a
+ * signal, a resync) and returns a function that stops it.
  * @param {Community} community
  * @param {{onDecided: () => void, onChanged: (listener: () => void) => () => void}} options
  * @returns {{element: HTMLElement, stop: () => void}}
@@ -43,7 +43,7 @@ export function joinRequestsSection(community, { onDecided, onChanged }) {
   const announce = h('p', { class: 'sr-only', role: 'status' });
   const heading = h('h2', { id: 'requests-title', tabindex: '-1' }, 'Requests to join');
   /** @type {RequestsContext} */
-  const context = { base, error, announce, heading, refresh, onDecided };
+  const context = { base, error, announce, heading, refresh };
   /** @type {Map<number, HTMLElement>} request id -> row */
   const shown = new Map();
   let first = true;
@@ -67,11 +67,10 @@ export function joinRequestsSection(community, { onDecided, onChanged }) {
     showError(error, '');
     const arrived = requests.filter((r) => !shown.has(r.id));
     const current = new Set(requests.map((r) => r.id));
-    for (const [id, item] of shown) {
-      if (!current.has(id)) {
-        item.remove();
-        shown.delete(id);
-      }
+    const decided = [...shown.keys()].filter((id) => !current.has(id));
+    for (const id of decided) {
+      shown.get(id)?.remove();
+      shown.delete(id);
     }
     for (const request of arrived) {
       const item = requestRow(request, context);
@@ -88,6 +87,7 @@ export function joinRequestsSection(community, { onDecided, onChanged }) {
     }
     first = false;
     list.removeAttribute('aria-busy');
+    if (decided.length) onDecided();
   }
 
   const refreshIfVisible = () => {
@@ -121,7 +121,7 @@ export function joinRequestsSection(community, { onDecided, onChanged }) {
  * @param {JoinRequest} request
  * @param {RequestsContext} context
  */
-function requestRow(request, { base, error, announce, heading, refresh, onDecided }) {
+function requestRow(request, { base, error, announce, heading, refresh }) {
   const name = request.user.username;
   const approve = h('button', { type: 'button', class: 'button small primary' }, 'Approve');
   const reject = h('button', { type: 'button', class: 'button small' }, 'Reject');
@@ -136,7 +136,6 @@ function requestRow(request, { base, error, announce, heading, refresh, onDecide
       announce.textContent = `${name} was ${verb === 'approve' ? 'approved' : 'rejected'}.`;
       await refresh();
       heading.focus(); // the decided row held the focus
-      if (verb === 'approve') onDecided();
     } catch (e) {
       approve.disabled = reject.disabled = false;
       showError(error, `Could not ${verb} ${name}: ${e.message}`);

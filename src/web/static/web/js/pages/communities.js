@@ -1,6 +1,8 @@
 import { api, pagesOf } from '../api.js';
 import { badge, byId, h, replaceChildren } from '../dom.js';
 import { communityForm } from '../community/community-form.js';
+import { disclosure } from '../community/disclosure.js';
+import { membersText } from '../community/members.js';
 import { setUpPage } from '../layout.js';
 
 /** @import { Community } from '../api-types.js' */
@@ -14,6 +16,16 @@ function roleText(community) {
   if (role) return `You are ${role === 'admin' ? 'an admin' : `a ${role}`}`;
   if (community.join_requested) return 'Request to join pending';
   return null;
+}
+
+/**
+ * What the card of a private community says in place of what it keeps from
+ * non-members (how many they are): that it is for members, and how to get in.
+ * @param {Community} community
+ */
+function membersOnlyText(community) {
+  if (community.join_requested) return 'Members only';
+  return `Members only · ${session ? 'request to join on its page' : 'sign in to request to join'}`;
 }
 
 /** @param {Community} community */
@@ -32,8 +44,8 @@ function card(community) {
       { class: 'meta' },
       community.type === 'private' ? badge('Private', 'private') : badge('Public', 'public'),
       community.member_count === null
-        ? ''
-        : ` ${community.member_count} member${community.member_count === 1 ? '' : 's'}`,
+        ? ` ${membersOnlyText(community)}`
+        : ` ${membersText(community.member_count)}`,
       role ? ` · ${role}` : '',
     ),
     community.description ? h('p', { class: 'description' }, community.description) : null,
@@ -56,6 +68,7 @@ function showProblem(text) {
  * @param {string} path
  * @param {string} empty what the list says when there is none
  * @param {string} moreLabel the "Show more" button's name
+ * @returns {Promise<number>} how many the first page showed
  */
 async function showPaged(list, path, empty, moreLabel) {
   /** @type {Pages<Community>} */
@@ -90,41 +103,57 @@ async function showPaged(list, path, empty, moreLabel) {
   const firstPage = await showNextPage();
   list.removeAttribute('aria-busy');
   if (!firstPage.length) replaceChildren(list, h('li', { class: 'empty' }, empty));
+  return firstPage.length;
 }
 
+/**
+ * Every community for a visitor; for someone signed in, their own and, apart, the
+ * others, so that none is listed twice.
+ */
 async function load() {
   try {
-    await Promise.all([
-      showPaged(byId('all-list'), '/api/communities', 'No communities yet.',
-        'Show more communities'),
-      session ? showMine() : null,
-    ]);
+    await Promise.all([session ? showMine() : null, showOthers()]);
   } catch (error) {
     showProblem(`Could not load communities: ${error.message}`);
   }
 }
 
+/** The communities the caller is not in: all of them, for a visitor. */
+function showOthers() {
+  if (session) byId('all-title').textContent = 'Other communities';
+  return showPaged(byId('all-list'), '/api/communities?mine=false',
+    session ? 'No other communities yet.' : 'No communities yet.', 'Show more communities');
+}
+
 async function showMine() {
   byId('mine').hidden = false;
-  await showPaged(
+  const shown = await showPaged(
     byId('mine-list'),
     '/api/communities?mine=true',
     'You have not joined a community yet. Create one below, or open an invite link an admin '
       + 'sent you.',
     'Show more of my communities',
   );
+  // Someone in no community yet has little else to do here: the form is open for them.
+  if (!shown) createCommunity?.show();
 }
 
-function showCreateForm() {
+/** The button that opens the form creating a community, under the caller's communities. */
+function createCommunityDisclosure() {
   const form = communityForm({
     idPrefix: 'new-community',
     submitLabel: 'Create community',
     send: (body) => api('/api/communities', { method: 'POST', body }),
     done: (community) => location.assign(`/c/${encodeURIComponent(community.slug)}/`),
   });
-  byId('create-form-slot').append(form);
+  const create = disclosure({
+    id: 'create-panel', label: 'Create a community', content: form, panelClass: 'card',
+  });
+  byId('create').append(create.button, create.panel);
   byId('create').hidden = false;
+  return create;
 }
 
-if (session) showCreateForm();
+const createCommunity = session ? createCommunityDisclosure() : null;
+byId('intro').hidden = Boolean(session);
 load();

@@ -1,8 +1,9 @@
 import { createRealtimeClient } from '../../realtime/client.js';
 import { ApiError, api, apiAll, authFetch } from '../api.js';
 import { communityForm } from '../community/community-form.js';
+import { disclosure } from '../community/disclosure.js';
 import { invitesSection } from '../community/invites.js';
-import { ROLE_LABELS, membersSection } from '../community/members.js';
+import { ROLE_LABELS, membersSection, membersText } from '../community/members.js';
 import { joinRequestsSection } from '../community/requests.js';
 import { badge, busy, byId, h, replaceChildren, showError, timeEl } from '../dom.js';
 import { checkRequired, clearErrors, field, formAlert, showApiError } from '../forms.js';
@@ -108,23 +109,28 @@ function membershipActions(community, refresh) {
 }
 
 /**
- * The admins' part of the page: requests, invite links, the community's settings.
+ * The requests to join a private community, for its admins. The members are listed
+ * again whenever requests are decided, here or by another admin.
  * @param {Community} community
  * @param {MembersSection | null} members
  */
-function adminSections(community, members) {
-  /** @type {HTMLElement[]} */
-  const sections = [];
-  if (community.type === 'private') {
-    const requests = joinRequestsSection(community, {
-      onDecided: () => members?.reload(),
-      onChanged: (listener) => onJoinRequestsChanged(community, listener),
-    });
-    stopRequests = requests.stop;
-    sections.push(requests.element);
-  }
-  sections.push(invitesSection(community));
-  sections.push(
+function requestsSection(community, members) {
+  const requests = joinRequestsSection(community, {
+    onDecided: () => members?.reload(),
+    onChanged: (listener) => onJoinRequestsChanged(community, listener),
+  });
+  stopRequests = requests.stop;
+  return requests.element;
+}
+
+/**
+ * The admins' part of the page below the members: invite links, the community's
+ * settings.
+ * @param {Community} community
+ */
+function adminSections(community) {
+  return [
+    invitesSection(community),
     h(
       'details',
       { class: 'card disclosure', id: 'settings' },
@@ -137,8 +143,7 @@ function adminSections(community, members) {
         done: () => load(),
       }),
     ),
-  );
-  return sections;
+  ];
 }
 
 /**
@@ -207,12 +212,75 @@ function submitArticleForm(community) {
       showApiError(form, error, e);
     }
   });
-  return h(
-    'details',
-    { class: 'card disclosure' },
-    h('summary', {}, 'Add an article'),
-    form,
+  return form;
+}
+
+/**
+ * The page's header, with a member count the members section keeps up to date
+ * (`showCount`).
+ * @param {Community} community
+ */
+function pageHeader(community) {
+  const count = h('span', { class: 'member-count' });
+  /** @param {number | null} members */
+  const showCount = (members) => {
+    count.textContent = members === null ? '' : ` ${membersText(members)}`;
+  };
+  showCount(community.member_count);
+  const element = h(
+    'header',
+    { class: 'page-header' },
+    h('h1', {}, community.name),
+    h(
+      'p',
+      { class: 'meta' },
+      community.type === 'private' ? badge('Private', 'private') : badge('Public', 'public'),
+      count,
+      community.my_role ? ` · ${ROLE_LABELS[community.my_role]}` : '',
+    ),
+    community.description ? h('p', { class: 'description' }, community.description) : null,
+    ...membershipActions(community, load),
   );
+  return { element, showCount };
+}
+
+/**
+ * The articles, first on the page, under a button that opens the form adding one
+ * for those who may.
+ * @param {Community} community
+ * @param {boolean} readable
+ */
+async function articlesSection(community, readable) {
+  const head = h('div', { class: 'section-head' }, h('h2', { id: 'articles-title' }, 'Articles'));
+  const section = h('section', { 'aria-labelledby': 'articles-title', id: 'articles' }, head);
+  if (!readable) {
+    section.append(
+      h(
+        'p',
+        { class: 'notice', role: 'status' },
+        'This community is private: its articles and discussions are for members only.',
+      ),
+    );
+    return section;
+  }
+  if (session) {
+    const adding = disclosure({
+      id: 'add-article',
+      label: 'Add an article',
+      content: submitArticleForm(community),
+      panelClass: 'card',
+    });
+    head.append(adding.button);
+    section.append(adding.panel);
+  }
+  try {
+    /** @type {Article[]} */
+    const articles = await apiAll(`/api/communities/${community.id}/articles`);
+    section.append(articleList(community, articles));
+  } catch (error) {
+    section.append(h('p', { class: 'form-error', role: 'alert' }, error.message));
+  }
+  return section;
 }
 
 async function load() {
@@ -233,58 +301,22 @@ async function load() {
   document.title = `${community.name} · Marginalia`;
   byId('crumb-community').textContent = community.name;
   const readable = community.type === 'public' || Boolean(community.my_role);
-  const canPost = Boolean(session) && readable;
-  const header = h(
-    'header',
-    { class: 'page-header' },
-    h('h1', {}, community.name),
-    h(
-      'p',
-      { class: 'meta' },
-      community.type === 'private' ? badge('Private', 'private') : badge('Public', 'public'),
-      community.member_count === null
-        ? ''
-        : ` ${community.member_count} member${community.member_count === 1 ? '' : 's'}`,
-      community.my_role ? ` · ${ROLE_LABELS[community.my_role]}` : '',
-    ),
-    community.description ? h('p', { class: 'description' }, community.description) : null,
-    ...membershipActions(community, load),
-  );
-  const parts = [header];
+  const header = pageHeader(community);
   const isAdmin = community.my_role === 'admin';
   // Who the members are is for members (and anyone, in a public community).
   const members = readable
-    ? membersSection(community, { isAdmin, me: session?.user.id, onAdminsChanged: load })
+    ? membersSection(community, {
+      isAdmin, me: session?.user.id, onAdminsChanged: load, onCountChanged: header.showCount,
+    })
     : null;
-  if (isAdmin) parts.push(...adminSections(community, members));
-  const articlesSection = h(
-    'section',
-    { 'aria-labelledby': 'articles-title' },
-    h('h2', { id: 'articles-title' }, 'Articles'),
-  );
-  if (readable) {
-    try {
-      /** @type {Article[]} */
-      const articles = await apiAll(`/api/communities/${community.id}/articles`);
-      articlesSection.append(articleList(community, articles));
-    } catch (error) {
-      articlesSection.append(h('p', { class: 'form-error', role: 'alert' }, error.message));
-    }
-    if (canPost) articlesSection.append(submitArticleForm(community));
-  } else {
-    articlesSection.append(
-      h(
-        'p',
-        { class: 'notice', role: 'status' },
-        'This community is private: its articles and discussions are for members only.',
-      ),
-    );
-  }
-  parts.push(articlesSection);
+  // The articles come first: an admin's sections follow them, not the other way round.
+  const parts = [header.element, await articlesSection(community, readable)];
+  if (isAdmin && community.type === 'private') parts.push(requestsSection(community, members));
   if (members) {
     await members.loaded;
     parts.push(members.element);
   }
+  if (isAdmin) parts.push(...adminSections(community));
   root.removeAttribute('aria-busy');
   // A render after an action keeps the keyboard focus where it was, when that control is
   // still here.
