@@ -67,6 +67,8 @@ import { itemDomId } from './elements.js';
  * @property {string | null} kind new items of this kind merge into it while it shows
  * @property {number} count items merged into it
  * @property {string[]} authors their authors
+ * @property {string[]} unseen element ids of its items the reader has not seen yet: once
+ *   the last of them is seen the toast has nothing left to tell, and goes
  */
 
 /**
@@ -578,12 +580,20 @@ export class ArticleStore {
   // ------------------------------------------------------------------- the reader
 
   /**
-   * The reader has seen a new item: its mark goes.
+   * The reader has seen a new item: its mark goes, and so do the toasts left with
+   * nothing unseen to show.
    * @param {string} domId
    */
   itemSeen(domId) {
-    const seen = withValue(this.#state.seen, domId);
-    if (seen !== this.#state.seen) this.#set({ seen });
+    const { seen, toasts, mergingToast } = this.#state;
+    const seenNow = withValue(seen, domId);
+    if (seenNow === seen) return;
+    const told = toasts.map((t) => (t.unseen.includes(domId)
+      ? { ...t, unseen: t.unseen.filter((id) => id !== domId) }
+      : t));
+    const kept = told.filter((t, i) => t.unseen.length > 0 || toasts[i].unseen.length === 0);
+    const merging = kept.some((t) => t.id === mergingToast) ? mergingToast : null;
+    this.#set({ seen: seenNow, toasts: kept, mergingToast: merging });
   }
 
   /** @param {number} count new items not seen yet, outside the viewport */
@@ -661,7 +671,9 @@ export class ArticleStore {
   toastShown({ text, targetId, kind = null, author }) {
     const id = ++this.#lastToastId;
     const authors = author === undefined ? [] : [author];
-    const toasts = [...this.#state.toasts, { id, text, targetId, kind, count: 1, authors }];
+    const unseen = this.#state.seen.has(targetId) ? [] : [targetId];
+    const toast = { id, text, targetId, kind, count: 1, authors, unseen };
+    const toasts = [...this.#state.toasts, toast];
     const kept = toasts.slice(-MAX_TOASTS);
     let mergingToast = kind === null ? this.#state.mergingToast : id;
     if (!kept.some((t) => t.id === mergingToast)) mergingToast = null;
@@ -673,12 +685,14 @@ export class ArticleStore {
    * One more new item in a toast.
    * @param {number} id
    * @param {string} author
+   * @param {string} targetId the element id of the item
    */
-  toastMerged(id, author) {
+  toastMerged(id, author, targetId) {
     const merged = (/** @type {Toast} */ t) => ({
       ...t,
       count: t.count + 1,
       authors: t.authors.includes(author) ? t.authors : [...t.authors, author],
+      unseen: this.#state.seen.has(targetId) ? t.unseen : [...t.unseen, targetId],
     });
     const toasts = this.#state.toasts.map((t) => (t.id === id ? merged(t) : t));
     this.#set({ toasts });
