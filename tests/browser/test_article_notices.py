@@ -26,3 +26,32 @@ def test_a_toast_goes_once_its_comment_has_been_seen(browsers, api, lab):
     page.locator(f"#comment-{comment['id']}").scroll_into_view_if_needed()
     expect(toast).to_have_count(0)
     assert page.errors == []
+
+
+def test_a_public_page_checks_for_new_posts_in_place(browsers, api, lab):
+    public = api.community(lab["admin"], "public", members=[lab["member"]])
+    article = api.article(lab["admin"], public["id"])
+    oldest = api.discussion(lab["admin"], public["id"], article["id"], topic="Oldest")
+    _fillers(api, lab, public, article, 4)
+    page = open_article(browsers, lab["member"], article_path(public, article),
+                        viewport={"width": 800, "height": 500})
+    check = page.locator(".new-posts-check")
+    expect(check).to_contain_text("This community is public: its page does not update live.")
+    page.evaluate("window.scrollTo(0, 120)")
+    button = check.get_by_role("button", name="Check for new posts")
+    expect(button).to_be_in_viewport()
+    scrolled = page.evaluate("window.scrollY")
+    page.evaluate("window.beforeTheCheck = true")  # gone if the page reloaded
+
+    comment = api.comment(lab["admin"], oldest["id"], "Posted meanwhile")
+    expect(page.locator(f"#comment-{comment['id']}")).to_have_count(0)
+    button.click()
+    expect(check.get_by_role("status")).to_have_text("1 new comment.")
+    expect(page.locator(f"#comment-{comment['id']}")).to_contain_text("Posted meanwhile")
+    assert abs(page.evaluate("window.scrollY") - scrolled) <= 3
+    expect(button).to_be_focused()
+    assert page.evaluate("window.beforeTheCheck === true"), "the page was reloaded"
+    # Nothing new: it says so.
+    button.click()
+    expect(check.get_by_role("status")).to_have_text("No new posts.")
+    assert page.errors == []

@@ -237,6 +237,29 @@ test('new items merge into the toast of their kind until it goes; the oldest goe
   assert.equal(store.state.mergingToast, null);
 });
 
+test('a check for new posts fetches again and counts what it added, marked new', async () => {
+  const { store, pending } = opened();
+  const loading = store.loadSnapshot();
+  pending[0].resolve(createArticleState([discussion(1)], { 1: [comment(10, 1)] }));
+  await loading;
+  store.newPostsRequested();
+  store.newPostsRequested();
+  assert.deepEqual(store.state.newPostsCheck, { checking: true });
+  assert.equal(pending.length, 2, 'a check under way is not asked twice');
+  const mine = comment(12, 1, { author: MINE });
+  pending[1].resolve(createArticleState([discussion(2), discussion(1)], {
+    1: [comment(10, 1), comment(11, 1), mine], 2: [comment(20, 2)],
+  }));
+  await flush();
+  assert.equal(store.state.phase, 'ready');
+  assert.deepEqual(store.state.newPostsCheck, { checking: false, discussions: 1, comments: 3 });
+  assert.deepEqual([...store.state.arrived], ['discussion-2', 'comment-11', 'comment-20']);
+  store.gapReported();
+  pending[2].resolve(createArticleState([discussion(1)], { 1: [] }));
+  await flush();
+  assert.equal(store.state.newPostsCheck.comments, 3, 'a refetch the reader did not ask for');
+});
+
 test('a toast goes once the reader has seen every item it tells of', () => {
   const { store } = opened();
   const merged = store.toastShown({

@@ -30,7 +30,7 @@
  *
  * The transitions, by what they change:
  * - the data: articleOpened, loadSnapshot, eventArrived, ownWriteApplied,
- *   gapReported, close, release (the table above);
+ *   gapReported, newPostsRequested, close, release (the table above);
  * - the reader's marks and choices: itemSeen, newItemsCounted, filterChosen,
  *   orderChosen, foldToggled, threadLevelOpened, commentRevealed, replyDraftsChanged;
  * - the others present: typistsChanged, presenceChanged;
@@ -72,6 +72,13 @@ import { itemDomId } from './elements.js';
  */
 
 /**
+ * The reader's check for new posts on a page that does not follow the article live:
+ * under way, or what it found.
+ * @typedef {{checking: true} | {checking: false, discussions: number, comments: number}}
+ *   NewPostsCheck
+ */
+
+/**
  * Who has the article open, as the presence reports and signals say.
  * @typedef {{count: number, members: {id: number, username: string}[]}} Presence
  */
@@ -105,6 +112,7 @@ import { itemDomId } from './elements.js';
  * @property {number} replyDrafts counts the reply drafts dropped (they live in storage)
  * @property {Readonly<Record<number, string[]>>} typing who is writing, per discussion
  * @property {Presence | null} presence
+ * @property {NewPostsCheck | null} newPostsCheck the reader's last check for new posts
  * @property {readonly Toast[]} toasts oldest first
  * @property {number | null} mergingToast the toast new items merge into
  * @property {string} announcement what screen readers were last told
@@ -289,6 +297,8 @@ export class ArticleStore {
   #untold = [];
   #telling = false;
   #lastToastId = 0;
+  /** @type {ArticleState | null} what the reader's check for new posts compares with */
+  #checkedFrom = null;
 
   /** @param {StoreOptions} options */
   constructor(options) {
@@ -317,6 +327,7 @@ export class ArticleStore {
       replyDrafts: 0,
       typing: {},
       presence: null,
+      newPostsCheck: null,
       toasts: [],
       mergingToast: null,
       announcement: '',
@@ -427,6 +438,17 @@ export class ArticleStore {
   }
 
   /**
+   * The reader asked for new posts (a page that does not follow the article live): the
+   * discussions are fetched again, as after a gap, and what they add is counted.
+   */
+  newPostsRequested() {
+    if (this.#state.phase === 'closed' || this.#state.newPostsCheck?.checking) return;
+    this.#checkedFrom = this.#state.articleState;
+    this.#set({ newPostsCheck: { checking: true } });
+    this.gapReported();
+  }
+
+  /**
    * Any phase → closed: the page shows a notice instead of the article.
    * @param {Notice} notice
    */
@@ -461,8 +483,41 @@ export class ArticleStore {
       const kept = before.removed ? { ...fresh, removed: before.removed } : fresh;
       const after = this.#withBuffered(kept);
       const phase = this.#refetchAgain ? 'refetching' : 'ready';
-      this.#set({ phase, articleState: after }, { type: 'refetched', before, after });
+      const found = phase === 'ready' ? this.#newPostsFound(after) : {};
+      this.#set({ phase, articleState: after, ...found }, { type: 'refetched', before, after });
     } while (this.#refetchAgain);
+  }
+
+  /**
+   * What a finished check for new posts found, if one is under way: how many items the
+   * fresh state adds, those by others marked new like items arriving live.
+   * @param {ArticleState} fresh
+   * @returns {Partial<PageState>}
+   */
+  #newPostsFound(fresh) {
+    const from = this.#checkedFrom;
+    if (!from || !this.#state.newPostsCheck?.checking) return {};
+    this.#checkedFrom = null;
+    const state = this.#state;
+    /** @type {Set<string>} */
+    const arrived = new Set(state.arrived);
+    /**
+     * @param {ItemKind} kind
+     * @param {readonly (Discussion | Comment)[]} held
+     * @param {readonly (Discussion | Comment)[]} now
+     */
+    const countAdded = (kind, held, now) => {
+      const known = new Set(held.map((item) => item.id));
+      const added = now.filter((item) => !known.has(item.id));
+      for (const item of added) if (!isMine(state, item)) arrived.add(itemDomId(kind, item.id));
+      return added.length;
+    };
+    const discussions = countAdded('discussion', from.discussions, fresh.discussions);
+    let comments = 0;
+    for (const [id, list] of Object.entries(fresh.commentsByDiscussion)) {
+      comments += countAdded('comment', from.commentsByDiscussion[Number(id)] ?? [], list);
+    }
+    return { newPostsCheck: { checking: false, discussions, comments }, arrived };
   }
 
   /**

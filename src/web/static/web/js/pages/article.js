@@ -101,6 +101,7 @@ const parts = {
   /** @type {HTMLElement | null} */
   newDiscussionForm: null,
   jumpToNew: () => parts.newItems?.jumpToFirst(),
+  checkForNew: () => store.newPostsRequested(),
 };
 
 // ------------------------------------------------------------------- writes
