@@ -1,5 +1,6 @@
 """What the article page tells the reader beside the discussions themselves: toasts that
-go once their items have been read, and a public page's check for new posts."""
+go once their items have been read, a public page's check for new posts, and who is here
+on touch screens and keyboards."""
 
 from playwright.sync_api import expect
 
@@ -54,4 +55,29 @@ def test_a_public_page_checks_for_new_posts_in_place(browsers, api, lab):
     # Nothing new: it says so.
     button.click()
     expect(check.get_by_role("status")).to_have_text("No new posts.")
+    assert page.errors == []
+
+
+def test_who_is_here_opens_by_tap_and_keyboard_and_closes_with_escape(browsers, lab):
+    admin, member = lab["admin"], lab["member"]
+    open_article(browsers, admin, lab["path"])
+    page = open_article(browsers, member, lab["path"], has_touch=True)
+    count = page.get_by_role("button", name="2 members here")
+    names = page.get_by_role("list", name="Members here")
+    expect(count).to_have_attribute("aria-expanded", "false")
+    expect(names).to_be_hidden()
+    count.tap()
+    expect(names).to_be_visible()
+    expect(names.get_by_role("listitem")).to_have_text(
+        sorted([admin.username, f"{member.username} (you)"]))
+    expect(count).to_have_attribute("aria-expanded", "true")
+    count.tap()
+    expect(names).to_be_hidden()
+
+    count.focus()
+    page.keyboard.press("Enter")
+    expect(names).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(names).to_be_hidden()
+    expect(count).to_be_focused()
     assert page.errors == []

@@ -63,8 +63,11 @@ export function articlePage(view, parts) {
   const { state } = view;
   if (state.notice) return noticeTemplate(state.notice);
   if (!state.article) return html`<p class="loading">Loading…</p>`;
-  const { me, presence } = state;
-  const here = state.live && me ? guard([presence], () => presenceStatus(presence, me)) : nothing;
+  const { me, presence, presenceNamesShown: shown } = state;
+  const names = { shown, show: view.on.showPresenceNames };
+  const here = state.live && me
+    ? guard([presence, shown], () => presenceStatus(presence, me, names))
+    : nothing;
   const head = html`<div class="section-head"><h2
     id="discussions-title">Discussions</h2>${here}${parts.liveStatus}</div>`;
   const header = guard([state.article], () => articleHeader(state.article));

@@ -33,7 +33,7 @@
  *   gapReported, newPostsRequested, close, release (the table above);
  * - the reader's marks and choices: itemSeen, newItemsCounted, filterChosen,
  *   orderChosen, foldToggled, threadLevelOpened, commentRevealed, replyDraftsChanged;
- * - the others present: typistsChanged, presenceChanged;
+ * - the others present: typistsChanged, presenceChanged, presenceNamesShown;
  * - what the reader is told: toastShown, toastMerged, toastDismissed, announced.
  */
 
@@ -112,6 +112,7 @@ import { itemDomId } from './elements.js';
  * @property {number} replyDrafts counts the reply drafts dropped (they live in storage)
  * @property {Readonly<Record<number, string[]>>} typing who is writing, per discussion
  * @property {Presence | null} presence
+ * @property {boolean} presenceNamesShown whether the reader opened the list of who is here
  * @property {NewPostsCheck | null} newPostsCheck the reader's last check for new posts
  * @property {readonly Toast[]} toasts oldest first
  * @property {number | null} mergingToast the toast new items merge into
@@ -327,6 +328,7 @@ export class ArticleStore {
       replyDrafts: 0,
       typing: {},
       presence: null,
+      presenceNamesShown: false,
       newPostsCheck: null,
       toasts: [],
       mergingToast: null,
@@ -713,6 +715,11 @@ export class ArticleStore {
   /** @param {Presence} presence */
   presenceChanged(presence) {
     this.#set({ presence });
+  }
+
+  /** @param {boolean} shown the reader opened or closed the list of who is here */
+  presenceNamesShown(shown) {
+    if (shown !== this.#state.presenceNamesShown) this.#set({ presenceNamesShown: shown });
   }
 
   // ------------------------------------------------------ toasts and announcements

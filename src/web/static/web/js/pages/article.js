@@ -141,6 +141,7 @@ const on = {
   chooseFilter: (filter) => store.filterChosen(filter),
   chooseOrder: (order) => store.orderChosen(order),
   replyDraftsChanged: () => store.replyDraftsChanged(),
+  showPresenceNames: (shown) => store.presenceNamesShown(shown),
   openThreadLevel: (levelId, focusId) => {
     store.threadLevelOpened(levelId);
     // The button is gone with the fold: focus the first comment it showed, once rendered.
