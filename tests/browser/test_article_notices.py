@@ -1,6 +1,6 @@
 """What the article page tells the reader beside the discussions themselves: toasts that
-go once their items have been read, a public page's check for new posts, and who is here
-on touch screens and keyboards."""
+go once their items have been read, a public page's check for new posts, who is here on
+touch screens and keyboards, and a comment that failed offline offered again once online."""
 
 from playwright.sync_api import expect
 
@@ -81,3 +81,29 @@ def test_who_is_here_opens_by_tap_and_keyboard_and_closes_with_escape(browsers, 
     expect(names).to_be_hidden()
     expect(count).to_be_focused()
     assert page.errors == []
+
+
+def test_a_comment_that_failed_offline_is_offered_to_send_once_back_online(
+        browsers, api, lab):
+    discussion = api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
+                                topic="On a train")
+    page = open_article(browsers, lab["member"], lab["path"])
+    thread = page.locator(f"#discussion-{discussion['id']}")
+    thread.get_by_role("button", name="Comment on “On a train”").click()
+    thread.get_by_label("Add a comment").fill("Written between tunnels")
+    page.context.set_offline(True)
+    thread.get_by_role("button", name="Comment", exact=True).click()
+    error = thread.locator(".form-error")
+    expect(error).to_contain_text("you seem to be offline")
+    send_now = thread.get_by_role("button", name="Send now")
+    expect(send_now).to_have_count(0)
+
+    page.context.set_offline(False)
+    expect(send_now).to_be_visible()
+    expect(thread.get_by_label("Add a comment")).to_have_value("Written between tunnels")
+    send_now.click()
+    expect(thread.locator(".comment-content", has_text="Written between tunnels")).to_have_count(1)
+    expect(error).to_have_count(0)
+    expect(send_now).to_have_count(0)
+    assert [c["content"] for c in api.comments(lab["member"], discussion["id"])] == [
+        "Written between tunnels"]

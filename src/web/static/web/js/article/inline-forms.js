@@ -6,7 +6,8 @@
 
 import { html } from '../../vendor/lit-html/lit-html.js';
 import { busy, h, showError } from '../dom.js';
-import { explainFailure } from './composer.js';
+import { explainFailure, isConnectionFailure } from './composer.js';
+import { offerToSendWhenOnline } from './send-when-online.js';
 
 /**
  * @typedef {object} FormParts
@@ -100,6 +101,7 @@ export function buildForm(parts) {
       parts.onDone?.();
     } catch (e) {
       showError(error, explainFailure(e));
+      if (isConnectionFailure(e)) offerToSendWhenOnline(form, error);
       parts.focus?.focus();
     }
   });
