@@ -225,8 +225,8 @@ test('new items merge into the toast of their kind until it goes; the oldest goe
   const first = store.toastShown({
     text: 'bob commented', targetId: 'comment-1', kind: 'comment', author: 'bob',
   });
-  store.toastMerged(first, 'carol');
-  store.toastMerged(first, 'bob');
+  store.toastMerged(first, 'carol', 'comment-4');
+  store.toastMerged(first, 'bob', 'comment-5');
   assert.deepEqual(store.state.toasts[0].authors, ['bob', 'carol']);
   assert.equal(store.state.toasts[0].count, 3);
   store.toastShown({ text: 'edited', targetId: 'comment-2' });
@@ -235,6 +235,50 @@ test('new items merge into the toast of their kind until it goes; the oldest goe
   assert.equal(store.state.toasts.length, 4);
   assert.ok(!store.state.toasts.some((t) => t.id === first));
   assert.equal(store.state.mergingToast, null);
+});
+
+test('a check for new posts fetches again and counts what it added, marked new', async () => {
+  const { store, pending } = opened();
+  const loading = store.loadSnapshot();
+  pending[0].resolve(createArticleState([discussion(1)], { 1: [comment(10, 1)] }));
+  await loading;
+  store.newPostsRequested();
+  store.newPostsRequested();
+  assert.deepEqual(store.state.newPostsCheck, { checking: true });
+  assert.equal(pending.length, 2, 'a check under way is not asked twice');
+  const mine = comment(12, 1, { author: MINE });
+  pending[1].resolve(createArticleState([discussion(2), discussion(1)], {
+    1: [comment(10, 1), comment(11, 1), mine], 2: [comment(20, 2)],
+  }));
+  await flush();
+  assert.equal(store.state.phase, 'ready');
+  assert.deepEqual(store.state.newPostsCheck, { checking: false, discussions: 1, comments: 3 });
+  assert.deepEqual([...store.state.arrived], ['discussion-2', 'comment-11', 'comment-20']);
+  store.gapReported();
+  pending[2].resolve(createArticleState([discussion(1)], { 1: [] }));
+  await flush();
+  assert.equal(store.state.newPostsCheck.comments, 3, 'a refetch the reader did not ask for');
+});
+
+test('a toast goes once the reader has seen every item it tells of', () => {
+  const { store } = opened();
+  const merged = store.toastShown({
+    text: 'bob commented', targetId: 'comment-1', kind: 'comment', author: 'bob',
+  });
+  store.toastMerged(merged, 'carol', 'comment-2');
+  store.toastShown({ text: 'bob edited a comment', targetId: 'comment-9' });
+  store.itemSeen('comment-3');
+  store.itemSeen('comment-9');
+  assert.deepEqual(store.state.toasts.map((t) => t.id), [merged], 'seen: the edit\'s item');
+  store.itemSeen('comment-1');
+  assert.deepEqual(store.state.toasts[0].unseen, ['comment-2']);
+  assert.equal(store.state.mergingToast, merged);
+  store.itemSeen('comment-2');
+  assert.deepEqual(store.state.toasts, []);
+  assert.equal(store.state.mergingToast, null);
+  store.toastShown({ text: 'bob edited', targetId: 'comment-1' });
+  store.itemSeen('comment-5');
+  assert.equal(store.state.toasts.length, 1, 'a toast of a seen item waits for its time');
 });
 
 test('a thread level opens once; the reader\'s own comment and a linked one stay shown', () => {

@@ -1,8 +1,9 @@
 /**
  * The article page as a function of its state: the article and its discussions
- * section, or a notice instead. Parts that keep their own DOM (the live status,
- * the notification preferences, the new discussion form) are made once by the
- * page and placed here as they are.
+ * section (with a check for new posts where it does not update live), or a notice
+ * instead. Parts that keep their own DOM (the live status, the notification
+ * preferences, the new discussion form) are made once by the page and placed here
+ * as they are.
  */
 
 import { html, nothing } from '../../vendor/lit-html/lit-html.js';
@@ -10,6 +11,7 @@ import { guard } from '../../vendor/lit-html/directives/guard.js';
 import { signInUrl } from '../layout.js';
 import { discussionList } from './discussion-list.js';
 import { newItemsPill } from './new-items.js';
+import { newPostsCheck } from './new-posts-check.js';
 import { noticeTemplate } from './notices.js';
 import { presenceStatus } from './presence-status.js';
 import { timeTemplate } from './times.js';
@@ -23,6 +25,7 @@ import { timeTemplate } from './times.js';
  * @property {HTMLElement | null} preferences sound and desktop notifications (live pages)
  * @property {HTMLElement | null} newDiscussionForm for readers who may post
  * @property {() => void} jumpToNew the "N new" pill's action
+ * @property {() => void} checkForNew fetches new posts on a page that is not live
  */
 
 /** @param {any} article as the API returns it */
@@ -60,13 +63,17 @@ export function articlePage(view, parts) {
   const { state } = view;
   if (state.notice) return noticeTemplate(state.notice);
   if (!state.article) return html`<p class="loading">Loading…</p>`;
-  const { me, presence } = state;
-  const here = state.live && me ? guard([presence], () => presenceStatus(presence, me)) : nothing;
+  const { me, presence, presenceNamesShown: shown } = state;
+  const names = { shown, show: view.on.showPresenceNames };
+  const here = state.live && me
+    ? guard([presence, shown], () => presenceStatus(presence, me, names))
+    : nothing;
   const head = html`<div class="section-head"><h2
     id="discussions-title">Discussions</h2>${here}${parts.liveStatus}</div>`;
   const header = guard([state.article], () => articleHeader(state.article));
   return html`${header}<section class="discussions-section"
-    aria-labelledby="discussions-title">${head}${state.live ? parts.preferences : nothing}${
+    aria-labelledby="discussions-title">${head}${
+    state.live ? parts.preferences : newPostsCheck(state, parts.checkForNew)}${
     participate(state, parts)}${discussionList(view)}${
     newItemsPill(state.newOffScreen, parts.jumpToNew)}</section>`;
 }

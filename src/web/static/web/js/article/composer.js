@@ -35,6 +35,14 @@ export function lengthProblem(label, text) {
 }
 
 /**
+ * Whether a write failed for want of a connection (fetch rejects with a TypeError).
+ * @param {unknown} error
+ */
+export function isConnectionFailure(error) {
+  return !(error instanceof ApiError) && (error instanceof TypeError || !navigator.onLine);
+}
+
+/**
  * A failed write as a sentence a person can act on.
  * @param {unknown} error
  */
@@ -47,7 +55,7 @@ export function explainFailure(error) {
     }
     return error.message;
   }
-  if (error instanceof TypeError || !navigator.onLine) {
+  if (isConnectionFailure(error)) {
     return 'Could not reach the server: you seem to be offline. '
       + 'Your text is kept here; try again once connected.';
   }

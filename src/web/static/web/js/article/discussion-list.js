@@ -30,6 +30,7 @@ import { isMine, newMarks } from './store.js';
  * @property {() => void} replyDraftsChanged a reply draft was posted or dropped
  * @property {(levelId: string, focusId: string) => void} openThreadLevel show a folded
  *   thread level whole, and focus the first comment it showed
+ * @property {(shown: boolean) => void} showPresenceNames show or hide who is here
  */
 
 /**

@@ -7,7 +7,8 @@
 import { html } from '../../vendor/lit-html/lit-html.js';
 import { busy, h, showError } from '../dom.js';
 import { closerOf } from '../slots.js';
-import { explainFailure } from './composer.js';
+import { explainFailure, isConnectionFailure } from './composer.js';
+import { offerToSendWhenOnline } from './send-when-online.js';
 
 // The article's items open their questions and close their forms in slots too.
 export { closeSlot, openConfirm } from '../slots.js';
@@ -104,6 +105,7 @@ export function buildForm(parts) {
       parts.onDone?.();
     } catch (e) {
       showError(error, explainFailure(e));
+      if (isConnectionFailure(e)) offerToSendWhenOnline(form, error);
       parts.focus?.focus();
     }
   });

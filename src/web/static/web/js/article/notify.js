@@ -160,13 +160,15 @@ function placeClearOfForms(region) {
  */
 function toastsTemplate(toasts, { reveal, dismiss }) {
   return repeat(toasts, (toast) => toast.id, (toast) => {
+    // A merged toast leads to the first of its items the reader has not seen yet.
+    const targetId = toast.unseen[0] ?? toast.targetId;
     const show = (/** @type {Event} */ event) => {
       event.preventDefault();
       dismiss(toast.id);
-      reveal(toast.targetId);
+      reveal(targetId);
     };
     return html`<div class="toast"><span class="toast-text">${toastText(toast)}</span><a
-      href="#${toast.targetId}" class="toast-link" @click=${show}>Show</a><button type="button"
+      href="#${targetId}" class="toast-link" @click=${show}>Show</a><button type="button"
       class="toast-close" aria-label="Dismiss" @click=${() => dismiss(toast.id)}>×</button></div>`;
   });
 }
@@ -277,7 +279,7 @@ export class Notifier {
     const { toasts, mergingToast } = this.#store.state;
     const merging = toasts.find((toast) => toast.id === mergingToast);
     if (merging && merging.kind === added.kind) {
-      this.#store.toastMerged(merging.id, added.author);
+      this.#store.toastMerged(merging.id, added.author, targetId);
       // A merge shows the toast longer; one waiting for the tab to be shown keeps waiting.
       if (this.#timers.get(merging.id)) this.#startTimer(merging.id);
       return;

@@ -30,10 +30,10 @@
  *
  * The transitions, by what they change:
  * - the data: articleOpened, loadSnapshot, eventArrived, ownWriteApplied,
- *   gapReported, close, release (the table above);
+ *   gapReported, newPostsRequested, close, release (the table above);
  * - the reader's marks and choices: itemSeen, newItemsCounted, filterChosen,
  *   orderChosen, foldToggled, threadLevelOpened, commentRevealed, replyDraftsChanged;
- * - the others present: typistsChanged, presenceChanged;
+ * - the others present: typistsChanged, presenceChanged, presenceNamesShown;
  * - what the reader is told: toastShown, toastMerged, toastDismissed, announced.
  */
 
@@ -67,6 +67,15 @@ import { itemDomId } from './elements.js';
  * @property {string | null} kind new items of this kind merge into it while it shows
  * @property {number} count items merged into it
  * @property {string[]} authors their authors
+ * @property {string[]} unseen element ids of its items the reader has not seen yet: once
+ *   the last of them is seen the toast has nothing left to tell, and goes
+ */
+
+/**
+ * The reader's check for new posts on a page that does not follow the article live:
+ * under way, or what it found.
+ * @typedef {{checking: true} | {checking: false, discussions: number, comments: number}}
+ *   NewPostsCheck
  */
 
 /**
@@ -103,6 +112,8 @@ import { itemDomId } from './elements.js';
  * @property {number} replyDrafts counts the reply drafts dropped (they live in storage)
  * @property {Readonly<Record<number, string[]>>} typing who is writing, per discussion
  * @property {Presence | null} presence
+ * @property {boolean} presenceNamesShown whether the reader opened the list of who is here
+ * @property {NewPostsCheck | null} newPostsCheck the reader's last check for new posts
  * @property {readonly Toast[]} toasts oldest first
  * @property {number | null} mergingToast the toast new items merge into
  * @property {string} announcement what screen readers were last told
@@ -287,6 +298,8 @@ export class ArticleStore {
   #untold = [];
   #telling = false;
   #lastToastId = 0;
+  /** @type {ArticleState | null} what the reader's check for new posts compares with */
+  #checkedFrom = null;
 
   /** @param {StoreOptions} options */
   constructor(options) {
@@ -315,6 +328,8 @@ export class ArticleStore {
       replyDrafts: 0,
       typing: {},
       presence: null,
+      presenceNamesShown: false,
+      newPostsCheck: null,
       toasts: [],
       mergingToast: null,
       announcement: '',
@@ -425,6 +440,17 @@ export class ArticleStore {
   }
 
   /**
+   * The reader asked for new posts (a page that does not follow the article live): the
+   * discussions are fetched again, as after a gap, and what they add is counted.
+   */
+  newPostsRequested() {
+    if (this.#state.phase === 'closed' || this.#state.newPostsCheck?.checking) return;
+    this.#checkedFrom = this.#state.articleState;
+    this.#set({ newPostsCheck: { checking: true } });
+    this.gapReported();
+  }
+
+  /**
    * Any phase → closed: the page shows a notice instead of the article.
    * @param {Notice} notice
    */
@@ -459,8 +485,41 @@ export class ArticleStore {
       const kept = before.removed ? { ...fresh, removed: before.removed } : fresh;
       const after = this.#withBuffered(kept);
       const phase = this.#refetchAgain ? 'refetching' : 'ready';
-      this.#set({ phase, articleState: after }, { type: 'refetched', before, after });
+      const found = phase === 'ready' ? this.#newPostsFound(after) : {};
+      this.#set({ phase, articleState: after, ...found }, { type: 'refetched', before, after });
     } while (this.#refetchAgain);
+  }
+
+  /**
+   * What a finished check for new posts found, if one is under way: how many items the
+   * fresh state adds, those by others marked new like items arriving live.
+   * @param {ArticleState} fresh
+   * @returns {Partial<PageState>}
+   */
+  #newPostsFound(fresh) {
+    const from = this.#checkedFrom;
+    if (!from || !this.#state.newPostsCheck?.checking) return {};
+    this.#checkedFrom = null;
+    const state = this.#state;
+    /** @type {Set<string>} */
+    const arrived = new Set(state.arrived);
+    /**
+     * @param {ItemKind} kind
+     * @param {readonly (Discussion | Comment)[]} held
+     * @param {readonly (Discussion | Comment)[]} now
+     */
+    const countAdded = (kind, held, now) => {
+      const known = new Set(held.map((item) => item.id));
+      const added = now.filter((item) => !known.has(item.id));
+      for (const item of added) if (!isMine(state, item)) arrived.add(itemDomId(kind, item.id));
+      return added.length;
+    };
+    const discussions = countAdded('discussion', from.discussions, fresh.discussions);
+    let comments = 0;
+    for (const [id, list] of Object.entries(fresh.commentsByDiscussion)) {
+      comments += countAdded('comment', from.commentsByDiscussion[Number(id)] ?? [], list);
+    }
+    return { newPostsCheck: { checking: false, discussions, comments }, arrived };
   }
 
   /**
@@ -578,12 +637,20 @@ export class ArticleStore {
   // ------------------------------------------------------------------- the reader
 
   /**
-   * The reader has seen a new item: its mark goes.
+   * The reader has seen a new item: its mark goes, and so do the toasts left with
+   * nothing unseen to show.
    * @param {string} domId
    */
   itemSeen(domId) {
-    const seen = withValue(this.#state.seen, domId);
-    if (seen !== this.#state.seen) this.#set({ seen });
+    const { seen, toasts, mergingToast } = this.#state;
+    const seenNow = withValue(seen, domId);
+    if (seenNow === seen) return;
+    const told = toasts.map((t) => (t.unseen.includes(domId)
+      ? { ...t, unseen: t.unseen.filter((id) => id !== domId) }
+      : t));
+    const kept = told.filter((t, i) => t.unseen.length > 0 || toasts[i].unseen.length === 0);
+    const merging = kept.some((t) => t.id === mergingToast) ? mergingToast : null;
+    this.#set({ seen: seenNow, toasts: kept, mergingToast: merging });
   }
 
   /** @param {number} count new items not seen yet, outside the viewport */
@@ -650,6 +717,11 @@ export class ArticleStore {
     this.#set({ presence });
   }
 
+  /** @param {boolean} shown the reader opened or closed the list of who is here */
+  presenceNamesShown(shown) {
+    if (shown !== this.#state.presenceNamesShown) this.#set({ presenceNamesShown: shown });
+  }
+
   // ------------------------------------------------------ toasts and announcements
 
   /**
@@ -661,7 +733,9 @@ export class ArticleStore {
   toastShown({ text, targetId, kind = null, author }) {
     const id = ++this.#lastToastId;
     const authors = author === undefined ? [] : [author];
-    const toasts = [...this.#state.toasts, { id, text, targetId, kind, count: 1, authors }];
+    const unseen = this.#state.seen.has(targetId) ? [] : [targetId];
+    const toast = { id, text, targetId, kind, count: 1, authors, unseen };
+    const toasts = [...this.#state.toasts, toast];
     const kept = toasts.slice(-MAX_TOASTS);
     let mergingToast = kind === null ? this.#state.mergingToast : id;
     if (!kept.some((t) => t.id === mergingToast)) mergingToast = null;
@@ -673,12 +747,14 @@ export class ArticleStore {
    * One more new item in a toast.
    * @param {number} id
    * @param {string} author
+   * @param {string} targetId the element id of the item
    */
-  toastMerged(id, author) {
+  toastMerged(id, author, targetId) {
     const merged = (/** @type {Toast} */ t) => ({
       ...t,
       count: t.count + 1,
       authors: t.authors.includes(author) ? t.authors : [...t.authors, author],
+      unseen: this.#state.seen.has(targetId) ? t.unseen : [...t.unseen, targetId],
     });
     const toasts = this.#state.toasts.map((t) => (t.id === id ? merged(t) : t));
     this.#set({ toasts });

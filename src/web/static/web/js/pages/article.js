@@ -101,6 +101,7 @@ const parts = {
   /** @type {HTMLElement | null} */
   newDiscussionForm: null,
   jumpToNew: () => parts.newItems?.jumpToFirst(),
+  checkForNew: () => store.newPostsRequested(),
 };
 
 // ------------------------------------------------------------------- writes
@@ -140,6 +141,7 @@ const on = {
   chooseFilter: (filter) => store.filterChosen(filter),
   chooseOrder: (order) => store.orderChosen(order),
   replyDraftsChanged: () => store.replyDraftsChanged(),
+  showPresenceNames: (shown) => store.presenceNamesShown(shown),
   openThreadLevel: (levelId, focusId) => {
     store.threadLevelOpened(levelId);
     // The button is gone with the fold: focus the first comment it showed, once rendered.
