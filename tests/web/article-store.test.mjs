@@ -73,6 +73,19 @@ function snapshots() {
   return { fetchSnapshot, pending };
 }
 
+/**
+ * Waits for a condition, checking each few milliseconds, for at most 5 s.
+ * @param {() => boolean} condition
+ * @param {string} what
+ */
+async function until(condition, what) {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 function opened(options = {}) {
   const { fetchSnapshot, pending } = snapshots();
   const changes = [];
@@ -174,7 +187,8 @@ test('while refetching, events wait for the snapshot; a gap meanwhile fetches ag
 });
 
 test('an unreachable API is tried again; lost access closes the page', async () => {
-  const { store, pending, changes } = opened();
+  // Long enough that the phase between the failure and the retry can be seen on a busy machine.
+  const { store, pending, changes } = opened({ retryMs: 300 });
   const loading = store.loadSnapshot();
   pending[0].resolve(createArticleState([discussion(1)], { 1: [] }));
   await loading;
@@ -184,8 +198,7 @@ test('an unreachable API is tried again; lost access closes the page', async () 
   assert.equal(store.state.phase, 'retrying');
   store.eventArrived(newDiscussion(discussion(2)), FROM_SERVER);
   assert.deepEqual(ids(store), [2, 1], 'events apply while waiting to retry');
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.equal(store.state.phase, 'refetching');
+  await until(() => store.state.phase === 'refetching', 'the retry');
   pending[2].reject(Object.assign(new Error('Forbidden'), { status: 403 }));
   await flush();
   assert.equal(store.state.phase, 'closed');
