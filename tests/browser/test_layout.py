@@ -9,7 +9,11 @@ from .conftest import open_article, severe_violations, wait_live
 
 LONG_TOPIC = "T" * 300
 LONG_WORD = "w" * 300
-LONG_FORMULA = "$$" + " + ".join(f"x_{{{i}}}" for i in range(120)) + "$$"
+LONG_SUM = " + ".join(f"x_{{{i}}}" for i in range(120))
+LONG_FORMULA = f"$${LONG_SUM}$$"
+# The same sum inline, in a sentence and in a table, and a long line of code
+WIDE_INLINE = (f"Inline: ${LONG_SUM}$ and $\\frac{{a}}{{b}}$.\n\n| sum | value |\n|---|---|\n"
+               f"| ${LONG_SUM}$ | 1 |\n\n```\n{'call(x); ' * 60}\n```")
 
 
 def font_size(locator) -> float:
@@ -24,11 +28,17 @@ def test_long_topics_words_and_formulas_never_widen_the_page(browsers, api, lab,
     wide = api.discussion(admin, cid, aid, topic=LONG_TOPIC, content=f"Sum: {LONG_FORMULA}")
     api.comment(member, wide["id"], f"One word: {LONG_WORD}")
     api.comment(member, wide["id"], LONG_FORMULA)
+    api.comment(member, wide["id"], WIDE_INLINE)
 
     page = open_article(browsers, member, lab["path"], viewport={"width": width, "height": 844})
     wait_live(page)
     expect(page.locator(".comment-content", has_text=LONG_WORD)).to_be_visible()
-    expect(page.locator(".discussion-content math")).to_have_count(1)
+    expect(page.locator(".comment-content table")).to_be_visible()
+    # Unfolded, as a folded post clips what it holds
+    show_more = page.get_by_role("button", name="Show more")
+    for _ in range(show_more.count()):
+        show_more.first.click()
+    expect(show_more).to_have_count(0)
     width_shown = page.evaluate("document.documentElement.scrollWidth")
     assert width_shown <= width, f"the page scrolls sideways: {width_shown}px on {width}px"
     # The formula scrolls in a box of its own, inside its card.
