@@ -194,7 +194,8 @@ def test_updates_out_of_view_raise_a_toast_that_links_to_them(browsers, api, lab
 
 
 def test_screenshot_of_the_article_page(browsers, api, tmp_path):
-    """Writes docs/screenshot-article.png when it is missing or UPDATE_SCREENSHOTS=1."""
+    """Writes docs/screenshot-article.png and docs/screenshot-article-mobile.png when they
+    are missing or UPDATE_SCREENSHOTS=1."""
     alice, bob = api.signup(username="alice"), api.signup(username="bob")
     lab = api.call("POST", "/api/communities", alice, json={
         "name": "Neural Dynamics Lab", "type": "private",
@@ -214,16 +215,26 @@ def test_screenshot_of_the_article_page(browsers, api, tmp_path):
     api.comment(alice, older["id"], "The authors say they are on request.")
     first = api.discussion(alice, lab["id"], article["id"],
                            topic="Is the manifold really low-dimensional?",
-                           content="The PCA in figure 2 keeps 3 components; how robust is that?")
+                           content="The PCA in figure 2 keeps 3 components, explaining "
+                                   "$\\frac{\\lambda_1 + \\lambda_2 + \\lambda_3}"
+                                   "{\\sum_k \\lambda_k} = 0.91$ of the variance; "
+                                   "how robust is that?")
     top = api.comment(bob, first["id"], "The scree plot in the supplement has a clear knee.")
     api.comment(alice, first["id"], "Fair, but the knee moves with the bin size.", parent_id=top["id"])
-    page = open_article(browsers, bob, article_path(lab, article),
-                        viewport={"width": 1000, "height": 1500})
-    wait_live(page)
-    # A comment arriving live, still highlighted when the picture is taken.
+    path = article_path(lab, article)
+    desktop = open_article(browsers, bob, path, viewport={"width": 1000, "height": 1500})
+    phone = open_article(browsers, bob, path, viewport={"width": 390, "height": 844})
+    for page in (desktop, phone):
+        wait_live(page)
+    # The phone's picture is of its screen, at the discussion that changes.
+    phone.get_by_role("heading", name="Is the manifold really low-dimensional?").evaluate(
+        "topic => { topic.closest('.discussion').scrollIntoView(); scrollBy(0, -16); }")
+    # A comment arriving live, still highlighted when the pictures are taken.
     api.comment(alice, first["id"], "Rerunning it with 20 ms bins now.")
-    expect(page.locator(".comment-body.flash", has_text="Rerunning it")).to_be_visible()
-    screenshot(page, "screenshot-article.png", tmp_path)
+    for page in (desktop, phone):
+        expect(page.locator(".comment-body.flash", has_text="Rerunning it")).to_be_visible()
+    screenshot(desktop, "screenshot-article.png", tmp_path)
+    screenshot(phone, "screenshot-article-mobile.png", tmp_path, full_page=False)
 
 
 def test_create_an_account(browsers):
