@@ -10,47 +10,9 @@ import {
   hasLiveReply,
   liveCount,
 } from '../../src/web/static/web/realtime/apply-event.js';
+import { ARTICLE, COMMUNITY, comment, discussion } from './support/objects.mjs';
 
-const ARTICLE = 7;
-const COMMUNITY = 3;
 const scope = { articleId: ARTICLE, communityId: COMMUNITY };
-
-function discussion(id, fields = {}) {
-  return {
-    id,
-    article_id: ARTICLE,
-    community_id: COMMUNITY,
-    topic: `Topic ${id}`,
-    content: `Content ${id}`,
-    author: { id: 1, username: 'alice', is_pseudonymous: false, profile_pic_url: null },
-    is_pseudonymous: false,
-    is_resolved: false,
-    comments_count: 0,
-    version: 1,
-    created_at: new Date(Date.UTC(2025, 0, 1, 0, 0, id)).toISOString(),
-    updated_at: new Date(Date.UTC(2025, 0, 1, 0, 0, id)).toISOString(),
-    ...fields,
-  };
-}
-
-function comment(id, discussionId, fields = {}) {
-  return {
-    id,
-    discussion_id: discussionId,
-    article_id: ARTICLE,
-    community_id: COMMUNITY,
-    parent_id: null,
-    depth: 0,
-    content: `Comment ${id}`,
-    author: { id: 2, username: 'bob', is_pseudonymous: false, profile_pic_url: null },
-    is_pseudonymous: false,
-    is_deleted: false,
-    version: 1,
-    created_at: '2025-01-01T00:00:00Z',
-    updated_at: '2025-01-01T00:00:00Z',
-    ...fields,
-  };
-}
 
 let nextEventId = 100;
 function event(type, data) {

@@ -4,51 +4,9 @@ import assert from 'node:assert/strict';
 import { createArticleState } from '../../src/web/static/web/realtime/apply-event.js';
 import { ArticleStore, newMarks } from '../../src/web/static/web/js/article/store.js';
 import { flush } from './support/fakes.mjs';
+import { ARTICLE, BOB, COMMUNITY, comment, discussion } from './support/objects.mjs';
 
-const ARTICLE = 7;
-const COMMUNITY = 3;
 const ME = { id: 1, username: 'alice' };
-const BOB = { id: 2, username: 'bob', is_pseudonymous: false };
-
-function discussion(id, fields = {}) {
-  return {
-    id,
-    article_id: ARTICLE,
-    community_id: COMMUNITY,
-    topic: `Topic ${id}`,
-    content: `Content ${id}`,
-    content_html: `<p>Content ${id}</p>`,
-    author: BOB,
-    user: BOB,
-    is_pseudonymous: false,
-    is_resolved: false,
-    comments_count: 0,
-    version: 1,
-    created_at: '2025-01-01T00:00:00Z',
-    updated_at: '2025-01-01T00:00:00Z',
-    ...fields,
-  };
-}
-
-function comment(id, discussionId, fields = {}) {
-  return {
-    id,
-    discussion_id: discussionId,
-    article_id: ARTICLE,
-    community_id: COMMUNITY,
-    parent_id: null,
-    depth: 0,
-    content: `Comment ${id}`,
-    content_html: `<p>Comment ${id}</p>`,
-    author: BOB,
-    is_pseudonymous: false,
-    is_deleted: false,
-    version: 1,
-    created_at: '2025-01-01T00:00:00Z',
-    updated_at: '2025-01-01T00:00:00Z',
-    ...fields,
-  };
-}
 
 function event(type, data) {
   return {
