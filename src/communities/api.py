@@ -33,7 +33,7 @@ router.add_decorator(limit_writes)
 
 # Communities are listed to everyone: creating them has a limit of its own.
 COMMUNITIES_PER_USER = Limit(
-    "communities_per_user", "Too many new communities in a short time; try again later"
+    "communities_per_user", "Too many new communities in a short time"
 )
 
 

@@ -31,9 +31,9 @@ router = Router(tags=["realtime"], auth=jwt_auth)
 # hidden; a user's tabs together are bounded too, since tab ids are the client's
 # to choose. Typing carries no tab id: it is limited per user (the client sends
 # at most one signal per discussion every TYPING_INTERVAL seconds).
-PRESENCE_PER_TAB = Limit("presence_per_tab", "Too many presence reports from this tab; slow down")
-PRESENCE_PER_USER = Limit("presence_per_user", "Too many presence reports; slow down")
-TYPING_PER_USER = Limit("typing_per_user", "Too many typing signals; slow down")
+PRESENCE_PER_TAB = Limit("presence_per_tab", "Too many presence reports from this tab")
+PRESENCE_PER_USER = Limit("presence_per_user", "Too many presence reports")
+TYPING_PER_USER = Limit("typing_per_user", "Too many typing signals")
 
 
 class PresenceIn(Schema):

@@ -16,7 +16,7 @@ from .rendering import render
 from .schemas import RenderIn, RenderOut
 
 router = Router(tags=["articles and discussions"])
-PREVIEWS_PER_USER = Limit("previews_per_user", "Too many previews in a short time; slow down")
+PREVIEWS_PER_USER = Limit("previews_per_user", "Too many previews in a short time")
 
 
 @router.post("/render", response=RenderOut, auth=jwt_auth)

@@ -15,7 +15,7 @@ def render(content: str, user_id: int | None = None) -> str:
     try:
         return markdown.render(content, lane=user_id)
     except RendererBusy as busy:
-        raise too_many_requests("The maths renderer is busy; try again shortly",
+        raise too_many_requests("The maths renderer is busy",
                                 busy.retry_after) from None
 
 

@@ -21,7 +21,7 @@ from .models import ArticleVisit
 
 router = Router(tags=["articles and discussions"], auth=jwt_auth)
 
-VISITS_PER_USER = Limit("visits_per_user", "Too many visits recorded; slow down")
+VISITS_PER_USER = Limit("visits_per_user", "Too many visits recorded")
 
 
 class VisitOut(Schema):

@@ -43,7 +43,7 @@ def register(request):
         communities = _settle_memberships(request.auth, communities)
     except RegistrationLimitExceeded as exc:
         log_event("registration_limited", logging.WARNING, user_id=request.auth.id)
-        raise too_many_requests("Too many registrations; try again later", exc.retry_after) from exc
+        raise too_many_requests("Too many registrations", exc.retry_after) from exc
     except REDIS_ERRORS as exc:
         raise _unavailable() from exc
     # The queue id is a capability: it never goes into a log.

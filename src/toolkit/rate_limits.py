@@ -120,7 +120,7 @@ def client_address(request) -> str:
     return str(ip)
 
 
-WRITES_PER_USER = Limit("writes_per_user", "Too many changes in a short time; try again later")
+WRITES_PER_USER = Limit("writes_per_user", "Too many changes in a short time")
 
 
 def limit_writes(operation):

@@ -13,6 +13,7 @@ import sys
 import pytest
 from django.test import RequestFactory
 
+from toolkit.errors import wait_in_words
 from toolkit.rate_limits import client_address
 from tests.support.stack import SRC, free_port, wait_until
 
@@ -36,9 +37,10 @@ def limited(settings, **rules):
 def assert_too_many(response, longest_wait: int) -> int:
     """A JSON 429 whose Retry-After is a whole number of seconds, 1..longest_wait."""
     body = assert_json_error(response, 429)
-    assert "try again" in body["message"] or "slow down" in body["message"], body
     retry_after = int(response["Retry-After"])
     assert 1 <= retry_after <= longest_wait, retry_after
+    # The message names the same wait, in the unit a person would use.
+    assert body["message"].endswith(f"; try again in {wait_in_words(retry_after)}"), body
     return retry_after
 
 
@@ -226,3 +228,11 @@ def test_a_malformed_limit_stops_the_process_at_start():
                              cwd=SRC, capture_output=True, text=True, timeout=60)
     assert started.returncode != 0
     assert "RATE_LIMIT_WRITES_PER_USER='30 a minute' is not a rate limit" in started.stderr
+
+
+@pytest.mark.parametrize("seconds, words", [
+    (1, "1 s"), (52, "52 s"), (89, "89 s"), (90, "2 min"), (900, "15 min"), (5399, "90 min"),
+    (5400, "2 h"), (86400, "24 h"),
+])
+def test_a_wait_is_named_in_the_unit_a_person_would_use(seconds, words):
+    assert wait_in_words(seconds) == words
