@@ -257,3 +257,28 @@ def test_small_screens_keep_the_page_usable(browsers, lab):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"horizontal scrolling on a phone: {width}px"
     expect(page.get_by_role("button", name="Start discussion")).to_be_visible()
+
+
+def test_an_ended_session_says_so_in_every_tab_and_keeps_what_was_written(browsers, api):
+    person = api.signup("ended")
+    context = browsers.context(person)
+    first, second = context.new_page(), context.new_page()
+    for page in (first, second):
+        page.goto("/")
+        expect(page.locator("#session")).to_contain_text(f"Signed in as {person.username}")
+    # Signed out everywhere from elsewhere: the browser's tokens are refused from now on.
+    api.call("POST", "/api/auth/logout", json={"refresh": person.refresh, "all": True},
+             expect=204)
+
+    first.get_by_role("textbox", name="Name").fill("Written after the end")
+    first.get_by_role("button", name="Create community").click()
+
+    for page in (first, second):
+        notice = page.locator("#session-ended")
+        expect(notice).to_have_attribute("role", "alert")
+        expect(notice).to_contain_text("Your session ended.")
+        assert notice.get_by_role("link", name="Sign in again").get_attribute("href") == (
+            "/signin/?next=%2F")
+        expect(page.locator("#session")).not_to_contain_text("Signed in as")
+    expect(first.get_by_role("textbox", name="Name")).to_have_value("Written after the end")
+    assert first.errors == [] and second.errors == []

@@ -66,8 +66,28 @@ export function getSession() {
   }
 }
 
+/**
+ * Set when the server refused this browser's refresh token (signed out everywhere, a new
+ * password, a reused token), until the next sign-in: every tab then says the session
+ * ended, where a sign-out the person asked for simply reloads the page.
+ */
+const ENDED_KEY = 'marginalia.session-ended';
+/** The event on window when this tab learns the session ended. */
+export const SESSION_ENDED = 'marginalia:session-ended';
+
+export function sessionWasEnded() {
+  return localStorage.getItem(ENDED_KEY) !== null;
+}
+
+function endSession() {
+  localStorage.setItem(ENDED_KEY, String(Date.now()));
+  clearSession();
+  window.dispatchEvent(new Event(SESSION_ENDED));
+}
+
 /** @param {Session} tokens */
 export function saveSession(tokens) {
+  localStorage.removeItem(ENDED_KEY);
   localStorage.setItem(
     STORAGE_KEY,
     JSON.stringify({ access: tokens.access, refresh: tokens.refresh, user: tokens.user }),
@@ -154,7 +174,7 @@ async function refreshTokens(staleAccess) {
         body: JSON.stringify({ refresh: session.refresh }),
       });
       if (!res.ok) {
-        if (res.status === 401) clearSession();
+        if (res.status === 401) endSession();
         return null;
       }
       /** @type {Session} */

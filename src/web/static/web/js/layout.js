@@ -1,6 +1,6 @@
 /** What every page shares: the session corner of the header. */
 
-import { getSession, onSessionChange, signOut } from './api.js';
+import { SESSION_ENDED, getSession, onSessionChange, sessionWasEnded, signOut } from './api.js';
 import { h, readConfig, replaceChildren } from './dom.js';
 
 export function signInUrl() {
@@ -35,7 +35,26 @@ export function setUpPage() {
   } else if (config.page !== 'sign-in') {
     replaceChildren(corner, h('a', { class: 'button small', href: signInUrl() }, 'Sign in'));
   }
-  // Signing in or out in another tab changes what this page may show.
-  onSessionChange(() => location.reload());
+  // Signing in or out in another tab changes what this page may show; a session the
+  // server ended is said so in place, keeping what the page holds (drafts, scroll).
+  onSessionChange((changed) => {
+    if (!changed && session && sessionWasEnded()) sayTheSessionEnded(corner);
+    else location.reload();
+  });
+  window.addEventListener(SESSION_ENDED, () => sayTheSessionEnded(corner), { once: true });
   return { config, session };
+}
+
+/**
+ * The header says the session ended, and an alert at the top of the page offers to sign
+ * in again and come back here; once per page, whichever tab learnt it first.
+ * @param {HTMLElement} corner
+ */
+function sayTheSessionEnded(corner) {
+  if (document.getElementById('session-ended')) return;
+  replaceChildren(corner, h('a', { class: 'button small', href: signInUrl() }, 'Sign in'));
+  const main = /** @type {HTMLElement} */ (document.getElementById('main'));
+  main.prepend(h('p', { id: 'session-ended', class: 'notice', role: 'alert' },
+    'Your session ended. ', h('a', { href: signInUrl() }, 'Sign in again'),
+    ' to go on; what you were writing is kept.'));
 }
