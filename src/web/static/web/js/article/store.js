@@ -364,15 +364,8 @@ export class ArticleStore {
 
   /** loading → ready (or closed): fetch the discussions, with what arrived meanwhile. */
   async loadSnapshot() {
-    const { community, articleId } = this.#state;
-    let snapshot;
-    try {
-      snapshot = await this.#options.fetchSnapshot(community.id, articleId);
-    } catch (error) {
-      this.#snapshotFailed(error, 'load');
-      return;
-    }
-    if (this.#state.phase === 'closed') return;
+    const snapshot = await this.#fetchSnapshot('load');
+    if (!snapshot) return;
     this.#set({ phase: 'ready', articleState: this.#withBuffered(snapshot) });
     if (this.#refetchAgain) this.#refetch();
   }
@@ -471,15 +464,8 @@ export class ArticleStore {
     this.#set({ phase: 'refetching' });
     do {
       this.#refetchAgain = false;
-      const { community, articleId } = this.#state;
-      let fresh;
-      try {
-        fresh = await this.#options.fetchSnapshot(community.id, articleId);
-      } catch (error) {
-        this.#snapshotFailed(error, 'refetch');
-        return;
-      }
-      if (this.#state.phase === 'closed') return;
+      const fresh = await this.#fetchSnapshot('refetch');
+      if (!fresh) return;
       const before = this.#state.articleState;
       // What was deleted stays deleted: a late event must not bring it back.
       const kept = before.removed ? { ...fresh, removed: before.removed } : fresh;
@@ -520,6 +506,23 @@ export class ArticleStore {
       comments += countAdded('comment', from.commentsByDiscussion[Number(id)] ?? [], list);
     }
     return { newPostsCheck: { checking: false, discussions, comments }, arrived };
+  }
+
+  /**
+   * The article's discussions from the API; null when the fetch failed (then retrying
+   * or closed) or the page closed meanwhile.
+   * @param {'load' | 'refetch'} during
+   * @returns {Promise<ArticleState | null>}
+   */
+  async #fetchSnapshot(during) {
+    const { community, articleId } = this.#state;
+    try {
+      const snapshot = await this.#options.fetchSnapshot(community.id, articleId);
+      return this.#state.phase === 'closed' ? null : snapshot;
+    } catch (error) {
+      this.#snapshotFailed(error, during);
+      return null;
+    }
   }
 
   /**
