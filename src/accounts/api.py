@@ -23,10 +23,14 @@ router = Router(tags=["auth"])
 def signup(request, payload: SignupIn):
     throttling.before_signup(request)
     email = payload.email.lower()
-    if User.objects.filter(username=payload.username).exists():
-        raise ApiError(409, "That username is taken")
+    # The same name has the same keys: one query answers both "taken" and "looks like".
     folded, cased = look_alike_keys(payload.username)
-    if User.objects.filter(Q(username_folded_key=folded) | Q(username_cased_key=cased)).exists():
+    existing = User.objects.filter(
+        Q(username_folded_key=folded) | Q(username_cased_key=cased)
+    ).values_list("username", flat=True).first()
+    if existing == payload.username:
+        raise ApiError(409, "That username is taken")
+    if existing is not None:
         raise ApiError(409, "That username looks like one already taken; choose another")
     if User.objects.filter(email__iexact=email).exists():
         raise ApiError(409, "An account with that email already exists")
