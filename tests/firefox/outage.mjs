@@ -18,6 +18,10 @@ await withFirefox(async (browser) => {
 
   await ask('stop the poll server');
   await waitUntil(page, hasState, 10_000, 'reconnecting');
+  // While a try is under way there is no next one to count down to: wait for the
+  // countdown, as the Chromium test's expect() does.
+  await waitUntil(page, () => document.querySelector('#live-status .live-countdown')
+    .textContent !== '', 10_000);
   const whileDown = {
     label: await textOf(page, '#live-status .live-label'),
     countdown: await textOf(page, '#live-status .live-countdown'),
