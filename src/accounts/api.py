@@ -43,7 +43,11 @@ def signup(request, payload: SignupIn):
     except IntegrityError as exc:  # lost a race with an identical signup
         raise ApiError(409, "That username or email is taken") from exc
     log_event("user_signed_up", user_id=candidate.id)
-    return Status(201, sessions.start(candidate))
+    return Status(201, sessions.start(candidate, _user_agent(request)))
+
+
+def _user_agent(request) -> str:
+    return request.headers.get("User-Agent", "")
 
 
 def _check_strength(password: str, user: User) -> None:
@@ -75,7 +79,7 @@ def login(request, payload: LoginIn):
         raise ApiError(401, "Wrong username, email or password")
     throttling.login_succeeded(account)
     log_event("login", user_id=user.id)
-    return sessions.start(user)
+    return sessions.start(user, _user_agent(request))
 
 
 @router.post("/refresh", response=TokensOut)
@@ -134,7 +138,7 @@ def change_password(request, payload: PasswordChangeIn):
     user.set_password(payload.new_password)
     user.save(update_fields=["password"])  # ends every login (sessions.py)
     log_event("password_changed", user_id=user.id)
-    return sessions.start(user)
+    return sessions.start(user, _user_agent(request))
 
 
 @router.get("/me", response=MeOut, auth=jwt_auth)

@@ -8,6 +8,9 @@ class User(AbstractUser):
     """A person who signs in; email is unique so it can be used to log in."""
 
     email = models.EmailField(unique=True)
+    # What pages show beside the username; empty: the username alone. Chosen on the
+    # settings page; the username stays the identity mentions and profiles use.
+    display_name = models.CharField(max_length=80, blank=True, default="")
     # Unique, so no name a reader could take for another's is ever stored, however the
     # user is made (sign-up, admin, shell): accounts.usernames. Kept by save().
     username_folded_key = models.CharField(max_length=1000, unique=True, editable=False)

@@ -18,6 +18,9 @@ class RefreshTokenFamily(models.Model):
     current_jti = models.CharField(max_length=32)  # the one refresh token that may be used next
     # The one it replaced: for a few seconds it still gets the current one (sessions.rotate).
     previous_jti = models.CharField(max_length=32, blank=True, default="")
+    # The browser or client that logged in (its User-Agent, cut to fit), so the person
+    # can tell their logins apart on the settings page.
+    user_agent = models.CharField(max_length=300, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     rotated_at = models.DateTimeField(auto_now=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

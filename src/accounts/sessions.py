@@ -38,13 +38,15 @@ def _issue(user: User, family: RefreshTokenFamily) -> dict:
     }
 
 
-def start(user: User) -> dict:
-    """A new login: its family, and its first access and refresh tokens."""
+def start(user: User, user_agent: str = "") -> dict:
+    """A new login (from the browser or client `user_agent` names): its family, and its
+    first access and refresh tokens."""
     # A family nobody refreshed for a refresh token's lifetime can never be used
     # again: forget the user's old ones, so the table holds live logins only.
     unusable = timezone.now() - timedelta(seconds=tokens.lifetimes()[tokens.REFRESH])
     RefreshTokenFamily.objects.filter(user=user, rotated_at__lt=unusable).delete()
-    family = RefreshTokenFamily.objects.create(id=uuid.uuid4(), user=user,
+    user_agent = user_agent[:RefreshTokenFamily._meta.get_field("user_agent").max_length]
+    family = RefreshTokenFamily.objects.create(id=uuid.uuid4(), user=user, user_agent=user_agent,
                                                current_jti=uuid.uuid4().hex)
     return _issue(user, family)
 
