@@ -1,5 +1,7 @@
 /** Small DOM helpers. Text always goes in as text, never as HTML. */
 
+import { showCountingDown } from './waits.js';
+
 /**
  * What may stand as a child: nodes, text, numbers; nested arrays are
  * flattened and null, undefined and false skipped.
@@ -114,13 +116,14 @@ export function relativeTime(date, now = Date.now()) {
 }
 
 /**
- * Show a message in a [role=alert] element (hidden when empty).
+ * Show a message in a [role=alert] element (hidden when empty); a wait it names
+ * counts down (waits.js).
  * @param {HTMLElement | null | undefined} el
  * @param {string | null | undefined} message
  */
 export function showError(el, message) {
   if (!el) return;
-  el.textContent = message || '';
+  showCountingDown(el, message || '');
   el.hidden = !message;
 }
 

@@ -139,5 +139,7 @@ export function openForm(slot, parts) {
  * @param {string} message
  */
 export function showSlotError(slot, message) {
-  slot.replaceChildren(h('p', { class: 'form-error', role: 'alert' }, message));
+  const line = h('p', { class: 'form-error', role: 'alert' });
+  slot.replaceChildren(line);
+  showError(line, message);
 }
