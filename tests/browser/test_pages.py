@@ -282,3 +282,28 @@ def test_an_ended_session_says_so_in_every_tab_and_keeps_what_was_written(browse
         expect(page.locator("#session")).not_to_contain_text("Signed in as")
     expect(first.get_by_role("textbox", name="Name")).to_have_value("Written after the end")
     assert first.errors == [] and second.errors == []
+
+
+def test_an_ended_session_stops_live_updates_and_the_indicator_says_why(browsers, api, lab):
+    person = api.signup("ended-live")
+    api.add_member(lab["admin"], lab["community"]["id"], person)
+    context = browsers.context(person)
+    writer, reader = context.new_page(), context.new_page()
+    for page in (writer, reader):
+        page.goto(lab["path"])
+        page.wait_for_selector("#article-page[data-ready='true']")
+        wait_live(page)
+    api.call("POST", "/api/auth/logout", json={"refresh": person.refresh, "all": True},
+             expect=204)
+
+    # The first request after the end learns it; every tab of the browser stops.
+    writer.get_by_label("Topic").fill("Written after the end")
+    writer.get_by_label("Message").fill("Kept in the draft")
+    writer.get_by_role("button", name="Start discussion").click()
+    for page in (writer, reader):
+        status = page.locator("#live-status")
+        expect(status).to_have_attribute("data-state", "ended")
+        expect(status).to_contain_text("Live updates stopped")
+        expect(status).to_contain_text("your session ended")
+        assert "Sign in again to resume" in status.get_attribute("title")
+    assert writer.errors == [] and reader.errors == []

@@ -45,6 +45,19 @@ export function setUpPage() {
   return { config, session };
 }
 
+/** @type {(() => void)[]} */
+const whenEnded = [];
+
+/**
+ * Call `stop` once if the server ends this session while the page is open (signed out
+ * elsewhere, password changed, login revoked): what the page keeps running for the
+ * signed-in user stops, and says why.
+ * @param {() => void} stop
+ */
+export function onSessionEnded(stop) {
+  whenEnded.push(stop);
+}
+
 /**
  * The header says the session ended, and an alert at the top of the page offers to sign
  * in again and come back here; once per page, whichever tab learnt it first.
@@ -52,6 +65,7 @@ export function setUpPage() {
  */
 function sayTheSessionEnded(corner) {
   if (document.getElementById('session-ended')) return;
+  for (const stop of whenEnded.splice(0)) stop();
   replaceChildren(corner, h('a', { class: 'button small', href: signInUrl() }, 'Sign in'));
   const main = /** @type {HTMLElement} */ (document.getElementById('main'));
   main.prepend(h('p', { id: 'session-ended', class: 'notice', role: 'alert' },

@@ -1,13 +1,14 @@
 /**
  * The connection indicator: connected, connecting, reconnecting (with a
- * countdown to the next try and a "Retry now" button), offline, or live
- * updates off. Screen readers hear the state changes, not every tick.
+ * countdown to the next try and a "Retry now" button), offline, live
+ * updates off, or stopped because the session ended. Screen readers hear the
+ * state changes, not every tick.
  */
 
 import { h } from '../dom.js';
 
 /** @typedef {import('../../realtime/client').RealtimeStatus} RealtimeStatus */
-/** @typedef {import('../../realtime/client').RealtimeState | 'off'} ShownState */
+/** @typedef {import('../../realtime/client').RealtimeState | 'off' | 'ended'} ShownState */
 
 /** @type {Record<ShownState, string>} */
 const LABELS = {
@@ -17,6 +18,7 @@ const LABELS = {
   reconnecting: 'Reconnecting',
   offline: 'Offline',
   off: 'Live updates off',
+  ended: 'Live updates stopped',
 };
 
 /** @type {Partial<Record<ShownState, string>>} */
@@ -24,6 +26,7 @@ const DESCRIPTIONS = {
   connected: 'New and changed discussions appear as they happen.',
   offline: 'You are offline. Updates resume when the connection is back.',
   off: 'Public communities do not have live updates. Reload to see new posts.',
+  ended: 'Your session ended, so this page no longer receives updates. Sign in again to resume.',
 };
 
 /**
@@ -76,16 +79,27 @@ export function createIndicator(el, { onRetry } = {}) {
     if (retryAt === null) stopTimer();
   }
 
+  /**
+   * A state the realtime client does not report, with a note saying why.
+   * @param {'off' | 'ended'} state
+   * @param {string} note
+   */
+  function settle(state, note) {
+    show(state);
+    el.append(h('span', { class: 'live-note' }, ` · ${note}`));
+  }
+
   return {
     /** @param {RealtimeStatus} status */
     update(status) {
-      show(status.state, status);
+      // The client's last word as it stops ('idle') must not hide why it stopped.
+      if (el.dataset.state !== 'ended') show(status.state, status);
     },
     off() {
-      show('off');
-      label.textContent = 'Live updates off';
-      countdown.textContent = '';
-      el.append(h('span', { class: 'live-note' }, ' · public community'));
+      settle('off', 'public community');
+    },
+    ended() {
+      settle('ended', 'your session ended');
     },
     destroy: stopTimer,
   };

@@ -15,7 +15,7 @@
 
 import { ApiError, api, authFetch } from '../api.js';
 import { byId, h } from '../dom.js';
-import { setUpPage } from '../layout.js';
+import { onSessionEnded, setUpPage } from '../layout.js';
 import { render } from '../../vendor/lit-html/lit-html.js';
 import { createRealtimeClient } from '../../realtime/client.js';
 import { articlePage } from '../article/article-view.js';
@@ -330,6 +330,14 @@ async function goLive(reader, indicator) {
   client.connect();
   await Promise.race([client.ready(), new Promise((resolve) => setTimeout(resolve, 4000))]);
 }
+
+// Live updates need a live login: when the server ends it, the page stops polling
+// and the indicator says why, instead of failing its way to "Not connected".
+onSessionEnded(() => {
+  parts.client?.disconnect();
+  parts.presence?.destroy();
+  parts.indicator?.ended();
+});
 
 async function main() {
   root.replaceChildren();
