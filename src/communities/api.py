@@ -179,14 +179,14 @@ def add_member(request, community_id: ObjectId, payload: AddMemberIn):
     community = get_community(community_id)
     access.require_admin(request.auth, community)
     user = _user_named(payload.username)
-    return Status(201, services.add_member(community, user, payload.role))
+    return Status(201, services.add_member(community, user, payload.role, by=request.auth))
 
 
 @router.patch("/{community_id}/members/{user_id}", response=MemberOut, auth=jwt_auth)
 def change_role(request, community_id: ObjectId, user_id: ObjectId, payload: RoleIn):
     community = get_community(community_id)
     access.require_admin(request.auth, community)
-    return services.set_role(community, _user(user_id), payload.role)
+    return services.set_role(community, _user(user_id), payload.role, by=request.auth)
 
 
 @router.delete("/{community_id}/members/{user_id}", response={204: None}, auth=jwt_auth)
@@ -194,7 +194,7 @@ def remove_member(request, community_id: ObjectId, user_id: ObjectId):
     community = get_community(community_id)
     if user_id != request.auth.id:
         access.require_admin(request.auth, community)
-    services.remove_member(community, _user(user_id))
+    services.remove_member(community, _user(user_id), by=request.auth)
     return Status(204, None)
 
 
@@ -224,7 +224,8 @@ def _join_request(community: Community, request_id: ObjectId) -> JoinRequest:
 def approve_join_request(request, community_id: ObjectId, request_id: ObjectId):
     community = get_community(community_id)
     access.require_admin(request.auth, community)
-    services.decide_request(_join_request(community, request_id), approve=True)
+    services.decide_request(_join_request(community, request_id), approve=True,
+                            by=request.auth)
     return Status(204, None)
 
 
@@ -232,7 +233,8 @@ def approve_join_request(request, community_id: ObjectId, request_id: ObjectId):
 def reject_join_request(request, community_id: ObjectId, request_id: ObjectId):
     community = get_community(community_id)
     access.require_admin(request.auth, community)
-    services.decide_request(_join_request(community, request_id), approve=False)
+    services.decide_request(_join_request(community, request_id), approve=False,
+                            by=request.auth)
     return Status(204, None)
 
 

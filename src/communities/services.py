@@ -9,6 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from notifications import activity
+from notifications.models import Notification
 from realtime import connection, events
 from toolkit.errors import ApiError
 from toolkit.log_lines import log_event
@@ -107,7 +109,8 @@ def join(community: Community, user) -> tuple[str, str | None]:
 
 
 @transaction.atomic
-def add_member(community: Community, user, role: str) -> Membership:
+def add_member(community: Community, user, role: str, by=None) -> Membership:
+    """`by`: the admin who added them, who is told so; None when they joined themselves."""
     if access.role_of(user, community) is not None:
         raise ApiError(409, "That user is already a member")
     membership = Membership.objects.create(community=community, user=user, role=role)
@@ -116,13 +119,18 @@ def add_member(community: Community, user, role: str) -> Membership:
     ):
         _join_requests_changed(community)
     _membership_changed(community, user, True)
+    if by is not None and by != user:
+        activity.membership_changed(community, user, Notification.ADDED, actor=by, role=role)
     return membership
 
 
 @transaction.atomic
-def decide_request(request_obj: JoinRequest, approve: bool) -> None:
+def decide_request(request_obj: JoinRequest, approve: bool, by=None) -> None:
     if request_obj.status != JoinRequest.PENDING:
         raise ApiError(409, "That request was already decided")
+    activity.membership_changed(
+        request_obj.community, request_obj.user,
+        Notification.JOIN_APPROVED if approve else Notification.JOIN_REJECTED, actor=by)
     if approve:
         add_member(request_obj.community, request_obj.user, Membership.MEMBER)
     else:
@@ -143,12 +151,15 @@ def _lock_admins(community: Community) -> int:
 
 
 @transaction.atomic
-def set_role(community: Community, user, role: str) -> Membership:
+def set_role(community: Community, user, role: str, by=None) -> Membership:
     membership = Membership.objects.select_for_update().filter(community=community, user=user).first()
     if membership is None:
         raise ApiError(404, "Member not found")
     if membership.role == Membership.ADMIN and role != Membership.ADMIN and _lock_admins(community) == 1:
         raise ApiError(409, "A community needs at least one admin")
+    if by is not None and by != user and membership.role != role:
+        activity.membership_changed(community, user, Notification.ROLE_CHANGED, actor=by,
+                                    role=role)
     membership.role = role
     membership.save(update_fields=["role"])
     access.forget_roles(user)
@@ -157,7 +168,8 @@ def set_role(community: Community, user, role: str) -> Membership:
 
 
 @transaction.atomic
-def remove_member(community: Community, user) -> None:
+def remove_member(community: Community, user, by=None) -> None:
+    """`by`: the admin who removed them, who is told so; None when they left."""
     membership = Membership.objects.select_for_update().filter(community=community, user=user).first()
     if membership is None:
         raise ApiError(404, "Member not found")
@@ -165,3 +177,5 @@ def remove_member(community: Community, user) -> None:
         raise ApiError(409, "The last admin cannot leave; make someone else admin first")
     membership.delete()
     _membership_changed(community, user, False)
+    if by is not None and by != user:
+        activity.membership_changed(community, user, Notification.REMOVED, actor=by)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from communities import access
+from notifications import activity
 from toolkit.errors import ApiError
 from toolkit.log_lines import log_event
 
@@ -84,6 +85,7 @@ def create_discussion(user, article, community, topic, content, is_pseudonymous,
             is_pseudonymous=is_pseudonymous,
         )
         events.discussion_changed(events.NEW_DISCUSSION, discussion, user, origin_queue_id)
+        activity.discussion_started(discussion)
         _log_discussion("discussion_created", discussion, user)
     return discussion
 
@@ -165,6 +167,7 @@ def create_comment(user, discussion_id, content, parent_id, is_pseudonymous, ori
             is_pseudonymous=is_pseudonymous,
         )
         events.comment_changed(events.NEW_COMMENT, comment, discussion, user, origin_queue_id)
+        activity.comment_written(comment, discussion)
         _log_comment("comment_created", comment, discussion, user)
     return comment
 

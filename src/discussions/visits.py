@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from accounts.auth import jwt_auth
+from notifications import inbox
 from toolkit.rate_limits import Limit
 from toolkit.types import ObjectId
 
@@ -49,4 +50,5 @@ def record_visit(request, article_id: ObjectId):
     visit, _ = ArticleVisit.objects.update_or_create(
         user=request.auth, article_id=article_id, defaults={"seen_at": timezone.now()}
     )
+    inbox.mark_read(request.auth, article_id=article_id)  # the page shows what they said
     return {"article_id": article_id, "seen_at": visit.seen_at, "previous_seen_at": previous}

@@ -132,6 +132,10 @@ REALTIME_PUBLIC_URL = os.environ.get("REALTIME_PUBLIC_URL", "http://localhost:88
 # The relay (manage.py relay_outbox): how long published outbox rows are kept, and
 # where it serves its Prometheus metrics (port 0: not at all; host "": all interfaces).
 OUTBOX_RETENTION_HOURS = float(os.environ.get("OUTBOX_RETENTION_HOURS") or 24)
+# Work the relay's loop does after each pass over the outbox, named here so the
+# realtime floor knows no app: notifications' inbox lines are written after the
+# commit, in bulk, never in the request that wrote.
+RELAY_PASSES = ["notifications.delivery.deliver_pending"]
 RELAY_METRICS_PORT = int(os.environ.get("RELAY_METRICS_PORT") or 0)
 RELAY_METRICS_HOST = os.environ.get("RELAY_METRICS_HOST", "")
 # Under gunicorn (gunicorn.conf.py sets it) the workers keep their metrics in this folder

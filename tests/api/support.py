@@ -9,7 +9,9 @@ from django.test import Client
 from accounts.models import RefreshTokenFamily, User
 from communities.models import Community, Invite, JoinRequest, Membership
 from discussions.models import Article, ArticleVisit, Comment, Discussion, Placement
-from notifications.models import NotificationPreferences
+from notifications.models import (
+    Activity, ArticleFollow, DiscussionFollow, Notification, NotificationPreferences,
+)
 from realtime.models import OutboxEvent
 
 PASSWORD = "A-long-test-passphrase-42"
@@ -89,7 +91,8 @@ class Lab:
 
 SNAPSHOT_MODELS = (
     User, Community, Membership, JoinRequest, Invite, Article, Placement, Discussion, Comment, OutboxEvent,
-    NotificationPreferences, RefreshTokenFamily, ArticleVisit,
+    NotificationPreferences, RefreshTokenFamily, ArticleVisit, Activity, ArticleFollow,
+    DiscussionFollow, Notification,
 )
 
 

@@ -21,10 +21,12 @@ The matrix must list every path and method of the OpenAPI schema.
 from dataclasses import dataclass
 
 import pytest
+from django.utils import timezone
 
 from communities import invites
 from communities.models import Invite, JoinRequest
 from discussions.models import Article, Discussion
+from notifications.models import Notification
 from realtime.connection import queue_registry
 
 from .support import Lab, Person, assert_json_error, db_snapshot, unique
@@ -91,6 +93,15 @@ POST   /api/realtime/presence                                             401 40
 POST   /api/realtime/typing                                               401 403 200 200 200 200  |  401 400 400 400 400 400
 GET    /api/me/notification-preferences                                   401 200 200 200 200 200  |  401 200 200 200 200 200
 PUT    /api/me/notification-preferences                                   401 200 200 200 200 200  |  401 200 200 200 200 200
+GET    /api/me/follows                                                    401 200 200 200 200 200  |  401 200 200 200 200 200
+GET    /api/notifications                                                 401 200 200 200 200 200  |  401 200 200 200 200 200
+POST   /api/notifications/read                                            401 200 200 200 200 200  |  401 200 200 200 200 200
+GET    /api/communities/{community_id}/articles/{article_id}/follow       401 403 200 200 200 200  |  401 200 200 200 200 200
+PUT    /api/communities/{community_id}/articles/{article_id}/follow       401 403 200 200 200 200  |  401 200 200 200 200 200
+DELETE /api/communities/{community_id}/articles/{article_id}/follow       401 403 200 200 200 200  |  401 200 200 200 200 200
+GET    /api/discussions/{discussion_id}/follow                            401 404 200 200 200 200  |  401 200 200 200 200 200
+PUT    /api/discussions/{discussion_id}/follow                            401 404 200 200 200 200  |  401 200 200 200 200 200
+DELETE /api/discussions/{discussion_id}/follow                            401 404 200 200 200 200  |  401 200 200 200 200 200
 """
 
 
@@ -146,6 +157,11 @@ def world_for(make_lab, make_user, make_community, make_article, make_discussion
         lab = make_lab(visibility)
         target, applicant, newcomer = make_user(), make_user(), make_user()
         lab.community.memberships.create(user=target.user, role="member")
+        for person in (lab.outsider, lab.member, lab.moderator, lab.admin, lab.author):
+            # Something to read, so reading everything changes something.
+            Notification.objects.create(user=person.user, kind=Notification.ADDED,
+                                        created_at=timezone.now(), community=lab.community,
+                                        text="You were added")
         invite, invite_token = invites.create(lab.community, lab.admin.user, 24, None)
         return World(
             lab=lab,
@@ -279,6 +295,15 @@ REQUESTS = {
         "/api/me/notification-preferences", None),
     ("PUT", "/api/me/notification-preferences"): lambda w, a: (
         "/api/me/notification-preferences", {"sound": True}),
+    ("GET", "/api/me/follows"): lambda w, a: ("/api/me/follows", None),
+    ("GET", "/api/notifications"): lambda w, a: ("/api/notifications", None),
+    ("POST", "/api/notifications/read"): lambda w, a: ("/api/notifications/read", {"all": True}),
+    **{(method, "/api/communities/{community_id}/articles/{article_id}/follow"): (
+        lambda w, a: (f"/api/communities/{w.cid}/articles/{w.lab.article.id}/follow", None))
+       for method in ("GET", "PUT", "DELETE")},
+    **{(method, "/api/discussions/{discussion_id}/follow"): (
+        lambda w, a: (f"/api/discussions/{w.lab.discussion.id}/follow", None))
+       for method in ("GET", "PUT", "DELETE")},
 }
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
+from django.utils.module_loading import import_string
 
 from realtime import metrics, relay
 from realtime.connection import REDIS_ERRORS
@@ -14,6 +15,19 @@ from toolkit.log_lines import log_event
 
 
 PRUNE_INTERVAL = 600.0  # seconds between deletions of old published rows
+
+
+def _run(passes) -> None:
+    """The passes after the outbox's. One that fails is logged and tried again on the
+    next pass; it must never stop events from reaching the log."""
+    for run_pass in passes:
+        try:
+            run_pass()
+        except (*REDIS_ERRORS, DatabaseError):
+            raise  # the loop backs off as it does for its own pass
+        except Exception as exc:  # noqa: BLE001 - a bug there must not stop the relay
+            log_event("relay_pass_failed", logging.ERROR, task=run_pass.__module__,
+                      error=type(exc).__name__)
 
 
 class Command(BaseCommand):
@@ -44,9 +58,11 @@ class Command(BaseCommand):
         log_event("relay_started", interval=interval, metrics_port=metrics_port or None)
         delay = interval
         next_prune = time.monotonic()
+        passes = [import_string(path) for path in settings.RELAY_PASSES]
         while not stop.is_set():
             try:
                 counters.passed(relay.publish_pending())
+                _run(passes)
                 if time.monotonic() >= next_prune:
                     relay.prune_published(timedelta(hours=keep_hours))
                     next_prune = time.monotonic() + PRUNE_INTERVAL

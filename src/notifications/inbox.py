@@ -1,0 +1,42 @@
+"""A person's inbox as they may see it now.
+
+A line about a post shows only while its reader may still read the community
+(members of a private one: left or removed, they see none of its lines) and while
+its discussion and comment are not deleted; lines about the reader's own
+membership always show, as they name nothing but the community.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from communities.models import Community, Membership
+
+from .models import Notification
+
+
+def readable_community(user, community_path: str) -> Q:
+    """Rows whose community (at `community_path`) the user may read now."""
+    member = Membership.objects.filter(community=OuterRef(community_path), user=user)
+    return Q(**{f"{community_path}__type": Community.PUBLIC}) | Q(Exists(member))
+
+
+def visible_to(user) -> QuerySet:
+    readable = readable_community(user, "community")
+    post_alive = Q(discussion__is_deleted=False) & (
+        Q(comment__isnull=True) | Q(comment__is_deleted=False))
+    return Notification.objects.filter(user=user).filter(
+        Q(kind__in=Notification.MEMBERSHIP_KINDS) | (readable & post_alive))
+
+
+def unread_count(user) -> int:
+    return visible_to(user).filter(read_at__isnull=True).count()
+
+
+def mark_read(user, ids: list[int] | None = None, article_id: int | None = None) -> None:
+    """Mark the user's lines read: those of `ids`, of an article, or (neither) all."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(id__in=ids)
+    if article_id is not None:
+        unread = unread.filter(article_id=article_id)
+    unread.update(read_at=timezone.now())
