@@ -12,6 +12,7 @@ from toolkit.rate_limits import limit_writes
 from toolkit.types import ObjectId
 
 from . import follows, inbox
+from .delivery import item_url
 from .models import ArticleFollow, DiscussionFollow, Notification, NotificationPreferences
 
 # /api/me/...: the caller's own settings and lists.
@@ -81,12 +82,8 @@ class NotificationOut(Schema):
 
     @staticmethod
     def resolve_url(line: Notification) -> str:
-        page = f"/c/{line.community.slug}/"
-        if line.article_id is None:
-            return page
-        place = (f"comment-{line.comment_id}" if line.comment_id
-                 else f"discussion-{line.discussion_id}")
-        return f"{page}a/{line.article_id}/#{place}"
+        return item_url(line.community.slug, line.article_id, line.discussion_id,
+                        line.comment_id)
 
 
 class InboxOut(Schema):

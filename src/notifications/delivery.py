@@ -9,11 +9,16 @@ by the most direct reason: a mention before a reply, a reply before a follow.
 
 from dataclasses import dataclass
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
 from discussions.models import Comment, Discussion
 from discussions.pseudonyms import pseudonym
+from realtime import connection
+from realtime_core.signals import NOTIFICATION
+from toolkit.log_lines import log_event
 
 from . import follows
 from .mentions import mentioned_users
@@ -60,7 +65,9 @@ def _quoted(text: str) -> str:
 
 
 def deliver_pending() -> int:
-    """Deliver a batch of pending activity; how many were delivered."""
+    """Deliver a batch of pending activity; how many were delivered. The people told
+    get a personal signal each, after the commit, so their open pages count it."""
+    told = []
     with transaction.atomic():
         batch = list(
             Activity.objects.select_for_update(skip_locked=True, of=("self",))
@@ -69,10 +76,50 @@ def deliver_pending() -> int:
                             "discussion__community", "comment__parent")[:BATCH_SIZE]
         )
         for activity in batch:
+            lines = _lines_for(activity)
             # Stored one activity at a time: the next one gathers comment lines with these.
-            Notification.objects.bulk_create(_lines_for(activity))
+            Notification.objects.bulk_create(lines)
+            told.append((activity.community.slug, lines))
         Activity.objects.filter(id__in=[a.id for a in batch]).update(delivered_at=timezone.now())
+    for slug, lines in told:
+        _signal(slug, lines)
     return len(batch)
+
+
+def _signal(community_slug: str, lines: list[Notification]) -> None:
+    """One personal signal per kind of line and per effect on the unread count: the
+    same words for everyone told of one change (a gathered line's count is the
+    inbox's to say), so one signal serves thousands of followers."""
+    groups: dict[tuple[str, bool], list[Notification]] = {}
+    for line in lines:
+        groups.setdefault((line.kind, not getattr(line, "replaced", False)), []).append(line)
+    for (kind, adds_unread), group in groups.items():
+        first = group[0]
+        data = {
+            "kind": kind, "text": getattr(first, "live_text", first.text),
+            "url": item_url(community_slug, first.article_id, first.discussion_id,
+                            first.comment_id),
+            "community_id": first.community_id, "article_id": first.article_id,
+            "discussion_id": first.discussion_id, "comment_id": first.comment_id,
+            "adds_unread": adds_unread,
+        }
+        try:
+            connection.signals().personal(NOTIFICATION, [line.user_id for line in group], data)
+        except connection.REDIS_ERRORS:
+            # A nudge, not a record: the inbox has the line, and pages fetch the count
+            # when they connect again.
+            log_event("signal_not_published", logging.WARNING, type=NOTIFICATION,
+                      community_id=first.community_id)
+
+
+def item_url(community_slug: str, article_id: int | None, discussion_id: int | None,
+             comment_id: int | None) -> str:
+    """The page and place of what a line is about, on this site."""
+    page = f"/c/{community_slug}/"
+    if article_id is None:
+        return page
+    place = f"comment-{comment_id}" if comment_id else f"discussion-{discussion_id}"
+    return f"{page}a/{article_id}/#{place}"
 
 
 def _lines_for(activity: Activity) -> list[Notification]:
@@ -142,12 +189,15 @@ def _gathered_comment_lines(post: _Post, actor, followers: set[int]) -> list[Not
     earlier = {user_id: (line_id, count) for line_id, user_id, count in unread}
     Notification.objects.filter(id__in=[line_id for line_id, _ in earlier.values()]).delete()
     topic = _quoted(post.discussion.topic)
+    one = f"{post.author_name(actor)} commented in {topic}"
     lines = []
     for user_id in sorted(followers):
         count = earlier.get(user_id, (None, 0))[1] + 1
-        text = (f"{count} new comments in {topic}" if count > 1
-                else f"{post.author_name(actor)} commented in {topic}")
-        lines.append(post.line(user_id, Notification.COMMENTS, text, count=count))
+        line = post.line(user_id, Notification.COMMENTS,
+                         f"{count} new comments in {topic}" if count > 1 else one, count=count)
+        line.replaced = user_id in earlier  # the unread count stays as it was
+        line.live_text = one  # what their open pages say of this comment
+        lines.append(line)
     return lines
 
 

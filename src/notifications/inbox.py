@@ -6,10 +6,16 @@ its discussion and comment are not deleted; lines about the reader's own
 membership always show, as they name nothing but the community.
 """
 
+import logging
+
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from communities.models import Community, Membership
+from realtime import connection
+from realtime_core.signals import NOTIFICATIONS_READ
+from toolkit.log_lines import log_event
 
 from .models import Notification
 
@@ -39,4 +45,15 @@ def mark_read(user, ids: list[int] | None = None, article_id: int | None = None)
         unread = unread.filter(id__in=ids)
     if article_id is not None:
         unread = unread.filter(article_id=article_id)
-    unread.update(read_at=timezone.now())
+    if unread.update(read_at=timezone.now()):
+        transaction.on_commit(lambda: _tell_read(user))
+
+
+def _tell_read(user) -> None:
+    """Every open page of the reader, on every device, shows the new count at once."""
+    try:
+        connection.signals().personal(NOTIFICATIONS_READ, [user.id],
+                                      {"unread_count": unread_count(user)})
+    except connection.REDIS_ERRORS:
+        log_event("signal_not_published", logging.WARNING, type=NOTIFICATIONS_READ,
+                  user_id=user.id)

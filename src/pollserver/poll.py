@@ -50,8 +50,10 @@ class Poller:
         cursor: int,
         token_user_id: int | None,
         signal_cursor: tuple[int, int] | None = None,
+        personal: bool = False,
     ) -> bytes | Waiter:
-        """`signal_cursor`, when given, asks for presence and typing signals newer than it."""
+        """`signal_cursor`, when given, asks for presence and typing signals newer than it;
+        `personal` for the owner's own (notifications) too."""
         reader = self._reader
         if not reader.ready:
             raise Unavailable
@@ -102,12 +104,12 @@ class Poller:
             communities = current
         wants_signals = signal_cursor is not None and self._signals is not None
         if wants_signals:
-            replay = self._signals.recent_for(owner, communities, signal_cursor, seen)
+            replay = self._signals.recent_for(owner, communities, signal_cursor, seen, personal)
             if replay is not None:
                 return replay
         waiter = self._fanout.wait(owner, queue_id, seen, communities)
         if wants_signals:
-            self._signals.watch(waiter, signal_cursor)
+            self._signals.watch(waiter, signal_cursor, personal)
         return waiter
 
     async def _catchup(self) -> bytes:

@@ -41,20 +41,22 @@ class PollExchange:
             cursor = _last_event_id(arguments)
             token_user_id = self._token_user_id()
             signal_cursor = _signal_cursor(arguments)
+            personal = _argument(arguments, "notifications") in (b"1", b"true")
         except HttpError as error:
             self._routes.send_error(self._request, self._connection, error)
             return
         self._routes.server.requests.started()
-        self._routes.run(self._respond, queue_id, cursor, token_user_id, signal_cursor)
+        self._routes.run(self._respond, queue_id, cursor, token_user_id, signal_cursor, personal)
 
     async def _respond(
         self, queue_id: str, cursor: int, token_user_id: int | None,
-        signal_cursor: tuple[int, int] | None,
+        signal_cursor: tuple[int, int] | None, personal: bool,
     ) -> None:
         """Answer at once, or leave a waiter whose future answers later."""
         server = self._routes.server
         try:
-            answer = await server.poller.poll(queue_id, cursor, token_user_id, signal_cursor)
+            answer = await server.poller.poll(queue_id, cursor, token_user_id, signal_cursor,
+                                              personal)
         except QueueNotFound:
             server.metrics.not_found += 1
             self._error(HttpError(404, "Queue not found or expired; register again"))

@@ -7,7 +7,9 @@ answers the waiting polls of the signal's community members, except the
 author's own (a typist never sees their own indicator), or only those of the
 members it names (join requests go to admins). Only polls that ask
 for signals (`signal_cursor` given) receive them, so older clients are never
-woken for something they would ignore.
+woken for something they would ignore. Personal signals (notifications) go to
+the people they name, whatever their communities, and only to polls that also
+ask for them (`notifications=1`).
 
 A poll that arrives just after its previous answer must not miss what came in
 between, so the last few seconds of signals are kept in memory and replayed to
@@ -40,19 +42,23 @@ class SignalRelay:
         self._recent: collections.deque[tuple[float, SignalEntry]] = collections.deque()
         # Waiting polls that asked for signals: user id -> {waiter: signal cursor}.
         self._watchers: dict[int, dict[Waiter, tuple[int, int]]] = {}
+        self._personal: set[Waiter] = set()  # those of them that asked for personal ones
         self._follower = StreamFollower(
             stream_redis, keys.SIGNALS, decode_signal, "signal stream",
             start=self._start_from_now, on_batch=self._read,
             batch_size=batch_size, block_ms=block_ms,
         )
 
-    def watch(self, waiter: Waiter, cursor: tuple[int, int]) -> None:
+    def watch(self, waiter: Waiter, cursor: tuple[int, int], personal: bool = False) -> None:
         """Let signals newer than `cursor` answer this waiting poll."""
         self._watchers.setdefault(waiter.user_id, {})[waiter] = cursor
+        if personal:
+            self._personal.add(waiter)
         waiter.future.add_done_callback(lambda _: self._unwatch(waiter))
 
     def recent_for(
-        self, user_id: int, communities: frozenset[int], cursor: tuple[int, int], last_event_id: int
+        self, user_id: int, communities: frozenset[int], cursor: tuple[int, int],
+        last_event_id: int, personal: bool = False,
     ) -> bytes | None:
         """An answer with the replayable signals newer than `cursor`, if there are any."""
         self._forget_old(time.monotonic())
@@ -60,7 +66,7 @@ class SignalRelay:
         for _, entry in reversed(self._recent):
             if entry.id <= cursor:
                 break
-            if _is_for(entry, user_id, communities):
+            if _is_for(entry, user_id, communities, personal):
                 newer.append(entry)
         if not newer:
             return None
@@ -86,6 +92,9 @@ class SignalRelay:
         self._forget_old(now)
         woken: dict[Waiter, list[SignalEntry]] = {}
         for entry in entries:
+            if entry.personal:
+                self._match_personal(entry, woken)
+                continue
             # The fan-out's index holds the users with waiting polls who belong
             # to the community now: membership is checked at delivery.
             for user_id in self._fanout.users_in(entry.community_id):
@@ -101,12 +110,20 @@ class SignalRelay:
             )
             self._fanout.answer(waiter, body)
 
+    def _match_personal(self, entry: SignalEntry, woken: dict) -> None:
+        watchers = self._watchers
+        for user_id in entry.recipients or ():
+            for waiter, cursor in watchers.get(user_id, {}).items():
+                if entry.id > cursor and waiter in self._personal:
+                    woken.setdefault(waiter, []).append(entry)
+
     def _forget_old(self, now: float) -> None:
         recent = self._recent
         while recent and recent[0][0] < now - REPLAY_SECONDS:
             recent.popleft()
 
     def _unwatch(self, waiter: Waiter) -> None:
+        self._personal.discard(waiter)
         watchers = self._watchers.get(waiter.user_id)
         if watchers is not None:
             watchers.pop(waiter, None)
@@ -114,5 +131,7 @@ class SignalRelay:
                 del self._watchers[waiter.user_id]
 
 
-def _is_for(entry: SignalEntry, user_id: int, communities: frozenset[int]) -> bool:
+def _is_for(entry: SignalEntry, user_id: int, communities: frozenset[int], personal: bool) -> bool:
+    if entry.personal:
+        return personal and entry.is_for(user_id)
     return entry.community_id in communities and entry.is_for(user_id)

@@ -36,6 +36,11 @@ TYPING = "typing"
 # so a signal that reached a page after its reader stopped being admin would tell
 # nothing; the list itself is served to admins only.
 JOIN_REQUESTS = "join_requests"
+# Addressed to people, not to a community (meta `personal`, `recipients`): a line
+# arrived in their inbox, or they read some. Delivered only to polls that ask for
+# them (`notifications=1`), whatever communities the recipients belong to.
+NOTIFICATION = "notification"
+NOTIFICATIONS_READ = "notifications_read"
 
 _TAB_ID_SHAPE = re.compile(r"[A-Za-z0-9_-]{8,64}")
 _SIGNAL_ID_SHAPE = re.compile(r"(\d{1,16})(?:-(\d{1,10}))?")
@@ -213,6 +218,12 @@ class Signals:
         body = _dumps({"type": JOIN_REQUESTS, "data": {"community_id": community_id, "pending": pending}})
         self._add(meta, body)
 
+    def personal(self, type_: str, recipients: list[int], data: dict) -> None:
+        """A signal for these people only, wherever they are (NOTIFICATION, ...)."""
+        meta = _dumps({"type": type_, "community_id": 0, "author_id": 0, "personal": True,
+                       "recipients": sorted(recipients)})
+        self._add(meta, _dumps({"type": type_, "data": data}))
+
     def _add(self, meta: str, body: str) -> None:
         self._redis.xadd(
             keys.SIGNALS, {"meta": meta, "body": body}, maxlen=self._maxlen, approximate=True
@@ -228,6 +239,7 @@ class SignalEntry:
     author_id: int
     wire: bytes  # the client JSON with its id spliced in, encoded once
     recipients: frozenset[int] | None = None  # only these members, or every member
+    personal: bool = False  # for `recipients` wherever they are, not for a community
 
     def is_for(self, user_id: int) -> bool:
         """Whether a member of the signal's community may receive it."""
@@ -248,4 +260,5 @@ def decode_signal(stream_id: bytes, fields: dict) -> SignalEntry:
         author_id=int(meta["author_id"]),
         wire=b'{"id":"' + stream_id + b'",' + body[1:],
         recipients=frozenset(map(int, meta["recipients"])) if "recipients" in meta else None,
+        personal=bool(meta.get("personal")),
     )

@@ -28,8 +28,10 @@ def typing_by(signals, user_id, community_id=COMMUNITY, discussion_id=DISCUSSION
     assert signals.typing(community_id, ARTICLE, discussion_id, user_id, shown_as)
 
 
-async def poll_with_signals(server, http, queue_id, cursor, signal_cursor="0", **kwargs):
-    params = {"queue_id": queue_id, "last_event_id": cursor, "signal_cursor": signal_cursor}
+async def poll_with_signals(server, http, queue_id, cursor, signal_cursor="0", params_extra=None,
+                            **kwargs):
+    params = {"queue_id": queue_id, "last_event_id": cursor, "signal_cursor": signal_cursor,
+              **(params_extra or {})}
     return await http.get(server.url + "/realtime/poll", params=params, **kwargs)
 
 
@@ -184,3 +186,36 @@ async def test_a_join_request_signal_is_replayed_to_admins_only(
     bob = await poll_with_signals(server, http, bob_queue, cursor)
     assert bob.json() == {"events": [], "last_event_id": cursor}
     assert time.monotonic() - started > 0.8
+
+
+async def test_a_personal_signal_reaches_its_recipient_wherever_and_only_if_asked(
+    realtime, signals, start_server, http, eventually
+):
+    """Alice is in no community at all; Bob is in one but is not named; Alice's second
+    tab asks for signals but not for notifications."""
+    server = start_server(REALTIME_POLL_TIMEOUT=POLL_TIMEOUT)
+    alice_queue, cursor = realtime.register(ALICE, [])
+    alice_other_tab, _ = realtime.register(ALICE, [])
+    bob_queue, _ = realtime.register(BOB, [COMMUNITY])
+    alice = asyncio.create_task(poll_with_signals(server, http, alice_queue, cursor,
+                                                  params_extra={"notifications": "1"}))
+    bob = asyncio.create_task(poll_with_signals(server, http, bob_queue, cursor,
+                                                params_extra={"notifications": "1"}))
+    not_asked = asyncio.create_task(poll_with_signals(server, http, alice_other_tab, cursor))
+
+    async def held():
+        return await server.pending_polls(http) >= 3
+
+    await eventually(held, message="the server to hold the polls")
+    signals.personal("notification", [ALICE], {"kind": "reply", "text": "bob replied"})
+    body = (await alice).json()
+    [signal] = body["signals"]
+    assert signal["type"] == "notification" and signal["data"]["text"] == "bob replied"
+    assert "recipients" not in str(body) and body["last_event_id"] == cursor
+    # A poll arriving just after it still gets it, if it asks (within the replay's 3 s).
+    replay = (await poll_with_signals(server, http, alice_queue, cursor,
+                                      params_extra={"notifications": "1"})).json()
+    assert [s["data"]["text"] for s in replay["signals"]] == ["bob replied"]
+    # The others wait out their timeout.
+    assert (await bob).json() == {"events": [], "last_event_id": cursor}
+    assert (await not_asked).json() == {"events": [], "last_event_id": cursor}
