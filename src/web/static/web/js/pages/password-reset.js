@@ -43,7 +43,7 @@ function show(title, ...children) {
  * the button.
  * @param {HTMLElement} fieldBlock a field() with its control
  * @param {string} action the button's words
- * @param {(form: HTMLFormElement) => Promise<void>} submit
+ * @param {() => Promise<void>} submit
  * @param {(error: unknown) => boolean} [handled] true when the failure was shown elsewhere
  */
 function form(fieldBlock, action, submit, handled = () => false) {
@@ -55,7 +55,7 @@ function form(fieldBlock, action, submit, handled = () => false) {
     clearErrors(element, error);
     if (!checkRequired(element)) return;
     try {
-      await busy(element, () => submit(element));
+      await busy(element, submit);
     } catch (e) {
       if (!handled(e)) showApiError(element, error, e);
     }
@@ -113,3 +113,8 @@ function setNewPassword(link) {
 const opened = takeLink();
 if (opened) setNewPassword(opened);
 else askForLink();
+// A link pasted into this tab changes the fragment only: no new page is loaded.
+window.addEventListener('hashchange', () => {
+  const pasted = takeLink();
+  if (pasted) setNewPassword(pasted);
+});
