@@ -68,7 +68,7 @@ def _mail_link(user: User) -> None:
                        lifetime=wait_in_words(settings.PASSWORD_RESET_TIMEOUT))
     try:
         send_mail(SUBJECT, body, None, [user.email])
-    except Exception as exc:  # noqa: BLE001 - nobody else would see it: this thread's last stop
+    except Exception as exc:  # noqa: BLE001 (no one reads this thread's futures: the last stop)
         # The class only: SMTP errors quote the recipient's address.
         log_event("password_reset_mail_failed", logging.WARNING, user_id=user.pk,
                   reason=type(exc).__name__)
