@@ -1,7 +1,5 @@
 import logging
 
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from ninja import Router, Status
@@ -13,6 +11,7 @@ from toolkit.log_lines import log_event
 from . import sessions, throttling
 from .auth import jwt_auth
 from .models import User
+from .passwords import check_strength
 from .schemas import LoginIn, LogoutIn, MeOut, PasswordChangeIn, RefreshIn, SignupIn, TokensOut
 from .usernames import look_alike_keys
 
@@ -35,7 +34,7 @@ def signup(request, payload: SignupIn):
     if User.objects.filter(email__iexact=email).exists():
         raise ApiError(409, "An account with that email already exists")
     candidate = User(username=payload.username, email=email)
-    _check_strength(payload.password, candidate)
+    check_strength(payload.password, candidate)
     candidate.set_password(payload.password)
     try:
         with transaction.atomic():
@@ -43,18 +42,7 @@ def signup(request, payload: SignupIn):
     except IntegrityError as exc:  # lost a race with an identical signup
         raise ApiError(409, "That username or email is taken") from exc
     log_event("user_signed_up", user_id=candidate.id)
-    return Status(201, sessions.start(candidate, _user_agent(request)))
-
-
-def _user_agent(request) -> str:
-    return request.headers.get("User-Agent", "")
-
-
-def _check_strength(password: str, user: User) -> None:
-    try:
-        validate_password(password, user=user)
-    except ValidationError as exc:
-        raise ApiError(422, "Password is too weak", errors=list(exc.messages)) from exc
+    return Status(201, sessions.start(candidate, sessions.browser_of(request)))
 
 
 def _password_matches(user: User | None, password: str) -> bool:
@@ -79,7 +67,7 @@ def login(request, payload: LoginIn):
         raise ApiError(401, "Wrong username, email or password")
     throttling.login_succeeded(account)
     log_event("login", user_id=user.id)
-    return sessions.start(user, _user_agent(request))
+    return sessions.start(user, sessions.browser_of(request))
 
 
 @router.post("/refresh", response=TokensOut)
@@ -103,7 +91,7 @@ def _refused(exc: sessions.RefreshRefused) -> ApiError:
 def logout(request, payload: LogoutIn):
     """Ends the login of the refresh token sent (or, without one, of the bearer access
     token), or with `all` every login of its user: their tokens are refused at once."""
-    throttling.before_logout(request)
+    throttling.before_token_check(request)
     if payload.refresh is not None:
         try:
             _, user_id, login_id = sessions.refresh_claims(payload.refresh)
@@ -134,11 +122,11 @@ def change_password(request, payload: PasswordChangeIn):
         log_event("password_change_refused", logging.WARNING, user_id=user.id)
         raise ApiError(403, "The current password is wrong")
     throttling.login_succeeded(account)
-    _check_strength(payload.new_password, user)
+    check_strength(payload.new_password, user)
     user.set_password(payload.new_password)
     user.save(update_fields=["password"])  # ends every login (sessions.py)
     log_event("password_changed", user_id=user.id)
-    return sessions.start(user, _user_agent(request))
+    return sessions.start(user, sessions.browser_of(request))
 
 
 @router.get("/me", response=MeOut, auth=jwt_auth)

@@ -6,18 +6,20 @@ from pydantic import EmailStr, Field
 from toolkit.text_limits import Text, at_most_bytes
 
 Username = Text(150, 300, min_chars=3, pattern=r"^[\w.@+-]+$")
+Email = Annotated[EmailStr, Field(max_length=254), at_most_bytes(254)]
+# Hashed, never stored nor shown: 128 characters bound the hasher's work.
+Password = Annotated[str, Field(min_length=1, max_length=128)]
 
 
 class SignupIn(Schema):
     username: Username
-    email: Annotated[EmailStr, Field(max_length=254), at_most_bytes(254)]
-    # Hashed, never stored nor shown: 128 characters bound the hasher's work.
-    password: str = Field(min_length=1, max_length=128)
+    email: Email
+    password: Password
 
 
 class LoginIn(Schema):
     login: Text(254, 320, min_chars=1, description="Username or email")
-    password: str = Field(min_length=1, max_length=128)
+    password: Password
 
 
 class RefreshIn(Schema):
@@ -37,8 +39,23 @@ class LogoutIn(Schema):
 
 
 class PasswordChangeIn(Schema):
-    current_password: str = Field(min_length=1, max_length=128)
-    new_password: str = Field(min_length=1, max_length=128)
+    current_password: Password
+    new_password: Password
+
+
+class PasswordResetIn(Schema):
+    email: Email
+
+
+class PasswordResetOut(Schema):
+    message: str
+
+
+class PasswordResetConfirmIn(Schema):
+    # Both from a reset link; anything else of a sane length is an invalid link (400).
+    uid: str = Field(min_length=1, max_length=64)
+    token: str = Field(min_length=1, max_length=128)
+    new_password: Password
 
 
 class UserOut(Schema):

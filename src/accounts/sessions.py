@@ -38,6 +38,11 @@ def _issue(user: User, family: RefreshTokenFamily) -> dict:
     }
 
 
+def browser_of(request) -> str:
+    """The browser or client a request comes from, as a login records it."""
+    return request.headers.get("User-Agent", "")
+
+
 def start(user: User, user_agent: str = "") -> dict:
     """A new login (from the browser or client `user_agent` names): its family, and its
     first access and refresh tokens."""

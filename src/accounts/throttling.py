@@ -1,6 +1,8 @@
-"""Abuse limits on signing up and logging in.
+"""Abuse limits on signing up, logging in and resetting a password.
 
-Sign-ups count per client address. Logins count per address (every attempt)
+Sign-ups count per client address. Requests for a reset link count per address
+and per e-mail address given (known or not, so a refusal names no account); using
+a reset link counts as a login attempt from its address. Logins count per address (every attempt)
 and per account, in tiers that make the wait grow with the failures: after 5
 in a minute the account waits up to a minute, after 10 in 15 minutes up to 15
 minutes, and so on (settings.RATE_LIMITS). Each attempt is counted before the
@@ -21,6 +23,17 @@ LOGINS_PER_IP = Limit("logins_per_ip", "Too many login attempts from this addres
 LOGIN_FAILURES_PER_ACCOUNT = Limit(
     "login_failures_per_account", "Too many failed logins for this account"
 )
+PASSWORD_RESETS_PER_IP = Limit(
+    "password_resets_per_ip", "Too many password resets asked from this address"
+)
+PASSWORD_RESETS_PER_EMAIL = Limit(
+    "password_resets_per_email", "Too many password resets asked for this e-mail address"
+)
+
+
+def _digest(text: str) -> str:
+    """Keeps e-mail addresses and logins out of Redis keys."""
+    return hashlib.sha256(text.lower().encode()).hexdigest()[:32]
 
 
 def account_key(user, login: str) -> str:
@@ -28,7 +41,7 @@ def account_key(user, login: str) -> str:
     unknown login by a digest, which keeps emails out of Redis keys."""
     if user is not None:
         return f"user:{user.pk}"
-    return "login:" + hashlib.sha256(login.lower().encode()).hexdigest()[:32]
+    return "login:" + _digest(login)
 
 
 def before_signup(request) -> None:
@@ -42,9 +55,16 @@ def before_login(request, account: str) -> None:
     LOGIN_FAILURES_PER_ACCOUNT.hit(account)
 
 
-def before_logout(request) -> None:
-    """Signing out checks a token as a login checks a password: the same count."""
+def before_token_check(request) -> None:
+    """Signing out and using a reset link check a token as a login checks a
+    password: the same count."""
     LOGINS_PER_IP.hit(client_address(request))
+
+
+def before_password_reset(request, email: str) -> None:
+    """Count a request for a reset link, whether or not an account has the address."""
+    PASSWORD_RESETS_PER_IP.hit(client_address(request))
+    PASSWORD_RESETS_PER_EMAIL.hit("email:" + _digest(email))
 
 
 def login_succeeded(account: str) -> None:

@@ -128,6 +128,24 @@ CORS_PREFLIGHT_MAX_AGE = 600
 
 # Where browsers reach the poll server.
 REALTIME_PUBLIC_URL = os.environ.get("REALTIME_PUBLIC_URL", "http://localhost:8888")
+# Where people reach these pages: the origin of every link sent by e-mail. Configured,
+# never read from a request's Host header, which whoever sends the request chooses.
+PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:8000").rstrip("/")
+
+# E-mail (password reset links) through Django's backends: SMTP unless configured
+# otherwise (bin/run writes mails to files under var/mail instead).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")  # for the file backend
+# A mail server that stops answering holds the thread sending the mail, never longer.
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Marginalia <noreply@localhost>")
+# A reset link works once (its token hashes the password it replaces) and for this long.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # The relay (manage.py relay_outbox): how long published outbox rows are kept, and
 # where it serves its Prometheus metrics (port 0: not at all; host "": all interfaces).
@@ -182,6 +200,9 @@ RATE_LIMITS = {
     name: _rate_limit(variable, default)
     for name, variable, default in (
         ("signups_per_ip", "RATE_LIMIT_SIGNUPS_PER_IP", "10/hour;50/day"),
+        ("password_resets_per_ip", "RATE_LIMIT_PASSWORD_RESETS_PER_IP", "10/hour;50/day"),
+        # Each one mails the address: a few, so nobody can fill someone's inbox.
+        ("password_resets_per_email", "RATE_LIMIT_PASSWORD_RESETS_PER_EMAIL", "3/hour;10/day"),
         ("logins_per_ip", "RATE_LIMIT_LOGINS_PER_IP", "30/minute;300/hour"),
         # Tiers make the wait grow with the failures: a minute, then 15 minutes, then an hour.
         ("login_failures_per_account", "RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT",

@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.communities, name="communities"),
     path("signin/", views.sign_in, name="sign-in"),
+    path("reset/", views.password_reset, name="password-reset"),
     path("invite/", views.invite, name="invite"),
     path("c/<slug:slug>/", views.community, name="community"),
     path("c/<slug:slug>/a/<int:article_id>/", views.article, name="article"),
