@@ -3,6 +3,7 @@ renderer as a 429 the client can retry."""
 
 import json
 
+from notifications.mentions import named_users
 from richtext import markdown
 from richtext.katex_pool import RendererBusy
 from toolkit.errors import too_many_requests
@@ -12,8 +13,9 @@ def render(content: str, user_id: int | None = None) -> str:
     """The sanitised HTML of Markdown `content`, written by `user_id` (KaTeX's processes
     take turns between users). Call it before the transaction that stores the post:
     its maths may take a second, and no lock should wait for that."""
+    mentions = {name: user.username for name, user in named_users(content).items()}
     try:
-        return markdown.render(content, lane=user_id)
+        return markdown.render(content, lane=user_id, mentions=mentions)
     except RendererBusy as busy:
         raise too_many_requests("The maths renderer is busy",
                                 busy.retry_after) from None

@@ -15,6 +15,7 @@ The parser and the sanitiser run in the calling process: both are linear in the 
 
 import re
 from contextlib import nullcontext
+from urllib.parse import quote
 from contextvars import ContextVar
 
 import nh3
@@ -24,6 +25,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from richtext import katex_pool, maths
 from richtext.geometry import MAX_SIZE_EM
+from richtext.mentions import MENTION, name_of
 
 # The most MathML the formulas of one post make together; a formula that would pass it
 # shows as its source. A macro copied 300 times in a 900-character formula makes a
@@ -74,7 +76,8 @@ _LENGTH = re.compile(r"[+-]?(?P<number>\d+\.?\d*|\.\d+)(?P<unit>em|pt|px|width|h
 _MAX_LENGTH = {"em": MAX_SIZE_EM, "pt": 10 * MAX_SIZE_EM, "px": 16 * MAX_SIZE_EM,
                "width": 1, "height": 1, "depth": 1}
 _LINK_REL = "nofollow noopener noreferrer"
-_CLASSES = {"span": {"math", "inline", "display", "katex"}, "div": {"math", "block"}}
+_CLASSES = {"span": {"math", "inline", "display", "katex"}, "div": {"math", "block"},
+            "a": {"mention"}}
 
 
 def _bounded_length(tag: str, attribute: str, value: str) -> str | None:
@@ -108,9 +111,32 @@ def _math(tex: str, options: dict) -> str:
     return mathml
 
 
+def _mention(state, silent: bool) -> bool:
+    """`@name` of a known person (the caller's `mentions`: name as written -> username)
+    becomes a link to their profile; any other `@word` stays text."""
+    if state.src[state.pos] != "@":
+        return False
+    before = state.src[state.pos - 1] if state.pos else " "
+    if before.isalnum() or before in "_@.+-":
+        return False
+    match = MENTION.match(state.src, state.pos)
+    name = name_of(match) if match else None
+    username = state.env.get("mentions", {}).get(name)
+    if username is None:
+        return False
+    if not silent:
+        link = state.push("link_open", "a", 1)
+        link.attrs = {"href": f"/u/{quote(username, safe='')}/", "class": "mention"}
+        state.push("text", "", 0).content = f"@{name}"
+        state.push("link_close", "a", -1)
+    state.pos += 1 + len(name)
+    return True
+
+
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
     md.enable(["table", "strikethrough", "linkify"])
+    md.inline.ruler.before("emphasis", "mention", _mention)
     # Bare URLs become links only in the schemes links may have (the sanitiser's list)
     for scheme in ("ftp:", "//"):
         md.linkify.add(scheme, None)
@@ -138,11 +164,13 @@ def _formulas(tokens) -> list[tuple[str, bool]]:
     return list(found)
 
 
-def render(content: str, lane=None) -> str:
+def render(content: str, lane=None, mentions: dict[str, str] | None = None) -> str:
     """The sanitised HTML of Markdown `content`. `lane` is whose post it is: KaTeX's
-    processes take turns between lanes. Raises katex_pool.RendererBusy when the post
-    may have maths and no KaTeX process could be had in time."""
-    env: dict = {}
+    processes take turns between lanes. `mentions` maps each mentioned name, as written,
+    to the username of the person it names: those mentions link to their profiles.
+    Raises katex_pool.RendererBusy when the post may have maths and no KaTeX process
+    could be had in time."""
+    env: dict = {"mentions": mentions or {}}
     # The turn comes before the parsing: a refusal (under a flood, most answers) then
     # costs next to nothing. Without a dollar sign there is no maths to wait for.
     with katex_pool.pool().turn(lane) if "$" in content else nullcontext() as turn:

@@ -278,3 +278,14 @@ def test_a_write_costs_the_same_whatever_its_audience(api, lab, make_user):
     # Delivered in one pass, the two comments still make one line per follower.
     gathered = Notification.objects.filter(kind="comments")
     assert sorted(gathered.values_list("count", flat=True)) == [2] * 60
+
+
+def test_a_mention_of_a_known_name_links_to_the_profile(api, lab, write):
+    comment = write.comment(
+        lab.member, f"Thanks @{lab.admin.username.upper()}. Ask @nobody-by-that-name, "
+                    f"not `@{lab.admin.username}` in code or me@{lab.admin.username}.org")
+    html = comment["content_html"]
+    assert html.count('class="mention"') == 1
+    assert (f'<a href="/u/{lab.admin.username}/" class="mention" '
+            f'rel="nofollow noopener noreferrer">@{lab.admin.username.upper()}</a>.') in html
+    assert "@nobody-by-that-name" in html and "/u/nobody" not in html

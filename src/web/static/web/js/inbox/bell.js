@@ -1,0 +1,131 @@
+/**
+ * The bell in every page's header: how many notifications are unread (also in front
+ * of the tab's title), and a panel of the newest, each a link to its item. Opening an
+ * item marks it read; "Mark all read" reads them all. Realtime signals keep the count
+ * right as lines arrive and as they are read in another tab or on another device.
+ */
+
+import { api } from '../api.js';
+import { h, relativeTime, replaceChildren, showError } from '../dom.js';
+import { countAfter, titleWithCount } from './unread.js';
+
+/** @typedef {import('./unread.js').PersonalSignal} PersonalSignal */
+
+/**
+ * @typedef {object} Line
+ * @property {number} id
+ * @property {string} kind
+ * @property {string} created_at
+ * @property {boolean} read
+ * @property {string} text
+ * @property {string} url
+ */
+
+const PANEL_SIZE = 20;
+
+/**
+ * @typedef {object} Bell
+ * @property {(signal: PersonalSignal) => void} signal hand it a realtime signal
+ * @property {() => number} unread
+ */
+
+/**
+ * @param {HTMLElement} container where the bell goes (the header's session corner)
+ * @returns {Bell}
+ */
+export function createBell(container) {
+  let unread = 0;
+  const count = h('span', { class: 'bell-count', 'aria-hidden': 'true' });
+  const button = /** @type {HTMLButtonElement} */ (h('button', {
+    type: 'button', class: 'button small bell', id: 'bell',
+    'aria-expanded': 'false', 'aria-controls': 'inbox-panel',
+  }, 'Notifications', count));
+  const list = h('ul', { class: 'inbox-list', id: 'inbox-list' });
+  const problem = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const readAll = h('button', { type: 'button', class: 'button link small' }, 'Mark all read');
+  const panel = h('div', { class: 'inbox-panel', id: 'inbox-panel', hidden: true },
+    h('div', { class: 'inbox-head' }, h('h2', { class: 'inbox-title' }, 'Notifications'), readAll),
+    problem, list);
+  container.prepend(h('div', { class: 'bell-wrap' }, button, panel));
+
+  const show = () => {
+    count.textContent = unread > 0 ? String(unread > 99 ? '99+' : unread) : '';
+    button.setAttribute('aria-label', unread > 0 ? `Notifications, ${unread} unread`
+      : 'Notifications, none unread');
+    button.classList.toggle('has-unread', unread > 0);
+    document.title = titleWithCount(document.title, unread);
+  };
+
+  const load = async () => {
+    try {
+      const body = await api(`/api/notifications?limit=${PANEL_SIZE}`);
+      unread = body.unread_count;
+      showLines(list, body.items, markRead);
+      showError(problem, '');
+    } catch (error) {
+      showError(problem, `Could not load notifications: ${/** @type {Error} */ (error).message}`);
+    }
+    show();
+  };
+
+  /** @param {number[] | null} ids null: all */
+  const markRead = async (ids) => {
+    const body = await api('/api/notifications/read', {
+      method: 'POST', body: ids ? { ids } : { all: true },
+    });
+    unread = body.unread_count;
+    show();
+  };
+
+  button.addEventListener('click', () => {
+    const opening = panel.hidden;
+    panel.hidden = !opening;
+    button.setAttribute('aria-expanded', String(opening));
+    if (opening) load();
+  });
+  readAll.addEventListener('click', async () => {
+    await markRead(null);
+    await load();
+  });
+  panel.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape') return;
+    panel.hidden = true;
+    button.setAttribute('aria-expanded', 'false');
+    button.focus();
+  });
+  load();
+
+  return {
+    signal(signal) {
+      const before = unread;
+      unread = countAfter(unread, signal);
+      if (unread !== before || signal.type === 'notification') show();
+      if (!panel.hidden) load();
+    },
+    unread: () => unread,
+  };
+}
+
+/**
+ * @param {HTMLElement} list
+ * @param {Line[]} lines
+ * @param {(ids: number[]) => Promise<void>} markRead
+ */
+function showLines(list, lines, markRead) {
+  if (!lines.length) {
+    replaceChildren(list, h('li', { class: 'inbox-empty' }, 'Nothing yet.'));
+    return;
+  }
+  replaceChildren(list, ...lines.map((line) => {
+    const link = h('a', { href: line.url, class: 'inbox-link' }, line.text);
+    // Read before leaving; the page it opens may be this one, at another place.
+    link.addEventListener('click', () => {
+      if (!line.read) markRead([line.id]).catch(() => {});
+    });
+    return h('li', { class: line.read ? 'inbox-line' : 'inbox-line is-unread' },
+      line.read ? null : h('span', { class: 'sr-only' }, 'Unread: '),
+      link,
+      h('time', { class: 'inbox-time', datetime: line.created_at },
+        relativeTime(new Date(line.created_at))));
+  }));
+}
