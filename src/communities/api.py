@@ -24,6 +24,7 @@ from .schemas import (
     JoinOut,
     JoinRequestOut,
     MemberOut,
+    MemberQuery,
     NewInviteOut,
     RoleIn,
 )
@@ -168,10 +169,13 @@ def leave_community(request, community_id: ObjectId):
 
 
 @router.get("/{community_id}/members", response=list[MemberOut], auth=optional_jwt)
-def list_members(request, community_id: ObjectId, window: Query[Window]):
+def list_members(request, community_id: ObjectId, window: Query[MemberQuery]):
     community = get_community(community_id)
     access.require_contents_access(current_user(request), community)
-    return window.of(community.memberships.select_related("user").order_by("joined_at", "id"))
+    members = community.memberships.select_related("user").order_by("joined_at", "id")
+    if window.q:
+        members = members.filter(user__username__istartswith=window.q)
+    return window.of(members)
 
 
 @router.post("/{community_id}/members", response={201: MemberOut}, auth=jwt_auth)

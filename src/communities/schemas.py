@@ -5,6 +5,7 @@ from ninja import Schema
 from pydantic import Field, field_validator
 
 from accounts.schemas import UserOut
+from toolkit.paging import Window
 from toolkit.text_limits import Text
 
 from . import access
@@ -81,6 +82,12 @@ class MemberOut(Schema):
     user: UserOut
     role: str
     joined_at: datetime
+
+
+class MemberQuery(Window):
+    q: str | None = Field(None, max_length=150, pattern=r"^[\w.@+-]*$",
+                          description="only members whose username starts so (any case): "
+                                      "the composers' @mention suggestions")
 
 
 class AddMemberIn(Schema):

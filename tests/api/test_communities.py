@@ -245,3 +245,15 @@ def test_a_private_community_can_show_its_description_from_the_start(api, make_u
     assert created["show_description"] is True
     card = api.get(f"/api/communities/{created['id']}").json()
     assert (card["description"], card["member_count"]) == ("We read about sleep", None)
+
+
+def test_members_whose_names_start_so_for_mention_suggestions(api, lab):
+    base = f"/api/communities/{lab.community.id}/members"
+    prefix = lab.moderator.username[:-1].upper()
+    found = api.get(f"{base}?q={prefix}", as_=lab.member).json()
+    assert [m["user"]["username"] for m in found] == [lab.moderator.username]
+    assert api.get(f"{base}?q=zzz-nobody", as_=lab.member).json() == []
+    for bad in ("%00", "a%20b", "x" * 151):
+        assert api.get(f"{base}?q={bad}", as_=lab.member).status_code in (400, 422)
+    # Outsiders learn no names of a private community.
+    assert api.get(f"{base}?q={prefix}", as_=lab.outsider).status_code == 403

@@ -18,3 +18,14 @@ test('the count stands in front of the title, once', () => {
   assert.equal(titleWithCount('Paper', 250), '(99+) Paper');
   assert.equal(titleWithCount('(99+) Paper', 1), '(1) Paper');
 });
+
+test('the name being typed is the one just before the caret', async () => {
+  const { typedMention } = await import('../../src/web/static/web/js/article/mention-suggestions.js');
+  assert.equal(typedMention('Hi @al', 6), 'al');
+  assert.equal(typedMention('@al', 3), 'al');
+  assert.equal(typedMention('Hi @al and more', 6), 'al');
+  assert.equal(typedMention('Hi @al ', 7), null);
+  assert.equal(typedMention('me@al', 5), null); // an address, not a mention
+  assert.equal(typedMention('Hi @', 4), null);
+  assert.equal(typedMention('(@José', 6), 'José');
+});

@@ -7,6 +7,7 @@
 import { api, ApiError } from '../api.js';
 import { h, showError } from '../dom.js';
 import { keepDraft } from './drafts.js';
+import { attachMentionSuggestions } from './mention-suggestions.js';
 
 // The API's limits of `content` (discussions/schemas.py): both must hold.
 export const MAX_CHARS = 20_000;
@@ -126,6 +127,7 @@ export function attachComposer(textarea, { label, place, error, initial = '' }) 
     class: 'composer-counter muted', id: `${textarea.id}-counter`, 'aria-live': 'polite',
   });
   const preview = createPreview(textarea, error);
+  const suggestions = attachMentionSuggestions(textarea);
   textarea.setAttribute('aria-describedby', counter.id);
   let shownProblem = /** @type {string | null} */ (null);
 
@@ -161,7 +163,8 @@ export function attachComposer(textarea, { label, place, error, initial = '' }) 
   });
   refresh();
   return {
-    el: h('div', { class: 'composer-tools' }, counter, preview.button, preview.preview),
+    el: h('div', { class: 'composer-tools' }, suggestions, counter, preview.button,
+      preview.preview),
     problem: () => lengthProblem(label, textarea.value),
     forget() {
       forgetDraft();

@@ -24,6 +24,7 @@ import { articleView } from '../article/discussion-list.js';
 import { itemDomId, keepingFocus } from '../article/elements.js';
 import { createHighlighter } from '../article/highlight.js';
 import { createIndicator } from '../article/indicator.js';
+import { suggestMentionsFrom } from '../article/mention-suggestions.js';
 import { NewItemsWatcher } from '../article/new-items.js';
 import { newDiscussionForm } from '../article/new-discussion-form.js';
 import { snapshotNotice } from '../article/notices.js';
@@ -339,6 +340,19 @@ onSessionEnded(() => {
   parts.indicator?.ended();
 });
 
+/**
+ * The community's members whose names start with a prefix, for @mention suggestions.
+ * @param {number} communityId
+ * @returns {import('../article/mention-suggestions.js').MentionSource}
+ */
+function membersNamed(communityId) {
+  return async (prefix) => {
+    const query = `q=${encodeURIComponent(prefix)}&limit=8`;
+    const members = await api(`/api/communities/${communityId}/members?${query}`);
+    return members.map((/** @type {{user: {username: string}}} */ m) => m.user.username);
+  };
+}
+
 async function main() {
   root.replaceChildren();
   paint(store.state);
@@ -352,6 +366,7 @@ async function main() {
   document.title = `${article.title} · Marginalia`;
   byId('crumb-article').textContent = article.title;
   const access = accessOf(community, me);
+  if (access.canPost) suggestMentionsFrom(membersNamed(community.id));
   startComponents(access);
   store.articleOpened(opening);
   const indicator = /** @type {ReturnType<typeof createIndicator>} */ (parts.indicator);
