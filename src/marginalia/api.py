@@ -10,6 +10,8 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from accounts.api import router as auth_router
+from accounts.logins import router as logins_router
+from accounts.profile import router as profile_router
 from accounts.auth import AuthenticationFailed, failure_reason
 from communities.api import router as communities_router
 from discussions.api import router as discussions_router
@@ -75,6 +77,8 @@ api = NinjaAPI(
 )
 
 api.add_router("/auth", auth_router)
+api.add_router("/auth", logins_router)
+api.add_router("/auth", profile_router)
 api.add_router("/communities", communities_router)
 api.add_router("/", discussions_router)
 api.add_router("/", visits_router)  # its own limit, not limit_writes (discussions.visits)
