@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.communities, name="communities"),
     path("signin/", views.sign_in, name="sign-in"),
     path("invite/", views.invite, name="invite"),
+    path("settings/", views.settings_page, name="settings"),
     path("c/<slug:slug>/", views.community, name="community"),
     path("c/<slug:slug>/a/<int:article_id>/", views.article, name="article"),
 ]
