@@ -4,12 +4,9 @@ Signing out everywhere is `POST /api/auth/logout {"all": true}` (accounts.api).
 """
 
 import uuid
-from datetime import timedelta
 
-from django.utils import timezone
 from ninja import Query, Router, Status
 
-from realtime_core import tokens
 from toolkit.errors import not_found
 from toolkit.log_lines import log_event
 from toolkit.paging import Window
@@ -18,19 +15,10 @@ from toolkit.rate_limits import limit_writes
 from . import sessions
 from .auth import jwt_auth
 from .browsers import browser_label
-from .refresh_families import RefreshTokenFamily
 from .schemas import LoginOut
 
 router = Router(tags=["auth"], auth=jwt_auth)
 router.add_decorator(limit_writes)
-
-
-def _live_logins(user):
-    """Not ended, and refreshed within a refresh token's lifetime (an older one can
-    never be used again: sessions.start forgets it)."""
-    unusable = timezone.now() - timedelta(seconds=tokens.lifetimes()[tokens.REFRESH])
-    return RefreshTokenFamily.objects.filter(user=user, revoked_at__isnull=True,
-                                             rotated_at__gte=unusable)
 
 
 @router.get("/logins", response=list[LoginOut])
@@ -45,7 +33,7 @@ def list_logins(request, window: Query[Window]):
             "last_used_at": login.rotated_at,
             "current": login.id == request.login_id,
         }
-        for login in window.of(_live_logins(request.auth).order_by("-created_at", "id"))
+        for login in window.of(sessions.live_logins(request.auth).order_by("-created_at", "id"))
     ]
 
 
@@ -57,7 +45,7 @@ def end_login(request, login_id: str):
         family_id = uuid.UUID(login_id)
     except ValueError:
         raise not_found("Login") from None
-    if not _live_logins(request.auth).filter(pk=family_id).exists():
+    if not sessions.live_logins(request.auth).filter(pk=family_id).exists():
         raise not_found("Login")
     sessions.end(request.auth.id, family_id)
     log_event("login_ended", user_id=request.auth.id)
