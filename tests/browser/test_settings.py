@@ -167,6 +167,9 @@ def test_the_notification_switches_are_on_the_settings_page_only(browsers, api):
     expect(page.get_by_label(re.compile("^Desktop notifications"))).not_to_be_checked()
     article = open_article(browsers, person, path)
     expect(article.get_by_label("Sound for new activity")).to_have_count(0)
+    article.get_by_role("link", name="Sound and desktop notifications").click()
+    expect(article).to_have_url(re.compile(r"/settings/#notifications$"))
+    expect(article.get_by_label("Sound for new activity")).to_be_checked()
     assert page.errors == [] and article.errors == []
 
 

@@ -26,6 +26,10 @@ import { timeTemplate } from './times.js';
  * @property {() => void} checkForNew fetches new posts on a page that is not live
  */
 
+// Where the sound and desktop notification switches are, for the live pages that use them.
+const notificationSettings = html`<p class="prefs"><a href="/settings/#notifications">Sound
+  and desktop notifications</a></p>`;
+
 /** @param {any} article as the API returns it */
 function articleHeader(article) {
   const { title, authors, submitter, link, abstract } = article;
@@ -71,7 +75,7 @@ export function articlePage(view, parts) {
   const header = guard([state.article], () => articleHeader(state.article));
   return html`${header}<section class="discussions-section"
     aria-labelledby="discussions-title">${head}${
-    state.live ? nothing : newPostsCheck(state, parts.checkForNew)}${
+    state.live ? notificationSettings : newPostsCheck(state, parts.checkForNew)}${
     participate(state, parts)}${discussionList(view)}${
     newItemsPill(state.newOffScreen, parts.jumpToNew)}</section>`;
 }

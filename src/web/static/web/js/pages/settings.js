@@ -45,6 +45,8 @@ async function load() {
     passwordSection({ onChanged: logins.reload }),
     notificationsSection(),
     logins.element);
+  // The sections came after the browser looked for the address's #section.
+  if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
 }
 
 if (session) load();
