@@ -12,7 +12,7 @@ from . import sessions, throttling
 from .auth import jwt_auth
 from .models import User
 from .passwords import check_strength
-from .schemas import LoginIn, LogoutIn, MeOut, PasswordChangeIn, RefreshIn, SignupIn, TokensOut
+from .schemas import LoginIn, LogoutIn, PasswordChangeIn, RefreshIn, SignupIn, TokensOut
 from .usernames import look_alike_keys
 
 router = Router(tags=["auth"])
@@ -116,19 +116,11 @@ def change_password(request, payload: PasswordChangeIn):
     """Sets a new password and ends every login, this one included: the answer carries
     the tokens of a new one."""
     user = request.auth
-    account = throttling.account_key(user, user.username)
-    throttling.before_login(request, account)  # guessing the current password is a login
-    if not user.check_password(payload.current_password):
+    if not throttling.current_password_confirmed(request, user, payload.current_password):
         log_event("password_change_refused", logging.WARNING, user_id=user.id)
         raise ApiError(403, "The current password is wrong")
-    throttling.login_succeeded(account)
     check_strength(payload.new_password, user)
     user.set_password(payload.new_password)
     user.save(update_fields=["password"])  # ends every login (sessions.py)
     log_event("password_changed", user_id=user.id)
     return sessions.start(user, sessions.browser_of(request))
-
-
-@router.get("/me", response=MeOut, auth=jwt_auth)
-def me(request):
-    return request.auth

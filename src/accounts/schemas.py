@@ -1,7 +1,11 @@
+import unicodedata
+import uuid
+from datetime import datetime
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import EmailStr, Field
+from pydantic import AfterValidator, BeforeValidator, EmailStr, Field
+from pydantic_core import PydanticCustomError
 
 from toolkit.text_limits import Text, at_most_bytes
 
@@ -9,6 +13,27 @@ Username = Text(150, 300, min_chars=3, pattern=r"^[\w.@+-]+$")
 Email = Annotated[EmailStr, Field(max_length=254), at_most_bytes(254)]
 # Hashed, never stored nor shown: 128 characters bound the hasher's work.
 Password = Annotated[str, Field(min_length=1, max_length=128)]
+
+
+def _trimmed(value):
+    # Only text is trimmed; anything else goes on to fail as "not a string".
+    return value.strip() if isinstance(value, str) else value
+
+
+def _printable(value: str) -> str:
+    # Control characters, line and paragraph separators would break the one line
+    # a name is shown on (and could fake another line beneath it).
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value):
+        raise PydanticCustomError("control_characters",
+                                  "Control characters and line breaks are not allowed")
+    return value
+
+
+DisplayName = Annotated[
+    Text(80, 320, description="Shown beside the username; empty: none. Trimmed."),
+    BeforeValidator(_trimmed),
+    AfterValidator(_printable),
+]
 
 
 class SignupIn(Schema):
@@ -66,6 +91,26 @@ class UserOut(Schema):
 
 class MeOut(UserOut):
     email: str
+    display_name: str = Field(description="Shown beside the username; empty: none")
+
+
+class ProfileIn(Schema):
+    display_name: DisplayName | None = None
+    email: Email | None = None
+    current_password: str | None = Field(
+        None, min_length=1, max_length=128,
+        description="Required to change the e-mail address")
+
+
+class LoginOut(Schema):
+    """One of the caller's logins: a browser or client that signed in and still may."""
+
+    id: uuid.UUID
+    browser: str = Field(description="A short name of the browser and system, for people")
+    user_agent: str = Field(description="The User-Agent it signed in with, as sent")
+    created_at: datetime
+    last_used_at: datetime = Field(description="When its tokens were last refreshed")
+    current: bool = Field(description="The login of the token that asked")
 
 
 class TokensOut(Schema):

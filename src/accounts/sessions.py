@@ -43,13 +43,24 @@ def browser_of(request) -> str:
     return request.headers.get("User-Agent", "")
 
 
+def _unusable_before():
+    """A family nobody refreshed since then can never be used again: its last refresh
+    token has expired."""
+    return timezone.now() - timedelta(seconds=tokens.lifetimes()[tokens.REFRESH])
+
+
+def live_logins(user: User):
+    """The user's logins that may still be used: not ended, and not expired."""
+    return RefreshTokenFamily.objects.filter(user=user, revoked_at__isnull=True,
+                                             rotated_at__gte=_unusable_before())
+
+
 def start(user: User, user_agent: str = "") -> dict:
     """A new login (from the browser or client `user_agent` names): its family, and its
     first access and refresh tokens."""
-    # A family nobody refreshed for a refresh token's lifetime can never be used
-    # again: forget the user's old ones, so the table holds live logins only.
-    unusable = timezone.now() - timedelta(seconds=tokens.lifetimes()[tokens.REFRESH])
-    RefreshTokenFamily.objects.filter(user=user, rotated_at__lt=unusable).delete()
+    # Forget the user's logins that can never be used again, so the table holds live
+    # logins only.
+    RefreshTokenFamily.objects.filter(user=user, rotated_at__lt=_unusable_before()).delete()
     user_agent = user_agent[:RefreshTokenFamily._meta.get_field("user_agent").max_length]
     family = RefreshTokenFamily.objects.create(id=uuid.uuid4(), user=user, user_agent=user_agent,
                                                current_jti=uuid.uuid4().hex)

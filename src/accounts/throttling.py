@@ -70,3 +70,15 @@ def before_password_reset(request, email: str) -> None:
 def login_succeeded(account: str) -> None:
     """The person who knows the password is not kept waiting by earlier failures."""
     LOGIN_FAILURES_PER_ACCOUNT.clear(account)
+
+
+def current_password_confirmed(request, user, password: str) -> bool:
+    """Whether a signed-in user's password is `password`, counted as a login attempt:
+    a copied access token guessing the password (to change it, or the e-mail address
+    a reset would go to) meets the same limits as a guess at the login form."""
+    account = account_key(user, user.username)
+    before_login(request, account)
+    if not user.check_password(password):
+        return False
+    login_succeeded(account)
+    return True

@@ -11,7 +11,9 @@ from ninja.renderers import JSONRenderer
 
 from accounts.api import router as auth_router
 from accounts.auth import AuthenticationFailed, failure_reason
+from accounts.logins import router as logins_router
 from accounts.password_reset import router as password_reset_router
+from accounts.profile import router as profile_router
 from communities.api import router as communities_router
 from discussions.api import router as discussions_router
 from discussions.live import router as live_router
@@ -78,6 +80,8 @@ api = NinjaAPI(
 
 api.add_router("/auth", auth_router)
 api.add_router("/auth", password_reset_router)
+api.add_router("/auth", logins_router)
+api.add_router("/auth", profile_router)
 api.add_router("/communities", communities_router)
 api.add_router("/", discussions_router)
 api.add_router("/", visits_router)  # its own limit, not limit_writes (discussions.visits)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("signin/", views.sign_in, name="sign-in"),
     path("reset/", views.password_reset, name="password-reset"),
     path("invite/", views.invite, name="invite"),
+    path("settings/", views.settings_page, name="settings"),
     path("c/<slug:slug>/", views.community, name="community"),
     path("c/<slug:slug>/a/<int:article_id>/", views.article, name="article"),
 ]

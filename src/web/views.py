@@ -19,6 +19,11 @@ def sign_in(request):
     return _page(request, "web/sign_in.html", "sign-in")
 
 
+def settings_page(request):
+    # Signed out, the page sends the visitor to sign in: only the browser knows.
+    return _page(request, "web/settings.html", "settings")
+
+
 def community(request, slug: str):
     return _page(request, "web/community.html", "community", slug=slug)
 

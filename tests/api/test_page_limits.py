@@ -10,6 +10,7 @@ from toolkit.types import MAX_ID
 from .support import assert_json_error
 
 LISTS = [
+    ("/api/auth/logins", "member"),
     ("/api/communities", None),
     ("/api/communities/{lab.community.id}/members", "member"),
     ("/api/communities/{lab.community.id}/requests", "admin"),

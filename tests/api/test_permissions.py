@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
+from accounts import sessions
+from accounts.models import RefreshTokenFamily
 from communities import invites
 from communities.models import Invite, JoinRequest
 from discussions.models import Article, Discussion
@@ -44,6 +46,9 @@ POST   /api/auth/signup                                                   201 20
 POST   /api/auth/login                                                    200 200 200 200 200 200  |  200 200 200 200 200 200
 POST   /api/auth/refresh                                                  200 200 200 200 200 200  |  200 200 200 200 200 200
 GET    /api/auth/me                                                       401 200 200 200 200 200  |  401 200 200 200 200 200
+PATCH  /api/auth/me                                                       401 200 200 200 200 200  |  401 200 200 200 200 200
+GET    /api/auth/logins                                                   401 200 200 200 200 200  |  401 200 200 200 200 200
+DELETE /api/auth/logins/{login_id}                                        401 204 204 204 204 204  |  401 204 204 204 204 204
 POST   /api/auth/logout                                                   401 204 204 204 204 204  |  401 204 204 204 204 204
 POST   /api/auth/password                                                 401 200 200 200 200 200  |  401 200 200 200 200 200
 GET    /api/communities                                                   200 200 200 200 200 200  |  200 200 200 200 200 200
@@ -184,6 +189,14 @@ def _heartbeat(w: World, actor):
     return f"/api/realtime/heartbeat?queue_id={queue_id}", None
 
 
+def _another_login(w: World, actor):
+    """A second login of the caller (of the member for an anonymous caller), to end."""
+    user = (actor or w.lab.member).user
+    sessions.start(user, "Another browser")
+    login = RefreshTokenFamily.objects.get(user=user, user_agent="Another browser")
+    return f"/api/auth/logins/{login.id}", None
+
+
 def _new_username(w, actor):
     name = unique("signup")
     return "/api/auth/signup", {"username": name, "email": f"{name}@example.org",
@@ -198,6 +211,9 @@ REQUESTS = {
     ("POST", "/api/auth/refresh"): lambda w, a: (
         "/api/auth/refresh", {"refresh": (a or w.lab.member).refresh}),
     ("GET", "/api/auth/me"): lambda w, a: ("/api/auth/me", None),
+    ("PATCH", "/api/auth/me"): lambda w, a: ("/api/auth/me", {"display_name": "A new name"}),
+    ("GET", "/api/auth/logins"): lambda w, a: ("/api/auth/logins", None),
+    ("DELETE", "/api/auth/logins/{login_id}"): _another_login,
     ("POST", "/api/auth/logout"): lambda w, a: ("/api/auth/logout", {}),
     ("POST", "/api/auth/password"): lambda w, a: (
         "/api/auth/password", {"current_password": (a or w.lab.member).password,

@@ -19,6 +19,7 @@ import uuid
 
 import pytest
 
+from accounts.models import RefreshTokenFamily
 from communities import invites
 from realtime.connection import queue_registry
 
@@ -59,6 +60,7 @@ def private_world(make_user, make_community, make_article, make_discussion, make
         "discussion_id": discussion.id, "comment_id": comment.id, "parent_id": comment.id,
         "user_id": member.id, "request_id": join_request.id, "invite_id": invite.id,
         "community_ids": [community.id], "username": member.username,
+        "login_id": RefreshTokenFamily.objects.get(user=member.user).id,
     }
 
 

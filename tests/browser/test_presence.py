@@ -88,9 +88,9 @@ def test_notification_preferences_follow_the_user_and_own_writes_stay_quiet(
     browsers, api, lab
 ):
     admin, member = lab["admin"], lab["member"]
-    first = open_article(browsers, member, lab["path"])
+    first = browsers.page(member, "/settings/")
     sound = first.get_by_label("Sound for new activity")
-    desktop = first.get_by_label("Desktop notifications while this tab is hidden")
+    desktop = first.get_by_label("Desktop notifications while an article’s tab is hidden")
     expect(sound).to_be_enabled()
     expect(sound).not_to_be_checked()
     expect(desktop).not_to_be_checked()
@@ -103,12 +103,15 @@ def test_notification_preferences_follow_the_user_and_own_writes_stay_quiet(
     # Another browser of the same user starts with the saved choice.
     context = browsers.context(member)
     context.add_init_script(FAKE_NOTIFICATIONS_AND_VISIBILITY)
+    other_settings = context.new_page()
+    other_settings.goto("/settings/")
+    expect(other_settings.get_by_label(
+        "Desktop notifications while an article’s tab is hidden")).to_be_checked()
+    expect(other_settings.get_by_label("Sound for new activity")).not_to_be_checked()
     other = context.new_page()
     other.goto(lab["path"])
     other.wait_for_selector("#article-page[data-ready='true']")
     wait_live(other)
-    expect(other.get_by_label("Desktop notifications while this tab is hidden")).to_be_checked()
-    expect(other.get_by_label("Sound for new activity")).not_to_be_checked()
 
     other.evaluate("window.__hide(true)")
     # The member's own write (from the API, as from another device) notifies nobody here...

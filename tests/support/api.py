@@ -48,6 +48,15 @@ class Api:
         }, expect=201).json()
         return Account(body["user"]["id"], username, password, body["access"], body["refresh"])
 
+    def login(self, account: Account, user_agent: str | None = None) -> Account:
+        """Another login of the account, as another browser (named by `user_agent`) has it."""
+        headers = {"User-Agent": user_agent} if user_agent else None
+        body = self.call("POST", "/api/auth/login", json={
+            "login": account.username, "password": account.password,
+        }, expect=200, headers=headers).json()
+        return Account(account.id, account.username, account.password, body["access"],
+                       body["refresh"])
+
     def community(self, admin: Account, type_: str = "private", members=()) -> dict:
         community = self.call("POST", "/api/communities", admin, json={
             "name": f"Community {next(_names)}", "type": type_,

@@ -30,7 +30,8 @@ def test_article_shell_gets_the_poll_server_url(client, settings):
 
 
 def test_every_page_renders(client):
-    for path, page in [("/", "communities"), ("/signin/", "sign-in"), ("/c/lab/", "community")]:
+    for path, page in [("/", "communities"), ("/signin/", "sign-in"), ("/c/lab/", "community"),
+                       ("/settings/", "settings")]:
         response = client.get(path)
         assert response.status_code == 200, path
         assert _config(response)["page"] == page

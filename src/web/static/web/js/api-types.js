@@ -12,6 +12,21 @@
  * @property {string | null} profile_pic_url an avatar's URL; null: none
  */
 
+/**
+ * The signed-in person (/api/auth/me), as the settings page shows and changes it.
+ * @typedef {User & {email: string, display_name: string}} Me
+ */
+
+/**
+ * @typedef {object} Login one of the person's logins (/api/auth/logins)
+ * @property {string} id
+ * @property {string} browser a short name of the browser and system
+ * @property {string} user_agent as the browser sent it
+ * @property {string} created_at
+ * @property {string} last_used_at when its tokens were last refreshed
+ * @property {boolean} current the login of this browser
+ */
+
 /** @typedef {'admin' | 'moderator' | 'member'} Role */
 
 /**

@@ -8,7 +8,9 @@
 
 const STORAGE_KEY = 'marginalia.session';
 
-/** @typedef {{id: number, username: string, email?: string}} SessionUser */
+/**
+ * @typedef {{id: number, username: string, email?: string, display_name?: string}} SessionUser
+ */
 /** @typedef {{access: string, refresh: string, user: SessionUser}} Session */
 
 export class ApiError extends Error {
@@ -94,6 +96,16 @@ export function saveSession(tokens) {
   );
 }
 
+/**
+ * Keeps the stored user in step with a change the person made to their account (their
+ * display name, their e-mail address); the tokens stay.
+ * @param {SessionUser} user
+ */
+export function saveSessionUser(user) {
+  const session = getSession();
+  if (session) saveSession({ ...session, user });
+}
+
 export function clearSession() {
   localStorage.removeItem(STORAGE_KEY);
 }
@@ -117,6 +129,16 @@ export async function signOut() {
   } catch {
     // Offline: the login ends by itself when its refresh token expires.
   }
+}
+
+/**
+ * Ends every login of the person, this browser's included, then forgets this one's
+ * tokens. Unlike signOut, it fails (ApiError) when the server did not do it: the
+ * person must know their other browsers are still signed in.
+ */
+export async function signOutEverywhere() {
+  await api('/api/auth/logout', { method: 'POST', body: { all: true } });
+  clearSession();
 }
 
 /**

@@ -1,37 +1,54 @@
 /** What every page shares: the session corner of the header. */
 
 import { SESSION_ENDED, getSession, onSessionChange, sessionWasEnded, signOut } from './api.js';
-import { h, readConfig, replaceChildren } from './dom.js';
+import { byId, h, readConfig, replaceChildren } from './dom.js';
+
+/** @import { SessionUser } from './api.js' */
 
 export function signInUrl() {
   const next = `${location.pathname}${location.search}`;
   return `/signin/?next=${encodeURIComponent(next)}`;
 }
 
+/**
+ * The header's corner for a signed-in person: who they are, as a link to their settings,
+ * and a button to sign out.
+ * @param {HTMLElement} corner
+ * @param {SessionUser} user
+ */
+function showSignedIn(corner, user) {
+  replaceChildren(
+    corner,
+    h('a', { class: 'session-user', href: '/settings/' },
+      h('span', { class: 'session-label' }, 'Signed in as '),
+      h('strong', {}, user.display_name || user.username),
+      h('span', { class: 'sr-only' }, ' (your settings)')),
+    h('button', {
+      type: 'button',
+      class: 'button small',
+      on: {
+        click: async () => {
+          await signOut();
+          location.assign('/');
+        },
+      },
+    }, 'Sign out'),
+  );
+}
+
+/** Shows the person's name in the header again, after they changed it. */
+export function showSessionUser() {
+  const session = getSession();
+  if (session) showSignedIn(byId('session'), session.user);
+}
+
 /** Render the header and return {config, session}. */
 export function setUpPage() {
   const config = readConfig();
   const session = getSession();
-  const corner = /** @type {HTMLElement} */ (document.getElementById('session'));
+  const corner = byId('session');
   if (session) {
-    replaceChildren(
-      corner,
-      h('span', { class: 'session-user' }, 'Signed in as ', h('strong', {}, session.user.username)),
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'button small',
-          on: {
-            click: async () => {
-              await signOut();
-              location.assign('/');
-            },
-          },
-        },
-        'Sign out',
-      ),
-    );
+    showSignedIn(corner, session.user);
   } else if (config.page !== 'sign-in') {
     replaceChildren(corner, h('a', { class: 'button small', href: signInUrl() }, 'Sign in'));
   }

@@ -1,9 +1,8 @@
 /**
  * The article page as a function of its state: the article and its discussions
  * section (with a check for new posts where it does not update live), or a notice
- * instead. Parts that keep their own DOM (the live status, the notification
- * preferences, the new discussion form) are made once by the page and placed here
- * as they are.
+ * instead. Parts that keep their own DOM (the live status, the new discussion
+ * form) are made once by the page and placed here as they are.
  */
 
 import { html, nothing } from '../../vendor/lit-html/lit-html.js';
@@ -22,11 +21,14 @@ import { timeTemplate } from './times.js';
 /**
  * @typedef {object} PageParts
  * @property {HTMLElement | null} liveStatus the connection indicator's element
- * @property {HTMLElement | null} preferences sound and desktop notifications (live pages)
  * @property {HTMLElement | null} newDiscussionForm for readers who may post
  * @property {() => void} jumpToNew the "N new" pill's action
  * @property {() => void} checkForNew fetches new posts on a page that is not live
  */
+
+// Where the sound and desktop notification switches are, for the live pages that use them.
+const notificationSettings = html`<p class="prefs"><a href="/settings/#notifications">Sound
+  and desktop notifications</a></p>`;
 
 /** @param {any} article as the API returns it */
 function articleHeader(article) {
@@ -73,7 +75,7 @@ export function articlePage(view, parts) {
   const header = guard([state.article], () => articleHeader(state.article));
   return html`${header}<section class="discussions-section"
     aria-labelledby="discussions-title">${head}${
-    state.live ? parts.preferences : newPostsCheck(state, parts.checkForNew)}${
+    state.live ? notificationSettings : newPostsCheck(state, parts.checkForNew)}${
     participate(state, parts)}${discussionList(view)}${
     newItemsPill(state.newOffScreen, parts.jumpToNew)}</section>`;
 }

@@ -3,13 +3,12 @@
  * the item when it is outside the visible area (new comments, or new
  * discussions, arriving while such a toast shows merge into it: "3 new
  * comments from bob and carol"), a desktop notification when
- * the tab is hidden, and a sound. Desktop notifications and sound are each
- * off until the user turns them on; the choice is stored on the server
- * (/api/me/notification-preferences) so it follows the user to every browser.
+ * the tab is hidden, and a sound, as the person chose on the settings page
+ * (notification-preferences.js).
  */
 
-import { api } from '../api.js';
 import { h } from '../dom.js';
+import { chosenPreferences, desktopPermission } from '../notification-preferences.js';
 import { html, render } from '../../vendor/lit-html/lit-html.js';
 import { repeat } from '../../vendor/lit-html/directives/repeat.js';
 
@@ -17,11 +16,7 @@ import { repeat } from '../../vendor/lit-html/directives/repeat.js';
 /** @typedef {import('./store.js').PageState} PageState */
 /** @typedef {import('./store.js').Toast} Toast */
 
-const PREFERENCES_PATH = '/api/me/notification-preferences';
 const TOAST_MS = 8000;
-
-// What the user chose, as last loaded from or saved to the server.
-const chosen = { desktop: false, sound: false };
 
 /** @type {AudioContext | null} */
 let audio = null;
@@ -51,68 +46,6 @@ function beep() {
 function isOutOfView(el) {
   const rect = el.getBoundingClientRect();
   return rect.bottom < 0 || rect.top > window.innerHeight;
-}
-
-function desktopPermission() {
-  return 'Notification' in window ? Notification.permission : 'unsupported';
-}
-
-/** The preferences row: a switch each for sound and desktop notifications, saved per user. */
-export function preferences() {
-  const soundBox = h('input', { type: 'checkbox', id: 'pref-sound', disabled: true });
-  const desktopBox = h('input', { type: 'checkbox', id: 'pref-desktop', disabled: true });
-  const hint = h('span', { class: 'hint', id: 'pref-hint', 'aria-live': 'polite' });
-  const showHint = () => {
-    const permission = desktopPermission();
-    hint.textContent = !chosen.desktop
-      ? ''
-      : permission === 'denied'
-        ? 'Desktop notifications are blocked in your browser settings.'
-        : permission === 'unsupported'
-          ? 'This browser cannot show desktop notifications.'
-          : permission === 'granted'
-            ? 'Desktop notifications on while this tab is hidden.'
-            : '';
-  };
-  const show = () => {
-    soundBox.checked = chosen.sound;
-    desktopBox.checked = chosen.desktop;
-    showHint();
-  };
-  const save = async (/** @type {Partial<typeof chosen>} */ change) => {
-    soundBox.disabled = desktopBox.disabled = true;
-    try {
-      Object.assign(chosen, await api(PREFERENCES_PATH, { method: 'PUT', body: change }));
-    } catch {
-      hint.textContent = 'Could not save the setting; try again.';
-    } finally {
-      soundBox.disabled = desktopBox.disabled = false;
-      show();
-    }
-  };
-  soundBox.addEventListener('change', () => save({ sound: soundBox.checked }));
-  desktopBox.addEventListener('change', async () => {
-    if (desktopBox.checked && desktopPermission() === 'default') {
-      await Notification.requestPermission().catch(() => {});
-    }
-    await save({ desktop: desktopBox.checked });
-  });
-  api(PREFERENCES_PATH)
-    .then((loaded) => Object.assign(chosen, loaded))
-    .catch(() => {}) // the defaults (both off) stand
-    .finally(() => {
-      soundBox.disabled = desktopBox.disabled = false;
-      show();
-    });
-  return h(
-    'div',
-    { class: 'prefs', role: 'group', 'aria-label': 'Notifications' },
-    h('span', { class: 'check' }, soundBox,
-      h('label', { for: soundBox.id }, 'Sound for new activity')),
-    h('span', { class: 'check' }, desktopBox,
-      h('label', { for: desktopBox.id }, 'Desktop notifications while this tab is hidden')),
-    hint,
-  );
 }
 
 const names = new Intl.ListFormat('en', { style: 'long', type: 'conjunction' });
@@ -256,7 +189,7 @@ export class Notifier {
     if (element && targetId && added) this.#mergeOrToast(added, text, targetId);
     else if (element && targetId) this.#time(this.#store.toastShown({ text, targetId }));
     else this.#store.announced(text);
-    if (chosen.sound) beep();
+    if (chosenPreferences().sound) beep();
   }
 
   destroy() {
@@ -320,7 +253,7 @@ export class Notifier {
    * @param {string | null} targetId
    */
   #desktop(body, targetId) {
-    if (!chosen.desktop || desktopPermission() !== 'granted') return;
+    if (!chosenPreferences().desktop || desktopPermission() !== 'granted') return;
     try {
       const note = new Notification('Marginalia', { body, tag: `marginalia-${targetId}` });
       note.onclick = () => {

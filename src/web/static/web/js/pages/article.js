@@ -16,6 +16,7 @@
 import { ApiError, api, authFetch } from '../api.js';
 import { byId, h } from '../dom.js';
 import { onSessionEnded, setUpPage } from '../layout.js';
+import { loadPreferences } from '../notification-preferences.js';
 import { render } from '../../vendor/lit-html/lit-html.js';
 import { createRealtimeClient } from '../../realtime/client.js';
 import { articlePage } from '../article/article-view.js';
@@ -28,7 +29,7 @@ import { suggestMentionsFrom } from '../article/mention-suggestions.js';
 import { NewItemsWatcher } from '../article/new-items.js';
 import { newDiscussionForm } from '../article/new-discussion-form.js';
 import { snapshotNotice } from '../article/notices.js';
-import { Notifier, preferences } from '../article/notify.js';
+import { Notifier } from '../article/notify.js';
 import { openArticle } from '../article/opening.js';
 import { Presence } from '../article/presence.js';
 import { fetchContentHtml } from '../article/rendered-content.js';
@@ -97,8 +98,6 @@ const parts = {
   // Elements that keep their own DOM, placed in the page as they are.
   /** @type {HTMLElement | null} */
   liveStatus: null,
-  /** @type {HTMLElement | null} */
-  preferences: null,
   /** @type {HTMLElement | null} */
   newDiscussionForm: null,
   jumpToNew: () => parts.newItems?.jumpToFirst(),
@@ -269,12 +268,11 @@ function shutDown() {
 
 /**
  * The components of an article the reader may see.
- * @param {{live: boolean, canPost: boolean}} access
+ * @param {{canPost: boolean}} access
  */
-function startComponents({ live, canPost }) {
+function startComponents({ canPost }) {
   parts.liveStatus = h('div', { id: 'live-status', class: 'live-status' });
   parts.indicator = createIndicator(parts.liveStatus, { onRetry: () => parts.client?.pollNow() });
-  parts.preferences = live ? preferences() : null;
   parts.newDiscussionForm = canPost ? newDiscussionForm(actions.startDiscussion) : null;
   parts.notifier = new Notifier(store, byId('toasts'), { reveal });
   parts.newItems = new NewItemsWatcher({
@@ -367,6 +365,9 @@ async function main() {
   byId('crumb-article').textContent = article.title;
   const access = accessOf(community, me);
   if (access.canPost) suggestMentionsFrom(membersNamed(community.id));
+  // Sound and desktop notifications (settings page) are for live pages; the page is
+  // ready once it knows whether to use them.
+  const preferencesLoaded = access.live && me ? loadPreferences() : null;
   startComponents(access);
   store.articleOpened(opening);
   const indicator = /** @type {ReturnType<typeof createIndicator>} */ (parts.indicator);
@@ -378,6 +379,7 @@ async function main() {
   }
   await store.loadSnapshot();
   if (store.state.phase === 'closed') return;
+  await preferencesLoaded;
   root.removeAttribute('aria-busy');
   root.dataset.ready = 'true';
   if (location.hash) reveal(location.hash.slice(1));
