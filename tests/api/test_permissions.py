@@ -21,7 +21,10 @@ The matrix must list every path and method of the OpenAPI schema.
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from accounts import sessions
 from accounts.models import RefreshTokenFamily
@@ -51,6 +54,8 @@ GET    /api/auth/logins                                                   401 20
 DELETE /api/auth/logins/{login_id}                                        401 204 204 204 204 204  |  401 204 204 204 204 204
 POST   /api/auth/logout                                                   401 204 204 204 204 204  |  401 204 204 204 204 204
 POST   /api/auth/password                                                 401 200 200 200 200 200  |  401 200 200 200 200 200
+POST   /api/auth/password-reset                                           202 202 202 202 202 202  |  202 202 202 202 202 202
+POST   /api/auth/password-reset/confirm                                   200 200 200 200 200 200  |  200 200 200 200 200 200
 GET    /api/communities                                                   200 200 200 200 200 200  |  200 200 200 200 200 200
 POST   /api/communities                                                   401 201 201 201 201 201  |  401 201 201 201 201 201
 GET    /api/communities/by-slug/{slug}                                    200 200 200 200 200 200  |  200 200 200 200 200 200
@@ -127,6 +132,7 @@ ENDPOINTS = sorted({(method, path) for method, path, _ in EXPECTED}, key=lambda 
 # Requests that may succeed without writing to the database.
 # Login and refresh write: each starts or rotates a refresh-token family.
 NO_DATABASE_WRITE = {
+    ("POST", "/api/auth/password-reset"),  # the mail goes out; nothing is stored
     ("POST", "/api/communities/invites/preview"),  # only looks the link up
     ("POST", "/api/realtime/register"),
     ("POST", "/api/realtime/heartbeat"),
@@ -197,6 +203,15 @@ def _another_login(w: World, actor):
     return f"/api/auth/logins/{login.id}", None
 
 
+def _reset_confirmation(w: World, actor):
+    """Whoever holds the mailed link sets the password, signed in or not."""
+    user = w.lab.member.user
+    return "/api/auth/password-reset/confirm", {
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "new_password": "A-new-long-passphrase-9"}
+
+
 def _new_username(w, actor):
     name = unique("signup")
     return "/api/auth/signup", {"username": name, "email": f"{name}@example.org",
@@ -218,6 +233,9 @@ REQUESTS = {
     ("POST", "/api/auth/password"): lambda w, a: (
         "/api/auth/password", {"current_password": (a or w.lab.member).password,
                                "new_password": "A-new-long-passphrase-8"}),
+    ("POST", "/api/auth/password-reset"): lambda w, a: (
+        "/api/auth/password-reset", {"email": w.lab.member.user.email}),
+    ("POST", "/api/auth/password-reset/confirm"): _reset_confirmation,
     ("GET", "/api/communities"): lambda w, a: ("/api/communities", None),
     ("POST", "/api/communities"): lambda w, a: (
         "/api/communities", {"name": unique("New community "), "type": "private"}),

@@ -40,108 +40,127 @@ export function typedMention(text, caret) {
 
 let lists = 0;
 
+/** The list under one composer, and what the keys do while it is open. */
+class Suggestions {
+  /** @param {HTMLTextAreaElement} textarea */
+  constructor(textarea) {
+    this.textarea = textarea;
+    this.id = `mentions-${++lists}`;
+    this.list = h('ul', {
+      id: this.id, class: 'mention-list', role: 'listbox', 'aria-label': 'People to mention',
+      hidden: true,
+    });
+    this.status = h('p', { class: 'sr-only', role: 'status' });
+    /** @type {string[]} */
+    this.names = [];
+    this.active = -1;
+    textarea.setAttribute('aria-autocomplete', 'list');
+    textarea.setAttribute('aria-controls', this.id);
+  }
+
+  close() {
+    this.names = [];
+    this.active = -1;
+    this.list.hidden = true;
+    this.list.replaceChildren();
+    this.textarea.removeAttribute('aria-activedescendant');
+  }
+
+  /** @param {number} index */
+  highlight(index) {
+    this.active = index;
+    [...this.list.children].forEach((option, i) => {
+      option.setAttribute('aria-selected', String(i === index));
+    });
+    this.textarea.setAttribute('aria-activedescendant', `${this.id}-${index}`);
+  }
+
+  /** @param {number} index put that name in place of the one being typed */
+  choose(index) {
+    const { textarea } = this;
+    const caret = textarea.selectionStart;
+    const typed = typedMention(textarea.value, caret);
+    if (typed !== null) textarea.setRangeText(`${this.names[index]} `, caret - typed.length, caret, 'end');
+    this.close();
+    textarea.dispatchEvent(new Event('input', { bubbles: true })); // drafts, counter
+  }
+
+  /** @param {string[]} found */
+  show(found) {
+    this.names = found.slice(0, SHOWN);
+    if (!this.names.length) {
+      this.close();
+      return;
+    }
+    this.list.replaceChildren(...this.names.map((name, i) => {
+      const option = h('li', {
+        id: `${this.id}-${i}`, role: 'option', class: 'mention-option', 'aria-selected': 'false',
+      }, `@${name}`);
+      // mousedown, not click: the text keeps the focus and its caret.
+      option.addEventListener('mousedown', (event) => {
+        event.preventDefault();
+        this.choose(i);
+      });
+      return option;
+    }));
+    this.list.hidden = false;
+    this.highlight(0);
+    const people = this.names.length === 1 ? 'person' : 'people';
+    this.status.textContent = `${this.names.length} ${people} to mention; arrow keys to `
+      + 'choose, Enter to insert.';
+  }
+
+  /**
+   * The keys of an open list; true when the key was the list's.
+   * @param {KeyboardEvent} event
+   */
+  keyDown(event) {
+    if (this.list.hidden) return false;
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      const step = event.key === 'ArrowDown' ? 1 : -1;
+      this.highlight((this.active + step + this.names.length) % this.names.length);
+    } else if ((event.key === 'Enter' && !event.ctrlKey && !event.metaKey) || event.key === 'Tab') {
+      this.choose(this.active);
+    } else if (event.key === 'Escape') {
+      this.close();
+    } else {
+      return false;
+    }
+    return true;
+  }
+}
+
 /**
  * Suggestions under `textarea`; the element to put beside it.
  * @param {HTMLTextAreaElement} textarea
  */
 export function attachMentionSuggestions(textarea) {
-  const id = `mentions-${++lists}`;
-  const list = h('ul', {
-    id, class: 'mention-list', role: 'listbox', 'aria-label': 'People to mention', hidden: true,
-  });
-  const status = h('p', { class: 'sr-only', role: 'status' });
-  textarea.setAttribute('aria-autocomplete', 'list');
-  textarea.setAttribute('aria-controls', id);
-  /** @type {string[]} */
-  let names = [];
-  let active = -1;
+  const suggestions = new Suggestions(textarea);
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
-
-  const close = () => {
-    names = [];
-    active = -1;
-    list.hidden = true;
-    list.replaceChildren();
-    textarea.removeAttribute('aria-activedescendant');
-  };
-
-  const highlight = (/** @type {number} */ index) => {
-    active = index;
-    [...list.children].forEach((option, i) => {
-      option.setAttribute('aria-selected', String(i === index));
-    });
-    textarea.setAttribute('aria-activedescendant', `${id}-${index}`);
-  };
-
-  const choose = (/** @type {number} */ index) => {
-    const caret = textarea.selectionStart;
-    const typed = typedMention(textarea.value, caret);
-    if (typed === null) return close();
-    const start = caret - typed.length;
-    const insert = `${names[index]} `;
-    textarea.setRangeText(insert, start, caret, 'end');
-    close();
-    textarea.dispatchEvent(new Event('input', { bubbles: true })); // drafts, counter
-  };
-
-  const show = (/** @type {string[]} */ found) => {
-    names = found.slice(0, SHOWN);
-    if (!names.length) {
-      close();
-      return;
-    }
-    list.replaceChildren(...names.map((name, i) => {
-      const option = h('li', {
-        id: `${id}-${i}`, role: 'option', class: 'mention-option', 'aria-selected': 'false',
-      }, `@${name}`);
-      // mousedown, not click: the text keeps the focus and its caret.
-      option.addEventListener('mousedown', (event) => {
-        event.preventDefault();
-        choose(i);
-      });
-      return option;
-    }));
-    list.hidden = false;
-    highlight(0);
-    const people = names.length === 1 ? 'person' : 'people';
-    status.textContent = `${names.length} ${people} to mention; arrow keys to choose, `
-      + 'Enter to insert.';
-  };
-
   textarea.addEventListener('input', () => {
     clearTimeout(timer);
     const typed = typedMention(textarea.value, textarea.selectionStart);
-    if (typed === null || source === null) {
-      close();
+    const ask = source;
+    if (typed === null || ask === null) {
+      suggestions.close();
       return;
     }
-    const ask = source;
     timer = setTimeout(async () => {
       try {
         const found = await ask(typed);
         // Only if the text still ends with what was asked about.
-        if (typedMention(textarea.value, textarea.selectionStart) === typed) show(found);
+        if (typedMention(textarea.value, textarea.selectionStart) === typed) suggestions.show(found);
       } catch {
-        close(); // suggestions are a help; typing the name works without them
+        suggestions.close(); // suggestions are a help; typing the name works without them
       }
     }, PAUSE_MS);
   });
   textarea.addEventListener('keydown', (event) => {
-    if (list.hidden) return;
-    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      event.preventDefault();
-      const step = event.key === 'ArrowDown' ? 1 : -1;
-      highlight((active + step + names.length) % names.length);
-    } else if ((event.key === 'Enter' && !event.ctrlKey && !event.metaKey) || event.key === 'Tab') {
-      event.preventDefault();
-      choose(active);
-    } else if (event.key === 'Escape') {
-      event.preventDefault();
-      event.stopPropagation(); // closes the list, not the form around it
-      close();
-    }
+    if (!suggestions.keyDown(event)) return;
+    event.preventDefault();
+    event.stopPropagation(); // Escape closes the list, not the form around it
   });
-  textarea.addEventListener('blur', close);
-  return h('div', { class: 'mention-suggestions' }, list, status);
+  textarea.addEventListener('blur', () => suggestions.close());
+  return h('div', { class: 'mention-suggestions' }, suggestions.list, suggestions.status);
 }
