@@ -91,6 +91,7 @@ POST   /api/realtime/presence                                             401 40
 POST   /api/realtime/typing                                               401 403 200 200 200 200  |  401 400 400 400 400 400
 GET    /api/me/notification-preferences                                   401 200 200 200 200 200  |  401 200 200 200 200 200
 PUT    /api/me/notification-preferences                                   401 200 200 200 200 200  |  401 200 200 200 200 200
+GET    /api/users/{username}                                              200 200 200 200 200 200  |  200 200 200 200 200 200
 """
 
 
@@ -279,6 +280,7 @@ REQUESTS = {
         "/api/me/notification-preferences", None),
     ("PUT", "/api/me/notification-preferences"): lambda w, a: (
         "/api/me/notification-preferences", {"sound": True}),
+    ("GET", "/api/users/{username}"): lambda w, a: (f"/api/users/{w.lab.author.username}", None),
 }
 
 
