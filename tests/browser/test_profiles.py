@@ -1,13 +1,14 @@
 """Profiles in the browser: a post's author name and a member's name lead to the
 person's profile, which lists the communities the reader shares with them and their
-newest posts, each a link to where it stands; a pseudonym leads nowhere and its post
-is not listed; axe-core finds no serious or critical violation on the page."""
+newest posts, each a link to where it stands; names in toasts lead there too; a
+pseudonym leads nowhere and its post is not listed; axe-core finds no serious or
+critical violation on the page."""
 
 from urllib.parse import quote
 
 from playwright.sync_api import expect
 
-from .conftest import open_article, severe_violations
+from .conftest import open_article, severe_violations, wait_live
 
 
 def test_an_author_name_opens_a_profile_that_lists_the_community_and_the_post(
@@ -74,3 +75,30 @@ def test_a_member_name_leads_to_the_profile_and_an_outsider_sees_no_private_post
 
     unknown = browsers.page(None, "/u/no-one-has-this-name/")
     expect(unknown.get_by_role("heading", name="No such person")).to_be_visible()
+
+
+def test_names_in_a_toast_lead_to_profiles_and_a_pseudonym_does_not(browsers, api, lab):
+    admin, community, article = lab["admin"], lab["community"], lab["article"]
+    masked = api.signup("masked")
+    api.add_member(admin, community["id"], masked)
+    far = api.discussion(admin, community["id"], article["id"], topic="Far below")
+    for n in range(6):
+        api.discussion(admin, community["id"], article["id"], topic=f"Filler {n}",
+                       content="Long\n" * 8)
+    page = open_article(browsers, lab["member"], lab["path"],
+                        viewport={"width": 800, "height": 500})
+    wait_live(page)
+    expect(page.locator(f"#discussion-{far['id']}")).not_to_be_in_viewport()
+
+    api.comment(admin, far["id"], "Named")
+    toast_text = page.locator("#toasts .toast-text")
+    expect(toast_text.get_by_role("link", name=admin.username)).to_have_attribute(
+        "href", f"/u/{quote(admin.username)}/")
+    pseudonymous = api.call("POST", f"/api/discussions/{far['id']}/comments", masked,
+                            json={"content": "Hidden", "is_pseudonymous": True},
+                            expect=201).json()
+
+    expect(toast_text).to_contain_text("2 new comments from")
+    expect(toast_text).to_contain_text(pseudonymous["author"]["username"])
+    expect(toast_text.get_by_role("link")).to_have_count(1)
+    expect(toast_text.get_by_role("link", name=admin.username)).to_be_visible()

@@ -4,7 +4,7 @@
  */
 
 import { html, nothing } from '../../vendor/lit-html/lit-html.js';
-import { authorProfilePath } from '../paths.js';
+import { authorName } from './author-name.js';
 import { postedTimes, timeTemplate } from './times.js';
 
 /** @typedef {import('../../realtime/apply-event').Author} Author */
@@ -16,9 +16,7 @@ import { postedTimes, timeTemplate } from './times.js';
 function authorLabel(author, item) {
   if (!author) return html`<span class="author muted">deleted</span>`;
   const note = item.is_pseudonymous ? ' (pseudonym)' : null;
-  const profile = authorProfilePath(author);
-  const name = profile ? html`<a href=${profile}>${author.username}</a>` : author.username;
-  return html`<span class="author">${name}${
+  return html`<span class="author">${authorName(author)}${
     note ? html`<span class="pseudonym-note">${note}</span>` : nothing}</span>`;
 }
 
