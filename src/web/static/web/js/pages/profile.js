@@ -59,7 +59,8 @@ function sharedCommunities(profile, ownProfile) {
     empty = h('p', {}, h('a', { href: signInUrl() }, 'Sign in'),
       ' to see the communities you share.');
   } else if (!profile.shared_communities.length) {
-    empty = h('p', { class: 'muted' }, 'You share no community.');
+    empty = h('p', { class: 'muted' },
+      ownProfile ? 'You are in no community yet.' : 'You share no community.');
   }
   return h(
     'section',
