@@ -74,7 +74,8 @@ def list_articles(request, community_id: ObjectId):
         community.articles.select_related("submitter")
         .prefetch_related(
             Prefetch(
-                "communities", queryset=access.readable_communities(user), to_attr="visible_communities"
+                "communities", queryset=access.readable_communities(user),
+                to_attr="visible_communities",
             )
         )
         .order_by("-placements__placed_at", "-id")

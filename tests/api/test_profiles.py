@@ -135,7 +135,8 @@ def test_an_excerpt_is_plain_and_bounded(api, make_user, make_community, make_ar
                             content="A  short\n\nremark")
     long = make_discussion(writer, community, make_article(community), content="word " * 4000)
 
-    excerpts = {post["id"]: post["excerpt"] for post in profile(api, writer.username)["recent_posts"]}
+    posts = profile(api, writer.username)["recent_posts"]
+    excerpts = {post["id"]: post["excerpt"] for post in posts}
 
     assert excerpts[short.id] == "A short remark"
     assert len(excerpts[long.id]) <= EXCERPT_CHARS

@@ -192,7 +192,9 @@ test('comments and HTML the state lacks are fetched, never over a newer version'
 });
 
 /** An author object of a person named `name`. @param {string} name */
-const person = (name) => ({ id: 1, username: name, is_pseudonymous: false, profile_pic_url: null });
+const person = (name) => ({
+  id: 1, username: name, is_pseudonymous: false, profile_pic_url: null,
+});
 
 /**
  * A toast's sentence, said by the person named `name` or by no one.

@@ -755,7 +755,8 @@ export class ArticleStore {
    * @param {string} targetId the element id of the item
    */
   toastMerged(id, author, targetId) {
-    const named = (/** @type {Toast} */ t) => t.authors.some((a) => a.username === author.username);
+    const named = (/** @type {Toast} */ t) =>
+      t.authors.some((known) => known.username === author.username);
     const merged = (/** @type {Toast} */ t) => ({
       ...t,
       count: t.count + 1,
