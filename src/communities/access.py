@@ -9,6 +9,8 @@ ask to join or to accept an invite), and its description only when the admins
 chose to show it; never its member count, members, articles or discussions.
 """
 
+from django.db.models import Q
+
 from toolkit.errors import ApiError
 
 from .models import Community, Membership
@@ -39,6 +41,16 @@ def forget_roles(user) -> None:
 
 def can_read_contents(user, community: Community) -> bool:
     return not community.is_private or role_of(user, community) is not None
+
+
+def readable_communities(user):
+    """The communities whose contents the user may read: every public one, and the
+    private ones they are a member of (a subquery, so it joins no membership rows
+    and lists each community once)."""
+    readable = Q(type=Community.PUBLIC)
+    if user is not None:
+        readable |= Q(pk__in=Membership.objects.filter(user=user).values("community_id"))
+    return Community.objects.filter(readable)
 
 
 def sees_inside(community: Community, role: str | None) -> bool:

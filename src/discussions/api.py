@@ -1,9 +1,9 @@
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from ninja import Header, Query, Router, Status
 from ninja.pagination import paginate
 
 from accounts.auth import current_user, jwt_auth, optional_jwt
-from communities.models import Community
+from communities import access
 from toolkit.paging import MAX_PAGE_SIZE, Pagination
 from toolkit.rate_limits import limit_writes
 from toolkit.types import MAX_ID, ObjectId
@@ -40,13 +40,6 @@ def _readable_article(user, article_id: int):
     return article
 
 
-def _readable_communities(user):
-    readable = Q(type=Community.PUBLIC)
-    if user is not None:
-        readable |= Q(memberships__user=user)
-    return Community.objects.filter(readable).distinct()
-
-
 @router.post("/articles", response={201: ArticleOut}, auth=jwt_auth)
 def create_article(request, payload: ArticleIn):
     article = services.create_article(
@@ -81,7 +74,8 @@ def list_articles(request, community_id: ObjectId):
         community.articles.select_related("submitter")
         .prefetch_related(
             Prefetch(
-                "communities", queryset=_readable_communities(user), to_attr="visible_communities"
+                "communities", queryset=access.readable_communities(user),
+                to_attr="visible_communities",
             )
         )
         .order_by("-placements__placed_at", "-id")

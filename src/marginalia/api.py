@@ -21,6 +21,7 @@ from discussions.previews import router as previews_router
 from discussions.visits import router as visits_router
 from notifications.api import inbox_router
 from notifications.api import router as notifications_router
+from profiles.api import router as profiles_router
 from realtime_endpoints.api import router as realtime_router
 from toolkit.errors import ApiError
 from toolkit.log_lines import log_event
@@ -90,6 +91,7 @@ api.add_router("/realtime", realtime_router)
 api.add_router("/realtime", live_router)
 api.add_router("/me", notifications_router)
 api.add_router("/", inbox_router)
+api.add_router("/users", profiles_router)
 
 
 def _json(request, status: int, body: dict):

@@ -10,4 +10,6 @@ urlpatterns = [
     path("settings/", views.settings_page, name="settings"),
     path("c/<slug:slug>/", views.community, name="community"),
     path("c/<slug:slug>/a/<int:article_id>/", views.article, name="article"),
+    # Any letters: usernames may be written in any script; the API says who has none.
+    path("u/<str:username>/", views.profile, name="profile"),
 ]

@@ -32,6 +32,10 @@ def article(request, slug: str, article_id: int):
     return _page(request, "web/article.html", "article", slug=slug, articleId=article_id)
 
 
+def profile(request, username: str):
+    return _page(request, "web/profile.html", "profile", username=username)
+
+
 def invite(request):
     # The token is in the URL's fragment, which never reaches the server.
     return _page(request, "web/invite.html", "invite")

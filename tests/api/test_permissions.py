@@ -112,6 +112,7 @@ DELETE /api/communities/{community_id}/articles/{article_id}/follow       401 40
 GET    /api/discussions/{discussion_id}/follow                            401 404 200 200 200 200  |  401 200 200 200 200 200
 PUT    /api/discussions/{discussion_id}/follow                            401 404 200 200 200 200  |  401 200 200 200 200 200
 DELETE /api/discussions/{discussion_id}/follow                            401 404 200 200 200 200  |  401 200 200 200 200 200
+GET    /api/users/{username}                                              200 200 200 200 200 200  |  200 200 200 200 200 200
 """
 
 
@@ -338,6 +339,7 @@ REQUESTS = {
     **{(method, "/api/discussions/{discussion_id}/follow"): (
         lambda w, a: (f"/api/discussions/{w.lab.discussion.id}/follow", None))
        for method in ("GET", "PUT", "DELETE")},
+    ("GET", "/api/users/{username}"): lambda w, a: (f"/api/users/{w.lab.author.username}", None),
 }
 
 

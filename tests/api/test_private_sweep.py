@@ -15,6 +15,7 @@ swept too: one made by an admin whose name carries the marker, and a token
 that names no invite.
 """
 
+import json
 import uuid
 
 import pytest
@@ -32,7 +33,11 @@ PUBLIC_BY_DESIGN = {
     ("GET", "/api/communities/{community_id}"): {200},  # the card, to ask to join
     ("GET", "/api/communities/by-slug/{slug}"): {200},  # the card, by slug
     ("POST", "/api/communities/{community_id}/join"): {202, 401},  # files a request
+    ("GET", "/api/users/{username}"): {200},  # a member's profile: what the caller may see
 }
+# Answers that repeat the name the caller asked for (the member's, which carries the
+# marker): the rest of the answer must still be free of it.
+ECHOES_USERNAME = {("GET", "/api/users/{username}")}
 
 
 @pytest.fixture
@@ -140,7 +145,12 @@ def test_no_endpoint_shows_private_contents_to_a_non_member(api, private_world, 
             else:
                 response = api.request(method.upper(), url, as_=outsider, json=body)
             where = f"{method.upper()} {url} as {caller}"
-            assert MARKER not in response.content.decode(errors="replace"), f"{where} leaks"
+            content = response.content.decode(errors="replace")
+            if (method.upper(), path) in ECHOES_USERNAME:
+                answer = response.json()
+                assert answer.pop("username") == targets["username"], where
+                content = json.dumps(answer, ensure_ascii=False)
+            assert MARKER not in content, f"{where} leaks"
             assert response.status_code < 500, f"{where}: {response.status_code}"
 
             allowed = PUBLIC_BY_DESIGN.get((method.upper(), path))

@@ -58,6 +58,7 @@ def _real_ids(lab, reply) -> dict:
         "comment_id": reply.id,
         "user_id": lab.member.id,
         "slug": lab.community.slug,
+        "username": lab.member.username,
     }
 
 

@@ -3,6 +3,7 @@ and report no violation; refreshed tokens are stored, and tabs refreshing at onc
 do not log each other out."""
 
 import time
+from urllib.parse import quote
 
 import httpx
 import jwt
@@ -81,6 +82,9 @@ def test_pages_work_live_under_the_policy_without_a_violation(browsers, stack, a
                                 topic="Arrived through the poll server")
 
     expect(page.get_by_role("heading", name=discussion["topic"])).to_be_visible()
+    assert watched.violations(page) == []
+    page.goto(f"/u/{quote(lab['admin'].username)}/")
+    expect(page.get_by_role("link", name=f"Started “{discussion['topic']}”")).to_be_visible()
     assert watched.violations(page) == []
     assert watched.foreign_requests == []
     assert page.errors == []

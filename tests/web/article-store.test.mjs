@@ -191,18 +191,32 @@ test('comments and HTML the state lacks are fetched, never over a newer version'
   assert.equal(store.state.articleState.discussions[0].content_html, '<p>for version 2</p>');
 });
 
+/** An author object of a person named `name`. @param {string} name */
+const person = (name) => ({
+  id: 1, username: name, is_pseudonymous: false, profile_pic_url: null,
+});
+
+/**
+ * A toast's sentence, said by the person named `name` or by no one.
+ * @param {string} action
+ * @param {string | null} [name]
+ */
+const said = (action, name = null) => ({ actor: name ? person(name) : null, action });
+
 test('new items merge into the toast of their kind until it goes; the oldest goes first', () => {
   const { store } = opened();
   const first = store.toastShown({
-    text: 'bob commented', targetId: 'comment-1', kind: 'comment', author: 'bob',
+    sentence: said('commented', 'bob'), targetId: 'comment-1', kind: 'comment',
   });
-  store.toastMerged(first, 'carol', 'comment-4');
-  store.toastMerged(first, 'bob', 'comment-5');
-  assert.deepEqual(store.state.toasts[0].authors, ['bob', 'carol']);
+  store.toastMerged(first, person('carol'), 'comment-4');
+  store.toastMerged(first, person('bob'), 'comment-5');
+  assert.deepEqual(store.state.toasts[0].authors.map((a) => a.username), ['bob', 'carol']);
   assert.equal(store.state.toasts[0].count, 3);
-  store.toastShown({ text: 'edited', targetId: 'comment-2' });
+  store.toastShown({ sentence: said('edited'), targetId: 'comment-2' });
   assert.equal(store.state.mergingToast, first, 'a toast of no kind leaves the merging one');
-  for (let i = 0; i < 3; i += 1) store.toastShown({ text: `edit ${i}`, targetId: 'comment-3' });
+  for (let i = 0; i < 3; i += 1) {
+    store.toastShown({ sentence: said(`edit ${i}`), targetId: 'comment-3' });
+  }
   assert.equal(store.state.toasts.length, 4);
   assert.ok(!store.state.toasts.some((t) => t.id === first));
   assert.equal(store.state.mergingToast, null);
@@ -234,10 +248,10 @@ test('a check for new posts fetches again and counts what it added, marked new',
 test('a toast goes once the reader has seen every item it tells of', () => {
   const { store } = opened();
   const merged = store.toastShown({
-    text: 'bob commented', targetId: 'comment-1', kind: 'comment', author: 'bob',
+    sentence: said('commented', 'bob'), targetId: 'comment-1', kind: 'comment',
   });
-  store.toastMerged(merged, 'carol', 'comment-2');
-  store.toastShown({ text: 'bob edited a comment', targetId: 'comment-9' });
+  store.toastMerged(merged, person('carol'), 'comment-2');
+  store.toastShown({ sentence: said('edited a comment', 'bob'), targetId: 'comment-9' });
   store.itemSeen('comment-3');
   store.itemSeen('comment-9');
   assert.deepEqual(store.state.toasts.map((t) => t.id), [merged], 'seen: the edit\'s item');
@@ -247,7 +261,7 @@ test('a toast goes once the reader has seen every item it tells of', () => {
   store.itemSeen('comment-2');
   assert.deepEqual(store.state.toasts, []);
   assert.equal(store.state.mergingToast, null);
-  store.toastShown({ text: 'bob edited', targetId: 'comment-1' });
+  store.toastShown({ sentence: said('edited', 'bob'), targetId: 'comment-1' });
   store.itemSeen('comment-5');
   assert.equal(store.state.toasts.length, 1, 'a toast of a seen item waits for its time');
 });

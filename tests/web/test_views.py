@@ -29,6 +29,14 @@ def test_article_shell_gets_the_poll_server_url(client, settings):
     assert b"/static/web/js/pages/article.js" in response.content
 
 
+def test_profile_shell_gets_the_username_in_any_script(client):
+    response = client.get("/u/Zo%C3%AB_%CE%95%CE%BB%CE%AD%CE%BD%CE%B7/")
+    assert response.status_code == 200
+    assert _config(response)["page"] == "profile"
+    assert _config(response)["username"] == "Zoë_Ελένη"
+    assert b"/static/web/js/pages/profile.js" in response.content
+
+
 def test_every_page_renders(client):
     for path, page in [("/", "communities"), ("/signin/", "sign-in"), ("/c/lab/", "community"),
                        ("/settings/", "settings")]:
@@ -72,7 +80,7 @@ def test_a_failing_view_gets_a_json_500_under_api_and_a_page_elsewhere(rf):
     assert forbidden.status_code == 403 and b"<h1>Not allowed</h1>" in forbidden.content
 
 
-SAMPLE_ARGUMENTS = {"slug": "lab", "article_id": 42}
+SAMPLE_ARGUMENTS = {"slug": "lab", "article_id": 42, "username": "zoë"}
 
 
 def _pages() -> list[str]:

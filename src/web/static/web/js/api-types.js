@@ -1,7 +1,7 @@
 /**
  * The API's JSON as the pages read it: the answers of /api/docs, written from the
- * schemas in src/accounts, src/communities and src/discussions (times are ISO 8601
- * strings). Discussions, comments and events are typed beside the reducer, in
+ * schemas in src/accounts, src/communities, src/discussions and src/profiles (times are
+ * ISO 8601 strings). Discussions, comments and events are typed beside the reducer, in
  * ../realtime/apply-event.js.
  */
 
@@ -92,6 +92,37 @@
  * @property {{id: number, name: string, slug: string, type: string}[]} communities those of
  *   the article's communities the caller can read
  * @property {string} created_at
+ */
+
+/**
+ * A community as a profile names it: enough to link to it.
+ * @typedef {object} CommunityRef
+ * @property {number} id
+ * @property {string} slug
+ * @property {string} name
+ */
+
+/**
+ * One of a person's newest posts, and where it lives.
+ * @typedef {object} RecentPost
+ * @property {'discussion' | 'comment'} kind
+ * @property {number} id
+ * @property {string} created_at
+ * @property {string} excerpt the start of its text as written, at most 200 characters
+ * @property {{id: number, topic: string}} discussion the discussion, or the one commented in
+ * @property {{id: number, title: string}} article
+ * @property {CommunityRef} community
+ */
+
+/**
+ * A person's profile, as the caller may see it.
+ * @typedef {object} Profile
+ * @property {number} id
+ * @property {string} username
+ * @property {string} display_name empty: the person shows as their username
+ * @property {string} joined
+ * @property {CommunityRef[]} shared_communities those the caller is a member of too
+ * @property {RecentPost[]} recent_posts the newest the caller may read, newest first
  */
 
 export {};

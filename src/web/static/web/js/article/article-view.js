@@ -8,6 +8,7 @@
 import { html, nothing } from '../../vendor/lit-html/lit-html.js';
 import { guard } from '../../vendor/lit-html/directives/guard.js';
 import { signInUrl } from '../layout.js';
+import { profilePath } from '../paths.js';
 import { discussionList } from './discussion-list.js';
 import { newItemsPill } from './new-items.js';
 import { newPostsCheck } from './new-posts-check.js';
@@ -33,7 +34,9 @@ const notificationSettings = html`<p class="prefs"><a href="/settings/#notificat
 /** @param {any} article as the API returns it */
 function articleHeader(article) {
   const { title, authors, submitter, link, abstract } = article;
-  const byWhom = submitter ? `Submitted by ${submitter.username} · ` : '';
+  const byWhom = submitter
+    ? html`Submitted by <a href=${profilePath(submitter.username)}>${submitter.username}</a> · `
+    : nothing;
   const readIt = link
     ? html` · <a href=${link} rel="noopener noreferrer" target="_blank">Read the article<span
         class="sr-only"> (opens in a new tab)</span></a>`

@@ -1,7 +1,27 @@
 /** What a realtime event is about, and how a toast says it. */
 
 /** @typedef {import('../../realtime/apply-event').ArticleState} ArticleState */
+/** @typedef {import('../../realtime/apply-event').Author} Author */
 /** @typedef {import('../../realtime/apply-event').RealtimeEvent} RealtimeEvent */
+
+/**
+ * What a toast says: who did it, whose name starts the sentence (a toast shows it as
+ * the post does, a link to their profile unless it is a pseudonym), and what they
+ * did; no actor when the sentence names no one ("“Methods” was resolved").
+ * @typedef {{actor: Author | null, action: string}} Sentence
+ */
+
+/** The author of a post that arrived without one: named so, and no one to link to. */
+const SOMEONE = { id: null, username: 'Someone', is_pseudonymous: false, profile_pic_url: null };
+
+/**
+ * The sentence as plain text, for what cannot hold a link: a screen reader's
+ * announcement, a desktop notification.
+ * @param {Sentence} sentence
+ */
+export function sentenceText({ actor, action }) {
+  return actor ? `${actor.username} ${action}` : action;
+}
 
 /**
  * The discussion or comment an event changes.
@@ -39,34 +59,39 @@ function topicOf(state, discussionId) {
  * @param {any} event a realtime event
  * @param {ArticleState} before the state the event applied to
  * @param {ArticleState} after the state it made
+ * @returns {Sentence}
  */
 export function describe(event, before, after) {
   const d = event.data;
-  const who = (/** @type {any} */ item) => item?.author?.username ?? 'Someone';
+  /** @type {(item: any, action: string) => Sentence} */
+  const by = (item, action) => ({ actor: item?.author ?? SOMEONE, action });
+  /** @type {(action: string) => Sentence} */
+  const about = (action) => ({ actor: null, action });
   switch (event.type) {
     case 'new_discussion':
-      return `${who(d.discussion)} started “${d.discussion.topic}”`;
+      return by(d.discussion, `started “${d.discussion.topic}”`);
     case 'updated_discussion': {
       const old = before.discussions.find((x) => x.id === d.discussion.id);
       if (old && old.is_resolved !== d.discussion.is_resolved) {
-        return `“${d.discussion.topic}” was ${d.discussion.is_resolved ? 'resolved' : 'reopened'}`;
+        const what = d.discussion.is_resolved ? 'resolved' : 'reopened';
+        return about(`“${d.discussion.topic}” was ${what}`);
       }
-      return `“${d.discussion.topic}” was edited`;
+      return about(`“${d.discussion.topic}” was edited`);
     }
     case 'deleted_discussion':
-      return `“${topicOf(before, d.discussion_id ?? d.discussion?.id)}” was deleted`;
+      return about(`“${topicOf(before, d.discussion_id ?? d.discussion?.id)}” was deleted`);
     case 'new_comment': {
       const did = d.comment.parent_id ? 'replied' : 'commented';
-      return `${who(d.comment)} ${did} in “${topicOf(after, d.comment.discussion_id)}”`;
+      return by(d.comment, `${did} in “${topicOf(after, d.comment.discussion_id)}”`);
     }
     case 'updated_comment': {
       const topic = topicOf(after, d.comment.discussion_id);
-      if (d.comment.is_deleted) return `A comment in “${topic}” was deleted`;
-      return `${who(d.comment)} edited a comment in “${topic}”`;
+      if (d.comment.is_deleted) return about(`A comment in “${topic}” was deleted`);
+      return by(d.comment, `edited a comment in “${topic}”`);
     }
     case 'deleted_comment':
-      return `A comment in “${topicOf(after, d.discussion_id)}” was deleted`;
+      return about(`A comment in “${topicOf(after, d.discussion_id)}” was deleted`);
     default:
-      return 'Something changed';
+      return about('Something changed');
   }
 }

@@ -1,6 +1,10 @@
-/** An item's meta line: who wrote it, when, edited when, and the "New" mark. */
+/**
+ * An item's meta line: who wrote it (their name leads to their profile, a pseudonym
+ * nowhere), when, edited when, and the "New" mark.
+ */
 
 import { html, nothing } from '../../vendor/lit-html/lit-html.js';
+import { authorName } from './author-name.js';
 import { postedTimes, timeTemplate } from './times.js';
 
 /** @typedef {import('../../realtime/apply-event').Author} Author */
@@ -12,7 +16,7 @@ import { postedTimes, timeTemplate } from './times.js';
 function authorLabel(author, item) {
   if (!author) return html`<span class="author muted">deleted</span>`;
   const note = item.is_pseudonymous ? ' (pseudonym)' : null;
-  return html`<span class="author">${author.username}${
+  return html`<span class="author">${authorName(author)}${
     note ? html`<span class="pseudonym-note">${note}</span>` : nothing}</span>`;
 }
 

@@ -3,6 +3,7 @@
 import { html, nothing } from '../../vendor/lit-html/lit-html.js';
 import { ApiError } from '../api.js';
 import { signInUrl } from '../layout.js';
+import { communityPath } from '../paths.js';
 
 /** @typedef {import('./store.js').Notice} Notice */
 
@@ -39,7 +40,7 @@ export const failed = (error, title = 'Something went wrong') =>
  * @returns {Notice}
  */
 export function membersOnly({ slug, signedIn }) {
-  const community = { href: `/c/${encodeURIComponent(slug)}/` };
+  const community = { href: communityPath(slug) };
   return {
     title: 'Members only',
     text: 'This article is in a private community. '

@@ -11,7 +11,11 @@ import { h } from '../dom.js';
 import { chosenPreferences, desktopPermission } from '../notification-preferences.js';
 import { html, render } from '../../vendor/lit-html/lit-html.js';
 import { repeat } from '../../vendor/lit-html/directives/repeat.js';
+import { authorName } from './author-name.js';
+import { sentenceText } from './describe.js';
 
+/** @typedef {import('../../realtime/apply-event').Author} Author */
+/** @typedef {import('./describe.js').Sentence} Sentence */
 /** @typedef {import('./store.js').ArticleStore} ArticleStore */
 /** @typedef {import('./store.js').PageState} PageState */
 /** @typedef {import('./store.js').Toast} Toast */
@@ -51,12 +55,24 @@ function isOutOfView(el) {
 const names = new Intl.ListFormat('en', { style: 'long', type: 'conjunction' });
 
 /**
+ * Names in a list ("bob, carol and dave"), each as the post shows it.
+ * @param {readonly Author[]} authors
+ */
+function namesTemplate(authors) {
+  const parts = names.formatToParts(authors.map((author) => author.username));
+  let next = 0;
+  return parts.map((part) => (part.type === 'element' ? authorName(authors[next++]) : part.value));
+}
+
+/**
  * What a toast says: what happened, or once new items merged into it,
- * "3 new comments from bob and carol".
+ * "3 new comments from bob and carol"; names lead to profiles as on the posts.
  * @param {Toast} toast
  */
-function toastText({ text, kind, count, authors }) {
-  return count === 1 ? text : `${count} new ${kind}s from ${names.format(authors)}`;
+function toastMessage({ sentence, kind, count, authors }) {
+  if (count > 1) return html`${count} new ${kind}s from ${namesTemplate(authors)}`;
+  const { actor, action } = sentence;
+  return actor ? html`${authorName(actor)} ${action}` : action;
 }
 
 /** @param {DOMRect} a @param {DOMRect} b */
@@ -100,7 +116,7 @@ function toastsTemplate(toasts, { reveal, dismiss }) {
       dismiss(toast.id);
       reveal(targetId);
     };
-    return html`<div class="toast"><span class="toast-text">${toastText(toast)}</span><a
+    return html`<div class="toast"><span class="toast-text">${toastMessage(toast)}</span><a
       href="#${targetId}" class="toast-link" @click=${show}>Show</a><button type="button"
       class="toast-close" aria-label="Dismiss" @click=${() => dismiss(toast.id)}>×</button></div>`;
   });
@@ -109,11 +125,11 @@ function toastsTemplate(toasts, { reveal, dismiss }) {
 /**
  * A change by someone else, as the page tells the reader about it.
  * @typedef {object} Change
- * @property {string} text what happened
+ * @property {Sentence} sentence what happened
  * @property {string | null} targetId the element id of the item it is about
  * @property {HTMLElement | null} element that item's element, when it shows
- * @property {{kind: string, author: string} | null} [added] a new discussion or
- *   comment, which merges with others of its kind
+ * @property {string | null} [addedKind] the kind of a new discussion or comment, which
+ *   merges with others of its kind
  */
 
 /** Tells the reader about changes others make: toasts, announcements, notifications, sound. */
@@ -178,7 +194,8 @@ export class Notifier {
    * A change by someone else: tell the reader in the way that fits.
    * @param {Change} change
    */
-  changed({ text, targetId, element, added = null }) {
+  changed({ sentence, targetId, element, addedKind = null }) {
+    const text = sentenceText(sentence);
     const hidden = document.visibilityState === 'hidden';
     // A tab that already shows the item needs no toast, sound or notification.
     if (!hidden && element && !isOutOfView(element)) {
@@ -186,8 +203,8 @@ export class Notifier {
       return;
     }
     if (hidden) this.#desktop(text, targetId);
-    if (element && targetId && added) this.#mergeOrToast(added, text, targetId);
-    else if (element && targetId) this.#time(this.#store.toastShown({ text, targetId }));
+    if (element && targetId && addedKind) this.#mergeOrToast(addedKind, sentence, targetId);
+    else if (element && targetId) this.#time(this.#store.toastShown({ sentence, targetId }));
     else this.#store.announced(text);
     if (chosenPreferences().sound) beep();
   }
@@ -204,20 +221,20 @@ export class Notifier {
   /**
    * A new item: merged into the showing toast of its kind, or a toast of its own
    * that says what it is ("bob commented in “Methods”") until another merges in.
-   * @param {{kind: string, author: string}} added
-   * @param {string} text
+   * @param {string} kind
+   * @param {Sentence} sentence names the new item's author
    * @param {string} targetId
    */
-  #mergeOrToast(added, text, targetId) {
+  #mergeOrToast(kind, sentence, targetId) {
     const { toasts, mergingToast } = this.#store.state;
     const merging = toasts.find((toast) => toast.id === mergingToast);
-    if (merging && merging.kind === added.kind) {
-      this.#store.toastMerged(merging.id, added.author, targetId);
+    if (merging && merging.kind === kind && sentence.actor) {
+      this.#store.toastMerged(merging.id, sentence.actor, targetId);
       // A merge shows the toast longer; one waiting for the tab to be shown keeps waiting.
       if (this.#timers.get(merging.id)) this.#startTimer(merging.id);
       return;
     }
-    this.#time(this.#store.toastShown({ text, targetId, kind: added.kind, author: added.author }));
+    this.#time(this.#store.toastShown({ sentence, targetId, kind }));
   }
 
   /**

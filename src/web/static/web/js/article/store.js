@@ -42,11 +42,13 @@ import { targetOf } from './describe.js';
 import { itemDomId } from './elements.js';
 
 /** @typedef {import('../../realtime/apply-event').ArticleState} ArticleState */
+/** @typedef {import('../../realtime/apply-event').Author} Author */
 /** @typedef {import('../../realtime/apply-event').ApplyScope} ApplyScope */
 /** @typedef {import('../../realtime/apply-event').Comment} Comment */
 /** @typedef {import('../../realtime/apply-event').Discussion} Discussion */
 /** @typedef {import('../../realtime/apply-event').RealtimeEvent} RealtimeEvent */
 /** @typedef {import('../api.js').SessionUser} SessionUser */
+/** @typedef {import('./describe.js').Sentence} Sentence */
 /** @typedef {'discussion' | 'comment'} ItemKind */
 /** @typedef {'loading' | 'ready' | 'refetching' | 'retrying' | 'closed'} Phase */
 
@@ -62,11 +64,11 @@ import { itemDomId } from './elements.js';
  * A toast: a change the reader cannot see, with a link to it.
  * @typedef {object} Toast
  * @property {number} id
- * @property {string} text what happened
+ * @property {Sentence} sentence what happened
  * @property {string} targetId the element id of the item it shows
  * @property {string | null} kind new items of this kind merge into it while it shows
  * @property {number} count items merged into it
- * @property {string[]} authors their authors
+ * @property {Author[]} authors their authors, each once
  * @property {string[]} unseen element ids of its items the reader has not seen yet: once
  *   the last of them is seen the toast has nothing left to tell, and goes
  */
@@ -729,15 +731,15 @@ export class ArticleStore {
 
   /**
    * A new toast; the oldest goes when there are too many.
-   * @param {{text: string, targetId: string, kind?: string | null, author?: string}} toast
+   * @param {{sentence: Sentence, targetId: string, kind?: string | null}} toast
    *   kind: new items of that kind merge into it until another such toast shows
    * @returns {number} its id
    */
-  toastShown({ text, targetId, kind = null, author }) {
+  toastShown({ sentence, targetId, kind = null }) {
     const id = ++this.#lastToastId;
-    const authors = author === undefined ? [] : [author];
+    const authors = sentence.actor ? [sentence.actor] : [];
     const unseen = this.#state.seen.has(targetId) ? [] : [targetId];
-    const toast = { id, text, targetId, kind, count: 1, authors, unseen };
+    const toast = { id, sentence, targetId, kind, count: 1, authors, unseen };
     const toasts = [...this.#state.toasts, toast];
     const kept = toasts.slice(-MAX_TOASTS);
     let mergingToast = kind === null ? this.#state.mergingToast : id;
@@ -749,14 +751,16 @@ export class ArticleStore {
   /**
    * One more new item in a toast.
    * @param {number} id
-   * @param {string} author
+   * @param {Author} author
    * @param {string} targetId the element id of the item
    */
   toastMerged(id, author, targetId) {
+    const named = (/** @type {Toast} */ t) =>
+      t.authors.some((known) => known.username === author.username);
     const merged = (/** @type {Toast} */ t) => ({
       ...t,
       count: t.count + 1,
-      authors: t.authors.includes(author) ? t.authors : [...t.authors, author],
+      authors: named(t) ? t.authors : [...t.authors, author],
       unseen: this.#state.seen.has(targetId) ? t.unseen : [...t.unseen, targetId],
     });
     const toasts = this.#state.toasts.map((t) => (t.id === id ? merged(t) : t));

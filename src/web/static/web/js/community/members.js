@@ -8,6 +8,7 @@ import { busy, h, replaceChildren, showError } from '../dom.js';
 import {
   checkRequired, clearErrors, field, formAlert, setFieldError, showApiError,
 } from '../forms.js';
+import { profilePath } from '../paths.js';
 import { openConfirm } from '../slots.js';
 
 /** @import { Community, Member, Role } from '../api-types.js' */
@@ -132,7 +133,8 @@ function memberRow(member, { isAdmin, onlyAdmin }, context) {
   const item = h(
     'li',
     { class: 'member-row', dataset: { userId: member.user.id } },
-    h('span', { class: 'member-name' }, member.user.username),
+    h('span', { class: 'member-name' },
+      h('a', { href: profilePath(member.user.username) }, member.user.username)),
   );
   if (!isAdmin || onlyAdmin) {
     item.append(h('span', { class: 'badge' }, ROLE_LABELS[member.role] ?? member.role));

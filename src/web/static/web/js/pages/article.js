@@ -182,7 +182,7 @@ function watchNewItems(state) {
  * @param {Extract<Change, {type: 'applied'}>} change
  */
 function reactToIncoming({ event, before, after, byOthers }) {
-  const { comment, discussion } = event.data;
+  const { comment } = event.data;
   if (event.type === 'new_comment' && comment?.author) {
     parts.typingIndicators?.commented(comment.discussion_id, comment.author.username);
   }
@@ -192,13 +192,11 @@ function reactToIncoming({ event, before, after, byOthers }) {
   if (shown) highlighter.highlight(shown.kind, /** @type {number} */ (shown.id));
   if (!byOthers) return;
   const isNew = event.type === 'new_comment' || event.type === 'new_discussion';
-  const item = comment ?? /** @type {{author?: {username: string}} | undefined} */ (discussion);
-  const author = item?.author?.username;
   parts.notifier?.changed({
-    text: describe(event, before, after),
+    sentence: describe(event, before, after),
     targetId: domId,
     element: domId ? document.getElementById(domId) : null,
-    added: isNew && target ? { kind: target.kind, author: author ?? 'someone' } : null,
+    addedKind: isNew && target ? target.kind : null,
   });
 }
 

@@ -4,6 +4,7 @@ import { communityForm } from '../community/community-form.js';
 import { disclosure } from '../community/disclosure.js';
 import { membersText } from '../community/members.js';
 import { setUpPage } from '../layout.js';
+import { communityPath } from '../paths.js';
 
 /** @import { Community } from '../api-types.js' */
 /** @import { Pages } from '../api.js' */
@@ -37,7 +38,7 @@ function card(community) {
     h(
       'h3',
       { class: 'card-title' },
-      h('a', { href: `/c/${encodeURIComponent(community.slug)}/` }, community.name),
+      h('a', { href: communityPath(community.slug) }, community.name),
     ),
     h(
       'p',
@@ -144,7 +145,7 @@ function createCommunityDisclosure() {
     idPrefix: 'new-community',
     submitLabel: 'Create community',
     send: (body) => api('/api/communities', { method: 'POST', body }),
-    done: (community) => location.assign(`/c/${encodeURIComponent(community.slug)}/`),
+    done: (community) => location.assign(communityPath(community.slug)),
   });
   const create = disclosure({
     id: 'create-panel', label: 'Create a community', content: form, panelClass: 'card',

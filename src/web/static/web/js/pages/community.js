@@ -8,6 +8,7 @@ import { joinRequestsSection } from '../community/requests.js';
 import { badge, busy, byId, h, replaceChildren, showError, timeEl } from '../dom.js';
 import { checkRequired, clearErrors, field, formAlert, showApiError } from '../forms.js';
 import { setUpPage, signInUrl } from '../layout.js';
+import { articlePath } from '../paths.js';
 
 /** @import { RealtimeClient } from '../../realtime/client.js' */
 /** @import { Article, Community } from '../api-types.js' */
@@ -164,7 +165,7 @@ function articleList(community, articles) {
           { class: 'card-title' },
           h(
             'a',
-            { href: `/c/${encodeURIComponent(community.slug)}/a/${article.id}/` },
+            { href: articlePath(community.slug, article.id) },
             article.title,
           ),
         ),
@@ -207,7 +208,7 @@ function submitArticleForm(community) {
     try {
       /** @type {Article} */
       const article = await busy(form, () => api('/api/articles', { method: 'POST', body }));
-      location.assign(`/c/${encodeURIComponent(community.slug)}/a/${article.id}/`);
+      location.assign(articlePath(community.slug, article.id));
     } catch (e) {
       showApiError(form, error, e);
     }

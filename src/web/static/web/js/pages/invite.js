@@ -8,6 +8,7 @@
 import { ApiError, api } from '../api.js';
 import { byId, h, replaceChildren } from '../dom.js';
 import { setUpPage } from '../layout.js';
+import { communityPath } from '../paths.js';
 
 /** @import { Community, InvitePreview } from '../api-types.js' */
 
@@ -24,11 +25,6 @@ function token() {
     history.replaceState(null, '', location.pathname);
   }
   return fromLink || sessionStorage.getItem(PENDING_KEY) || '';
-}
-
-/** @param {Community} community */
-function communityPath(community) {
-  return `/c/${encodeURIComponent(community.slug)}/`;
 }
 
 /** @param {...Node} children */
@@ -81,7 +77,7 @@ async function load() {
   if (community.my_role) {
     sessionStorage.removeItem(PENDING_KEY);
     panel.append(h('p', {}, 'You are already a member. ',
-      h('a', { href: communityPath(community) }, `Open ${community.name}`)));
+      h('a', { href: communityPath(community.slug) }, `Open ${community.name}`)));
   } else if (!session) {
     panel.append(
       h('p', {}, 'Sign in or create an account to accept the invitation.'),
@@ -99,7 +95,7 @@ async function load() {
           body: { token: secret },
         });
         sessionStorage.removeItem(PENDING_KEY);
-        location.assign(communityPath(joined));
+        location.assign(communityPath(joined.slug));
       } catch (e) {
         error.textContent = e.message;
         error.hidden = false;
