@@ -24,6 +24,7 @@ from .protocol import (
     CATCHUP,
     DELIVER,
     FAIL,
+    PERSONAL_SIGNAL_TYPES,
     REGISTER,
     RETRY,
     poll_target,
@@ -58,8 +59,10 @@ class RealtimeClient:
     Pass `queue_id` and `last_event_id` together to resume a queue, e.g. in a new
     process. `http` is an httpx.AsyncClient to use instead of the client's own; the
     caller then closes it. With `signals=True` the polls also ask for presence, typing
-    and join-request signals, yielded as `Signal` items. `sleep` and `random` drive the
-    retry delays and heartbeat interval, and exist so tests need not wait.
+    and join-request signals, and with `notifications=True` for the user's notification
+    signals ("notification", "notifications_read"); each is yielded as a `Signal` item
+    only when its kind was asked for. `sleep` and `random` drive the retry delays and
+    heartbeat interval, and exist so tests need not wait.
     """
 
     def __init__(
@@ -75,6 +78,7 @@ class RealtimeClient:
         queue_id: str | None = None,
         last_event_id: int | None = None,
         signals: bool = False,
+        notifications: bool = False,
         http: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         random: Callable[[], float] = random_module.random,
@@ -95,7 +99,9 @@ class RealtimeClient:
         self.queue_id = queue_id
         self.last_event_id = last_event_id
         # The newest signal seen, "0" before any; None: signals are not asked for.
-        self.signal_cursor: str | None = "0" if signals else None
+        self.signal_cursor: str | None = "0" if signals or notifications else None
+        self._signals = signals
+        self._notifications = notifications
         self.status: Status = "connecting"
         self._status_callbacks: list[Callable[[Status], None]] = []
         self._step: asyncio.Task | None = None
@@ -235,7 +241,7 @@ class RealtimeClient:
             try:
                 response = await self._http.get(
                     self._poll_url + poll_target(self.queue_id, self.last_event_id,
-                                                 self.signal_cursor),
+                                                 self.signal_cursor, self._notifications),
                     timeout=self._poll_timeout,
                     extensions={"trace": self._trace_poll},
                 )
@@ -260,14 +266,23 @@ class RealtimeClient:
             await self._retry_later(failure, wait)
 
     def _signals_of(self, action: str, body: dict | None) -> list[Signal]:
-        """The answer's signals, when this client asks for them; moves the signal cursor."""
+        """The answer's signals of the kinds this client asks for; moves the signal
+        cursor past all of them."""
         if self.signal_cursor is None or action != DELIVER:
             return []
         found = read_signals(body)
         if found is None:
             return []
         signals, self.signal_cursor = found
-        return [Signal(s["id"], s["type"], s.get("data") or {}) for s in signals]
+        return [Signal(s["id"], s["type"], s.get("data") or {}) for s in signals
+                if self._asked_for(s["type"])]
+
+    def _asked_for(self, signal_type: str) -> bool:
+        # The server sends community signals to every poll with a signal cursor, so a
+        # client asking for notifications alone is sent presence and typing as well.
+        if signal_type in PERSONAL_SIGNAL_TYPES:
+            return self._notifications
+        return self._signals
 
     async def _trace_poll(self, event_name: str, info: dict) -> None:
         # A long poll is answered only when an event arrives or a minute passes; the

@@ -25,9 +25,11 @@ class Reregistered:
 
 @dataclass(frozen=True)
 class Signal:
-    """Short-lived state from the poll server, for a client created with `signals=True`:
-    `type` is "presence", "typing" or "join_requests" (docs/realtime.md); `id` orders
-    them ("<ms>-<seq>"). Signals carry no event_id and never move the cursor."""
+    """Short-lived state from the poll server (docs/realtime.md): for a client created
+    with `signals=True`, `type` "presence", "typing" or "join_requests"; with
+    `notifications=True`, "notification" (a line arrived in the user's inbox) or
+    "notifications_read" (the unread count changed). `id` orders them ("<ms>-<seq>").
+    Signals carry no event_id and never move the cursor."""
 
     id: str
     type: str

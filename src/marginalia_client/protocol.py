@@ -23,12 +23,21 @@ RETRY = "retry"  # an outage: wait (backoff, or Retry-After) and poll again
 FAIL = "fail"  # retrying cannot help: report the error
 
 
-def poll_target(queue_id: str, last_event_id: int, signal_cursor: str | None = None) -> str:
+# Signals addressed to the user rather than to a community: a poll gets them only
+# with `&notifications=1`, while every poll with a signal cursor gets the others.
+PERSONAL_SIGNAL_TYPES = frozenset({"notification", "notifications_read"})
+
+
+def poll_target(queue_id: str, last_event_id: int, signal_cursor: str | None = None,
+                notifications: bool = False) -> str:
     """Path and query of the poll: `/realtime/poll?queue_id=&last_event_id=`, plus
-    `&signal_cursor=` for a client that asks for presence and typing signals."""
+    `&signal_cursor=` for a client that asks for signals, and `&notifications=1` when
+    it asks for the user's personal ones too (they come only with a signal cursor)."""
     target = f"{POLL_PATH}?queue_id={quote(queue_id, safe='')}&last_event_id={last_event_id}"
     if signal_cursor is not None:
         target += f"&signal_cursor={quote(signal_cursor, safe='')}"
+        if notifications:
+            target += "&notifications=1"
     return target
 
 

@@ -62,6 +62,13 @@ def test_poll_target_quotes_the_queue_id_and_adds_the_signal_cursor_only_when_as
     assert poll_target("q", 0, "5-1").endswith("&last_event_id=0&signal_cursor=5-1")
 
 
+def test_poll_target_asks_for_notifications_only_along_with_a_signal_cursor():
+    assert poll_target("q", 0, "5-1", notifications=True).endswith(
+        "&signal_cursor=5-1&notifications=1")
+    # The server delivers personal signals only to polls that ask for signals.
+    assert "notifications" not in poll_target("q", 0, None, notifications=True)
+
+
 def test_poll_answers_and_what_they_mean():
     events = [event(3)]
     answer = {"events": events, "last_event_id": 4}

@@ -26,7 +26,7 @@ POLL_URL = "http://poll.test"
 # The protocol's: a scenario's heartbeat comes this long after the previous answer.
 HEARTBEAT_INTERVAL = 60
 # What the Python client can do; a fixture that requires more is not about it.
-CAPABILITIES = {"signals"}
+CAPABILITIES = {"signals", "notifications"}
 
 
 def load_fixtures() -> list[dict]:
@@ -104,8 +104,9 @@ def _mismatch(expected: dict, request: httpx.Request) -> str | None:
             return f"{kind} with {params}, expected {wanted}"
         return None
     wanted = {"queue_id": expected["queue_id"], "last_event_id": str(expected["last_event_id"])}
-    if "signal_cursor" in expected:
-        wanted["signal_cursor"] = expected["signal_cursor"]
+    for optional in ("signal_cursor", "notifications"):
+        if optional in expected:
+            wanted[optional] = str(expected[optional])
     if (request.method, str(request.url.copy_with(query=None))) != (
             "GET", f"{POLL_URL}/realtime/poll"):
         return f"expected a poll, got {request.method} {request.url.path}"
@@ -137,6 +138,7 @@ async def test_protocol_fixture(fixture):
     async with httpx.AsyncClient(transport=httpx.MockTransport(servers.handle)) as http:
         client = RealtimeClient(API_URL, POLL_URL, "token", heartbeat_interval=HEARTBEAT_INTERVAL,
                                 signals="signals" in fixture["requires"],
+                                notifications="notifications" in fixture["requires"],
                                 http=http, sleep=servers.sleep, random=lambda: 0.5)
 
         async def consume():

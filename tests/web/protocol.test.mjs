@@ -17,7 +17,7 @@ const FIXTURES = new URL('../protocol/', import.meta.url);
 const POLL_URL = 'http://poll.test';
 const API_BASE = 'http://api.test';
 // What the browser client can do; a fixture that requires more is not about it.
-const CAPABILITIES = new Set(['signals']);
+const CAPABILITIES = new Set(['signals', 'notifications']);
 
 function loadFixtures() {
   return readdirSync(FIXTURES)
@@ -53,7 +53,9 @@ function mismatch(expected, request) {
     return `expected a poll, got ${request.method} ${base}`;
   }
   const wanted = { queue_id: expected.queue_id, last_event_id: String(expected.last_event_id) };
-  if ('signal_cursor' in expected) wanted.signal_cursor = expected.signal_cursor;
+  for (const optional of ['signal_cursor', 'notifications']) {
+    if (optional in expected) wanted[optional] = String(expected[optional]);
+  }
   const params = Object.fromEntries(url.searchParams);
   try {
     assert.deepEqual(params, wanted);
@@ -133,6 +135,7 @@ for (const fixture of loadFixtures()) {
       getAccessToken: () => 'token',
       multiTab: false,
       signals: fixture.requires.includes('signals'),
+      notifications: fixture.requires.includes('notifications'),
       env: {
         fetch: servers.fetch,
         setTimeout: clock.setTimeout,

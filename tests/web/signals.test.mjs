@@ -57,6 +57,54 @@ test('signals: own cursor, never events, shared with sibling tabs and kept on ta
   b.client.disconnect();
 });
 
+const notification = (id) => ({
+  id,
+  type: 'notification',
+  data: {
+    kind: 'reply', text: 'ada replied', url: '/c/club/a/2/#comment-9', community_id: 1,
+    article_id: 2, discussion_id: 3, comment_id: 9, adds_unread: true,
+  },
+});
+const read = (id) => ({ id, type: 'notifications_read', data: { unread_count: 0 } });
+
+test('notifications: asked for with notifications=1, handed to every tab, alone of the signals', async () => {
+  const browser = new FakeBrowser();
+  const a = await started(browser, { notifications: true });
+  const b = await started(browser, { notifications: true });
+  await b.client.ready();
+  const first = browser.server.lastPoll();
+  assert.equal(first.params.signal_cursor, '0', 'the server sends personal signals only with it');
+  assert.equal(first.params.notifications, '1');
+  const cursor = Number(first.params.last_event_id);
+
+  first.answer(200, {
+    events: [], signals: [presence('5-0'), notification('5-1')], signal_cursor: '5-1', last_event_id: cursor,
+  });
+  await flush();
+  browser.server.lastPoll().answer(200, { events: [], signals: [read('6-0')], signal_cursor: '6-0', last_event_id: cursor });
+  await flush();
+  assert.deepEqual(a.seen.signals, ['5-1', '6-0'], 'presence was not asked for');
+  assert.deepEqual(b.seen.signals, ['5-1', '6-0'], 'the follower tab gets them too');
+  assert.equal(browser.server.lastPoll().params.signal_cursor, '6-0');
+  a.client.disconnect();
+  b.client.disconnect();
+});
+
+test('signals alone ask for no notifications and hand none over', async () => {
+  const browser = new FakeBrowser();
+  const { client: c, seen } = await started(browser, { signals: true });
+  await c.ready();
+  const poll = browser.server.lastPoll();
+  assert.equal(poll.params.notifications, undefined);
+  poll.answer(200, {
+    events: [], signals: [notification('5-0'), presence('5-1')], signal_cursor: '5-1',
+    last_event_id: Number(poll.params.last_event_id),
+  });
+  await flush();
+  assert.deepEqual(seen.signals, ['5-1']);
+  c.disconnect();
+});
+
 test('without the option the poll asks for no signals', async () => {
   const browser = new FakeBrowser();
   const { client: c } = await started(browser);

@@ -35,7 +35,9 @@
  *   soon as the leader tab goes away. Without those APIs every tab polls alone;
  * - with `signals: true`, also asks the poll for signals (presence, typing,
  *   join requests; &signal_cursor=) and hands them to onSignal listeners, in
- *   every tab;
+ *   every tab; with `notifications: true`, for the user's personal signals
+ *   (notification, notifications_read; &notifications=1) the same way. Each
+ *   option hands over only its own kinds;
  * - on pagehide releases everything (poll, timers, listeners, channel, lock),
  *   and on a return from the back/forward cache connects again and emits
  *   "resync".
@@ -68,7 +70,7 @@ import { browserEnv } from './env.js';
 import { TabLeadership } from './leadership.js';
 import { BrowserLifecycle } from './lifecycle.js';
 import { Listeners } from './listeners.js';
-import { resolveOptions } from './options.js';
+import { asksForSignal, resolveOptions } from './options.js';
 import { LeaderPoller } from './leader-loop.js';
 import { PollProtocol } from './protocol.js';
 import { Readiness } from './readiness.js';
@@ -157,6 +159,8 @@ export { backoffDelay };
  * @property {boolean} [multiTab] share one poller between tabs (default true)
  * @property {boolean} [signals] ask the poll for signals: presence, typing, join requests
  *   (default false)
+ * @property {boolean} [notifications] ask the poll for the user's personal signals:
+ *   notification, notifications_read (default false)
  * @property {number} [heartbeatMs] default 60000
  * @property {number} [pollTimeoutMs] abort a poll that got no answer after this long
  *   (default 65000)
@@ -230,8 +234,30 @@ export { backoffDelay };
  */
 
 /**
+ * For the user it names, wherever they are: a line arrived in their inbox. A nudge
+ * to fetch the inbox again (GET /api/notifications), which is the record.
+ * `adds_unread` says whether it raised the unread count (false when it replaced a
+ * line still unread).
+ * @typedef {object} NotificationSignal
+ * @property {'notification'} type
+ * @property {string} id
+ * @property {{kind: string, text: string, url: string, community_id: number,
+ *   article_id: number | null, discussion_id: number | null, comment_id: number | null,
+ *   adds_unread: boolean}} data
+ */
+
+/**
+ * The user read notifications (in this tab or another): their unread count now.
+ * @typedef {object} NotificationsReadSignal
+ * @property {'notifications_read'} type
+ * @property {string} id
+ * @property {{unread_count: number}} data
+ */
+
+/**
  * Signals carry no event_id and never count as events.
- * @typedef {PresenceSignal | TypingSignal | JoinRequestsSignal} RealtimeSignal
+ * @typedef {PresenceSignal | TypingSignal | JoinRequestsSignal | NotificationSignal
+ *   | NotificationsReadSignal} RealtimeSignal
  */
 
 export class RealtimeClient {
@@ -412,9 +438,9 @@ export class RealtimeClient {
   }
 
   /**
-   * Listen to signals (presence, typing, join requests): listener(signal). Signals are
-   * short-lived state snapshots with no event_id; they are only requested
-   * when the client was created with `signals: true`.
+   * Listen to signals: listener(signal). Signals are short-lived state with no
+   * event_id; presence, typing and join requests come only to a client created with
+   * `signals: true`, the user's notification signals only with `notifications: true`.
    * @param {(signal: RealtimeSignal) => void} listener
    * @returns {Unsubscribe}
    */
@@ -549,7 +575,8 @@ export class RealtimeClient {
   #deliverSignals(signals) {
     if (!Array.isArray(signals)) return;
     for (const signal of signals) {
-      if (signal && typeof signal === 'object' && typeof signal.type === 'string') {
+      if (signal && typeof signal === 'object' && typeof signal.type === 'string'
+          && asksForSignal(this.#opts, signal.type)) {
         this.#listeners.emit('signal', signal);
       }
     }

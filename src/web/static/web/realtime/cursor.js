@@ -31,7 +31,7 @@ export class EventCursor {
   cursor = 0;
   // Highest event_id delivered: anything at or below it is a duplicate.
   #highWater = 0;
-  // Newest presence or typing signal seen ('0': none yet). Signals have their
+  // Newest signal seen, of any kind ('0': none yet). Signals have their
   // own cursor so they never move the event cursor.
   signalCursor = '0';
 

@@ -6,6 +6,7 @@
 
 import { backoffDelay } from './backoff.js';
 import { isEventId } from './cursor.js';
+import { asksForSignals } from './options.js';
 import { codedError } from './protocol.js';
 
 /** @import { RealtimeClientOptions, RealtimeEnv } from './client.js' */
@@ -221,8 +222,10 @@ export class LeaderPoller {
       return;
     }
     // A client that did not ask for signals ignores any it is sent (docs/protocol.md).
+    // Followers get them all and keep the kinds their own options ask for.
     const { signals, signal_cursor: signalCursor } = body;
-    if (this.#parts.options.signals && Array.isArray(signals) && typeof signalCursor === 'string') {
+    if (asksForSignals(this.#parts.options) && Array.isArray(signals)
+        && typeof signalCursor === 'string') {
       cursor.signalCursor = signalCursor;
       tabs.post({ kind: 'signals', signals, signalCursor });
       this.#parts.deliverSignals(signals);

@@ -13,7 +13,12 @@ export const DEFAULTS = Object.freeze({
   staleAfterHiddenMs: 10_000,
   multiTab: true,
   signals: false,
+  notifications: false,
 });
+
+// Addressed to the user rather than to a community: asked for with `notifications`.
+// The server sends every other signal to any poll with a signal cursor.
+const PERSONAL_SIGNAL_TYPES = new Set(['notification', 'notifications_read']);
 
 /**
  * @typedef {RealtimeClientOptions
@@ -32,4 +37,22 @@ export function resolveOptions(options) {
     throw new TypeError('RealtimeClient: options.authFetch or options.getAccessToken is required');
   }
   return { ...DEFAULTS, ...options, pollUrl: options.pollUrl.replace(/\/+$/, '') };
+}
+
+/**
+ * Whether the polls ask for signals of any kind (they then carry signal_cursor).
+ * @param {ResolvedOptions} opts
+ */
+export function asksForSignals(opts) {
+  return opts.signals || opts.notifications;
+}
+
+/**
+ * Whether a signal of this type is one the options ask for: personal ones with
+ * `notifications`, any other with `signals` (docs/protocol.md, "Decisions").
+ * @param {ResolvedOptions} opts
+ * @param {string} type
+ */
+export function asksForSignal(opts, type) {
+  return PERSONAL_SIGNAL_TYPES.has(type) ? opts.notifications : opts.signals;
 }

@@ -5,6 +5,7 @@
  */
 
 import { isEventId } from './cursor.js';
+import { asksForSignals } from './options.js';
 
 /** @import { RealtimeClientOptions, RealtimeEnv } from './client.js' */
 /** @import { Scope } from './scope.js' */
@@ -135,7 +136,9 @@ export class PollProtocol {
     const url =
       `${this.#opts.pollUrl}/realtime/poll?queue_id=${encodeURIComponent(queueId)}` +
       `&last_event_id=${cursor}` +
-      (this.#opts.signals ? `&signal_cursor=${encodeURIComponent(signalCursor)}` : '');
+      (asksForSignals(this.#opts) ? `&signal_cursor=${encodeURIComponent(signalCursor)}` : '') +
+      // The server sends personal signals only to a poll that also asks for signals.
+      (this.#opts.notifications ? '&notifications=1' : '');
     const ctl = new this.#env.AbortController();
     this.#pollCtl = ctl;
     this.#abortReason = null;

@@ -69,6 +69,8 @@ export { backoffDelay };
  * @property {boolean} [multiTab] share one poller between tabs (default true)
  * @property {boolean} [signals] ask the poll for signals: presence, typing, join requests
  *   (default false)
+ * @property {boolean} [notifications] ask the poll for the user's personal signals:
+ *   notification, notifications_read (default false)
  * @property {number} [heartbeatMs] default 60000
  * @property {number} [pollTimeoutMs] abort a poll that got no answer after this long
  *   (default 65000)
@@ -135,8 +137,28 @@ export { backoffDelay };
  * @property {{community_id: number, pending: number}} data
  */
 /**
+ * For the user it names, wherever they are: a line arrived in their inbox. A nudge
+ * to fetch the inbox again (GET /api/notifications), which is the record.
+ * `adds_unread` says whether it raised the unread count (false when it replaced a
+ * line still unread).
+ * @typedef {object} NotificationSignal
+ * @property {'notification'} type
+ * @property {string} id
+ * @property {{kind: string, text: string, url: string, community_id: number,
+ *   article_id: number | null, discussion_id: number | null, comment_id: number | null,
+ *   adds_unread: boolean}} data
+ */
+/**
+ * The user read notifications (in this tab or another): their unread count now.
+ * @typedef {object} NotificationsReadSignal
+ * @property {'notifications_read'} type
+ * @property {string} id
+ * @property {{unread_count: number}} data
+ */
+/**
  * Signals carry no event_id and never count as events.
- * @typedef {PresenceSignal | TypingSignal | JoinRequestsSignal} RealtimeSignal
+ * @typedef {PresenceSignal | TypingSignal | JoinRequestsSignal | NotificationSignal
+ *   | NotificationsReadSignal} RealtimeSignal
  */
 export class RealtimeClient {
     /** @param {RealtimeClientOptions} options */
@@ -210,9 +232,9 @@ export class RealtimeClient {
      */
     subscribe(listener: (event: RealtimeEvent, info: EventInfo) => void): Unsubscribe;
     /**
-     * Listen to signals (presence, typing, join requests): listener(signal). Signals are
-     * short-lived state snapshots with no event_id; they are only requested
-     * when the client was created with `signals: true`.
+     * Listen to signals: listener(signal). Signals are short-lived state with no
+     * event_id; presence, typing and join requests come only to a client created with
+     * `signals: true`, the user's notification signals only with `notifications: true`.
      * @param {(signal: RealtimeSignal) => void} listener
      * @returns {Unsubscribe}
      */
@@ -355,6 +377,11 @@ export type RealtimeClientOptions = {
      */
     signals?: boolean | undefined;
     /**
+     * ask the poll for the user's personal signals:
+     * notification, notifications_read (default false)
+     */
+    notifications?: boolean | undefined;
+    /**
      * default 60000
      */
     heartbeatMs?: number | undefined;
@@ -468,7 +495,37 @@ export type JoinRequestsSignal = {
     };
 };
 /**
+ * For the user it names, wherever they are: a line arrived in their inbox. A nudge
+ * to fetch the inbox again (GET /api/notifications), which is the record.
+ * `adds_unread` says whether it raised the unread count (false when it replaced a
+ * line still unread).
+ */
+export type NotificationSignal = {
+    type: "notification";
+    id: string;
+    data: {
+        kind: string;
+        text: string;
+        url: string;
+        community_id: number;
+        article_id: number | null;
+        discussion_id: number | null;
+        comment_id: number | null;
+        adds_unread: boolean;
+    };
+};
+/**
+ * The user read notifications (in this tab or another): their unread count now.
+ */
+export type NotificationsReadSignal = {
+    type: "notifications_read";
+    id: string;
+    data: {
+        unread_count: number;
+    };
+};
+/**
  * Signals carry no event_id and never count as events.
  */
-export type RealtimeSignal = PresenceSignal | TypingSignal | JoinRequestsSignal;
+export type RealtimeSignal = PresenceSignal | TypingSignal | JoinRequestsSignal | NotificationSignal | NotificationsReadSignal;
 import { backoffDelay } from './backoff.js';

@@ -1,0 +1,63 @@
+"""Personal signals through the real stack: a reply and a read reach the Python client of
+the user they name when it asks for notifications, and no client that did not ask."""
+
+import asyncio
+import contextlib
+
+import pytest
+
+from marginalia_client import RealtimeClient, Signal
+from tests.support.client_run import iterating, until
+
+pytestmark = pytest.mark.timeout(90)
+
+
+def signals_of(received: list, type_: str) -> list[Signal]:
+    return [item for item in received if isinstance(item, Signal) and item.type == type_]
+
+
+def replies(received: list) -> list[Signal]:
+    # The author's own "added" notification, from the lab's setup moments before, may
+    # come first: a poll's first signal cursor replays the last seconds.
+    return [item for item in signals_of(received, "notification") if item.data["kind"] == "reply"]
+
+
+async def test_a_reply_and_a_read_reach_only_the_client_asking_for_notifications(
+        stack, api, lab):
+    replier, author = lab["admin"], lab["member"]
+    cid, aid = lab["community"]["id"], lab["article"]["id"]
+    discussion = await asyncio.to_thread(api.discussion, author, cid, aid)
+    asking = RealtimeClient(stack.api_url, stack.poll_url, author.access, notifications=True)
+    # Asks for signals, which makes the server send it community ones, but not for these.
+    not_asking = RealtimeClient(stack.api_url, stack.poll_url, author.access, signals=True)
+
+    async with contextlib.AsyncExitStack() as running:
+        received = await running.enter_async_context(iterating(asking))
+        others = await running.enter_async_context(iterating(not_asking))
+
+        await asyncio.to_thread(api.comment, replier, discussion["id"], "A reply")
+        await until(lambda: replies(received), 10)
+        [reply] = replies(received)
+        assert reply.data["discussion_id"] == discussion["id"]
+        assert reply.data["adds_unread"] is True
+
+        await asyncio.to_thread(api.call, "POST", "/api/notifications/read", author,
+                                json={"all": True}, expect=200)
+        await until(lambda: signals_of(received, "notifications_read"), 10)
+        [read] = signals_of(received, "notifications_read")
+        assert read.data == {"unread_count": 0}
+
+        # Signals reach a poll in stream order: once a typing indicator published after
+        # both personal signals has reached the other client, those had their chance.
+        await asyncio.to_thread(api.call, "POST", "/api/realtime/typing", replier, json={
+            "community_id": cid, "article_id": aid, "discussion_id": discussion["id"]},
+            expect=200)
+        await until(lambda: signals_of(others, "typing"), 10)
+        [typing] = signals_of(others, "typing")
+        # The client asking for notifications alone is sent it too, and drops it.
+        await until(lambda: asking.signal_cursor == typing.id, 10)
+
+    assert [item.type for item in others if isinstance(item, Signal)] == ["typing"]
+    assert {item.type for item in received if isinstance(item, Signal)} == {
+        "notification", "notifications_read"}
+    assert received.index(reply) < received.index(read)
