@@ -90,6 +90,8 @@ class InboxOut(Schema):
     items: list[NotificationOut]
     unread_count: int
     next_after: int | None = Field(description="pass as `after` for the next page; null: last")
+    signal_cursor: str | None = Field(description="the newest realtime signal the count "
+                                      "already includes: apply only later ones")
 
 
 class InboxQuery(Schema):
@@ -115,8 +117,9 @@ def list_notifications(request, query: Query[InboxQuery]):
         lines = lines.filter(read_at__isnull=True)
     if query.after is not None:
         lines = lines.filter(id__lt=query.after)
+    count, cursor = inbox.counted_with_cursor(request.auth)
     items = list(lines[:query.limit])
-    return {"items": items, "unread_count": inbox.unread_count(request.auth),
+    return {"items": items, "unread_count": count, "signal_cursor": cursor,
             "next_after": items[-1].id if len(items) == query.limit else None}
 
 

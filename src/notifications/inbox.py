@@ -38,6 +38,19 @@ def unread_count(user) -> int:
     return visible_to(user).filter(read_at__isnull=True).count()
 
 
+def counted_with_cursor(user) -> tuple[int, str | None]:
+    """The unread count, and the newest signal it already includes: a page applies
+    only later ones (a poll replays the last seconds of signals, which must not count
+    twice). The cursor is read first: a line committed meanwhile may then count once
+    more, for the moment until the next read, but never goes missing. None without
+    Redis; the page then applies every signal."""
+    try:
+        cursor = connection.signals().newest_id()
+    except connection.REDIS_ERRORS:
+        cursor = None
+    return unread_count(user), cursor
+
+
 def mark_read(user, ids: list[int] | None = None, article_id: int | None = None) -> None:
     """Mark the user's lines read: those of `ids`, of an article, or (neither) all."""
     unread = Notification.objects.filter(user=user, read_at__isnull=True)

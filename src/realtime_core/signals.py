@@ -218,6 +218,15 @@ class Signals:
         body = _dumps({"type": JOIN_REQUESTS, "data": {"community_id": community_id, "pending": pending}})
         self._add(meta, body)
 
+    def newest_id(self) -> str:
+        """The id of the newest signal ("0-0" before any): what a count read now
+        already includes is at most this."""
+        newest = self._redis.xrevrange(keys.SIGNALS, count=1)
+        if not newest:
+            return "0-0"
+        stream_id = newest[0][0]
+        return stream_id.decode() if isinstance(stream_id, bytes) else stream_id
+
     def personal(self, type_: str, recipients: list[int], data: dict) -> None:
         """A signal for these people only, wherever they are (NOTIFICATION, ...)."""
         meta = _dumps({"type": type_, "community_id": 0, "author_id": 0, "personal": True,

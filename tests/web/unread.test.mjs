@@ -1,14 +1,28 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 
-import { countAfter, titleWithCount } from '../../src/web/static/web/js/inbox/unread.js';
+import { countAfter, isAfter, titleWithCount } from '../../src/web/static/web/js/inbox/unread.js';
+
+const signal = (type, data, id = '1700000000500-0') => ({ id, type, data });
 
 test('a new line adds one, a gathered one none, reading says the count', () => {
-  assert.equal(countAfter(2, { type: 'notification', data: { adds_unread: true } }), 3);
-  assert.equal(countAfter(2, { type: 'notification', data: { adds_unread: false } }), 2);
-  assert.equal(countAfter(5, { type: 'notifications_read', data: { unread_count: 0 } }), 0);
-  assert.equal(countAfter(5, { type: 'presence', data: {} }), 5);
-  assert.equal(countAfter(5, { type: 'notifications_read', data: {} }), 5);
+  const cursor = '1700000000000-0';
+  assert.equal(countAfter(2, signal('notification', { adds_unread: true }), cursor), 3);
+  assert.equal(countAfter(2, signal('notification', { adds_unread: false }), cursor), 2);
+  assert.equal(countAfter(5, signal('notifications_read', { unread_count: 0 }), cursor), 0);
+  assert.equal(countAfter(5, signal('presence', {}), cursor), 5);
+  assert.equal(countAfter(5, signal('notifications_read', {}), cursor), 5);
+  assert.equal(countAfter(5, signal('notification', { adds_unread: true }), null), 6);
+});
+
+test('a signal the count already includes counts nothing (a poll replays them)', () => {
+  const counted = '1700000000500-1';
+  for (const id of ['1700000000400-9', '1700000000500-0', '1700000000500-1']) {
+    assert.equal(countAfter(2, signal('notification', { adds_unread: true }, id), counted), 2);
+    assert.equal(countAfter(2, signal('notifications_read', { unread_count: 9 }, id), counted), 2);
+  }
+  assert.equal(countAfter(2, signal('notification', { adds_unread: true }, '1700000000500-2'), counted), 3);
+  assert.ok(isAfter('1700000000501-0', counted) && !isAfter('1700000000500', counted));
 });
 
 test('the count stands in front of the title, once', () => {

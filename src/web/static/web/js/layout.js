@@ -2,6 +2,8 @@
 
 import { SESSION_ENDED, getSession, onSessionChange, sessionWasEnded, signOut } from './api.js';
 import { byId, h, readConfig, replaceChildren } from './dom.js';
+import { createBell } from './inbox/bell.js';
+import { pageRealtime } from './page-realtime.js';
 
 /** @import { SessionUser } from './api.js' */
 
@@ -49,6 +51,7 @@ export function setUpPage() {
   const corner = byId('session');
   if (session) {
     showSignedIn(corner, session.user);
+    ringTheBell(config, session);
   } else if (config.page !== 'sign-in') {
     replaceChildren(corner, h('a', { class: 'button small', href: signInUrl() }, 'Sign in'));
   }
@@ -60,6 +63,24 @@ export function setUpPage() {
   });
   window.addEventListener(SESSION_ENDED, () => sayTheSessionEnded(corner), { once: true });
   return { config, session };
+}
+
+/**
+ * The bell, counting what arrives for this person live on every page.
+ * @param {Record<string, any>} config
+ * @param {{user: {id: number}}} session
+ */
+function ringTheBell(config, session) {
+  const bell = createBell(byId('inbox'));
+  const client = /** @type {import('../realtime/client').RealtimeClient} */ (
+    pageRealtime(config, session));
+  client.onSignal((signal) => bell.signal(signal));
+  // Whether the count is live right now (styles and tests read it).
+  client.onStatus((status) => { byId('inbox').dataset.state = status.state; });
+  // Resync: signals may have been missed meanwhile, so the count is read again.
+  client.on('resync', () => bell.refresh());
+  client.connect();
+  onSessionEnded(() => client.disconnect());
 }
 
 /** @type {(() => void)[]} */

@@ -9,7 +9,7 @@ import { api } from '../api.js';
 import { h, relativeTime, replaceChildren, showError } from '../dom.js';
 import { countAfter, titleWithCount } from './unread.js';
 
-/** @typedef {import('./unread.js').PersonalSignal} PersonalSignal */
+/** @typedef {import('../../realtime/client').RealtimeSignal} RealtimeSignal */
 
 /**
  * @typedef {object} Line
@@ -25,7 +25,8 @@ const PANEL_SIZE = 20;
 
 /**
  * @typedef {object} Bell
- * @property {(signal: PersonalSignal) => void} signal hand it a realtime signal
+ * @property {(signal: RealtimeSignal) => void} signal hand it any realtime signal
+ * @property {() => void} refresh read the count (and the open panel) again
  * @property {() => number} unread
  */
 
@@ -35,11 +36,16 @@ const PANEL_SIZE = 20;
  */
 export function createBell(container) {
   let unread = 0;
-  const count = h('span', { class: 'bell-count', 'aria-hidden': 'true' });
+  /** @type {string | null} the newest signal `unread` includes */
+  let countedUpTo = '0-0';
+  // The name says what the eye sees ("Notifications 3") and what it infers ("unread");
+  // the button lays its parts out as flex items, which names part with spaces.
+  const count = h('span', { class: 'bell-count' });
+  const unreadWords = h('span', { class: 'sr-only' });
   const button = /** @type {HTMLButtonElement} */ (h('button', {
     type: 'button', class: 'button small bell', id: 'bell',
     'aria-expanded': 'false', 'aria-controls': 'inbox-panel',
-  }, 'Notifications', count));
+  }, 'Notifications', count, unreadWords));
   const list = h('ul', { class: 'inbox-list', id: 'inbox-list' });
   const problem = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const readAll = h('button', { type: 'button', class: 'button link small' }, 'Mark all read');
@@ -50,8 +56,7 @@ export function createBell(container) {
 
   const show = () => {
     count.textContent = unread > 0 ? String(unread > 99 ? '99+' : unread) : '';
-    button.setAttribute('aria-label', unread > 0 ? `Notifications, ${unread} unread`
-      : 'Notifications, none unread');
+    unreadWords.textContent = unread > 0 ? 'unread' : '(none unread)';
     button.classList.toggle('has-unread', unread > 0);
     document.title = titleWithCount(document.title, unread);
   };
@@ -60,6 +65,7 @@ export function createBell(container) {
     try {
       const body = await api(`/api/notifications?limit=${PANEL_SIZE}`);
       unread = body.unread_count;
+      countedUpTo = body.signal_cursor;
       showLines(list, body.items, markRead);
       showError(problem, '');
     } catch (error) {
@@ -97,11 +103,13 @@ export function createBell(container) {
 
   return {
     signal(signal) {
+      if (signal.type !== 'notification' && signal.type !== 'notifications_read') return;
       const before = unread;
-      unread = countAfter(unread, signal);
+      unread = countAfter(unread, signal, countedUpTo);
       if (unread !== before || signal.type === 'notification') show();
       if (!panel.hidden) load();
     },
+    refresh: load,
     unread: () => unread,
   };
 }

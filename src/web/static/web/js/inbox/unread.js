@@ -4,18 +4,30 @@
  * another device) says the count outright. Pure, so it is tested without a page.
  */
 
-/**
- * @typedef {object} PersonalSignal
- * @property {string} type 'notification' | 'notifications_read' (others are not personal)
- * @property {{adds_unread?: boolean, unread_count?: number}} data
- */
+/** @typedef {import('../../realtime/client').RealtimeSignal} RealtimeSignal */
 
 /**
- * The count after a signal; the same count for a signal that is not about the inbox.
- * @param {number} count
- * @param {PersonalSignal} signal
+ * Whether signal id `id` ("1700000000000-3") comes after `cursor`; null: after anything.
+ * @param {string} id
+ * @param {string | null} cursor
  */
-export function countAfter(count, signal) {
+export function isAfter(id, cursor) {
+  if (cursor === null) return true;
+  const [ms, seq] = id.split('-').map(Number);
+  const [cursorMs, cursorSeq] = cursor.split('-').map(Number);
+  return ms > cursorMs || (ms === cursorMs && (seq || 0) > (cursorSeq || 0));
+}
+
+/**
+ * The count after a signal: the same count for a signal that is not about the inbox,
+ * or that the count already includes (at or before `countedUpTo`, the answer's
+ * signal_cursor: a poll replays its last seconds of signals).
+ * @param {number} count
+ * @param {RealtimeSignal} signal
+ * @param {string | null} countedUpTo
+ */
+export function countAfter(count, signal, countedUpTo) {
+  if (!isAfter(signal.id, countedUpTo)) return count;
   if (signal.type === 'notification') return signal.data.adds_unread ? count + 1 : count;
   if (signal.type === 'notifications_read' && typeof signal.data.unread_count === 'number') {
     return signal.data.unread_count;

@@ -16,9 +16,9 @@
 import { ApiError, api, authFetch } from '../api.js';
 import { byId, h } from '../dom.js';
 import { onSessionEnded, setUpPage } from '../layout.js';
+import { pageRealtime } from '../page-realtime.js';
 import { loadPreferences } from '../notification-preferences.js';
 import { render } from '../../vendor/lit-html/lit-html.js';
-import { createRealtimeClient } from '../../realtime/client.js';
 import { articlePage } from '../article/article-view.js';
 import { describe, targetOf } from '../article/describe.js';
 import { articleView } from '../article/discussion-list.js';
@@ -309,16 +309,12 @@ function onSignal(signal) {
 
 /**
  * Follow the article live: start the stream, then fetch, so that nothing falls between.
- * @param {import('../api.js').SessionUser} reader
+ * The page's client (page-realtime.js) may already run for the bell: what arrived
+ * before this subscribes is in the fetch that follows.
  * @param {ReturnType<typeof createIndicator>} indicator
  */
-async function goLive(reader, indicator) {
-  const client = createRealtimeClient({
-    pollUrl: config.realtimeUrl,
-    authFetch,
-    userKey: reader.id,
-    signals: true,
-  });
+async function goLive(indicator) {
+  const client = /** @type {RealtimeClient} */ (pageRealtime(config, session));
   parts.client = client;
   client.subscribe((event, info) => store.eventArrived(event, info));
   client.onSignal(onSignal);
@@ -371,7 +367,7 @@ async function main() {
   const indicator = /** @type {ReturnType<typeof createIndicator>} */ (parts.indicator);
   if (access.live && me) {
     startPresenceAndTyping(community.id, store.state.articleId);
-    await goLive(me, indicator);
+    await goLive(indicator);
   } else {
     indicator.off();
   }

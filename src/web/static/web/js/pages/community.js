@@ -1,5 +1,4 @@
-import { createRealtimeClient } from '../../realtime/client.js';
-import { ApiError, api, apiAll, authFetch } from '../api.js';
+import { ApiError, api, apiAll } from '../api.js';
 import { communityForm } from '../community/community-form.js';
 import { disclosure } from '../community/disclosure.js';
 import { invitesSection } from '../community/invites.js';
@@ -8,6 +7,7 @@ import { joinRequestsSection } from '../community/requests.js';
 import { badge, busy, byId, h, replaceChildren, showError, timeEl } from '../dom.js';
 import { checkRequired, clearErrors, field, formAlert, showApiError } from '../forms.js';
 import { setUpPage, signInUrl } from '../layout.js';
+import { pageRealtime } from '../page-realtime.js';
 import { articlePath } from '../paths.js';
 
 /** @import { RealtimeClient } from '../../realtime/client.js' */
@@ -17,9 +17,6 @@ import { articlePath } from '../paths.js';
 const { config, session } = setUpPage();
 const root = byId('community');
 let stopRequests = () => {}; // the requests section of the previous render refreshes until stopped
-/** @type {RealtimeClient | null} */
-let realtime = null; // started for an admin of a private community, kept across renders
-
 /**
  * Call `listener` whenever the community's join requests may have changed: a
  * `join_requests` signal (sent to its admins only) or a resync of the stream,
@@ -29,15 +26,8 @@ let realtime = null; // started for an admin of a private community, kept across
  * @returns {() => void}
  */
 function onJoinRequestsChanged(community, listener) {
-  if (!realtime) {
-    realtime = createRealtimeClient({
-      pollUrl: config.realtimeUrl,
-      authFetch,
-      userKey: session?.user.id, // only an admin's page asks: someone is signed in
-      signals: true,
-    });
-    realtime.connect();
-  }
+  // Only an admin's page asks, so someone is signed in and the page's client runs.
+  const realtime = /** @type {RealtimeClient} */ (pageRealtime(config, session));
   const offSignal = realtime.onSignal((signal) => {
     if (signal.type === 'join_requests' && signal.data.community_id === community.id) listener();
   });
