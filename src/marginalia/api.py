@@ -12,6 +12,7 @@ from ninja.renderers import JSONRenderer
 from accounts.api import router as auth_router
 from accounts.auth import AuthenticationFailed, failure_reason
 from communities.api import router as communities_router
+from communities.visits import router as community_visits_router
 from discussions.api import router as discussions_router
 from discussions.live import router as live_router
 from discussions.previews import router as previews_router
@@ -76,6 +77,8 @@ api = NinjaAPI(
 
 api.add_router("/auth", auth_router)
 api.add_router("/communities", communities_router)
+# Its own limit, not limit_writes (communities.visits).
+api.add_router("/communities", community_visits_router)
 api.add_router("/", discussions_router)
 api.add_router("/", visits_router)  # its own limit, not limit_writes (discussions.visits)
 api.add_router("/", previews_router)  # likewise (discussions.previews)

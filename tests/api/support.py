@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.test import Client
 
 from accounts.models import RefreshTokenFamily, User
-from communities.models import Community, Invite, JoinRequest, Membership
+from communities.models import Community, CommunityVisit, Invite, JoinRequest, Membership
 from discussions.models import Article, ArticleVisit, Comment, Discussion, Placement
 from notifications.models import NotificationPreferences
 from realtime.models import OutboxEvent
@@ -89,7 +89,7 @@ class Lab:
 
 SNAPSHOT_MODELS = (
     User, Community, Membership, JoinRequest, Invite, Article, Placement, Discussion, Comment, OutboxEvent,
-    NotificationPreferences, RefreshTokenFamily, ArticleVisit,
+    NotificationPreferences, RefreshTokenFamily, ArticleVisit, CommunityVisit,
 )
 
 
