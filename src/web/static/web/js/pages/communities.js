@@ -1,5 +1,6 @@
 import { api, pagesOf } from '../api.js';
 import { badge, byId, h, replaceChildren } from '../dom.js';
+import { unreadBadge } from '../community/activity.js';
 import { communityForm } from '../community/community-form.js';
 import { disclosure } from '../community/disclosure.js';
 import { membersText } from '../community/members.js';
@@ -47,6 +48,7 @@ function card(community) {
         ? ` ${membersOnlyText(community)}`
         : ` ${membersText(community.member_count)}`,
       role ? ` · ${role}` : '',
+      community.unread_count ? [' · ', unreadBadge(community.unread_count)] : '',
     ),
     community.description ? h('p', { class: 'description' }, community.description) : null,
   );

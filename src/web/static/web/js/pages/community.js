@@ -1,5 +1,6 @@
 import { createRealtimeClient } from '../../realtime/client.js';
 import { ApiError, api, apiAll, authFetch } from '../api.js';
+import { articleActivity, awaySection, newsSinceLastVisit } from '../community/activity.js';
 import { communityForm } from '../community/community-form.js';
 import { disclosure } from '../community/disclosure.js';
 import { invitesSection } from '../community/invites.js';
@@ -10,7 +11,7 @@ import { checkRequired, clearErrors, field, formAlert, showApiError } from '../f
 import { setUpPage, signInUrl } from '../layout.js';
 
 /** @import { RealtimeClient } from '../../realtime/client.js' */
-/** @import { Article, Community } from '../api-types.js' */
+/** @import { Article, Community, CommunityArticle, NewSince } from '../api-types.js' */
 /** @import { MembersSection } from '../community/members.js' */
 
 const { config, session } = setUpPage();
@@ -18,6 +19,9 @@ const root = byId('community');
 let stopRequests = () => {}; // the requests section of the previous render refreshes until stopped
 /** @type {RealtimeClient | null} */
 let realtime = null; // started for an admin of a private community, kept across renders
+/** @type {Promise<{items: NewSince[], count: number}> | null} */
+let awayNews = null; // fetched once a page load: a render after an action records no visit
+let awayDismissed = false;
 
 /**
  * Call `listener` whenever the community's join requests may have changed: a
@@ -148,32 +152,48 @@ function adminSections(community) {
 
 /**
  * @param {Community} community
- * @param {Article[]} articles
+ * @param {CommunityArticle} article
+ */
+function articleCard(community, article) {
+  return h(
+    'li',
+    { class: 'card' },
+    h(
+      'h3',
+      { class: 'card-title' },
+      h('a', { href: `/c/${encodeURIComponent(community.slug)}/a/${article.id}/` }, article.title),
+    ),
+    article.authors.length ? h('p', { class: 'meta' }, article.authors.join(', ')) : null,
+    article.abstract ? h('p', { class: 'description clamp' }, article.abstract) : null,
+    h('p', { class: 'meta' }, 'Added ', timeEl(article.created_at)),
+    articleActivity(article),
+  );
+}
+
+/**
+ * @param {Community} community
+ * @param {CommunityArticle[]} articles
  */
 function articleList(community, articles) {
   if (!articles.length) return h('p', { class: 'empty' }, 'No articles in this community yet.');
-  return h(
-    'ul',
-    { class: 'card-list' },
-    articles.map((article) =>
-      h(
-        'li',
-        { class: 'card' },
-        h(
-          'h3',
-          { class: 'card-title' },
-          h(
-            'a',
-            { href: `/c/${encodeURIComponent(community.slug)}/a/${article.id}/` },
-            article.title,
-          ),
-        ),
-        article.authors.length ? h('p', { class: 'meta' }, article.authors.join(', ')) : null,
-        article.abstract ? h('p', { class: 'description clamp' }, article.abstract) : null,
-        h('p', { class: 'meta' }, 'Added ', timeEl(article.created_at)),
-      ),
-    ),
-  );
+  return h('ul', { class: 'card-list' }, articles.map((article) => articleCard(community, article)));
+}
+
+/**
+ * What others wrote since the member's previous visit, at the top of the page until
+ * dismissed; null when there is nothing (or nothing could be fetched: the summary is
+ * a courtesy, and the article cards still count what is unread).
+ * @param {Community} community
+ */
+async function awayPart(community) {
+  if (awayDismissed || !community.my_role) return null;
+  awayNews ??= newsSinceLastVisit(community.id).catch(() => ({ items: [], count: 0 }));
+  const news = await awayNews;
+  if (!news.items.length) return null;
+  return awaySection(community.slug, news, () => {
+    awayDismissed = true;
+    document.getElementById('articles-title')?.focus();
+  });
 }
 
 /** @param {Community} community */
@@ -251,7 +271,9 @@ function pageHeader(community) {
  * @param {boolean} readable
  */
 async function articlesSection(community, readable) {
-  const head = h('div', { class: 'section-head' }, h('h2', { id: 'articles-title' }, 'Articles'));
+  // Focused when the summary above it is dismissed.
+  const title = h('h2', { id: 'articles-title', tabindex: -1 }, 'Articles');
+  const head = h('div', { class: 'section-head' }, title);
   const section = h('section', { 'aria-labelledby': 'articles-title', id: 'articles' }, head);
   if (!readable) {
     section.append(
@@ -274,7 +296,7 @@ async function articlesSection(community, readable) {
     section.append(adding.panel);
   }
   try {
-    /** @type {Article[]} */
+    /** @type {CommunityArticle[]} */
     const articles = await apiAll(`/api/communities/${community.id}/articles`);
     section.append(articleList(community, articles));
   } catch (error) {
@@ -310,7 +332,10 @@ async function load() {
     })
     : null;
   // The articles come first: an admin's sections follow them, not the other way round.
-  const parts = [header.element, await articlesSection(community, readable)];
+  const [away, articles] = await Promise.all([
+    awayPart(community), articlesSection(community, readable),
+  ]);
+  const parts = [header.element, away, articles];
   if (isAdmin && community.type === 'private') parts.push(requestsSection(community, members));
   if (members) {
     await members.loaded;
