@@ -49,6 +49,8 @@
  * @property {string} latest_new_at
  */
 
+/** @typedef {{items: NewSince[], count: number}} NewSincePage `count`: all of them */
+
 /**
  * @typedef {object} Member
  * @property {User} user

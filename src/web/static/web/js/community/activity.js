@@ -8,7 +8,7 @@
 import { api } from '../api.js';
 import { badge, h, timeEl } from '../dom.js';
 
-/** @import { CommunityArticle, CommunityVisit, NewSince } from '../api-types.js' */
+/** @import { CommunityArticle, CommunityVisit, NewSince, NewSincePage } from '../api-types.js' */
 
 /** Most articles the summary names; it says how many more there are. */
 const SUMMARY_LENGTH = 10;
@@ -49,16 +49,23 @@ export function articleActivity(article) {
 
 /**
  * Record this visit of the community's page and fetch what others wrote since the
- * one before (nothing on a first visit).
+ * one before: nothing on a first visit, nor when either request fails (the summary
+ * is a courtesy; the article cards still count what is unread).
  * @param {number} communityId
- * @returns {Promise<{items: NewSince[], count: number}>}
+ * @returns {Promise<NewSincePage>}
  */
 export async function newsSinceLastVisit(communityId) {
-  /** @type {CommunityVisit} */
-  const visit = await api(`/api/communities/${communityId}/visit`, { method: 'PUT' });
-  if (!visit.previous_seen_at) return { items: [], count: 0 };
-  const after = encodeURIComponent(visit.previous_seen_at);
-  return api(`/api/communities/${communityId}/since?after=${after}&limit=${SUMMARY_LENGTH}`);
+  const nothing = { items: [], count: 0 };
+  try {
+    /** @type {CommunityVisit} */
+    const visit = await api(`/api/communities/${communityId}/visit`, { method: 'PUT' });
+    if (!visit.previous_seen_at) return nothing;
+    const after = encodeURIComponent(visit.previous_seen_at);
+    const query = `after=${after}&limit=${SUMMARY_LENGTH}`;
+    return await api(`/api/communities/${communityId}/since?${query}`);
+  } catch {
+    return nothing;
+  }
 }
 
 /** @param {NewSince} news */
@@ -75,7 +82,7 @@ function newsText(news) {
  * The "While you were away" section: each article with new discussions or comments,
  * linked, and a button that dismisses it (`onDismiss` then moves the focus on).
  * @param {string} slug the community's
- * @param {{items: NewSince[], count: number}} news
+ * @param {NewSincePage} news
  * @param {() => void} onDismiss
  */
 export function awaySection(slug, news, onDismiss) {

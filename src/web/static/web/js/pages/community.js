@@ -11,7 +11,7 @@ import { checkRequired, clearErrors, field, formAlert, showApiError } from '../f
 import { setUpPage, signInUrl } from '../layout.js';
 
 /** @import { RealtimeClient } from '../../realtime/client.js' */
-/** @import { Article, Community, CommunityArticle, NewSince } from '../api-types.js' */
+/** @import { Article, Community, CommunityArticle, NewSincePage } from '../api-types.js' */
 /** @import { MembersSection } from '../community/members.js' */
 
 const { config, session } = setUpPage();
@@ -19,7 +19,7 @@ const root = byId('community');
 let stopRequests = () => {}; // the requests section of the previous render refreshes until stopped
 /** @type {RealtimeClient | null} */
 let realtime = null; // started for an admin of a private community, kept across renders
-/** @type {Promise<{items: NewSince[], count: number}> | null} */
+/** @type {Promise<NewSincePage> | null} */
 let awayNews = null; // fetched once a page load: a render after an action records no visit
 let awayDismissed = false;
 
@@ -176,18 +176,18 @@ function articleCard(community, article) {
  */
 function articleList(community, articles) {
   if (!articles.length) return h('p', { class: 'empty' }, 'No articles in this community yet.');
-  return h('ul', { class: 'card-list' }, articles.map((article) => articleCard(community, article)));
+  return h('ul', { class: 'card-list' },
+    articles.map((article) => articleCard(community, article)));
 }
 
 /**
  * What others wrote since the member's previous visit, at the top of the page until
- * dismissed; null when there is nothing (or nothing could be fetched: the summary is
- * a courtesy, and the article cards still count what is unread).
+ * dismissed; null when there is nothing.
  * @param {Community} community
  */
 async function awayPart(community) {
   if (awayDismissed || !community.my_role) return null;
-  awayNews ??= newsSinceLastVisit(community.id).catch(() => ({ items: [], count: 0 }));
+  awayNews ??= newsSinceLastVisit(community.id);
   const news = await awayNews;
   if (!news.items.length) return null;
   return awaySection(community.slug, news, () => {
