@@ -48,7 +48,7 @@ def get_visit(request, community_id: ObjectId):
 @router.put("/{community_id}/visit", response=CommunityVisitOut)
 def record_visit(request, community_id: ObjectId):
     """Record a visit now; the answer carries the one before, which is what the
-    page sums up the news since (`GET /api/communities/{id}/since?after=`)."""
+    page sums up the news since (`GET /api/communities/{id}/news?since=`)."""
     COMMUNITY_VISITS_PER_USER.hit(f"user:{request.auth.pk}")
     _readable_community_id(request.auth, community_id)
     visit = CommunityVisit.objects.filter(user=request.auth, community_id=community_id).first()

@@ -25,8 +25,8 @@ from .schemas import (
     DiscussionIn,
     DiscussionOut,
     DiscussionPatch,
-    NewSinceIn,
-    NewSinceOut,
+    NewsOut,
+    NewsQuery,
     PseudonymOut,
 )
 
@@ -96,15 +96,15 @@ def list_articles(request, community_id: ObjectId):
     )
 
 
-@router.get("/communities/{community_id}/since", response=list[NewSinceOut], auth=optional_jwt)
+@router.get("/communities/{community_id}/news", response=list[NewsOut], auth=optional_jwt)
 @paginate(Pagination)
-def new_since(request, community_id: ObjectId, query: Query[NewSinceIn]):
-    """The articles with discussions or comments written after `after` by others than
+def community_news(request, community_id: ObjectId, query: Query[NewsQuery]):
+    """The articles with discussions or comments written after `since` by others than
     the caller and not deleted, with how many of each, the latest change first: what a
     member's community page sums up since their previous visit."""
     user = current_user(request)
     community = lookups.readable_community(user, community_id)
-    return activity.new_since(community, user, query.after)
+    return activity.new_since(community, user, query.since)
 
 
 @router.post(

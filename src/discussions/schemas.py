@@ -91,12 +91,13 @@ class CommunityArticleOut(ArticleOut):
     unread_count: int | None = Field(description=UNREAD_COUNT)
 
 
-class NewSinceIn(Schema):
-    after: AwareDatetime = Field(
+class NewsQuery(Schema):
+    # Not `after`: elsewhere that is a cursor of ids (a discussion's comments).
+    since: AwareDatetime = Field(
         description="An ISO 8601 time with its offset, e.g. the `previous_seen_at` of the "
         "community's visit")
 
-    @field_validator("after")
+    @field_validator("since")
     @classmethod
     def storable(cls, value: datetime) -> datetime:
         # The database keeps UTC: a time at the edge of the calendar may not convert.
@@ -106,7 +107,7 @@ class NewSinceIn(Schema):
             raise ValueError("Out of range") from None
 
 
-class NewSinceOut(Schema):
+class NewsOut(Schema):
     article_id: int = Field(validation_alias="id")
     title: str
     new_discussion_count: int

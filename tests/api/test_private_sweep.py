@@ -59,7 +59,7 @@ def private_world(make_user, make_community, make_article, make_discussion, make
         "discussion_id": discussion.id, "comment_id": comment.id, "parent_id": comment.id,
         "user_id": member.id, "request_id": join_request.id, "invite_id": invite.id,
         "community_ids": [community.id], "username": member.username,
-        "after": "2000-01-01T00:00:00Z",  # before everything: all of it would be news
+        "since": "2000-01-01T00:00:00Z",  # before everything: all of it would be news
     }
 
 

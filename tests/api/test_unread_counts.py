@@ -39,8 +39,8 @@ def _iso(time) -> str:
     return time.isoformat().replace("+", "%2B")  # a "+" in a query string is a space
 
 
-def _since(api, lab, person, after):
-    return api.get(f"/api/communities/{lab.community.id}/since?after={_iso(after)}", as_=person)
+def _news(api, lab, person, since):
+    return api.get(f"/api/communities/{lab.community.id}/news?since={_iso(since)}", as_=person)
 
 
 def test_a_member_counts_what_others_wrote_after_they_joined(api, quiet_lab):
@@ -122,9 +122,9 @@ def test_a_private_community_tells_outsiders_no_figures(api, make_lab):
         assert listed["unread_count"] is None
     assert api.get(f"/api/communities/{lab.community.id}",
                    as_=lab.outsider).json()["unread_count"] is None
-    after = timezone.now() - timedelta(days=1)
-    assert_json_error(_since(api, lab, lab.outsider, after), 403)
-    assert_json_error(_since(api, lab, None, after), 401)
+    a_day_ago = timezone.now() - timedelta(days=1)
+    assert_json_error(_news(api, lab, lab.outsider, a_day_ago), 403)
+    assert_json_error(_news(api, lab, None, a_day_ago), 401)
     assert_json_error(api.get(f"/api/communities/{lab.community.id}/articles",
                               as_=lab.outsider), 403)
 
@@ -145,7 +145,7 @@ def _same_time(answered: str, stored) -> bool:
     return abs(datetime.fromisoformat(answered) - stored) < timedelta(milliseconds=1)
 
 
-def test_since_lists_what_others_wrote_after_the_time(api, quiet_lab, make_article,
+def test_news_lists_what_others_wrote_since_the_time(api, quiet_lab, make_article,
                                                        make_discussion, make_comment):
     lab = quiet_lab
     before = timezone.now()
@@ -155,7 +155,7 @@ def test_since_lists_what_others_wrote_after_the_time(api, quiet_lab, make_artic
     make_comment(lab.member, lab.discussion)  # the reader's own
     untouched = make_article(lab.community)
 
-    answer = _since(api, lab, lab.member, before).json()
+    answer = _news(api, lab, lab.member, before).json()
 
     assert answer["count"] == 1
     [item] = answer["items"]
@@ -164,13 +164,13 @@ def test_since_lists_what_others_wrote_after_the_time(api, quiet_lab, make_artic
     assert untouched.id not in {i["article_id"] for i in answer["items"]}
 
 
-def test_since_wants_a_time_with_its_offset(api, quiet_lab):
+def test_news_wants_a_time_with_its_offset(api, quiet_lab):
     lab = quiet_lab
-    path = f"/api/communities/{lab.community.id}/since"
-    for query in ("", "?after=", "?after=yesterday", "?after=2026-01-01T00:00:00",
-                  "?after=0001-01-01T00:00:00%2B01:00", "?after=9999-12-31T23:59:59-01:00"):
+    path = f"/api/communities/{lab.community.id}/news"
+    for query in ("", "?since=", "?since=yesterday", "?since=2026-01-01T00:00:00",
+                  "?since=0001-01-01T00:00:00%2B01:00", "?since=9999-12-31T23:59:59-01:00"):
         assert_json_error(api.get(path + query, as_=lab.member), 400)
-    assert api.get(path + "?after=2026-01-01T00:00:00Z", as_=lab.member).status_code == 200
+    assert api.get(path + "?since=2026-01-01T00:00:00Z", as_=lab.member).status_code == 200
 
 
 def _visit(api, lab, person, method="GET"):
@@ -210,7 +210,7 @@ def test_unknown_or_malformed_community_is_a_json_error(api, quiet_lab):
         assert_json_error(api.request(method, "/api/communities/999999999/visit",
                                       as_=lab.member), 404)
         assert_json_error(api.request(method, "/api/communities/zero/visit", as_=lab.member), 400)
-    assert_json_error(api.get("/api/communities/999999999/since?after=2026-01-01T00:00:00Z",
+    assert_json_error(api.get("/api/communities/999999999/news?since=2026-01-01T00:00:00Z",
                               as_=lab.member), 404)
 
 
@@ -238,13 +238,13 @@ def test_query_counts_do_not_grow_with_communities_articles_or_posts(
     for lab in (small, large):
         lab.community.memberships.create(user=reader.user, role="member")
     _grow(large, make_article, make_discussion, make_comment, articles=6)
-    after = _iso(timezone.now() - timedelta(days=1))
+    a_day_ago = _iso(timezone.now() - timedelta(days=1))
 
     def costs():
         return (
             _queries(api, "/api/communities?mine=true", reader),
             _queries(api, f"/api/communities/{small.community.id}/articles", reader),
-            _queries(api, f"/api/communities/{small.community.id}/since?after={after}", reader),
+            _queries(api, f"/api/communities/{small.community.id}/news?since={a_day_ago}", reader),
         )
 
     before = costs()

@@ -41,7 +41,7 @@
 
 /**
  * An article of a community's list that has new discussions or comments since a time.
- * @typedef {object} NewSince
+ * @typedef {object} News
  * @property {number} article_id
  * @property {string} title
  * @property {number} new_discussion_count
@@ -49,7 +49,7 @@
  * @property {string} latest_new_at
  */
 
-/** @typedef {{items: NewSince[], count: number}} NewSincePage `count`: all of them */
+/** @typedef {{items: News[], count: number}} NewsPage `count`: all of them */
 
 /**
  * @typedef {object} Member

@@ -8,7 +8,7 @@
 import { api } from '../api.js';
 import { badge, h, timeEl } from '../dom.js';
 
-/** @import { CommunityArticle, CommunityVisit, NewSince, NewSincePage } from '../api-types.js' */
+/** @import { CommunityArticle, CommunityVisit, News, NewsPage } from '../api-types.js' */
 
 /** Most articles the summary names; it says how many more there are. */
 const SUMMARY_LENGTH = 10;
@@ -52,7 +52,7 @@ export function articleActivity(article) {
  * one before: nothing on a first visit, nor when either request fails (the summary
  * is a courtesy; the article cards still count what is unread).
  * @param {number} communityId
- * @returns {Promise<NewSincePage>}
+ * @returns {Promise<NewsPage>}
  */
 export async function newsSinceLastVisit(communityId) {
   const nothing = { items: [], count: 0 };
@@ -60,15 +60,15 @@ export async function newsSinceLastVisit(communityId) {
     /** @type {CommunityVisit} */
     const visit = await api(`/api/communities/${communityId}/visit`, { method: 'PUT' });
     if (!visit.previous_seen_at) return nothing;
-    const after = encodeURIComponent(visit.previous_seen_at);
-    const query = `after=${after}&limit=${SUMMARY_LENGTH}`;
-    return await api(`/api/communities/${communityId}/since?${query}`);
+    const since = encodeURIComponent(visit.previous_seen_at);
+    const query = `since=${since}&limit=${SUMMARY_LENGTH}`;
+    return await api(`/api/communities/${communityId}/news?${query}`);
   } catch {
     return nothing;
   }
 }
 
-/** @param {NewSince} news */
+/** @param {News} news */
 function newsText(news) {
   const parts = [];
   if (news.new_discussion_count) {
@@ -82,7 +82,7 @@ function newsText(news) {
  * The "While you were away" section: each article with new discussions or comments,
  * linked, and a button that dismisses it (`onDismiss` then moves the focus on).
  * @param {string} slug the community's
- * @param {NewSincePage} news
+ * @param {NewsPage} news
  * @param {() => void} onDismiss
  */
 export function awaySection(slug, news, onDismiss) {

@@ -11,7 +11,7 @@ import { checkRequired, clearErrors, field, formAlert, showApiError } from '../f
 import { setUpPage, signInUrl } from '../layout.js';
 
 /** @import { RealtimeClient } from '../../realtime/client.js' */
-/** @import { Article, Community, CommunityArticle, NewSincePage } from '../api-types.js' */
+/** @import { Article, Community, CommunityArticle, NewsPage } from '../api-types.js' */
 /** @import { MembersSection } from '../community/members.js' */
 
 const { config, session } = setUpPage();
@@ -19,7 +19,7 @@ const root = byId('community');
 let stopRequests = () => {}; // the requests section of the previous render refreshes until stopped
 /** @type {RealtimeClient | null} */
 let realtime = null; // started for an admin of a private community, kept across renders
-/** @type {Promise<NewSincePage> | null} */
+/** @type {Promise<NewsPage> | null} */
 let awayNews = null; // fetched once a page load: a render after an action records no visit
 let awayDismissed = false;
 
