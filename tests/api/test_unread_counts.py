@@ -254,6 +254,9 @@ def test_query_counts_do_not_grow_with_communities_articles_or_posts(
         _grow(lab, make_article, make_discussion, make_comment, articles=2)
     _grow(small, make_article, make_discussion, make_comment, articles=6)
 
+    # The caller, then: the list; the community, the caller's role, the page's count, the
+    # page, the readable communities of its articles; the community, the role, count, page.
+    assert all(spent <= most for spent, most in zip(before, (2, 6, 5), strict=True)), before
     assert costs() == before
     assert _queries(api, f"/api/communities/{large.community.id}/articles", reader) == before[1]
     assert len(_mine(api, reader)) == 5
