@@ -14,12 +14,12 @@ import { badge, h, timeEl } from '../dom.js';
 const SUMMARY_LENGTH = 10;
 
 /**
+ * "1 comment", "2 comments"
  * @param {number} count
- * @param {string} one
- * @param {string} [many]
+ * @param {string} noun
  */
-function counted(count, one, many = `${one}s`) {
-  return `${count} ${count === 1 ? one : many}`;
+function counted(count, noun) {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /**
