@@ -115,6 +115,17 @@ def test_non_members_and_anonymous_callers_get_null(api, make_lab):
         assert (article["discussion_count"], article["comment_count"]) == (1, 1)
 
 
+def test_the_whole_list_counts_only_the_callers_communities(api, quiet_lab, make_community,
+                                                            make_user):
+    lab = quiet_lab
+    other = make_community("public", make_user())
+
+    listed = {c["id"]: c for c in api.get("/api/communities", as_=lab.member).json()}
+
+    assert listed[lab.community.id]["unread_count"] == 2
+    assert listed[other.id]["unread_count"] is None
+
+
 def test_a_private_community_tells_outsiders_no_figures(api, make_lab):
     lab = make_lab("private")
 
