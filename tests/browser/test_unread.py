@@ -42,6 +42,9 @@ def test_what_another_member_wrote_is_counted_and_summed_up(browsers, api, axe_s
 
     card.get_by_role("link", name=article["title"]).click()
     page.wait_for_selector("#article-page[data-ready='true']")
+    page.go_back()
+    expect(card.locator(".article-activity")).to_have_text(
+        "1 discussion · 2 comments · active just now")
     page.goto("/")
     expect(page.locator("#mine-list li", has_text=community["name"])).to_be_visible()
     expect(page.locator("#mine-list li", has_text=community["name"])).not_to_contain_text("unread")
@@ -64,3 +67,31 @@ def test_ones_own_writing_is_neither_unread_nor_news(browsers, api):
         "1 discussion · 0 comments · active just now")
     expect(page.locator("#away")).to_have_count(0)
     assert page.errors == []
+
+
+# What the browser does when it shows a page again from its back-forward cache: Playwright's
+# Chromium never keeps these pages, so the event is sent as the browser would send it.
+SHOWN_AGAIN = "window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))"
+
+
+def test_a_page_shown_again_counts_afresh(browsers, api):
+    writer, reader = api.signup("writer"), api.signup("reader")
+    community = api.community(writer, "private", members=[reader])
+    article = api.article(writer, community["id"])
+    api.discussion(writer, community["id"], article["id"])
+    home = browsers.page(reader, "/")
+    listed = home.locator("#mine-list li", has_text=community["name"])
+    expect(listed).to_contain_text("1 unread")
+    page = browsers.page(reader, f"/c/{community['slug']}/")
+    activity = page.locator("#articles li", has_text=article["title"]).locator(".article-activity")
+    expect(activity).to_contain_text("1 unread")
+
+    api.call("PUT", f"/api/articles/{article['id']}/visit", reader, expect=200)
+    page.evaluate(SHOWN_AGAIN)
+    with home.expect_navigation():  # the list shows again from the start
+        home.evaluate(SHOWN_AGAIN)
+
+    expect(activity).to_have_text("1 discussion · 0 comments · active just now")
+    expect(listed).to_be_visible()
+    expect(listed).not_to_contain_text("unread")
+    assert home.errors == [] and page.errors == []

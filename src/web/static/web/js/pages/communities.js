@@ -159,3 +159,7 @@ function createCommunityDisclosure() {
 const createCommunity = session ? createCommunityDisclosure() : null;
 byId('intro').hidden = Boolean(session);
 load();
+// Back from an article, a page kept whole by the browser would still count it unread.
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted && session) location.reload();
+});

@@ -352,3 +352,7 @@ async function load() {
 }
 
 load();
+// Back from an article, a page kept whole by the browser would still count it unread.
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted && session) load();
+});
