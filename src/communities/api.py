@@ -5,6 +5,7 @@ from ninja import Query, Router, Status
 
 from accounts.auth import current_user, jwt_auth, optional_jwt
 from accounts.models import User
+from discussions import activity
 from toolkit.errors import ApiError, not_found
 from toolkit.paging import Window
 from toolkit.rate_limits import Limit, limit_writes
@@ -39,7 +40,8 @@ COMMUNITIES_PER_USER = Limit(
 
 
 def _with_viewer_fields(queryset, user):
-    """member_count, admin_count, my_role and join_requested in the same query."""
+    """member_count, admin_count, my_role, join_requested and unread_count in the same
+    query."""
     queryset = queryset.annotate(
         member_count=Count("memberships", distinct=True),
         admin_count=Count("memberships", filter=Q(memberships__role=Membership.ADMIN),
@@ -49,6 +51,7 @@ def _with_viewer_fields(queryset, user):
         return queryset.annotate(
             my_role=Value(None, output_field=CharField()),
             join_requested=Value(False, output_field=BooleanField()),
+            unread_count=activity.NOT_A_MEMBER,
         )
     return queryset.annotate(
         my_role=Subquery(
@@ -59,6 +62,7 @@ def _with_viewer_fields(queryset, user):
                 community=OuterRef("pk"), user=user, status=JoinRequest.PENDING
             )
         ),
+        unread_count=activity.community_unread_count(user, member=Q(my_role__isnull=False)),
     )
 
 

@@ -41,6 +41,8 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=10, choices=ROLES, default=MEMBER)
+    # What a member has not read starts here for an article they never opened:
+    # leaving deletes the row, so joining again starts it afresh.
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -94,3 +96,18 @@ class Invite(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class CommunityVisit(models.Model):
+    """When a user last opened a community's page: the page sums up what was
+    written since the visit before (the article's own visits are ArticleVisit)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "community"],
+                                    name="one_visit_per_user_community")
+        ]

@@ -5,6 +5,7 @@ from ninja import Schema
 from pydantic import Field, field_validator
 
 from accounts.schemas import UserOut
+from discussions.activity import UNREAD_COUNT
 from toolkit.paging import Window
 from toolkit.text_limits import Text
 
@@ -56,6 +57,7 @@ class CommunityOut(Schema):
     can_leave: bool = Field(
         description="The caller is a member and not the community's only admin")
     join_requested: bool = Field(description="The caller has a pending request to join")
+    unread_count: int | None = Field(description=UNREAD_COUNT)
     created_at: datetime
 
     @staticmethod

@@ -4,11 +4,12 @@ from ninja.pagination import paginate
 
 from accounts.auth import current_user, jwt_auth, optional_jwt
 from communities import access
+from communities.models import Community
 from toolkit.paging import MAX_PAGE_SIZE, Pagination
 from toolkit.rate_limits import limit_writes
 from toolkit.types import MAX_ID, ObjectId
 
-from . import lookups, services
+from . import activity, lookups, services
 from .pseudonyms import pseudonym
 from .comment_pages import comment_page
 from .representations import discussions_with_counts
@@ -19,10 +20,13 @@ from .schemas import (
     CommentOut,
     CommentPatch,
     CommentTreeOut,
+    CommunityArticleOut,
     ContentHtmlOut,
     DiscussionIn,
     DiscussionOut,
     DiscussionPatch,
+    NewsOut,
+    NewsQuery,
     PseudonymOut,
 )
 
@@ -65,13 +69,17 @@ def my_pseudonym(request, article_id: ObjectId):
     return {"pseudonym": pseudonym(article_id, request.auth.id)}
 
 
-@router.get("/communities/{community_id}/articles", response=list[ArticleOut], auth=optional_jwt)
+@router.get("/communities/{community_id}/articles", response=list[CommunityArticleOut],
+            auth=optional_jwt)
 @paginate(Pagination)
 def list_articles(request, community_id: ObjectId):
+    """The latest placed first, each with its discussions' figures (activity.py)."""
     user = current_user(request)
     community = lookups.readable_community(user, community_id)
+    is_member = access.role_of(user, community) is not None
     return (
         community.articles.select_related("submitter")
+        .annotate(**activity.article_activity(community, user, is_member))
         .prefetch_related(
             Prefetch(
                 "communities", queryset=access.readable_communities(user),
@@ -80,6 +88,17 @@ def list_articles(request, community_id: ObjectId):
         )
         .order_by("-placements__placed_at", "-id")
     )
+
+
+@router.get("/communities/{community_id}/news", response=list[NewsOut], auth=optional_jwt)
+@paginate(Pagination)
+def community_news(request, community_id: ObjectId, query: Query[NewsQuery]):
+    """The articles with discussions or comments written after `since` by others than
+    the caller and not deleted, with how many of each, the latest change first: what a
+    member's community page sums up since their previous visit."""
+    user = current_user(request)
+    community = lookups.readable_community(user, community_id)
+    return activity.new_since(community, user, query.since)
 
 
 @router.post(

@@ -1,13 +1,14 @@
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field, HttpUrl
+from pydantic import AwareDatetime, Field, HttpUrl, field_validator
 
 from accounts.schemas import PROFILE_PIC_URL, UserOut
 from toolkit.text_limits import Text, at_most_bytes
 from toolkit.types import ObjectId
 
+from .activity import UNREAD_COUNT
 from .pseudonyms import pseudonym
 from .rendering import html_within_event_bound
 
@@ -77,6 +78,41 @@ class ArticleOut(Schema):
         description="The communities, among those the caller can read, the article is in",
     )
     created_at: datetime
+
+
+class CommunityArticleOut(ArticleOut):
+    """An article as its community's list shows it, with what goes on in its discussions
+    there."""
+
+    discussion_count: int = Field(description="Live discussions in this community")
+    comment_count: int = Field(description="Live comments on them")
+    last_activity_at: datetime = Field(
+        description="When the latest of them was written; the article's own time before any")
+    unread_count: int | None = Field(description=UNREAD_COUNT)
+
+
+class NewsQuery(Schema):
+    # Not `after`: elsewhere that is a cursor of ids (a discussion's comments).
+    since: AwareDatetime = Field(
+        description="An ISO 8601 time with its offset, e.g. the `previous_seen_at` of the "
+        "community's visit")
+
+    @field_validator("since")
+    @classmethod
+    def storable(cls, value: datetime) -> datetime:
+        # The database keeps UTC: a time at the edge of the calendar may not convert.
+        try:
+            return value.astimezone(timezone.utc)
+        except OverflowError:
+            raise ValueError("Out of range") from None
+
+
+class NewsOut(Schema):
+    article_id: int = Field(validation_alias="id")
+    title: str
+    new_discussion_count: int
+    new_comment_count: int
+    latest_new_at: datetime = Field(description="When the latest of them was written")
 
 
 class DiscussionIn(Schema):

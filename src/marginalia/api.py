@@ -15,6 +15,7 @@ from accounts.logins import router as logins_router
 from accounts.password_reset import router as password_reset_router
 from accounts.profile import router as profile_router
 from communities.api import router as communities_router
+from communities.visits import router as community_visits_router
 from discussions.api import router as discussions_router
 from discussions.live import router as live_router
 from discussions.previews import router as previews_router
@@ -84,6 +85,8 @@ api.add_router("/auth", password_reset_router)
 api.add_router("/auth", logins_router)
 api.add_router("/auth", profile_router)
 api.add_router("/communities", communities_router)
+# Its own limit, not limit_writes (communities.visits).
+api.add_router("/communities", community_visits_router)
 api.add_router("/", discussions_router)
 api.add_router("/", visits_router)  # its own limit, not limit_writes (discussions.visits)
 api.add_router("/", previews_router)  # likewise (discussions.previews)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.test import Client
 
 from accounts.models import RefreshTokenFamily, User
-from communities.models import Community, Invite, JoinRequest, Membership
+from communities.models import Community, CommunityVisit, Invite, JoinRequest, Membership
 from discussions.models import Article, ArticleVisit, Comment, Discussion, Placement
 from notifications.models import (
     Activity, ArticleFollow, DiscussionFollow, Notification, NotificationPreferences,
@@ -91,8 +91,8 @@ class Lab:
 
 SNAPSHOT_MODELS = (
     User, Community, Membership, JoinRequest, Invite, Article, Placement, Discussion, Comment, OutboxEvent,
-    NotificationPreferences, RefreshTokenFamily, ArticleVisit, Activity, ArticleFollow,
-    DiscussionFollow, Notification,
+    NotificationPreferences, RefreshTokenFamily, ArticleVisit, CommunityVisit, Activity,
+    ArticleFollow, DiscussionFollow, Notification,
 )
 
 

@@ -81,6 +81,9 @@ GET    /api/articles/{article_id}/pseudonym                               401 40
 GET    /api/articles/{article_id}/visit                                   401 404 200 200 200 200  |  401 200 200 200 200 200
 PUT    /api/articles/{article_id}/visit                                   401 404 200 200 200 200  |  401 200 200 200 200 200
 GET    /api/communities/{community_id}/articles                           401 403 200 200 200 200  |  200 200 200 200 200 200
+GET    /api/communities/{community_id}/news                               401 403 200 200 200 200  |  200 200 200 200 200 200
+GET    /api/communities/{community_id}/visit                              401 403 200 200 200 200  |  401 200 200 200 200 200
+PUT    /api/communities/{community_id}/visit                              401 403 200 200 200 200  |  401 200 200 200 200 200
 POST   /api/communities/{community_id}/articles/{article_id}              401 403 204 204 204 204  |  401 204 204 204 204 204
 GET    /api/communities/{community_id}/articles/{article_id}/discussions  401 403 200 200 200 200  |  200 200 200 200 200 200
 POST   /api/communities/{community_id}/articles/{article_id}/discussions  401 403 201 201 201 201  |  401 201 201 201 201 201
@@ -286,6 +289,12 @@ REQUESTS = {
         f"/api/articles/{w.lab.article.id}/visit", None),
     ("GET", "/api/communities/{community_id}/articles"): lambda w, a: (
         f"/api/communities/{w.cid}/articles", None),
+    ("GET", "/api/communities/{community_id}/news"): lambda w, a: (
+        f"/api/communities/{w.cid}/news?since=2026-01-01T00:00:00Z", None),
+    ("GET", "/api/communities/{community_id}/visit"): lambda w, a: (
+        f"/api/communities/{w.cid}/visit", None),
+    ("PUT", "/api/communities/{community_id}/visit"): lambda w, a: (
+        f"/api/communities/{w.cid}/visit", None),
     ("POST", "/api/communities/{community_id}/articles/{article_id}"): lambda w, a: (
         f"/api/communities/{w.cid}/articles/{w.spare_article.id}", None),
     ("GET", "/api/communities/{community_id}/articles/{article_id}/discussions"): lambda w, a: (

@@ -66,6 +66,7 @@ def private_world(make_user, make_community, make_article, make_discussion, make
         "user_id": member.id, "request_id": join_request.id, "invite_id": invite.id,
         "community_ids": [community.id], "username": member.username,
         "login_id": RefreshTokenFamily.objects.get(user=member.user).id,
+        "since": "2000-01-01T00:00:00Z",  # before everything: all of it would be news
     }
 
 

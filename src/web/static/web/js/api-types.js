@@ -42,8 +42,29 @@
  * @property {Role | null} my_role the caller's role, or null when not a member
  * @property {boolean} can_leave the caller is a member and not the community's only admin
  * @property {boolean} join_requested the caller has a pending request to join
+ * @property {number | null} unread_count live discussions and comments the caller has not
+ *   read; null unless a member
  * @property {string} created_at
  */
+
+/**
+ * @typedef {object} CommunityVisit
+ * @property {number} community_id
+ * @property {string | null} seen_at null before the first visit
+ * @property {string | null} previous_seen_at the visit before the one a PUT recorded
+ */
+
+/**
+ * An article of a community's list that has new discussions or comments since a time.
+ * @typedef {object} News
+ * @property {number} article_id
+ * @property {string} title
+ * @property {number} new_discussion_count
+ * @property {number} new_comment_count
+ * @property {string} latest_new_at
+ */
+
+/** @typedef {{items: News[], count: number}} NewsPage `count`: all of them */
 
 /**
  * @typedef {object} Member
@@ -123,6 +144,16 @@
  * @property {string} joined
  * @property {CommunityRef[]} shared_communities those the caller is a member of too
  * @property {RecentPost[]} recent_posts the newest the caller may read, newest first
+ */
+
+/**
+ * An article as its community's list shows it.
+ * @typedef {object} ArticleActivity
+ * @property {number} discussion_count live discussions in the community
+ * @property {number} comment_count live comments on them
+ * @property {string} last_activity_at the latest of them, else the article's own time
+ * @property {number | null} unread_count what the caller has not read; null unless a member
+ * @typedef {Article & ArticleActivity} CommunityArticle
  */
 
 export {};

@@ -1,5 +1,6 @@
 import { api, pagesOf } from '../api.js';
 import { badge, byId, h, replaceChildren } from '../dom.js';
+import { unreadBadge } from '../community/activity.js';
 import { communityForm } from '../community/community-form.js';
 import { disclosure } from '../community/disclosure.js';
 import { membersText } from '../community/members.js';
@@ -48,6 +49,7 @@ function card(community) {
         ? ` ${membersOnlyText(community)}`
         : ` ${membersText(community.member_count)}`,
       role ? ` · ${role}` : '',
+      community.unread_count ? [' · ', unreadBadge(community.unread_count)] : '',
     ),
     community.description ? h('p', { class: 'description' }, community.description) : null,
   );
@@ -158,3 +160,7 @@ function createCommunityDisclosure() {
 const createCommunity = session ? createCommunityDisclosure() : null;
 byId('intro').hidden = Boolean(session);
 load();
+// Back from an article, a page kept whole by the browser would still count it unread.
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted && session) location.reload();
+});

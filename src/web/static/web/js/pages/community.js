@@ -1,4 +1,5 @@
 import { ApiError, api, apiAll } from '../api.js';
+import { articleActivity, awaySection, newsSinceLastVisit } from '../community/activity.js';
 import { communityForm } from '../community/community-form.js';
 import { disclosure } from '../community/disclosure.js';
 import { invitesSection } from '../community/invites.js';
@@ -11,12 +12,16 @@ import { pageRealtime } from '../page-realtime.js';
 import { articlePath } from '../paths.js';
 
 /** @import { RealtimeClient } from '../../realtime/client.js' */
-/** @import { Article, Community } from '../api-types.js' */
+/** @import { Article, Community, CommunityArticle, NewsPage } from '../api-types.js' */
 /** @import { MembersSection } from '../community/members.js' */
 
 const { config, session } = setUpPage();
 const root = byId('community');
 let stopRequests = () => {}; // the requests section of the previous render refreshes until stopped
+/** @type {Promise<NewsPage> | null} */
+let awayNews = null; // fetched once a page load: a render after an action records no visit
+let awayDismissed = false;
+
 /**
  * Call `listener` whenever the community's join requests may have changed: a
  * `join_requests` signal (sent to its admins only) or a resync of the stream,
@@ -139,32 +144,48 @@ function adminSections(community) {
 
 /**
  * @param {Community} community
- * @param {Article[]} articles
+ * @param {CommunityArticle} article
+ */
+function articleCard(community, article) {
+  return h(
+    'li',
+    { class: 'card' },
+    h(
+      'h3',
+      { class: 'card-title' },
+      h('a', { href: articlePath(community.slug, article.id) }, article.title),
+    ),
+    article.authors.length ? h('p', { class: 'meta' }, article.authors.join(', ')) : null,
+    article.abstract ? h('p', { class: 'description clamp' }, article.abstract) : null,
+    h('p', { class: 'meta' }, 'Added ', timeEl(article.created_at)),
+    articleActivity(article),
+  );
+}
+
+/**
+ * @param {Community} community
+ * @param {CommunityArticle[]} articles
  */
 function articleList(community, articles) {
   if (!articles.length) return h('p', { class: 'empty' }, 'No articles in this community yet.');
-  return h(
-    'ul',
-    { class: 'card-list' },
-    articles.map((article) =>
-      h(
-        'li',
-        { class: 'card' },
-        h(
-          'h3',
-          { class: 'card-title' },
-          h(
-            'a',
-            { href: articlePath(community.slug, article.id) },
-            article.title,
-          ),
-        ),
-        article.authors.length ? h('p', { class: 'meta' }, article.authors.join(', ')) : null,
-        article.abstract ? h('p', { class: 'description clamp' }, article.abstract) : null,
-        h('p', { class: 'meta' }, 'Added ', timeEl(article.created_at)),
-      ),
-    ),
-  );
+  return h('ul', { class: 'card-list' },
+    articles.map((article) => articleCard(community, article)));
+}
+
+/**
+ * What others wrote since the member's previous visit, at the top of the page until
+ * dismissed; null when there is nothing.
+ * @param {Community} community
+ */
+async function awayPart(community) {
+  if (awayDismissed || !community.my_role) return null;
+  awayNews ??= newsSinceLastVisit(community.id);
+  const news = await awayNews;
+  if (!news.items.length) return null;
+  return awaySection(community.slug, news, () => {
+    awayDismissed = true;
+    document.getElementById('articles-title')?.focus();
+  });
 }
 
 /** @param {Community} community */
@@ -242,7 +263,9 @@ function pageHeader(community) {
  * @param {boolean} readable
  */
 async function articlesSection(community, readable) {
-  const head = h('div', { class: 'section-head' }, h('h2', { id: 'articles-title' }, 'Articles'));
+  // Focused when the summary above it is dismissed.
+  const title = h('h2', { id: 'articles-title', tabindex: -1 }, 'Articles');
+  const head = h('div', { class: 'section-head' }, title);
   const section = h('section', { 'aria-labelledby': 'articles-title', id: 'articles' }, head);
   if (!readable) {
     section.append(
@@ -265,7 +288,7 @@ async function articlesSection(community, readable) {
     section.append(adding.panel);
   }
   try {
-    /** @type {Article[]} */
+    /** @type {CommunityArticle[]} */
     const articles = await apiAll(`/api/communities/${community.id}/articles`);
     section.append(articleList(community, articles));
   } catch (error) {
@@ -301,7 +324,10 @@ async function load() {
     })
     : null;
   // The articles come first: an admin's sections follow them, not the other way round.
-  const parts = [header.element, await articlesSection(community, readable)];
+  const [away, articles] = await Promise.all([
+    awayPart(community), articlesSection(community, readable),
+  ]);
+  const parts = [header.element, away, articles];
   if (isAdmin && community.type === 'private') parts.push(requestsSection(community, members));
   if (members) {
     await members.loaded;
@@ -318,3 +344,7 @@ async function load() {
 }
 
 load();
+// Back from an article, a page kept whole by the browser would still count it unread.
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted && session) load();
+});
