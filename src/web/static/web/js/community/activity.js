@@ -7,6 +7,7 @@
 
 import { api } from '../api.js';
 import { badge, h, timeEl } from '../dom.js';
+import { articlePath } from '../paths.js';
 
 /** @import { CommunityArticle, CommunityVisit, News, NewsPage } from '../api-types.js' */
 
@@ -99,7 +100,7 @@ export function awaySection(slug, news, onDismiss) {
     h('ul', { class: 'plain-list' }, news.items.map((item) => h(
       'li',
       {},
-      h('a', { href: `/c/${encodeURIComponent(slug)}/a/${item.article_id}/` }, item.title),
+      h('a', { href: articlePath(slug, item.article_id) }, item.title),
       newsText(item),
     ))),
     news.count > news.items.length
