@@ -55,7 +55,7 @@ def test_a_pseudonymous_author_is_no_link_and_their_post_is_not_listed(browsers,
     profile = browsers.page(admin, f"/u/{quote(member.username)}/")
     expect(profile.get_by_role("link", name="Started “Named”")).to_be_visible()
     expect(profile.locator(".recent-post")).to_have_count(1)
-    expect(profile.get_by_text("Doubts")).to_have_count(0)
+    expect(profile.locator("#main").get_by_text("Doubts")).to_have_count(0)
 
 
 def test_a_member_name_leads_to_the_profile_and_an_outsider_sees_no_private_post(

@@ -61,12 +61,14 @@ export function createBell(container) {
     document.title = titleWithCount(document.title, unread);
   };
 
+  // The count alone until the panel opens: most pages never show the lines.
   const load = async () => {
+    const open = !panel.hidden;
     try {
-      const body = await api(`/api/notifications?limit=${PANEL_SIZE}`);
+      const body = await api(`/api/notifications?limit=${open ? PANEL_SIZE : 1}`);
       unread = body.unread_count;
       countedUpTo = body.signal_cursor;
-      showLines(list, body.items, markRead);
+      if (open) showLines(list, body.items, markRead);
       showError(problem, '');
     } catch (error) {
       showError(problem, `Could not load notifications: ${/** @type {Error} */ (error).message}`);
