@@ -25,7 +25,7 @@ FAIL = "fail"  # retrying cannot help: report the error
 
 # Signals addressed to the user rather than to a community: a poll gets them only
 # with `&notifications=1`, while every poll with a signal cursor gets the others.
-PERSONAL_SIGNAL_TYPES = frozenset({"notification", "notifications_read"})
+PERSONAL_SIGNAL_TYPES = frozenset({"notification", "notifications_read", "logins_ended"})
 
 
 def poll_target(queue_id: str, last_event_id: int, signal_cursor: str | None = None,

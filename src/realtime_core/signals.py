@@ -41,6 +41,9 @@ JOIN_REQUESTS = "join_requests"
 # them (`notifications=1`), whatever communities the recipients belong to.
 NOTIFICATION = "notification"
 NOTIFICATIONS_READ = "notifications_read"
+# Some of the person's logins ended (signed out elsewhere, a new password): each open
+# page asks whether its own still lives, and the ones that ended say so at once.
+LOGINS_ENDED = "logins_ended"
 
 _TAB_ID_SHAPE = re.compile(r"[A-Za-z0-9_-]{8,64}")
 _SIGNAL_ID_SHAPE = re.compile(r"(\d{1,16})(?:-(\d{1,10}))?")

@@ -1,6 +1,8 @@
 /** What every page shares: the session corner of the header. */
 
-import { SESSION_ENDED, getSession, onSessionChange, sessionWasEnded, signOut } from './api.js';
+import {
+  SESSION_ENDED, authFetch, getSession, onSessionChange, sessionWasEnded, signOut,
+} from './api.js';
 import { byId, h, readConfig, replaceChildren } from './dom.js';
 import { createBell } from './inbox/bell.js';
 import { pageRealtime } from './page-realtime.js';
@@ -74,7 +76,12 @@ function ringTheBell(config, session) {
   const bell = createBell(byId('inbox'));
   const client = /** @type {import('../realtime/client').RealtimeClient} */ (
     pageRealtime(config, session));
-  client.onSignal((signal) => bell.signal(signal));
+  client.onSignal((signal) => {
+    // Some login of this person ended: asking with this page's token finds out whether
+    // it was this one (a 401 and a refused refresh end the session here, and say so).
+    if (signal.type === 'logins_ended') authFetch('/api/auth/me').catch(() => {});
+    else bell.signal(signal);
+  });
   // Whether the count is live right now (styles and tests read it).
   client.onStatus((status) => { byId('inbox').dataset.state = status.state; });
   // Resync: signals may have been missed meanwhile, so the count is read again.

@@ -255,9 +255,17 @@ export { backoffDelay };
  */
 
 /**
+ * Some of the user's logins ended: a page checks whether its own still lives.
+ * @typedef {object} LoginsEndedSignal
+ * @property {'logins_ended'} type
+ * @property {string} id
+ * @property {Record<string, never>} data
+ */
+
+/**
  * Signals carry no event_id and never count as events.
  * @typedef {PresenceSignal | TypingSignal | JoinRequestsSignal | NotificationSignal
- *   | NotificationsReadSignal} RealtimeSignal
+ *   | NotificationsReadSignal | LoginsEndedSignal} RealtimeSignal
  */
 
 export class RealtimeClient {

@@ -18,7 +18,7 @@ export const DEFAULTS = Object.freeze({
 
 // Addressed to the user rather than to a community: asked for with `notifications`.
 // The server sends every other signal to any poll with a signal cursor.
-const PERSONAL_SIGNAL_TYPES = new Set(['notification', 'notifications_read']);
+const PERSONAL_SIGNAL_TYPES = new Set(['notification', 'notifications_read', 'logins_ended']);
 
 /**
  * @typedef {RealtimeClientOptions

@@ -38,11 +38,13 @@ export function discussionItem(view, d) {
   const isNew = view.isNew(domId);
   const unfolded = state.unfolded.has(`${domId}-content`);
   const how = { domId, isNew, unfolded };
-  const card = guard([d, isNew, unfolded], () => discussionCard(view, d, how));
+  // The reader's role decides which actions show: a new one renders them again.
+  const card = guard([d, isNew, unfolded, view.isAdmin, view.isManager],
+    () => discussionCard(view, d, how));
   const items = state.articleState.commentsByDiscussion[d.id];
   const thread = guard(
     [d, items, state.typing[d.id], view.marksKey(d.id), state.unfolded, state.replyDrafts,
-      state.openLevels, state.keptShown, state.arrived],
+      state.openLevels, state.keptShown, state.arrived, view.isManager],
     () => comments(view, d, domId),
   );
   return html`<li class=${isNew ? 'discussion is-new' : 'discussion'} id=${domId} tabindex="-1"

@@ -31,6 +31,8 @@
  * The transitions, by what they change:
  * - the data: articleOpened, loadSnapshot, eventArrived, ownWriteApplied,
  *   gapReported, newPostsRequested, close, release (the table above);
+ * - the reader's membership: roleChanged (a new role, or membership of a public
+ *   community, shows or hides what it allows without a reload);
  * - the reader's marks and choices: itemSeen, newItemsCounted, filterChosen,
  *   orderChosen, foldToggled, threadLevelOpened, commentRevealed, replyDraftsChanged;
  * - the others present: typistsChanged, presenceChanged, presenceNamesShown;
@@ -362,6 +364,15 @@ export class ArticleStore {
     const { me, articleId } = this.#state;
     const scope = { articleId, communityId: community.id };
     this.#set({ community, article, myPseudonym, lastVisit, scope, ...accessOf(community, me) });
+  }
+
+  /**
+   * The reader's role in the community changed (the community as the API answers now).
+   * @param {any} community
+   */
+  roleChanged(community) {
+    if (this.#state.phase === 'closed') return;
+    this.#set({ community, ...accessOf(community, this.#state.me) });
   }
 
   /** loading → ready (or closed): fetch the discussions, with what arrived meanwhile. */

@@ -16,6 +16,7 @@
 import { ApiError, api, authFetch } from '../api.js';
 import { byId, h } from '../dom.js';
 import { onSessionEnded, setUpPage } from '../layout.js';
+import { onOwnMembershipChanged } from '../inbox/own-membership.js';
 import { pageRealtime } from '../page-realtime.js';
 import { loadPreferences } from '../notification-preferences.js';
 import { render } from '../../vendor/lit-html/lit-html.js';
@@ -28,7 +29,7 @@ import { createIndicator } from '../article/indicator.js';
 import { suggestMentionsFrom } from '../article/mention-suggestions.js';
 import { NewItemsWatcher } from '../article/new-items.js';
 import { newDiscussionForm } from '../article/new-discussion-form.js';
-import { snapshotNotice } from '../article/notices.js';
+import { membersOnly, snapshotNotice } from '../article/notices.js';
 import { Notifier } from '../article/notify.js';
 import { openArticle } from '../article/opening.js';
 import { Presence } from '../article/presence.js';
@@ -344,6 +345,25 @@ function membersNamed(communityId) {
     return members.map((/** @type {{user: {username: string}}} */ m) => m.user.username);
   };
 }
+
+/**
+ * The reader's own membership of this community changed while the page is open: removed
+ * from a private one, the page closes as for any non-member; a new role shows or hides
+ * the controls it gives, without a reload.
+ */
+async function membershipChanged() {
+  const community = await api(`/api/communities/by-slug/${encodeURIComponent(where.slug)}`);
+  if (community.type === 'private' && !community.my_role) {
+    // The page's client goes on for the bell; the community's events stop coming.
+    parts.presence?.destroy();
+    store.close(membersOnly({ slug: where.slug, signedIn: true }));
+  } else {
+    store.roleChanged(community);
+  }
+}
+
+onOwnMembershipChanged(pageRealtime(config, session), () => store.state.community?.id,
+  () => membershipChanged().catch(() => {}));
 
 async function main() {
   root.replaceChildren();

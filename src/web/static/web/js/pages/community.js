@@ -8,6 +8,7 @@ import { joinRequestsSection } from '../community/requests.js';
 import { badge, busy, byId, h, replaceChildren, showError, timeEl } from '../dom.js';
 import { checkRequired, clearErrors, field, formAlert, showApiError } from '../forms.js';
 import { setUpPage, signInUrl } from '../layout.js';
+import { onOwnMembershipChanged } from '../inbox/own-membership.js';
 import { pageRealtime } from '../page-realtime.js';
 import { articlePath } from '../paths.js';
 
@@ -21,6 +22,8 @@ let stopRequests = () => {}; // the requests section of the previous render refr
 /** @type {Promise<NewsPage> | null} */
 let awayNews = null; // fetched once a page load: a render after an action records no visit
 let awayDismissed = false;
+/** @type {number | null} */
+let shownCommunityId = null; // the community of the last render
 
 /**
  * Call `listener` whenever the community's join requests may have changed: a
@@ -312,6 +315,7 @@ async function load() {
   }
   stopRequests();
   stopRequests = () => {};
+  shownCommunityId = community.id;
   document.title = `${community.name} · Marginalia`;
   byId('crumb-community').textContent = community.name;
   const readable = community.type === 'public' || Boolean(community.my_role);
@@ -342,6 +346,13 @@ async function load() {
   replaceChildren(root, ...parts);
   if (focusedId) document.getElementById(focusedId)?.focus();
 }
+
+// Approved, added, given a role or removed while the page is open: it shows the change
+// (the community opens, the controls come or go, members-only) and says what happened.
+onOwnMembershipChanged(pageRealtime(config, session), () => shownCommunityId, async (text) => {
+  await load();
+  root.prepend(h('p', { class: 'notice', role: 'status' }, text));
+});
 
 load();
 // Back from an article, a page kept whole by the browser would still count it unread.

@@ -156,9 +156,16 @@ export { backoffDelay };
  * @property {{unread_count: number}} data
  */
 /**
+ * Some of the user's logins ended: a page checks whether its own still lives.
+ * @typedef {object} LoginsEndedSignal
+ * @property {'logins_ended'} type
+ * @property {string} id
+ * @property {Record<string, never>} data
+ */
+/**
  * Signals carry no event_id and never count as events.
  * @typedef {PresenceSignal | TypingSignal | JoinRequestsSignal | NotificationSignal
- *   | NotificationsReadSignal} RealtimeSignal
+ *   | NotificationsReadSignal | LoginsEndedSignal} RealtimeSignal
  */
 export class RealtimeClient {
     /** @param {RealtimeClientOptions} options */
@@ -525,7 +532,15 @@ export type NotificationsReadSignal = {
     };
 };
 /**
+ * Some of the user's logins ended: a page checks whether its own still lives.
+ */
+export type LoginsEndedSignal = {
+    type: "logins_ended";
+    id: string;
+    data: Record<string, never>;
+};
+/**
  * Signals carry no event_id and never count as events.
  */
-export type RealtimeSignal = PresenceSignal | TypingSignal | JoinRequestsSignal | NotificationSignal | NotificationsReadSignal;
+export type RealtimeSignal = PresenceSignal | TypingSignal | JoinRequestsSignal | NotificationSignal | NotificationsReadSignal | LoginsEndedSignal;
 import { backoffDelay } from './backoff.js';
