@@ -18,7 +18,8 @@ Three measurements, one JSON line each on stdout, appended to bench/notification
   counting this comment too, the steady state of a busy discussion).
 - `bell`: a real poll-server process (`python -m pollserver`) and one long poll per
   follower (`--polls`, default all), each on its own keep-alive connection and queue,
-  asking with `signal_cursor` and `notifications=1`. A comment is written, then the
+  asking with `signal_cursor` and `notifications=1`, all in one forked asyncio process
+  on the lean client of the load generator (tests/support/lean_http.py). A comment is written, then the
   relay pass runs in process right after the commit (the relay's loop would run it
   within its interval, 0.2 s by default: add up to that much). Per follower: time
   from the write's request start until their poll answered with the comment's
@@ -303,7 +304,13 @@ class Followers:
 
         connection = LeanConnection("127.0.0.1", self.port)
         signal_cursor = "0"
-        await connection.open()
+        while True:
+            try:
+                await connection.open()
+                break
+            except OSError:  # the listen backlog overflowed: 5,000 connect at once
+                self.errors += 1
+                await asyncio.sleep(0.1)
         self.sent_first += 1
         while True:
             try:
