@@ -19,11 +19,11 @@ Three measurements, one JSON line each on stdout, appended to bench/notification
 - `bell`: a real poll-server process (`python -m pollserver`) and one long poll per
   follower (`--polls`, default all), each on its own keep-alive connection and queue,
   asking with `signal_cursor` and `notifications=1`, all in one forked asyncio process
-  on the lean client of the load generator (tests/support/lean_http.py). A comment is written, then the
-  relay pass runs in process right after the commit (the relay's loop would run it
-  within its interval, 0.2 s by default: add up to that much). Per follower: time
-  from the write's request start until their poll answered with the comment's
-  `notification` signal.
+  on the load generator's lean client (tests/support/lean_http.py). A comment is
+  written, then the relay pass runs in process right after the commit (the relay's
+  loop would run it within its interval, 0.2 s by default: add up to that much). Per
+  follower: time from the write's request start until their poll answered with the
+  comment's `notification` signal.
 
 PostgreSQL (a database of its own on 127.0.0.1:5432, dropped at the end) when it
 answers, else SQLite (`--sqlite` forces it); Redis database 12, emptied before and after.
