@@ -3,14 +3,22 @@
 The relay's loop runs `deliver_pending` on every pass (settings.RELAY_PASSES), so a
 line reaches its inbox a fraction of a second after the change committed. Each
 activity costs a handful of queries whatever its audience: one per follow rule, one
-to gather unread comment lines, one bulk insert. A person hears of one change once,
-by the most direct reason: a mention before a reply, a reply before a follow.
+to gather unread comment lines, one insert per kind of line. A person hears of one
+change once, by the most direct reason: a mention before a reply, a reply before a
+follow.
+
+The lines of one kind about one change differ only in their reader (and, gathered,
+their count and words), so they travel as one `_Lines` group: on PostgreSQL one
+INSERT ... SELECT FROM unnest() stores thousands of them without a model object or a
+placeholder each (bench/README.md, "Notifications at scale"); one personal signal
+tells them all.
 """
 
-from dataclasses import dataclass
-
 import logging
+from dataclasses import dataclass, field
+from datetime import datetime
 
+from django.db import connection as database
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,11 +34,33 @@ from .models import Activity, Notification
 
 BATCH_SIZE = 200
 TOPIC_IN_TEXT = 80  # characters of a topic or title quoted in a line
+TEXT_MAX = Notification._meta.get_field("text").max_length
+
+
+@dataclass
+class _Lines:
+    """Lines of one kind about one thing, one per reader."""
+
+    kind: str
+    created_at: datetime
+    actor_id: int | None
+    community_id: int
+    article_id: int | None = None
+    discussion_id: int | None = None
+    comment_id: int | None = None
+    # What the open pages of the readers are told (the same words for all of them).
+    live_text: str = ""
+    readers: list[tuple[int, int, str]] = field(default_factory=list)  # user, count, text
+    # Readers whose unread line this one replaced: their unread count stays.
+    replaced: set[int] = field(default_factory=set)
+
+    def add(self, user_id: int, text: str, count: int = 1) -> None:
+        self.readers.append((user_id, count, text[:TEXT_MAX]))
 
 
 @dataclass
 class _Post:
-    """What a line about a post says and links to."""
+    """What the lines about a post say and link to."""
 
     discussion: Discussion
     comment: Comment | None
@@ -38,23 +68,20 @@ class _Post:
     is_pseudonymous: bool
     content: str
 
-    @property
-    def shown_actor_id(self) -> int | None:
-        # A pseudonymous post's lines never name, nor link to, its author.
-        return None if self.is_pseudonymous else self.author_id
-
     def author_name(self, author) -> str:
         if self.is_pseudonymous:
             return pseudonym(self.discussion.article_id, self.author_id)
         return author.username if author is not None else "Someone"
 
-    def line(self, user_id: int, kind: str, text: str, count: int = 1) -> Notification:
-        return Notification(
-            user_id=user_id, kind=kind, created_at=timezone.now(), actor_id=self.shown_actor_id,
-            community_id=self.discussion.community_id, article_id=self.discussion.article_id,
-            discussion_id=self.discussion.id,
-            comment_id=self.comment.id if self.comment else None, count=count, text=text[:500],
-        )
+    def lines(self, kind: str, live_text: str) -> _Lines:
+        discussion = self.discussion
+        return _Lines(
+            kind=kind, created_at=timezone.now(),
+            # A pseudonymous post's lines never name, nor link to, its author.
+            actor_id=None if self.is_pseudonymous else self.author_id,
+            community_id=discussion.community_id, article_id=discussion.article_id,
+            discussion_id=discussion.id, comment_id=self.comment.id if self.comment else None,
+            live_text=live_text[:TEXT_MAX])
 
 
 def _quoted(text: str) -> str:
@@ -67,7 +94,7 @@ def _quoted(text: str) -> str:
 def deliver_pending() -> int:
     """Deliver a batch of pending activity; how many were delivered. The people told
     get a personal signal each, after the commit, so their open pages count it."""
-    told = []
+    told: list[tuple[str, _Lines]] = []
     with transaction.atomic():
         batch = list(
             Activity.objects.select_for_update(skip_locked=True, of=("self",))
@@ -76,40 +103,65 @@ def deliver_pending() -> int:
                             "discussion__community", "comment__parent")[:BATCH_SIZE]
         )
         for activity in batch:
-            lines = _lines_for(activity)
             # Stored one activity at a time: the next one gathers comment lines with these.
-            Notification.objects.bulk_create(lines)
-            told.append((activity.community.slug, lines))
+            for group in _lines_for(activity):
+                if group.readers:
+                    _store(group)
+                    told.append((activity.community.slug, group))
         Activity.objects.filter(id__in=[a.id for a in batch]).update(delivered_at=timezone.now())
-    for slug, lines in told:
-        _signal(slug, lines)
+    for slug, group in told:
+        _signal(slug, group)
     return len(batch)
 
 
-def _signal(community_slug: str, lines: list[Notification]) -> None:
-    """One personal signal per kind of line and per effect on the unread count: the
-    same words for everyone told of one change (a gathered line's count is the
-    inbox's to say), so one signal serves thousands of followers."""
-    groups: dict[tuple[str, bool], list[Notification]] = {}
-    for line in lines:
-        groups.setdefault((line.kind, not getattr(line, "replaced", False)), []).append(line)
-    for (kind, adds_unread), group in groups.items():
-        first = group[0]
-        data = {
-            "kind": kind, "text": getattr(first, "live_text", first.text),
-            "url": item_url(community_slug, first.article_id, first.discussion_id,
-                            first.comment_id),
-            "community_id": first.community_id, "article_id": first.article_id,
-            "discussion_id": first.discussion_id, "comment_id": first.comment_id,
-            "adds_unread": adds_unread,
-        }
+_INSERT_FROM_ARRAYS = """
+INSERT INTO {table} (user_id, count, text, kind, created_at, actor_id, community_id,
+                     article_id, discussion_id, comment_id)
+SELECT reader.user_id, reader.count, reader.text, %s, %s, %s, %s, %s, %s, %s
+FROM unnest(%s::bigint[], %s::integer[], %s::text[]) AS reader(user_id, count, text)
+"""
+
+
+def _store(group: _Lines) -> None:
+    """One statement for the whole group on PostgreSQL, a bulk insert elsewhere."""
+    shared = {"kind": group.kind, "created_at": group.created_at, "actor_id": group.actor_id,
+              "community_id": group.community_id, "article_id": group.article_id,
+              "discussion_id": group.discussion_id, "comment_id": group.comment_id}
+    if database.vendor != "postgresql":
+        Notification.objects.bulk_create(
+            Notification(user_id=user_id, count=count, text=text, **shared)
+            for user_id, count, text in group.readers)
+        return
+    user_ids, counts, texts = (list(column) for column in zip(*group.readers))
+    with database.cursor() as cursor:
+        cursor.execute(_INSERT_FROM_ARRAYS.format(table=Notification._meta.db_table),
+                       [*shared.values(), user_ids, counts, texts])
+
+
+def _signal(community_slug: str, group: _Lines) -> None:
+    """The same words for everyone told of one change (a gathered line's count is the
+    inbox's to say), so one signal serves thousands of followers; those whose unread
+    line was replaced get one that leaves their count as it is."""
+    data = {
+        "kind": group.kind, "text": group.live_text,
+        "url": item_url(community_slug, group.article_id, group.discussion_id, group.comment_id),
+        "community_id": group.community_id, "article_id": group.article_id,
+        "discussion_id": group.discussion_id, "comment_id": group.comment_id,
+    }
+    readers = [user_id for user_id, _, _ in group.readers]
+    for adds_unread in (True, False):
+        recipients = [user_id for user_id in readers
+                      if (user_id not in group.replaced) == adds_unread]
+        if not recipients:
+            continue
         try:
-            connection.signals().personal(NOTIFICATION, [line.user_id for line in group], data)
+            connection.signals().personal(NOTIFICATION, recipients,
+                                          {**data, "adds_unread": adds_unread})
         except connection.REDIS_ERRORS:
             # A nudge, not a record: the inbox has the line, and pages fetch the count
             # when they connect again.
             log_event("signal_not_published", logging.WARNING, type=NOTIFICATION,
-                      community_id=first.community_id)
+                      community_id=group.community_id)
 
 
 def item_url(community_slug: str, article_id: int | None, discussion_id: int | None,
@@ -122,9 +174,9 @@ def item_url(community_slug: str, article_id: int | None, discussion_id: int | N
     return f"{page}a/{article_id}/#{place}"
 
 
-def _lines_for(activity: Activity) -> list[Notification]:
+def _lines_for(activity: Activity) -> list[_Lines]:
     if activity.kind == Activity.MEMBERSHIP:
-        return [_membership_line(activity)]
+        return [_membership_lines(activity)]
     discussion = activity.discussion
     if discussion is None or discussion.is_deleted:
         return []  # gone before anyone heard of it
@@ -140,64 +192,67 @@ def _lines_for(activity: Activity) -> list[Notification]:
     return _comment_lines(post, activity.actor)
 
 
-def _mention_lines(post: _Post, actor, told: set[int]) -> list[Notification]:
+def _mention_lines(post: _Post, actor, told: set[int]) -> _Lines:
     community = post.discussion.community
     mentioned = follows.readers_among(community, mentioned_users(post.content)) - told
     told |= mentioned
-    name = post.author_name(actor)
-    topic = _quoted(post.discussion.topic)
-    return [post.line(user_id, Notification.MENTION, f"{name} mentioned you in {topic}")
-            for user_id in sorted(mentioned)]
+    text = f"{post.author_name(actor)} mentioned you in {_quoted(post.discussion.topic)}"
+    lines = post.lines(Notification.MENTION, text)
+    for user_id in sorted(mentioned):
+        lines.add(user_id, text)
+    return lines
 
 
-def _discussion_lines(post: _Post, actor) -> list[Notification]:
+def _discussion_lines(post: _Post, actor) -> list[_Lines]:
     told = {post.author_id}
-    lines = _mention_lines(post, actor, told)
+    mentions = _mention_lines(post, actor, told)
     discussion = post.discussion
     followers = follows.article_followers(discussion.community, discussion.article) - told
     text = (f"{post.author_name(actor)} started {_quoted(discussion.topic)} "
             f"on {_quoted(discussion.article.title)}")
-    lines += [post.line(user_id, Notification.DISCUSSION, text) for user_id in sorted(followers)]
-    return lines
+    started = post.lines(Notification.DISCUSSION, text)
+    for user_id in sorted(followers):
+        started.add(user_id, text)
+    return [mentions, started]
 
 
-def _comment_lines(post: _Post, actor) -> list[Notification]:
+def _comment_lines(post: _Post, actor) -> list[_Lines]:
     told = {post.author_id}
-    lines = _mention_lines(post, actor, told)
+    mentions = _mention_lines(post, actor, told)
     discussion, comment = post.discussion, post.comment
     replied_to = comment.parent.author_id if comment.parent else discussion.author_id
+    what = "your comment" if comment.parent else "your discussion"
+    text = f"{post.author_name(actor)} replied to {what} in {_quoted(discussion.topic)}"
+    reply = post.lines(Notification.REPLY, text)
     if replied_to not in told and replied_to not in follows.discussion_muters(discussion) \
             and follows.readers_among(discussion.community, {replied_to}):
-        what = "your comment" if comment.parent else "your discussion"
-        lines.append(post.line(replied_to, Notification.REPLY,
-                               f"{post.author_name(actor)} replied to {what} in "
-                               f"{_quoted(discussion.topic)}"))
+        reply.add(replied_to, text)
         told.add(replied_to)
-    lines += _gathered_comment_lines(post, actor, follows.discussion_followers(discussion) - told)
-    return lines
+    followers = follows.discussion_followers(discussion) - told
+    return [mentions, reply, _gathered_comment_lines(post, actor, followers)]
 
 
-def _gathered_comment_lines(post: _Post, actor, followers: set[int]) -> list[Notification]:
+def _gathered_comment_lines(post: _Post, actor, followers: set[int]) -> _Lines:
     """One line per follower: an unread line about this discussion's comments is
     replaced by one counting this comment too."""
-    if not followers:
-        return []
-    unread = Notification.objects.filter(
-        kind=Notification.COMMENTS, discussion=post.discussion, read_at__isnull=True,
-        user_id__in=followers,
-    ).values_list("id", "user_id", "count")
-    earlier = {user_id: (line_id, count) for line_id, user_id, count in unread}
-    Notification.objects.filter(id__in=[line_id for line_id, _ in earlier.values()]).delete()
     topic = _quoted(post.discussion.topic)
     one = f"{post.author_name(actor)} commented in {topic}"
-    lines = []
+    lines = post.lines(Notification.COMMENTS, one)
+    if not followers:
+        return lines
+    # Every unread gathered line of the discussion, then those of the followers: a
+    # list of thousands of ids in the query would cost more than the rows.
+    unread = Notification.objects.filter(
+        kind=Notification.COMMENTS, discussion=post.discussion, read_at__isnull=True,
+    ).values_list("id", "user_id", "count")
+    earlier = {user_id: (line_id, count) for line_id, user_id, count in unread
+               if user_id in followers}
+    if earlier:
+        Notification.objects.filter(id__in=[line_id for line_id, _ in earlier.values()]).delete()
     for user_id in sorted(followers):
         count = earlier.get(user_id, (None, 0))[1] + 1
-        line = post.line(user_id, Notification.COMMENTS,
-                         f"{count} new comments in {topic}" if count > 1 else one, count=count)
-        line.replaced = user_id in earlier  # the unread count stays as it was
-        line.live_text = one  # what their open pages say of this comment
-        lines.append(line)
+        lines.add(user_id, f"{count} new comments in {topic}" if count > 1 else one, count)
+    lines.replaced = set(earlier)
     return lines
 
 
@@ -210,11 +265,12 @@ _MEMBERSHIP_TEXTS = {
 }
 
 
-def _membership_line(activity: Activity) -> Notification:
+def _membership_lines(activity: Activity) -> _Lines:
     community = activity.community
     text = _MEMBERSHIP_TEXTS[activity.membership_kind].format(
         community=community.name,
         role={"admin": "an admin", "moderator": "a moderator"}.get(activity.role, "a member"))
-    return Notification(user_id=activity.subject_id, kind=activity.membership_kind,
-                        created_at=timezone.now(), actor_id=activity.actor_id,
-                        community_id=community.id, text=text)
+    lines = _Lines(kind=activity.membership_kind, created_at=timezone.now(),
+                   actor_id=activity.actor_id, community_id=community.id, live_text=text)
+    lines.add(activity.subject_id, text)
+    return lines
