@@ -130,11 +130,11 @@ def test_logins_are_for_their_holder_only(api, make_user):
     (FIREFOX_ON_LINUX, "Firefox on Linux"),
     (CHROME_ON_WINDOWS, "Chrome on Windows"),
     ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like "
-     "Gecko) Version/18.1 Safari/605.1.15", "Safari on macOS"),
+     "Gecko) Version/18.1 Safari/605.1.15", "Safari on Mac OS X"),
     ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
-     "like Gecko) Version/18.1 Mobile/15E148 Safari/604.1", "Safari on iOS"),
+     "like Gecko) Version/18.1 Mobile/15E148 Safari/604.1", "Mobile Safari on iOS"),
     ("Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) "
-     "Chrome/131.0.0.0 Mobile Safari/537.36", "Chrome on Android"),
+     "Chrome/131.0.0.0 Mobile Safari/537.36", "Chrome Mobile on Android"),
     (CHROME_ON_WINDOWS + " Edg/131.0.0.0", "Edge on Windows"),
     ("python-httpx/0.27.0", "python-httpx/0.27.0"),
     ("", "Unknown browser"),
