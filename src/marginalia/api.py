@@ -12,8 +12,8 @@ from ninja.renderers import JSONRenderer
 from accounts.api import router as auth_router
 from accounts.auth import AuthenticationFailed, failure_reason
 from accounts.logins import router as logins_router
+from accounts.own_account import router as own_account_router
 from accounts.password_reset import router as password_reset_router
-from accounts.profile import router as profile_router
 from communities.api import router as communities_router
 from communities.visits import router as community_visits_router
 from discussions.api import router as discussions_router
@@ -83,7 +83,7 @@ api = NinjaAPI(
 api.add_router("/auth", auth_router)
 api.add_router("/auth", password_reset_router)
 api.add_router("/auth", logins_router)
-api.add_router("/auth", profile_router)
+api.add_router("/auth", own_account_router)
 api.add_router("/communities", communities_router)
 # Its own limit, not limit_writes (communities.visits).
 api.add_router("/communities", community_visits_router)
