@@ -3,7 +3,8 @@
 The relay's loop runs `deliver_pending` on every pass (settings.RELAY_PASSES), so a
 line reaches its inbox a fraction of a second after the change committed. Each
 activity costs a handful of queries whatever its audience: one per follow rule, one
-to gather unread comment lines, one bulk insert. A person hears of one change once,
+to gather unread comment lines, one for who turned a kind of line off in their inbox,
+one bulk insert. A person hears of one change once,
 by the most direct reason: a mention before a reply, a reply before a follow.
 """
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 import logging
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from discussions.models import Comment, Discussion
@@ -22,7 +24,7 @@ from toolkit.log_lines import log_event
 
 from . import follows
 from .mentions import mentioned_users
-from .models import Activity, Notification
+from .models import GROUP_OF_KIND, Activity, Notification, NotificationPreferences
 
 BATCH_SIZE = 200
 TOPIC_IN_TEXT = 80  # characters of a topic or title quoted in a line
@@ -76,7 +78,10 @@ def deliver_pending() -> int:
                             "discussion__community", "comment__parent")[:BATCH_SIZE]
         )
         for activity in batch:
-            lines = _lines_for(activity)
+            lines = _kept_in_inbox(_lines_for(activity))
+            replaced = [line.replaces for line in lines if line.replaces is not None]
+            if replaced:
+                Notification.objects.filter(id__in=replaced).delete()
             # Stored one activity at a time: the next one gathers comment lines with these.
             Notification.objects.bulk_create(lines)
             told.append((activity.community.slug, lines))
@@ -92,7 +97,7 @@ def _signal(community_slug: str, lines: list[Notification]) -> None:
     inbox's to say), so one signal serves thousands of followers."""
     groups: dict[tuple[str, bool], list[Notification]] = {}
     for line in lines:
-        groups.setdefault((line.kind, not getattr(line, "replaced", False)), []).append(line)
+        groups.setdefault((line.kind, line.replaces is None), []).append(line)
     for (kind, adds_unread), group in groups.items():
         first = group[0]
         data = {
@@ -120,6 +125,23 @@ def item_url(community_slug: str, article_id: int | None, discussion_id: int | N
         return page
     place = f"comment-{comment_id}" if comment_id else f"discussion-{discussion_id}"
     return f"{page}a/{article_id}/#{place}"
+
+
+def _kept_in_inbox(lines: list[Notification]) -> list[Notification]:
+    """The lines but those of a kind their person turned off in the inbox (who then
+    gets no signal either): one query for all the people of an activity."""
+    if not lines:
+        return lines
+    groups = {GROUP_OF_KIND[line.kind] for line in lines}
+    turned_off = Q()
+    for group in groups:
+        turned_off |= Q(**{f"kinds__{group}__inbox": False})
+    choices = (NotificationPreferences.objects
+               .filter(turned_off, user_id__in={line.user_id for line in lines})
+               .values_list("user_id", "kinds"))
+    unwanted = {(user_id, group) for user_id, kinds in choices
+                for group, channels in kinds.items() if channels.get("inbox") is False}
+    return [line for line in lines if (line.user_id, GROUP_OF_KIND[line.kind]) not in unwanted]
 
 
 def _lines_for(activity: Activity) -> list[Notification]:
@@ -179,7 +201,7 @@ def _comment_lines(post: _Post, actor) -> list[Notification]:
 
 def _gathered_comment_lines(post: _Post, actor, followers: set[int]) -> list[Notification]:
     """One line per follower: an unread line about this discussion's comments is
-    replaced by one counting this comment too."""
+    replaced by one counting this comment too (deleted once the line is kept)."""
     if not followers:
         return []
     unread = Notification.objects.filter(
@@ -187,15 +209,15 @@ def _gathered_comment_lines(post: _Post, actor, followers: set[int]) -> list[Not
         user_id__in=followers,
     ).values_list("id", "user_id", "count")
     earlier = {user_id: (line_id, count) for line_id, user_id, count in unread}
-    Notification.objects.filter(id__in=[line_id for line_id, _ in earlier.values()]).delete()
     topic = _quoted(post.discussion.topic)
     one = f"{post.author_name(actor)} commented in {topic}"
     lines = []
     for user_id in sorted(followers):
-        count = earlier.get(user_id, (None, 0))[1] + 1
+        replaces, earlier_count = earlier.get(user_id, (None, 0))
+        count = earlier_count + 1
         line = post.line(user_id, Notification.COMMENTS,
                          f"{count} new comments in {topic}" if count > 1 else one, count=count)
-        line.replaced = user_id in earlier  # the unread count stays as it was
+        line.replaces = replaces  # the unread count stays as it was
         line.live_text = one  # what their open pages say of this comment
         lines.append(line)
     return lines
