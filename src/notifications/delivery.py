@@ -78,26 +78,35 @@ def deliver_pending() -> int:
                             "discussion__community", "comment__parent")[:BATCH_SIZE]
         )
         for activity in batch:
-            lines = _kept_in_inbox(_lines_for(activity))
+            written = _lines_for(activity)
+            lines = _kept_in_inbox(written)
             replaced = [line.replaces for line in lines if line.replaces is not None]
             if replaced:
                 Notification.objects.filter(id__in=replaced).delete()
             # Stored one activity at a time: the next one gathers comment lines with these.
             Notification.objects.bulk_create(lines)
-            told.append((activity.community.slug, lines))
+            # A change to one's own membership reaches one's open pages even kept out of
+            # the inbox: they show it at once (web/js/inbox/own-membership.js).
+            unstored = [line for line in written
+                        if line.kind in Notification.MEMBERSHIP_KINDS and line not in lines]
+            told.append((activity.community.slug, lines, unstored))
         Activity.objects.filter(id__in=[a.id for a in batch]).update(delivered_at=timezone.now())
-    for slug, lines in told:
-        _signal(slug, lines)
+    for slug, lines, unstored in told:
+        _signal(slug, lines, unstored)
     return len(batch)
 
 
-def _signal(community_slug: str, lines: list[Notification]) -> None:
+def _signal(community_slug: str, lines: list[Notification],
+            unstored: list[Notification]) -> None:
     """One personal signal per kind of line and per effect on the unread count: the
     same words for everyone told of one change (a gathered line's count is the
-    inbox's to say), so one signal serves thousands of followers."""
+    inbox's to say), so one signal serves thousands of followers. `unstored` lines
+    were kept out of the inbox: their signal adds nothing to the count."""
     groups: dict[tuple[str, bool], list[Notification]] = {}
     for line in lines:
         groups.setdefault((line.kind, line.replaces is None), []).append(line)
+    for line in unstored:
+        groups.setdefault((line.kind, False), []).append(line)
     for (kind, adds_unread), group in groups.items():
         first = group[0]
         data = {

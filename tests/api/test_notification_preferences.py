@@ -118,3 +118,18 @@ def test_choices_cost_neither_the_write_nor_the_delivery_a_query_per_person(
     assert with_choices == without_choices
     told = Notification.objects.filter(kind="comments", user__username__startswith="chooser")
     assert told.count() == 15
+
+
+def test_a_membership_change_kept_out_of_the_inbox_still_reaches_open_pages(
+        api, lab, make_user, signal_redis):
+    added = make_user(unique("added"))
+    api.request("PUT", PATH, added, json={"kinds": {"membership": {"inbox": False}}})
+    response = api.post(f"/api/communities/{lab.community.id}/members",
+                        {"username": added.username, "role": "member"}, as_=lab.admin)
+    assert response.status_code == 201
+    deliver_pending()
+    assert not Notification.objects.filter(user=added.user).exists()
+    # Its pages show the new membership at once; the unread count stays as it was.
+    [body] = [json.loads(fields[b"body"]) for _, fields in signal_redis.xrange(keys.SIGNALS)
+              if json.loads(fields[b"meta"])["recipients"] == [added.id]]
+    assert (body["data"]["kind"], body["data"]["adds_unread"]) == ("added", False)
