@@ -4,8 +4,8 @@ The relay's loop runs `deliver_pending` on every pass (settings.RELAY_PASSES), s
 line reaches its inbox a fraction of a second after the change committed. Each
 activity costs a handful of queries whatever its audience: one per follow rule, one
 to gather unread comment lines, one for who turned a kind of line off in their inbox,
-one bulk insert. A person hears of one change once,
-by the most direct reason: a mention before a reply, a reply before a follow.
+one bulk insert. A person hears of one change once, by the most direct reason: a
+mention before a reply, a reply before a follow.
 """
 
 from dataclasses import dataclass

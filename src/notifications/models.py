@@ -20,7 +20,6 @@ class NotificationPreferences(models.Model):
     kinds = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)
 
-
     CHANNEL_DEFAULTS = {"inbox": True, "desktop": False, "sound": False}
 
     def channels(self, group: str) -> dict[str, bool]:
