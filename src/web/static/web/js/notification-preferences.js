@@ -78,10 +78,17 @@ export function loadPreferences() {
 /** What the hint under the switches says about desktop notifications in this browser. */
 function desktopHint() {
   if (!chosen.desktop) return '';
+  if (desktopPermission() === 'granted') {
+    return 'Desktop notifications on while an article’s tab is hidden.';
+  }
+  return desktopBlocked();
+}
+
+/** Why this browser will show no desktop notification, if it will not. */
+function desktopBlocked() {
   switch (desktopPermission()) {
     case 'denied': return 'Desktop notifications are blocked in your browser settings.';
     case 'unsupported': return 'This browser cannot show desktop notifications.';
-    case 'granted': return 'Desktop notifications on while an article’s tab is hidden.';
     default: return '';
   }
 }
@@ -159,7 +166,8 @@ export function kindChoicesTable() {
     try {
       const body = { kinds: { [group]: { [channel]: box.checked } } };
       Object.assign(chosen, await api(PREFERENCES_PATH, { method: 'PUT', body }));
-      status.textContent = 'Saved.';
+      const blocked = channel === 'desktop' && box.checked ? desktopBlocked() : '';
+      status.textContent = blocked ? `Saved. ${blocked}` : 'Saved.';
     } catch {
       status.textContent = 'Could not save the setting; try again.';
     } finally {
