@@ -1,7 +1,9 @@
 """The caller's inbox, what they follow, and how they want to be told."""
 
 from datetime import datetime
+from typing import Literal
 
+from django.db import transaction
 from ninja import Field, Query, Router, Schema
 
 from accounts.auth import jwt_auth
@@ -13,7 +15,8 @@ from toolkit.types import ObjectId
 
 from . import follows, inbox
 from .delivery import item_url
-from .models import ArticleFollow, DiscussionFollow, Notification, NotificationPreferences
+from .models import (KIND_GROUPS, ArticleFollow, DiscussionFollow, Notification,
+                     NotificationPreferences)
 
 # /api/me/...: the caller's own settings and lists.
 router = Router(tags=["notifications"], auth=jwt_auth)
@@ -23,14 +26,42 @@ inbox_router = Router(tags=["notifications"], auth=jwt_auth)
 inbox_router.add_decorator(limit_writes)
 
 
-class PreferencesOut(Schema):
+KindGroup = Literal[tuple(KIND_GROUPS)]
+KINDS_HELP = ("per group of kinds (" + ", ".join(
+    f"{group}: {' | '.join(kinds)}" for group, kinds in KIND_GROUPS.items())
+    + "): a line in the inbox (default on), a desktop notification and a sound (default off)")
+
+
+class ChannelsOut(Schema):
+    inbox: bool
     desktop: bool
     sound: bool
+
+
+class ChannelsIn(Schema):
+    inbox: bool | None = None
+    desktop: bool | None = None
+    sound: bool | None = None
+
+    model_config = {"extra": "forbid"}
+
+
+class PreferencesOut(Schema):
+    desktop: bool = Field(description="for activity on the open article: a desktop "
+                          "notification while its tab is hidden")
+    sound: bool = Field(description="for activity on the open article: a short tone")
+    kinds: dict[str, ChannelsOut] = Field(description=KINDS_HELP)
+
+    @staticmethod
+    def resolve_kinds(preferences: NotificationPreferences) -> dict:
+        return preferences.all_channels()
 
 
 class PreferencesIn(Schema):
     desktop: bool | None = None
     sound: bool | None = None
+    kinds: dict[KindGroup, ChannelsIn] | None = Field(
+        None, description="only the groups and channels to change; an unknown one is a 422")
 
 
 def _current(user) -> NotificationPreferences:
@@ -47,10 +78,18 @@ def get_preferences(request):
 @router.put("/notification-preferences", response=PreferencesOut)
 def update_preferences(request, payload: PreferencesIn):
     """Change the given preferences; omitted ones keep their value."""
-    changes = payload.dict(exclude_none=True)
-    preferences, _ = NotificationPreferences.objects.update_or_create(
-        user=request.auth, defaults=changes
-    )
+    with transaction.atomic():
+        # Locked: two saves of different groups at once both count.
+        preferences, _ = NotificationPreferences.objects.select_for_update().get_or_create(
+            user=request.auth)
+        if payload.desktop is not None:
+            preferences.desktop = payload.desktop
+        if payload.sound is not None:
+            preferences.sound = payload.sound
+        for group, change in (payload.kinds or {}).items():
+            preferences.kinds[group] = {**preferences.channels(group),
+                                        **change.dict(exclude_none=True)}
+        preferences.save()
     return preferences
 
 

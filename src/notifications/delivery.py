@@ -3,9 +3,9 @@
 The relay's loop runs `deliver_pending` on every pass (settings.RELAY_PASSES), so a
 line reaches its inbox a fraction of a second after the change committed. Each
 activity costs a handful of queries whatever its audience: one per follow rule, one
-to gather unread comment lines, one insert per kind of line. A person hears of one
-change once, by the most direct reason: a mention before a reply, a reply before a
-follow.
+to gather unread comment lines, one for who turned a kind of line off in their inbox,
+one insert per kind of line. A person hears of one change once, by the most direct
+reason: a mention before a reply, a reply before a follow.
 
 The lines of one kind about one change differ only in their reader (and, gathered,
 their count and words), so they travel as one `_Lines` group: on PostgreSQL one
@@ -15,11 +15,12 @@ tells them all.
 """
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.db import connection as database
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from discussions.models import Comment, Discussion
@@ -30,7 +31,7 @@ from toolkit.log_lines import log_event
 
 from . import follows
 from .mentions import mentioned_users
-from .models import Activity, Notification
+from .models import GROUP_OF_KIND, Activity, Notification, NotificationPreferences
 
 BATCH_SIZE = 200
 TOPIC_IN_TEXT = 80  # characters of a topic or title quoted in a line
@@ -51,11 +52,26 @@ class _Lines:
     # What the open pages of the readers are told (the same words for all of them).
     live_text: str = ""
     readers: list[tuple[int, int, str]] = field(default_factory=list)  # user, count, text
-    # Readers whose unread line this one replaced: their unread count stays.
-    replaced: set[int] = field(default_factory=set)
+    # Readers' unread lines this one replaces (gathered comments): their count stays.
+    replaces: dict[int, int] = field(default_factory=dict)
+    # Told, not stored: a membership change kept out of the inbox still reaches the
+    # person's open pages, which show it at once (web/js/inbox/own-membership.js).
+    stored: bool = True
 
     def add(self, user_id: int, text: str, count: int = 1) -> None:
         self.readers.append((user_id, count, text[:TEXT_MAX]))
+
+    def adds_unread(self, user_id: int) -> bool:
+        return self.stored and user_id not in self.replaces
+
+    def split(self, unwanted: set[int]) -> tuple["_Lines", "_Lines"]:
+        """(the lines of readers who keep this kind in their inbox, the others')."""
+        kept, dropped = replace(self, readers=[]), replace(self, readers=[], stored=False)
+        for reader in self.readers:
+            (dropped if reader[0] in unwanted else kept).readers.append(reader)
+        kept.replaces = {user: line for user, line in self.replaces.items()
+                         if user not in unwanted}
+        return kept, dropped
 
 
 @dataclass
@@ -103,11 +119,17 @@ def deliver_pending() -> int:
                             "discussion__community", "comment__parent")[:BATCH_SIZE]
         )
         for activity in batch:
-            # Stored one activity at a time: the next one gathers comment lines with these.
-            for group in _lines_for(activity):
-                if group.readers:
-                    _store(group)
-                    told.append((activity.community.slug, group))
+            groups = _lines_for(activity)
+            unwanted = _turned_off(groups)
+            for group in groups:
+                kept, dropped = group.split(unwanted.get(GROUP_OF_KIND[group.kind], set()))
+                # Stored one activity at a time: the next one gathers comment lines with
+                # these.
+                if kept.readers:
+                    _store(kept)
+                    told.append((activity.community.slug, kept))
+                if dropped.readers and dropped.kind in Notification.MEMBERSHIP_KINDS:
+                    told.append((activity.community.slug, dropped))
         Activity.objects.filter(id__in=[a.id for a in batch]).update(delivered_at=timezone.now())
     for slug, group in told:
         _signal(slug, group)
@@ -122,8 +144,29 @@ FROM unnest(%s::bigint[], %s::integer[], %s::text[]) AS reader(user_id, count, t
 """
 
 
+def _turned_off(groups: list[_Lines]) -> dict[str, set[int]]:
+    """Who among the readers turned each group of kinds off in their inbox: one query
+    for all the people of an activity (only those who chose anything have a row)."""
+    people = {user_id for group in groups for user_id, _, _ in group.readers}
+    if not people:
+        return {}
+    turned_off = Q()
+    for kind_group in {GROUP_OF_KIND[group.kind] for group in groups if group.readers}:
+        turned_off |= Q(**{f"kinds__{kind_group}__inbox": False})
+    unwanted: dict[str, set[int]] = {}
+    choices = NotificationPreferences.objects.filter(turned_off, user_id__in=people)
+    for user_id, kinds in choices.values_list("user_id", "kinds"):
+        for kind_group, channels in kinds.items():
+            if channels.get("inbox") is False:
+                unwanted.setdefault(kind_group, set()).add(user_id)
+    return unwanted
+
+
 def _store(group: _Lines) -> None:
-    """One statement for the whole group on PostgreSQL, a bulk insert elsewhere."""
+    """One statement for the whole group on PostgreSQL, a bulk insert elsewhere; the
+    unread lines it replaces go first."""
+    if group.replaces:
+        Notification.objects.filter(id__in=list(group.replaces.values())).delete()
     shared = {"kind": group.kind, "created_at": group.created_at, "actor_id": group.actor_id,
               "community_id": group.community_id, "article_id": group.article_id,
               "discussion_id": group.discussion_id, "comment_id": group.comment_id}
@@ -151,7 +194,7 @@ def _signal(community_slug: str, group: _Lines) -> None:
     readers = [user_id for user_id, _, _ in group.readers]
     for adds_unread in (True, False):
         recipients = [user_id for user_id in readers
-                      if (user_id not in group.replaced) == adds_unread]
+                      if group.adds_unread(user_id) == adds_unread]
         if not recipients:
             continue
         try:
@@ -234,7 +277,7 @@ def _comment_lines(post: _Post, actor) -> list[_Lines]:
 
 def _gathered_comment_lines(post: _Post, actor, followers: set[int]) -> _Lines:
     """One line per follower: an unread line about this discussion's comments is
-    replaced by one counting this comment too."""
+    replaced by one counting this comment too (once stored)."""
     topic = _quoted(post.discussion.topic)
     one = f"{post.author_name(actor)} commented in {topic}"
     lines = post.lines(Notification.COMMENTS, one)
@@ -247,12 +290,11 @@ def _gathered_comment_lines(post: _Post, actor, followers: set[int]) -> _Lines:
     ).values_list("id", "user_id", "count")
     earlier = {user_id: (line_id, count) for line_id, user_id, count in unread
                if user_id in followers}
-    if earlier:
-        Notification.objects.filter(id__in=[line_id for line_id, _ in earlier.values()]).delete()
     for user_id in sorted(followers):
         count = earlier.get(user_id, (None, 0))[1] + 1
         lines.add(user_id, f"{count} new comments in {topic}" if count > 1 else one, count)
-    lines.replaced = set(earlier)
+    # Replaced when stored: a follower who keeps comments out of the inbox keeps theirs.
+    lines.replaces = {user_id: line_id for user_id, (line_id, _) in earlier.items()}
     return lines
 
 

@@ -12,9 +12,22 @@ class NotificationPreferences(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
     )
+    # For what others do on the article page the person has open:
     desktop = models.BooleanField(default=False)  # a desktop notification while the tab is hidden
     sound = models.BooleanField(default=False)  # a short tone for new activity
+    # For inbox lines, per group of kinds (KIND_GROUPS): {"replies": {"inbox": false,
+    # "desktop": true, "sound": false}, ...}; a group or channel left out has its default.
+    kinds = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)
+
+    CHANNEL_DEFAULTS = {"inbox": True, "desktop": False, "sound": False}
+
+    def channels(self, group: str) -> dict[str, bool]:
+        """How the person hears of a line of this group of kinds."""
+        return {**self.CHANNEL_DEFAULTS, **self.kinds.get(group, {})}
+
+    def all_channels(self) -> dict[str, dict[str, bool]]:
+        return {group: self.channels(group) for group in KIND_GROUPS}
 
 
 class ArticleFollow(models.Model):
@@ -122,6 +135,9 @@ class Notification(models.Model):
                                 related_name="+")
     count = models.PositiveIntegerField(default=1)  # comments gathered in this line
     text = models.CharField(max_length=500)
+    # Not stored: while delivering, the unread line of gathered comments this one takes
+    # the place of (notifications.delivery).
+    replaces: int | None = None
 
     class Meta:
         indexes = [
@@ -129,3 +145,14 @@ class Notification(models.Model):
             models.Index(fields=["user", "-id"], condition=models.Q(read_at__isnull=True),
                          name="inbox_unread"),
         ]
+
+
+# The groups of kinds a person chooses how to hear of (NotificationPreferences.kinds).
+KIND_GROUPS = {
+    "replies": (Notification.REPLY,),
+    "mentions": (Notification.MENTION,),
+    "discussions": (Notification.DISCUSSION,),
+    "comments": (Notification.COMMENTS,),
+    "membership": Notification.MEMBERSHIP_KINDS,
+}
+GROUP_OF_KIND = {kind: group for group, kinds in KIND_GROUPS.items() for kind in kinds}

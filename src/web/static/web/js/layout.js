@@ -4,7 +4,9 @@ import {
   SESSION_ENDED, authFetch, getSession, onSessionChange, sessionWasEnded, signOut,
 } from './api.js';
 import { byId, h, readConfig, replaceChildren } from './dom.js';
+import { callAboutNotification } from './inbox/alert.js';
 import { createBell } from './inbox/bell.js';
+import { loadPreferences } from './notification-preferences.js';
 import { pageRealtime } from './page-realtime.js';
 
 /** @import { SessionUser } from './api.js' */
@@ -80,13 +82,19 @@ function ringTheBell(config, session) {
     // Some login of this person ended: asking with this page's token finds out whether
     // it was this one (a 401 and a refused refresh end the session here, and say so).
     if (signal.type === 'logins_ended') authFetch('/api/auth/me').catch(() => {});
-    else bell.signal(signal);
+    else {
+      bell.signal(signal);
+      callAboutNotification(signal, client);
+    }
   });
   // Whether the count is live right now (styles and tests read it).
   client.onStatus((status) => { byId('inbox').dataset.state = status.state; });
   // Resync: signals may have been missed meanwhile, so the count is read again.
   client.on('resync', () => bell.refresh());
   client.connect();
+  // How the person chose to hear of each kind; until it is read, signals call as the
+  // defaults say (inbox only).
+  loadPreferences();
   onSessionEnded(() => client.disconnect());
 }
 

@@ -23,6 +23,7 @@ import { timeTemplate } from './times.js';
  * @typedef {object} PageParts
  * @property {HTMLElement | null} liveStatus the connection indicator's element
  * @property {HTMLElement | null} newDiscussionForm for readers who may post
+ * @property {HTMLElement | null} followArticle the follow toggle, for signed-in readers
  * @property {() => void} jumpToNew the "N new" pill's action
  * @property {() => void} checkForNew fetches new posts on a page that is not live
  */
@@ -76,7 +77,9 @@ export function articlePage(view, parts) {
   const head = html`<div class="section-head"><h2
     id="discussions-title">Discussions</h2>${here}${parts.liveStatus}</div>`;
   const header = guard([state.article], () => articleHeader(state.article));
-  return html`${header}<section class="discussions-section"
+  const follow = parts.followArticle
+    ? html`<div class="article-follow">${parts.followArticle}</div>` : nothing;
+  return html`${header}${follow}<section class="discussions-section"
     aria-labelledby="discussions-title">${head}${
     state.live ? notificationSettings : newPostsCheck(state, parts.checkForNew)}${
     participate(state, parts)}${discussionList(view)}${

@@ -7,6 +7,7 @@
 import { html, nothing } from '../../vendor/lit-html/lit-html.js';
 import { guard } from '../../vendor/lit-html/directives/guard.js';
 import { h } from '../dom.js';
+import { followToggle } from '../follow-toggle.js';
 import { foldedContent } from './collapsible.js';
 import { commentFormParts } from './comment-form.js';
 import { commentThread } from './comment-thread.js';
@@ -162,7 +163,30 @@ function discussionButtons(view, d) {
     buttons.push(actionButton('Delete', `Delete discussion “${d.topic}”`, (_, slot) =>
       openConfirm(slot, question, () => view.actions.deleteDiscussion(d))));
   }
+  if (view.state.me) {
+    buttons.push(actionButton('Notifications', `Notifications of discussion “${d.topic}”`,
+      (_, slot) => openFollow(d, slot)));
+  }
   return buttons;
+}
+
+/**
+ * Whether the reader follows the discussion, read only now: a page of a hundred
+ * discussions asks for none of them until one is opened.
+ * @param {Discussion} d
+ * @param {HTMLElement} slot
+ */
+function openFollow(d, slot) {
+  const open = slot.querySelector('.follow-toggle');
+  if (open instanceof HTMLElement) {
+    open.focus();
+    return;
+  }
+  const toggle = followToggle(`/api/discussions/${d.id}/follow`, `discussion “${d.topic}”`);
+  slot.replaceChildren(h('div', { class: 'follow-panel' }, toggle,
+    h('p', { class: 'hint' }, 'Following, you hear of its new comments and replies to you; '
+      + 'muted, only of mentions of you.')));
+  toggle.querySelector('button')?.focus();
 }
 
 /**

@@ -8,7 +8,8 @@
  */
 
 import { h } from '../dom.js';
-import { chosenPreferences, desktopPermission } from '../notification-preferences.js';
+import { beep, showDesktopNotification } from '../notification-alerts.js';
+import { chosenPreferences } from '../notification-preferences.js';
 import { html, render } from '../../vendor/lit-html/lit-html.js';
 import { repeat } from '../../vendor/lit-html/directives/repeat.js';
 import { authorName } from './author-name.js';
@@ -21,30 +22,6 @@ import { sentenceText } from './describe.js';
 /** @typedef {import('./store.js').Toast} Toast */
 
 const TOAST_MS = 8000;
-
-/** @type {AudioContext | null} */
-let audio = null;
-
-function beep() {
-  try {
-    // Older Safari names it webkitAudioContext.
-    const Ctx = window.AudioContext || /** @type {any} */ (window).webkitAudioContext;
-    if (!Ctx) return;
-    audio = audio || new Ctx();
-    const osc = audio.createOscillator();
-    const gain = audio.createGain();
-    osc.type = 'sine';
-    osc.frequency.value = 880;
-    gain.gain.setValueAtTime(0.0001, audio.currentTime);
-    gain.gain.exponentialRampToValueAtTime(0.15, audio.currentTime + 0.01);
-    gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + 0.25);
-    osc.connect(gain).connect(audio.destination);
-    osc.start();
-    osc.stop(audio.currentTime + 0.3);
-  } catch {
-    // Sound is a nicety.
-  }
-}
 
 /** @param {HTMLElement} el */
 function isOutOfView(el) {
@@ -270,16 +247,9 @@ export class Notifier {
    * @param {string | null} targetId
    */
   #desktop(body, targetId) {
-    if (!chosenPreferences().desktop || desktopPermission() !== 'granted') return;
-    try {
-      const note = new Notification('Marginalia', { body, tag: `marginalia-${targetId}` });
-      note.onclick = () => {
-        window.focus();
-        if (targetId) this.#reveal(targetId);
-        note.close();
-      };
-    } catch {
-      // Some browsers only allow notifications from a service worker.
-    }
+    if (!chosenPreferences().desktop) return;
+    showDesktopNotification(body, String(targetId), () => {
+      if (targetId) this.#reveal(targetId);
+    });
   }
 }

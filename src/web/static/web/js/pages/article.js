@@ -15,6 +15,7 @@
 
 import { ApiError, api, authFetch } from '../api.js';
 import { byId, h } from '../dom.js';
+import { followToggle } from '../follow-toggle.js';
 import { onSessionEnded, setUpPage } from '../layout.js';
 import { onOwnMembershipChanged } from '../inbox/own-membership.js';
 import { pageRealtime } from '../page-realtime.js';
@@ -101,6 +102,8 @@ const parts = {
   liveStatus: null,
   /** @type {HTMLElement | null} */
   newDiscussionForm: null,
+  /** @type {HTMLElement | null} for signed-in readers */
+  followArticle: null,
   jumpToNew: () => parts.newItems?.jumpToFirst(),
   checkForNew: () => store.newPostsRequested(),
 };
@@ -383,6 +386,10 @@ async function main() {
   // ready once it knows whether to use them.
   const preferencesLoaded = access.live && me ? loadPreferences() : null;
   startComponents(access);
+  if (me) {
+    parts.followArticle = followToggle(
+      `/api/communities/${community.id}/articles/${store.state.articleId}/follow`, 'this article');
+  }
   store.articleOpened(opening);
   const indicator = /** @type {ReturnType<typeof createIndicator>} */ (parts.indicator);
   if (access.live && me) {
