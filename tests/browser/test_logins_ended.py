@@ -20,7 +20,7 @@ def _open_and_live(browsers, account):
 
 
 def test_signing_out_one_login_elsewhere_ends_its_open_page_at_once(browsers, api):
-    person = api.signup("two-browsers")
+    person = api.signup("twologins")
     other = _second_login(api, person)
     ended, going_on = _open_and_live(browsers, person), _open_and_live(browsers, other)
 

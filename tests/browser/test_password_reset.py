@@ -76,7 +76,7 @@ def test_a_forgotten_password_is_set_again_from_the_mailed_link(
 
     expect(page).to_have_url(f"{reset_stack.api_url}/")
     expect(page.locator("#session")).to_contain_text(f"Signed in as {person.username}")
-    old.reload()
+    # The old login's page is told at once, without a request of its own.
     expect(old.locator("#session-ended")).to_contain_text("Your session ended.")
     assert api.call("GET", "/api/auth/me", person).status_code == 401
     assert page.errors == [] and old.errors == []

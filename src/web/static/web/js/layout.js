@@ -79,9 +79,7 @@ function ringTheBell(config, session) {
   const client = /** @type {import('../realtime/client').RealtimeClient} */ (
     pageRealtime(config, session));
   client.onSignal((signal) => {
-    // Some login of this person ended: asking with this page's token finds out whether
-    // it was this one (a 401 and a refused refresh end the session here, and say so).
-    if (signal.type === 'logins_ended') authFetch('/api/auth/me').catch(() => {});
+    if (signal.type === 'logins_ended') checkLoginSoon();
     else {
       bell.signal(signal);
       callAboutNotification(signal, client);
@@ -96,6 +94,18 @@ function ringTheBell(config, session) {
   // defaults say (inbox only).
   loadPreferences();
   onSessionEnded(() => client.disconnect());
+}
+
+// A browser that ended its own login in exchange for a new one (a new password) is sent
+// the signal before it has stored the new tokens: its tabs ask once that is done.
+const LOGIN_CHECK_DELAY_MS = 2000;
+
+/**
+ * Some login of this person ended: asking with this page's token finds out whether it
+ * was this one (a 401 and a refused refresh end the session here, and say so).
+ */
+function checkLoginSoon() {
+  setTimeout(() => authFetch('/api/auth/me').catch(() => {}), LOGIN_CHECK_DELAY_MS);
 }
 
 /** @type {(() => void)[]} */

@@ -38,20 +38,7 @@ export function createBell(container) {
   let unread = 0;
   /** @type {string | null} the newest signal `unread` includes */
   let countedUpTo = '0-0';
-  // The name says what the eye sees ("Notifications 3") and what it infers ("unread");
-  // the button lays its parts out as flex items, which names part with spaces.
-  const count = h('span', { class: 'bell-count' });
-  const unreadWords = h('span', { class: 'sr-only' });
-  const button = /** @type {HTMLButtonElement} */ (h('button', {
-    type: 'button', class: 'button small bell', id: 'bell',
-    'aria-expanded': 'false', 'aria-controls': 'inbox-panel',
-  }, 'Notifications', count, unreadWords));
-  const list = h('ul', { class: 'inbox-list', id: 'inbox-list' });
-  const problem = h('p', { class: 'form-error', role: 'alert', hidden: true });
-  const readAll = h('button', { type: 'button', class: 'button link small' }, 'Mark all read');
-  const panel = h('div', { class: 'inbox-panel', id: 'inbox-panel', hidden: true },
-    h('div', { class: 'inbox-head' }, h('h2', { class: 'inbox-title' }, 'Notifications'), readAll),
-    problem, list);
+  const { count, unreadWords, button, list, problem, readAll, panel } = bellElements();
   container.prepend(h('div', { class: 'bell-wrap' }, button, panel));
 
   const show = () => {
@@ -114,6 +101,25 @@ export function createBell(container) {
     refresh: load,
     unread: () => unread,
   };
+}
+
+/** The bell's button and its panel, empty. */
+function bellElements() {
+  // The name says what the eye sees ("Notifications 3") and what it infers ("unread");
+  // the button lays its parts out as flex items, which names part with spaces.
+  const count = h('span', { class: 'bell-count' });
+  const unreadWords = h('span', { class: 'sr-only' });
+  const button = /** @type {HTMLButtonElement} */ (h('button', {
+    type: 'button', class: 'button small bell', id: 'bell',
+    'aria-expanded': 'false', 'aria-controls': 'inbox-panel',
+  }, 'Notifications', count, unreadWords));
+  const list = h('ul', { class: 'inbox-list', id: 'inbox-list' });
+  const problem = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const readAll = h('button', { type: 'button', class: 'button link small' }, 'Mark all read');
+  const panel = h('div', { class: 'inbox-panel', id: 'inbox-panel', hidden: true },
+    h('div', { class: 'inbox-head' }, h('h2', { class: 'inbox-title' }, 'Notifications'), readAll),
+    problem, list);
+  return { count, unreadWords, button, list, problem, readAll, panel };
 }
 
 /**
