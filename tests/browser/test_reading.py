@@ -164,6 +164,9 @@ def test_items_written_since_the_last_visit_are_marked_new(browsers, api, lab):
     expect(old.locator(".discussion-header .badge.new")).to_have_count(0)
     expect(old.locator(".comment.is-new .badge.new")).to_have_count(1)
     # Back in front: what is on screen is seen; the comment further down waits, counted by the pill.
+    # (The new discussion is scrolled to first: the page's header and forms above the list
+    # fill most of the window.)
+    _discussion(second_visit, "Written while away").scroll_into_view_if_needed()
     second_visit.evaluate("window.__hide(false)")
     expect(_discussion(second_visit, "Written while away").locator(".badge.new")).to_have_count(0)
     expect(old.locator(".comment.is-new .badge.new")).to_have_count(1)
