@@ -23,8 +23,23 @@ def _membership_changed(community: Community, user, is_member: bool) -> None:
     access.forget_roles(user)
     if community.is_private:
         events.record_membership(user.id, community.id, is_member)
+        _member_count_changed(community)
     log_event("member_added" if is_member else "member_removed",
               community_id=community.id, user_id=user.id)
+
+
+def _member_count_changed(community: Community) -> None:
+    """Once committed, the members' open pages learn the new count. A nudge, like the
+    join-request signal: lost while Redis is away, right again at the next load. Public
+    communities' memberships are not followed by the poll servers, so only private ones."""
+    def publish() -> None:
+        try:
+            connection.signals().members(community.id, community.memberships.count())
+        except connection.REDIS_ERRORS:
+            log_event("signal_not_published", logging.WARNING, type="members",
+                      community_id=community.id)
+
+    transaction.on_commit(publish)
 
 
 def _join_requests_changed(community: Community) -> None:

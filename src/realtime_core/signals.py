@@ -36,6 +36,9 @@ TYPING = "typing"
 # so a signal that reached a page after its reader stopped being admin would tell
 # nothing; the list itself is served to admins only.
 JOIN_REQUESTS = "join_requests"
+# To a private community's members: someone joined or left, and how many they are now,
+# so the count on their open pages stays right.
+MEMBERS = "members"
 # Addressed to people, not to a community (meta `personal`, `recipients`): a line
 # arrived in their inbox, or they read some. Delivered only to polls that ask for
 # them (`notifications=1`), whatever communities the recipients belong to.
@@ -219,6 +222,13 @@ class Signals:
             "recipients": sorted(admin_ids),
         })
         body = _dumps({"type": JOIN_REQUESTS, "data": {"community_id": community_id, "pending": pending}})
+        self._add(meta, body)
+
+    def members(self, community_id: int, member_count: int) -> None:
+        """Tell the community's members how many they are now."""
+        meta = _dumps({"type": MEMBERS, "community_id": community_id, "author_id": 0})
+        body = _dumps({"type": MEMBERS,
+                       "data": {"community_id": community_id, "member_count": member_count}})
         self._add(meta, body)
 
     def newest_id(self) -> str:

@@ -11,9 +11,11 @@ from realtime import connection
 from realtime_core import keys
 
 
-def published(signal_redis) -> list[tuple[dict, dict]]:
-    return [(json.loads(fields[b"meta"]), json.loads(fields[b"body"]))
-            for _, fields in signal_redis.xrange(keys.SIGNALS)]
+def published(signal_redis, type_="join_requests") -> list[tuple[dict, dict]]:
+    """The signals of one type in the stream (a membership change also says the count)."""
+    signals = [(json.loads(fields[b"meta"]), json.loads(fields[b"body"]))
+               for _, fields in signal_redis.xrange(keys.SIGNALS)]
+    return [(meta, body) for meta, body in signals if meta["type"] == type_]
 
 
 def test_filing_and_deciding_requests_signal_the_admins_after_commit(
@@ -71,3 +73,30 @@ def test_a_write_succeeds_when_the_signal_cannot_be_sent(
         response = api.post(f"/api/communities/{lab.community.id}/join", as_=lab.outsider)
     assert response.status_code == 202
     assert JoinRequest.objects.filter(user=lab.outsider.user, status="pending").exists()
+
+
+def test_joins_and_removals_tell_the_members_how_many_they_are(
+    api, lab, make_community, signal_redis, django_capture_on_commit_callbacks
+):
+    cid, before = lab.community.id, lab.community.memberships.count()
+    with django_capture_on_commit_callbacks(execute=False) as uncommitted:
+        assert api.post(f"/api/communities/{cid}/members", {"username": lab.outsider.username},
+                        as_=lab.admin).status_code == 201
+    assert published(signal_redis, "members") == []  # nothing before the commit
+    for callback in uncommitted:
+        callback()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.delete(f"/api/communities/{cid}/members/{lab.member.id}",
+                          as_=lab.admin).status_code == 204
+    signals = published(signal_redis, "members")
+    assert [body["data"]["member_count"] for _, body in signals] == [before + 1, before]
+    for meta, body in signals:
+        # To every member of the community (no recipients), naming no one.
+        assert meta == {"type": "members", "community_id": cid, "author_id": 0}
+        assert body["data"]["community_id"] == cid
+    # A public community's memberships are not followed by poll servers: no signal.
+    public = make_community("public", lab.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.post(f"/api/communities/{public.id}/join", as_=lab.outsider).status_code == 200
+    assert len(published(signal_redis, "members")) == 2
+

@@ -263,9 +263,17 @@ export { backoffDelay };
  */
 
 /**
+ * For a private community's members: how many they are now, after a join or a removal.
+ * @typedef {object} MembersSignal
+ * @property {'members'} type
+ * @property {string} id
+ * @property {{community_id: number, member_count: number}} data
+ */
+
+/**
  * Signals carry no event_id and never count as events.
- * @typedef {PresenceSignal | TypingSignal | JoinRequestsSignal | NotificationSignal
- *   | NotificationsReadSignal | LoginsEndedSignal} RealtimeSignal
+ * @typedef {PresenceSignal | TypingSignal | JoinRequestsSignal | MembersSignal
+ *   | NotificationSignal | NotificationsReadSignal | LoginsEndedSignal} RealtimeSignal
  */
 
 export class RealtimeClient {

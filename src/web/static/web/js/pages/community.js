@@ -24,6 +24,8 @@ let awayNews = null; // fetched once a page load: a render after an action recor
 let awayDismissed = false;
 /** @type {number | null} */
 let shownCommunityId = null; // the community of the last render
+/** @type {(count: number | null) => void} */
+let showMemberCount = () => {}; // the header's, of the last render
 
 /**
  * Call `listener` whenever the community's join requests may have changed: a
@@ -320,6 +322,7 @@ async function load() {
   byId('crumb-community').textContent = community.name;
   const readable = community.type === 'public' || Boolean(community.my_role);
   const header = pageHeader(community);
+  showMemberCount = header.showCount;
   const isAdmin = community.my_role === 'admin';
   // Who the members are is for members (and anyone, in a public community).
   const members = readable
@@ -352,6 +355,13 @@ async function load() {
 onOwnMembershipChanged(pageRealtime(config, session), () => shownCommunityId, async (text) => {
   await load();
   root.prepend(h('p', { class: 'notice', role: 'status' }, text));
+});
+
+// Someone joined or left (a private community's members hear it): the count stays right.
+pageRealtime(config, session)?.onSignal((signal) => {
+  if (signal.type === 'members' && signal.data.community_id === shownCommunityId) {
+    showMemberCount(signal.data.member_count);
+  }
 });
 
 load();

@@ -163,9 +163,16 @@ export { backoffDelay };
  * @property {Record<string, never>} data
  */
 /**
+ * For a private community's members: how many they are now, after a join or a removal.
+ * @typedef {object} MembersSignal
+ * @property {'members'} type
+ * @property {string} id
+ * @property {{community_id: number, member_count: number}} data
+ */
+/**
  * Signals carry no event_id and never count as events.
- * @typedef {PresenceSignal | TypingSignal | JoinRequestsSignal | NotificationSignal
- *   | NotificationsReadSignal | LoginsEndedSignal} RealtimeSignal
+ * @typedef {PresenceSignal | TypingSignal | JoinRequestsSignal | MembersSignal
+ *   | NotificationSignal | NotificationsReadSignal | LoginsEndedSignal} RealtimeSignal
  */
 export class RealtimeClient {
     /** @param {RealtimeClientOptions} options */
@@ -540,7 +547,18 @@ export type LoginsEndedSignal = {
     data: Record<string, never>;
 };
 /**
+ * For a private community's members: how many they are now, after a join or a removal.
+ */
+export type MembersSignal = {
+    type: "members";
+    id: string;
+    data: {
+        community_id: number;
+        member_count: number;
+    };
+};
+/**
  * Signals carry no event_id and never count as events.
  */
-export type RealtimeSignal = PresenceSignal | TypingSignal | JoinRequestsSignal | NotificationSignal | NotificationsReadSignal | LoginsEndedSignal;
+export type RealtimeSignal = PresenceSignal | TypingSignal | JoinRequestsSignal | MembersSignal | NotificationSignal | NotificationsReadSignal | LoginsEndedSignal;
 import { backoffDelay } from './backoff.js';
