@@ -13,7 +13,7 @@ def test_the_member_count_follows_joins_and_removals_live(browsers, api, lab):
     expect(count).to_have_text(re.compile(r"\b2 members\b"))
     page.evaluate("window.__sameDocument = true")
 
-    newcomer = api.signup("newcomer-count")
+    newcomer = api.signup("joiner")
     api.add_member(lab["admin"], community["id"], newcomer)
     expect(count).to_have_text(re.compile(r"\b3 members\b"))
     api.remove_member(lab["admin"], community["id"], newcomer)
