@@ -24,6 +24,8 @@ let awayNews = null; // fetched once a page load: a render after an action recor
 let awayDismissed = false;
 /** @type {number | null} */
 let shownCommunityId = null; // the community of the last render
+/** @type {string | null | undefined} */
+let shownRole = null; // the reader's role in it then
 /** @type {(count: number | null) => void} */
 let showMemberCount = () => {}; // the header's, of the last render
 
@@ -318,6 +320,7 @@ async function load() {
   stopRequests();
   stopRequests = () => {};
   shownCommunityId = community.id;
+  shownRole = community.my_role;
   document.title = `${community.name} · Marginalia`;
   byId('crumb-community').textContent = community.name;
   const readable = community.type === 'public' || Boolean(community.my_role);
@@ -353,6 +356,10 @@ async function load() {
 // Approved, added, given a role or removed while the page is open: it shows the change
 // (the community opens, the controls come or go, members-only) and says what happened.
 onOwnMembershipChanged(pageRealtime(config, session), () => shownCommunityId, async (text) => {
+  // A poll replays the last seconds of signals: one the page already shows (a join just
+  // before it opened) changes nothing, and must not redraw what the reader has open.
+  const now = await api(`/api/communities/by-slug/${encodeURIComponent(config.slug)}`);
+  if (now.my_role === shownRole) return;
   await load();
   root.prepend(h('p', { class: 'notice', role: 'status' }, text));
 });
