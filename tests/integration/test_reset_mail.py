@@ -81,6 +81,7 @@ def test_the_mail_carries_a_link_on_the_public_origin_that_works_once(api, mail_
     assert again.json() == {"message": "This reset link is invalid or has expired"}
 
 
+@pytest.mark.solo
 def test_a_hanging_mail_server_neither_delays_the_answer_nor_tells_accounts_apart(
         api, mail_server):
     known = [api.signup("hurried") for _ in range(4)]
