@@ -202,6 +202,19 @@ def _pids_of(var_dir: Path) -> dict[int, str]:
     return found
 
 
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return 0
+
+
+def _gunicorn_masters(processes: dict[int, str]) -> list[int]:
+    """Started by bin/run's supervisor (a bash carrying the same environment)."""
+    return [pid for pid, argv in processes.items() if "gunicorn" in argv
+            and "bash" in processes.get(_parent(pid), "")]
+
+
 def test_bin_run_brings_a_killed_poll_server_back_and_nothing_is_lost(tmp_path):
     run = BinRun(tmp_path)
     redis_base = run.env["REALTIME_REDIS_URL"].rsplit("/", 1)[0]
@@ -237,10 +250,13 @@ def test_bin_run_brings_a_killed_poll_server_back_and_nothing_is_lost(tmp_path):
         [poll_server] = [pid for pid, argv in _pids_of(run.var).items() if "-m pollserver" in argv]
         os.kill(poll_server, signal.SIGKILL)
         wait_until(lambda: not poll_server_healthy(), message="the poll server to be gone")
-        written = [client.post(f"/api/discussions/{discussion['id']}/comments", headers=alice,
-                               json={"content": f"while the poll server is down {n}"}).json()["id"]
-                   for n in range(5)]
-        assert not poll_server_healthy(), "the writes were meant to happen while it was down"
+        written = []
+        for n in range(5):
+            written.append(client.post(
+                f"/api/discussions/{discussion['id']}/comments", headers=alice,
+                json={"content": f"while the poll server is down {n}"}).json()["id"])
+            if n == 0:  # bin/run waits a second before starting it again
+                assert not poll_server_healthy(), "written while it was down"
 
         wait_until(poll_server_healthy, timeout=START_TIMEOUT, message="the poll server back")
         received, cursor = [], queue["last_event_id"]
@@ -257,6 +273,21 @@ def test_bin_run_brings_a_killed_poll_server_back_and_nothing_is_lost(tmp_path):
         assert re.search(r"bin/run: poll server exited with status 137 after \d+ s; "
                          r"restarting in 1 s", log), log
         assert "bin/run: api" not in log and "bin/run: relay" not in log, log
+
+        # The API too: its gunicorn killed outright, it answers again on its own.
+        processes = _pids_of(run.var)
+        [gunicorn] = _gunicorn_masters(processes)
+        workers = {pid for pid in processes if _parent(pid) == gunicorn}
+        os.kill(gunicorn, signal.SIGKILL)
+
+        def api_back():
+            processes = _pids_of(run.var)
+            return (not workers & processes.keys()  # they noticed their master gone, and left
+                    and _gunicorn_masters(processes) not in ([], [gunicorn]) and run._answers())
+
+        wait_until(api_back, timeout=START_TIMEOUT, interval=0.2, message="a new API")
+        assert "bin/run: api exited with status 137" in run.log.read_text()
+        assert client.get("/api/auth/me", headers=bob).status_code == 200
     finally:
         run.stop()
     assert run.process.returncode is not None
