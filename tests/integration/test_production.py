@@ -215,8 +215,25 @@ def _gunicorn_masters(processes: dict[int, str]) -> list[int]:
             and "bash" in processes.get(_parent(pid), "")]
 
 
+class InteractiveBinRun(BinRun):
+    """bin/run in a process group of its own, as a terminal runs a command: Ctrl-C
+    sends SIGINT to the whole group."""
+
+    def start(self) -> "InteractiveBinRun":
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen([str(ROOT / "bin" / "run")], env=self.env, cwd=ROOT,
+                                            stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+        wait_until(self._answers, timeout=120, message="bin/run's API")
+        return self
+
+    def interrupt(self):
+        os.killpg(self.process.pid, signal.SIGINT)
+        self.process.wait(30)
+
+
 def test_bin_run_brings_a_killed_poll_server_back_and_nothing_is_lost(tmp_path):
-    run = BinRun(tmp_path)
+    run = InteractiveBinRun(tmp_path)
     redis_base = run.env["REALTIME_REDIS_URL"].rsplit("/", 1)[0]
     run.env["REALTIME_REDIS_URL"] = f"{redis_base}/7"
     redis.Redis.from_url(run.env["REALTIME_REDIS_URL"]).flushdb()
@@ -288,7 +305,11 @@ def test_bin_run_brings_a_killed_poll_server_back_and_nothing_is_lost(tmp_path):
         wait_until(api_back, timeout=START_TIMEOUT, interval=0.2, message="a new API")
         assert "bin/run: api exited with status 137" in run.log.read_text()
         assert client.get("/api/auth/me", headers=bob).status_code == 200
+
+        restarts = run.log.read_text().count("restarting in")
+        run.interrupt()  # Ctrl-C
+        wait_until(lambda: not _pids_of(run.var), timeout=10,
+                   message="every process of bin/run to end")
+        assert run.log.read_text().count("restarting in") == restarts, run.log.read_text()
     finally:
         run.stop()
-    assert run.process.returncode is not None
-    wait_until(lambda: not _pids_of(run.var), timeout=10, message="every process of bin/run to end")
