@@ -100,7 +100,9 @@ async function run(search) {
   document.title = search.q ? `${search.q} · Search · Marginalia` : 'Search · Marginalia';
   replaceChildren(list);
   more.hidden = true;
+  // The results' region is named by its heading: no stale count while there is none.
   heading.hidden = true;
+  heading.textContent = '';
   showError(errorLine, null);
   if (!search.q) {
     empty.textContent = 'Type what you are looking for: articles, discussions and comments '
