@@ -5,7 +5,9 @@ id, community), so a page starts right after it, and posts written or deleted
 meanwhile never make a page repeat or skip one (with an offset, a new post ranked
 above would push the previous page's last item onto the next page). Ranks are
 floats computed the same way for the same text every time; they travel as JSON
-numbers, which hold a float exactly.
+numbers, which hold a float exactly. On PostgreSQL a text's rank depends on that
+text alone; SQLite's bm25 also weighs how many texts hold each word, so there a new
+matching text moves every rank and pages hold only while the texts do.
 
 The cursor is signed (django.core.signing, with SECRET_KEY) and names a digest of
 the search it belongs to: a forged one, or one from another search, is refused.

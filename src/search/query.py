@@ -34,27 +34,30 @@ from .sqlite import Sqlite
 
 KINDS = ("article", "discussion", "comment")  # a kind's number is its place here
 
-# Each kind's matches as rows of the same columns. {rank}, {source} and {match} are
-# the vendor's; `x` is the post's alias.
+# Each kind's matches as rows of the same columns: (kind number, id, community,
+# article, discussion, created_at, author or NULL, post's alias). The vendor's rank,
+# FROM clause and match condition complete them; `x` is the post's alias.
 _BRANCHES = {
-    "article": (
-        "SELECT 0 AS kind, x.id AS id, p.community_id AS community_id, x.id AS article_id, "
-        "NULL AS discussion_id, x.created_at AS created_at, x.submitter_id AS author_id, "
-        "{rank} AS rank FROM {source} JOIN discussions_placement p ON p.article_id = x.id "
-        "WHERE {match}"
-    ),
-    "discussion": (
-        "SELECT 1, x.id, x.community_id, x.article_id, x.id, x.created_at, "
-        "CASE WHEN x.is_pseudonymous THEN NULL ELSE x.author_id END, {rank} "
-        "FROM {source} WHERE {match} AND NOT x.is_deleted"
-    ),
-    "comment": (
-        "SELECT 2, x.id, d.community_id, d.article_id, d.id, x.created_at, "
-        "CASE WHEN x.is_pseudonymous THEN NULL ELSE x.author_id END, {rank} "
-        "FROM {source} JOIN discussions_discussion d ON d.id = x.discussion_id "
-        "WHERE {match} AND NOT x.is_deleted AND NOT d.is_deleted"
-    ),
+    "article": ("0", "x.id", "p.community_id", "x.id", "NULL", "x.submitter_id",
+                "JOIN discussions_placement p ON p.article_id = x.id", ""),
+    "discussion": ("1", "x.id", "x.community_id", "x.article_id", "x.id",
+                   "CASE WHEN x.is_pseudonymous THEN NULL ELSE x.author_id END", "",
+                   "AND NOT x.is_deleted"),
+    "comment": ("2", "x.id", "d.community_id", "d.article_id", "d.id",
+                "CASE WHEN x.is_pseudonymous THEN NULL ELSE x.author_id END",
+                "JOIN discussions_discussion d ON d.id = x.discussion_id",
+                "AND NOT x.is_deleted AND NOT d.is_deleted"),
 }
+
+
+def _branch(kind: str, rank: str, source: str, match: str) -> str:
+    number, item, community, article, discussion, author, joins, live = _BRANCHES[kind]
+    return (f"SELECT {number} AS kind, {item} AS id, {community} AS community_id, "
+            f"{article} AS article_id, {discussion} AS discussion_id, "
+            f"x.created_at AS created_at, {author} AS author_id, {rank} AS rank "
+            f"FROM {source} {joins} WHERE {match} {live}")
+
+
 _ORDER = "m.rank DESC, m.created_at DESC, m.kind DESC, m.id DESC, m.community_id DESC"
 _KEY = "(m.rank, m.created_at, m.kind, m.id, m.community_id)"  # the same order, as a row
 
@@ -110,7 +113,7 @@ def _page(cursor, backend, search: Search, viewer, author_id, key, count: int) -
     branches, params = [], []
     for kind in (search.kind,) if search.kind else KINDS:
         rank, source, match, rank_params, match_params = backend.source(kind, "x")
-        branches.append(_BRANCHES[kind].format(rank=rank, source=source, match=match))
+        branches.append(_branch(kind, rank, source, match))
         params += [*rank_params, *match_params]
     readable, readable_params = (
         access.readable_communities(viewer).values("id").query.sql_with_params())
