@@ -53,9 +53,9 @@ class Sqlite:
 
     @staticmethod
     @contextmanager
-    def deadline(cursor, milliseconds: int):
-        """For the whole search: SQLite interrupts a statement when the progress
-        handler answers true."""
+    def searching(cursor, milliseconds: int):
+        """A deadline for the whole search: SQLite interrupts a statement when the
+        progress handler answers true."""
         ends = time.monotonic() + milliseconds / 1000
         connection = cursor.db.connection
         connection.set_progress_handler(lambda: time.monotonic() > ends, _STEPS_PER_CHECK)
