@@ -4,7 +4,7 @@
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 
 from . import index
 from .snippets import START, STOP
@@ -53,16 +53,17 @@ class Postgres:
     @staticmethod
     @contextmanager
     def searching(cursor, milliseconds: int):
-        """For the search's transaction only (set_config's `true`: SET LOCAL): a
-        deadline for each statement, and the cost of reading a page out of order as
-        an SSD or a cache has it. With PostgreSQL's default (4, for spinning disks) a
-        common word is read by scanning every comment, 3-7 times slower than walking
-        the few discussions the caller may read to their comments (bench/README.md,
-        "Search")."""
-        cursor.execute("SELECT set_config('statement_timeout', %s, true), "
-                       "set_config('random_page_cost', %s, true)",
-                       [str(milliseconds), _RANDOM_PAGE_COST])
-        yield
+        """The search in a transaction of its own, set for it alone (set_config's
+        `true`: SET LOCAL): a deadline for each statement, and the cost of reading a
+        page out of order as an SSD or a cache has it. With PostgreSQL's default (4,
+        for spinning disks) a common word is read by scanning every comment, 3-7 times
+        slower than walking the few discussions the caller may read to their comments
+        (bench/README.md, "Search")."""
+        with transaction.atomic():
+            cursor.execute("SELECT set_config('statement_timeout', %s, true), "
+                           "set_config('random_page_cost', %s, true)",
+                           [str(milliseconds), _RANDOM_PAGE_COST])
+            yield
 
     @staticmethod
     def timed_out(error: OperationalError) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, connection
 
 from accounts.models import User
 from communities import access
@@ -33,6 +33,7 @@ from .snippets import highlighted
 from .sqlite import Sqlite
 
 KINDS = ("article", "discussion", "comment")  # a kind's number is its place here
+
 
 @dataclass(frozen=True)
 class _Branch:
@@ -100,8 +101,7 @@ def run(search: Search, viewer: User | None, limit: int, after: str | None) -> d
             return {"items": [], "next_after": None}
     backend = Postgres(search.text) if connection.vendor == "postgresql" else Sqlite(search.text)
     try:
-        with transaction.atomic(), connection.cursor() as cursor, \
-                backend.searching(cursor, settings.SEARCH_TIMEOUT_MS):
+        with connection.cursor() as cursor, backend.searching(cursor, settings.SEARCH_TIMEOUT_MS):
             if not backend.can_match(cursor):
                 return {"items": [], "next_after": None}
             rows = _page(cursor, backend, search, viewer, author_id, key, limit + 1)
@@ -160,8 +160,9 @@ def _aware(value: datetime | str) -> datetime:
 
 
 def _day_start(day: date | None, days_after: int = 0) -> datetime | None:
-    """Dates are UTC days: `until` includes its whole day."""
-    if day is None:
+    """Dates are UTC days: `until` includes its whole day (the calendar's last bounds
+    nothing)."""
+    if day is None or day > date.max - timedelta(days=days_after):
         return None
     return datetime.combine(day + timedelta(days=days_after), time(), tzinfo=timezone.utc)
 
