@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, connection
 
 from accounts.models import User
 from communities import access
@@ -34,30 +34,40 @@ from .sqlite import Sqlite
 
 KINDS = ("article", "discussion", "comment")  # a kind's number is its place here
 
-# Each kind's matches as rows of the same columns: (kind number, id, community,
-# article, discussion, created_at, author or NULL, post's alias). The vendor's rank,
-# FROM clause and match condition complete them; `x` is the post's alias.
+
+@dataclass(frozen=True)
+class _Branch:
+    """A kind's matches as rows of the same columns. The vendor's rank, FROM clause and
+    match condition complete it; `x` is the post's alias."""
+
+    number: str
+    community: str
+    article: str
+    discussion: str
+    author: str  # NULL for a post under a pseudonym: no author filter can match it
+    joins: str
+    live: str  # deleted posts never match
+
+    def sql(self, rank: str, source: str, match: str, conditions: list[str]) -> str:
+        """Every condition inside the branch, where it can use the tables' indexes
+        (PostgreSQL does not push a semi-join into the members of a UNION)."""
+        where = " AND ".join([match, self.live, *(c.format(**vars(self)) for c in conditions)])
+        return (f"SELECT {self.number} AS kind, x.id AS id, {self.community} AS community_id, "
+                f"{self.article} AS article_id, {self.discussion} AS discussion_id, "
+                f"x.created_at AS created_at, {rank} AS rank "
+                f"FROM {source} {self.joins} WHERE {where}")
+
+
+_PSEUDONYMOUS_OR_AUTHOR = "CASE WHEN x.is_pseudonymous THEN NULL ELSE x.author_id END"
 _BRANCHES = {
-    "article": ("0", "x.id", "p.community_id", "x.id", "NULL", "x.submitter_id",
-                "JOIN discussions_placement p ON p.article_id = x.id", ""),
-    "discussion": ("1", "x.id", "x.community_id", "x.article_id", "x.id",
-                   "CASE WHEN x.is_pseudonymous THEN NULL ELSE x.author_id END", "",
-                   "AND NOT x.is_deleted"),
-    "comment": ("2", "x.id", "d.community_id", "d.article_id", "d.id",
-                "CASE WHEN x.is_pseudonymous THEN NULL ELSE x.author_id END",
-                "JOIN discussions_discussion d ON d.id = x.discussion_id",
-                "AND NOT x.is_deleted AND NOT d.is_deleted"),
+    "article": _Branch("0", "p.community_id", "x.id", "NULL", "x.submitter_id",
+                       "JOIN discussions_placement p ON p.article_id = x.id", "TRUE"),
+    "discussion": _Branch("1", "x.community_id", "x.article_id", "x.id",
+                          _PSEUDONYMOUS_OR_AUTHOR, "", "NOT x.is_deleted"),
+    "comment": _Branch("2", "d.community_id", "d.article_id", "d.id", _PSEUDONYMOUS_OR_AUTHOR,
+                       "JOIN discussions_discussion d ON d.id = x.discussion_id",
+                       "NOT x.is_deleted AND NOT d.is_deleted"),
 }
-
-
-def _branch(kind: str, rank: str, source: str, match: str) -> str:
-    number, item, community, article, discussion, author, joins, live = _BRANCHES[kind]
-    return (f"SELECT {number} AS kind, {item} AS id, {community} AS community_id, "
-            f"{article} AS article_id, {discussion} AS discussion_id, "
-            f"x.created_at AS created_at, {author} AS author_id, {rank} AS rank "
-            f"FROM {source} {joins} WHERE {match} {live}")
-
-
 _ORDER = "m.rank DESC, m.created_at DESC, m.kind DESC, m.id DESC, m.community_id DESC"
 _KEY = "(m.rank, m.created_at, m.kind, m.id, m.community_id)"  # the same order, as a row
 
@@ -91,8 +101,7 @@ def run(search: Search, viewer: User | None, limit: int, after: str | None) -> d
             return {"items": [], "next_after": None}
     backend = Postgres(search.text) if connection.vendor == "postgresql" else Sqlite(search.text)
     try:
-        with transaction.atomic(), connection.cursor() as cursor, \
-                backend.deadline(cursor, settings.SEARCH_TIMEOUT_MS):
+        with connection.cursor() as cursor, backend.searching(cursor, settings.SEARCH_TIMEOUT_MS):
             if not backend.can_match(cursor):
                 return {"items": [], "next_after": None}
             rows = _page(cursor, backend, search, viewer, author_id, key, limit + 1)
@@ -110,33 +119,35 @@ def run(search: Search, viewer: User | None, limit: int, after: str | None) -> d
 
 
 def _page(cursor, backend, search: Search, viewer, author_id, key, count: int) -> list[tuple]:
-    branches, params = [], []
-    for kind in (search.kind,) if search.kind else KINDS:
-        rank, source, match, rank_params, match_params = backend.source(kind, "x")
-        branches.append(_branch(kind, rank, source, match))
-        params += [*rank_params, *match_params]
     readable, readable_params = (
-        access.readable_communities(viewer).values("id").query.sql_with_params())
-    conditions, condition_params = [f"m.community_id IN ({readable})"], list(readable_params)
+        access.readable_communities(viewer).order_by().values("id").query.sql_with_params())
+    conditions = ["{community} IN (" + readable + ")"]
+    condition_params = list(readable_params)
     for condition, value in (
-        ("m.community_id = %s", search.community_id),
-        ("m.article_id = %s", search.article_id),
-        ("m.author_id = %s", author_id),
-        ("m.created_at >= %s", _day_start(search.since)),
-        ("m.created_at < %s", _day_start(search.until, days_after=1)),
-        (f"{_KEY} < (%s, %s, %s, %s, %s)", key),
+        ("{community} = %s", search.community_id),
+        ("{article} = %s", search.article_id),
+        ("{author} = %s", author_id),
+        ("x.created_at >= %s", _day_start(search.since)),
+        ("x.created_at < %s", _day_start(search.until, days_after=1)),
     ):
         if value is not None:
             conditions.append(condition)
-            condition_params += list(value) if isinstance(value, tuple) else [value]
+            condition_params.append(value)
+    branches, params = [], []
+    for kind in (search.kind,) if search.kind else KINDS:
+        rank, source, match, rank_params, match_params = backend.source(kind, "x")
+        branches.append(_BRANCHES[kind].sql(rank, source, match, conditions))
+        params += [*rank_params, *match_params, *condition_params]
+    after = ""
+    if key is not None:
+        after = f"WHERE {_KEY} < (%s, %s, %s, %s, %s)"
+        params += key
     adapt = connection.ops.adapt_datetimefield_value  # SQLite compares them as text
-    condition_params = [adapt(value) if isinstance(value, datetime) else value
-                        for value in condition_params]
     cursor.execute(
         f"SELECT m.rank, m.created_at, m.kind, m.id, m.community_id, m.article_id, "
-        f"m.discussion_id FROM ({' UNION ALL '.join(branches)}) m "
-        f"WHERE {' AND '.join(conditions)} ORDER BY {_ORDER} LIMIT %s",
-        [*params, *condition_params, count],
+        f"m.discussion_id FROM ({' UNION ALL '.join(branches)}) m {after} "
+        f"ORDER BY {_ORDER} LIMIT %s",
+        [adapt(value) if isinstance(value, datetime) else value for value in params] + [count],
     )
     return [(rank, _aware(created_at), *rest) for rank, created_at, *rest in cursor.fetchall()]
 
@@ -149,8 +160,9 @@ def _aware(value: datetime | str) -> datetime:
 
 
 def _day_start(day: date | None, days_after: int = 0) -> datetime | None:
-    """Dates are UTC days: `until` includes its whole day."""
-    if day is None:
+    """Dates are UTC days: `until` includes its whole day (the calendar's last bounds
+    nothing)."""
+    if day is None or day > date.max - timedelta(days=days_after):
         return None
     return datetime.combine(day + timedelta(days=days_after), time(), tzinfo=timezone.utc)
 
@@ -168,11 +180,14 @@ def _items(rows, excerpts: dict[int, dict[int, str]]) -> list[dict]:
     ids = _ids_by_kind(rows)
     slugs = dict(Community.objects.filter(id__in={row[4] for row in rows})
                  .values_list("id", "slug"))
-    articles = Article.objects.select_related("submitter").in_bulk(ids.get(0, []))
-    discussions = Discussion.objects.select_related("author").filter(is_deleted=False) \
-        .in_bulk({row[6] for row in rows if row[6] is not None})
-    comments = Comment.objects.select_related("author").filter(is_deleted=False) \
-        .in_bulk(ids.get(2, []))
+    # Without their texts, which may be long: the excerpts are cut in the database.
+    articles = (Article.objects.select_related("submitter")
+                .only("title", "submitter__username").in_bulk(ids.get(0, [])))
+    discussions = (Discussion.objects.select_related("author").filter(is_deleted=False)
+                   .only("topic", "is_pseudonymous", "author__username")
+                   .in_bulk({row[6] for row in rows if row[6] is not None}))
+    comments = (Comment.objects.select_related("author").filter(is_deleted=False)
+                .only("is_pseudonymous", "author__username").in_bulk(ids.get(2, [])))
     items = []
     for _rank, created_at, kind, item_id, community_id, article_id, discussion_id in rows:
         if kind == 0:

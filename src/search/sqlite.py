@@ -53,9 +53,11 @@ class Sqlite:
 
     @staticmethod
     @contextmanager
-    def deadline(cursor, milliseconds: int):
-        """For the whole search: SQLite interrupts a statement when the progress
-        handler answers true."""
+    def searching(cursor, milliseconds: int):
+        """A deadline for the whole search: SQLite interrupts a statement when the
+        progress handler answers true. No transaction: with the settings'
+        BEGIN IMMEDIATE one would take the write lock, and searches would wait for
+        writes and hold them up."""
         ends = time.monotonic() + milliseconds / 1000
         connection = cursor.db.connection
         connection.set_progress_handler(lambda: time.monotonic() > ends, _STEPS_PER_CHECK)
