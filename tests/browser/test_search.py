@@ -29,7 +29,7 @@ def test_a_search_from_the_header_filters_to_comments_and_opens_the_comment(
     page.keyboard.press("Enter")
 
     expect(page).to_have_url(re.compile(r"/search/\?q=axolotl$"))
-    expect(page).to_have_title(re.compile("^axolotl · Search"))
+    expect(page).to_have_title(re.compile(r"^(\(\d+\) )?axolotl · Search · Marginalia$"))
     heading = page.locator("#results-title")
     expect(heading).to_have_text("2 results for “axolotl”")
     expect(page.locator("#search-status")).to_have_text("2 results for “axolotl”")

@@ -8,6 +8,7 @@
 
 import { api } from '../api.js';
 import { byId, replaceChildren, showError } from '../dom.js';
+import { retitled } from '../inbox/unread.js';
 import { setUpPage } from '../layout.js';
 import {
   fillCommunities, fillForm, readForm, searchableCommunities,
@@ -97,7 +98,8 @@ function showFirstPage(page, communities) {
 async function run(search) {
   const mine = ++generation;
   shown = { search, count: 0, nextAfter: null };
-  document.title = search.q ? `${search.q} · Search · Marginalia` : 'Search · Marginalia';
+  document.title = retitled(document.title,
+    search.q ? `${search.q} · Search · Marginalia` : 'Search · Marginalia');
   replaceChildren(list);
   more.hidden = true;
   // The results' region is named by its heading: no stale count while there is none.
