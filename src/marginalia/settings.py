@@ -230,7 +230,8 @@ RATE_LIMITS = {
 SEARCH_TEXT_CONFIG = os.environ.get("SEARCH_TEXT_CONFIG", "english")
 if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", SEARCH_TEXT_CONFIG):
     # It is written into the index's DDL, where no parameter can stand for it.
-    raise ImproperlyConfigured(f"SEARCH_TEXT_CONFIG={SEARCH_TEXT_CONFIG!r} is not a configuration name")
+    raise ImproperlyConfigured(
+        f"SEARCH_TEXT_CONFIG={SEARCH_TEXT_CONFIG!r} is not a text search configuration name")
 # The longest a search may run before it is cancelled (503): a query is never slow.
 SEARCH_TIMEOUT_MS = int(os.environ.get("SEARCH_TIMEOUT_MS") or 2000)
 # Reverse proxies in front of the API that append the client's address to

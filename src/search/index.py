@@ -7,12 +7,11 @@ commits, whichever code wrote it.
 
 - PostgreSQL: a stored generated `search_vector` tsvector column on the article,
   discussion and comment tables (title or topic weighted A, the body B, an article's
-  authors C), each with a GIN index. The comments have one more index: by discussion,
-  holding every column a search reads (vector included). A common word matches too
-  many comments for the GIN index to help; a search then walks the discussions the
-  caller may read to their comments, and this index answers that walk without
-  visiting the table: 2.5-4 times faster at 200,000 comments (bench/README.md,
-  "Search"), for about as much space again as the vectors take.
+  authors C), each with a GIN index. (A common word matches too many comments for
+  the GIN index to help: a search then walks the discussions the caller may read to
+  their comments. An index by discussion holding the vectors would answer that walk
+  without the table, 2.5-4 times faster, but a long post's vector is larger than a
+  B-tree row may be, 2.7 KB.)
 - SQLite: one FTS5 table per kind, rowid = the post's id, kept by triggers. FTS5
   tables hold their own copy of the text (not external content): `snippet()` then
   reads it without the content table, and a trigger never has to repeat exactly the
@@ -36,9 +35,11 @@ TABLES = {
 
 # PostgreSQL: what each table's vector is made of; {c} is the text configuration.
 _VECTORS = {
-    "article": "setweight(to_tsvector({c}, title), 'A') || setweight(to_tsvector({c}, abstract), 'B')"
-               " || setweight(to_tsvector({c}, authors), 'C')",
-    "discussion": "setweight(to_tsvector({c}, topic), 'A') || setweight(to_tsvector({c}, content), 'B')",
+    "article": "setweight(to_tsvector({c}, title), 'A') "
+               "|| setweight(to_tsvector({c}, abstract), 'B') "
+               "|| setweight(to_tsvector({c}, authors), 'C')",
+    "discussion": "setweight(to_tsvector({c}, topic), 'A') "
+                  "|| setweight(to_tsvector({c}, content), 'B')",
     "comment": "setweight(to_tsvector({c}, content), 'B')",
 }
 
@@ -95,9 +96,6 @@ def _create_statements(vendor: str) -> list[str]:
                 f"({_VECTORS[kind].format(c=config)}) STORED",
                 f"CREATE INDEX search_{kind}_vector ON {table} USING gin (search_vector)",
             )
-        ] + [
-            "CREATE INDEX search_comment_by_discussion ON discussions_comment (discussion_id) "
-            "INCLUDE (id, created_at, is_deleted, is_pseudonymous, author_id, search_vector)"
         ]
     if vendor == "sqlite":
         return [statement for kind in TABLES for statement in _fts_statements(kind)]
@@ -128,7 +126,7 @@ def _fts_statements(kind: str) -> list[str]:
 
 def _drop_statements(vendor: str) -> list[str]:
     if vendor == "postgresql":
-        # Dropping the column drops the indexes holding it.
+        # Dropping the column drops its index.
         return [f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector"
                 for table in TABLES.values()]
     if vendor == "sqlite":

@@ -51,11 +51,18 @@ class _Branch:
     def sql(self, rank: str, source: str, match: str, conditions: list[str]) -> str:
         """Every condition inside the branch, where it can use the tables' indexes
         (PostgreSQL does not push a semi-join into the members of a UNION)."""
-        where = " AND ".join([match, self.live, *(c.format(**vars(self)) for c in conditions)])
+        where = " AND ".join([match, self.live, *map(self._placed, conditions)])
         return (f"SELECT {self.number} AS kind, x.id AS id, {self.community} AS community_id, "
                 f"{self.article} AS article_id, {self.discussion} AS discussion_id, "
                 f"x.created_at AS created_at, {rank} AS rank "
                 f"FROM {source} {self.joins} WHERE {where}")
+
+    def _placed(self, condition: str) -> str:
+        """A condition on {community}, {article} or {author}, in this branch's columns
+        (replaced, not formatted: the rest is SQL, whatever braces it holds)."""
+        for name in ("community", "article", "author"):
+            condition = condition.replace("{" + name + "}", getattr(self, name))
+        return condition
 
 
 _PSEUDONYMOUS_OR_AUTHOR = "CASE WHEN x.is_pseudonymous THEN NULL ELSE x.author_id END"

@@ -50,4 +50,5 @@ class SearchResultOut(Schema):
 
 class SearchOut(Schema):
     items: list[SearchResultOut]
-    next_after: str | None = Field(description="Pass as `after` for the next page; null on the last")
+    next_after: str | None = Field(
+        description="Pass as `after` for the next page; null on the last")

@@ -6,6 +6,7 @@ on SQLite: test_search_sqlite.py runs this file again on a SQLite database.
 
 import os
 import re
+import time
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -13,9 +14,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from communities.models import Membership
 from discussions.models import Comment, Placement
 from discussions.pseudonyms import pseudonym
+from search import query
 from search.api import SEARCHES_PER_IP, SEARCHES_PER_USER
 
 from .support import Api, assert_json_error
@@ -60,7 +61,8 @@ def test_finds_articles_discussions_and_comments_with_what_a_result_shows(
         "created_at": by_kind["article"]["created_at"], "url": f"/c/{slug}/a/{lab.article.id}/",
     }
     assert by_kind["discussion"]["title"] == "Wombat teeth"
-    assert by_kind["discussion"]["url"] == f"/c/{slug}/a/{lab.article.id}/#discussion-{discussion.id}"
+    assert by_kind["discussion"]["url"] == (
+        f"/c/{slug}/a/{lab.article.id}/#discussion-{discussion.id}")
     assert by_kind["comment"]["title"] == "Wombat teeth"
     assert by_kind["comment"]["discussion_id"] == discussion.id
     assert by_kind["comment"]["author"] == {"id": lab.member.id, "username": lab.member.username}
@@ -202,7 +204,8 @@ def test_pages_follow_each_other_without_repeating_or_skipping(api, lab, make_co
                 for i in range(7)]
     seen, after, pages = [], None, 0
     while True:
-        answer = search(api, "lemur", as_=lab.member, limit=3, **({"after": after} if after else {}))
+        paging = {"after": after} if after else {}
+        answer = search(api, "lemur", as_=lab.member, limit=3, **paging)
         seen += [item["id"] for item in answer["items"]]
         pages += 1
         after = answer["next_after"]
@@ -307,3 +310,36 @@ def test_rebuilding_the_index_with_another_text_configuration(settings, api, lab
     call_command("rebuild_search_index", stdout=open(os.devnull, "w"))
     assert found(api, "run", as_=lab.member) == []
     assert found(api, "running", as_=lab.member) == [("comment", comment.id)]
+
+
+def test_a_post_as_long_as_allowed_is_indexed_and_found(api, lab):
+    words = [f"w{n}x{n * 7919 % 10007}" for n in range(2000)]  # all different
+    content = " ".join(words)[:20_000]
+    response = api.post(f"/api/discussions/{lab.discussion.id}/comments",
+                        {"content": content}, as_=lab.author)
+    assert response.status_code == 201, response.content[:300]
+    assert found(api, words[1500], as_=lab.member) == [
+        ("comment", response.json()["id"])]
+
+
+# A statement that runs for seconds on each vendor.
+SLOW = {
+    "postgresql": "SELECT pg_sleep(5)",
+    "sqlite": "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+              "WHERE i < 100000000) SELECT count(*) FROM n",
+}
+
+
+def test_a_search_past_its_deadline_is_cancelled(settings, monkeypatch, api, lab):
+    settings.SEARCH_TIMEOUT_MS = 100
+
+    def slow_page(cursor, *args):
+        cursor.execute(SLOW[connection.vendor])
+        return []
+
+    monkeypatch.setattr(query, "_page", slow_page)
+    began = time.monotonic()
+    assert_json_error(api.get(_url("needle"), as_=lab.member), 503)
+    assert time.monotonic() - began < 2
+    monkeypatch.undo()
+    assert search(api, "topic", as_=lab.member)["items"]  # the connection is fine after it
