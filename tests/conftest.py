@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.mail_server import MailServer
+
 TESTS = Path(__file__).parent
 # Directories whose tests start real processes (gunicorn, the poll server, the relay,
 # redis-server) or a browser.
@@ -19,3 +21,11 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.integration)
         if directory in BROWSER:
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="module")
+def mail_server(tmp_path_factory):
+    """A real SMTP server for one test module (password reset by mail)."""
+    server = MailServer(tmp_path_factory.mktemp("smtp")).start()
+    yield server
+    server.stop()

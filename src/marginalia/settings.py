@@ -215,7 +215,6 @@ RATE_LIMITS = {
         ("presence_per_user", "RATE_LIMIT_PRESENCE_PER_USER", "120/minute"),
         ("typing_per_user", "RATE_LIMIT_TYPING_PER_USER", "60/minute"),
         ("visits_per_user", "RATE_LIMIT_VISITS_PER_USER", "120/minute"),
-        ("community_visits_per_user", "RATE_LIMIT_COMMUNITY_VISITS_PER_USER", "120/minute"),
         # A composer previews as its writer pauses: more often than anyone posts.
         ("previews_per_user", "RATE_LIMIT_PREVIEWS_PER_USER", "60/minute;600/hour"),
         # A search box asks as its reader types; anonymous readers count by address.

@@ -6,9 +6,12 @@ With Django's real password hasher: the other API tests use a fast one."""
 import statistics
 import time
 
+import pytest
 from django.conf import global_settings
 
 from .support import PASSWORD, unique
+
+pytestmark = pytest.mark.solo  # compares times: another process's load would blur them
 
 
 def _median_seconds(api, login: str, password: str, expected_status: int, times: int = 5) -> float:

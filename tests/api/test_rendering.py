@@ -346,6 +346,7 @@ def test_the_preview_needs_a_sign_in_and_names_the_limits(api, lab):
     assert_json_error(api.post("/api/render", {"nothing": 1}, as_=lab.member), 422)
 
 
+@pytest.mark.solo
 def test_the_formulas_of_one_post_share_a_time_and_size_budget():
     """Twenty formulas that each expand a macro 300 times (a megabyte of MathML each,
     each formula different so no cache helps) fit in one post: together they get the

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.api import Api
-from tests.support.mail_server import MailServer, text_of
+from tests.support.mail_server import text_of
 from tests.support.stack import Stack
 
 from .conftest import Browsers, severe_violations
@@ -18,13 +18,6 @@ from .conftest import Browsers, severe_violations
 pytestmark = pytest.mark.timeout(180)
 
 NEW_PASSWORD = "A-brand-new-long-passphrase-8"
-
-
-@pytest.fixture(scope="module")
-def mail_server(tmp_path_factory):
-    server = MailServer(tmp_path_factory.mktemp("smtp")).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -65,7 +65,7 @@ print(json.dumps({{"communities": out,
 """
 
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.solo]
 
 
 @dataclass

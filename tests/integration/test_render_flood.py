@@ -16,6 +16,8 @@ import pytest
 from tests.support.api import Api
 from tests.support.stack import Stack
 
+pytestmark = pytest.mark.solo  # floods both cores and times the other writers
+
 FLOOD_SECONDS = 30
 FLOODERS = 6
 # 40 display formulas, each a few milliseconds of KaTeX: about 100 ms of maths a post.

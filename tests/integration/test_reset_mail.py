@@ -11,7 +11,7 @@ import time
 import pytest
 
 from tests.support.api import Api
-from tests.support.mail_server import MailServer, text_of
+from tests.support.mail_server import text_of
 from tests.support.stack import Stack, wait_until
 
 pytestmark = pytest.mark.timeout(180)
@@ -21,13 +21,6 @@ LINK = re.compile(re.escape(PUBLIC_URL) + r"/reset/#([A-Za-z0-9_-]+)\.([A-Za-z0-
 # Out of the tests' reach, as the other limits are in every stack.
 GENEROUS_RESET_LIMITS = {"RATE_LIMIT_PASSWORD_RESETS_PER_IP": "1000000/minute",
                          "RATE_LIMIT_PASSWORD_RESETS_PER_EMAIL": "1000000/minute"}
-
-
-@pytest.fixture(scope="module")
-def mail_server(tmp_path_factory):
-    server = MailServer(tmp_path_factory.mktemp("smtp")).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +81,7 @@ def test_the_mail_carries_a_link_on_the_public_origin_that_works_once(api, mail_
     assert again.json() == {"message": "This reset link is invalid or has expired"}
 
 
+@pytest.mark.solo
 def test_a_hanging_mail_server_neither_delays_the_answer_nor_tells_accounts_apart(
         api, mail_server):
     known = [api.signup("hurried") for _ in range(4)]

@@ -304,11 +304,16 @@ async function articlesSection(community, readable) {
   return section;
 }
 
+/** @returns {Promise<Community>} */
+function fetchCommunity() {
+  return api(`/api/communities/by-slug/${encodeURIComponent(config.slug)}`);
+}
+
 async function load() {
   /** @type {Community} */
   let community;
   try {
-    community = await api(`/api/communities/by-slug/${encodeURIComponent(config.slug)}`);
+    community = await fetchCommunity();
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
       fail('Community not found', 'There is no community at this address.');
@@ -317,6 +322,11 @@ async function load() {
     }
     return;
   }
+  await show(community);
+}
+
+/** @param {Community} community */
+async function show(community) {
   stopRequests();
   stopRequests = () => {};
   shownCommunityId = community.id;
@@ -358,9 +368,9 @@ async function load() {
 onOwnMembershipChanged(pageRealtime(config, session), () => shownCommunityId, async (text) => {
   // A poll replays the last seconds of signals: one the page already shows (a join just
   // before it opened) changes nothing, and must not redraw what the reader has open.
-  const now = await api(`/api/communities/by-slug/${encodeURIComponent(config.slug)}`);
+  const now = await fetchCommunity();
   if (now.my_role === shownRole) return;
-  await load();
+  await show(now);
   root.prepend(h('p', { class: 'notice', role: 'status' }, text));
 });
 
