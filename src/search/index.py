@@ -19,13 +19,15 @@ commits, whichever code wrote it.
   spaces in the copy, so highlighted text can only carry markers FTS5 put there.
 
 Both are built with settings.SEARCH_TEXT_CONFIG; `manage.py rebuild_search_index`
-rebuilds them after it changes. It is also the repair for SQLite after a migration
-that remakes one of the three tables (Django's way of altering a column there),
-which drops the table's triggers with it. The SQL lives here, not in the migration, so that the
-migration and the command build exactly the same index.
+rebuilds them after it changes. On SQLite a migration that remakes one of the three
+tables (Django's way of altering a column there) drops the table's triggers with it:
+after every `migrate`, `repair` finds that and builds the index again. The SQL lives
+here, not in the migration, so that the migration, the command and the repair build
+exactly the same index.
 """
 
 from django.conf import settings
+from django.db import transaction
 
 TABLES = {
     "article": "discussions_article",
@@ -77,6 +79,33 @@ def create(connection) -> None:
     with connection.cursor() as cursor:
         for statement in _create_statements(connection.vendor):
             cursor.execute(statement)
+
+
+def rebuild(connection) -> None:
+    """Drop and create again, in one transaction: searches see the old index until the
+    new one is complete; writes wait for it."""
+    with transaction.atomic(using=connection.alias):
+        drop(connection)
+        create(connection)
+
+
+def repair(connection) -> bool:
+    """Build the SQLite index again when a trigger is missing (its table was remade);
+    True when it did. An index never built (the search migration not applied) is left
+    to the migration."""
+    if connection.vendor != "sqlite":
+        return False  # PostgreSQL's ALTER TABLE keeps the generated columns
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        present = {name for (name,) in cursor.fetchall()}
+    if not present & set(FTS_TABLES.values()):
+        return False
+    expected = {f"{fts}_{event}" for fts in FTS_TABLES.values()
+                for event in ("insert", "update", "delete")}
+    if expected <= present:
+        return False
+    rebuild(connection)
+    return True
 
 
 def drop(connection) -> None:

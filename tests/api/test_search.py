@@ -312,6 +312,27 @@ def test_rebuilding_the_index_with_another_text_configuration(settings, api, lab
     assert found(api, "running", as_=lab.member) == [("comment", comment.id)]
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason=(
+    "only SQLite remakes a table to alter it (PostgreSQL's ALTER TABLE keeps the generated "
+    "vectors); test_search_sqlite.py runs this file on SQLite"))
+def test_a_migration_that_remade_a_table_has_its_index_repaired(api, lab, make_comment):
+    from django.core.management.sql import emit_post_migrate_signal
+
+    before = make_comment(lab.author, lab.discussion, content="ibis before")
+    with connection.cursor() as cursor:  # what remaking the comment table leaves
+        for event in ("insert", "update", "delete"):
+            cursor.execute(f"DROP TRIGGER search_comment_fts_{event}")
+    after = make_comment(lab.author, lab.discussion, content="ibis after")
+    assert found(api, "ibis", as_=lab.member) == [("comment", before.id)]
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+
+    assert sorted(found(api, "ibis", as_=lab.member)) == sorted(
+        [("comment", before.id), ("comment", after.id)])
+    latest = make_comment(lab.author, lab.discussion, content="ibis latest")
+    assert ("comment", latest.id) in found(api, "ibis", as_=lab.member)
+
+
 def test_a_post_as_long_as_allowed_is_indexed_and_found(api, lab):
     words = [f"w{n}x{n * 7919 % 10007}" for n in range(2000)]  # all different
     content = " ".join(words)[:20_000]

@@ -1,5 +1,5 @@
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import connection
 
 from search import index
 
@@ -10,7 +10,5 @@ class Command(BaseCommand):
             "until the new one is complete; writes wait for it.")
 
     def handle(self, *args, **options):
-        with transaction.atomic():
-            index.drop(connection)
-            index.create(connection)
+        index.rebuild(connection)
         self.stdout.write(f"search index rebuilt with {index.text_config()} ({connection.vendor})")
