@@ -21,7 +21,7 @@ pytestmark = pytest.mark.timeout(150)
 
 def test_search_tests_pass_on_sqlite(tmp_path):
     if connection.vendor == "sqlite":
-        pytest.skip("this run's database is SQLite: test_search.py ran on it")
+        pytest.skip(reason="this run's database is SQLite: test_search.py ran on it")
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'search.sqlite3'}"}
     env.pop("MARGINALIA_TEST_RUN", None)  # the test database in memory, not a named file
     result = subprocess.run(
