@@ -28,12 +28,9 @@ answers, else SQLite (`--sqlite` forces it).
 """
 
 import argparse
-import json
 import os
 import random
-import socket
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -41,54 +38,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 RESULTS = ROOT / "bench" / "search.jsonl"
-DATABASE_NAME = "bench_search"
 ARTICLES_PER_COMMUNITY = 10
 DISCUSSIONS_PER_ARTICLE = 2
 QUERIES = {"rare word": "zygomorph", "common word": "model", "phrase": '"boundary layer"'}
 
-
-def port_open(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def report(result: dict) -> None:
-    line = json.dumps({"at": time.strftime("%Y-%m-%d %H:%M:%S"), **result})
-    print(line, flush=True)
-    with RESULTS.open("a") as out:
-        out.write(line + "\n")
-
-
-class Database:
-    """The bench's own database: created empty, dropped at the end."""
-
-    def __init__(self, use_sqlite: bool):
-        self.postgres = not use_sqlite and port_open(5432)
-        if self.postgres:
-            self.url = f"postgres://postgres@127.0.0.1:5432/{DATABASE_NAME}"
-        else:
-            self.url = f"sqlite:///{tempfile.mkdtemp(prefix='search-bench-')}/bench.sqlite3"
-
-    def _admin(self, statement: str) -> None:
-        import psycopg
-
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres",
-                             autocommit=True) as conn:
-            conn.execute(statement)
-
-    def create(self) -> None:
-        if self.postgres:
-            self.drop()
-            self._admin(f'CREATE DATABASE "{DATABASE_NAME}"')
-
-    def drop(self) -> None:
-        if self.postgres:
-            self._admin(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
+from bench.common import Database, percentile, report  # noqa: E402
 
 
 class Texts:
@@ -233,7 +187,7 @@ def main():
     parser.add_argument("--label", default="")
     args = parser.parse_args()
 
-    database = Database(args.sqlite)
+    database = Database("bench_search", args.sqlite)
     os.environ.update({
         "DJANGO_SETTINGS_MODULE": "marginalia.settings",
         "DATABASE_URL": database.url,
@@ -281,7 +235,7 @@ def main():
                       "readable_matches": matches(searcher, text), **common}
             if database.postgres:
                 result["comments_found_by"] = comments_plan(searcher, text)
-            report(result)
+            report(RESULTS, result)
     finally:
         from django.db import connections
 
