@@ -1,8 +1,9 @@
 """Six accounts flood maths-heavy and hostile comments and previews for 30 s
 (FLOOD_SECONDS; CI floods for 15) through the real API (gunicorn, 2 workers x 8 threads
-as bin/run runs it) while another user posts one-line comments: that user's writes never stall and none fails, on PostgreSQL and on
-SQLite (bin/run's default, where one writer at a time holds the whole database), no API
-worker dies, and their memory comes back within a bound afterwards."""
+as bin/run runs it) while another user posts one-line comments: that user's writes never
+stall and none fails, on PostgreSQL and on SQLite (bin/run's default, where one writer at
+a time holds the whole database), no API worker dies, and their memory comes back within
+a bound afterwards."""
 
 import multiprocessing
 import os
