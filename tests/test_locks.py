@@ -1,0 +1,77 @@
+"""The lock files (requirements/, written by bin/lock) say what the ranges in the
+pyproject files allow, and the parts run exactly the versions the tests run (dev.txt).
+A range edited without running bin/lock fails here, before an install would."""
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+ROOT = Path(__file__).resolve().parents[1]
+REQUIREMENTS = ROOT / "requirements"
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+CLIENT = tomllib.loads((ROOT / "clients" / "python" / "pyproject.toml").read_text())["project"]
+
+
+def requirements(project: dict, *extras: str) -> list[Requirement]:
+    lines = list(project["dependencies"])
+    for extra in extras:
+        lines += project["optional-dependencies"][extra]
+    return [Requirement(line) for line in lines]
+
+
+# Each lock file and the requirements it answers; dev.txt is what bin/setup installs.
+LOCKS = {
+    "dev.txt": requirements(PROJECT, "api", "pollserver", "test", "dev")
+    + requirements(CLIENT, "test"),
+    "api.txt": requirements(PROJECT, "api"),
+    "pollserver.txt": requirements(PROJECT, "pollserver"),
+    "client.txt": requirements(CLIENT),
+    "client-test.txt": requirements(CLIENT, "test"),
+}
+
+
+def pins(lock: str) -> dict[str, str]:
+    """name -> version of every package a lock file pins, each pin with its hashes."""
+    found = {}
+    lines = (REQUIREMENTS / lock).read_text().splitlines()
+    for number, line in enumerate(lines):
+        if line and not line[0].isspace() and not line.startswith("#"):
+            requirement = line.split(" ")[0]
+            name, version = requirement.split("==")
+            assert "--hash=sha256:" in lines[number + 1], f"{lock}: {requirement} has no hash"
+            found[canonicalize_name(name)] = version
+    return found
+
+
+@pytest.mark.parametrize("lock", sorted(LOCKS))
+def test_a_lock_pins_every_requirement_within_its_range(lock):
+    pinned = pins(lock)
+    outside = {
+        str(requirement): pinned.get(canonicalize_name(requirement.name))
+        for requirement in LOCKS[lock]
+        if pinned.get(canonicalize_name(requirement.name)) not in requirement.specifier
+    }
+    assert outside == {}, f"run bin/lock: {lock} does not satisfy these ranges"
+
+
+@pytest.mark.parametrize("lock", sorted(set(LOCKS) - {"dev.txt"}))
+def test_the_parts_run_the_versions_the_tests_run(lock):
+    development = pins("dev.txt")
+    assert {name: version for name, version in pins(lock).items()
+            if development.get(name) != version} == {}
+
+
+def test_the_poll_server_and_client_parts_hold_nothing_of_the_api():
+    api_only = {"django", "django-ninja", "psycopg", "mini-racer", "pyicu", "gunicorn"}
+    assert api_only <= set(pins("api.txt"))
+    assert api_only & set(pins("pollserver.txt")) == set()
+    assert (api_only | {"tornado", "redis"}) & set(pins("client.txt")) == set()
+
+
+def test_mini_racer_stays_at_the_version_the_renderer_was_tested_with():
+    # A new release of this native library can crash the API process (bench/RENDERING.md):
+    # it moves only by a deliberate edit of pyproject.toml and the renderer tests.
+    assert pins("dev.txt")["mini-racer"] == pins("api.txt")["mini-racer"] == "0.14.1"
