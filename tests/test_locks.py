@@ -2,6 +2,9 @@
 pyproject files allow, and the parts run exactly the versions the tests run (dev.txt).
 A range edited without running bin/lock fails here, before an install would."""
 
+import ast
+import importlib.metadata
+import sys
 import tomllib
 from pathlib import Path
 
@@ -75,3 +78,39 @@ def test_mini_racer_stays_at_the_version_the_renderer_was_tested_with():
     # A new release of this native library can crash the API process (bench/RENDERING.md):
     # it moves only by a deliberate edit of pyproject.toml and the renderer tests.
     assert pins("dev.txt")["mini-racer"] == pins("api.txt")["mini-racer"] == "0.14.1"
+
+
+SOURCES = {  # the packages each part runs, and where they live
+    "pollserver.txt": [ROOT / "src" / "pollserver", ROOT / "src" / "realtime_core"],
+    "api.txt": [path.parent for path in (ROOT / "src").glob("*/__init__.py")
+                if path.parent.name != "pollserver"] + [ROOT / "gunicorn.conf.py"],
+    "client.txt": [ROOT / "clients" / "python" / "src" / "marginalia_client"],
+}
+
+
+def third_party_imports(sources: list[Path]) -> set[str]:
+    ours = {path.parent.name for source in (ROOT / "src", ROOT / "clients" / "python" / "src")
+            for path in source.glob("*/__init__.py")}
+    found = set()
+    for source in sources:
+        for path in [source] if source.is_file() else source.rglob("*.py"):
+            tree = ast.parse(path.read_text(), filename=str(path))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    found.update(alias.name.split(".")[0] for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    found.add(node.module.split(".")[0])
+    return found - ours - set(sys.stdlib_module_names)
+
+
+@pytest.mark.parametrize("lock", sorted(SOURCES))
+def test_every_module_a_part_imports_is_installed_by_its_lock(lock):
+    """A poll-server host installs pollserver.txt alone: an import of Django (or of
+    anything else missing there) would fail only on that host, so it fails here."""
+    distributions = importlib.metadata.packages_distributions()
+    missing = {
+        module: sorted(distributions.get(module, ["(not installed)"]))
+        for module in third_party_imports(SOURCES[lock])
+        if not {canonicalize_name(name) for name in distributions.get(module, [])} & set(pins(lock))
+    }
+    assert missing == {}
