@@ -22,7 +22,7 @@ SRC = ROOT / "src"
 # The Python client is a distribution of its own (clients/python), held to the same table.
 SOURCES = [SRC, ROOT / "clients" / "python" / "src"]
 
-APPS = {"accounts", "communities", "discussions", "notifications", "profiles", "web"}
+APPS = {"accounts", "communities", "discussions", "notifications", "profiles", "search", "web"}
 FLOORS = {"toolkit", "realtime", "realtime_core", "richtext"}
 
 # Every package under src/ and the packages of ours it may import; any other is upward
