@@ -21,12 +21,14 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="marginalia-metrics-")
     atexit.register(shutil.rmtree, os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
 
-import marginalia.settings  # noqa: E402,F401
 from prometheus_client import multiprocess  # noqa: E402
+
+import marginalia.settings  # noqa: E402,F401
 
 
 def child_exit(server, worker):
     multiprocess.mark_process_dead(worker.pid)
+
 
 # gunicorn's control socket lies at one path per user, which every gunicorn of that user
 # would share (two APIs on a host, test runs side by side); nothing here uses it.

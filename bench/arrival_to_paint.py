@@ -56,8 +56,9 @@ TOKEN_PATTERN = r"atp[sle][0-9]{4}x[0-9a-z]{6}"
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comments", type=int, default=300, help="comments on the page at start")
-    parser.add_argument("--discussions", type=int, default=8,
-                        help="discussions the comments are spread over")
+    parser.add_argument(
+        "--discussions", type=int, default=8, help="discussions the comments are spread over"
+    )
     parser.add_argument("--events", type=int, default=100, help="live comments written")
     parser.add_argument("--edits", type=int, default=10, help="live edits, after the comments")
     parser.add_argument("--deletes", type=int, default=10, help="live deletes, after the edits")
@@ -75,8 +76,9 @@ def parse_args(argv=None):
 
 
 def git(*args: str, cwd: Path = ROOT) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                          text=True).stdout.strip()
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 def run_on_exported_commit(args) -> int:
@@ -85,15 +87,24 @@ def run_on_exported_commit(args) -> int:
     sha = git("rev-parse", "--verify", f"{args.commit}^{{commit}}")
     export = Path(tempfile.mkdtemp(prefix="arrival-to-paint-export-"))
     try:
-        archive = subprocess.run(["git", "archive", sha], cwd=ROOT, check=True,
-                                 capture_output=True).stdout
+        archive = subprocess.run(
+            ["git", "archive", sha], cwd=ROOT, check=True, capture_output=True
+        ).stdout
         subprocess.run(["tar", "-x", "-C", str(export)], input=archive, check=True)
         # The commit may predate this benchmark: bring it along.
         for script in (Path(__file__), PROBE):
             shutil.copy(script, export / "bench" / script.name)
-        return subprocess.run([sys.executable, str(export / "bench" / Path(__file__).name),
-                               *_without_commit(sys.argv[1:]), "--results", args.results,
-                               "--exported-commit", sha]).returncode
+        return subprocess.run(
+            [
+                sys.executable,
+                str(export / "bench" / Path(__file__).name),
+                *_without_commit(sys.argv[1:]),
+                "--results",
+                args.results,
+                "--exported-commit",
+                sha,
+            ]
+        ).returncode
     finally:
         shutil.rmtree(export, ignore_errors=True)
 
@@ -117,8 +128,11 @@ def measured_code(args) -> dict:
     if args.exported_commit:
         return {"commit": args.exported_commit, "tree": "export"}
     changed = git("status", "--porcelain", "--", "src").splitlines()
-    return {"commit": git("rev-parse", "HEAD"), "tree": "working tree",
-            "uncommitted_src_files": len(changed)}
+    return {
+        "commit": git("rev-parse", "HEAD"),
+        "tree": "working tree",
+        "uncommitted_src_files": len(changed),
+    }
 
 
 # ------------------------------------------------------------------ the system
@@ -129,8 +143,10 @@ def wait_for_chromium(timeout: float = 600, every: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while not (Path(CHROMIUM).exists() or shutil.which("chromium")):
         if time.monotonic() > deadline:
-            raise SystemExit(f"no Chromium at {CHROMIUM} after {timeout:.0f} s "
-                             "(Debian: apt-get install -y chromium)")
+            raise SystemExit(
+                f"no Chromium at {CHROMIUM} after {timeout:.0f} s "
+                "(Debian: apt-get install -y chromium)"
+            )
         print(f"waiting for Chromium at {CHROMIUM} ...", file=sys.stderr)
         time.sleep(every)
 
@@ -144,8 +160,13 @@ def start_stack(workdir: Path) -> Stack:
     # Stack raises every write limit out of reach (GENEROUS_RATE_LIMITS): 100 comments
     # in 7.5 s from one member would hit the default RATE_LIMIT_WRITES_PER_USER
     # (30/minute). Logs at WARNING: a log line per request is not what is measured.
-    stack = Stack(workdir, "arrival_to_paint", redis_db=0, own_redis=True, env={
-        "LOG_LEVEL": "WARNING", "REALTIME_LOG_LEVEL": "WARNING", "JWT_ACCESS_TTL": "3600"})
+    stack = Stack(
+        workdir,
+        "arrival_to_paint",
+        redis_db=0,
+        own_redis=True,
+        env={"LOG_LEVEL": "WARNING", "REALTIME_LOG_LEVEL": "WARNING", "JWT_ACCESS_TTL": "3600"},
+    )
     stack.redis.appendfsync = "everysec"  # the production setting (docs/deployment.md)
     return stack.start()
 
@@ -153,21 +174,35 @@ def start_stack(workdir: Path) -> Stack:
 # ------------------------------------------------------------------ the article
 
 
-OPENINGS = ("I reran the analysis from the supplement and", "Figure 3 suggests that",
-            "Table 2 reports numbers where", "The methods section says", "Not sure I follow:",
-            "Agreed, and", "One more point:", "The response to reviewer 2 claims",
-            "As far as I can tell")
-CLAIMS = ("the effect shrinks once batch is a covariate",
-          "the confidence intervals overlap more than the text admits",
-          "n = 12 per group is thin for a claim this strong",
-          "the preregistration lists a different primary outcome",
-          "the control condition is not described well enough to replicate",
-          "the dose-response curve flattens above 10 mg",
-          "the residuals in **figure S4** look heteroscedastic",
-          "the `lme4` model in the code differs from the one in the paper")
-CLOSINGS = ("Would a mixed model change the conclusion?", "See the second robustness check.",
-            "Happy to share my notebook.", "This deserves a sentence in the limitations.",
-            "", "")
+OPENINGS = (
+    "I reran the analysis from the supplement and",
+    "Figure 3 suggests that",
+    "Table 2 reports numbers where",
+    "The methods section says",
+    "Not sure I follow:",
+    "Agreed, and",
+    "One more point:",
+    "The response to reviewer 2 claims",
+    "As far as I can tell",
+)
+CLAIMS = (
+    "the effect shrinks once batch is a covariate",
+    "the confidence intervals overlap more than the text admits",
+    "n = 12 per group is thin for a claim this strong",
+    "the preregistration lists a different primary outcome",
+    "the control condition is not described well enough to replicate",
+    "the dose-response curve flattens above 10 mg",
+    "the residuals in **figure S4** look heteroscedastic",
+    "the `lme4` model in the code differs from the one in the paper",
+)
+CLOSINGS = (
+    "Would a mixed model change the conclusion?",
+    "See the second robustness check.",
+    "Happy to share my notebook.",
+    "This deserves a sentence in the limitations.",
+    "",
+    "",
+)
 MATHS = " With $\\hat\\beta = 0.42$ and $SE = 0.19$, $p \\approx 0.03$, not $p < 0.01$."
 
 
@@ -198,8 +233,14 @@ def create_people_and_article(api: Api) -> dict:
     commenters = [api.signup("commenter") for _ in range(4)]
     community = api.community(admin, "private", members=[reader, writer, *commenters])
     article = api.article(admin, community["id"])
-    return {"admin": admin, "reader": reader, "writer": writer, "community": community,
-            "article": article, "authors": [admin, reader, *commenters]}
+    return {
+        "admin": admin,
+        "reader": reader,
+        "writer": writer,
+        "community": community,
+        "article": article,
+        "authors": [admin, reader, *commenters],
+    }
 
 
 def seed_article(api: Api, args, run_id: str) -> dict:
@@ -209,9 +250,13 @@ def seed_article(api: Api, args, run_id: str) -> dict:
     lab["threads"] = []  # per discussion: its id and comments (see write_comment)
     n = 0
     for index, size in enumerate(discussion_sizes(args.comments, args.discussions)):
-        discussion = api.discussion(rng.choice(lab["authors"]), lab["community"]["id"],
-                                    lab["article"]["id"], topic=f"Question {index + 1}",
-                                    content=comment_text(rng, "", index).strip())
+        discussion = api.discussion(
+            rng.choice(lab["authors"]),
+            lab["community"]["id"],
+            lab["article"]["id"],
+            topic=f"Question {index + 1}",
+            content=comment_text(rng, "", index).strip(),
+        )
         thread = {"id": discussion["id"], "comments": []}
         for _ in range(size):
             author = rng.choice(lab["authors"])
@@ -230,13 +275,23 @@ def pick_parent(rng: random.Random, thread: dict) -> dict | None:
     return rng.choice(open_to_replies[-20:])
 
 
-def write_comment(api: Api, author: Account, thread: dict, rng: random.Random, token: str,
-                  n: int) -> dict:
+def write_comment(
+    api: Api, author: Account, thread: dict, rng: random.Random, token: str, n: int
+) -> dict:
     parent = pick_parent(rng, thread)
-    created = api.comment(author, thread["id"], comment_text(rng, token, n),
-                          parent_id=parent["id"] if parent else None)
-    comment = {"id": created["id"], "depth": created["depth"], "author": author.id,
-               "token": token, "replies": 0}
+    created = api.comment(
+        author,
+        thread["id"],
+        comment_text(rng, token, n),
+        parent_id=parent["id"] if parent else None,
+    )
+    comment = {
+        "id": created["id"],
+        "depth": created["depth"],
+        "author": author.id,
+        "token": token,
+        "replies": 0,
+    }
     if parent:
         parent["replies"] += 1
     thread["comments"].append(comment)
@@ -251,20 +306,30 @@ def plan_writes(lab: dict, args, run_id: str) -> list[dict]:
     busy ones busier), then edits and deletes of some of them."""
     rng = random.Random(args.seed + 1)
     weights = [len(t["comments"]) + 1 for t in lab["threads"]]
-    plan = [{"kind": "create", "thread": rng.choices(lab["threads"], weights)[0],
-             "token": f"{LIVE}{n:04d}x{run_id}", "n": n} for n in range(args.events)]
+    plan = [
+        {
+            "kind": "create",
+            "thread": rng.choices(lab["threads"], weights)[0],
+            "token": f"{LIVE}{n:04d}x{run_id}",
+            "n": n,
+        }
+        for n in range(args.events)
+    ]
     targets = list(range(args.events))
     rng.shuffle(targets)
-    plan += [{"kind": "edit", "of": n, "token": f"{EDITED}{n:04d}x{run_id}"}
-             for n in targets[:args.edits]]
+    plan += [
+        {"kind": "edit", "of": n, "token": f"{EDITED}{n:04d}x{run_id}"}
+        for n in targets[: args.edits]
+    ]
     # Deleted: comments never edited and without replies when their turn comes (one
     # with replies would stay as "[deleted]": another kind of event).
-    plan += [{"kind": "delete", "candidates": targets[args.edits:]}] * args.deletes
+    plan += [{"kind": "delete", "candidates": targets[args.edits :]}] * args.deletes
     return plan
 
 
-def perform(api: Api, writer: Account, step: dict, created: dict,
-            rng: random.Random) -> dict | None:
+def perform(
+    api: Api, writer: Account, step: dict, created: dict, rng: random.Random
+) -> dict | None:
     """One write; returns what it was and when it was sent and answered (time.time())."""
     sent = time.time()
     if step["kind"] == "create":
@@ -273,22 +338,39 @@ def perform(api: Api, writer: Account, step: dict, created: dict,
         token = step["token"]
     elif step["kind"] == "edit":
         comment = created[step["of"]]
-        api.call("PATCH", f"/api/comments/{comment['id']}", writer, expect=200,
-                 json={"content": comment_text(rng, step["token"], step["of"])})
+        api.call(
+            "PATCH",
+            f"/api/comments/{comment['id']}",
+            writer,
+            expect=200,
+            json={"content": comment_text(rng, step["token"], step["of"])},
+        )
         token = step["token"]
     else:
-        comment = next((created[n] for n in step["candidates"]
-                        if not created[n]["replies"] and not created[n].get("deleted")), None)
+        comment = next(
+            (
+                created[n]
+                for n in step["candidates"]
+                if not created[n]["replies"] and not created[n].get("deleted")
+            ),
+            None,
+        )
         if comment is None:
             return None
         api.call("DELETE", f"/api/comments/{comment['id']}", writer, expect=204)
         comment["deleted"], token = True, comment["token"]
-    return {"kind": step["kind"], "comment_id": comment["id"], "token": token,
-            "sent": sent * 1000, "answered": time.time() * 1000}
+    return {
+        "kind": step["kind"],
+        "comment_id": comment["id"],
+        "token": token,
+        "sent": sent * 1000,
+        "answered": time.time() * 1000,
+    }
 
 
-def write_live(api: Api, writer: Account, plan: list[dict], interval_ms: float,
-               seed: int) -> list[dict]:
+def write_live(
+    api: Api, writer: Account, plan: list[dict], interval_ms: float, seed: int
+) -> list[dict]:
     """Writes at a steady rate, scheduled on the monotonic clock (not slept between),
     so a slow answer delays one write, not every later one."""
     rng = random.Random(seed + 2)
@@ -308,9 +390,14 @@ def write_live(api: Api, writer: Account, plan: list[dict], interval_ms: float,
 
 
 def probe_script(seed_count: int, poll_url: str) -> str:
-    config = {"tokenPattern": TOKEN_PATTERN, "tokenPrefix": "atp", "seedPrefix": SEED,
-              "seedCount": seed_count, "commentSelector": COMMENT_SELECTOR,
-              "pollPath": f"{poll_url}/realtime/poll"}
+    config = {
+        "tokenPattern": TOKEN_PATTERN,
+        "tokenPrefix": "atp",
+        "seedPrefix": SEED,
+        "seedCount": seed_count,
+        "commentSelector": COMMENT_SELECTOR,
+        "pollPath": f"{poll_url}/realtime/poll",
+    }
     return PROBE.read_text().replace("__CONFIG__", json.dumps(config))
 
 
@@ -371,10 +458,16 @@ def timings(records: list[dict], probe: dict) -> dict[str, list[dict]]:
         if not (seen and painted and arrival):
             out[r["kind"]].append({"missing": True})
             continue
-        out[r["kind"]].append({
-            "arrival_to_paint": painted[0] - arrival[0], "arrival_to_dom": seen[0] - arrival[0],
-            "send_to_paint": painted[1] - r["sent"], "answer_to_paint": painted[1] - r["answered"],
-            "write": r["answered"] - r["sent"], "hidden": not gone and not painted[2]})
+        out[r["kind"]].append(
+            {
+                "arrival_to_paint": painted[0] - arrival[0],
+                "arrival_to_dom": seen[0] - arrival[0],
+                "send_to_paint": painted[1] - r["sent"],
+                "answer_to_paint": painted[1] - r["answered"],
+                "write": r["answered"] - r["sent"],
+                "hidden": not gone and not painted[2],
+            }
+        )
     return out
 
 
@@ -386,14 +479,22 @@ def percentiles(values: list[float]) -> dict:
 
     def rank(p):
         return ordered[max(0, -(-len(ordered) * p // 100) - 1)]
-    return {"p50": round(rank(50), 1), "p90": round(rank(90), 1), "p99": round(rank(99), 1),
-            "max": round(ordered[-1], 1)}
+
+    return {
+        "p50": round(rank(50), 1),
+        "p90": round(rank(90), 1),
+        "p99": round(rank(99), 1),
+        "max": round(ordered[-1], 1),
+    }
 
 
 def summary(per_write: list[dict]) -> dict:
     found = [t for t in per_write if not t.get("missing")]
-    out = {"n": len(found), "missing": len(per_write) - len(found),
-           "hidden_at_paint": sum(t["hidden"] for t in found)}
+    out = {
+        "n": len(found),
+        "missing": len(per_write) - len(found),
+        "hidden_at_paint": sum(t["hidden"] for t in found),
+    }
     for name in ("arrival_to_paint", "arrival_to_dom", "send_to_paint", "answer_to_paint", "write"):
         out[name] = percentiles([t[name] for t in found])
     return out
@@ -405,12 +506,16 @@ def summary(per_write: list[dict]) -> dict:
 def wait_for_the_page(page, records: list[dict], timeout: float = 60) -> None:
     """Until every write shows (or is gone) and its frame is painted, or the timeout:
     what never showed is counted as missing."""
-    expect = {"painted": [r["token"] for r in records if r["kind"] != "delete"],
-              "gonePainted": [r["token"] for r in records if r["kind"] == "delete"]}
+    expect = {
+        "painted": [r["token"] for r in records if r["kind"] != "delete"],
+        "gonePainted": [r["token"] for r in records if r["kind"] == "delete"],
+    }
     page.evaluate("expected => { window.__arrivalToPaintExpected = expected; }", expect)
-    check = ("(({painted, gonePainted}, p) => painted.every(t => t in p.painted)"
-             " && gonePainted.every(t => t in p.gonePainted))"
-             "(window.__arrivalToPaintExpected, window.__arrivalToPaint)")
+    check = (
+        "(({painted, gonePainted}, p) => painted.every(t => t in p.painted)"
+        " && gonePainted.every(t => t in p.gonePainted))"
+        "(window.__arrivalToPaintExpected, window.__arrivalToPaint)"
+    )
     try:
         wait_until(page, check, timeout=timeout)
     except AssertionError:
@@ -429,15 +534,26 @@ def measure(stack: Stack, chromium, args, run_id: str) -> dict:
         page = open_reader_page(browsers, lab, stack, seeded)
         page.wait_for_timeout(1000)  # the page's own start-up requests settle
         clock_check_ms = check_clocks(page)
-        records = write_live(Api(stack.api_url), lab["writer"],
-                             plan_writes(lab, args, run_id), args.interval_ms, args.seed)
+        records = write_live(
+            Api(stack.api_url),
+            lab["writer"],
+            plan_writes(lab, args, run_id),
+            args.interval_ms,
+            args.seed,
+        )
         wait_for_the_page(page, records)
         probe = page.evaluate("window.__arrivalToPaint")
-        return {"comments": seeded, "first_paint_ms": round(probe["seedPainted"][0], 1),
-                "clock_check_ms": clock_check_ms, "page_errors": len(page.errors),
-                "probe_ms": {"until_first_paint": round(probe["observerMsAtSeedPaint"], 1),
-                             "in_all": round(probe["observerMs"], 1)},
-                **{kind: summary(ts) for kind, ts in timings(records, probe).items()}}
+        return {
+            "comments": seeded,
+            "first_paint_ms": round(probe["seedPainted"][0], 1),
+            "clock_check_ms": clock_check_ms,
+            "page_errors": len(page.errors),
+            "probe_ms": {
+                "until_first_paint": round(probe["observerMsAtSeedPaint"], 1),
+                "in_all": round(probe["observerMs"], 1),
+            },
+            **{kind: summary(ts) for kind, ts in timings(records, probe).items()},
+        }
     finally:
         browsers.close()
 
@@ -452,8 +568,9 @@ def run(args) -> dict:
     stack = start_stack(workdir)
     try:
         with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                                  args=CHROMIUM_ARGS)
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
             numbers = measure(stack, chromium, args, run_id)
             version = chromium.version
             chromium.close()
@@ -463,26 +580,38 @@ def run(args) -> dict:
     finally:
         stack.stop()
     shutil.rmtree(workdir, ignore_errors=True)
-    return {"at": time.strftime("%Y-%m-%d %H:%M:%S"), "label": args.label,
-            **measured_code(args), "cores": os.cpu_count(),
-            "load_avg_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
-            "chromium": version, "database": stack.database_url.split(":", 1)[0],
-            "events": args.events, "interval_ms": args.interval_ms, **numbers}
+    return {
+        "at": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "label": args.label,
+        **measured_code(args),
+        "cores": os.cpu_count(),
+        "load_avg_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        "chromium": version,
+        "database": stack.database_url.split(":", 1)[0],
+        "events": args.events,
+        "interval_ms": args.interval_ms,
+        **numbers,
+    }
 
 
 def percentile_line(name: str, p: dict) -> str:
     if not p:
         return f"  {name:<18} none measured"
-    return (f"  {name:<18} p50 {p['p50']:>7} p90 {p['p90']:>7} p99 {p['p99']:>7} "
-            f"max {p['max']:>7} ms")
+    return (
+        f"  {name:<18} p50 {p['p50']:>7} p90 {p['p90']:>7} p99 {p['p99']:>7} max {p['max']:>7} ms"
+    )
 
 
 def print_summary(result: dict) -> None:
     create = result["create"]
-    print(f"{result['label'] or 'run'} at {result['commit'][:10]} ({result['tree']}): "
-          f"{result['comments']} comments painted {result['first_paint_ms']} ms after navigation")
-    print(f" {create['n']} new comments ({create['missing']} missing, "
-          f"{create['hidden_at_paint']} hidden when painted):")
+    print(
+        f"{result['label'] or 'run'} at {result['commit'][:10]} ({result['tree']}): "
+        f"{result['comments']} comments painted {result['first_paint_ms']} ms after navigation"
+    )
+    print(
+        f" {create['n']} new comments ({create['missing']} missing, "
+        f"{create['hidden_at_paint']} hidden when painted):"
+    )
     for name in ("arrival_to_paint", "arrival_to_dom", "send_to_paint", "write"):
         print(percentile_line(name, create[name]))
     for kind in ("edit", "delete"):

@@ -48,16 +48,18 @@ def scratch_postgres(server_url: str) -> tuple[str, callable]:
 
 def configure(src: str, database_url: str) -> None:
     sys.path.insert(0, src)
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "marginalia.settings",
-        "DATABASE_URL": database_url,
-        "DJANGO_SECRET_KEY": "bench-only-django-secret-0123456789abcdef0123456789",
-        "JWT_SECRET": "bench-only-jwt-secret-0123456789abcdef0123456789",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "REALTIME_REDIS_URL": os.environ.get("REALTIME_REDIS_URL", "redis://127.0.0.1:6379/11"),
-        "RATE_LIMIT_SIGNUPS_PER_IP": "1000000/minute",
-        "LOG_LEVEL": "WARNING",
-    })
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "marginalia.settings",
+            "DATABASE_URL": database_url,
+            "DJANGO_SECRET_KEY": "bench-only-django-secret-0123456789abcdef0123456789",
+            "JWT_SECRET": "bench-only-jwt-secret-0123456789abcdef0123456789",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "REALTIME_REDIS_URL": os.environ.get("REALTIME_REDIS_URL", "redis://127.0.0.1:6379/11"),
+            "RATE_LIMIT_SIGNUPS_PER_IP": "1000000/minute",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     import django
 
     django.setup()
@@ -71,9 +73,15 @@ def measure(requests: int) -> dict:
 
     call_command("migrate", verbosity=0)
     client = Client()
-    signed_up = client.post("/api/auth/signup", {
-        "username": "bench", "email": "bench@example.org",
-        "password": "a-long-enough-bench-passphrase"}, content_type="application/json")
+    signed_up = client.post(
+        "/api/auth/signup",
+        {
+            "username": "bench",
+            "email": "bench@example.org",
+            "password": "a-long-enough-bench-passphrase",
+        },
+        content_type="application/json",
+    )
     assert signed_up.status_code == 201, signed_up.content
     headers = {"Authorization": f"Bearer {signed_up.json()['access']}"}
     for _ in range(200):  # warm caches and connections
@@ -98,8 +106,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--src", default=str(ROOT / "src"))
     parser.add_argument("--requests", type=int, default=3000)
-    parser.add_argument("--database-url", default="",
-                        help="a PostgreSQL server to create a scratch database on")
+    parser.add_argument(
+        "--database-url", default="", help="a PostgreSQL server to create a scratch database on"
+    )
     parser.add_argument("--label", default="")
     args = parser.parse_args()
 
@@ -114,9 +123,13 @@ def main():
     finally:
         if drop:
             drop()
-    result.update(label=args.label, database="postgresql" if drop else "sqlite",
-                  python=platform.python_version(), cores=os.cpu_count(),
-                  at=time.strftime("%Y-%m-%dT%H:%M:%S"))
+    result.update(
+        label=args.label,
+        database="postgresql" if drop else "sqlite",
+        python=platform.python_version(),
+        cores=os.cpu_count(),
+        at=time.strftime("%Y-%m-%dT%H:%M:%S"),
+    )
     print(json.dumps(result))
     with RESULTS.open("a") as results:
         results.write(json.dumps(result) + "\n")

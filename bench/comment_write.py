@@ -32,18 +32,20 @@ def main():
 
     sys.path.insert(0, args.src)
     workdir = tempfile.mkdtemp(prefix="comment-write-")
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "marginalia.settings",
-        "DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3",
-        "DJANGO_SECRET_KEY": "bench-only-django-secret-0123456789abcdef0123456789",
-        "JWT_SECRET": "bench-only-jwt-secret-0123456789abcdef0123456789",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "REALTIME_REDIS_URL": os.environ.get("REALTIME_REDIS_URL", "redis://127.0.0.1:6379/11"),
-        "RATE_LIMIT_WRITES_PER_USER": "1000000/minute",
-        "RATE_LIMIT_SIGNUPS_PER_IP": "1000000/minute",
-        "RATE_LIMIT_COMMUNITIES_PER_USER": "1000000/minute",
-        "LOG_LEVEL": "WARNING",
-    })
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "marginalia.settings",
+            "DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite3",
+            "DJANGO_SECRET_KEY": "bench-only-django-secret-0123456789abcdef0123456789",
+            "JWT_SECRET": "bench-only-jwt-secret-0123456789abcdef0123456789",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "REALTIME_REDIS_URL": os.environ.get("REALTIME_REDIS_URL", "redis://127.0.0.1:6379/11"),
+            "RATE_LIMIT_WRITES_PER_USER": "1000000/minute",
+            "RATE_LIMIT_SIGNUPS_PER_IP": "1000000/minute",
+            "RATE_LIMIT_COMMUNITIES_PER_USER": "1000000/minute",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     import django
 
     django.setup()
@@ -59,19 +61,35 @@ def main():
 
     def call(method, path, token=None, body=None):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        answer = client.generic(method, path, data=json.dumps(body or {}),
-                                content_type="application/json", headers=headers)
+        answer = client.generic(
+            method,
+            path,
+            data=json.dumps(body or {}),
+            content_type="application/json",
+            headers=headers,
+        )
         assert answer.status_code < 300, (path, answer.status_code, answer.content[:300])
         return answer.json() if answer.content else None
 
-    token = call("POST", "/api/auth/signup", body={
-        "username": "writer", "email": "writer@example.org",
-        "password": "A-long-bench-passphrase-42"})["access"]
+    token = call(
+        "POST",
+        "/api/auth/signup",
+        body={
+            "username": "writer",
+            "email": "writer@example.org",
+            "password": "A-long-bench-passphrase-42",
+        },
+    )["access"]
     community = call("POST", "/api/communities", token, {"name": "Bench", "type": "private"})
-    article = call("POST", "/api/articles", token,
-                   {"title": "Article", "community_ids": [community["id"]]})
-    discussion = call("POST", f"/api/communities/{community['id']}/articles/{article['id']}"
-                      "/discussions", token, {"topic": "T", "content": "Start"})
+    article = call(
+        "POST", "/api/articles", token, {"title": "Article", "community_ids": [community["id"]]}
+    )
+    discussion = call(
+        "POST",
+        f"/api/communities/{community['id']}/articles/{article['id']}/discussions",
+        token,
+        {"topic": "T", "content": "Start"},
+    )
     comments = f"/api/discussions/{discussion['id']}/comments"
 
     def measure(send) -> dict:
@@ -82,18 +100,26 @@ def main():
                 send(n)
                 cpu.append(time.process_time() - started)
             queries.append(len(captured))
-        return {"cpu_ms_p50": round(statistics.median(cpu) * 1000, 2),
-                "cpu_ms_mean": round(statistics.mean(cpu) * 1000, 2),
-                "queries": statistics.median(queries)}
+        return {
+            "cpu_ms_p50": round(statistics.median(cpu) * 1000, 2),
+            "cpu_ms_mean": round(statistics.mean(cpu) * 1000, 2),
+            "queries": statistics.median(queries),
+        }
 
     for n in range(20):  # warm: imports, caches, connections
         call("POST", comments, token, {"content": f"warm {n}"})
     created = measure(lambda n: call("POST", comments, token, {"content": f"A plain comment {n}."}))
     last = call("POST", comments, token, {"content": "to edit"})
-    edited = measure(lambda n: call("PATCH", f"/api/comments/{last['id']}", token,
-                                    {"content": f"Edited {n}."}))
-    result = {"at": time.strftime("%Y-%m-%d %H:%M:%S"), "label": args.label,
-              "writes": args.writes, "create": created, "edit": edited}
+    edited = measure(
+        lambda n: call("PATCH", f"/api/comments/{last['id']}", token, {"content": f"Edited {n}."})
+    )
+    result = {
+        "at": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "label": args.label,
+        "writes": args.writes,
+        "create": created,
+        "edit": edited,
+    }
     print(json.dumps(result))
     with RESULTS.open("a") as out:
         out.write(json.dumps(result) + "\n")

@@ -41,8 +41,9 @@ class Database:
     def _admin(self, statement: str) -> None:
         import psycopg
 
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres",
-                             autocommit=True) as conn:
+        with psycopg.connect(
+            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
+        ) as conn:
             conn.execute(statement)
 
     def create(self) -> None:

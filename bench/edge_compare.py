@@ -40,16 +40,21 @@ def layer_sources(workdir: Path) -> dict[str, str]:
     for name in ("hand-written", "tornado"):
         package = workdir / name / "pollserver"
         shutil.rmtree(package.parent, ignore_errors=True)
-        shutil.copytree(SRC / "pollserver", package,
-                        ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(SRC / "pollserver", package, ignore=shutil.ignore_patterns("__pycache__"))
         layers[name] = f"{package.parent}:{SRC}"
     for file in LAYER_FILES:
-        previous = subprocess.run(["git", "show", f"{PREVIOUS_LAYER}:src/pollserver/{file}"],
-                                  cwd=ROOT, check=True, capture_output=True, text=True).stdout
+        previous = subprocess.run(
+            ["git", "show", f"{PREVIOUS_LAYER}:src/pollserver/{file}"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         (workdir / "hand-written" / "pollserver" / file).write_text(previous)
     tornado_http = workdir / "tornado" / "pollserver" / "http.py"
-    tornado_http.write_text(tornado_http.read_text() + "\n\n"
-                            + (ROOT / "bench" / "tornado_edge.py").read_text())
+    tornado_http.write_text(
+        tornado_http.read_text() + "\n\n" + (ROOT / "bench" / "tornado_edge.py").read_text()
+    )
     return layers
 
 
@@ -65,35 +70,48 @@ async def main(args) -> None:
             bench.stack.env["PYTHONPATH"] = layers[name]
             for clients, rate in cells:
                 bench.restart_poll_server()
-                rows.append(record({"layer": name, **await bench.run_cell(
-                    clients, rate, args.duration, True)}))
+                rows.append(
+                    record(
+                        {"layer": name, **await bench.run_cell(clients, rate, args.duration, True)}
+                    )
+                )
             if args.idle:
                 rows.append(record({"layer": name, **await bench.run_idle(args.idle)}))
     finally:
         bench.stop()
     floor_us = floor["server_cpu_us_per_request"]
     print(f"\nfloor: {floor_us} us per request\n")
-    print("| layer | cell | lost | dup | p50 ms | p99 ms | us/answered poll | x floor |"
-          " RSS MB | KB per idle queue |")
+    print(
+        "| layer | cell | lost | dup | p50 ms | p99 ms | us/answered poll | x floor |"
+        " RSS MB | KB per idle queue |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         if row["mode"] == "idle":
-            print(f"| {row['layer']} | {row['idle_queues']:,} idle | | | | | | |"
-                  f" {row['server_rss_mb']} | {row['rss_per_idle_queue_kb']} |")
+            print(
+                f"| {row['layer']} | {row['idle_queues']:,} idle | | | | | | |"
+                f" {row['server_rss_mb']} | {row['rss_per_idle_queue_kb']} |"
+            )
         else:
             per_poll = row["server_cpu_us_per_answered_poll"]
-            print(f"| {row['layer']} | direct {row['clients']:,} x {row['rate']:g} |"
-                  f" {row['lost']} | {row['duplicates']} | {row['p50_ms']} | {row['p99_ms']} |"
-                  f" {per_poll} | {per_poll / floor_us:.2f} | {row['server_rss_mb']} | |")
+            print(
+                f"| {row['layer']} | direct {row['clients']:,} x {row['rate']:g} |"
+                f" {row['lost']} | {row['duplicates']} | {row['p50_ms']} | {row['p99_ms']} |"
+                f" {per_poll} | {per_poll / floor_us:.2f} | {row['server_rss_mb']} | |"
+            )
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--duration", type=float, default=20)
     parser.add_argument("--cells", default="1000x20,5000x20")
     parser.add_argument("--idle", type=int, default=8000)
-    parser.add_argument("--layers", default="httptools,hand-written,tornado",
-                        help="which layers, in which order (run twice in opposite orders "
-                             "to see what the order and the machine's load do)")
+    parser.add_argument(
+        "--layers",
+        default="httptools,hand-written,tornado",
+        help="which layers, in which order (run twice in opposite orders "
+        "to see what the order and the machine's load do)",
+    )
     asyncio.run(main(parser.parse_args()))

@@ -12,7 +12,6 @@ import json
 import os
 import resource
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -60,6 +59,7 @@ def free_port():
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
+
 NGINX_CONF = """
 daemon off;
 worker_processes 1;
@@ -102,8 +102,12 @@ class Bench:
         os.environ.setdefault("REALTIME_REDIS_URL", "redis://127.0.0.1:6379/15")
         from tests.support.stack import Stack
 
-        self.stack = Stack(workdir, "bench", redis_db=15, env={
-            "REALTIME_LOG_LEVEL": "WARNING", "JWT_ACCESS_TTL": "86400"})
+        self.stack = Stack(
+            workdir,
+            "bench",
+            redis_db=15,
+            env={"REALTIME_LOG_LEVEL": "WARNING", "JWT_ACCESS_TTL": "86400"},
+        )
         self.users, self.size = users, size
         self.proxy = None  # set by scale_out(): polls then go through nginx to two processes
 
@@ -111,13 +115,20 @@ class Bench:
     def start(self):
         t = time.monotonic()
         self.stack.start()
-        out = subprocess.run([sys.executable, str(ROOT / "bench" / "seed.py"), str(self.users),
-                              str(self.size)], env=self.stack.env, cwd=ROOT, check=True,
-                             capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "seed.py"), str(self.users), str(self.size)],
+            env=self.stack.env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         seeded = json.loads(out)
         self.communities = seeded["communities"]
         self.logins = {int(user): login for user, login in seeded["logins"].items()}
-        os.environ.update({k: v for k, v in self.stack.env.items() if k.startswith(("JWT_", "DJANGO_S"))})
+        os.environ.update(
+            {k: v for k, v in self.stack.env.items() if k.startswith(("JWT_", "DJANGO_S"))}
+        )
         from tests.support.api import Account, Api
 
         api = Api(self.stack.api_url)
@@ -134,7 +145,11 @@ class Bench:
 
     @property
     def poll_pids(self) -> list[int]:
-        return [self.stack.processes[name].pid for name in ("poll", "poll2") if name in self.stack.processes]
+        return [
+            self.stack.processes[name].pid
+            for name in ("poll", "poll2")
+            if name in self.stack.processes
+        ]
 
     @property
     def poll_port(self) -> int:
@@ -155,10 +170,17 @@ class Bench:
         directory.mkdir(parents=True, exist_ok=True)
         self.proxy = {"port": free_port(), "second": free_port()}
         self._start_second_poll_server()
-        (directory / "nginx.conf").write_text(NGINX_CONF.format(
-            dir=directory, first=self.stack.poll_port, second=self.proxy["second"],
-            port=self.proxy["port"]))
-        self.stack._spawn("nginx", ["nginx", "-c", str(directory / "nginx.conf"), "-p", str(directory)])
+        (directory / "nginx.conf").write_text(
+            NGINX_CONF.format(
+                dir=directory,
+                first=self.stack.poll_port,
+                second=self.proxy["second"],
+                port=self.proxy["port"],
+            )
+        )
+        self.stack._spawn(
+            "nginx", ["nginx", "-c", str(directory / "nginx.conf"), "-p", str(directory)]
+        )
         while not port_open(self.proxy["port"]):
             time.sleep(0.05)
 
@@ -225,7 +247,8 @@ class Bench:
                 now = time.time()
                 self.answered += 1
                 action, events, next_cursor = read_poll_answer(
-                    status, json.loads(body) if status == 200 else None)
+                    status, json.loads(body) if status == 200 else None
+                )
                 if action == CATCHUP:
                     # Counted, not refetched: the run's delivered/lost figures show the gap.
                     self.catchups += 1
@@ -250,8 +273,16 @@ class Bench:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
     # ---- one matrix cell ----------------------------------------------------------------
-    async def run_cell(self, clients: int, rate: float, duration: float, direct: bool,
-                       settle: float = 2.0, drain: float = 5.0, on_start=None) -> dict:
+    async def run_cell(
+        self,
+        clients: int,
+        rate: float,
+        duration: float,
+        direct: bool,
+        settle: float = 2.0,
+        drain: float = 5.0,
+        on_start=None,
+    ) -> dict:
         comms = self.communities[: (clients + self.size - 1) // self.size]
         client_users, client_comm = [], []
         for ci, c in enumerate(comms):
@@ -302,7 +333,9 @@ class Bench:
             from realtime_core.events import content_event
             from realtime_core.log import EventLog
 
-            log = EventLog(redis.Redis.from_url(self.stack.redis_url), maxlen=100_000, dedupe_ttl=60)
+            log = EventLog(
+                redis.Redis.from_url(self.stack.redis_url), maxlen=100_000, dedupe_ttl=60
+            )
         else:
             pool = asyncio.Queue()
             for _ in range(16):
@@ -313,9 +346,11 @@ class Bench:
             try:
                 t = time.time()
                 status, _ = await conn.request(
-                    "POST", f"/api/discussions/{c['discussion_id']}/comments",
+                    "POST",
+                    f"/api/discussions/{c['discussion_id']}/comments",
                     {"content": f"bench {seq} {t:.6f}", "parent_id": None},
-                    {"Authorization": f"Bearer {c['admin_token']}"})
+                    {"Authorization": f"Bearer {c['admin_token']}"},
+                )
                 write_lat.append(time.time() - t)
                 if status != 201:
                     write_err[0] += 1
@@ -340,8 +375,12 @@ class Bench:
             c = comms[ci]
             if direct:
                 t = time.time()
-                data = {"comment": {"id": seq}, "bench": {"seq": seq, "t": t},
-                        "article_id": 0, "community_id": c["id"]}
+                data = {
+                    "comment": {"id": seq},
+                    "bench": {"seq": seq, "t": t},
+                    "article_id": 0,
+                    "community_id": c["id"],
+                }
                 meta, body = content_event("new_comment", data, c["id"], None, None)
                 log.append(f"bench-{wall0}-{seq}", meta, body, floor=0)
                 write_lat.append(time.time() - t)
@@ -372,12 +411,22 @@ class Bench:
         delivered = sum(delivered_of)
         return {
             "mode": ("direct" if direct else "http") + ("+2 processes" if self.proxy else ""),
-            "clients": clients, "community_size": self.size, "communities": len(comms),
-            "rate": rate, "events": n_events, "publish_seconds": round(publish_wall, 2),
-            "expected": expected, "delivered": delivered, "lost": expected - delivered,
-            "duplicates": dups[0], "poll_errors": self.errors, "catchups": self.catchups,
-            "p50_ms": ms(pct(latencies, .50)), "p95_ms": ms(pct(latencies, .95)),
-            "p99_ms": ms(pct(latencies, .99)), "max_ms": ms(max(latencies) if latencies else None),
+            "clients": clients,
+            "community_size": self.size,
+            "communities": len(comms),
+            "rate": rate,
+            "events": n_events,
+            "publish_seconds": round(publish_wall, 2),
+            "expected": expected,
+            "delivered": delivered,
+            "lost": expected - delivered,
+            "duplicates": dups[0],
+            "poll_errors": self.errors,
+            "catchups": self.catchups,
+            "p50_ms": ms(pct(latencies, 0.50)),
+            "p95_ms": ms(pct(latencies, 0.95)),
+            "p99_ms": ms(pct(latencies, 0.99)),
+            "max_ms": ms(max(latencies) if latencies else None),
             "deliveries_per_s": round(delivered / publish_wall, 1),
             "answered_polls": answered,
             "server_cpu_s": round(cpu, 2),
@@ -385,9 +434,11 @@ class Bench:
             "server_cpu_us_per_answered_poll": round(cpu / answered * 1e6, 1) if answered else None,
             "server_cpu_cores": round(cpu / wall, 2),
             "server_rss_mb": round(sum(map(proc_rss, pids)) / 2**20, 1),
-            "write_p50_ms": ms(pct(write_lat, .5)), "write_p99_ms": ms(pct(write_lat, .99)),
+            "write_p50_ms": ms(pct(write_lat, 0.5)),
+            "write_p99_ms": ms(pct(write_lat, 0.99)),
             "write_errors": write_err[0],
-            "loadgen_cpu_s": round(gen_cpu, 2), "loadgen_cores": round(gen_cpu / wall, 2),
+            "loadgen_cpu_s": round(gen_cpu, 2),
+            "loadgen_cores": round(gen_cpu / wall, 2),
             "register_seconds": round(register_s, 1),
         }
 
@@ -403,17 +454,23 @@ class Bench:
         await asyncio.sleep(settle)
         rss1 = proc_rss(pid)
         await self.stop_pollers()
-        return {"mode": "idle", "idle_queues": queues_n, "distinct_users": len(set(users)),
-                "server_rss_idle_process_mb": round(rss0 / 2**20, 1),
-                "server_rss_mb": round(rss1 / 2**20, 1),
-                "rss_per_idle_queue_kb": round((rss1 - rss0) / queues_n / 1024, 2),
-                "poll_errors": self.errors}
+        return {
+            "mode": "idle",
+            "idle_queues": queues_n,
+            "distinct_users": len(set(users)),
+            "server_rss_idle_process_mb": round(rss0 / 2**20, 1),
+            "server_rss_mb": round(rss1 / 2**20, 1),
+            "rss_per_idle_queue_kb": round((rss1 - rss0) / queues_n / 1024, 2),
+            "poll_errors": self.errors,
+        }
 
     # ---- the floor: bare Tornado handler ------------------------------------------------
     async def run_floor(self, connections=200, duration=8.0) -> dict:
         port = free_port()
-        proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "bare_server.py"), str(port)],
-                                env=self.stack.env if hasattr(self, "stack") else None)
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "bench" / "bare_server.py"), str(port)],
+            env=self.stack.env if hasattr(self, "stack") else None,
+        )
         try:
             while not port_open(port):
                 await asyncio.sleep(0.05)
@@ -423,7 +480,9 @@ class Bench:
             async def loop():
                 conn = LeanConnection("127.0.0.1", port)
                 while not stop[0]:
-                    status, body = await conn.request("GET", "/realtime/poll?queue_id=x&last_event_id=0")
+                    status, body = await conn.request(
+                        "GET", "/realtime/poll?queue_id=x&last_event_id=0"
+                    )
                     count[0] += 1
                 conn.close()
 
@@ -431,17 +490,27 @@ class Bench:
             await asyncio.sleep(1.0)  # warm-up
             c0, cpu0, gen0, t0 = count[0], proc_cpu(proc.pid), time.process_time(), time.monotonic()
             await asyncio.sleep(duration)
-            n, cpu, gen, wall = (count[0] - c0, proc_cpu(proc.pid) - cpu0,
-                                 time.process_time() - gen0, time.monotonic() - t0)
+            n, cpu, gen, wall = (
+                count[0] - c0,
+                proc_cpu(proc.pid) - cpu0,
+                time.process_time() - gen0,
+                time.monotonic() - t0,
+            )
             stop[0] = True
             await asyncio.gather(*tasks, return_exceptions=True)
         finally:
             proc.terminate()
             proc.wait()
-        return {"mode": "floor", "connections": connections, "requests": n,
-                "requests_per_s": round(n / wall), "server_cpu_us_per_request": round(cpu / n * 1e6, 1),
-                "server_cpu_cores": round(cpu / wall, 2), "loadgen_cores": round(gen / wall, 2),
-                "loadgen_cpu_us_per_request": round(gen / n * 1e6, 1)}
+        return {
+            "mode": "floor",
+            "connections": connections,
+            "requests": n,
+            "requests_per_s": round(n / wall),
+            "server_cpu_us_per_request": round(cpu / n * 1e6, 1),
+            "server_cpu_cores": round(cpu / wall, 2),
+            "loadgen_cores": round(gen / wall, 2),
+            "loadgen_cpu_us_per_request": round(gen / n * 1e6, 1),
+        }
 
 
 def record(result: dict) -> dict:

@@ -64,11 +64,12 @@ def ms(seconds: float) -> float:
 def spread(seconds: list[float]) -> dict:
     if not seconds:
         return {"p50_ms": None}  # nothing arrived: `received` says so
-    return {"p50_ms": ms(percentile(seconds, .5)), "p99_ms": ms(percentile(seconds, .99)),
-            "max_ms": ms(max(seconds)), "mean_ms": ms(statistics.mean(seconds))}
-
-
-
+    return {
+        "p50_ms": ms(percentile(seconds, 0.5)),
+        "p99_ms": ms(percentile(seconds, 0.99)),
+        "max_ms": ms(max(seconds)),
+        "mean_ms": ms(statistics.mean(seconds)),
+    }
 
 
 class Site:
@@ -78,14 +79,25 @@ class Site:
         from django.test import Client
 
         self.client = Client()
-        self.token = self.call("POST", "/api/auth/signup", body={
-            "username": "writer", "email": "writer@example.org",
-            "password": "A-long-bench-passphrase-42"})["access"]
+        self.token = self.call(
+            "POST",
+            "/api/auth/signup",
+            body={
+                "username": "writer",
+                "email": "writer@example.org",
+                "password": "A-long-bench-passphrase-42",
+            },
+        )["access"]
 
     def call(self, method, path, token=None, body=None):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        answer = self.client.generic(method, path, data=json.dumps(body or {}),
-                                     content_type="application/json", headers=headers)
+        answer = self.client.generic(
+            method,
+            path,
+            data=json.dumps(body or {}),
+            content_type="application/json",
+            headers=headers,
+        )
         assert answer.status_code < 300, (path, answer.status_code, answer.content[:300])
         return answer.json() if answer.content else None
 
@@ -98,30 +110,54 @@ class Site:
         from communities.models import Membership
         from notifications.models import DiscussionFollow
 
-        community = self.call("POST", "/api/communities", self.token,
-                              {"name": name, "type": "private"})
-        article = self.call("POST", "/api/articles", self.token,
-                            {"title": f"{name} article", "community_ids": [community["id"]]})
+        community = self.call(
+            "POST", "/api/communities", self.token, {"name": name, "type": "private"}
+        )
+        article = self.call(
+            "POST",
+            "/api/articles",
+            self.token,
+            {"title": f"{name} article", "community_ids": [community["id"]]},
+        )
         discussion = self.call(
-            "POST", f"/api/communities/{community['id']}/articles/{article['id']}/discussions",
-            self.token, {"topic": f"{name} topic", "content": "Start"})
+            "POST",
+            f"/api/communities/{community['id']}/articles/{article['id']}/discussions",
+            self.token,
+            {"topic": f"{name} topic", "content": "Start"},
+        )
         prefix = name.lower().replace(" ", "")
         with transaction.atomic():
             users = User.objects.bulk_create(
-                [User.unsaved(f"{prefix}{n}", email=f"{prefix}{n}@example.org", password="!")
-                 for n in range(followers)], batch_size=2000)
+                [
+                    User.unsaved(f"{prefix}{n}", email=f"{prefix}{n}@example.org", password="!")
+                    for n in range(followers)
+                ],
+                batch_size=2000,
+            )
             Membership.objects.bulk_create(
-                [Membership(community_id=community["id"], user=user, role=Membership.MEMBER)
-                 for user in users], batch_size=2000)
+                [
+                    Membership(community_id=community["id"], user=user, role=Membership.MEMBER)
+                    for user in users
+                ],
+                batch_size=2000,
+            )
             DiscussionFollow.objects.bulk_create(
                 [DiscussionFollow(discussion_id=discussion["id"], user=user) for user in users],
-                batch_size=2000)
-        return {"community_id": community["id"], "discussion_id": discussion["id"],
-                "follower_ids": [user.id for user in users]}
+                batch_size=2000,
+            )
+        return {
+            "community_id": community["id"],
+            "discussion_id": discussion["id"],
+            "follower_ids": [user.id for user in users],
+        }
 
     def comment(self, discussion: dict, content: str) -> dict:
-        return self.call("POST", f"/api/discussions/{discussion['discussion_id']}/comments",
-                         self.token, {"content": content})
+        return self.call(
+            "POST",
+            f"/api/discussions/{discussion['discussion_id']}/comments",
+            self.token,
+            {"content": content},
+        )
 
 
 def measure_write_cost(site: Site, few: dict, many: dict, writes: int) -> dict:
@@ -144,17 +180,28 @@ def measure_write_cost(site: Site, few: dict, many: dict, writes: int) -> dict:
             cpu, queries = one_write(discussion, n)
             costs[name][0].append(cpu)
             costs[name][1].append(queries)
-    summary = {name: {"followers": len(discussion["follower_ids"]),
-                      "cpu_ms_p50": ms(statistics.median(cpu)),
-                      "cpu_ms_mean": ms(statistics.mean(cpu)),
-                      "queries_p50": statistics.median(queries), "queries_max": max(queries)}
-               for (name, (cpu, queries)), discussion in zip(costs.items(), (few, many))}
+    summary = {
+        name: {
+            "followers": len(discussion["follower_ids"]),
+            "cpu_ms_p50": ms(statistics.median(cpu)),
+            "cpu_ms_mean": ms(statistics.mean(cpu)),
+            "queries_p50": statistics.median(queries),
+            "queries_max": max(queries),
+        }
+        for (name, (cpu, queries)), discussion in zip(costs.items(), (few, many))
+    }
+
     def ratio(figure: str) -> float:
         return round(summary["many"][figure] / summary["few"][figure], 3)
 
-    return {"measure": "write_cost", "writes": writes, **summary,
-            "cpu_ratio_p50": ratio("cpu_ms_p50"), "cpu_ratio_mean": ratio("cpu_ms_mean"),
-            "queries_ratio": ratio("queries_p50")}
+    return {
+        "measure": "write_cost",
+        "writes": writes,
+        **summary,
+        "cpu_ratio_p50": ratio("cpu_ms_p50"),
+        "cpu_ratio_mean": ratio("cpu_ms_mean"),
+        "queries_ratio": ratio("queries_p50"),
+    }
 
 
 def mark_everything_delivered() -> None:
@@ -182,8 +229,9 @@ def measure_fanout(site: Site, many: dict, runs: int) -> dict:
     for run in range(runs):
         state = ("fresh", "gathered")[run % 2]
         if state == "fresh":
-            Notification.objects.filter(discussion_id=many["discussion_id"],
-                                        read_at__isnull=True).update(read_at=timezone.now())
+            Notification.objects.filter(
+                discussion_id=many["discussion_id"], read_at__isnull=True
+            ).update(read_at=timezone.now())
         comment = site.comment(many, f"Fan-out {run}.")
         with CaptureQueriesContext(connection) as captured:
             cpu_start, wall_start = time.process_time(), time.perf_counter()
@@ -193,12 +241,22 @@ def measure_fanout(site: Site, many: dict, runs: int) -> dict:
         assert delivered == 1, delivered
         queries[state].append(len(captured))
         lines[state].append(Notification.objects.filter(comment_id=comment["id"]).count())
-    return {"measure": "fanout", "followers": len(many["follower_ids"]), "runs": runs,
-            **{state: {"runs": len(timings[state]), **spread(timings[state]),
-                       "cpu_ms_p50": ms(statistics.median(cpu[state])),
-                       "queries": statistics.median(queries[state]),
-                       "lines_written": statistics.median(lines[state])}
-               for state in timings if timings[state]}}
+    return {
+        "measure": "fanout",
+        "followers": len(many["follower_ids"]),
+        "runs": runs,
+        **{
+            state: {
+                "runs": len(timings[state]),
+                **spread(timings[state]),
+                "cpu_ms_p50": ms(statistics.median(cpu[state])),
+                "queries": statistics.median(queries[state]),
+                "lines_written": statistics.median(lines[state]),
+            }
+            for state in timings
+            if timings[state]
+        },
+    }
 
 
 class PollServer:
@@ -206,11 +264,19 @@ class PollServer:
 
     def __init__(self):
         self.port = free_port()
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "REALTIME_LOG_LEVEL": "WARNING",
-               "REALTIME_POLL_PORT": str(self.port)}
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT / "src"),
+            "REALTIME_LOG_LEVEL": "WARNING",
+            "REALTIME_POLL_PORT": str(self.port),
+        }
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "pollserver", "--port", str(self.port)], env=env, cwd=ROOT,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [sys.executable, "-m", "pollserver", "--port", str(self.port)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 30
         while not port_open(self.port):
             if time.monotonic() > deadline or self.process.poll() is not None:
@@ -252,8 +318,10 @@ class Followers:
         self.sent_first = 0
 
     async def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._poll_loop(i, queue_id, cursor))
-                       for i, (queue_id, cursor) in enumerate(self.queues)]
+        self._tasks = [
+            asyncio.create_task(self._poll_loop(i, queue_id, cursor))
+            for i, (queue_id, cursor) in enumerate(self.queues)
+        ]
         while self.sent_first < len(self.queues):
             await asyncio.sleep(0.05)
 
@@ -274,7 +342,8 @@ class Followers:
         while True:
             try:
                 status, raw = await connection.request(
-                    "GET", poll_target(queue_id, cursor, signal_cursor, notifications=True))
+                    "GET", poll_target(queue_id, cursor, signal_cursor, notifications=True)
+                )
             except (ConnectionError, OSError, asyncio.IncompleteReadError):
                 self.errors += 1
                 await asyncio.sleep(0.05)
@@ -298,8 +367,10 @@ class Followers:
     async def arrivals(self, comment_id: int, timeout: float = 30) -> list[float]:
         """When each follower heard of the comment: waits until all did, or `timeout`."""
         deadline = time.monotonic() + timeout
-        while (len(self.received.get(comment_id, ())) < len(self.queues)
-               and time.monotonic() < deadline):
+        while (
+            len(self.received.get(comment_id, ())) < len(self.queues)
+            and time.monotonic() < deadline
+        ):
             await asyncio.sleep(0.02)
         return list(self.received.get(comment_id, {}).values())
 
@@ -338,7 +409,8 @@ def measure_bell(site: Site, many: dict, runs: int, polls: int) -> dict:
         connections.close_all()
         commands, followers_end = multiprocessing.Pipe()
         followers = multiprocessing.get_context("fork").Process(
-            target=run_followers, args=(server.port, queues, followers_end))
+            target=run_followers, args=(server.port, queues, followers_end)
+        )
         followers.start()
         assert commands.recv() == "ready"
         from_request, from_commit, per_run, poll_errors = [], [], [], 0
@@ -353,8 +425,14 @@ def measure_bell(site: Site, many: dict, runs: int, polls: int) -> dict:
             run_from_request = [t - request_start for t in arrivals]
             from_request += run_from_request
             from_commit += [t - committed for t in arrivals]
-            per_run.append({"received": len(arrivals), "write_ms": ms(committed - request_start),
-                            "relay_pass_ms": ms(relayed - committed), **spread(run_from_request)})
+            per_run.append(
+                {
+                    "received": len(arrivals),
+                    "write_ms": ms(committed - request_start),
+                    "relay_pass_ms": ms(relayed - committed),
+                    **spread(run_from_request),
+                }
+            )
             time.sleep(3.5)  # past the poll server's replay window
         commands.send(None)
         followers.join(30)
@@ -362,14 +440,21 @@ def measure_bell(site: Site, many: dict, runs: int, polls: int) -> dict:
         if followers is not None and followers.is_alive():
             followers.terminate()
         server.stop()
-    return {"measure": "bell", "followers": len(many["follower_ids"]), "polls": len(queues),
-            "runs": runs, "received_all": all(run["received"] == len(queues) for run in per_run),
-            "poll_errors": poll_errors,
-            "relay": "deliver_pending() in process right after the commit; the relay "
-                     f"loop adds up to {RELAY_INTERVAL} s",
-            "from_request": spread(from_request), "from_commit": spread(from_commit),
-            "p99_ms_plus_relay_interval": ms(percentile(from_request, .99) + RELAY_INTERVAL),
-            "register_seconds": round(register_seconds, 1), "per_run": per_run}
+    return {
+        "measure": "bell",
+        "followers": len(many["follower_ids"]),
+        "polls": len(queues),
+        "runs": runs,
+        "received_all": all(run["received"] == len(queues) for run in per_run),
+        "poll_errors": poll_errors,
+        "relay": "deliver_pending() in process right after the commit; the relay "
+        f"loop adds up to {RELAY_INTERVAL} s",
+        "from_request": spread(from_request),
+        "from_commit": spread(from_commit),
+        "p99_ms_plus_relay_interval": ms(percentile(from_request, 0.99) + RELAY_INTERVAL),
+        "register_seconds": round(register_seconds, 1),
+        "per_run": per_run,
+    }
 
 
 def main():
@@ -379,8 +464,12 @@ def main():
     parser.add_argument("--writes", type=int, default=200, help="writes per discussion")
     parser.add_argument("--fanout-runs", type=int, default=10)
     parser.add_argument("--bell-runs", type=int, default=3)
-    parser.add_argument("--polls", type=int, default=None,
-                        help="long polls in the bell measurement (default: one per follower)")
+    parser.add_argument(
+        "--polls",
+        type=int,
+        default=None,
+        help="long polls in the bell measurement (default: one per follower)",
+    )
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("--label", default="")
     args = parser.parse_args()
@@ -389,18 +478,20 @@ def main():
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     database = Database("bench_notification_fanout", args.sqlite)
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "marginalia.settings",
-        "DATABASE_URL": database.url,
-        "DJANGO_SECRET_KEY": "bench-only-django-secret-0123456789abcdef0123456789",
-        "JWT_SECRET": "bench-only-jwt-secret-0123456789abcdef0123456789",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "REALTIME_REDIS_URL": REDIS_URL,
-        "RATE_LIMIT_WRITES_PER_USER": "1000000/minute",
-        "RATE_LIMIT_SIGNUPS_PER_IP": "1000000/minute",
-        "RATE_LIMIT_COMMUNITIES_PER_USER": "1000000/minute",
-        "LOG_LEVEL": "WARNING",
-    })
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "marginalia.settings",
+            "DATABASE_URL": database.url,
+            "DJANGO_SECRET_KEY": "bench-only-django-secret-0123456789abcdef0123456789",
+            "JWT_SECRET": "bench-only-jwt-secret-0123456789abcdef0123456789",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "REALTIME_REDIS_URL": REDIS_URL,
+            "RATE_LIMIT_WRITES_PER_USER": "1000000/minute",
+            "RATE_LIMIT_SIGNUPS_PER_IP": "1000000/minute",
+            "RATE_LIMIT_COMMUNITIES_PER_USER": "1000000/minute",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     import django
     import redis
 
@@ -416,13 +507,22 @@ def main():
         run_id = uuid.uuid4().hex[:6]
         few = site.followed_discussion(f"Few {run_id}", args.few)
         many = site.followed_discussion(f"Many {run_id}", args.followers)
-        common = {"label": args.label, "database": "postgresql" if database.postgres else "sqlite",
-                  "load_average": round(os.getloadavg()[0], 1)}
+        common = {
+            "label": args.label,
+            "database": "postgresql" if database.postgres else "sqlite",
+            "load_average": round(os.getloadavg()[0], 1),
+        }
         report(RESULTS, {**measure_write_cost(site, few, many, args.writes), **common})
         report(RESULTS, {**measure_fanout(site, many, args.fanout_runs), **common})
         polls = args.polls or args.followers
-        report(RESULTS, {**measure_bell(site, many, args.bell_runs, polls), **common,
-                "load_average": round(os.getloadavg()[0], 1)})
+        report(
+            RESULTS,
+            {
+                **measure_bell(site, many, args.bell_runs, polls),
+                **common,
+                "load_average": round(os.getloadavg()[0], 1),
+            },
+        )
     finally:
         from django.db import connections
 

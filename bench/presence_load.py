@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "src"), str(ROOT / "bench")]
 
 import redis  # noqa: E402
-
 from loadgen import free_port, ms, pct, port_open, proc_cpu  # noqa: E402
+
 from marginalia_client.protocol import poll_target  # noqa: E402
 from realtime_core import keys  # noqa: E402
 from realtime_core.queues import QueueRegistry  # noqa: E402
@@ -81,8 +81,12 @@ async def delivery(viewers, publish, expected: int, timeout: float = 20.0) -> di
     while len(viewers.arrivals.get(signal_id, ())) < expected and time.monotonic() < deadline:
         await asyncio.sleep(0.01)
     latencies = [t - started for t in viewers.arrivals.get(signal_id, ())]
-    return {"received": len(latencies), "p50_ms": ms(pct(latencies, 0.5)),
-            "p99_ms": ms(pct(latencies, 0.99)), "max_ms": ms(max(latencies, default=None))}
+    return {
+        "received": len(latencies),
+        "p50_ms": ms(pct(latencies, 0.5)),
+        "p99_ms": ms(pct(latencies, 0.99)),
+        "max_ms": ms(max(latencies, default=None)),
+    }
 
 
 async def amain(args) -> dict:
@@ -97,9 +101,14 @@ async def amain(args) -> dict:
     port = free_port()
     poll = subprocess.Popen(
         [sys.executable, "-m", "pollserver", "--port", str(port), "--host", "127.0.0.1"],
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), "REALTIME_REDIS_URL": url,
-             "REALTIME_LOG_LEVEL": "WARNING", "REALTIME_POLL_TIMEOUT": "60",
-             "JWT_SECRET": "bench-secret-0123456789abcdef0123456789"},
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT / "src"),
+            "REALTIME_REDIS_URL": url,
+            "REALTIME_LOG_LEVEL": "WARNING",
+            "REALTIME_POLL_TIMEOUT": "60",
+            "JWT_SECRET": "bench-secret-0123456789abcdef0123456789",
+        },
     )
     result: dict = {"members": members}
     viewers = None
@@ -111,13 +120,16 @@ async def amain(args) -> dict:
         # 1. Heartbeats: every member's tab reports every PRESENCE_HEARTBEAT seconds.
         now = time.time()
         for user_id in range(1, members + 1):
-            signals.presence(COMMUNITY, ARTICLE, user_id, f"member{user_id}", "tab-00000001", True, now)
+            signals.presence(
+                COMMUNITY, ARTICLE, user_id, f"member{user_id}", "tab-00000001", True, now
+            )
         cpu, started = redis_cpu(client), time.perf_counter()
         rounds = 2000
         for i in range(rounds):
             user_id = 1 + i % members
-            signals.presence(COMMUNITY, ARTICLE, user_id, f"member{user_id}", "tab-00000001", True,
-                             time.time())
+            signals.presence(
+                COMMUNITY, ARTICLE, user_id, f"member{user_id}", "tab-00000001", True, time.time()
+            )
         elapsed = time.perf_counter() - started
         redis_per_call = (redis_cpu(client) - cpu) / rounds
         rate = members / PRESENCE_HEARTBEAT
@@ -137,9 +149,17 @@ async def amain(args) -> dict:
         arrivals = []
         for n in range(args.changes):
             user_id = members + 1 + n  # newcomers: every one changes the set
-            arrivals.append(await delivery(viewers, lambda u=user_id: signals.presence(
-                COMMUNITY, ARTICLE, u, f"member{u}", "tab-00000001", True, time.time()).version,
-                members))
+            arrivals.append(
+                await delivery(
+                    viewers,
+                    lambda u=user_id: (
+                        signals.presence(
+                            COMMUNITY, ARTICLE, u, f"member{u}", "tab-00000001", True, time.time()
+                        ).version
+                    ),
+                    members,
+                )
+            )
             await all_waiting(port, members)
         per_change = (proc_cpu(poll.pid) - poll_cpu) / args.changes
         result["presence_change"] = {
@@ -161,8 +181,13 @@ async def amain(args) -> dict:
             client.delete(keys.typing_throttle(DISCUSSION, typist))
 
             def publish(u=typist):
-                signals.typing(COMMUNITY, ARTICLE, DISCUSSION, u,
-                               {"id": u, "username": f"member{u}", "is_pseudonymous": False})
+                signals.typing(
+                    COMMUNITY,
+                    ARTICLE,
+                    DISCUSSION,
+                    u,
+                    {"id": u, "username": f"member{u}", "is_pseudonymous": False},
+                )
                 return client.xrevrange(keys.SIGNALS, count=1)[0][0].decode()
 
             typing.append(await delivery(viewers, publish, members - 1))
@@ -204,7 +229,9 @@ async def all_waiting(port: int, members: int, timeout: float = 60.0) -> None:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=1000)
-    parser.add_argument("--changes", type=int, default=10, help="presence changes and typing signals")
+    parser.add_argument(
+        "--changes", type=int, default=10, help="presence changes and typing signals"
+    )
     result = asyncio.run(amain(parser.parse_args()))
     print(json.dumps(result, indent=2))
 

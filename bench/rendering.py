@@ -69,10 +69,14 @@ def measure_pool(name: str, process_class) -> dict:
     for item, content in {**CORPUS, **DISTINCT}.items():
         started = time.monotonic()
         html = markdown.render(content, lane=item)
-        hostile[item] = {"seconds": round(time.monotonic() - started, 3),
-                         "formulas_rendered": html.count("<math")}
+        hostile[item] = {
+            "seconds": round(time.monotonic() - started, 3),
+            "formulas_rendered": html.count("<math"),
+        }
     result = {
-        "place": name, "api_process_died": 0, "runs": 1,
+        "place": name,
+        "api_process_died": 0,
+        "runs": 1,
         "ordinary_post_ms_p50": round(statistics.median(ordinary) * 1000, 1),
         "ordinary_post_ms_max": round(max(ordinary) * 1000, 1),
         "hostile": hostile,
@@ -86,13 +90,18 @@ def measure_pool(name: str, process_class) -> dict:
 
 def _restarts():
     from prometheus_client import REGISTRY
+
     for reason in ("timeout", "memory", "crash"):
-        yield REGISTRY.get_sample_value("marginalia_render_process_restarts_total",
-                                        {"reason": reason}) or 0
+        yield (
+            REGISTRY.get_sample_value(
+                "marginalia_render_process_restarts_total", {"reason": reason}
+            )
+            or 0
+        )
 
 
 # The former renderer, as it ran inside the API process (for the comparison only).
-_IN_PROCESS = r'''
+_IN_PROCESS = r"""
 import json, os, sys, time, threading
 sys.path[:0] = [sys.argv[1], sys.argv[1] + "/src"]
 from py_mini_racer import JSEvalException, JSOOMException, JSTimeoutException, MiniRacer
@@ -143,21 +152,27 @@ for item, content in {**CORPUS, **DISTINCT}.items():
     print(json.dumps({"item": item, "seconds": time.monotonic() - t,
                       "formulas_rendered": html.count("<math")}), flush=True)
 print(json.dumps({"rss_added": rss() - before}), flush=True)
-'''
+"""
 
 
 def measure_in_process(runs: int) -> dict:
     died, hostile, ordinary, rss_added = 0, {}, [], []
     for _ in range(runs):
-        done = subprocess.run([sys.executable, "-c", _IN_PROCESS, str(ROOT), ORDINARY],
-                              capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            [sys.executable, "-c", _IN_PROCESS, str(ROOT), ORDINARY],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         for line in done.stdout.splitlines():
             record = json.loads(line)
             if "ordinary" in record:
                 ordinary += record["ordinary"]
             elif "item" in record:
-                hostile[record["item"]] = {"seconds": round(record["seconds"], 3),
-                                           "formulas_rendered": record["formulas_rendered"]}
+                hostile[record["item"]] = {
+                    "seconds": round(record["seconds"], 3),
+                    "formulas_rendered": record["formulas_rendered"],
+                }
             else:
                 rss_added.append(record["rss_added"])
         if done.returncode != 0:
@@ -167,10 +182,13 @@ def measure_in_process(runs: int) -> dict:
             crashed_at = items[len(reached)] if len(reached) < len(items) else "exit"
             hostile.setdefault(crashed_at, {})["died_with"] = done.returncode
     return {
-        "place": "in-process", "api_process_died": died, "runs": runs,
+        "place": "in-process",
+        "api_process_died": died,
+        "runs": runs,
         "ordinary_post_ms_p50": round(statistics.median(ordinary) * 1000, 1),
         "ordinary_post_ms_max": round(max(ordinary) * 1000, 1),
-        "hostile": hostile, "restarts": None,
+        "hostile": hostile,
+        "restarts": None,
         "api_rss_added_mb": round(max(rss_added), 1) if rss_added else None,
         "renderer_rss_mb": [],
     }
@@ -180,23 +198,29 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs of the in-process place")
     args = parser.parse_args()
-    results = [measure_in_process(args.runs),
-               measure_pool("python-v8-processes", katex_pool.KatexProcess),
-               measure_pool("node-processes", NodeKatexProcess)]
+    results = [
+        measure_in_process(args.runs),
+        measure_pool("python-v8-processes", katex_pool.KatexProcess),
+        measure_pool("node-processes", NodeKatexProcess),
+    ]
     stamp = time.strftime("%Y-%m-%d %H:%M:%S")
     with RESULTS.open("a") as out:
         for result in results:
             out.write(json.dumps({"at": stamp, **result}) + "\n")
-    print("| place | API process died | ordinary post p50 / max ms | macro bomb s | distinct formulas in a post's 1 s | restarts | API RSS added MB | renderer RSS MB |")
+    print(
+        "| place | API process died | ordinary post p50 / max ms | macro bomb s | distinct formulas in a post's 1 s | restarts | API RSS added MB | renderer RSS MB |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for r in results:
         bomb = r["hostile"].get("macro bomb", {})
         many = r["hostile"].get("2,000 distinct formulas", {})
-        print(f"| {r['place']} | {r['api_process_died']} of {r['runs']} runs | "
-              f"{r['ordinary_post_ms_p50']} / {r['ordinary_post_ms_max']} | "
-              f"{bomb.get('seconds', bomb.get('died_with', '-'))} | "
-              f"{many.get('formulas_rendered', '-')} | {r['restarts']} | "
-              f"{r['api_rss_added_mb']} | {r['renderer_rss_mb']} |")
+        print(
+            f"| {r['place']} | {r['api_process_died']} of {r['runs']} runs | "
+            f"{r['ordinary_post_ms_p50']} / {r['ordinary_post_ms_max']} | "
+            f"{bomb.get('seconds', bomb.get('died_with', '-'))} | "
+            f"{many.get('formulas_rendered', '-')} | {r['restarts']} | "
+            f"{r['api_rss_added_mb']} | {r['renderer_rss_mb']} |"
+        )
 
 
 if __name__ == "__main__":

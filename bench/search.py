@@ -32,7 +32,7 @@ import os
 import random
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,8 +53,9 @@ class Texts:
         syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "pe", "da", "go", "zu"]
         words = set()
         while len(words) < 5000:
-            words.add("".join(self.random.choice(syllables)
-                              for _ in range(self.random.randint(2, 4))))
+            words.add(
+                "".join(self.random.choice(syllables) for _ in range(self.random.randint(2, 4)))
+            )
         self.vocabulary = sorted(words)
         self.weights = [1 / (rank + 1) for rank in range(len(self.vocabulary))]
 
@@ -87,35 +88,74 @@ def load(args, postgres: bool):
     from discussions.models import Article, Discussion, Placement
 
     authors = User.objects.bulk_create(
-        [User.unsaved(f"author{n}", email=f"author{n}@example.org") for n in range(50)])
+        [User.unsaved(f"author{n}", email=f"author{n}@example.org") for n in range(50)]
+    )
     searcher = User.objects.create(username="searcher", email="searcher@example.org")
-    communities = Community.objects.bulk_create([
-        Community(name=f"Community {n}", slug=f"community-{n}",
-                  type=Community.PUBLIC if n < args.public else Community.PRIVATE)
-        for n in range(args.communities)])
-    Membership.objects.bulk_create([
-        Membership(community=community, user=searcher)
-        for community in communities[args.public:args.public + args.member_of]])
-    articles = Article.objects.bulk_create([
-        Article(title=f"Article {c}.{n}", abstract="An abstract", submitter=authors[n])
-        for c in range(args.communities) for n in range(ARTICLES_PER_COMMUNITY)])
-    Placement.objects.bulk_create([
-        Placement(article=article, community=communities[i // ARTICLES_PER_COMMUNITY])
-        for i, article in enumerate(articles)])
-    discussions = Discussion.objects.bulk_create([
-        Discussion(article=article, community=communities[i // ARTICLES_PER_COMMUNITY],
-                   author=authors[i % 50], topic=f"Topic {i}.{n}", content="Some content")
-        for i, article in enumerate(articles) for n in range(DISCUSSIONS_PER_ARTICLE)])
+    communities = Community.objects.bulk_create(
+        [
+            Community(
+                name=f"Community {n}",
+                slug=f"community-{n}",
+                type=Community.PUBLIC if n < args.public else Community.PRIVATE,
+            )
+            for n in range(args.communities)
+        ]
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(community=community, user=searcher)
+            for community in communities[args.public : args.public + args.member_of]
+        ]
+    )
+    articles = Article.objects.bulk_create(
+        [
+            Article(title=f"Article {c}.{n}", abstract="An abstract", submitter=authors[n])
+            for c in range(args.communities)
+            for n in range(ARTICLES_PER_COMMUNITY)
+        ]
+    )
+    Placement.objects.bulk_create(
+        [
+            Placement(article=article, community=communities[i // ARTICLES_PER_COMMUNITY])
+            for i, article in enumerate(articles)
+        ]
+    )
+    discussions = Discussion.objects.bulk_create(
+        [
+            Discussion(
+                article=article,
+                community=communities[i // ARTICLES_PER_COMMUNITY],
+                author=authors[i % 50],
+                topic=f"Topic {i}.{n}",
+                content="Some content",
+            )
+            for i, article in enumerate(articles)
+            for n in range(DISCUSSIONS_PER_ARTICLE)
+        ]
+    )
 
     texts = Texts()
     rare = set(random.Random(7).sample(range(args.comments), 40))
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
     rows = (
-        (texts.comment(n in rare), "", start + timedelta(seconds=n), start + timedelta(seconds=n),
-         discussions[n % len(discussions)].id, 0, authors[n % 50].id, False, False, 1)
-        for n in range(args.comments))
-    columns = ("content, content_html, created_at, updated_at, discussion_id, depth, author_id, "
-               "is_pseudonymous, is_deleted, version")
+        (
+            texts.comment(n in rare),
+            "",
+            start + timedelta(seconds=n),
+            start + timedelta(seconds=n),
+            discussions[n % len(discussions)].id,
+            0,
+            authors[n % 50].id,
+            False,
+            False,
+            1,
+        )
+        for n in range(args.comments)
+    )
+    columns = (
+        "content, content_html, created_at, updated_at, discussion_id, depth, author_id, "
+        "is_pseudonymous, is_deleted, version"
+    )
     with connection.cursor() as cursor:
         if postgres:
             with cursor.cursor.copy(f"COPY discussions_comment ({columns}) FROM STDIN") as copy:
@@ -124,8 +164,11 @@ def load(args, postgres: bool):
         else:
             cursor.executemany(
                 f"INSERT INTO discussions_comment ({columns}) VALUES ({', '.join(['%s'] * 10)})",
-                [(*row[:2], row[2].isoformat(" ")[:26], row[3].isoformat(" ")[:26], *row[4:])
-                 for row in rows])
+                [
+                    (*row[:2], row[2].isoformat(" ")[:26], row[3].isoformat(" ")[:26], *row[4:])
+                    for row in rows
+                ],
+            )
         # As a live database would be: statistics gathered, and (PostgreSQL) the rows'
         # visibility settled, so the first searches do not write hint bits.
         cursor.execute("VACUUM ANALYZE" if postgres else "ANALYZE")
@@ -158,9 +201,12 @@ def comments_plan(searcher, text: str) -> str:
     from search.postgres import Postgres
 
     captured = []
-    with connection.execute_wrapper(lambda execute, sql, params, many, context: (
+    with connection.execute_wrapper(
+        lambda execute, sql, params, many, context: (
             captured.append((sql, params)) if "ORDER BY m.rank" in sql else None,
-            execute(sql, params, many, context))[1]):
+            execute(sql, params, many, context),
+        )[1]
+    ):
         query.run(query.Search(text, kind="comment"), searcher, 20, None)
     sql, params = captured[0]
     with connection.cursor() as cursor, Postgres.searching(cursor, settings.SEARCH_TIMEOUT_MS):
@@ -188,14 +234,16 @@ def main():
     args = parser.parse_args()
 
     database = Database("bench_search", args.sqlite)
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "marginalia.settings",
-        "DATABASE_URL": database.url,
-        "DJANGO_SECRET_KEY": "bench-only-django-secret-0123456789abcdef0123456789",
-        "JWT_SECRET": "bench-only-jwt-secret-0123456789abcdef0123456789",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "LOG_LEVEL": "WARNING",
-    })
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "marginalia.settings",
+            "DATABASE_URL": database.url,
+            "DJANGO_SECRET_KEY": "bench-only-django-secret-0123456789abcdef0123456789",
+            "JWT_SECRET": "bench-only-jwt-secret-0123456789abcdef0123456789",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     import django
 
     database.create()
@@ -222,18 +270,27 @@ def main():
                     query.run(query.Search(text), searcher, 20, None)
                     timings[name].append(time.perf_counter() - began)
         common = {
-            "label": args.label, "database": "postgresql" if database.postgres else "sqlite",
-            "comments": args.comments, "communities": args.communities, "public": args.public,
-            "member_of": args.member_of, "runs": args.runs, "load_s": loaded_s,
+            "label": args.label,
+            "database": "postgresql" if database.postgres else "sqlite",
+            "comments": args.comments,
+            "communities": args.communities,
+            "public": args.public,
+            "member_of": args.member_of,
+            "runs": args.runs,
+            "load_s": loaded_s,
             "load_average": round(os.getloadavg()[0], 1),
         }
         for name, text in QUERIES.items():
-            result = {"query": name, "q": text,
-                      "p50_ms": round(percentile(timings[name], .5) * 1000, 2),
-                      "p95_ms": round(percentile(timings[name], .95) * 1000, 2),
-                      "page_query_p50_ms": round(percentile(page_timings[name], .5) * 1000, 2),
-                      "page_query_p95_ms": round(percentile(page_timings[name], .95) * 1000, 2),
-                      "readable_matches": matches(searcher, text), **common}
+            result = {
+                "query": name,
+                "q": text,
+                "p50_ms": round(percentile(timings[name], 0.5) * 1000, 2),
+                "p95_ms": round(percentile(timings[name], 0.95) * 1000, 2),
+                "page_query_p50_ms": round(percentile(page_timings[name], 0.5) * 1000, 2),
+                "page_query_p95_ms": round(percentile(page_timings[name], 0.95) * 1000, 2),
+                "readable_matches": matches(searcher, text),
+                **common,
+            }
             if database.postgres:
                 result["comments_found_by"] = comments_plan(searcher, text)
             report(RESULTS, result)

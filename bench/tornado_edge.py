@@ -93,6 +93,9 @@ class _Routing(httputil.HTTPServerConnectionDelegate):
 
 def HttpServer(routes, limits=HttpLimits(), metrics=None):  # noqa: F821,N802
     return tornado.httpserver.HTTPServer(
-        _Routing(routes), idle_connection_timeout=limits.idle_timeout,
-        body_timeout=limits.body_timeout, max_header_size=limits.max_head_bytes,
-        max_body_size=limits.max_body_bytes)
+        _Routing(routes),
+        idle_connection_timeout=limits.idle_timeout,
+        body_timeout=limits.body_timeout,
+        max_header_size=limits.max_head_bytes,
+        max_body_size=limits.max_body_bytes,
+    )

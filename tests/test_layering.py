@@ -49,7 +49,9 @@ FRAMEWORKS_REFUSED = {
 
 
 def package_dirs() -> dict[str, Path]:
-    return {path.parent.name: path.parent for source in SOURCES for path in source.glob("*/__init__.py")}
+    return {
+        path.parent.name: path.parent for source in SOURCES for path in source.glob("*/__init__.py")
+    }
 
 
 def packages() -> set[str]:

@@ -63,8 +63,9 @@ def test_a_lock_pins_every_requirement_within_its_range(lock):
 @pytest.mark.parametrize("lock", sorted(set(LOCKS) - {"dev.txt"}))
 def test_the_parts_run_the_versions_the_tests_run(lock):
     development = pins("dev.txt")
-    assert {name: version for name, version in pins(lock).items()
-            if development.get(name) != version} == {}
+    assert {
+        name: version for name, version in pins(lock).items() if development.get(name) != version
+    } == {}
 
 
 def test_the_poll_server_and_client_parts_hold_nothing_of_the_api():
@@ -82,15 +83,22 @@ def test_mini_racer_stays_at_the_version_the_renderer_was_tested_with():
 
 SOURCES = {  # the packages each part runs, and where they live
     "pollserver.txt": [ROOT / "src" / "pollserver", ROOT / "src" / "realtime_core"],
-    "api.txt": [path.parent for path in (ROOT / "src").glob("*/__init__.py")
-                if path.parent.name != "pollserver"] + [ROOT / "gunicorn.conf.py"],
+    "api.txt": [
+        path.parent
+        for path in (ROOT / "src").glob("*/__init__.py")
+        if path.parent.name != "pollserver"
+    ]
+    + [ROOT / "gunicorn.conf.py"],
     "client.txt": [ROOT / "clients" / "python" / "src" / "marginalia_client"],
 }
 
 
 def third_party_imports(sources: list[Path]) -> set[str]:
-    ours = {path.parent.name for source in (ROOT / "src", ROOT / "clients" / "python" / "src")
-            for path in source.glob("*/__init__.py")}
+    ours = {
+        path.parent.name
+        for source in (ROOT / "src", ROOT / "clients" / "python" / "src")
+        for path in source.glob("*/__init__.py")
+    }
     found = set()
     for source in sources:
         for path in [source] if source.is_file() else source.rglob("*.py"):

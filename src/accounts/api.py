@@ -24,9 +24,11 @@ def signup(request, payload: SignupIn):
     email = payload.email.lower()
     # The same name has the same keys: one query answers both "taken" and "looks like".
     folded, cased = look_alike_keys(payload.username)
-    existing = User.objects.filter(
-        Q(username_folded_key=folded) | Q(username_cased_key=cased)
-    ).values_list("username", flat=True).first()
+    existing = (
+        User.objects.filter(Q(username_folded_key=folded) | Q(username_cased_key=cased))
+        .values_list("username", flat=True)
+        .first()
+    )
     if existing == payload.username:
         raise ApiError(409, "That username is taken")
     if existing is not None:

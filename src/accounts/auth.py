@@ -38,12 +38,17 @@ class JWTAuth(HttpBearer):
         # reused refresh token ends it, and its access tokens with it, at once. The
         # same one query as the user's own, joined to the login's row.
         user = User.objects.filter(
-            pk=user_id, is_active=True, refresh_token_families__id=family_id,
+            pk=user_id,
+            is_active=True,
+            refresh_token_families__id=family_id,
             refresh_token_families__revoked_at__isnull=True,
         ).first()
         if user is None:
-            raise AuthenticationFailed("Session ended" if User.objects.filter(
-                pk=user_id, is_active=True).exists() else "Invalid token")
+            raise AuthenticationFailed(
+                "Session ended"
+                if User.objects.filter(pk=user_id, is_active=True).exists()
+                else "Invalid token"
+            )
         request.user = user
         request.login_id = family_id
         return user

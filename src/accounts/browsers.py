@@ -9,7 +9,7 @@ LONGEST_OTHER = 60
 
 
 def browser_label(user_agent: str) -> str:
-    """"Chrome on Windows", "Safari", or for a client that is no browser its own words
+    """ "Chrome on Windows", "Safari", or for a client that is no browser its own words
     (a script's "python-httpx/0.27.0"), cut short; "Unknown browser" for none."""
     other = user_agent.strip()
     if not other:
@@ -21,4 +21,4 @@ def browser_label(user_agent: str) -> str:
         return f"{browser} on {system}"
     if browser:
         return browser
-    return other if len(other) <= LONGEST_OTHER else other[:LONGEST_OTHER - 1] + "…"
+    return other if len(other) <= LONGEST_OTHER else other[: LONGEST_OTHER - 1] + "…"

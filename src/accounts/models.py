@@ -20,15 +20,15 @@ class User(AbstractUser):
     def unsaved(cls, username: str, **fields) -> "User":
         """A user with its look-alike keys, for bulk_create, which skips save()."""
         folded, cased = look_alike_keys(username)
-        return cls(username=username, username_folded_key=folded, username_cased_key=cased,
-                   **fields)
+        return cls(
+            username=username, username_folded_key=folded, username_cased_key=cased, **fields
+        )
 
     def save(self, *args, **kwargs):
         self.username_folded_key, self.username_cased_key = look_alike_keys(self.username)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "username" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "username_folded_key",
-                                       "username_cased_key"}
+            kwargs["update_fields"] = {*update_fields, "username_folded_key", "username_cased_key"}
         super().save(*args, **kwargs)
 
 

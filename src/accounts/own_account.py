@@ -27,9 +27,16 @@ def _new_email(request, user: User, payload: ProfileIn) -> str | None:
     if email is None or email == user.email.lower():
         return None
     if payload.current_password is None:
-        raise ApiError(422, "Invalid input", errors=[{
-            "loc": ["body", "payload", "current_password"],
-            "msg": "Enter your current password to change your e-mail address"}])
+        raise ApiError(
+            422,
+            "Invalid input",
+            errors=[
+                {
+                    "loc": ["body", "payload", "current_password"],
+                    "msg": "Enter your current password to change your e-mail address",
+                }
+            ],
+        )
     if not throttling.current_password_confirmed(request, user, payload.current_password):
         log_event("email_change_refused", logging.WARNING, user_id=user.id)
         raise ApiError(403, "The current password is wrong")

@@ -64,14 +64,21 @@ def _link(user: User) -> str:
 
 
 def _mail_link(user: User) -> None:
-    body = BODY.format(username=user.username, link=_link(user),
-                       lifetime=wait_in_words(settings.PASSWORD_RESET_TIMEOUT))
+    body = BODY.format(
+        username=user.username,
+        link=_link(user),
+        lifetime=wait_in_words(settings.PASSWORD_RESET_TIMEOUT),
+    )
     try:
         send_mail(SUBJECT, body, None, [user.email])
     except Exception as exc:  # noqa: BLE001 (no one reads this thread's futures: the last stop)
         # The class only: SMTP errors quote the recipient's address.
-        log_event("password_reset_mail_failed", logging.WARNING, user_id=user.pk,
-                  reason=type(exc).__name__)
+        log_event(
+            "password_reset_mail_failed",
+            logging.WARNING,
+            user_id=user.pk,
+            reason=type(exc).__name__,
+        )
         return
     log_event("password_reset_mailed", user_id=user.pk)
 

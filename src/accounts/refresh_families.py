@@ -13,8 +13,9 @@ from django.db import models
 
 class RefreshTokenFamily(models.Model):
     id = models.UUIDField(primary_key=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="refresh_token_families")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="refresh_token_families"
+    )
     current_jti = models.CharField(max_length=32)  # the one refresh token that may be used next
     # The one it replaced: for a few seconds it still gets the current one (sessions.rotate).
     previous_jti = models.CharField(max_length=32, blank=True, default="")

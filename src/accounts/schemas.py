@@ -24,8 +24,9 @@ def _printable(value: str) -> str:
     # Control characters, line and paragraph separators would break the one line
     # a name is shown on (and could fake another line beneath it).
     if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value):
-        raise PydanticCustomError("control_characters",
-                                  "Control characters and line breaks are not allowed")
+        raise PydanticCustomError(
+            "control_characters", "Control characters and line breaks are not allowed"
+        )
     return value
 
 
@@ -58,8 +59,10 @@ PROFILE_PIC_URL = Field(None, description="An avatar's URL; null: none, show ini
 
 class LogoutIn(Schema):
     refresh: str | None = Field(
-        None, max_length=4096,
-        description="The login to end; without it, the login of the bearer access token")
+        None,
+        max_length=4096,
+        description="The login to end; without it, the login of the bearer access token",
+    )
     all: bool = Field(False, description="End every login of the user, everywhere")
 
 
@@ -98,8 +101,8 @@ class ProfileIn(Schema):
     display_name: DisplayName | None = None
     email: Email | None = None
     current_password: str | None = Field(
-        None, min_length=1, max_length=128,
-        description="Required to change the e-mail address")
+        None, min_length=1, max_length=128, description="Required to change the e-mail address"
+    )
 
 
 class LoginOut(Schema):

@@ -35,8 +35,9 @@ class RefreshRefused(Exception):
 def _issue(user: User, family: RefreshTokenFamily) -> dict:
     return {
         "access": tokens.issue(user.id, tokens.ACCESS, fam=str(family.id)),
-        "refresh": tokens.issue(user.id, tokens.REFRESH, fam=str(family.id),
-                                jti=family.current_jti),
+        "refresh": tokens.issue(
+            user.id, tokens.REFRESH, fam=str(family.id), jti=family.current_jti
+        ),
         "user": user,
     }
 
@@ -54,8 +55,9 @@ def _unusable_before():
 
 def live_logins(user: User):
     """The user's logins that may still be used: not ended, and not expired."""
-    return RefreshTokenFamily.objects.filter(user=user, revoked_at__isnull=True,
-                                             rotated_at__gte=_unusable_before())
+    return RefreshTokenFamily.objects.filter(
+        user=user, revoked_at__isnull=True, rotated_at__gte=_unusable_before()
+    )
 
 
 def start(user: User, user_agent: str = "") -> dict:
@@ -64,9 +66,10 @@ def start(user: User, user_agent: str = "") -> dict:
     # Forget the user's logins that can never be used again, so the table holds live
     # logins only.
     RefreshTokenFamily.objects.filter(user=user, rotated_at__lt=_unusable_before()).delete()
-    user_agent = user_agent[:RefreshTokenFamily._meta.get_field("user_agent").max_length]
-    family = RefreshTokenFamily.objects.create(id=uuid.uuid4(), user=user, user_agent=user_agent,
-                                               current_jti=uuid.uuid4().hex)
+    user_agent = user_agent[: RefreshTokenFamily._meta.get_field("user_agent").max_length]
+    family = RefreshTokenFamily.objects.create(
+        id=uuid.uuid4(), user=user, user_agent=user_agent, current_jti=uuid.uuid4().hex
+    )
     return _issue(user, family)
 
 
@@ -114,8 +117,9 @@ def rotate(refresh_token: str) -> dict:
     if user is None:
         raise RefreshRefused("Invalid token", "inactive_user", user_id)
     with transaction.atomic():
-        family = (RefreshTokenFamily.objects.select_for_update()
-                  .filter(pk=family_id, user=user).first())
+        family = (
+            RefreshTokenFamily.objects.select_for_update().filter(pk=family_id, user=user).first()
+        )
         if family is None:
             refused = RefreshRefused("Invalid token", "unknown_family", user_id)
         elif family.revoked_at is not None:
@@ -127,8 +131,9 @@ def rotate(refresh_token: str) -> dict:
         elif family.current_jti != jti:
             family.revoked_at = timezone.now()
             family.save(update_fields=["revoked_at"])
-            refused = RefreshRefused("Refresh token already used; log in again",
-                                     "reused_family_revoked", user_id)
+            refused = RefreshRefused(
+                "Refresh token already used; log in again", "reused_family_revoked", user_id
+            )
         else:
             family.previous_jti, family.current_jti = family.current_jti, uuid.uuid4().hex
             family.save(update_fields=["previous_jti", "current_jti", "rotated_at"])
@@ -139,15 +144,17 @@ def rotate(refresh_token: str) -> dict:
 
 def end(user_id: int, family_id: uuid.UUID) -> None:
     """Ends one login: its refresh and access tokens are refused from now on."""
-    if RefreshTokenFamily.objects.filter(pk=family_id, user_id=user_id,
-                                         revoked_at__isnull=True).update(revoked_at=timezone.now()):
+    if RefreshTokenFamily.objects.filter(
+        pk=family_id, user_id=user_id, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now()):
         _tell_open_pages(user_id)
 
 
 def end_all(user_id: int) -> int:
     """Ends every login of the user; how many there were."""
     ended = RefreshTokenFamily.objects.filter(user_id=user_id, revoked_at__isnull=True).update(
-        revoked_at=timezone.now())
+        revoked_at=timezone.now()
+    )
     if ended:
         _tell_open_pages(user_id)
     return ended
@@ -157,12 +164,12 @@ def _tell_open_pages(user_id: int) -> None:
     """Once committed, the person's open pages check their login, and those whose login
     ended say so at once instead of at their next request. A nudge: without Redis they
     learn it at that request, as before."""
+
     def publish() -> None:
         try:
             connection.signals().personal(LOGINS_ENDED, [user_id], {})
         except connection.REDIS_ERRORS:
-            log_event("signal_not_published", logging.WARNING, type=LOGINS_ENDED,
-                      user_id=user_id)
+            log_event("signal_not_published", logging.WARNING, type=LOGINS_ENDED, user_id=user_id)
 
     transaction.on_commit(publish)
 

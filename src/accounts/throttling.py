@@ -16,9 +16,7 @@ import hashlib
 
 from toolkit.rate_limits import Limit, client_address
 
-SIGNUPS_PER_IP = Limit(
-    "signups_per_ip", "Too many sign-ups from this address"
-)
+SIGNUPS_PER_IP = Limit("signups_per_ip", "Too many sign-ups from this address")
 LOGINS_PER_IP = Limit("logins_per_ip", "Too many login attempts from this address")
 LOGIN_FAILURES_PER_ACCOUNT = Limit(
     "login_failures_per_account", "Too many failed logins for this account"

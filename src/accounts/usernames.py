@@ -35,5 +35,7 @@ def _without_accents(name: str) -> str:
 def look_alike_keys(name: str) -> tuple[str, str]:
     """(folded key, cased key): equal for names a reader could take for each other."""
     plain = _without_accents(name)
-    return (_SPOOF_CHECKER.getSkeleton(0, _CASE_FOLD.normalize(plain)),
-            _SPOOF_CHECKER.getSkeleton(0, unicodedata.normalize("NFKC", plain)))
+    return (
+        _SPOOF_CHECKER.getSkeleton(0, _CASE_FOLD.normalize(plain)),
+        _SPOOF_CHECKER.getSkeleton(0, unicodedata.normalize("NFKC", plain)),
+    )

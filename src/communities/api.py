@@ -1,5 +1,12 @@
 from django.db.models import (
-    BooleanField, CharField, Count, Exists, OuterRef, Q, Subquery, Value,
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
 )
 from ninja import Query, Router, Status
 
@@ -34,9 +41,7 @@ router = Router(tags=["communities"])
 router.add_decorator(limit_writes)
 
 # Communities are listed to everyone: creating them has a limit of its own.
-COMMUNITIES_PER_USER = Limit(
-    "communities_per_user", "Too many new communities in a short time"
-)
+COMMUNITIES_PER_USER = Limit("communities_per_user", "Too many new communities in a short time")
 
 
 def _with_viewer_fields(queryset, user):
@@ -44,8 +49,9 @@ def _with_viewer_fields(queryset, user):
     query."""
     queryset = queryset.annotate(
         member_count=Count("memberships", distinct=True),
-        admin_count=Count("memberships", filter=Q(memberships__role=Membership.ADMIN),
-                          distinct=True),
+        admin_count=Count(
+            "memberships", filter=Q(memberships__role=Membership.ADMIN), distinct=True
+        ),
     )
     if user is None:
         return queryset.annotate(
@@ -79,8 +85,10 @@ def _community_out(community_id: int, user):
 
 def _user_named(username_or_email: str) -> User:
     """The user with that username, else the one with that e-mail (both case-insensitive)."""
-    user = (User.objects.filter(username__iexact=username_or_email).first()
-            or User.objects.filter(email__iexact=username_or_email).first())
+    user = (
+        User.objects.filter(username__iexact=username_or_email).first()
+        or User.objects.filter(email__iexact=username_or_email).first()
+    )
     if user is None:
         raise ApiError(404, "No user has that username or e-mail")
     return user
@@ -113,7 +121,11 @@ def list_communities(request, window: Query[Window], mine: bool | None = None):
 def create_community(request, payload: CommunityIn):
     COMMUNITIES_PER_USER.hit(f"user:{request.auth.id}")
     community = services.create_community(
-        request.auth, payload.name, payload.description, payload.type, payload.slug,
+        request.auth,
+        payload.name,
+        payload.description,
+        payload.type,
+        payload.slug,
         payload.show_description,
     )
     return Status(201, _community_out(community.id, request.auth))
@@ -213,7 +225,8 @@ def list_join_requests(request, community_id: ObjectId, window: Query[Window]):
     access.require_admin(request.auth, community)
     return window.of(
         community.join_requests.filter(status=JoinRequest.PENDING)
-        .select_related("user").order_by("created_at", "id")
+        .select_related("user")
+        .order_by("created_at", "id")
     )
 
 
@@ -232,8 +245,7 @@ def _join_request(community: Community, request_id: ObjectId) -> JoinRequest:
 def approve_join_request(request, community_id: ObjectId, request_id: ObjectId):
     community = get_community(community_id)
     access.require_admin(request.auth, community)
-    services.decide_request(_join_request(community, request_id), approve=True,
-                            by=request.auth)
+    services.decide_request(_join_request(community, request_id), approve=True, by=request.auth)
     return Status(204, None)
 
 
@@ -241,8 +253,7 @@ def approve_join_request(request, community_id: ObjectId, request_id: ObjectId):
 def reject_join_request(request, community_id: ObjectId, request_id: ObjectId):
     community = get_community(community_id)
     access.require_admin(request.auth, community)
-    services.decide_request(_join_request(community, request_id), approve=False,
-                            by=request.auth)
+    services.decide_request(_join_request(community, request_id), approve=False, by=request.auth)
     return Status(204, None)
 
 
@@ -258,8 +269,9 @@ def list_invites(request, community_id: ObjectId, window: Query[Window]):
 def create_invite(request, community_id: ObjectId, payload: InviteIn):
     community = get_community(community_id)
     access.require_admin(request.auth, community)
-    invite, token = invites.create(community, request.auth, payload.expires_in_hours,
-                                   payload.max_uses)
+    invite, token = invites.create(
+        community, request.auth, payload.expires_in_hours, payload.max_uses
+    )
     return Status(201, {**InviteOut.from_orm(invite).dict(), "token": token})
 
 

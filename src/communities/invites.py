@@ -30,17 +30,22 @@ def active(community: Community):
     """The invites of the community that still let someone join, newest first."""
     return community.invites.filter(
         Q(max_uses=None) | Q(uses__lt=F("max_uses")),
-        revoked_at=None, expires_at__gt=timezone.now(),
+        revoked_at=None,
+        expires_at__gt=timezone.now(),
     ).select_related("created_by")
 
 
-def create(community: Community, admin, expires_in_hours: int,
-           max_uses: int | None) -> tuple[Invite, str]:
+def create(
+    community: Community, admin, expires_in_hours: int, max_uses: int | None
+) -> tuple[Invite, str]:
     """A new invite and its token (the only time the token is known)."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     invite = Invite.objects.create(
-        community=community, token_hash=_hash(token), created_by=admin,
-        expires_at=timezone.now() + timedelta(hours=expires_in_hours), max_uses=max_uses,
+        community=community,
+        token_hash=_hash(token),
+        created_by=admin,
+        expires_at=timezone.now() + timedelta(hours=expires_in_hours),
+        max_uses=max_uses,
     )
     log_event("invite_created", community_id=community.id, user_id=admin.id, invite_id=invite.id)
     return invite, token
@@ -53,8 +58,9 @@ def revoke(invite: Invite, admin) -> None:
         raise ApiError(409, "That invite link was already revoked")
     invite.revoked_at = timezone.now()
     invite.save(update_fields=["revoked_at"])
-    log_event("invite_revoked", community_id=invite.community_id, user_id=admin.id,
-              invite_id=invite.id)
+    log_event(
+        "invite_revoked", community_id=invite.community_id, user_id=admin.id, invite_id=invite.id
+    )
 
 
 def _usable(invite: Invite | None) -> Invite:
@@ -81,13 +87,16 @@ def find(token: str) -> Invite:
 def accept(token: str, user) -> Community:
     """Join the invite's community as a member, using up one use of the link."""
     invite = _usable(
-        Invite.objects.select_for_update().select_related("community")
-        .filter(token_hash=_hash(token)).first()
+        Invite.objects.select_for_update()
+        .select_related("community")
+        .filter(token_hash=_hash(token))
+        .first()
     )
     if access.role_of(user, invite.community) is not None:
         raise ApiError(409, "You are already a member of this community")
     services.add_member(invite.community, user, Membership.MEMBER)
     Invite.objects.filter(pk=invite.pk).update(uses=F("uses") + 1)
-    log_event("invite_accepted", community_id=invite.community_id, user_id=user.id,
-              invite_id=invite.id)
+    log_event(
+        "invite_accepted", community_id=invite.community_id, user_id=user.id, invite_id=invite.id
+    )
     return invite.community

@@ -108,6 +108,7 @@ class CommunityVisit(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "community"],
-                                    name="one_visit_per_user_community")
+            models.UniqueConstraint(
+                fields=["user", "community"], name="one_visit_per_user_community"
+            )
         ]

@@ -12,11 +12,12 @@ from toolkit.text_limits import Text
 from . import access
 from .models import Membership
 
-
 CommunityName = Text(120, 240, min_chars=3)
 Description = Text(5000, 10_000)
-SHOW_DESCRIPTION = ("Private communities: show the description to non-members too "
-                    "(members always see it; public communities show it to everyone).")
+SHOW_DESCRIPTION = (
+    "Private communities: show the description to non-members too "
+    "(members always see it; public communities show it to everyone)."
+)
 
 
 class CommunityIn(Schema):
@@ -48,14 +49,13 @@ class CommunityOut(Schema):
     name: str
     slug: str
     description: str = Field(
-        description="Empty for a non-member of a private community unless show_description")
+        description="Empty for a non-member of a private community unless show_description"
+    )
     show_description: bool
     type: str
-    member_count: int | None = Field(
-        description="Null for a non-member of a private community")
+    member_count: int | None = Field(description="Null for a non-member of a private community")
     my_role: str | None = Field(description="The caller's role, or null when not a member")
-    can_leave: bool = Field(
-        description="The caller is a member and not the community's only admin")
+    can_leave: bool = Field(description="The caller is a member and not the community's only admin")
     join_requested: bool = Field(description="The caller has a pending request to join")
     unread_count: int | None = Field(description=UNREAD_COUNT)
     created_at: datetime
@@ -87,9 +87,13 @@ class MemberOut(Schema):
 
 
 class MemberQuery(Window):
-    q: str | None = Field(None, max_length=150, pattern=r"^[\w.@+-]*$",
-                          description="only members whose username starts so (any case): "
-                                      "the composers' @mention suggestions")
+    q: str | None = Field(
+        None,
+        max_length=150,
+        pattern=r"^[\w.@+-]*$",
+        description="only members whose username starts so (any case): "
+        "the composers' @mention suggestions",
+    )
 
 
 class AddMemberIn(Schema):

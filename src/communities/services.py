@@ -24,20 +24,25 @@ def _membership_changed(community: Community, user, is_member: bool) -> None:
     if community.is_private:
         events.record_membership(user.id, community.id, is_member)
         _member_count_changed(community)
-    log_event("member_added" if is_member else "member_removed",
-              community_id=community.id, user_id=user.id)
+    log_event(
+        "member_added" if is_member else "member_removed",
+        community_id=community.id,
+        user_id=user.id,
+    )
 
 
 def _member_count_changed(community: Community) -> None:
     """Once committed, the members' open pages learn the new count. A nudge, like the
     join-request signal: lost while Redis is away, right again at the next load. Public
     communities' memberships are not followed by the poll servers, so only private ones."""
+
     def publish() -> None:
         try:
             connection.signals().members(community.id, community.memberships.count())
         except connection.REDIS_ERRORS:
-            log_event("signal_not_published", logging.WARNING, type="members",
-                      community_id=community.id)
+            log_event(
+                "signal_not_published", logging.WARNING, type="members", community_id=community.id
+            )
 
     transaction.on_commit(publish)
 
@@ -48,6 +53,7 @@ def _join_requests_changed(community: Community) -> None:
     A signal is a nudge, not a record: if Redis is away it is lost, and the
     admins' pages catch up on their next periodic refresh.
     """
+
     def publish() -> None:
         admin_ids = list(
             community.memberships.filter(role=Membership.ADMIN).values_list("user_id", flat=True)
@@ -56,8 +62,12 @@ def _join_requests_changed(community: Community) -> None:
         try:
             connection.signals().join_requests(community.id, admin_ids, pending)
         except connection.REDIS_ERRORS:
-            log_event("signal_not_published", logging.WARNING, type="join_requests",
-                      community_id=community.id)
+            log_event(
+                "signal_not_published",
+                logging.WARNING,
+                type="join_requests",
+                community_id=community.id,
+            )
 
     transaction.on_commit(publish)
 
@@ -72,8 +82,14 @@ def _unique_slug(name: str) -> str:
 
 
 @transaction.atomic
-def create_community(creator, name: str, description: str, type_: str, slug: str | None,
-                     show_description: bool = False):
+def create_community(
+    creator,
+    name: str,
+    description: str,
+    type_: str,
+    slug: str | None,
+    show_description: bool = False,
+):
     if slug and Community.objects.filter(slug=slug).exists():
         raise ApiError(409, "That slug is taken")
     try:
@@ -90,8 +106,9 @@ def create_community(creator, name: str, description: str, type_: str, slug: str
         raise ApiError(409, "That slug is taken") from exc
     Membership.objects.create(community=community, user=creator, role=Membership.ADMIN)
     _membership_changed(community, creator, True)
-    log_event("community_created", community_id=community.id, user_id=creator.id,
-              type=community.type)
+    log_event(
+        "community_created", community_id=community.id, user_id=creator.id, type=community.type
+    )
     return community
 
 
@@ -100,8 +117,12 @@ def update_community(community: Community, admin, changes: dict) -> None:
     for field, value in changes.items():
         setattr(community, field, value)
     community.save(update_fields=list(changes))
-    log_event("community_updated", community_id=community.id, user_id=admin.id,
-              fields=",".join(sorted(changes)))
+    log_event(
+        "community_updated",
+        community_id=community.id,
+        user_id=admin.id,
+        fields=",".join(sorted(changes)),
+    )
 
 
 @transaction.atomic
@@ -116,8 +137,9 @@ def join(community: Community, user) -> tuple[str, str | None]:
             raise ApiError(409, "Your request to join is already pending")
         join_request = JoinRequest.objects.create(community=community, user=user)
         _join_requests_changed(community)
-        log_event("join_requested", community_id=community.id, user_id=user.id,
-                  request_id=join_request.id)
+        log_event(
+            "join_requested", community_id=community.id, user_id=user.id, request_id=join_request.id
+        )
         return "requested", None
     add_member(community, user, Membership.MEMBER)
     return "joined", Membership.MEMBER
@@ -129,9 +151,9 @@ def add_member(community: Community, user, role: str, by=None) -> Membership:
     if access.role_of(user, community) is not None:
         raise ApiError(409, "That user is already a member")
     membership = Membership.objects.create(community=community, user=user, role=role)
-    if JoinRequest.objects.filter(community=community, user=user, status=JoinRequest.PENDING).update(
-        status=JoinRequest.APPROVED, decided_at=timezone.now()
-    ):
+    if JoinRequest.objects.filter(
+        community=community, user=user, status=JoinRequest.PENDING
+    ).update(status=JoinRequest.APPROVED, decided_at=timezone.now()):
         _join_requests_changed(community)
     _membership_changed(community, user, True)
     if by is not None and by != user:
@@ -144,8 +166,11 @@ def decide_request(request_obj: JoinRequest, approve: bool, by=None) -> None:
     if request_obj.status != JoinRequest.PENDING:
         raise ApiError(409, "That request was already decided")
     activity.membership_changed(
-        request_obj.community, request_obj.user,
-        Notification.JOIN_APPROVED if approve else Notification.JOIN_REJECTED, actor=by)
+        request_obj.community,
+        request_obj.user,
+        Notification.JOIN_APPROVED if approve else Notification.JOIN_REJECTED,
+        actor=by,
+    )
     if approve:
         add_member(request_obj.community, request_obj.user, Membership.MEMBER)
     else:
@@ -153,8 +178,12 @@ def decide_request(request_obj: JoinRequest, approve: bool, by=None) -> None:
         request_obj.decided_at = timezone.now()
         request_obj.save(update_fields=["status", "decided_at"])
         _join_requests_changed(request_obj.community)
-        log_event("join_rejected", community_id=request_obj.community_id,
-                  user_id=request_obj.user_id, request_id=request_obj.id)
+        log_event(
+            "join_rejected",
+            community_id=request_obj.community_id,
+            user_id=request_obj.user_id,
+            request_id=request_obj.id,
+        )
 
 
 def _lock_admins(community: Community) -> int:
@@ -167,14 +196,19 @@ def _lock_admins(community: Community) -> int:
 
 @transaction.atomic
 def set_role(community: Community, user, role: str, by=None) -> Membership:
-    membership = Membership.objects.select_for_update().filter(community=community, user=user).first()
+    membership = (
+        Membership.objects.select_for_update().filter(community=community, user=user).first()
+    )
     if membership is None:
         raise ApiError(404, "Member not found")
-    if membership.role == Membership.ADMIN and role != Membership.ADMIN and _lock_admins(community) == 1:
+    if (
+        membership.role == Membership.ADMIN
+        and role != Membership.ADMIN
+        and _lock_admins(community) == 1
+    ):
         raise ApiError(409, "A community needs at least one admin")
     if by is not None and by != user and membership.role != role:
-        activity.membership_changed(community, user, Notification.ROLE_CHANGED, actor=by,
-                                    role=role)
+        activity.membership_changed(community, user, Notification.ROLE_CHANGED, actor=by, role=role)
     membership.role = role
     membership.save(update_fields=["role"])
     access.forget_roles(user)
@@ -185,7 +219,9 @@ def set_role(community: Community, user, role: str, by=None) -> Membership:
 @transaction.atomic
 def remove_member(community: Community, user, by=None) -> None:
     """`by`: the admin who removed them, who is told so; None when they left."""
-    membership = Membership.objects.select_for_update().filter(community=community, user=user).first()
+    membership = (
+        Membership.objects.select_for_update().filter(community=community, user=user).first()
+    )
     if membership is None:
         raise ApiError(404, "Member not found")
     if membership.role == Membership.ADMIN and _lock_admins(community) == 1:

@@ -32,8 +32,11 @@ def _readable_community_id(user, community_id: int) -> int:
 @router.get("/{community_id}/visit", response=CommunityVisitOut)
 def get_visit(request, community_id: ObjectId):
     _readable_community_id(request.auth, community_id)
-    return {"community_id": community_id, "previous_seen_at": None,
-            "seen_at": visits.last_seen(CommunityVisit, request.auth, community_id=community_id)}
+    return {
+        "community_id": community_id,
+        "previous_seen_at": None,
+        "seen_at": visits.last_seen(CommunityVisit, request.auth, community_id=community_id),
+    }
 
 
 @router.put("/{community_id}/visit", response=CommunityVisitOut)

@@ -17,7 +17,16 @@ however many communities, articles and posts there are.
 from datetime import datetime
 
 from django.db.models import (
-    Case, DateTimeField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When,
+    Case,
+    DateTimeField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Greatest
 
@@ -25,10 +34,11 @@ from communities.models import Community, Membership
 
 from .models import ArticleVisit, Comment, Discussion
 
-
-UNREAD_COUNT = ("Live discussions and comments the caller has not read: not theirs, written "
-                "after they last opened the article or, for an article never opened, after "
-                "they joined the community. Null unless the caller is a member")
+UNREAD_COUNT = (
+    "Live discussions and comments the caller has not read: not theirs, written "
+    "after they last opened the article or, for an article never opened, after "
+    "they joined the community. Null unless the caller is a member"
+)
 
 
 class _CountOf(Subquery):
@@ -44,8 +54,9 @@ def _count(queryset: QuerySet) -> _CountOf:
 
 
 def _latest(queryset: QuerySet) -> Subquery:
-    return Subquery(queryset.order_by("-created_at").values("created_at")[:1],
-                    output_field=DateTimeField())
+    return Subquery(
+        queryset.order_by("-created_at").values("created_at")[:1], output_field=DateTimeField()
+    )
 
 
 def _live_discussions() -> QuerySet:
@@ -59,17 +70,20 @@ def _live_comments() -> QuerySet:
 def _unread(queryset: QuerySet, reader, article: str, community: str) -> QuerySet:
     """The items of `queryset` that `reader` has not read; `article` and
     `community` are the paths from an item to its article and community."""
-    last_visit = ArticleVisit.objects.filter(
-        user=reader, article=OuterRef(article)).values("seen_at")[:1]
-    joined = Membership.objects.filter(
-        user=reader, community=OuterRef(community)).values("joined_at")[:1]
+    last_visit = ArticleVisit.objects.filter(user=reader, article=OuterRef(article)).values(
+        "seen_at"
+    )[:1]
+    joined = Membership.objects.filter(user=reader, community=OuterRef(community)).values(
+        "joined_at"
+    )[:1]
     read_until = Coalesce(Subquery(last_visit), Subquery(joined), output_field=DateTimeField())
     return queryset.exclude(author=reader).filter(created_at__gt=read_until)
 
 
 def _unread_count(discussions: QuerySet, comments: QuerySet, reader):
-    return (_count(_unread(discussions, reader, "article", "community"))
-            + _count(_unread(comments, reader, "discussion__article", "discussion__community")))
+    return _count(_unread(discussions, reader, "article", "community")) + _count(
+        _unread(comments, reader, "discussion__article", "discussion__community")
+    )
 
 
 NOT_A_MEMBER = Value(None, output_field=IntegerField())
@@ -81,8 +95,11 @@ def community_unread_count(reader, member: Q):
     for the others, whose subqueries the database then does not run."""
     if reader is None:
         return NOT_A_MEMBER
-    count = _unread_count(_live_discussions().filter(community=OuterRef("pk")),
-                          _live_comments().filter(discussion__community=OuterRef("pk")), reader)
+    count = _unread_count(
+        _live_discussions().filter(community=OuterRef("pk")),
+        _live_comments().filter(discussion__community=OuterRef("pk")),
+        reader,
+    )
     return Case(When(member, then=count), default=NOT_A_MEMBER, output_field=IntegerField())
 
 
@@ -93,7 +110,8 @@ def article_activity(community: Community, reader, is_member: bool) -> dict:
     unless `is_member`)."""
     discussions = _live_discussions().filter(community=community, article=OuterRef("pk"))
     comments = _live_comments().filter(
-        discussion__community=community, discussion__article=OuterRef("pk"))
+        discussion__community=community, discussion__article=OuterRef("pk")
+    )
     # Coalesced one by one: SQLite's MAX of several values is null when any is.
     last_activity_at = Greatest(
         F("created_at"),
@@ -113,9 +131,11 @@ def new_since(community: Community, reader, after: datetime) -> QuerySet:
     `after` by anyone but `reader` and not deleted, with how many of each,
     the latest change first."""
     discussions = _live_discussions().filter(
-        community=community, article=OuterRef("pk"), created_at__gt=after)
+        community=community, article=OuterRef("pk"), created_at__gt=after
+    )
     comments = _live_comments().filter(
-        discussion__community=community, discussion__article=OuterRef("pk"), created_at__gt=after)
+        discussion__community=community, discussion__article=OuterRef("pk"), created_at__gt=after
+    )
     if reader is not None:
         discussions, comments = discussions.exclude(author=reader), comments.exclude(author=reader)
     newest_discussion, newest_comment = _latest(discussions), _latest(comments)
@@ -124,8 +144,10 @@ def new_since(community: Community, reader, after: datetime) -> QuerySet:
             new_discussion_count=_count(discussions),
             new_comment_count=_count(comments),
             # Either may be null, never both once filtered.
-            latest_new_at=Greatest(Coalesce(newest_discussion, newest_comment),
-                                   Coalesce(newest_comment, newest_discussion)),
+            latest_new_at=Greatest(
+                Coalesce(newest_discussion, newest_comment),
+                Coalesce(newest_comment, newest_discussion),
+            ),
         )
         .filter(Q(new_discussion_count__gt=0) | Q(new_comment_count__gt=0))
         .order_by("-latest_new_at", "-id")

@@ -4,14 +4,13 @@ from ninja.pagination import paginate
 
 from accounts.auth import current_user, jwt_auth, optional_jwt
 from communities import access
-from communities.models import Community
 from toolkit.paging import MAX_PAGE_SIZE, Pagination
 from toolkit.rate_limits import limit_writes
 from toolkit.types import MAX_ID, ObjectId
 
 from . import activity, lookups, services
-from .pseudonyms import pseudonym
 from .comment_pages import comment_page
+from .pseudonyms import pseudonym
 from .representations import discussions_with_counts
 from .schemas import (
     ArticleIn,
@@ -69,8 +68,9 @@ def my_pseudonym(request, article_id: ObjectId):
     return {"pseudonym": pseudonym(article_id, request.auth.id)}
 
 
-@router.get("/communities/{community_id}/articles", response=list[CommunityArticleOut],
-            auth=optional_jwt)
+@router.get(
+    "/communities/{community_id}/articles", response=list[CommunityArticleOut], auth=optional_jwt
+)
 @paginate(Pagination)
 def list_articles(request, community_id: ObjectId):
     """The latest placed first, each with its discussions' figures (activity.py)."""
@@ -82,7 +82,8 @@ def list_articles(request, community_id: ObjectId):
         .annotate(**activity.article_activity(community, user, is_member))
         .prefetch_related(
             Prefetch(
-                "communities", queryset=access.readable_communities(user),
+                "communities",
+                queryset=access.readable_communities(user),
                 to_attr="visible_communities",
             )
         )
@@ -122,8 +123,10 @@ def list_discussions(request, community_id: ObjectId, article_id: ObjectId):
     """Newest first."""
     community = lookups.readable_community(current_user(request), community_id)
     article = lookups.article_in(community, article_id)
-    return discussions_with_counts().filter(article=article, community=community).order_by(
-        "-created_at", "-id"
+    return (
+        discussions_with_counts()
+        .filter(article=article, community=community)
+        .order_by("-created_at", "-id")
     )
 
 
@@ -165,7 +168,10 @@ def get_discussion(request, discussion_id: ObjectId):
 
 @router.patch("/discussions/{discussion_id}", response=DiscussionOut, auth=jwt_auth)
 def edit_discussion(
-    request, discussion_id: ObjectId, payload: DiscussionPatch, origin_queue: str | None = OriginQueue
+    request,
+    discussion_id: ObjectId,
+    payload: DiscussionPatch,
+    origin_queue: str | None = OriginQueue,
 ):
     services.update_discussion(
         request.auth, discussion_id, payload.topic, payload.content, origin_queue
@@ -191,14 +197,16 @@ def unresolve_discussion(request, discussion_id: ObjectId, origin_queue: str | N
     return _discussion_out(discussion_id)
 
 
-@router.get(
-    "/discussions/{discussion_id}/comments", response=CommentTreeOut, auth=optional_jwt
-)
+@router.get("/discussions/{discussion_id}/comments", response=CommentTreeOut, auth=optional_jwt)
 def list_comments(
     request,
     discussion_id: ObjectId,
-    after: int = Query(0, ge=0, le=MAX_ID, description="Continue after this comment id "
-                       "(the previous page's `next_after`)"),
+    after: int = Query(
+        0,
+        ge=0,
+        le=MAX_ID,
+        description="Continue after this comment id (the previous page's `next_after`)",
+    ),
     limit: int = Query(MAX_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
 ):
     """The tree a page at a time, oldest first (parents before their replies):
@@ -236,8 +244,7 @@ def delete_comment(request, comment_id: ObjectId, origin_queue: str | None = Ori
     return Status(204, None)
 
 
-@router.get("/discussions/{discussion_id}/content_html", response=ContentHtmlOut,
-            auth=optional_jwt)
+@router.get("/discussions/{discussion_id}/content_html", response=ContentHtmlOut, auth=optional_jwt)
 def discussion_content_html(request, discussion_id: ObjectId):
     """The rendered content, also when it is too long to ride along in the object."""
     discussion = lookups.readable_discussion(current_user(request), discussion_id)

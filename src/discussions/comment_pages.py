@@ -25,7 +25,9 @@ def _has_live_reply() -> Q:
     return condition
 
 
-def comment_page(discussion: Discussion, after: int, limit: int) -> tuple[list[Comment], int | None]:
+def comment_page(
+    discussion: Discussion, after: int, limit: int
+) -> tuple[list[Comment], int | None]:
     """Up to `limit` listed comments with ids above `after`, and the id to continue
     after (None on the last page); one query."""
     rows = list(

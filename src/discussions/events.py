@@ -39,8 +39,9 @@ def discussion_deleted(discussion, actor, origin_queue_id) -> None:
         "article_id": discussion.article_id,
         "community_id": discussion.community_id,
     }
-    outbox.record_content(DELETED_DISCUSSION, data, discussion.community_id, actor.id,
-                          origin_queue_id)
+    outbox.record_content(
+        DELETED_DISCUSSION, data, discussion.community_id, actor.id, origin_queue_id
+    )
 
 
 def comment_changed(event_type: str, comment, discussion, actor, origin_queue_id) -> None:

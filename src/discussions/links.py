@@ -2,8 +2,9 @@
 or a comment is written (inbox lines, search results)."""
 
 
-def item_url(community_slug: str, article_id: int | None, discussion_id: int | None,
-             comment_id: int | None) -> str:
+def item_url(
+    community_slug: str, article_id: int | None, discussion_id: int | None, comment_id: int | None
+) -> str:
     """The page and place of an article, a discussion or a comment in a community
     (the community's page when there is no article)."""
     page = f"/c/{community_slug}/"

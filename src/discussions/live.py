@@ -50,7 +50,9 @@ class PresenceOut(Schema):
         description="false for a heartbeat of a tab already counted when nobody came or went: "
         "then count, members and version are null (the signals keep the page current)"
     )
-    count: int | None = Field(description="Distinct members viewing the article, the caller included")
+    count: int | None = Field(
+        description="Distinct members viewing the article, the caller included"
+    )
     members: list[UserOut] | None = Field(description="Up to 20 of them, to name on hover")
     version: str | None = Field(
         description="Signal id of this snapshot: apply later snapshots only if newer"
@@ -68,7 +70,9 @@ class TypingIn(Schema):
 
 
 class TypingOut(Schema):
-    published: bool = Field(description="false when a signal for this discussion was sent moments ago")
+    published: bool = Field(
+        description="false when a signal for this discussion was sent moments ago"
+    )
 
 
 def _live_community(user, community_id: int, article_id: int) -> Community:
@@ -104,17 +108,32 @@ def presence(request, payload: PresenceIn):
     _live_community(user, payload.community_id, payload.article_id)
     try:
         snapshot = connection.signals().presence(
-            payload.community_id, payload.article_id, user.id, user.username,
-            payload.tab_id, payload.visible, time.time(),
+            payload.community_id,
+            payload.article_id,
+            user.id,
+            user.username,
+            payload.tab_id,
+            payload.visible,
+            time.time(),
         )
     except REDIS_ERRORS as exc:
         raise _unavailable() from exc
     if snapshot is None:
-        return {"community_id": payload.community_id, "article_id": payload.article_id,
-                "changed": False, "count": None, "members": None, "version": None,
-                "heartbeat": PRESENCE_HEARTBEAT}
-    return {**snapshot.body["data"], "changed": True, "version": snapshot.version,
-            "heartbeat": PRESENCE_HEARTBEAT}
+        return {
+            "community_id": payload.community_id,
+            "article_id": payload.article_id,
+            "changed": False,
+            "count": None,
+            "members": None,
+            "version": None,
+            "heartbeat": PRESENCE_HEARTBEAT,
+        }
+    return {
+        **snapshot.body["data"],
+        "changed": True,
+        "version": snapshot.version,
+        "heartbeat": PRESENCE_HEARTBEAT,
+    }
 
 
 @router.post("/typing", response=TypingOut)
@@ -124,7 +143,9 @@ def typing(request, payload: TypingIn):
     TYPING_PER_USER.hit(f"user:{user.id}")
     community = _live_community(user, payload.community_id, payload.article_id)
     if not Discussion.objects.filter(
-        pk=payload.discussion_id, community=community, article_id=payload.article_id,
+        pk=payload.discussion_id,
+        community=community,
+        article_id=payload.article_id,
         is_deleted=False,
     ).exists():
         raise not_found("Discussion")

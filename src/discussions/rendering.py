@@ -17,8 +17,7 @@ def render(content: str, user_id: int | None = None) -> str:
     try:
         return markdown.render(content, lane=user_id, mentions=mentions)
     except RendererBusy as busy:
-        raise too_many_requests("The maths renderer is busy",
-                                busy.retry_after) from None
+        raise too_many_requests("The maths renderer is busy", busy.retry_after) from None
 
 
 # An event carries the object's content and its HTML side by side and is cut above

@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated
 
 from ninja import Schema
@@ -23,16 +23,28 @@ Content = Text(20_000, 32 * 1024, min_chars=1)
 def author_of(user, article_id: int, is_pseudonymous: bool) -> dict:
     """How a post's author is shown: by name, or by the article's pseudonym of them."""
     if is_pseudonymous:
-        return {"id": None, "username": pseudonym(article_id, user.id), "is_pseudonymous": True,
-                "profile_pic_url": None}
-    return {"id": user.id, "username": user.username, "is_pseudonymous": False,
-            "profile_pic_url": None}
+        return {
+            "id": None,
+            "username": pseudonym(article_id, user.id),
+            "is_pseudonymous": True,
+            "profile_pic_url": None,
+        }
+    return {
+        "id": user.id,
+        "username": user.username,
+        "is_pseudonymous": False,
+        "profile_pic_url": None,
+    }
 
 
 # A deleted comment kept for its replies shows no author, but an author object all the
 # same: front ends read `author.username` of every comment without a null check.
-DELETED_AUTHOR = {"id": None, "username": DELETED_CONTENT, "is_pseudonymous": False,
-                  "profile_pic_url": None}
+DELETED_AUTHOR = {
+    "id": None,
+    "username": DELETED_CONTENT,
+    "is_pseudonymous": False,
+    "profile_pic_url": None,
+}
 
 
 CONTENT_HTML = Field(
@@ -44,9 +56,9 @@ CONTENT_HTML = Field(
 
 class AuthorOut(Schema):
     id: int | None = Field(
-        description="null when the author is shown by pseudonym or the comment is deleted")
-    username: str = Field(
-        description='The username, the per-article pseudonym, or "[deleted]"')
+        description="null when the author is shown by pseudonym or the comment is deleted"
+    )
+    username: str = Field(description='The username, the per-article pseudonym, or "[deleted]"')
     is_pseudonymous: bool
     profile_pic_url: str | None = PROFILE_PIC_URL
 
@@ -87,7 +99,8 @@ class CommunityArticleOut(ArticleOut):
     discussion_count: int = Field(description="Live discussions in this community")
     comment_count: int = Field(description="Live comments on them")
     last_activity_at: datetime = Field(
-        description="When the latest of them was written; the article's own time before any")
+        description="When the latest of them was written; the article's own time before any"
+    )
     unread_count: int | None = Field(description=UNREAD_COUNT)
 
 
@@ -95,14 +108,15 @@ class NewsQuery(Schema):
     # Not `after`: elsewhere that is a cursor of ids (a discussion's comments).
     since: AwareDatetime = Field(
         description="An ISO 8601 time with its offset, e.g. the `previous_seen_at` of the "
-        "community's visit")
+        "community's visit"
+    )
 
     @field_validator("since")
     @classmethod
     def storable(cls, value: datetime) -> datetime:
         # The database keeps UTC: a time at the edge of the calendar may not convert.
         try:
-            return value.astimezone(timezone.utc)
+            return value.astimezone(UTC)
         except OverflowError:
             raise ValueError("Out of range") from None
 
@@ -174,8 +188,7 @@ class CommentOut(Schema):
     depth: int
     content: str = Field(description='"[deleted]" for a deleted comment kept for its replies')
     content_html: str | None = CONTENT_HTML
-    author: AuthorOut = Field(
-        description='For a deleted comment: id null, username "[deleted]"')
+    author: AuthorOut = Field(description='For a deleted comment: id null, username "[deleted]"')
     is_pseudonymous: bool
     is_deleted: bool
     version: int
@@ -197,7 +210,11 @@ class CommentOut(Schema):
 
     @staticmethod
     def resolve_content_html(comment) -> str | None:
-        return "" if comment.is_deleted else html_within_event_bound(comment.content, comment.content_html)
+        return (
+            ""
+            if comment.is_deleted
+            else html_within_event_bound(comment.content, comment.content_html)
+        )
 
     @staticmethod
     def resolve_author(comment) -> dict:

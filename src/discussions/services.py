@@ -25,8 +25,9 @@ def create_article(user, title, abstract, authors, link, community_ids) -> Artic
         title=title, abstract=abstract, authors=authors, link=link, submitter=user
     )
     Placement.objects.bulk_create(Placement(article=article, community=c) for c in communities)
-    log_event("article_created", article_id=article.id, user_id=user.id,
-              communities=len(communities))
+    log_event(
+        "article_created", article_id=article.id, user_id=user.id, communities=len(communities)
+    )
     return article
 
 
@@ -36,8 +37,7 @@ def place_article(user, article: Article, community) -> None:
     if Placement.objects.filter(article=article, community=community).exists():
         raise ApiError(409, "The article is already in that community")
     Placement.objects.create(article=article, community=community)
-    log_event("article_placed", article_id=article.id, community_id=community.id,
-              user_id=user.id)
+    log_event("article_placed", article_id=article.id, community_id=community.id, user_id=user.id)
 
 
 def _require_author(user, obj, what: str) -> None:
@@ -46,13 +46,23 @@ def _require_author(user, obj, what: str) -> None:
 
 
 def _log_discussion(event: str, discussion, user) -> None:
-    log_event(event, discussion_id=discussion.id, article_id=discussion.article_id,
-              community_id=discussion.community_id, user_id=user.id)
+    log_event(
+        event,
+        discussion_id=discussion.id,
+        article_id=discussion.article_id,
+        community_id=discussion.community_id,
+        user_id=user.id,
+    )
 
 
 def _log_comment(event: str, comment, discussion, user) -> None:
-    log_event(event, comment_id=comment.id, discussion_id=discussion.id,
-              community_id=discussion.community_id, user_id=user.id)
+    log_event(
+        event,
+        comment_id=comment.id,
+        discussion_id=discussion.id,
+        community_id=discussion.community_id,
+        user_id=user.id,
+    )
 
 
 # `updated_at` is when the text was last edited (pages show it as "edited"): a
@@ -93,8 +103,13 @@ def create_discussion(user, article, community, topic, content, is_pseudonymous,
 def _lock_as_committed(post, what: str) -> None:
     """Lock `post`'s row for this transaction and take its version (and deletion) as
     committed now: it was read, checked and rendered for before the transaction."""
-    locked = (type(post).objects.select_for_update().filter(pk=post.pk)
-              .values("version", "is_deleted").first())
+    locked = (
+        type(post)
+        .objects.select_for_update()
+        .filter(pk=post.pk)
+        .values("version", "is_deleted")
+        .first()
+    )
     if locked is None or locked["is_deleted"]:
         raise ApiError(404, f"{what} not found")
     post.version = locked["version"]
@@ -124,8 +139,9 @@ def set_resolved(user, discussion_id, resolved: bool, origin_queue_id):
     if discussion.is_resolved != resolved:
         _bump(discussion, is_resolved=resolved)
         events.discussion_changed(events.UPDATED_DISCUSSION, discussion, user, origin_queue_id)
-        _log_discussion("discussion_resolved" if resolved else "discussion_unresolved",
-                        discussion, user)
+        _log_discussion(
+            "discussion_resolved" if resolved else "discussion_unresolved", discussion, user
+        )
     return discussion
 
 
@@ -148,8 +164,11 @@ def create_comment(user, discussion_id, content, parent_id, is_pseudonymous, ori
         if parent_id is not None:
             # Locked: a deletion of the parent running now decides, after this reply
             # commits, that the parent keeps a live reply (and stays as "[deleted]").
-            parent = (Comment.objects.select_for_update(no_key=True)
-                      .filter(pk=parent_id, discussion=discussion).first())
+            parent = (
+                Comment.objects.select_for_update(no_key=True)
+                .filter(pk=parent_id, discussion=discussion)
+                .first()
+            )
             if parent is None:
                 raise ApiError(422, "parent_id must be a comment of the same discussion")
             if parent.is_deleted:

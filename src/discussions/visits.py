@@ -26,8 +26,11 @@ class VisitOut(Schema):
 @router.get("/articles/{article_id}/visit", response=VisitOut)
 def get_visit(request, article_id: ObjectId):
     lookups.readable_article(request.auth, article_id)
-    return {"article_id": article_id, "previous_seen_at": None,
-            "seen_at": visits.last_seen(ArticleVisit, request.auth, article_id=article_id)}
+    return {
+        "article_id": article_id,
+        "previous_seen_at": None,
+        "seen_at": visits.last_seen(ArticleVisit, request.auth, article_id=article_id),
+    }
 
 
 @router.put("/articles/{article_id}/visit", response=VisitOut)

@@ -113,15 +113,21 @@ def on_api_error(request, exc: ApiError):
 
 @api.exception_handler(AuthenticationFailed)
 def on_bad_token(request, exc: AuthenticationFailed):
-    log_event("auth_failed", logging.WARNING, reason=failure_reason(exc), method=request.method,
-              path=request.path)
+    log_event(
+        "auth_failed",
+        logging.WARNING,
+        reason=failure_reason(exc),
+        method=request.method,
+        path=request.path,
+    )
     return _json(request, 401, {"message": str(exc)})
 
 
 @api.exception_handler(AuthenticationError)
 def on_missing_token(request, exc):
-    log_event("auth_failed", logging.INFO, reason="no_token", method=request.method,
-              path=request.path)
+    log_event(
+        "auth_failed", logging.INFO, reason="no_token", method=request.method, path=request.path
+    )
     return _json(request, 401, {"message": "Authentication required"})
 
 
@@ -142,8 +148,9 @@ def on_http_error(request, exc: HttpError):
     # Ninja wraps whatever the parser raises in a 400 "Cannot parse request body".
     if isinstance(exc.__cause__, BodyNotAnObject):
         reason = str(exc.__cause__)
-        return _json(request, 422, {"message": "Invalid input",
-                                    "errors": [{"loc": ["body"], "msg": reason}]})
+        return _json(
+            request, 422, {"message": "Invalid input", "errors": [{"loc": ["body"], "msg": reason}]}
+        )
     return _json(request, exc.status_code, {"message": str(exc)})
 
 

@@ -15,22 +15,37 @@ def _answer(request, status: int, api_message: str, title: str, message: str):
 
 
 def bad_request(request, exception):
-    return _answer(request, 400, "Bad request", "Bad request",
-                   "The browser sent a request this site could not understand.")
+    return _answer(
+        request,
+        400,
+        "Bad request",
+        "Bad request",
+        "The browser sent a request this site could not understand.",
+    )
 
 
 def forbidden(request, exception):
-    return _answer(request, 403, "Forbidden", "Not allowed",
-                   "You are not allowed to open this page.")
+    return _answer(
+        request, 403, "Forbidden", "Not allowed", "You are not allowed to open this page."
+    )
 
 
 def not_found(request, exception):
-    return _answer(request, 404, "Not found", "Page not found",
-                   "There is nothing at this address. The link may be mistyped, or what it "
-                   "pointed to was deleted.")
+    return _answer(
+        request,
+        404,
+        "Not found",
+        "Page not found",
+        "There is nothing at this address. The link may be mistyped, or what it "
+        "pointed to was deleted.",
+    )
 
 
 def server_error(request):
-    return _answer(request, 500, "Internal server error", "Something went wrong",
-                   "The server failed to answer. It has been logged; please try again in "
-                   "a moment.")
+    return _answer(
+        request,
+        500,
+        "Internal server error",
+        "Something went wrong",
+        "The server failed to answer. It has been logged; please try again in a moment.",
+    )

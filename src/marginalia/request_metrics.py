@@ -22,13 +22,19 @@ REQUEST_SECONDS = Histogram(
     "marginalia_api_request_seconds",
     "Time from the request reaching Django to its answer, by route and method",
     ["route", "method"],
-    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
 RESPONSES = Counter(
-    "marginalia_api_responses", "Answers by route, method and HTTP status",
-    ["route", "method", "status"])
+    "marginalia_api_responses",
+    "Answers by route, method and HTTP status",
+    ["route", "method", "status"],
+)
 DB_QUERIES = Histogram(
-    "marginalia_api_db_queries", "Database queries one request made, by route",
-    ["route"], buckets=(0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89))
+    "marginalia_api_db_queries",
+    "Database queries one request made, by route",
+    ["route"],
+    buckets=(0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89),
+)
 
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 UNMATCHED = "unmatched"

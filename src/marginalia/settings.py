@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as cors_default_headers
 from django.core.exceptions import ImproperlyConfigured
 from limits import parse_many
-from corsheaders.defaults import default_headers as cors_default_headers
 
 from realtime_core import secret_keys, tokens
 from realtime_core.config import RealtimeConfig
@@ -38,9 +38,13 @@ def _allowed_hosts() -> list[str]:
     for a missing secret. In DEBUG an empty list is Django's localhost-only default."""
     hosts = [h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h.strip()]
     if not hosts and not DEBUG:
-        print("marginalia: DJANGO_ALLOWED_HOSTS is not set: the host names this API answers "
-              "to, comma-separated (e.g. example.org,www.example.org). Set it "
-              "(or DJANGO_DEBUG=1 for local development only).", file=sys.stderr, flush=True)
+        print(
+            "marginalia: DJANGO_ALLOWED_HOSTS is not set: the host names this API answers "
+            "to, comma-separated (e.g. example.org,www.example.org). Set it "
+            "(or DJANGO_DEBUG=1 for local development only).",
+            file=sys.stderr,
+            flush=True,
+        )
         raise SystemExit(secret_keys.EXIT_MISSING_SECRET)
     return hosts
 
@@ -58,7 +62,7 @@ def _flag(variable: str) -> bool:
 
 
 def _proxy_ssl_header(value: str) -> tuple[str, str] | None:
-    """"X-Forwarded-Proto" (or "X-Forwarded-Proto: https") -> Django's
+    """ "X-Forwarded-Proto" (or "X-Forwarded-Proto: https") -> Django's
     ("HTTP_X_FORWARDED_PROTO", "https"): the header the proxy in front sets, and its
     value on a request that reached the proxy over HTTPS."""
     if not value.strip():
@@ -67,7 +71,8 @@ def _proxy_ssl_header(value: str) -> tuple[str, str] | None:
     name, expected = name.strip(), expected.strip() or "https"
     if not re.fullmatch(r"[A-Za-z0-9-]+", name):
         raise ImproperlyConfigured(
-            f"SECURE_PROXY_SSL_HEADER={value!r} is not a header name such as X-Forwarded-Proto")
+            f"SECURE_PROXY_SSL_HEADER={value!r} is not a header name such as X-Forwarded-Proto"
+        )
     return "HTTP_" + name.upper().replace("-", "_"), expected
 
 
@@ -140,7 +145,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # first and then writes cannot wait for the write lock (SQLite answers
     # "database is locked" at once), so take the lock at BEGIN and wait for it.
     DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE", "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 if os.environ.get("MARGINALIA_TEST_RUN"):
@@ -268,8 +274,11 @@ RATE_LIMITS = {
         ("password_resets_per_email", "RATE_LIMIT_PASSWORD_RESETS_PER_EMAIL", "3/hour;10/day"),
         ("logins_per_ip", "RATE_LIMIT_LOGINS_PER_IP", "30/minute;300/hour"),
         # Tiers make the wait grow with the failures: a minute, then 15 minutes, then an hour.
-        ("login_failures_per_account", "RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT",
-         "5/minute;10/15 minutes;20/hour;100/day"),
+        (
+            "login_failures_per_account",
+            "RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT",
+            "5/minute;10/15 minutes;20/hour;100/day",
+        ),
         ("writes_per_user", "RATE_LIMIT_WRITES_PER_USER", "30/minute;500/hour"),
         ("communities_per_user", "RATE_LIMIT_COMMUNITIES_PER_USER", "5/hour;20/day"),
         ("presence_per_tab", "RATE_LIMIT_PRESENCE_PER_TAB", "30/minute"),
@@ -291,7 +300,8 @@ SEARCH_TEXT_CONFIG = os.environ.get("SEARCH_TEXT_CONFIG", "english")
 if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", SEARCH_TEXT_CONFIG):
     # It is written into the index's DDL, where no parameter can stand for it.
     raise ImproperlyConfigured(
-        f"SEARCH_TEXT_CONFIG={SEARCH_TEXT_CONFIG!r} is not a text search configuration name")
+        f"SEARCH_TEXT_CONFIG={SEARCH_TEXT_CONFIG!r} is not a text search configuration name"
+    )
 # The longest a search may run before it is cancelled (503): a query is never slow.
 SEARCH_TIMEOUT_MS = int(os.environ.get("SEARCH_TIMEOUT_MS") or 2000)
 # Reverse proxies in front of the API that append the client's address to

@@ -6,18 +6,32 @@ from .models import Activity, Notification
 
 
 def discussion_started(discussion) -> None:
-    Activity.objects.create(kind=Activity.DISCUSSION_CREATED, actor_id=discussion.author_id,
-                            community_id=discussion.community_id, discussion=discussion)
+    Activity.objects.create(
+        kind=Activity.DISCUSSION_CREATED,
+        actor_id=discussion.author_id,
+        community_id=discussion.community_id,
+        discussion=discussion,
+    )
 
 
 def comment_written(comment, discussion) -> None:
-    Activity.objects.create(kind=Activity.COMMENT_CREATED, actor_id=comment.author_id,
-                            community_id=discussion.community_id, discussion=discussion,
-                            comment=comment)
+    Activity.objects.create(
+        kind=Activity.COMMENT_CREATED,
+        actor_id=comment.author_id,
+        community_id=discussion.community_id,
+        discussion=discussion,
+        comment=comment,
+    )
 
 
 def membership_changed(community, person, kind: str, actor=None, role: str = "") -> None:
     """`person` is told of a change of their membership (`kind`, a Notification kind)."""
     assert kind in Notification.MEMBERSHIP_KINDS, kind
-    Activity.objects.create(kind=Activity.MEMBERSHIP, actor=actor, community=community,
-                            subject=person, membership_kind=kind, role=role)
+    Activity.objects.create(
+        kind=Activity.MEMBERSHIP,
+        actor=actor,
+        community=community,
+        subject=person,
+        membership_kind=kind,
+        role=role,
+    )

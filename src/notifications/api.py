@@ -15,8 +15,13 @@ from toolkit.rate_limits import limit_writes
 from toolkit.types import ObjectId
 
 from . import follows, inbox
-from .models import (KIND_GROUPS, ArticleFollow, DiscussionFollow, Notification,
-                     NotificationPreferences)
+from .models import (
+    KIND_GROUPS,
+    ArticleFollow,
+    DiscussionFollow,
+    Notification,
+    NotificationPreferences,
+)
 
 # /api/me/...: the caller's own settings and lists.
 router = Router(tags=["notifications"], auth=jwt_auth)
@@ -27,9 +32,11 @@ inbox_router.add_decorator(limit_writes)
 
 
 KindGroup = Literal[tuple(KIND_GROUPS)]
-KINDS_HELP = ("per group of kinds (" + ", ".join(
-    f"{group}: {' | '.join(kinds)}" for group, kinds in KIND_GROUPS.items())
-    + "): a line in the inbox (default on), a desktop notification and a sound (default off)")
+KINDS_HELP = (
+    "per group of kinds ("
+    + ", ".join(f"{group}: {' | '.join(kinds)}" for group, kinds in KIND_GROUPS.items())
+    + "): a line in the inbox (default on), a desktop notification and a sound (default off)"
+)
 
 
 class ChannelsOut(Schema):
@@ -47,8 +54,10 @@ class ChannelsIn(Schema):
 
 
 class PreferencesOut(Schema):
-    desktop: bool = Field(description="for activity on the open article: a desktop "
-                          "notification while its tab is hidden")
+    desktop: bool = Field(
+        description="for activity on the open article: a desktop "
+        "notification while its tab is hidden"
+    )
     sound: bool = Field(description="for activity on the open article: a short tone")
     kinds: dict[str, ChannelsOut] = Field(description=KINDS_HELP)
 
@@ -61,7 +70,8 @@ class PreferencesIn(Schema):
     desktop: bool | None = None
     sound: bool | None = None
     kinds: dict[KindGroup, ChannelsIn] | None = Field(
-        None, description="only the groups and channels to change; an unknown one is a 422")
+        None, description="only the groups and channels to change; an unknown one is a 422"
+    )
 
 
 def _current(user) -> NotificationPreferences:
@@ -81,14 +91,17 @@ def update_preferences(request, payload: PreferencesIn):
     with transaction.atomic():
         # Locked: two saves of different groups at once both count.
         preferences, _ = NotificationPreferences.objects.select_for_update().get_or_create(
-            user=request.auth)
+            user=request.auth
+        )
         if payload.desktop is not None:
             preferences.desktop = payload.desktop
         if payload.sound is not None:
             preferences.sound = payload.sound
         for group, change in (payload.kinds or {}).items():
-            preferences.kinds[group] = {**preferences.channels(group),
-                                        **change.dict(exclude_none=True)}
+            preferences.kinds[group] = {
+                **preferences.channels(group),
+                **change.dict(exclude_none=True),
+            }
         preferences.save()
     return preferences
 
@@ -121,16 +134,16 @@ class NotificationOut(Schema):
 
     @staticmethod
     def resolve_url(line: Notification) -> str:
-        return item_url(line.community.slug, line.article_id, line.discussion_id,
-                        line.comment_id)
+        return item_url(line.community.slug, line.article_id, line.discussion_id, line.comment_id)
 
 
 class InboxOut(Schema):
     items: list[NotificationOut]
     unread_count: int
     next_after: int | None = Field(description="pass as `after` for the next page; null: last")
-    signal_cursor: str | None = Field(description="the newest realtime signal the count "
-                                      "already includes: apply only later ones")
+    signal_cursor: str | None = Field(
+        description="the newest realtime signal the count already includes: apply only later ones"
+    )
 
 
 class InboxQuery(Schema):
@@ -157,9 +170,13 @@ def list_notifications(request, query: Query[InboxQuery]):
     if query.after is not None:
         lines = lines.filter(id__lt=query.after)
     count, cursor = inbox.counted_with_cursor(request.auth)
-    items = list(lines[:query.limit])
-    return {"items": items, "unread_count": count, "signal_cursor": cursor,
-            "next_after": items[-1].id if len(items) == query.limit else None}
+    items = list(lines[: query.limit])
+    return {
+        "items": items,
+        "unread_count": count,
+        "signal_cursor": cursor,
+        "next_after": items[-1].id if len(items) == query.limit else None,
+    }
 
 
 @inbox_router.post("/notifications/read", response=UnreadOut)
@@ -178,21 +195,18 @@ class FollowOut(Schema):
     following: bool
 
 
-@inbox_router.put("/communities/{community_id}/articles/{article_id}/follow",
-                  response=FollowOut)
+@inbox_router.put("/communities/{community_id}/articles/{article_id}/follow", response=FollowOut)
 def follow_article(request, community_id: ObjectId, article_id: ObjectId):
     return _set_article_follow(request.auth, community_id, article_id, follow=True)
 
 
-@inbox_router.delete("/communities/{community_id}/articles/{article_id}/follow",
-                     response=FollowOut)
+@inbox_router.delete("/communities/{community_id}/articles/{article_id}/follow", response=FollowOut)
 def unfollow_article(request, community_id: ObjectId, article_id: ObjectId):
     """Stop following; an automatic follow (submitter, admins) is muted."""
     return _set_article_follow(request.auth, community_id, article_id, follow=False)
 
 
-@inbox_router.get("/communities/{community_id}/articles/{article_id}/follow",
-                  response=FollowOut)
+@inbox_router.get("/communities/{community_id}/articles/{article_id}/follow", response=FollowOut)
 def article_follow(request, community_id: ObjectId, article_id: ObjectId):
     community = lookups.readable_community(request.auth, community_id)
     article = lookups.article_in(community, article_id)
@@ -258,10 +272,16 @@ def my_follows(request):
     automatic follows (submitter, admin, author, commenter) need no choice and are
     not listed."""
     user = request.auth
-    articles = (ArticleFollow.objects.filter(user=user)
-                .filter(inbox.readable_community(user, "community"))
-                .select_related("community", "article").order_by("-id")[:MAX_PAGE_SIZE])
-    discussions = (DiscussionFollow.objects.filter(user=user, discussion__is_deleted=False)
-                   .filter(inbox.readable_community(user, "discussion__community"))
-                   .select_related("discussion__community").order_by("-id")[:MAX_PAGE_SIZE])
+    articles = (
+        ArticleFollow.objects.filter(user=user)
+        .filter(inbox.readable_community(user, "community"))
+        .select_related("community", "article")
+        .order_by("-id")[:MAX_PAGE_SIZE]
+    )
+    discussions = (
+        DiscussionFollow.objects.filter(user=user, discussion__is_deleted=False)
+        .filter(inbox.readable_community(user, "discussion__community"))
+        .select_related("discussion__community")
+        .order_by("-id")[:MAX_PAGE_SIZE]
+    )
     return {"articles": list(articles), "discussions": list(discussions)}

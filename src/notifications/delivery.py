@@ -70,8 +70,7 @@ class _Lines:
         kept, dropped = replace(self, readers=[]), replace(self, readers=[], stored=False)
         for reader in self.readers:
             (dropped if reader[0] in unwanted else kept).readers.append(reader)
-        kept.replaces = {user: line for user, line in self.replaces.items()
-                         if user not in unwanted}
+        kept.replaces = {user: line for user, line in self.replaces.items() if user not in unwanted}
         return kept, dropped
 
 
@@ -93,18 +92,22 @@ class _Post:
     def lines(self, kind: str, live_text: str) -> _Lines:
         discussion = self.discussion
         return _Lines(
-            kind=kind, created_at=timezone.now(),
+            kind=kind,
+            created_at=timezone.now(),
             # A pseudonymous post's lines never name, nor link to, its author.
             actor_id=None if self.is_pseudonymous else self.author_id,
-            community_id=discussion.community_id, article_id=discussion.article_id,
-            discussion_id=discussion.id, comment_id=self.comment.id if self.comment else None,
-            live_text=live_text[:TEXT_MAX])
+            community_id=discussion.community_id,
+            article_id=discussion.article_id,
+            discussion_id=discussion.id,
+            comment_id=self.comment.id if self.comment else None,
+            live_text=live_text[:TEXT_MAX],
+        )
 
 
 def _quoted(text: str) -> str:
     text = " ".join(text.split())
     if len(text) > TOPIC_IN_TEXT:
-        text = text[:TOPIC_IN_TEXT - 1].rstrip() + "…"
+        text = text[: TOPIC_IN_TEXT - 1].rstrip() + "…"
     return f"“{text}”"
 
 
@@ -115,9 +118,16 @@ def deliver_pending() -> int:
     with transaction.atomic():
         batch = list(
             Activity.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(delivered_at__isnull=True).order_by("id")
-            .select_related("actor", "community", "subject", "discussion__article",
-                            "discussion__community", "comment__parent")[:BATCH_SIZE]
+            .filter(delivered_at__isnull=True)
+            .order_by("id")
+            .select_related(
+                "actor",
+                "community",
+                "subject",
+                "discussion__article",
+                "discussion__community",
+                "comment__parent",
+            )[:BATCH_SIZE]
         )
         for activity in batch:
             groups = _lines_for(activity)
@@ -168,18 +178,27 @@ def _store(group: _Lines) -> None:
     unread lines it replaces go first."""
     if group.replaces:
         Notification.objects.filter(id__in=list(group.replaces.values())).delete()
-    shared = {"kind": group.kind, "created_at": group.created_at, "actor_id": group.actor_id,
-              "community_id": group.community_id, "article_id": group.article_id,
-              "discussion_id": group.discussion_id, "comment_id": group.comment_id}
+    shared = {
+        "kind": group.kind,
+        "created_at": group.created_at,
+        "actor_id": group.actor_id,
+        "community_id": group.community_id,
+        "article_id": group.article_id,
+        "discussion_id": group.discussion_id,
+        "comment_id": group.comment_id,
+    }
     if database.vendor != "postgresql":
         Notification.objects.bulk_create(
             Notification(user_id=user_id, count=count, text=text, **shared)
-            for user_id, count, text in group.readers)
+            for user_id, count, text in group.readers
+        )
         return
     user_ids, counts, texts = (list(column) for column in zip(*group.readers))
     with database.cursor() as cursor:
-        cursor.execute(_INSERT_FROM_ARRAYS.format(table=Notification._meta.db_table),
-                       [*shared.values(), user_ids, counts, texts])
+        cursor.execute(
+            _INSERT_FROM_ARRAYS.format(table=Notification._meta.db_table),
+            [*shared.values(), user_ids, counts, texts],
+        )
 
 
 def _signal(community_slug: str, group: _Lines) -> None:
@@ -187,25 +206,32 @@ def _signal(community_slug: str, group: _Lines) -> None:
     inbox's to say), so one signal serves thousands of followers; those whose unread
     line was replaced get one that leaves their count as it is."""
     data = {
-        "kind": group.kind, "text": group.live_text,
+        "kind": group.kind,
+        "text": group.live_text,
         "url": item_url(community_slug, group.article_id, group.discussion_id, group.comment_id),
-        "community_id": group.community_id, "article_id": group.article_id,
-        "discussion_id": group.discussion_id, "comment_id": group.comment_id,
+        "community_id": group.community_id,
+        "article_id": group.article_id,
+        "discussion_id": group.discussion_id,
+        "comment_id": group.comment_id,
     }
     readers = [user_id for user_id, _, _ in group.readers]
     for adds_unread in (True, False):
-        recipients = [user_id for user_id in readers
-                      if group.adds_unread(user_id) == adds_unread]
+        recipients = [user_id for user_id in readers if group.adds_unread(user_id) == adds_unread]
         if not recipients:
             continue
         try:
-            connection.signals().personal(NOTIFICATION, recipients,
-                                          {**data, "adds_unread": adds_unread})
+            connection.signals().personal(
+                NOTIFICATION, recipients, {**data, "adds_unread": adds_unread}
+            )
         except connection.REDIS_ERRORS:
             # A nudge, not a record: the inbox has the line, and pages fetch the count
             # when they connect again.
-            log_event("signal_not_published", logging.WARNING, type=NOTIFICATION,
-                      community_id=group.community_id)
+            log_event(
+                "signal_not_published",
+                logging.WARNING,
+                type=NOTIFICATION,
+                community_id=group.community_id,
+            )
 
 
 def _lines_for(activity: Activity) -> list[_Lines]:
@@ -215,14 +241,14 @@ def _lines_for(activity: Activity) -> list[_Lines]:
     if discussion is None or discussion.is_deleted:
         return []  # gone before anyone heard of it
     if activity.kind == Activity.DISCUSSION_CREATED:
-        post = _Post(discussion, None, discussion.author_id, discussion.is_pseudonymous,
-                     discussion.content)
+        post = _Post(
+            discussion, None, discussion.author_id, discussion.is_pseudonymous, discussion.content
+        )
         return _discussion_lines(post, activity.actor)
     comment = activity.comment
     if comment is None or comment.is_deleted:
         return []
-    post = _Post(discussion, comment, comment.author_id, comment.is_pseudonymous,
-                 comment.content)
+    post = _Post(discussion, comment, comment.author_id, comment.is_pseudonymous, comment.content)
     return _comment_lines(post, activity.actor)
 
 
@@ -242,8 +268,10 @@ def _discussion_lines(post: _Post, actor) -> list[_Lines]:
     mentions = _mention_lines(post, actor, told)
     discussion = post.discussion
     followers = follows.article_followers(discussion.community, discussion.article) - told
-    text = (f"{post.author_name(actor)} started {_quoted(discussion.topic)} "
-            f"on {_quoted(discussion.article.title)}")
+    text = (
+        f"{post.author_name(actor)} started {_quoted(discussion.topic)} "
+        f"on {_quoted(discussion.article.title)}"
+    )
     started = post.lines(Notification.DISCUSSION, text)
     for user_id in sorted(followers):
         started.add(user_id, text)
@@ -258,8 +286,11 @@ def _comment_lines(post: _Post, actor) -> list[_Lines]:
     what = "your comment" if comment.parent else "your discussion"
     text = f"{post.author_name(actor)} replied to {what} in {_quoted(discussion.topic)}"
     reply = post.lines(Notification.REPLY, text)
-    if replied_to not in told and replied_to not in follows.discussion_muters(discussion) \
-            and follows.readers_among(discussion.community, {replied_to}):
+    if (
+        replied_to not in told
+        and replied_to not in follows.discussion_muters(discussion)
+        and follows.readers_among(discussion.community, {replied_to})
+    ):
         reply.add(replied_to, text)
         told.add(replied_to)
     followers = follows.discussion_followers(discussion) - told
@@ -277,10 +308,13 @@ def _gathered_comment_lines(post: _Post, actor, followers: set[int]) -> _Lines:
     # Every unread gathered line of the discussion, then those of the followers: a
     # list of thousands of ids in the query would cost more than the rows.
     unread = Notification.objects.filter(
-        kind=Notification.COMMENTS, discussion=post.discussion, read_at__isnull=True,
+        kind=Notification.COMMENTS,
+        discussion=post.discussion,
+        read_at__isnull=True,
     ).values_list("id", "user_id", "count")
-    earlier = {user_id: (line_id, count) for line_id, user_id, count in unread
-               if user_id in followers}
+    earlier = {
+        user_id: (line_id, count) for line_id, user_id, count in unread if user_id in followers
+    }
     for user_id in sorted(followers):
         count = earlier.get(user_id, (None, 0))[1] + 1
         lines.add(user_id, f"{count} new comments in {topic}" if count > 1 else one, count)
@@ -302,8 +336,14 @@ def _membership_lines(activity: Activity) -> _Lines:
     community = activity.community
     text = _MEMBERSHIP_TEXTS[activity.membership_kind].format(
         community=community.name,
-        role={"admin": "an admin", "moderator": "a moderator"}.get(activity.role, "a member"))
-    lines = _Lines(kind=activity.membership_kind, created_at=timezone.now(),
-                   actor_id=activity.actor_id, community_id=community.id, live_text=text)
+        role={"admin": "an admin", "moderator": "a moderator"}.get(activity.role, "a member"),
+    )
+    lines = _Lines(
+        kind=activity.membership_kind,
+        created_at=timezone.now(),
+        actor_id=activity.actor_id,
+        community_id=community.id,
+        live_text=text,
+    )
     lines.add(activity.subject_id, text)
     return lines

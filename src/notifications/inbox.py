@@ -29,9 +29,11 @@ def readable_community(user, community_path: str) -> Q:
 def visible_to(user) -> QuerySet:
     readable = readable_community(user, "community")
     post_alive = Q(discussion__is_deleted=False) & (
-        Q(comment__isnull=True) | Q(comment__is_deleted=False))
+        Q(comment__isnull=True) | Q(comment__is_deleted=False)
+    )
     return Notification.objects.filter(user=user).filter(
-        Q(kind__in=Notification.MEMBERSHIP_KINDS) | (readable & post_alive))
+        Q(kind__in=Notification.MEMBERSHIP_KINDS) | (readable & post_alive)
+    )
 
 
 def unread_count(user) -> int:
@@ -65,8 +67,8 @@ def mark_read(user, ids: list[int] | None = None, article_id: int | None = None)
 def _tell_read(user) -> None:
     """Every open page of the reader, on every device, shows the new count at once."""
     try:
-        connection.signals().personal(NOTIFICATIONS_READ, [user.id],
-                                      {"unread_count": unread_count(user)})
+        connection.signals().personal(
+            NOTIFICATIONS_READ, [user.id], {"unread_count": unread_count(user)}
+        )
     except connection.REDIS_ERRORS:
-        log_event("signal_not_published", logging.WARNING, type=NOTIFICATIONS_READ,
-                  user_id=user.id)
+        log_event("signal_not_published", logging.WARNING, type=NOTIFICATIONS_READ, user_id=user.id)

@@ -16,7 +16,8 @@ def named_users(text: str) -> dict[str, User]:
     for name in names:
         written.setdefault(look_alike_keys(name)[0], []).append(name)
     users = User.objects.filter(username_folded_key__in=written, is_active=True).only(
-        "id", "username", "username_folded_key")
+        "id", "username", "username_folded_key"
+    )
     return {name: user for user in users for name in written[user.username_folded_key]}
 
 

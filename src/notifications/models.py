@@ -39,15 +39,19 @@ class ArticleFollow(models.Model):
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE,
-                                  related_name="+")
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
     article = models.ForeignKey("discussions.Article", on_delete=models.CASCADE, related_name="+")
     muted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["community", "article", "user"],
-                                               name="one_article_follow_per_user")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "article", "user"], name="one_article_follow_per_user"
+            )
+        ]
 
 
 class DiscussionFollow(models.Model):
@@ -55,14 +59,18 @@ class DiscussionFollow(models.Model):
     everyone who commented in it follow it without a row, until they mute it."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    discussion = models.ForeignKey("discussions.Discussion", on_delete=models.CASCADE,
-                                   related_name="+")
+    discussion = models.ForeignKey(
+        "discussions.Discussion", on_delete=models.CASCADE, related_name="+"
+    )
     muted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["discussion", "user"],
-                                               name="one_discussion_follow_per_user")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["discussion", "user"], name="one_discussion_follow_per_user"
+            )
+        ]
 
 
 class Activity(models.Model):
@@ -76,25 +84,35 @@ class Activity(models.Model):
     MEMBERSHIP = "membership"  # `text` names the change: one person hears of it
 
     kind = models.CharField(max_length=30)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                              related_name="+")
-    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE,
-                                  related_name="+")
-    discussion = models.ForeignKey("discussions.Discussion", on_delete=models.CASCADE,
-                                   null=True, related_name="+")
-    comment = models.ForeignKey("discussions.Comment", on_delete=models.CASCADE, null=True,
-                                related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    discussion = models.ForeignKey(
+        "discussions.Discussion", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    comment = models.ForeignKey(
+        "discussions.Comment", on_delete=models.CASCADE, null=True, related_name="+"
+    )
     # A membership change: whose, which (a Notification kind), and the role it gave.
-    subject = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True,
-                                related_name="+")
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
     membership_kind = models.CharField(max_length=20, blank=True, default="")
     role = models.CharField(max_length=10, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["id"], condition=models.Q(delivered_at__isnull=True),
-                                name="activity_pending")]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=models.Q(delivered_at__isnull=True),
+                name="activity_pending",
+            )
+        ]
 
 
 class Notification(models.Model):
@@ -123,16 +141,21 @@ class Notification(models.Model):
     kind = models.CharField(max_length=20)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                              related_name="+")
-    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE,
-                                  related_name="+")
-    article = models.ForeignKey("discussions.Article", on_delete=models.CASCADE, null=True,
-                                related_name="+")
-    discussion = models.ForeignKey("discussions.Discussion", on_delete=models.CASCADE,
-                                   null=True, related_name="+")
-    comment = models.ForeignKey("discussions.Comment", on_delete=models.CASCADE, null=True,
-                                related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    article = models.ForeignKey(
+        "discussions.Article", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    discussion = models.ForeignKey(
+        "discussions.Discussion", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    comment = models.ForeignKey(
+        "discussions.Comment", on_delete=models.CASCADE, null=True, related_name="+"
+    )
     count = models.PositiveIntegerField(default=1)  # comments gathered in this line
     text = models.CharField(max_length=500)
     # Not stored: while delivering, the unread line of gathered comments this one takes
@@ -142,8 +165,11 @@ class Notification(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["user", "-id"], name="inbox_newest_first"),
-            models.Index(fields=["user", "-id"], condition=models.Q(read_at__isnull=True),
-                         name="inbox_unread"),
+            models.Index(
+                fields=["user", "-id"],
+                condition=models.Q(read_at__isnull=True),
+                name="inbox_unread",
+            ),
         ]
 
 

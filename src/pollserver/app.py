@@ -84,8 +84,12 @@ class PollServer:
         self.metrics = PollMetrics()
         self.registry = CollectorRegistry(auto_describe=False)  # this server's alone
         self.registry.register(PollCollector(self))
-        self.fanout = Fanout(config.pending_limit, config.poll_timeout, self.metrics,
-                             answer_bytes=config.answer_bytes)
+        self.fanout = Fanout(
+            config.pending_limit,
+            config.poll_timeout,
+            self.metrics,
+            answer_bytes=config.answer_bytes,
+        )
         self.reader = LogReader(
             self._stream_redis,
             self.redis,
@@ -100,7 +104,11 @@ class PollServer:
         self._signal_redis = redis.asyncio.from_url(config.redis_url, retry=Retry(NoBackoff(), 0))
         self.signals = SignalRelay(self._signal_redis, self.fanout)
         self.poller = Poller(
-            self.reader, self.queues, self.memberships, self.fanout, config.pending_limit,
+            self.reader,
+            self.queues,
+            self.memberships,
+            self.fanout,
+            config.pending_limit,
             self.signals,
         )
         self.requests = InFlight()
@@ -194,10 +202,15 @@ def fit_connections_to_open_files(limits: HttpLimits) -> HttpLimits:
         soft = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
     if soft != resource.RLIM_INFINITY and soft < wanted:
-        log.warning("open-files limit %d: serving at most %d connections instead of %d",
-                    soft, soft - FILES_KEPT_FOR_REDIS_AND_LOGS, limits.max_connections)
+        log.warning(
+            "open-files limit %d: serving at most %d connections instead of %d",
+            soft,
+            soft - FILES_KEPT_FOR_REDIS_AND_LOGS,
+            limits.max_connections,
+        )
         return dataclasses.replace(
-            limits, max_connections=max(1, soft - FILES_KEPT_FOR_REDIS_AND_LOGS))
+            limits, max_connections=max(1, soft - FILES_KEPT_FOR_REDIS_AND_LOGS)
+        )
     return limits
 
 
@@ -206,8 +219,9 @@ def make_http_server(server: PollServer, limits: HttpLimits) -> HttpServer:
     return HttpServer(routes, limits, server.metrics)
 
 
-async def serve(config: RealtimeConfig, port: int, host: str = "",
-                limits: HttpLimits = HttpLimits()) -> None:
+async def serve(
+    config: RealtimeConfig, port: int, host: str = "", limits: HttpLimits = HttpLimits()
+) -> None:
     """Run one process until SIGTERM or SIGINT."""
     server = PollServer(config)
     server.start()
@@ -230,13 +244,21 @@ async def serve(config: RealtimeConfig, port: int, host: str = "",
 def main(argv: list[str] | None = None) -> None:
     config = PollServerConfig.from_env()
     parser = argparse.ArgumentParser(prog="pollserver", description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=config.port,
-                        help="port to listen on (default: REALTIME_POLL_PORT or 8888)")
-    parser.add_argument("--host", default=config.host,
-                        help="address to bind (default: REALTIME_POLL_HOST or all interfaces)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=config.port,
+        help="port to listen on (default: REALTIME_POLL_PORT or 8888)",
+    )
+    parser.add_argument(
+        "--host",
+        default=config.host,
+        help="address to bind (default: REALTIME_POLL_HOST or all interfaces)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(
-        level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        level=config.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
         tokens.secret()  # polls may carry tokens: no checking them with a public key

@@ -101,8 +101,13 @@ TIMEOUT_STEP = 0.25  # seconds; polls time out together per step, at most this l
 
 
 class Fanout:
-    def __init__(self, pending_limit: int, poll_timeout: float, metrics: PollMetrics | None = None,
-                 answer_bytes: int = ANSWER_BYTES):
+    def __init__(
+        self,
+        pending_limit: int,
+        poll_timeout: float,
+        metrics: PollMetrics | None = None,
+        answer_bytes: int = ANSWER_BYTES,
+    ):
         self.metrics = metrics or PollMetrics()
         self._pending_limit = pending_limit
         self._poll_timeout = poll_timeout
@@ -119,8 +124,7 @@ class Fanout:
         self._deadlines: dict[int, set[Waiter]] = {}
         self._sweep: asyncio.TimerHandle | None = None
 
-    def wait(self, user_id: int, queue_id: str, cursor: int,
-             communities: frozenset[int]) -> Waiter:
+    def wait(self, user_id: int, queue_id: str, cursor: int, communities: frozenset[int]) -> Waiter:
         """Register a poll that has seen everything up to `cursor`."""
         loop = asyncio.get_running_loop()
         waiter = Waiter(user_id, queue_id, cursor, loop.create_future())
@@ -219,8 +223,13 @@ class Fanout:
             else:
                 waiter.future.set_result(events_body([], max(waiter.cursor, event_id)))
 
-    def _answer_matches(self, waiter: Waiter, entries: list[LogEntry], head: int,
-                        shared: dict[tuple[int, ...], tuple[bytes, int]]) -> None:
+    def _answer_matches(
+        self,
+        waiter: Waiter,
+        entries: list[LogEntry],
+        head: int,
+        shared: dict[tuple[int, ...], tuple[bytes, int]],
+    ) -> None:
         """Answer with the events matched (`shared`: answers already built for `head`)."""
         if len(entries) > self._pending_limit:
             self.metrics.catchups += 1

@@ -61,9 +61,17 @@ READ_CHUNK_BYTES = 4096
 # Connections the sweep closes before letting the loop run other callbacks: closing a
 # thousand at once (a flood's deadlines all passing together) would stall every answer.
 CLOSES_PER_TURN = 50
-REASONS = {200: "OK", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
-           404: "Not Found", 405: "Method Not Allowed", 413: "Payload Too Large",
-           500: "Internal Server Error", 503: "Service Unavailable"}
+REASONS = {
+    200: "OK",
+    204: "No Content",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    413: "Payload Too Large",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
 
 
 @dataclass(frozen=True)
@@ -87,8 +95,7 @@ class HttpLimits:
 class Request:
     """What the routes need of a request; the other headers are not kept."""
 
-    __slots__ = ("method", "path", "query", "origin", "authorization", "keep_alive",
-                 "started_at")
+    __slots__ = ("method", "path", "query", "origin", "authorization", "keep_alive", "started_at")
 
     def __init__(self, method: str, path: str, query: str, started_at: float):
         self.method = method
@@ -121,8 +128,16 @@ class HttpError(Exception):
 class _HeadFields:
     """The httptools callbacks of one request head, keeping only what the routes need."""
 
-    __slots__ = ("target", "origin", "authorization", "hosts", "content_length",
-                 "transfer_encoding", "parser", "keep_alive")
+    __slots__ = (
+        "target",
+        "origin",
+        "authorization",
+        "hosts",
+        "content_length",
+        "transfer_encoding",
+        "parser",
+        "keep_alive",
+    )
 
     def __init__(self):
         self.parser = httptools.HttpRequestParser(self)  # a cycle, broken in parse_head
@@ -155,8 +170,9 @@ class _HeadFields:
         self.keep_alive = self.parser.should_keep_alive()
 
 
-def parse_head(head: bytes, started_at: float,
-               max_body_bytes: int = HttpLimits.max_body_bytes) -> tuple[Request, int]:
+def parse_head(
+    head: bytes, started_at: float, max_body_bytes: int = HttpLimits.max_body_bytes
+) -> tuple[Request, int]:
     """The request and its body length, from the bytes up to and including the blank line."""
     if not head.isascii():
         raise HttpError(400, "request line and headers must be ASCII")
@@ -212,8 +228,7 @@ IDLE, HEAD, BODY, ANSWERING, WRITING = "idle", "head", "body", "answering", "wri
 class HttpConnection:
     """One client connection: reads a request, lets the routes answer, then reads the next."""
 
-    __slots__ = ("_stream", "_server", "_request", "_first_byte", "state", "deadline",
-                 "on_close")
+    __slots__ = ("_stream", "_server", "_request", "_first_byte", "state", "deadline", "on_close")
 
     def __init__(self, stream: IOStream, server: "HttpServer"):
         self._stream = stream
@@ -257,8 +272,9 @@ class HttpConnection:
         head, self._first_byte = self._first_byte + future.result(), b""
         self._enter(ANSWERING, None)
         try:
-            request, body_length = parse_head(head, time.monotonic(),
-                                              self._server.limits.max_body_bytes)
+            request, body_length = parse_head(
+                head, time.monotonic(), self._server.limits.max_body_bytes
+            )
         except HttpError as error:
             self._server.routes.reject(self, error)
             return
@@ -298,20 +314,26 @@ class HttpConnection:
         length = len(body)
         if request is not None and request.method == "HEAD":
             body = b""  # the length is still the one a GET would have had
-        data = b"".join((
-            b"HTTP/1.1 %d %s\r\n" % (status, REASONS[status].encode()),
-            self._server.date.line(),
-            b"Content-Length: %d\r\n" % length,
-            head_lines,
-            b"Connection: keep-alive\r\n\r\n" if keep_alive else b"Connection: close\r\n\r\n",
-            body,
-        ))
+        data = b"".join(
+            (
+                b"HTTP/1.1 %d %s\r\n" % (status, REASONS[status].encode()),
+                self._server.date.line(),
+                b"Content-Length: %d\r\n" % length,
+                head_lines,
+                b"Connection: keep-alive\r\n\r\n" if keep_alive else b"Connection: close\r\n\r\n",
+                body,
+            )
+        )
         try:
             written = stream.write(data)
         except StreamBufferFullError:
             self._server.metrics.answers_too_large += 1
-            log.warning("closing a connection: a %d-byte answer is over the %d bytes that may "
-                        "wait for a client", len(data), self._server.limits.max_unsent_bytes)
+            log.warning(
+                "closing a connection: a %d-byte answer is over the %d bytes that may "
+                "wait for a client",
+                len(data),
+                self._server.limits.max_unsent_bytes,
+            )
             stream.close()
             return
         except StreamClosedError:
@@ -344,11 +366,14 @@ class HttpConnection:
 
 
 class HttpServer(TCPServer):
-    def __init__(self, routes: Routes, limits: HttpLimits = HttpLimits(),
-                 metrics: PollMetrics | None = None):
+    def __init__(
+        self, routes: Routes, limits: HttpLimits = HttpLimits(), metrics: PollMetrics | None = None
+    ):
         # What Tornado may buffer of a connection's incoming bytes: a request's worth.
-        super().__init__(max_buffer_size=limits.max_head_bytes + limits.max_body_bytes
-                         + READ_CHUNK_BYTES, read_chunk_size=READ_CHUNK_BYTES)
+        super().__init__(
+            max_buffer_size=limits.max_head_bytes + limits.max_body_bytes + READ_CHUNK_BYTES,
+            read_chunk_size=READ_CHUNK_BYTES,
+        )
         self.routes = routes
         self.limits = limits
         self.metrics = metrics if metrics is not None else PollMetrics()
@@ -399,5 +424,8 @@ class HttpServer(TCPServer):
             refused = self.metrics.connections_refused - self._refusals_reported
             if refused:  # one line per sweep, not one per refusal: a flood must not flood the log
                 self._refusals_reported += refused
-                log.warning("refused %d connections: the limit of %d is reached",
-                            refused, self.limits.max_connections)
+                log.warning(
+                    "refused %d connections: the limit of %d is reached",
+                    refused,
+                    self.limits.max_connections,
+                )

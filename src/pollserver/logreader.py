@@ -67,9 +67,15 @@ class LogReader:
         self._batch_size = batch_size
         self._backlog_reads = asyncio.Semaphore(BACKLOG_READS_AT_ONCE)
         self._follower = StreamFollower(
-            stream_redis, keys.LOG, decode_entry, "event log",
-            start=self._load_tail, on_batch=self._read, batch_size=batch_size,
-            block_ms=block_ms, also_read=_epoch_and_sequence,
+            stream_redis,
+            keys.LOG,
+            decode_entry,
+            "event log",
+            start=self._load_tail,
+            on_batch=self._read,
+            batch_size=batch_size,
+            block_ms=block_ms,
+            also_read=_epoch_and_sequence,
         )
         self.head = 0  # newest event id read
         self.epoch: bytes | None = None
@@ -159,11 +165,15 @@ class LogReader:
         tail_bytes = sum(len(entry.wire) for entry in tail)
         # Older entries batch by batch, newest first, until the ring would be full:
         # the log only ever loses its oldest entries, so what is read stays contiguous.
-        while (len(newest_first) == self._batch_size and len(tail) < self._ring_size
-               and tail_bytes < self._ring_bytes_limit):
+        while (
+            len(newest_first) == self._batch_size
+            and len(tail) < self._ring_size
+            and tail_bytes < self._ring_bytes_limit
+        ):
             older_than = _event_id(newest_first[-1][0]) - 1
             newest_first = await self._stream_redis.xrevrange(
-                keys.LOG, max=older_than, min="-", count=self._batch_size)
+                keys.LOG, max=older_than, min="-", count=self._batch_size
+            )
             older = _decode(newest_first)
             tail.extend(older)
             tail_bytes += sum(len(entry.wire) for entry in older)

@@ -22,8 +22,9 @@ from realtime_core import keys
 from .batching import BatchedReader
 
 
-def with_membership(communities: frozenset[int], community_id: int,
-                    is_member: bool) -> frozenset[int]:
+def with_membership(
+    communities: frozenset[int], community_id: int, is_member: bool
+) -> frozenset[int]:
     """The set after one membership event (a new set: sets here are never changed)."""
     return communities | {community_id} if is_member else communities - {community_id}
 

@@ -68,9 +68,17 @@ class PollMetrics:
     """Counters the fan-out, the poller and the HTTP layer bump as they work."""
 
     __slots__ = (
-        "answered_with_events", "events_delivered", "catchups", "not_found",
-        "redis_errors", "latency", "open_connections", "connections_refused",
-        "connections_timed_out", "answers_too_large", "route_errors",
+        "answered_with_events",
+        "events_delivered",
+        "catchups",
+        "not_found",
+        "redis_errors",
+        "latency",
+        "open_connections",
+        "connections_refused",
+        "connections_timed_out",
+        "answers_too_large",
+        "route_errors",
     )
 
     def __init__(self):
@@ -103,30 +111,49 @@ _DESCRIPTIONS = {
     "marginalia_poll_live_queues": (GaugeMetricFamily, "Queue records cached by this process"),
     "marginalia_poll_waiting_polls": (GaugeMetricFamily, "Polls waiting for an event"),
     "marginalia_poll_head_event_id": (GaugeMetricFamily, "Newest event id read from the log"),
-    "marginalia_poll_log_events_read_total":
-        (CounterMetricFamily, "Entries read from the event log"),
-    "marginalia_poll_answered_with_events_total":
-        (CounterMetricFamily, "Polls answered with events"),
-    "marginalia_poll_events_delivered_total":
-        (CounterMetricFamily, "Events delivered, summed over polls"),
-    "marginalia_poll_catchups_total":
-        (CounterMetricFamily, "Polls answered with catchup_required"),
-    "marginalia_poll_not_found_total":
-        (CounterMetricFamily, "Polls answered 404 (unknown or expired queue)"),
-    "marginalia_poll_redis_errors_total":
-        (CounterMetricFamily, "Redis failures: log reads, polls answered 503, queue renewals"),
+    "marginalia_poll_log_events_read_total": (
+        CounterMetricFamily,
+        "Entries read from the event log",
+    ),
+    "marginalia_poll_answered_with_events_total": (
+        CounterMetricFamily,
+        "Polls answered with events",
+    ),
+    "marginalia_poll_events_delivered_total": (
+        CounterMetricFamily,
+        "Events delivered, summed over polls",
+    ),
+    "marginalia_poll_catchups_total": (CounterMetricFamily, "Polls answered with catchup_required"),
+    "marginalia_poll_not_found_total": (
+        CounterMetricFamily,
+        "Polls answered 404 (unknown or expired queue)",
+    ),
+    "marginalia_poll_redis_errors_total": (
+        CounterMetricFamily,
+        "Redis failures: log reads, polls answered 503, queue renewals",
+    ),
     "marginalia_poll_redis_up": (GaugeMetricFamily, "1 while the event log is readable"),
-    "marginalia_poll_ready":
-        (GaugeMetricFamily, "1 once the event log is loaded and Redis answers"),
+    "marginalia_poll_ready": (
+        GaugeMetricFamily,
+        "1 once the event log is loaded and Redis answers",
+    ),
     "marginalia_poll_open_connections": (GaugeMetricFamily, "HTTP connections being served"),
-    "marginalia_poll_connections_refused_total":
-        (CounterMetricFamily, "Connections over the connection limit, answered 503 and closed"),
-    "marginalia_poll_connections_timed_out_total":
-        (CounterMetricFamily, "Connections closed by a deadline (idle, head, body or write)"),
-    "marginalia_poll_answers_too_large_total":
-        (CounterMetricFamily, "Connections closed because an answer exceeded the unsent-bytes cap"),
-    "marginalia_poll_route_errors_total":
-        (CounterMetricFamily, "Requests answered 500 after an unexpected exception"),
+    "marginalia_poll_connections_refused_total": (
+        CounterMetricFamily,
+        "Connections over the connection limit, answered 503 and closed",
+    ),
+    "marginalia_poll_connections_timed_out_total": (
+        CounterMetricFamily,
+        "Connections closed by a deadline (idle, head, body or write)",
+    ),
+    "marginalia_poll_answers_too_large_total": (
+        CounterMetricFamily,
+        "Connections closed because an answer exceeded the unsent-bytes cap",
+    ),
+    "marginalia_poll_route_errors_total": (
+        CounterMetricFamily,
+        "Requests answered 500 after an unexpected exception",
+    ),
 }
 
 
@@ -159,6 +186,7 @@ class PollCollector:
         }
         for name, (family, documentation) in _DESCRIPTIONS.items():
             yield family(name, documentation, value=values[name])
-        yield counters.latency.family("marginalia_poll_delivery_latency_seconds",
-                                      "From the event's timestamp to the answer of a waiting poll")
-
+        yield counters.latency.family(
+            "marginalia_poll_delivery_latency_seconds",
+            "From the event's timestamp to the answer of a waiting poll",
+        )

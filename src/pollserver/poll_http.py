@@ -49,14 +49,19 @@ class PollExchange:
         self._routes.run(self._respond, queue_id, cursor, token_user_id, signal_cursor, personal)
 
     async def _respond(
-        self, queue_id: str, cursor: int, token_user_id: int | None,
-        signal_cursor: tuple[int, int] | None, personal: bool,
+        self,
+        queue_id: str,
+        cursor: int,
+        token_user_id: int | None,
+        signal_cursor: tuple[int, int] | None,
+        personal: bool,
     ) -> None:
         """Answer at once, or leave a waiter whose future answers later."""
         server = self._routes.server
         try:
-            answer = await server.poller.poll(queue_id, cursor, token_user_id, signal_cursor,
-                                              personal)
+            answer = await server.poller.poll(
+                queue_id, cursor, token_user_id, signal_cursor, personal
+            )
         except QueueNotFound:
             server.metrics.not_found += 1
             self._error(HttpError(404, "Queue not found or expired; register again"))

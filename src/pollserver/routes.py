@@ -54,9 +54,12 @@ class CorsPolicy:
     def __init__(self, origins: tuple[str, ...]):
         self.allow_any = "*" in origins  # then never with credentials
         self._lines = {
-            origin: (f"Access-Control-Allow-Origin: {origin}\r\n"
-                     "Access-Control-Allow-Credentials: true\r\nVary: Origin\r\n").encode("latin-1")
-            for origin in origins if origin != "*"
+            origin: (
+                f"Access-Control-Allow-Origin: {origin}\r\n"
+                "Access-Control-Allow-Credentials: true\r\nVary: Origin\r\n"
+            ).encode("latin-1")
+            for origin in origins
+            if origin != "*"
         }
 
     def header_lines(self, origin: str | None) -> bytes:
@@ -70,15 +73,17 @@ def log_access(method: str, path: str, status: int, seconds: float) -> None:
     """Access log without the query string: it carries the queue id, a capability."""
     level = logging.INFO if status < 400 else logging.WARNING if status < 500 else logging.ERROR
     if access_log.isEnabledFor(level):
-        access_log.log(level, "%s %s %d %.1fms", printable(method), printable(path), status,
-                       1000.0 * seconds)
+        access_log.log(
+            level, "%s %s %d %.1fms", printable(method), printable(path), status, 1000.0 * seconds
+        )
 
 
 class Routes:
     """Every request of the server's `HttpServer` comes here."""
 
-    def __init__(self, server, cors: CorsPolicy,
-                 max_concurrent_answers: int = MAX_CONCURRENT_ANSWERS):
+    def __init__(
+        self, server, cors: CorsPolicy, max_concurrent_answers: int = MAX_CONCURRENT_ANSWERS
+    ):
         self.server = server
         self.cors = cors
         self._max_concurrent_answers = max_concurrent_answers
@@ -89,8 +94,12 @@ class Routes:
         )
         self._running: set[asyncio.Task] = set()  # the loop keeps only weak references
         self._queued: collections.deque = collections.deque()  # (coroutine function, args)
-        self._gets = {POLL_PATH: self._poll, "/health": self._health, "/ready": self._ready,
-                      "/metrics": self._metrics}
+        self._gets = {
+            POLL_PATH: self._poll,
+            "/health": self._health,
+            "/ready": self._ready,
+            "/metrics": self._metrics,
+        }
 
     def handle(self, request: Request, connection: HttpConnection) -> None:
         try:
@@ -105,8 +114,11 @@ class Routes:
         elif request.method == "OPTIONS":
             self.send(request, connection, 204, b"", self._preflight_lines)
         elif answer is not None:
-            self.send_error(request, connection, HttpError(
-                405, "Method Not Allowed", b"Allow: GET, HEAD, OPTIONS\r\n"))
+            self.send_error(
+                request,
+                connection,
+                HttpError(405, "Method Not Allowed", b"Allow: GET, HEAD, OPTIONS\r\n"),
+            )
         else:
             self.send_error(request, connection, HttpError(404, "Not found"))
 
@@ -116,11 +128,13 @@ class Routes:
         Called from the `except` block, so the log line carries the traceback.
         """
         self.server.metrics.route_errors += 1
-        log.exception("uncaught exception answering %s %s",
-                      printable(request.method), printable(request.path))
+        log.exception(
+            "uncaught exception answering %s %s", printable(request.method), printable(request.path)
+        )
         if connection.answering:
-            self.send_error(request, connection, HttpError(500, "Internal Server Error"),
-                            close=True)
+            self.send_error(
+                request, connection, HttpError(500, "Internal Server Error"), close=True
+            )
         else:
             connection.close()
 
@@ -129,10 +143,14 @@ class Routes:
 
     def refuse(self, connection: HttpConnection) -> None:
         """Over the connection limit: 503 and close, unlogged (the sweep logs a count)."""
-        error = HttpError(503, "Too many connections; retry later",
-                          b"Retry-After: %d\r\n" % REFUSAL_RETRY_AFTER)
-        connection.respond(503, self.cors.header_lines(None) + NO_STORE + JSON + error.headers,
-                           self._error_body(error))
+        error = HttpError(
+            503, "Too many connections; retry later", b"Retry-After: %d\r\n" % REFUSAL_RETRY_AFTER
+        )
+        connection.respond(
+            503,
+            self.cors.header_lines(None) + NO_STORE + JSON + error.headers,
+            self._error_body(error),
+        )
 
     def run(self, answer, *args) -> None:
         """Run `answer(*args)`, an answer that needs Redis, now or when a slot is free."""
@@ -168,29 +186,41 @@ class Routes:
     async def _readiness(self, request: Request, connection: HttpConnection) -> None:
         try:
             ready, report = await self.server.readiness()
-            self.send(request, connection, 200 if ready else 503, json.dumps(report).encode(),
-                      JSON)
+            self.send(request, connection, 200 if ready else 503, json.dumps(report).encode(), JSON)
         except Exception:
             self.fail(request, connection)
 
-    def send(self, request: Request | None, connection: HttpConnection, status: int,
-             body: bytes, head_lines: bytes = b"", close: bool = False) -> None:
+    def send(
+        self,
+        request: Request | None,
+        connection: HttpConnection,
+        status: int,
+        body: bytes,
+        head_lines: bytes = b"",
+        close: bool = False,
+    ) -> None:
         origin = request.origin if request is not None else None
-        connection.respond(status, self.cors.header_lines(origin) + NO_STORE + head_lines, body,
-                           close)
+        connection.respond(
+            status, self.cors.header_lines(origin) + NO_STORE + head_lines, body, close
+        )
         if request is not None:
-            log_access(request.method, request.path, status,
-                       time.monotonic() - request.started_at)
+            log_access(request.method, request.path, status, time.monotonic() - request.started_at)
         else:
             log_access("-", "(malformed request)", status, 0.0)
 
-    def send_error(self, request: Request | None, connection: HttpConnection, error: HttpError,
-                   close: bool = False) -> None:
+    def send_error(
+        self,
+        request: Request | None,
+        connection: HttpConnection,
+        error: HttpError,
+        close: bool = False,
+    ) -> None:
         head_lines = JSON + error.headers
         if error.status_code == 401:
             head_lines += b"WWW-Authenticate: Bearer\r\n"
-        self.send(request, connection, error.status_code, self._error_body(error), head_lines,
-                  close)
+        self.send(
+            request, connection, error.status_code, self._error_body(error), head_lines, close
+        )
 
     @staticmethod
     def _error_body(error: HttpError) -> bytes:

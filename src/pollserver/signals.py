@@ -31,7 +31,10 @@ REPLAY_SECONDS = 3.0  # how long a signal is replayed to polls arriving after it
 
 def signals_body(wires: list[bytes], signal_cursor: tuple[int, int], last_event_id: int) -> bytes:
     return b'{"events":[],"signals":[%s],"signal_cursor":"%d-%d","last_event_id":%d}' % (
-        b",".join(wires), signal_cursor[0], signal_cursor[1], last_event_id,
+        b",".join(wires),
+        signal_cursor[0],
+        signal_cursor[1],
+        last_event_id,
     )
 
 
@@ -44,9 +47,14 @@ class SignalRelay:
         self._watchers: dict[int, dict[Waiter, tuple[int, int]]] = {}
         self._personal: set[Waiter] = set()  # those of them that asked for personal ones
         self._follower = StreamFollower(
-            stream_redis, keys.SIGNALS, decode_signal, "signal stream",
-            start=self._start_from_now, on_batch=self._read,
-            batch_size=batch_size, block_ms=block_ms,
+            stream_redis,
+            keys.SIGNALS,
+            decode_signal,
+            "signal stream",
+            start=self._start_from_now,
+            on_batch=self._read,
+            batch_size=batch_size,
+            block_ms=block_ms,
         )
 
     def watch(self, waiter: Waiter, cursor: tuple[int, int], personal: bool = False) -> None:
@@ -57,8 +65,12 @@ class SignalRelay:
         waiter.future.add_done_callback(lambda _: self._unwatch(waiter))
 
     def recent_for(
-        self, user_id: int, communities: frozenset[int], cursor: tuple[int, int],
-        last_event_id: int, personal: bool = False,
+        self,
+        user_id: int,
+        communities: frozenset[int],
+        cursor: tuple[int, int],
+        last_event_id: int,
+        personal: bool = False,
     ) -> bytes | None:
         """An answer with the replayable signals newer than `cursor`, if there are any."""
         self._forget_old(time.monotonic())
@@ -105,7 +117,8 @@ class SignalRelay:
                         woken.setdefault(waiter, []).append(entry)
         for waiter, matched in woken.items():
             body = signals_body(
-                [entry.wire for entry in matched], matched[-1].id,
+                [entry.wire for entry in matched],
+                matched[-1].id,
                 max(waiter.cursor, self._fanout.head),
             )
             self._fanout.answer(waiter, body)

@@ -82,8 +82,9 @@ class StreamFollower:
                 if task.cancelling():
                     raise asyncio.CancelledError from exc
                 if failures == 0:
-                    log.warning("%s unreadable, retrying: %s: %s",
-                                self._what, type(exc).__name__, exc)
+                    log.warning(
+                        "%s unreadable, retrying: %s: %s", self._what, type(exc).__name__, exc
+                    )
                 self.readable = False
                 self.errors += 1
                 await asyncio.sleep(RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)])

@@ -27,7 +27,8 @@ class RecentPostOut(Schema):
     created_at: datetime
     excerpt: str = Field(
         description="The start of the post's text as written (Markdown), whitespace "
-        "collapsed, at most 200 characters, \"…\" where it was cut")
+        'collapsed, at most 200 characters, "…" where it was cut'
+    )
     discussion: DiscussionRef = Field(description="The discussion, or the one commented in")
     article: ArticleRef
     community: CommunityRef
@@ -40,7 +41,9 @@ class ProfileOut(Schema):
     joined: datetime
     shared_communities: list[CommunityRef] = Field(
         description="The communities both the caller and this person are members of, by "
-        "name; none for an anonymous caller")
+        "name; none for an anonymous caller"
+    )
     recent_posts: list[RecentPostOut] = Field(
         description="Their 20 newest discussions and comments the caller may read, newest "
-        "first; never a deleted post nor one written under a pseudonym")
+        "first; never a deleted post nor one written under a pseudonym"
+    )

@@ -45,8 +45,10 @@ def shared_communities(person: User, viewer: User | None) -> list[dict]:
     if viewer is None:
         return []
     return list(
-        Community.objects.filter(memberships__user=person).filter(memberships__user=viewer)
-        .order_by("name", "id").values("id", "slug", "name")
+        Community.objects.filter(memberships__user=person)
+        .filter(memberships__user=viewer)
+        .order_by("name", "id")
+        .values("id", "slug", "name")
     )
 
 
@@ -67,11 +69,16 @@ def _newest(posts, kind: str, to_discussion: str, person: User, viewer: User | N
     """
     rows = (
         posts.filter(author=person, is_deleted=False, is_pseudonymous=False)
-        .filter(**{f"{to_discussion}is_deleted": False,
-                   f"{to_discussion}community__in": access.readable_communities(viewer)})
+        .filter(
+            **{
+                f"{to_discussion}is_deleted": False,
+                f"{to_discussion}community__in": access.readable_communities(viewer),
+            }
+        )
         .order_by("-created_at", "-id")
         .values(
-            "id", "created_at",
+            "id",
+            "created_at",
             start=Substr("content", 1, EXCERPT_CHARS + 1),
             in_discussion=F(f"{to_discussion}id"),
             in_topic=F(f"{to_discussion}topic"),
@@ -84,12 +91,17 @@ def _newest(posts, kind: str, to_discussion: str, person: User, viewer: User | N
     )
     return [
         {
-            "kind": kind, "id": row["id"], "created_at": row["created_at"],
+            "kind": kind,
+            "id": row["id"],
+            "created_at": row["created_at"],
             "excerpt": excerpt(row["start"]),
             "discussion": {"id": row["in_discussion"], "topic": row["in_topic"]},
             "article": {"id": row["in_article"], "title": row["in_article_title"]},
-            "community": {"id": row["in_community"], "slug": row["in_community_slug"],
-                          "name": row["in_community_name"]},
+            "community": {
+                "id": row["in_community"],
+                "slug": row["in_community_slug"],
+                "name": row["in_community_name"],
+            },
         }
         for row in rows
     ]
@@ -97,7 +109,8 @@ def _newest(posts, kind: str, to_discussion: str, person: User, viewer: User | N
 
 def recent_posts(person: User, viewer: User | None) -> list[dict]:
     """The person's RECENT_POSTS newest discussions and comments the viewer may read."""
-    posts = (_newest(Discussion.objects, "discussion", "", person, viewer)
-             + _newest(Comment.objects, "comment", "discussion__", person, viewer))
+    posts = _newest(Discussion.objects, "discussion", "", person, viewer) + _newest(
+        Comment.objects, "comment", "discussion__", person, viewer
+    )
     posts.sort(key=lambda post: (post["created_at"], post["kind"], post["id"]), reverse=True)
     return posts[:RECENT_POSTS]

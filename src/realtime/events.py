@@ -20,8 +20,9 @@ def _store(meta: str, body: str, **membership) -> None:
     transaction.on_commit(relay.publish_after_commit)
 
 
-def record_content(event_type: str, data: dict, community_id: int, actor_id: int,
-                   origin_queue_id: str | None) -> None:
+def record_content(
+    event_type: str, data: dict, community_id: int, actor_id: int, origin_queue_id: str | None
+) -> None:
     """A client event of a private community; `origin_queue_id` (the writer's
     X-Realtime-Queue-Id) is spared the echo when it looks like a queue id."""
     if origin_queue_id is not None and not looks_like_queue_id(origin_queue_id):

@@ -27,16 +27,26 @@ logger = logging.getLogger(__name__)
 class RelayMetrics:
     def __init__(self):
         self.registry = CollectorRegistry(auto_describe=False)
-        self._relayed = Counter("marginalia_relay_events_relayed",
-                                "Outbox events this relay moved to the Redis log",
-                                registry=self.registry)
-        self._redis_errors = Counter("marginalia_relay_redis_errors",
-                                     "Relay passes that failed on Redis", registry=self.registry)
-        self._database_errors = Counter("marginalia_relay_database_errors",
-                                        "Relay passes that failed on the database",
-                                        registry=self.registry)
-        self._last_success = Gauge("marginalia_relay_last_success_timestamp_seconds",
-                                   "When a relay pass last completed", registry=self.registry)
+        self._relayed = Counter(
+            "marginalia_relay_events_relayed",
+            "Outbox events this relay moved to the Redis log",
+            registry=self.registry,
+        )
+        self._redis_errors = Counter(
+            "marginalia_relay_redis_errors",
+            "Relay passes that failed on Redis",
+            registry=self.registry,
+        )
+        self._database_errors = Counter(
+            "marginalia_relay_database_errors",
+            "Relay passes that failed on the database",
+            registry=self.registry,
+        )
+        self._last_success = Gauge(
+            "marginalia_relay_last_success_timestamp_seconds",
+            "When a relay pass last completed",
+            registry=self.registry,
+        )
         self.registry.register(_BacklogCollector())
 
     def passed(self, relayed: int) -> None:

@@ -84,8 +84,9 @@ def _append(row: OutboxEvent, floor: int) -> int:
     if row.member_user_id is None:
         event_id, _ = event_log().append(key, row.meta, row.body, floor)
     elif row.member_community_id is None:  # a revocation: every membership of the user ends
-        event_id, _ = event_log().append(key, row.meta, row.body, floor,
-                                         revoked_user_id=row.member_user_id)
+        event_id, _ = event_log().append(
+            key, row.meta, row.body, floor, revoked_user_id=row.member_user_id
+        )
         queue_registry().end_all(row.member_user_id)
     else:
         membership = (row.member_user_id, row.member_community_id, row.is_member)
@@ -105,8 +106,10 @@ def prune_published(older_than: timedelta) -> int:
     deleted = 0
     while True:
         ids = list(
-            OutboxEvent.objects.filter(published_at__lt=cutoff).exclude(event_id=top)
-            .order_by("id").values_list("id", flat=True)[:PRUNE_BATCH_SIZE]
+            OutboxEvent.objects.filter(published_at__lt=cutoff)
+            .exclude(event_id=top)
+            .order_by("id")
+            .values_list("id", flat=True)[:PRUNE_BATCH_SIZE]
         )
         if not ids:
             break

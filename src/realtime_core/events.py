@@ -18,7 +18,7 @@ clients to fetch the object from the API instead (docs/realtime.md).
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 CLIENT_EVENT_TYPES = (
     "new_discussion",
@@ -44,7 +44,7 @@ def _dumps(value) -> str:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
 
 def content_event(
@@ -72,8 +72,12 @@ def content_event(
     }
     encoded = _dumps(body)
     if _size(encoded) > MAX_BODY_BYTES:
-        log.warning("event=event_truncated type=%s community_id=%s bytes=%d",
-                    event_type, community_id, _size(encoded))
+        log.warning(
+            "event=event_truncated type=%s community_id=%s bytes=%d",
+            event_type,
+            community_id,
+            _size(encoded),
+        )
         encoded = _truncated(body)
     return _dumps(meta), encoded
 
@@ -96,8 +100,9 @@ def _truncated(body: dict) -> str:
         excess = _size(encoded) - MAX_BODY_BYTES
         if excess <= 0:
             return encoded
-        holder, key, text = max(_strings(data), key=lambda found: _size(_dumps(found[2])),
-                                default=(None, None, ""))
+        holder, key, text = max(
+            _strings(data), key=lambda found: _size(_dumps(found[2])), default=(None, None, "")
+        )
         if not text:
             raise ValueError("event cannot be cut to MAX_EVENT_BYTES")
         holder[key] = _prefix_within(text, _size(_dumps(text)) - excess)

@@ -104,10 +104,26 @@ class EventLog:
         elif revoked_user_id is not None:
             user_id, op = revoked_user_id, "revoke"
         event_id, appended = self._publish(
-            keys=[keys.SEQUENCE, keys.LOG, keys.dedupe(idempotency_key), keys.EPOCH,
-                  keys.memberships(user_id), keys.joined(user_id), keys.revoked(user_id)],
-            args=[self._dedupe_ttl, self._maxlen, floor, new_epoch(), meta, body, op, community,
-                  REVOKED_MARKER_TTL],
+            keys=[
+                keys.SEQUENCE,
+                keys.LOG,
+                keys.dedupe(idempotency_key),
+                keys.EPOCH,
+                keys.memberships(user_id),
+                keys.joined(user_id),
+                keys.revoked(user_id),
+            ],
+            args=[
+                self._dedupe_ttl,
+                self._maxlen,
+                floor,
+                new_epoch(),
+                meta,
+                body,
+                op,
+                community,
+                REVOKED_MARKER_TTL,
+            ],
         )
         return int(event_id), bool(appended)
 

@@ -57,16 +57,18 @@ class QueueRegistry:
     same way), kept in the registry's own Redis.
     """
 
-    def __init__(self, redis_client, ttl: int, max_per_user: int = 20,
-                 registrations_per_minute: int = 60):
+    def __init__(
+        self, redis_client, ttl: int, max_per_user: int = 20, registrations_per_minute: int = 60
+    ):
         self._redis = redis_client
         self._ttl = ttl
         self._max_per_user = max_per_user
         self._registrations = RateLimitItemPerMinute(registrations_per_minute)
         # The URL only tells `limits` which client library to use: connections come
         # from the registry's pool, with its address, timeouts and credentials.
-        storage = RedisStorage("redis://", connection_pool=redis_client.connection_pool,
-                               key_prefix=keys.REGISTRATIONS)
+        storage = RedisStorage(
+            "redis://", connection_pool=redis_client.connection_pool, key_prefix=keys.REGISTRATIONS
+        )
         self._registration_limiter = MovingWindowRateLimiter(storage)
         self._write_memberships = redis_client.register_script(WRITE_MEMBERSHIPS_SCRIPT)
 
@@ -121,11 +123,11 @@ class QueueRegistry:
             return False
         return bool(self._redis.expire(keys.queue(queue_id), self._ttl))
 
-
     def _write_memberships_in(self, client, user_id: int, private_community_ids: list[int]):
         return self._write_memberships(
             keys=[keys.memberships(user_id), keys.revoked(user_id)],
-            args=private_community_ids, client=client,
+            args=private_community_ids,
+            client=client,
         )
 
     def _delete_queues(self, index: str, queue_ids: list[bytes]) -> None:

@@ -200,35 +200,42 @@ class Signals:
         if not self._redis.set(throttle, 1, nx=True, ex=TYPING_INTERVAL):
             return False
         meta = _dumps({"type": TYPING, "community_id": community_id, "author_id": user_id})
-        body = _dumps({
-            "type": TYPING,
-            "data": {
-                "community_id": community_id,
-                "article_id": article_id,
-                "discussion_id": discussion_id,
-                "user": shown_as,
-                "expires_in": TYPING_EXPIRES_IN,
-            },
-        })
+        body = _dumps(
+            {
+                "type": TYPING,
+                "data": {
+                    "community_id": community_id,
+                    "article_id": article_id,
+                    "discussion_id": discussion_id,
+                    "user": shown_as,
+                    "expires_in": TYPING_EXPIRES_IN,
+                },
+            }
+        )
         self._add(meta, body)
         return True
 
     def join_requests(self, community_id: int, admin_ids: list[int], pending: int) -> None:
         """Tell the community's admins that its pending requests to join changed."""
-        meta = _dumps({
-            "type": JOIN_REQUESTS,
-            "community_id": community_id,
-            "author_id": 0,  # nobody's own: the deciding admin's other tabs update too
-            "recipients": sorted(admin_ids),
-        })
-        body = _dumps({"type": JOIN_REQUESTS, "data": {"community_id": community_id, "pending": pending}})
+        meta = _dumps(
+            {
+                "type": JOIN_REQUESTS,
+                "community_id": community_id,
+                "author_id": 0,  # nobody's own: the deciding admin's other tabs update too
+                "recipients": sorted(admin_ids),
+            }
+        )
+        body = _dumps(
+            {"type": JOIN_REQUESTS, "data": {"community_id": community_id, "pending": pending}}
+        )
         self._add(meta, body)
 
     def members(self, community_id: int, member_count: int) -> None:
         """Tell the community's members how many they are now."""
         meta = _dumps({"type": MEMBERS, "community_id": community_id, "author_id": 0})
-        body = _dumps({"type": MEMBERS,
-                       "data": {"community_id": community_id, "member_count": member_count}})
+        body = _dumps(
+            {"type": MEMBERS, "data": {"community_id": community_id, "member_count": member_count}}
+        )
         self._add(meta, body)
 
     def newest_id(self) -> str:
@@ -242,8 +249,15 @@ class Signals:
 
     def personal(self, type_: str, recipients: list[int], data: dict) -> None:
         """A signal for these people only, wherever they are (NOTIFICATION, ...)."""
-        meta = _dumps({"type": type_, "community_id": 0, "author_id": 0, "personal": True,
-                       "recipients": sorted(recipients)})
+        meta = _dumps(
+            {
+                "type": type_,
+                "community_id": 0,
+                "author_id": 0,
+                "personal": True,
+                "recipients": sorted(recipients),
+            }
+        )
         self._add(meta, _dumps({"type": type_, "data": data}))
 
     def _add(self, meta: str, body: str) -> None:

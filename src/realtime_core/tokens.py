@@ -39,8 +39,13 @@ def lifetimes() -> dict[str, int]:
 def issue(user_id: int, kind: str, **extra_claims: str) -> str:
     """A signed token; refresh tokens carry their login's family and their own id as extra claims."""
     now = int(time.time())
-    claims = {**extra_claims, "sub": str(user_id), "type": kind, "iat": now,
-              "exp": now + lifetimes()[kind]}
+    claims = {
+        **extra_claims,
+        "sub": str(user_id),
+        "type": kind,
+        "iat": now,
+        "exp": now + lifetimes()[kind],
+    }
     return jwt.encode(claims, secret(), algorithm=ALGORITHM)
 
 

@@ -23,8 +23,10 @@ MAX_SIZE_EM = 10
 # A formula moves nothing further than a single \kern or \raisebox could.
 MAX_DISPLACEMENT_EM = float(MAX_SIZE_EM)
 
-_LENGTH = re.compile(r"\s*(?P<number>[+-]?(?:\d+\.?\d*|\.\d+))\s*"
-                     r"(?P<unit>em|ex|pt|px|mu|%|width|height|depth)?\s*")
+_LENGTH = re.compile(
+    r"\s*(?P<number>[+-]?(?:\d+\.?\d*|\.\d+))\s*"
+    r"(?P<unit>em|ex|pt|px|mu|%|width|height|depth)?\s*"
+)
 _EM_PER_UNIT = {"em": 1.0, "ex": 0.5, "pt": 0.1, "px": 1 / 16, "mu": 1 / 18, None: 1.0}
 _RELATIVE_UNITS = {"width", "height", "depth", "%"}
 _SIZES = ("width", "height", "depth")

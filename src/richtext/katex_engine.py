@@ -41,8 +41,7 @@ def answer(katex: MiniRacer, tex: str, display: bool) -> dict:
     """`{"mathml": str}`, or `{"mathml": None, "reason": ...}` for a formula KaTeX cannot
     read or one that would move things outside its box; raises HeapExhausted."""
     try:
-        mathml = katex.call("katex.renderToString", tex,
-                            {**KATEX_OPTIONS, "displayMode": display})
+        mathml = katex.call("katex.renderToString", tex, {**KATEX_OPTIONS, "displayMode": display})
     except JSOOMException:
         raise HeapExhausted from None
     except JSEvalException:  # KaTeX's ParseError, or JavaScript's stack overflowing

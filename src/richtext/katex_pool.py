@@ -80,8 +80,12 @@ class KatexProcess:
 
     def __init__(self):
         self._process = subprocess.Popen(
-            self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=_IMPORT_ROOT,
-            close_fds=True)
+            self.command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=_IMPORT_ROOT,
+            close_fds=True,
+        )
         self._pending = b""
         try:
             self._answer(time.monotonic() + START_SECONDS)
@@ -89,8 +93,9 @@ class KatexProcess:
             self.kill()
             raise
 
-    def render(self, tex: str, display: bool, seconds: float,
-               latest: float = float("inf")) -> Formula:
+    def render(
+        self, tex: str, display: bool, seconds: float, latest: float = float("inf")
+    ) -> Formula:
         """KaTeX's answer for one formula within `seconds` of its process's CPU time and
         by the monotonic time `latest`; raises _ProcessEnded (the process is then gone)
         when it took longer, ran out of memory or crashed."""
@@ -103,8 +108,10 @@ class KatexProcess:
         except (BrokenPipeError, OSError):
             self.kill()
             raise _ProcessEnded("crash") from None
-        answer = self._answer(min(started + seconds + KILL_GRACE_SECONDS, latest),
-                              cpu_limit=(cpu_before, seconds, latest))
+        answer = self._answer(
+            min(started + seconds + KILL_GRACE_SECONDS, latest),
+            cpu_limit=(cpu_before, seconds, latest),
+        )
         took = self._cpu_seconds() - cpu_before
         if "stopped" in answer:
             self.kill()
@@ -169,8 +176,7 @@ class FairTurns:
     `max_waiting_per_lane` of one lane; past that, or after `max_wait` seconds, the
     borrower is refused with RendererBusy."""
 
-    def __init__(self, slots: int, max_waiting: int, max_waiting_per_lane: int,
-                 max_wait: float):
+    def __init__(self, slots: int, max_waiting: int, max_waiting_per_lane: int, max_wait: float):
         self._lock = threading.Lock()
         self._free = list(range(slots))
         self._lanes: OrderedDict[object, deque] = OrderedDict()
@@ -184,8 +190,9 @@ class FairTurns:
             if self._free and not self._lanes:
                 return self._free.pop()
             queue = self._lanes.get(lane)
-            if (self._waiting >= self.max_waiting
-                    or (queue is not None and len(queue) >= self.max_waiting_per_lane)):
+            if self._waiting >= self.max_waiting or (
+                queue is not None and len(queue) >= self.max_waiting_per_lane
+            ):
                 raise RendererBusy(retry_after=1)
             waiter = _Waiter()
             self._lanes.setdefault(lane, deque()).append(waiter)
@@ -233,8 +240,13 @@ class _Waiter:
 class KatexPool:
     """A process's KaTeX processes and the turns to use them."""
 
-    def __init__(self, processes: int, max_waiting: int, max_wait: float,
-                 process_class: type[KatexProcess] = KatexProcess):
+    def __init__(
+        self,
+        processes: int,
+        max_waiting: int,
+        max_wait: float,
+        process_class: type[KatexProcess] = KatexProcess,
+    ):
         # Processes are started on this one long-lived thread: a child is killed when the
         # thread that started it ends (katex_worker asks for that, so that it never
         # outlives the API process), and request threads may end any time. Each slot's
@@ -242,12 +254,12 @@ class KatexPool:
         # the next formula rarely waits the 0.25 s a start takes.
         self._starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="katex-starter")
         self._process_class = process_class
-        self._processes: list[Future] = [self._starter.submit(process_class)
-                                         for _ in range(processes)]
+        self._processes: list[Future] = [
+            self._starter.submit(process_class) for _ in range(processes)
+        ]
         # A lane waits with one post at a time: its next post is refused until then, so
         # one user's burst cannot fill the places everyone shares.
-        self._turns = FairTurns(processes, max_waiting, max_waiting_per_lane=1,
-                                max_wait=max_wait)
+        self._turns = FairTurns(processes, max_waiting, max_waiting_per_lane=1, max_wait=max_wait)
 
     @contextmanager
     def turn(self, lane):
@@ -277,8 +289,11 @@ class KatexPool:
 
     def pids(self) -> list[int]:
         """The process ids of the KaTeX processes running now (for operators' tools)."""
-        return [started.result().pid for started in self._processes
-                if started.done() and started.exception() is None]
+        return [
+            started.result().pid
+            for started in self._processes
+            if started.done() and started.exception() is None
+        ]
 
     def close(self) -> None:
         self._starter.shutdown(wait=True)  # every start has ended, one way or the other
@@ -292,8 +307,9 @@ class _Turn:
         self._pool = pool
         self._slot = slot
 
-    def render(self, tex: str, display: bool, seconds: float,
-               latest: float = float("inf")) -> Formula:
+    def render(
+        self, tex: str, display: bool, seconds: float, latest: float = float("inf")
+    ) -> Formula:
         """The formula rendered within `seconds` (KatexProcess.render), or None and why;
         a process that ended is replaced for the next formula."""
         try:
@@ -306,8 +322,7 @@ class _Turn:
             formula = process.render(tex, display, seconds, latest)
         except _ProcessEnded as ended:
             self._pool._retire(self._slot, ended.reason)
-            logger.warning("event=render_process_ended reason=%s pid=%d", ended.reason,
-                           process.pid)
+            logger.warning("event=render_process_ended reason=%s pid=%d", ended.reason, process.pid)
             formula = Formula(None, ended.reason, seconds)
         metrics.FORMULAS.labels(formula.outcome).inc()
         return formula

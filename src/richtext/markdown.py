@@ -15,8 +15,8 @@ The parser and the sanitiser run in the calling process: both are linear in the 
 
 import re
 from contextlib import nullcontext
-from urllib.parse import quote
 from contextvars import ContextVar
+from urllib.parse import quote
 
 import nh3
 from markdown_it import MarkdownIt
@@ -34,16 +34,62 @@ from richtext.mentions import MENTION, name_of
 MATH_HTML_BUDGET_BYTES = 256 * 1024
 
 _MARKDOWN_TAGS = {
-    "p", "br", "hr", "em", "strong", "del", "code", "pre", "blockquote",
-    "ul", "ol", "li", "a", "h1", "h2", "h3", "h4", "h5", "h6",
-    "table", "thead", "tbody", "tr", "th", "td", "span", "div",
+    "p",
+    "br",
+    "hr",
+    "em",
+    "strong",
+    "del",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "span",
+    "div",
 }
 # Presentation MathML as KaTeX writes it, and its annotation holding the TeX source as
 # text (never annotation-xml, which may hold HTML); no maction, no href.
 _MATHML_TAGS = {
-    "math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "mtext", "mspace",
-    "mfrac", "msqrt", "mroot", "msub", "msup", "msubsup", "munder", "mover", "munderover",
-    "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose",
+    "math",
+    "semantics",
+    "annotation",
+    "mrow",
+    "mi",
+    "mn",
+    "mo",
+    "mtext",
+    "mspace",
+    "mfrac",
+    "msqrt",
+    "mroot",
+    "msub",
+    "msup",
+    "msubsup",
+    "munder",
+    "mover",
+    "munderover",
+    "mtable",
+    "mtr",
+    "mtd",
+    "mstyle",
+    "mpadded",
+    "mphantom",
+    "menclose",
 }
 _ATTRIBUTES = {
     "a": {"href", "title"},
@@ -54,8 +100,17 @@ _ATTRIBUTES = {
     "mi": {"mathvariant"},
     "mn": {"mathvariant"},
     "mtext": {"mathvariant"},
-    "mo": {"mathvariant", "stretchy", "fence", "separator", "largeop", "lspace", "rspace",
-           "minsize", "maxsize"},
+    "mo": {
+        "mathvariant",
+        "stretchy",
+        "fence",
+        "separator",
+        "largeop",
+        "lspace",
+        "rspace",
+        "minsize",
+        "maxsize",
+    },
     "mover": {"accent"},
     "munder": {"accentunder"},
     "mfrac": {"linethickness"},
@@ -67,17 +122,35 @@ _ATTRIBUTES = {
     "mpadded": {"width", "height", "depth", "lspace", "voffset", "mathbackground"},
 }
 _ATTRIBUTE_VALUES = {"annotation": {"encoding": {"application/x-tex"}}}
-_LENGTH_ATTRIBUTES = {"width", "height", "depth", "lspace", "rspace", "voffset", "minsize",
-                      "maxsize", "mathsize"}
+_LENGTH_ATTRIBUTES = {
+    "width",
+    "height",
+    "depth",
+    "lspace",
+    "rspace",
+    "voffset",
+    "minsize",
+    "maxsize",
+    "mathsize",
+}
 # The units KaTeX writes lengths in, and the most of each a length may have: MAX_SIZE_EM
 # (10pt make an em, 16px), or the formula's own width, height or depth once. The sum of
 # a formula's displacements is bounded before this (geometry, in the KaTeX process).
 _LENGTH = re.compile(r"[+-]?(?P<number>\d+\.?\d*|\.\d+)(?P<unit>em|pt|px|width|height|depth)")
-_MAX_LENGTH = {"em": MAX_SIZE_EM, "pt": 10 * MAX_SIZE_EM, "px": 16 * MAX_SIZE_EM,
-               "width": 1, "height": 1, "depth": 1}
+_MAX_LENGTH = {
+    "em": MAX_SIZE_EM,
+    "pt": 10 * MAX_SIZE_EM,
+    "px": 16 * MAX_SIZE_EM,
+    "width": 1,
+    "height": 1,
+    "depth": 1,
+}
 _LINK_REL = "nofollow noopener noreferrer"
-_CLASSES = {"span": {"math", "inline", "display", "katex"}, "div": {"math", "block"},
-            "a": {"mention"}}
+_CLASSES = {
+    "span": {"math", "inline", "display", "katex"},
+    "div": {"math", "block"},
+    "a": {"mention"},
+}
 
 
 def _bounded_length(tag: str, attribute: str, value: str) -> str | None:
@@ -144,9 +217,13 @@ def _parser() -> MarkdownIt:
     # sentence is display maths, not a formula between two stray dollars.
     md.use(dollarmath_plugin, allow_digits=False, double_inline=True, renderer=_math)
     # ...shown as a span (display maths inside a paragraph; a div would end the paragraph)
-    md.add_render_rule("math_inline_double", lambda self, tokens, idx, options, env: (
-        '<span class="math display">'
-        f'{_math(tokens[idx].content.strip(), {"display_mode": True})}</span>'))
+    md.add_render_rule(
+        "math_inline_double",
+        lambda self, tokens, idx, options, env: (
+            '<span class="math display">'
+            f"{_math(tokens[idx].content.strip(), {'display_mode': True})}</span>"
+        ),
+    )
     return md
 
 

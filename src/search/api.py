@@ -33,8 +33,15 @@ def search(request, params: Query[SearchQuery]):
         SEARCHES_PER_USER.hit(f"user:{viewer.pk}")
     try:
         text = syntax.clean(params.q)
-        search = query.Search(text, params.community_id, params.article_id, params.author,
-                              params.kind, params.since, params.until)
+        search = query.Search(
+            text,
+            params.community_id,
+            params.article_id,
+            params.author,
+            params.kind,
+            params.since,
+            params.until,
+        )
         if params.author is not None and not USERNAME.fullmatch(params.author):
             return {"items": [], "next_after": None}  # names no one
         return query.run(search, viewer, params.limit, params.after)

@@ -38,10 +38,10 @@ TABLES = {
 # PostgreSQL: what each table's vector is made of; {c} is the text configuration.
 _VECTORS = {
     "article": "setweight(to_tsvector({c}, title), 'A') "
-               "|| setweight(to_tsvector({c}, abstract), 'B') "
-               "|| setweight(to_tsvector({c}, authors), 'C')",
+    "|| setweight(to_tsvector({c}, abstract), 'B') "
+    "|| setweight(to_tsvector({c}, authors), 'C')",
     "discussion": "setweight(to_tsvector({c}, topic), 'A') "
-                  "|| setweight(to_tsvector({c}, content), 'B')",
+    "|| setweight(to_tsvector({c}, content), 'B')",
     "comment": "setweight(to_tsvector({c}, content), 'B')",
 }
 
@@ -54,10 +54,13 @@ _FTS_COLUMNS = {
         "title": _STRIPPED.format("{r}.title"),
         "body": _STRIPPED.format(
             "{r}.abstract || ' ' || coalesce((SELECT group_concat(value, ', ') "
-            "FROM json_each({r}.authors)), '')"),
+            "FROM json_each({r}.authors)), '')"
+        ),
     },
-    "discussion": {"topic": _STRIPPED.format("{r}.topic"),
-                   "content": _STRIPPED.format("{r}.content")},
+    "discussion": {
+        "topic": _STRIPPED.format("{r}.topic"),
+        "content": _STRIPPED.format("{r}.content"),
+    },
     "comment": {"content": _STRIPPED.format("{r}.content")},
 }
 
@@ -100,8 +103,9 @@ def repair(connection) -> bool:
         present = {name for (name,) in cursor.fetchall()}
     if not present & set(FTS_TABLES.values()):
         return False
-    expected = {f"{fts}_{event}" for fts in FTS_TABLES.values()
-                for event in ("insert", "update", "delete")}
+    expected = {
+        f"{fts}_{event}" for fts in FTS_TABLES.values() for event in ("insert", "update", "delete")
+    }
     if expected <= present:
         return False
     rebuild(connection)
@@ -138,8 +142,11 @@ def _fts_statements(kind: str) -> list[str]:
     def values(row: str) -> str:
         return ", ".join(text.format(r=row) for text in columns.values())
 
-    sources = {"article": "title, abstract, authors", "discussion": "topic, content",
-               "comment": "content"}[kind]
+    sources = {
+        "article": "title, abstract, authors",
+        "discussion": "topic, content",
+        "comment": "content",
+    }[kind]
     return [
         f"CREATE VIRTUAL TABLE {fts} USING fts5({names}, tokenize='{fts_tokenizer()}')",
         f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN "
@@ -156,15 +163,18 @@ def _fts_statements(kind: str) -> list[str]:
 def _drop_statements(vendor: str) -> list[str]:
     if vendor == "postgresql":
         # Dropping the column drops its index.
-        return [f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector"
-                for table in TABLES.values()]
+        return [
+            f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector" for table in TABLES.values()
+        ]
     if vendor == "sqlite":
         return [
             statement
             for fts in FTS_TABLES.values()
             for statement in (
-                *(f"DROP TRIGGER IF EXISTS {fts}_{event}"
-                  for event in ("insert", "update", "delete")),
+                *(
+                    f"DROP TRIGGER IF EXISTS {fts}_{event}"
+                    for event in ("insert", "update", "delete")
+                ),
                 f"DROP TABLE IF EXISTS {fts}",
             )
         ]

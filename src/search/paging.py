@@ -31,15 +31,21 @@ def search_digest(*parts) -> str:
 
 def encode(key: Key, digest: str) -> str:
     rank, created_at, kind, item_id, community_id = key
-    return signing.dumps([digest, rank, created_at.isoformat(), kind, item_id, community_id],
-                         salt=_SALT)
+    return signing.dumps(
+        [digest, rank, created_at.isoformat(), kind, item_id, community_id], salt=_SALT
+    )
 
 
 def decode(after: str, digest: str) -> Key:
     try:
         found, rank, created_at, kind, item_id, community_id = signing.loads(after, salt=_SALT)
-        key = (float(rank), datetime.fromisoformat(created_at), int(kind), int(item_id),
-               int(community_id))
+        key = (
+            float(rank),
+            datetime.fromisoformat(created_at),
+            int(kind),
+            int(item_id),
+            int(community_id),
+        )
     except (signing.BadSignature, ValueError, TypeError):
         raise QueryError("`after` is not a cursor this search gave") from None
     if found != digest:

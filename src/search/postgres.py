@@ -12,8 +12,10 @@ from .snippets import START, STOP
 # The query, written out wherever it is used rather than joined in from a CTE, so
 # that the planner sees a constant expression it can take to the GIN index.
 _QUERY = "websearch_to_tsquery(%s::regconfig, %s)"
-_EXCERPT_OPTIONS = (f'StartSel="{START}", StopSel="{STOP}", MaxWords=30, MinWords=12, '
-                    'MaxFragments=2, FragmentDelimiter=" … "')
+_EXCERPT_OPTIONS = (
+    f'StartSel="{START}", StopSel="{STOP}", MaxWords=30, MinWords=12, '
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
 # What an excerpt is cut from: an article's abstract (its title when it has none), a
 # post's content, with the markers replaced as in the index.
 _EXCERPT_SOURCE = {
@@ -38,8 +40,13 @@ class Postgres:
     def source(self, kind: str, alias: str) -> tuple[str, str, str, list, list]:
         """(rank expression, FROM clause, match condition, their parameters)."""
         vector = f"{alias}.search_vector"
-        return (f"ts_rank_cd({vector}, {_QUERY})::float8", f"{index.TABLES[kind]} {alias}",
-                f"{vector} @@ {_QUERY}", self.params, self.params)
+        return (
+            f"ts_rank_cd({vector}, {_QUERY})::float8",
+            f"{index.TABLES[kind]} {alias}",
+            f"{vector} @@ {_QUERY}",
+            self.params,
+            self.params,
+        )
 
     def excerpts(self, cursor, kind: str, ids: list[int]) -> dict[int, str]:
         source = _EXCERPT_SOURCE[kind]
@@ -60,9 +67,11 @@ class Postgres:
         slower than walking the few discussions the caller may read to their comments
         (bench/README.md, "Search")."""
         with transaction.atomic():
-            cursor.execute("SELECT set_config('statement_timeout', %s, true), "
-                           "set_config('random_page_cost', %s, true)",
-                           [str(milliseconds), _RANDOM_PAGE_COST])
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, true), "
+                "set_config('random_page_cost', %s, true)",
+                [str(milliseconds), _RANDOM_PAGE_COST],
+            )
             yield
 
     @staticmethod

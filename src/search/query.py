@@ -14,7 +14,7 @@ search.sqlite); the rest of the query, and everything after it, is this module's
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import OperationalError, connection
@@ -52,10 +52,12 @@ class _Branch:
         """Every condition inside the branch, where it can use the tables' indexes
         (PostgreSQL does not push a semi-join into the members of a UNION)."""
         where = " AND ".join([match, self.live, *map(self._placed, conditions)])
-        return (f"SELECT {self.number} AS kind, x.id AS id, {self.community} AS community_id, "
-                f"{self.article} AS article_id, {self.discussion} AS discussion_id, "
-                f"x.created_at AS created_at, {rank} AS rank "
-                f"FROM {source} {self.joins} WHERE {where}")
+        return (
+            f"SELECT {self.number} AS kind, x.id AS id, {self.community} AS community_id, "
+            f"{self.article} AS article_id, {self.discussion} AS discussion_id, "
+            f"x.created_at AS created_at, {rank} AS rank "
+            f"FROM {source} {self.joins} WHERE {where}"
+        )
 
     def _placed(self, condition: str) -> str:
         """A condition on {community}, {article} or {author}, in this branch's columns
@@ -67,13 +69,33 @@ class _Branch:
 
 _PSEUDONYMOUS_OR_AUTHOR = "CASE WHEN x.is_pseudonymous THEN NULL ELSE x.author_id END"
 _BRANCHES = {
-    "article": _Branch("0", "p.community_id", "x.id", "NULL", "x.submitter_id",
-                       "JOIN discussions_placement p ON p.article_id = x.id", "TRUE"),
-    "discussion": _Branch("1", "x.community_id", "x.article_id", "x.id",
-                          _PSEUDONYMOUS_OR_AUTHOR, "", "NOT x.is_deleted"),
-    "comment": _Branch("2", "d.community_id", "d.article_id", "d.id", _PSEUDONYMOUS_OR_AUTHOR,
-                       "JOIN discussions_discussion d ON d.id = x.discussion_id",
-                       "NOT x.is_deleted AND NOT d.is_deleted"),
+    "article": _Branch(
+        "0",
+        "p.community_id",
+        "x.id",
+        "NULL",
+        "x.submitter_id",
+        "JOIN discussions_placement p ON p.article_id = x.id",
+        "TRUE",
+    ),
+    "discussion": _Branch(
+        "1",
+        "x.community_id",
+        "x.article_id",
+        "x.id",
+        _PSEUDONYMOUS_OR_AUTHOR,
+        "",
+        "NOT x.is_deleted",
+    ),
+    "comment": _Branch(
+        "2",
+        "d.community_id",
+        "d.article_id",
+        "d.id",
+        _PSEUDONYMOUS_OR_AUTHOR,
+        "JOIN discussions_discussion d ON d.id = x.discussion_id",
+        "NOT x.is_deleted AND NOT d.is_deleted",
+    ),
 }
 _ORDER = "m.rank DESC, m.created_at DESC, m.kind DESC, m.id DESC, m.community_id DESC"
 _KEY = "(m.rank, m.created_at, m.kind, m.id, m.community_id)"  # the same order, as a row
@@ -92,9 +114,15 @@ class Search:
     @property
     def digest(self) -> str:
         """What a cursor of this search is tied to."""
-        return paging.search_digest(self.text, self.community_id, self.article_id,
-                                    (self.author or "").lower(), self.kind, self.since,
-                                    self.until)
+        return paging.search_digest(
+            self.text,
+            self.community_id,
+            self.article_id,
+            (self.author or "").lower(),
+            self.kind,
+            self.since,
+            self.until,
+        )
 
 
 def run(search: Search, viewer: User | None, limit: int, after: str | None) -> dict:
@@ -102,8 +130,11 @@ def run(search: Search, viewer: User | None, limit: int, after: str | None) -> d
     key = paging.decode(after, search.digest) if after else None
     author_id = None
     if search.author is not None:
-        author_id = (User.objects.filter(username__iexact=search.author, is_active=True)
-                     .values_list("id", flat=True).first())
+        author_id = (
+            User.objects.filter(username__iexact=search.author, is_active=True)
+            .values_list("id", flat=True)
+            .first()
+        )
         if author_id is None:
             return {"items": [], "next_after": None}
     backend = Postgres(search.text) if connection.vendor == "postgresql" else Sqlite(search.text)
@@ -127,7 +158,8 @@ def run(search: Search, viewer: User | None, limit: int, after: str | None) -> d
 
 def _page(cursor, backend, search: Search, viewer, author_id, key, count: int) -> list[tuple]:
     readable, readable_params = (
-        access.readable_communities(viewer).order_by().values("id").query.sql_with_params())
+        access.readable_communities(viewer).order_by().values("id").query.sql_with_params()
+    )
     conditions = ["{community} IN (" + readable + ")"]
     condition_params = list(readable_params)
     for condition, value in (
@@ -163,7 +195,7 @@ def _aware(value: datetime | str) -> datetime:
     """A row's time as the ORM reads it: SQLite gives this query's times as text, in UTC."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _day_start(day: date | None, days_after: int = 0) -> datetime | None:
@@ -171,7 +203,7 @@ def _day_start(day: date | None, days_after: int = 0) -> datetime | None:
     nothing)."""
     if day is None or day > date.max - timedelta(days=days_after):
         return None
-    return datetime.combine(day + timedelta(days=days_after), time(), tzinfo=timezone.utc)
+    return datetime.combine(day + timedelta(days=days_after), time(), tzinfo=UTC)
 
 
 def _ids_by_kind(rows) -> dict[int, list[int]]:
@@ -185,16 +217,27 @@ def _items(rows, excerpts: dict[int, dict[int, str]]) -> list[dict]:
     """The page's results with their titles, authors and links: a query per table,
     whatever the page's size. A post deleted since the page was read is left out."""
     ids = _ids_by_kind(rows)
-    slugs = dict(Community.objects.filter(id__in={row[4] for row in rows})
-                 .values_list("id", "slug"))
+    slugs = dict(
+        Community.objects.filter(id__in={row[4] for row in rows}).values_list("id", "slug")
+    )
     # Without their texts, which may be long: the excerpts are cut in the database.
-    articles = (Article.objects.select_related("submitter")
-                .only("title", "submitter__username").in_bulk(ids.get(0, [])))
-    discussions = (Discussion.objects.select_related("author").filter(is_deleted=False)
-                   .only("topic", "is_pseudonymous", "author__username")
-                   .in_bulk({row[6] for row in rows if row[6] is not None}))
-    comments = (Comment.objects.select_related("author").filter(is_deleted=False)
-                .only("is_pseudonymous", "author__username").in_bulk(ids.get(2, [])))
+    articles = (
+        Article.objects.select_related("submitter")
+        .only("title", "submitter__username")
+        .in_bulk(ids.get(0, []))
+    )
+    discussions = (
+        Discussion.objects.select_related("author")
+        .filter(is_deleted=False)
+        .only("topic", "is_pseudonymous", "author__username")
+        .in_bulk({row[6] for row in rows if row[6] is not None})
+    )
+    comments = (
+        Comment.objects.select_related("author")
+        .filter(is_deleted=False)
+        .only("is_pseudonymous", "author__username")
+        .in_bulk(ids.get(2, []))
+    )
     items = []
     for _rank, created_at, kind, item_id, community_id, article_id, discussion_id in rows:
         if kind == 0:
@@ -208,14 +251,22 @@ def _items(rows, excerpts: dict[int, dict[int, str]]) -> list[dict]:
             if discussion is None or post is None:
                 continue
             title, author = discussion.topic, _author(post, article_id)
-        items.append({
-            "kind": KINDS[kind], "id": item_id, "community_id": community_id,
-            "article_id": article_id, "discussion_id": discussion_id, "title": title,
-            "snippet_html": highlighted(excerpts.get(kind, {}).get(item_id) or ""),
-            "author": author, "created_at": created_at,
-            "url": item_url(slugs[community_id], article_id, discussion_id,
-                            item_id if kind == 2 else None),
-        })
+        items.append(
+            {
+                "kind": KINDS[kind],
+                "id": item_id,
+                "community_id": community_id,
+                "article_id": article_id,
+                "discussion_id": discussion_id,
+                "title": title,
+                "snippet_html": highlighted(excerpts.get(kind, {}).get(item_id) or ""),
+                "author": author,
+                "created_at": created_at,
+                "url": item_url(
+                    slugs[community_id], article_id, discussion_id, item_id if kind == 2 else None
+                ),
+            }
+        )
     return items
 
 

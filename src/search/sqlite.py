@@ -35,11 +35,18 @@ class Sqlite:
         rank = f"-bm25({fts}, {_COLUMN_WEIGHTS[kind]})"
         rank_params = []
         if self.phrase is not None:
-            rank += (f" + CASE WHEN {fts}.rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"
-                     f" THEN {_PHRASE_BONUS} ELSE 0 END")
+            rank += (
+                f" + CASE WHEN {fts}.rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"
+                f" THEN {_PHRASE_BONUS} ELSE 0 END"
+            )
             rank_params.append(self.phrase)
-        return (rank, f"{fts} JOIN {index.TABLES[kind]} {alias} ON {alias}.id = {fts}.rowid",
-                f"{fts} MATCH %s", rank_params, [self.expression])
+        return (
+            rank,
+            f"{fts} JOIN {index.TABLES[kind]} {alias} ON {alias}.id = {fts}.rowid",
+            f"{fts} MATCH %s",
+            rank_params,
+            [self.expression],
+        )
 
     def excerpts(self, cursor, kind: str, ids: list[int]) -> dict[int, str]:
         fts = index.FTS_TABLES[kind]

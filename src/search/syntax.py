@@ -30,8 +30,7 @@ def clean(text: str) -> str:
     QueryError when nothing is left or it is too long."""
     if len(text) > MAX_CHARS:
         raise QueryError(f"The search is longer than {MAX_CHARS} characters")
-    text = "".join(" " if unicodedata.category(ch) in _SEPARATOR_CATEGORIES else ch
-                   for ch in text)
+    text = "".join(" " if unicodedata.category(ch) in _SEPARATOR_CATEGORIES else ch for ch in text)
     text = " ".join(text.split())
     if not text:
         raise QueryError("Type something to search for")

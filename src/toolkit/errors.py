@@ -4,8 +4,13 @@ import math
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, errors: list | None = None,
-                 headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        errors: list | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(message)
         self.status = status
         self.message = message
@@ -28,8 +33,9 @@ def too_many_requests(what: str, retry_after: float) -> ApiError:
     once would otherwise spin against the limit. The message names the wait too, for
     the person reading it: "`what`; try again in 52 s"."""
     seconds = max(1, math.ceil(retry_after))
-    return ApiError(429, f"{what}; try again in {wait_in_words(seconds)}",
-                    headers={"Retry-After": str(seconds)})
+    return ApiError(
+        429, f"{what}; try again in {wait_in_words(seconds)}", headers={"Retry-After": str(seconds)}
+    )
 
 
 def wait_in_words(seconds: int) -> str:

@@ -19,4 +19,3 @@ def log_event(event: str, level: int = logging.INFO, **fields: int | str | None)
     if logger.isEnabledFor(level):
         pairs = "".join(f" {key}={value}" for key, value in fields.items())
         logger.log(level, "event=%s%s", event, pairs)
-

@@ -23,9 +23,10 @@ class Pagination(LimitOffsetPagination):
 class Window(Schema):
     """limit/offset for lists answered as plain arrays (their shape predates paging)."""
 
-    limit: int = Field(MAX_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE,
-                       description=f"At most {MAX_PAGE_SIZE} items")
+    limit: int = Field(
+        MAX_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"At most {MAX_PAGE_SIZE} items"
+    )
     offset: int = Field(0, ge=0, le=MAX_ID)
 
     def of(self, queryset):
-        return queryset[self.offset:self.offset + self.limit]
+        return queryset[self.offset : self.offset + self.limit]

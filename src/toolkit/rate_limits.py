@@ -36,8 +36,11 @@ _UNAVAILABLE = (StorageError, redis.RedisError, OSError)
 def _limiter(redis_url: str) -> MovingWindowRateLimiter:
     # Short timeouts: an unreachable Redis costs a request half a second per limit at most.
     storage = RedisStorage(
-        redis_url, key_prefix="marginalia-limits", wrap_exceptions=True,
-        socket_connect_timeout=0.5, socket_timeout=0.5,
+        redis_url,
+        key_prefix="marginalia-limits",
+        wrap_exceptions=True,
+        socket_connect_timeout=0.5,
+        socket_timeout=0.5,
     )
     return MovingWindowRateLimiter(storage)
 
@@ -85,7 +88,8 @@ class Limit:
         now = time.time()
         waits = [
             limiter().get_window_stats(rule, self.name, identifier).reset_time - now
-            for rule in self.rules if not limiter().test(rule, self.name, identifier)
+            for rule in self.rules
+            if not limiter().test(rule, self.name, identifier)
         ]
         log_event("rate_limited", logging.WARNING, limit=self.name)
         return too_many_requests(self.message, max(waits, default=1))
@@ -106,7 +110,8 @@ def client_address(request) -> str:
     proxies = settings.RATE_LIMIT_TRUSTED_PROXIES
     if proxies > 0:
         forwarded = [
-            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
             if part.strip()
         ]
         if len(forwarded) >= proxies:

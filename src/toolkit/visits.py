@@ -28,5 +28,6 @@ def record(visits: type[models.Model], user, **subject) -> tuple[datetime, datet
     VISITS_PER_USER.hit(f"user:{user.pk}")
     previous = last_seen(visits, user, **subject)
     visit, _ = visits.objects.update_or_create(
-        user=user, **subject, defaults={"seen_at": timezone.now()})
+        user=user, **subject, defaults={"seen_at": timezone.now()}
+    )
     return visit.seen_at, previous

@@ -52,12 +52,15 @@ def invite(request):
 def password_reset(request):
     # Asks for a reset link, or, opened from one, sets the new password: the link's
     # token is in the URL's fragment, which never reaches the server.
-    return _page(request, "web/password_reset.html", "password-reset",
-                 linkMinutes=settings.PASSWORD_RESET_TIMEOUT // 60)
+    return _page(
+        request,
+        "web/password_reset.html",
+        "password-reset",
+        linkMinutes=settings.PASSWORD_RESET_TIMEOUT // 60,
+    )
 
 
 def error_page(request, status: int, title: str, message: str):
     """A page of the site's own look for an error; it runs no script, so it works
     whatever broke (no database, no API)."""
-    return render(request, "web/error.html", {"title": title, "message": message},
-                  status=status)
+    return render(request, "web/error.html", {"title": title, "message": message}, status=status)

@@ -43,8 +43,9 @@ def make_user(db):
         user.set_password(password)
         user.save()
         login = sessions.start(user)
-        return Person(user=user, password=password, access=login["access"],
-                      refresh=login["refresh"])
+        return Person(
+            user=user, password=password, access=login["access"], refresh=login["refresh"]
+        )
 
     return make
 
@@ -56,7 +57,9 @@ def make_community(db):
     def make(type_="private", admin=None, members=(), moderators=(), admins=()) -> Community:
         slug = unique(f"{type_}-community-")
         community = Community.objects.create(
-            name=slug.replace("-", " ").title(), slug=slug, type=type_,
+            name=slug.replace("-", " ").title(),
+            slug=slug,
+            type=type_,
             created_by=admin.user if admin else None,
         )
         for role, people in (
@@ -75,8 +78,11 @@ def make_community(db):
 def make_article(db):
     def make(*communities, submitter=None, title=None) -> Article:
         article = Article.objects.create(
-            title=title or unique("Article "), abstract="An abstract", authors=["A. Author"],
-            link="https://example.org/paper", submitter=submitter.user if submitter else None,
+            title=title or unique("Article "),
+            abstract="An abstract",
+            authors=["A. Author"],
+            link="https://example.org/paper",
+            submitter=submitter.user if submitter else None,
         )
         for community in communities:
             Placement.objects.create(article=article, community=community)
@@ -87,11 +93,23 @@ def make_article(db):
 
 @pytest.fixture
 def make_discussion(db):
-    def make(author, community, article, topic="A topic", content="Some content",
-             pseudonymous=False, **fields) -> Discussion:
+    def make(
+        author,
+        community,
+        article,
+        topic="A topic",
+        content="Some content",
+        pseudonymous=False,
+        **fields,
+    ) -> Discussion:
         return Discussion.objects.create(
-            author=author.user, community=community, article=article, topic=topic,
-            content=content, content_html=render(content), is_pseudonymous=pseudonymous,
+            author=author.user,
+            community=community,
+            article=article,
+            topic=topic,
+            content=content,
+            content_html=render(content),
+            is_pseudonymous=pseudonymous,
             **fields,
         )
 
@@ -100,13 +118,18 @@ def make_discussion(db):
 
 @pytest.fixture
 def make_comment(db):
-    def make(author, discussion, parent=None, content=None, pseudonymous=False,
-             deleted=False) -> Comment:
+    def make(
+        author, discussion, parent=None, content=None, pseudonymous=False, deleted=False
+    ) -> Comment:
         content = content or unique("Comment ")
         return Comment.objects.create(
-            author=author.user, discussion=discussion, parent=parent,
+            author=author.user,
+            discussion=discussion,
+            parent=parent,
             depth=0 if parent is None else parent.depth + 1,
-            content=content, content_html=render(content), is_pseudonymous=pseudonymous,
+            content=content,
+            content_html=render(content),
+            is_pseudonymous=pseudonymous,
             is_deleted=deleted,
         )
 
@@ -128,14 +151,13 @@ def make_lab(make_user, make_community, make_article, make_discussion, make_comm
             make_user(unique(name))
             for name in ("admin", "moderator", "member", "author", "outsider")
         )
-        community = make_community(
-            type_, admin, members=[member, author], moderators=[moderator]
-        )
+        community = make_community(type_, admin, members=[member, author], moderators=[moderator])
         article = make_article(community, submitter=admin)
         discussion = make_discussion(author, community, article)
         comment = make_comment(author, discussion)
-        return Lab(community, admin, moderator, member, author, outsider, article,
-                   discussion, comment)
+        return Lab(
+            community, admin, moderator, member, author, outsider, article, discussion, comment
+        )
 
     return make
 

@@ -10,7 +10,11 @@ from accounts.models import RefreshTokenFamily, User
 from communities.models import Community, CommunityVisit, Invite, JoinRequest, Membership
 from discussions.models import Article, ArticleVisit, Comment, Discussion, Placement
 from notifications.models import (
-    Activity, ArticleFollow, DiscussionFollow, Notification, NotificationPreferences,
+    Activity,
+    ArticleFollow,
+    DiscussionFollow,
+    Notification,
+    NotificationPreferences,
 )
 from realtime.models import OutboxEvent
 
@@ -49,8 +53,16 @@ class Api:
     def __init__(self):
         self.client = Client()
 
-    def request(self, method, path, as_=None, json=_NO_BODY, body=None,
-                content_type="application/json", headers=None):
+    def request(
+        self,
+        method,
+        path,
+        as_=None,
+        json=_NO_BODY,
+        body=None,
+        content_type="application/json",
+        headers=None,
+    ):
         headers = dict(headers or {})
         if as_ is not None:
             headers["Authorization"] = f"Bearer {as_.access}"
@@ -90,9 +102,24 @@ class Lab:
 
 
 SNAPSHOT_MODELS = (
-    User, Community, Membership, JoinRequest, Invite, Article, Placement, Discussion, Comment, OutboxEvent,
-    NotificationPreferences, RefreshTokenFamily, ArticleVisit, CommunityVisit, Activity,
-    ArticleFollow, DiscussionFollow, Notification,
+    User,
+    Community,
+    Membership,
+    JoinRequest,
+    Invite,
+    Article,
+    Placement,
+    Discussion,
+    Comment,
+    OutboxEvent,
+    NotificationPreferences,
+    RefreshTokenFamily,
+    ArticleVisit,
+    CommunityVisit,
+    Activity,
+    ArticleFollow,
+    DiscussionFollow,
+    Notification,
 )
 
 

@@ -13,9 +13,9 @@ import sys
 import pytest
 from django.test import RequestFactory
 
+from tests.support.stack import SRC, free_port, wait_until
 from toolkit.errors import wait_in_words
 from toolkit.rate_limits import client_address
-from tests.support.stack import SRC, free_port, wait_until
 
 from .support import PASSWORD, Api, assert_json_error, unique
 
@@ -46,8 +46,9 @@ def assert_too_many(response, longest_wait: int) -> int:
 
 def signup(api, name=None):
     name = name or unique("newcomer")
-    return api.post("/api/auth/signup", {"username": name, "email": f"{name}@example.org",
-                                         "password": PASSWORD})
+    return api.post(
+        "/api/auth/signup", {"username": name, "email": f"{name}@example.org", "password": PASSWORD}
+    )
 
 
 def login(api, login_name, password):
@@ -89,8 +90,12 @@ def test_failed_logins_wait_longer_and_longer(settings, make_user, account_exist
         assert_too_many(login(from_new_address(), person.user.email, PASSWORD), 2)
 
     # Once the short tier's window has passed, one more failure is heard...
-    third = wait_until(lambda: (r := login(api, name, "wrong")).status_code != 429 and r,
-                       timeout=15, interval=0.2, message="the first wait to pass")
+    third = wait_until(
+        lambda: (r := login(api, name, "wrong")).status_code != 429 and r,
+        timeout=15,
+        interval=0.2,
+        message="the first wait to pass",
+    )
     assert third.status_code == 401
     # ...and then the wait is the hour's.
     second_wait = assert_too_many(login(api, name, "wrong"), 3600)
@@ -114,12 +119,24 @@ def test_writes_per_user_count_every_kind_of_write_but_no_read(settings, api, la
     created = api.post(comments, {"content": "one"}, as_=lab.member)
     assert created.status_code == 201
     comment_id = created.json()["id"]
-    assert api.patch(f"/api/comments/{comment_id}", {"content": "two"},
-                     as_=lab.member).status_code == 200
-    assert api.request("PUT", "/api/me/notification-preferences", lab.member,
-                       json={"sound": True}).status_code == 200
-    assert api.post(f"/api/communities/{lab.community.id}/articles/{lab.article.id}/discussions",
-                    {"topic": "t", "content": "c"}, as_=lab.member).status_code == 201
+    assert (
+        api.patch(f"/api/comments/{comment_id}", {"content": "two"}, as_=lab.member).status_code
+        == 200
+    )
+    assert (
+        api.request(
+            "PUT", "/api/me/notification-preferences", lab.member, json={"sound": True}
+        ).status_code
+        == 200
+    )
+    assert (
+        api.post(
+            f"/api/communities/{lab.community.id}/articles/{lab.article.id}/discussions",
+            {"topic": "t", "content": "c"},
+            as_=lab.member,
+        ).status_code
+        == 201
+    )
     for _ in range(3):
         assert api.get(comments, as_=lab.member).status_code == 200  # reads are free
 
@@ -131,16 +148,19 @@ def test_writes_per_user_count_every_kind_of_write_but_no_read(settings, api, la
 
 # Bookkeeping every page does, and the composer's preview: each has a limit of its own.
 OWN_LIMITS = {
-    "visits": ("visits_per_user",
-               lambda api, lab, who: api.request("PUT", f"/api/articles/{lab.article.id}/visit", who)),
-    "previews": ("previews_per_user",
-                 lambda api, lab, who: api.post("/api/render", {"content": "$x$"}, as_=who)),
+    "visits": (
+        "visits_per_user",
+        lambda api, lab, who: api.request("PUT", f"/api/articles/{lab.article.id}/visit", who),
+    ),
+    "previews": (
+        "previews_per_user",
+        lambda api, lab, who: api.post("/api/render", {"content": "$x$"}, as_=who),
+    ),
 }
 
 
 @pytest.mark.parametrize("kind", OWN_LIMITS.values(), ids=OWN_LIMITS.keys())
-def test_visits_and_previews_have_their_own_limits_and_leave_writes_alone(settings, api, lab,
-                                                                          kind):
+def test_visits_and_previews_have_their_own_limits_and_leave_writes_alone(settings, api, lab, kind):
     limit, send = kind
     limited(settings, writes_per_user="2/minute", **{limit: "3/minute"})
     for _ in range(3):
@@ -156,15 +176,21 @@ def test_visits_and_previews_have_their_own_limits_and_leave_writes_alone(settin
 def test_communities_per_user(settings, api, make_user):
     limited(settings, communities_per_user="1/hour")
     person = make_user()
-    assert api.post("/api/communities", {"name": unique("Circle ")},
-                    as_=person).status_code == 201
+    assert api.post("/api/communities", {"name": unique("Circle ")}, as_=person).status_code == 201
     assert_too_many(api.post("/api/communities", {"name": unique("Circle ")}, as_=person), 3600)
 
 
 def presence(api, lab, person, tab):
-    return api.post("/api/realtime/presence", {
-        "community_id": lab.community.id, "article_id": lab.article.id, "tab_id": tab,
-        "visible": True}, as_=person)
+    return api.post(
+        "/api/realtime/presence",
+        {
+            "community_id": lab.community.id,
+            "article_id": lab.article.id,
+            "tab_id": tab,
+            "visible": True,
+        },
+        as_=person,
+    )
 
 
 def test_presence_per_tab_and_per_user(settings, api, lab):
@@ -181,8 +207,11 @@ def test_presence_per_tab_and_per_user(settings, api, lab):
 
 def test_typing_per_user(settings, api, lab):
     limited(settings, typing_per_user="1/minute")
-    payload = {"community_id": lab.community.id, "article_id": lab.article.id,
-               "discussion_id": lab.discussion.id}
+    payload = {
+        "community_id": lab.community.id,
+        "article_id": lab.article.id,
+        "discussion_id": lab.discussion.id,
+    }
     assert api.post("/api/realtime/typing", payload, as_=lab.member).status_code == 200
     assert_too_many(api.post("/api/realtime/typing", payload, as_=lab.member), 60)
 
@@ -191,8 +220,12 @@ def test_without_redis_the_limits_let_requests_through(settings, api, lab, make_
     """A deliberate choice: writes must survive a Redis outage (their events wait
     in the outbox), and a login is slow to guess through the password hasher."""
     settings.RATE_LIMIT_REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens
-    limited(settings, writes_per_user="1/hour", logins_per_ip="1/hour",
-            login_failures_per_account="1/hour")
+    limited(
+        settings,
+        writes_per_user="1/hour",
+        logins_per_ip="1/hour",
+        login_failures_per_account="1/hour",
+    )
     comments = f"/api/discussions/{lab.discussion.id}/comments"
     for _ in range(3):
         assert api.post(comments, {"content": "still here"}, as_=lab.member).status_code == 201
@@ -202,13 +235,26 @@ def test_without_redis_the_limits_let_requests_through(settings, api, lab, make_
     assert login(client, person.username, PASSWORD).status_code == 200
 
 
-@pytest.mark.parametrize(("proxies", "remote", "forwarded", "counted_as"), [
-    (0, "203.0.113.9", "192.0.2.1", "203.0.113.9"),  # no proxy trusted: the header is the client's
-    (1, "10.0.0.2", "192.0.2.1, 203.0.113.9", "203.0.113.9"),  # what our proxy saw, not the rest
-    (2, "10.0.0.2", "192.0.2.1, 203.0.113.9, 10.0.0.3", "203.0.113.9"),
-    (1, "10.0.0.2", "", "10.0.0.2"),  # header missing: the connection's address
-    (0, "2001:db8:1:2:3:4:5:6", "", "2001:db8:1:2::/64"),  # an IPv6 host holds a /64
-])
+@pytest.mark.parametrize(
+    ("proxies", "remote", "forwarded", "counted_as"),
+    [
+        (
+            0,
+            "203.0.113.9",
+            "192.0.2.1",
+            "203.0.113.9",
+        ),  # no proxy trusted: the header is the client's
+        (
+            1,
+            "10.0.0.2",
+            "192.0.2.1, 203.0.113.9",
+            "203.0.113.9",
+        ),  # what our proxy saw, not the rest
+        (2, "10.0.0.2", "192.0.2.1, 203.0.113.9, 10.0.0.3", "203.0.113.9"),
+        (1, "10.0.0.2", "", "10.0.0.2"),  # header missing: the connection's address
+        (0, "2001:db8:1:2:3:4:5:6", "", "2001:db8:1:2::/64"),  # an IPv6 host holds a /64
+    ],
+)
 def test_the_address_a_request_counts_against(settings, proxies, remote, forwarded, counted_as):
     settings.RATE_LIMIT_TRUSTED_PROXIES = proxies
     request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
@@ -224,15 +270,30 @@ def test_an_empty_rule_turns_a_limit_off(settings, api, lab):
 
 def test_a_malformed_limit_stops_the_process_at_start():
     env = {**os.environ, "RATE_LIMIT_WRITES_PER_USER": "30 a minute"}
-    started = subprocess.run([sys.executable, "-c", "import marginalia.settings"], env=env,
-                             cwd=SRC, capture_output=True, text=True, timeout=60)
+    started = subprocess.run(
+        [sys.executable, "-c", "import marginalia.settings"],
+        env=env,
+        cwd=SRC,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert started.returncode != 0
     assert "RATE_LIMIT_WRITES_PER_USER='30 a minute' is not a rate limit" in started.stderr
 
 
-@pytest.mark.parametrize("seconds, words", [
-    (1, "1 s"), (52, "52 s"), (89, "89 s"), (90, "2 min"), (900, "15 min"), (5399, "90 min"),
-    (5400, "2 h"), (86400, "24 h"),
-])
+@pytest.mark.parametrize(
+    "seconds, words",
+    [
+        (1, "1 s"),
+        (52, "52 s"),
+        (89, "89 s"),
+        (90, "2 min"),
+        (900, "15 min"),
+        (5399, "90 min"),
+        (5400, "2 h"),
+        (86400, "24 h"),
+    ],
+)
 def test_a_wait_is_named_in_the_unit_a_person_would_use(seconds, words):
     assert wait_in_words(seconds) == words

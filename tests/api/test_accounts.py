@@ -6,8 +6,9 @@ from .support import assert_json_error
 
 
 def _signup(api, username="ada", email="Ada@Example.org", password="Analytical-Engine-1843"):
-    return api.post("/api/auth/signup", {"username": username, "email": email,
-                                         "password": password})
+    return api.post(
+        "/api/auth/signup", {"username": username, "email": email, "password": password}
+    )
 
 
 def _me(api, access):
@@ -31,8 +32,9 @@ def test_signup_returns_working_tokens_and_the_user(api, db):
 def test_login_by_username_or_email_in_any_case(api, db):
     user = _signup(api).json()["user"]
     for login in ("ada", "ADA", "ada@example.org", "Ada@Example.ORG"):
-        response = api.post("/api/auth/login",
-                            {"login": login, "password": "Analytical-Engine-1843"})
+        response = api.post(
+            "/api/auth/login", {"login": login, "password": "Analytical-Engine-1843"}
+        )
         assert response.status_code == 200, login
         body = response.json()
         assert body["user"] == user
@@ -65,9 +67,12 @@ def test_refresh_issues_new_working_tokens(api, make_user):
 
 def test_signup_explains_taken_names_and_weak_passwords(api, db):
     assert _signup(api).status_code == 201
-    assert "username" in assert_json_error(_signup(api, username="ADA", email="x@example.org"),
-                                           409)["message"]
+    assert (
+        "username"
+        in assert_json_error(_signup(api, username="ADA", email="x@example.org"), 409)["message"]
+    )
     assert "email" in assert_json_error(_signup(api, username="ada2"), 409)["message"]
-    weak = assert_json_error(_signup(api, username="bob", email="bob@example.org",
-                                     password="password"), 422)
+    weak = assert_json_error(
+        _signup(api, username="bob", email="bob@example.org", password="password"), 422
+    )
     assert weak["errors"]

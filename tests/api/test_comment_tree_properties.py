@@ -24,8 +24,9 @@ operations = st.lists(
 )
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(ops=operations)
 def test_the_listed_tree_follows_the_rule_for_any_history(api, lab, make_discussion, ops):
     discussion = make_discussion(lab.author, lab.community, lab.article)
@@ -37,8 +38,9 @@ def test_the_listed_tree_follows_the_rule_for_any_history(api, lab, make_discuss
         if kind == "comment":
             parent = made[index % len(made)] if index is not None and made else None
             try:
-                comment = services.create_comment(lab.member.user, discussion.id, "text",
-                                                  parent, False, None)
+                comment = services.create_comment(
+                    lab.member.user, discussion.id, "text", parent, False, None
+                )
             except ApiError as refused:
                 assert parent is not None
                 assert refused.status == (409 if parent in deleted else 422)
@@ -56,7 +58,8 @@ def test_the_listed_tree_follows_the_rule_for_any_history(api, lab, make_discuss
 
     def shown(comment_id: int) -> bool:
         return comment_id not in deleted or any(
-            shown(reply) for reply, parent in parent_of.items() if parent == comment_id)
+            shown(reply) for reply, parent in parent_of.items() if parent == comment_id
+        )
 
     answer = api.get(f"/api/discussions/{discussion.id}/comments", as_=lab.member).json()
     listed = answer["items"]

@@ -10,7 +10,8 @@ def _grow_tree(make_comment, authors, discussion, groups: int) -> int:
     deleted comment kept for its reply and a deleted leaf that vanishes.
     Returns how many comments the list should show."""
     for g in range(groups):
-        def by(i):
+
+        def by(i, g=g):
             return authors[(g + i) % len(authors)]
 
         top = make_comment(by(0), discussion, pseudonymous=g % 2 == 0)

@@ -10,8 +10,9 @@ def thread(api, lab):
     url = f"/api/discussions/{lab.discussion.id}/comments"
 
     def post(content, parent=None, as_=None):
-        response = api.post(url, {"content": content, "parent_id": parent and parent["id"]},
-                            as_=as_ or lab.member)
+        response = api.post(
+            url, {"content": content, "parent_id": parent and parent["id"]}, as_=as_ or lab.member
+        )
         assert response.status_code == 201, response.content
         return response.json()
 
@@ -45,7 +46,12 @@ def test_deleting_a_comment_with_replies_keeps_a_placeholder(api, lab, thread):
     assert placeholder["content"] == "[deleted]"
     assert placeholder["is_deleted"] is True
     # An author object all the same: front ends read author.username without a check.
-    assert placeholder["author"] == {"id": None, "username": "[deleted]", "is_pseudonymous": False, "profile_pic_url": None}
+    assert placeholder["author"] == {
+        "id": None,
+        "username": "[deleted]",
+        "is_pseudonymous": False,
+        "profile_pic_url": None,
+    }
     assert placeholder["is_pseudonymous"] is False
     assert items[1]["parent_id"] == parent["id"]
 
@@ -99,8 +105,12 @@ def test_comment_shape(thread, lab):
     assert comment["community_id"] == lab.community.id
     assert comment["parent_id"] is None
     assert comment["depth"] == 0
-    assert comment["author"] == {"id": lab.member.id, "username": lab.member.username,
-                                 "is_pseudonymous": False, "profile_pic_url": None}
+    assert comment["author"] == {
+        "id": lab.member.id,
+        "username": lab.member.username,
+        "is_pseudonymous": False,
+        "profile_pic_url": None,
+    }
     assert comment["version"] == 1
     assert comment["created_at"] and comment["updated_at"]
 
@@ -117,8 +127,9 @@ def test_author_edits_a_comment(api, thread, lab):
 
 def test_comments_count_counts_live_comments(api, thread, lab):
     def count():
-        return api.get(f"/api/discussions/{lab.discussion.id}",
-                       as_=lab.member).json()["comments_count"]
+        return api.get(f"/api/discussions/{lab.discussion.id}", as_=lab.member).json()[
+            "comments_count"
+        ]
 
     def listed_count():
         url = f"/api/communities/{lab.community.id}/articles/{lab.article.id}/discussions"

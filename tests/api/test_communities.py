@@ -7,8 +7,11 @@ from .support import assert_json_error
 
 
 def _role(community, person):
-    return (Membership.objects.filter(community=community, user=person.user)
-            .values_list("role", flat=True).first())
+    return (
+        Membership.objects.filter(community=community, user=person.user)
+        .values_list("role", flat=True)
+        .first()
+    )
 
 
 def _community(api, community, as_):
@@ -17,12 +20,18 @@ def _community(api, community, as_):
 
 def test_creator_becomes_admin(api, make_user):
     creator = make_user()
-    response = api.post("/api/communities", {"name": "Reading Group", "type": "private",
-                                             "description": "Papers on Fridays"}, as_=creator)
+    response = api.post(
+        "/api/communities",
+        {"name": "Reading Group", "type": "private", "description": "Papers on Fridays"},
+        as_=creator,
+    )
     assert response.status_code == 201
     community = response.json()
     assert (community["name"], community["slug"], community["type"]) == (
-        "Reading Group", "reading-group", "private")
+        "Reading Group",
+        "reading-group",
+        "private",
+    )
     assert community["my_role"] == "admin"
     assert community["member_count"] == 1
     mine = api.get("/api/communities?mine=true", as_=creator).json()
@@ -39,8 +48,9 @@ def test_mine_false_lists_the_communities_the_caller_is_not_in(api, make_communi
     # Without a caller nothing is theirs: every community is listed.
     anonymous = [c["id"] for c in api.get("/api/communities?mine=false").json()]
     assert {joined.id, other.id} <= set(anonymous)
-    assert joined.id in [c["id"] for c in api.get("/api/communities?mine=false",
-                                                  as_=outsider).json()]
+    assert joined.id in [
+        c["id"] for c in api.get("/api/communities?mine=false", as_=outsider).json()
+    ]
 
 
 def test_join_a_public_community_at_once(api, make_community, make_user, outbox):
@@ -77,10 +87,12 @@ def test_private_join_request_approved_by_an_admin(api, lab, outbox):
     assert JoinRequest.objects.get(pk=request_id).status == "approved"
     assert api.get(f"/api/communities/{cid}/requests", as_=lab.admin).json() == []
     assert api.get(f"/api/discussions/{lab.discussion.id}", as_=applicant).status_code == 200
-    assert outbox.memberships() == [{"type": "membership", "community_id": cid,
-                                     "user_id": applicant.id, "is_member": True}]
+    assert outbox.memberships() == [
+        {"type": "membership", "community_id": cid, "user_id": applicant.id, "is_member": True}
+    ]
     assert_json_error(
-        api.post(f"/api/communities/{cid}/requests/{request_id}/reject", as_=lab.admin), 409)
+        api.post(f"/api/communities/{cid}/requests/{request_id}/reject", as_=lab.admin), 409
+    )
 
 
 def test_private_join_request_rejected_by_an_admin(api, lab, outbox):
@@ -101,12 +113,17 @@ def test_private_join_request_rejected_by_an_admin(api, lab, outbox):
 
 def test_admin_adds_a_user_directly(api, lab, make_join_request):
     pending = make_join_request(lab.community, lab.outsider)
-    response = api.post(f"/api/communities/{lab.community.id}/members",
-                        {"username": lab.outsider.username.upper(), "role": "moderator"},
-                        as_=lab.admin)
+    response = api.post(
+        f"/api/communities/{lab.community.id}/members",
+        {"username": lab.outsider.username.upper(), "role": "moderator"},
+        as_=lab.admin,
+    )
     assert response.status_code == 201
-    assert response.json()["user"] == {"id": lab.outsider.id, "username": lab.outsider.username,
-                                      "profile_pic_url": None}
+    assert response.json()["user"] == {
+        "id": lab.outsider.id,
+        "username": lab.outsider.username,
+        "profile_pic_url": None,
+    }
     assert response.json()["role"] == "moderator"
     assert _role(lab.community, lab.outsider) == "moderator"
     pending.refresh_from_db()
@@ -133,8 +150,9 @@ def test_admin_changes_a_role(api, lab):
 def test_member_leaves(api, lab):
     for leave in (
         lambda: api.post(f"/api/communities/{lab.community.id}/leave", as_=lab.member),
-        lambda: api.delete(f"/api/communities/{lab.community.id}/members/{lab.author.id}",
-                           as_=lab.author),
+        lambda: api.delete(
+            f"/api/communities/{lab.community.id}/members/{lab.author.id}", as_=lab.author
+        ),
     ):
         assert leave().status_code == 204
     assert _role(lab.community, lab.member) is None
@@ -148,14 +166,16 @@ def test_last_admin_cannot_leave_until_there_is_another(api, lab):
     for attempt in (
         lambda: api.post(f"/api/communities/{cid}/leave", as_=lab.admin),
         lambda: api.delete(f"/api/communities/{cid}/members/{lab.admin.id}", as_=lab.admin),
-        lambda: api.patch(f"/api/communities/{cid}/members/{lab.admin.id}", {"role": "member"},
-                          as_=lab.admin),
+        lambda: api.patch(
+            f"/api/communities/{cid}/members/{lab.admin.id}", {"role": "member"}, as_=lab.admin
+        ),
     ):
         assert_json_error(attempt(), 409)
         assert _role(lab.community, lab.admin) == "admin"
 
-    api.patch(f"/api/communities/{cid}/members/{lab.moderator.id}", {"role": "admin"},
-              as_=lab.admin)
+    api.patch(
+        f"/api/communities/{cid}/members/{lab.moderator.id}", {"role": "admin"}, as_=lab.admin
+    )
     assert api.post(f"/api/communities/{cid}/leave", as_=lab.admin).status_code == 204
     assert _role(lab.community, lab.admin) is None
 
@@ -179,8 +199,9 @@ def test_what_a_private_community_shows_to_non_members(api, lab):
         assert card["description"] == "" and card["member_count"] is None
         listed = [c for c in api.get("/api/communities", as_=caller).json() if c["id"] == cid]
         assert listed == [card]
-        assert_json_error(api.get(f"/api/communities/{cid}/members", as_=caller),
-                          401 if caller is None else 403)
+        assert_json_error(
+            api.get(f"/api/communities/{cid}/members", as_=caller), 401 if caller is None else 403
+        )
     member_view = _community(api, lab.community, lab.member)
     assert member_view["description"] == "Unannounced work on dendritic spikes"
     assert member_view["member_count"] == 4  # admin, moderator, member, author
@@ -202,16 +223,26 @@ def test_public_communities_show_everything_to_everyone(api, make_community, mak
 
 def test_admins_edit_name_description_and_its_visibility(api, lab):
     url = f"/api/communities/{lab.community.id}"
-    response = api.patch(url, {"name": "Renamed Lab", "description": "New aims",
-                               "show_description": True}, as_=lab.admin)
+    response = api.patch(
+        url,
+        {"name": "Renamed Lab", "description": "New aims", "show_description": True},
+        as_=lab.admin,
+    )
     assert response.status_code == 200
     body = response.json()
     assert (body["name"], body["description"], body["show_description"], body["slug"]) == (
-        "Renamed Lab", "New aims", True, lab.community.slug)
+        "Renamed Lab",
+        "New aims",
+        True,
+        lab.community.slug,
+    )
     # Fields left out stay as they are; bad values name the field.
     assert api.patch(url, {"description": ""}, as_=lab.admin).json()["name"] == "Renamed Lab"
-    for bad, field in (({"name": "ab"}, "name"), ({"name": None}, "name"),
-                       ({"description": "é" * 5001}, "description")):
+    for bad, field in (
+        ({"name": "ab"}, "name"),
+        ({"name": None}, "name"),
+        ({"description": "é" * 5001}, "description"),
+    ):
         errors = assert_json_error(api.patch(url, bad, as_=lab.admin), 422)["errors"]
         assert errors[0]["loc"][-1] == field
     assert_json_error(api.patch(url, {"name": "Taken over"}, as_=lab.moderator), 403)
@@ -219,12 +250,18 @@ def test_admins_edit_name_description_and_its_visibility(api, lab):
 
 def test_admin_adds_a_member_by_email(api, lab, make_user):
     newcomer = make_user()
-    response = api.post(f"/api/communities/{lab.community.id}/members",
-                        {"username": newcomer.user.email.upper()}, as_=lab.admin)
+    response = api.post(
+        f"/api/communities/{lab.community.id}/members",
+        {"username": newcomer.user.email.upper()},
+        as_=lab.admin,
+    )
     assert response.status_code == 201
     assert response.json()["user"]["id"] == newcomer.id
-    missing = api.post(f"/api/communities/{lab.community.id}/members",
-                       {"username": "nobody@example.org"}, as_=lab.admin)
+    missing = api.post(
+        f"/api/communities/{lab.community.id}/members",
+        {"username": "nobody@example.org"},
+        as_=lab.admin,
+    )
     assert "username or e-mail" in assert_json_error(missing, 404)["message"]
 
 
@@ -233,15 +270,25 @@ def test_only_a_member_who_is_not_the_last_admin_can_leave(api, lab):
     assert _community(api, lab.community, lab.member)["can_leave"] is True
     assert _community(api, lab.community, lab.outsider)["can_leave"] is False
     assert _community(api, lab.community, None)["can_leave"] is False
-    api.patch(f"/api/communities/{lab.community.id}/members/{lab.moderator.id}",
-              {"role": "admin"}, as_=lab.admin)
+    api.patch(
+        f"/api/communities/{lab.community.id}/members/{lab.moderator.id}",
+        {"role": "admin"},
+        as_=lab.admin,
+    )
     assert _community(api, lab.community, lab.admin)["can_leave"] is True
 
 
 def test_a_private_community_can_show_its_description_from_the_start(api, make_user):
-    created = api.post("/api/communities", {
-        "name": "Open Aims", "type": "private", "description": "We read about sleep",
-        "show_description": True}, as_=make_user()).json()
+    created = api.post(
+        "/api/communities",
+        {
+            "name": "Open Aims",
+            "type": "private",
+            "description": "We read about sleep",
+            "show_description": True,
+        },
+        as_=make_user(),
+    ).json()
     assert created["show_description"] is True
     card = api.get(f"/api/communities/{created['id']}").json()
     assert (card["description"], card["member_count"]) == ("We read about sleep", None)

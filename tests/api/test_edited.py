@@ -17,20 +17,26 @@ def test_a_new_discussion_and_comment_are_not_edited(api, lab):
     for n in range(10):
         discussion = api.post(
             f"/api/communities/{lab.community.id}/articles/{lab.article.id}/discussions",
-            {"topic": f"Fresh {n}", "content": "Unedited"}, as_=lab.member).json()
-        comment = api.post(f"/api/discussions/{discussion['id']}/comments",
-                           {"content": "Unedited"}, as_=lab.member).json()
+            {"topic": f"Fresh {n}", "content": "Unedited"},
+            as_=lab.member,
+        ).json()
+        comment = api.post(
+            f"/api/discussions/{discussion['id']}/comments", {"content": "Unedited"}, as_=lab.member
+        ).json()
 
         assert discussion["updated_at"] == discussion["created_at"]
         assert comment["updated_at"] == comment["created_at"]
-        for stored in (Discussion.objects.get(pk=discussion["id"]),
-                       Comment.objects.get(pk=comment["id"])):
+        for stored in (
+            Discussion.objects.get(pk=discussion["id"]),
+            Comment.objects.get(pk=comment["id"]),
+        ):
             assert stored.updated_at == stored.created_at
 
 
 def test_editing_a_discussion_moves_updated_at(api, lab):
-    edited = api.patch(f"/api/discussions/{lab.discussion.id}", {"content": "Clearer"},
-                       as_=lab.author).json()
+    edited = api.patch(
+        f"/api/discussions/{lab.discussion.id}", {"content": "Clearer"}, as_=lab.author
+    ).json()
 
     assert _at(edited, "updated_at") > _at(edited, "created_at")
 
@@ -48,8 +54,9 @@ def test_resolving_and_reopening_keep_updated_at(api, lab):
 
 def test_editing_a_comment_moves_updated_at_and_deleting_it_does_not(api, lab, make_comment):
     make_comment(lab.member, lab.discussion, parent=lab.comment)  # keeps it as "[deleted]"
-    edited = api.patch(f"/api/comments/{lab.comment.id}", {"content": "Reworded"},
-                       as_=lab.author).json()
+    edited = api.patch(
+        f"/api/comments/{lab.comment.id}", {"content": "Reworded"}, as_=lab.author
+    ).json()
     assert _at(edited, "updated_at") > _at(edited, "created_at")
 
     api.delete(f"/api/comments/{lab.comment.id}", as_=lab.author)
@@ -58,4 +65,3 @@ def test_editing_a_comment_moves_updated_at_and_deleting_it_does_not(api, lab, m
     placeholder = next(c for c in kept["items"] if c["id"] == lab.comment.id)
     assert placeholder["is_deleted"] and placeholder["version"] == edited["version"] + 1
     assert placeholder["updated_at"] == edited["updated_at"]
-

@@ -14,8 +14,9 @@ def _login(api, person, password=PASSWORD) -> Person:
     response = api.post("/api/auth/login", {"login": person.username, "password": password})
     assert response.status_code == 200, response.content
     body = response.json()
-    return Person(user=person.user, password=password, access=body["access"],
-                  refresh=body["refresh"])
+    return Person(
+        user=person.user, password=password, access=body["access"], refresh=body["refresh"]
+    )
 
 
 def _works(api, person) -> bool:
@@ -33,9 +34,14 @@ def test_signing_out_with_the_refresh_token_ends_that_login_only(api, make_user)
     assert api.post("/api/auth/logout", {"refresh": person.refresh}).status_code == 204
 
     assert assert_json_error(api.get("/api/auth/me", as_=person), 401)["message"] == (
-        "Session ended")
-    assert "revoked" in assert_json_error(
-        api.post("/api/auth/refresh", {"refresh": person.refresh}), 401)["message"]
+        "Session ended"
+    )
+    assert (
+        "revoked"
+        in assert_json_error(api.post("/api/auth/refresh", {"refresh": person.refresh}), 401)[
+            "message"
+        ]
+    )
     assert _works(api, other) and _refreshes(api, other), "the other login goes on"
 
 
@@ -61,8 +67,7 @@ def test_signing_out_with_the_access_token_ends_its_login(api, make_user):
     assert not _refreshes(api, person)
 
 
-def test_signing_out_everywhere_ends_every_login_of_the_user_and_no_one_elses(
-        api, make_user):
+def test_signing_out_everywhere_ends_every_login_of_the_user_and_no_one_elses(api, make_user):
     person, someone_else = make_user(), make_user()
     logins = [_login(api, person) for _ in range(3)]
 
@@ -77,22 +82,31 @@ def test_signing_out_everywhere_ends_every_login_of_the_user_and_no_one_elses(
 
 def test_an_ended_login_cannot_register_for_realtime_nor_renew_a_queue(api, make_user, lab):
     member = lab.member
-    registered = api.post("/api/realtime/register", {"community_ids": [lab.community.id]},
-                          as_=member)
+    registered = api.post(
+        "/api/realtime/register", {"community_ids": [lab.community.id]}, as_=member
+    )
     assert registered.status_code == 200, registered.content
     queue_id = registered.json()["queue_id"]
 
     api.post("/api/auth/logout", {}, as_=member)
 
-    assert_json_error(api.post("/api/realtime/register",
-                               {"community_ids": [lab.community.id]}, as_=member), 401)
+    assert_json_error(
+        api.post("/api/realtime/register", {"community_ids": [lab.community.id]}, as_=member), 401
+    )
     assert_json_error(api.post(f"/api/realtime/heartbeat?queue_id={queue_id}", as_=member), 401)
 
 
-@pytest.mark.parametrize("body", [
-    {}, {"refresh": "not-a-token"}, {"refresh": ""}, {"refresh": "x" * 5000}, {"all": True},
-    {"refresh": None, "all": True},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"refresh": "not-a-token"},
+        {"refresh": ""},
+        {"refresh": "x" * 5000},
+        {"all": True},
+        {"refresh": None, "all": True},
+    ],
+)
 def test_signing_out_without_a_valid_token_is_refused(api, make_user, body):
     make_user()
     before = db_snapshot()
@@ -116,30 +130,38 @@ def test_changing_the_password_ends_every_other_login_and_gives_new_tokens(api, 
     person = make_user()
     other = _login(api, person)
 
-    response = api.post("/api/auth/password", {"current_password": PASSWORD,
-                                               "new_password": NEW_PASSWORD}, as_=person)
+    response = api.post(
+        "/api/auth/password",
+        {"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+        as_=person,
+    )
 
     assert response.status_code == 200, response.content
-    fresh = Person(user=person.user, password=NEW_PASSWORD, access=response.json()["access"],
-                   refresh=response.json()["refresh"])
+    fresh = Person(
+        user=person.user,
+        password=NEW_PASSWORD,
+        access=response.json()["access"],
+        refresh=response.json()["refresh"],
+    )
     assert _works(api, fresh) and _refreshes(api, fresh)
     for ended in (person, other):
         assert_json_error(api.get("/api/auth/me", as_=ended), 401)
         assert not _refreshes(api, ended)
-    assert_json_error(api.post("/api/auth/login", {"login": person.username,
-                                                   "password": PASSWORD}), 401)
+    assert_json_error(
+        api.post("/api/auth/login", {"login": person.username, "password": PASSWORD}), 401
+    )
     _login(api, person, NEW_PASSWORD)
 
 
 def test_a_wrong_current_password_changes_nothing_and_is_rate_limited_like_a_login(
-        api, make_user, settings):
+    api, make_user, settings
+):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login_failures_per_account": "5/minute"}
     person = make_user()
     before = db_snapshot()
     wrong = {"current_password": "not it", "new_password": NEW_PASSWORD}
 
-    statuses = [api.post("/api/auth/password", wrong, as_=person).status_code
-                for _ in range(6)]
+    statuses = [api.post("/api/auth/password", wrong, as_=person).status_code for _ in range(6)]
 
     assert statuses == [403] * 5 + [429]
     assert db_snapshot() == before
@@ -150,16 +172,16 @@ def test_a_weak_new_password_is_refused_and_changes_nothing(api, make_user):
     person = make_user()
     before = db_snapshot()
 
-    response = api.post("/api/auth/password", {"current_password": PASSWORD,
-                                               "new_password": "password"}, as_=person)
+    response = api.post(
+        "/api/auth/password", {"current_password": PASSWORD, "new_password": "password"}, as_=person
+    )
 
     assert assert_json_error(response, 422)["errors"]
     assert db_snapshot() == before
     assert _works(api, person)
 
 
-def test_a_password_set_anywhere_ends_every_login_but_an_unrelated_save_ends_none(make_user,
-                                                                                  api):
+def test_a_password_set_anywhere_ends_every_login_but_an_unrelated_save_ends_none(make_user, api):
     person = make_user()
     person.user.first_name = "Ada"
     person.user.save()

@@ -4,18 +4,18 @@ data carries the object exactly as the REST API returns it. Public
 communities write none."""
 
 
-def test_every_discussion_change_writes_one_event_with_the_rest_representation(
-    api, lab, outbox
-):
+def test_every_discussion_change_writes_one_event_with_the_rest_representation(api, lab, outbox):
     cid, aid = lab.community.id, lab.article.id
 
-    created = api.post(f"/api/communities/{cid}/articles/{aid}/discussions",
-                       {"topic": "T", "content": "C"}, as_=lab.member).json()
+    created = api.post(
+        f"/api/communities/{cid}/articles/{aid}/discussions",
+        {"topic": "T", "content": "C"},
+        as_=lab.member,
+    ).json()
     url = f"/api/discussions/{created['id']}"
     event = outbox.only_event()
     assert event["type"] == "new_discussion"
-    assert event["body"]["data"] == {"discussion": created, "article_id": aid,
-                                     "community_id": cid}
+    assert event["body"]["data"] == {"discussion": created, "article_id": aid, "community_id": cid}
     assert event["body"]["data"]["discussion"] == api.get(url, as_=lab.admin).json()
     assert event["body"]["community_ids"] == [cid]
     assert event["meta"]["author_id"] == lab.member.id
@@ -36,7 +36,9 @@ def test_every_discussion_change_writes_one_event_with_the_rest_representation(
     version = created["version"] + 3 + 1  # three changes, then the deletion
     assert event["body"]["data"] == {
         "discussion": {"id": created["id"], "version": version},
-        "discussion_id": created["id"], "article_id": aid, "community_id": cid,
+        "discussion_id": created["id"],
+        "article_id": aid,
+        "community_id": cid,
     }
 
 
@@ -46,9 +48,7 @@ def test_a_change_that_changes_nothing_writes_no_event(api, lab, outbox):
     assert outbox.rows() == []
 
 
-def test_every_comment_change_writes_one_event_with_the_rest_representation(
-    api, lab, outbox
-):
+def test_every_comment_change_writes_one_event_with_the_rest_representation(api, lab, outbox):
     did = lab.discussion.id
 
     def tree_item(comment_id):
@@ -58,23 +58,27 @@ def test_every_comment_change_writes_one_event_with_the_rest_representation(
     def check(event, event_type, comment):
         assert event["type"] == event_type
         assert event["body"]["data"] == {
-            "comment": comment, "comment_id": comment["id"], "discussion_id": did,
-            "parent_id": comment["parent_id"], "article_id": lab.article.id,
+            "comment": comment,
+            "comment_id": comment["id"],
+            "discussion_id": did,
+            "parent_id": comment["parent_id"],
+            "article_id": lab.article.id,
             "community_id": lab.community.id,
         }
 
-    parent = api.post(f"/api/discussions/{did}/comments", {"content": "P"},
-                      as_=lab.member).json()
+    parent = api.post(f"/api/discussions/{did}/comments", {"content": "P"}, as_=lab.member).json()
     check(outbox.only_event(), "new_comment", parent)
     assert tree_item(parent["id"]) == parent
 
-    reply = api.post(f"/api/discussions/{did}/comments",
-                     {"content": "R", "parent_id": parent["id"]}, as_=lab.author).json()
+    reply = api.post(
+        f"/api/discussions/{did}/comments",
+        {"content": "R", "parent_id": parent["id"]},
+        as_=lab.author,
+    ).json()
     check(outbox.only_event(), "new_comment", reply)
     assert tree_item(reply["id"]) == reply
 
-    edited = api.patch(f"/api/comments/{parent['id']}", {"content": "P2"},
-                       as_=lab.member).json()
+    edited = api.patch(f"/api/comments/{parent['id']}", {"content": "P2"}, as_=lab.member).json()
     check(outbox.only_event(), "updated_comment", edited)
     assert tree_item(parent["id"]) == edited
 
@@ -84,7 +88,12 @@ def test_every_comment_change_writes_one_event_with_the_rest_representation(
     event = outbox.only_event()
     placeholder = tree_item(parent["id"])
     assert placeholder["content"] == "[deleted]"
-    assert placeholder["author"] == {"id": None, "username": "[deleted]", "is_pseudonymous": False, "profile_pic_url": None}
+    assert placeholder["author"] == {
+        "id": None,
+        "username": "[deleted]",
+        "is_pseudonymous": False,
+        "profile_pic_url": None,
+    }
     assert placeholder["version"] == edited["version"] + 1
     check(event, "updated_comment", placeholder)
 
@@ -92,7 +101,9 @@ def test_every_comment_change_writes_one_event_with_the_rest_representation(
     assert api.delete(f"/api/comments/{reply['id']}", as_=lab.author).status_code == 204
     events = outbox.events()
     assert [(e["type"], e["body"]["data"]["comment_id"]) for e in events] == [
-        ("deleted_comment", reply["id"]), ("deleted_comment", parent["id"])]
+        ("deleted_comment", reply["id"]),
+        ("deleted_comment", parent["id"]),
+    ]
     gone_reply, gone_parent = (e["body"]["data"]["comment"] for e in events)
     assert gone_reply["is_deleted"] is True and gone_reply["content"] == "[deleted]"
     assert gone_reply["version"] == reply["version"] + 1
@@ -101,9 +112,7 @@ def test_every_comment_change_writes_one_event_with_the_rest_representation(
     assert tree_item(reply["id"]) is None and tree_item(parent["id"]) is None
 
 
-def test_a_deleted_comment_leaves_the_tree_only_with_its_last_live_descendant(
-    api, lab, outbox
-):
+def test_a_deleted_comment_leaves_the_tree_only_with_its_last_live_descendant(api, lab, outbox):
     did = lab.discussion.id
 
     def post(content, parent=None):
@@ -128,24 +137,31 @@ def test_a_deleted_comment_leaves_the_tree_only_with_its_last_live_descendant(
     assert delete(leaf_a) == [("deleted_comment", leaf_a["id"])]
     assert shown() == {top["id"], middle["id"], leaf_b["id"]}
     # The last live comment goes: both "[deleted]" ancestors go with it, nearest first.
-    assert delete(leaf_b) == [("deleted_comment", leaf_b["id"]),
-                              ("deleted_comment", middle["id"]), ("deleted_comment", top["id"])]
+    assert delete(leaf_b) == [
+        ("deleted_comment", leaf_b["id"]),
+        ("deleted_comment", middle["id"]),
+        ("deleted_comment", top["id"]),
+    ]
     assert shown() == set()
 
 
 def test_public_communities_write_no_events(api, make_lab, outbox):
     lab = make_lab("public")
     cid, aid = lab.community.id, lab.article.id
-    created = api.post(f"/api/communities/{cid}/articles/{aid}/discussions",
-                       {"topic": "T", "content": "C"}, as_=lab.outsider).json()
+    created = api.post(
+        f"/api/communities/{cid}/articles/{aid}/discussions",
+        {"topic": "T", "content": "C"},
+        as_=lab.outsider,
+    ).json()
     url = f"/api/discussions/{created['id']}"
     comment = api.post(f"{url}/comments", {"content": "c"}, as_=lab.outsider).json()
     statuses = [
         api.patch(url, {"topic": "T2"}, as_=lab.outsider).status_code,
         api.post(f"{url}/resolve", as_=lab.outsider).status_code,
         api.post(f"{url}/unresolve", as_=lab.outsider).status_code,
-        api.patch(f"/api/comments/{comment['id']}", {"content": "c2"},
-                  as_=lab.outsider).status_code,
+        api.patch(
+            f"/api/comments/{comment['id']}", {"content": "c2"}, as_=lab.outsider
+        ).status_code,
         api.delete(f"/api/comments/{comment['id']}", as_=lab.moderator).status_code,
         api.delete(url, as_=lab.admin).status_code,
         api.post(f"/api/communities/{cid}/join", as_=lab.outsider).status_code,
@@ -158,8 +174,9 @@ def test_origin_queue_header_is_kept_only_when_well_formed(api, lab, outbox):
     url = f"/api/discussions/{lab.discussion.id}/comments"
     queue_id = "Q" * 22
     for header, expected in ((queue_id, queue_id), ("not a queue!", None), ("x" * 5000, None)):
-        response = api.post(url, {"content": "c"}, as_=lab.member,
-                            headers={"X-Realtime-Queue-Id": header})
+        response = api.post(
+            url, {"content": "c"}, as_=lab.member, headers={"X-Realtime-Queue-Id": header}
+        )
         assert response.status_code == 201
         assert outbox.only_event()["meta"]["origin_queue_id"] == expected
 
@@ -182,7 +199,8 @@ def test_events_are_handed_to_the_relay_only_after_commit(
     private, public = make_lab("private"), make_lab("public")
     for lab, expected in ((private, 1), (public, 0)):
         with django_capture_on_commit_callbacks() as callbacks:
-            response = api.post(f"/api/discussions/{lab.discussion.id}/comments",
-                                {"content": "c"}, as_=lab.member)
+            response = api.post(
+                f"/api/discussions/{lab.discussion.id}/comments", {"content": "c"}, as_=lab.member
+            )
         assert response.status_code == 201
         assert [cb.__name__ for cb in callbacks] == ["publish_after_commit"] * expected

@@ -43,8 +43,14 @@ def test_a_signed_in_user_joins_with_an_invite_link(api, lab, outbox, caplog):
     assert response.json()["id"] == lab.community.id
     assert response.json()["my_role"] == "member"
     assert _is_member(lab, lab.outsider)
-    assert outbox.memberships() == [{"type": "membership", "community_id": lab.community.id,
-                                     "user_id": lab.outsider.id, "is_member": True}]
+    assert outbox.memberships() == [
+        {
+            "type": "membership",
+            "community_id": lab.community.id,
+            "user_id": lab.outsider.id,
+            "is_member": True,
+        }
+    ]
     listed = api.get(f"/api/communities/{lab.community.id}/invites", as_=lab.admin).json()
     assert [(i["id"], i["uses"]) for i in listed] == [(invite["id"], 1)]
     assert "token" not in listed[0]
@@ -94,14 +100,20 @@ def test_unknown_tokens_and_other_communities_invites_are_not_found(api, lab, ma
     other = make_lab()
     invite = _create(api, other)
     # An admin of one community cannot revoke another's invite through their own.
-    assert_json_error(api.delete(f"/api/communities/{lab.community.id}/invites/{invite['id']}",
-                                 as_=lab.admin), 404)
+    assert_json_error(
+        api.delete(f"/api/communities/{lab.community.id}/invites/{invite['id']}", as_=lab.admin),
+        404,
+    )
 
 
 def test_bad_invite_input_is_a_422(api, lab):
     url = f"/api/communities/{lab.community.id}/invites"
-    for body in ({"expires_in_hours": 0}, {"expires_in_hours": 721}, {"max_uses": 0},
-                 {"max_uses": "many"}):
+    for body in (
+        {"expires_in_hours": 0},
+        {"expires_in_hours": 721},
+        {"max_uses": 0},
+        {"max_uses": "many"},
+    ):
         assert_json_error(api.post(url, body, as_=lab.admin), 422)
     for body in ({}, {"token": ""}, {"token": "x" * 129}):
         assert_json_error(api.post("/api/communities/invites/accept", body, as_=lab.outsider), 422)
@@ -111,10 +123,18 @@ def test_bad_invite_input_is_a_422(api, lab):
 def test_invite_and_community_writes_count_against_the_write_limit(settings, api, lab):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "writes_per_user": "3/minute"}
     invite = _create(api, lab)
-    assert api.patch(f"/api/communities/{lab.community.id}", {"description": "New"},
-                     as_=lab.admin).status_code == 200
-    assert api.delete(f"/api/communities/{lab.community.id}/invites/{invite['id']}",
-                      as_=lab.admin).status_code == 204
+    assert (
+        api.patch(
+            f"/api/communities/{lab.community.id}", {"description": "New"}, as_=lab.admin
+        ).status_code
+        == 200
+    )
+    assert (
+        api.delete(
+            f"/api/communities/{lab.community.id}/invites/{invite['id']}", as_=lab.admin
+        ).status_code
+        == 204
+    )
 
     refused = api.post(f"/api/communities/{lab.community.id}/invites", {}, as_=lab.admin)
     assert_json_error(refused, 429)

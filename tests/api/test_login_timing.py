@@ -32,8 +32,10 @@ def test_unknown_accounts_take_as_long_as_known_ones(settings, api, make_user):
     wrong_password = _median_seconds(api, person.username, "not the password", 401)
     unknown_account = _median_seconds(api, unique("nobody"), "not the password", 401)
     right_password = _median_seconds(api, person.username, PASSWORD, 200)
-    print(f"login medians: wrong password {wrong_password:.3f} s, unknown account "
-          f"{unknown_account:.3f} s, right password {right_password:.3f} s")
+    print(
+        f"login medians: wrong password {wrong_password:.3f} s, unknown account "
+        f"{unknown_account:.3f} s, right password {right_password:.3f} s"
+    )
 
     assert wrong_password > 0.02  # the real hasher ran (the fast one takes microseconds)
     assert 0.5 * wrong_password <= unknown_account <= 2 * wrong_password

@@ -21,31 +21,39 @@ GROUPS = ("replies", "mentions", "discussions", "comments", "membership")
 
 
 def recipients_of_notification_signals(signal_redis) -> list[int]:
-    return [user_id for _, fields in signal_redis.xrange(keys.SIGNALS)
-            for user_id in json.loads(fields[b"meta"])["recipients"]
-            if json.loads(fields[b"body"])["type"] == "notification"]
+    return [
+        user_id
+        for _, fields in signal_redis.xrange(keys.SIGNALS)
+        for user_id in json.loads(fields[b"meta"])["recipients"]
+        if json.loads(fields[b"body"])["type"] == "notification"
+    ]
 
 
 def comment(api, lab, person, content="A comment") -> None:
-    response = api.post(f"/api/discussions/{lab.discussion.id}/comments",
-                        {"content": content}, as_=person)
+    response = api.post(
+        f"/api/discussions/{lab.discussion.id}/comments", {"content": content}, as_=person
+    )
     assert response.status_code == 201, response.content
 
 
 def test_every_group_has_the_defaults_until_chosen(api, lab):
     body = api.get(PATH, as_=lab.member).json()
-    assert body == {"desktop": False, "sound": False,
-                    "kinds": {group: DEFAULT for group in GROUPS}}
+    assert body == {"desktop": False, "sound": False, "kinds": {group: DEFAULT for group in GROUPS}}
 
 
 def test_a_change_keeps_what_it_does_not_name(api, lab):
     api.request("PUT", PATH, lab.member, json={"sound": True})
-    changed = api.request("PUT", PATH, lab.member,
-                          json={"kinds": {"replies": {"desktop": True}}}).json()
+    changed = api.request(
+        "PUT", PATH, lab.member, json={"kinds": {"replies": {"desktop": True}}}
+    ).json()
     assert changed["sound"] is True and changed["desktop"] is False
     assert changed["kinds"]["replies"] == {"inbox": True, "desktop": True, "sound": False}
-    api.request("PUT", PATH, lab.member, json={"kinds": {"replies": {"inbox": False},
-                                                         "membership": {"sound": True}}})
+    api.request(
+        "PUT",
+        PATH,
+        lab.member,
+        json={"kinds": {"replies": {"inbox": False}, "membership": {"sound": True}}},
+    )
     kinds = api.get(PATH, as_=lab.member).json()["kinds"]
     assert kinds["replies"] == {"inbox": False, "desktop": True, "sound": False}
     assert kinds["membership"] == {"inbox": True, "desktop": False, "sound": True}
@@ -54,13 +62,16 @@ def test_a_change_keeps_what_it_does_not_name(api, lab):
     assert api.get(PATH, as_=lab.author).json()["kinds"]["replies"] == DEFAULT
 
 
-@pytest.mark.parametrize("body", [
-    {"kinds": {"likes": {"inbox": False}}},
-    {"kinds": {"replies": {"email": True}}},
-    {"kinds": {"replies": {"inbox": "sometimes"}}},
-    {"kinds": {"replies": True}},
-    {"kinds": ["replies"]},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"kinds": {"likes": {"inbox": False}}},
+        {"kinds": {"replies": {"email": True}}},
+        {"kinds": {"replies": {"inbox": "sometimes"}}},
+        {"kinds": {"replies": True}},
+        {"kinds": ["replies"]},
+    ],
+)
 def test_unknown_kinds_and_channels_are_a_422(api, lab, body):
     assert_json_error(api.request("PUT", PATH, lab.member, json=body), 422)
     assert api.get(PATH, as_=lab.member).json()["kinds"]["replies"] == DEFAULT
@@ -78,8 +89,9 @@ def test_inbox_off_for_a_kind_means_no_line_and_no_signal(api, lab, signal_redis
     # A mention is another kind: it still reaches them.
     comment(api, lab, lab.member, f"@{lab.author.username}, see this")
     deliver_pending()
-    assert list(Notification.objects.filter(user=lab.author.user)
-                .values_list("kind", flat=True)) == ["mention"]
+    assert list(
+        Notification.objects.filter(user=lab.author.user).values_list("kind", flat=True)
+    ) == ["mention"]
 
 
 def test_comments_off_leaves_the_gathered_line_as_it_was(api, lab):
@@ -101,8 +113,7 @@ def _write_and_delivery_queries(api, lab) -> tuple[int, int]:
     return len(writing), len(delivering)
 
 
-def test_choices_cost_neither_the_write_nor_the_delivery_a_query_per_person(
-        api, lab, make_user):
+def test_choices_cost_neither_the_write_nor_the_delivery_a_query_per_person(api, lab, make_user):
     # One follower with an unread line already: both deliveries gather and replace.
     api.request("PUT", f"/api/discussions/{lab.discussion.id}/follow", lab.moderator)
     comment(api, lab, lab.member, "First")
@@ -112,8 +123,12 @@ def test_choices_cost_neither_the_write_nor_the_delivery_a_query_per_person(
         follower = make_user(unique("chooser"))
         Membership.objects.create(community=lab.community, user=follower.user)
         api.request("PUT", f"/api/discussions/{lab.discussion.id}/follow", follower)
-        api.request("PUT", PATH, follower,
-                    json={"kinds": {"comments": {"inbox": n % 2 == 0, "sound": True}}})
+        api.request(
+            "PUT",
+            PATH,
+            follower,
+            json={"kinds": {"comments": {"inbox": n % 2 == 0, "sound": True}}},
+        )
     with_choices = _write_and_delivery_queries(api, lab)
     assert with_choices == without_choices
     told = Notification.objects.filter(kind="comments", user__username__startswith="chooser")
@@ -121,15 +136,22 @@ def test_choices_cost_neither_the_write_nor_the_delivery_a_query_per_person(
 
 
 def test_a_membership_change_kept_out_of_the_inbox_still_reaches_open_pages(
-        api, lab, make_user, signal_redis):
+    api, lab, make_user, signal_redis
+):
     added = make_user(unique("added"))
     api.request("PUT", PATH, added, json={"kinds": {"membership": {"inbox": False}}})
-    response = api.post(f"/api/communities/{lab.community.id}/members",
-                        {"username": added.username, "role": "member"}, as_=lab.admin)
+    response = api.post(
+        f"/api/communities/{lab.community.id}/members",
+        {"username": added.username, "role": "member"},
+        as_=lab.admin,
+    )
     assert response.status_code == 201
     deliver_pending()
     assert not Notification.objects.filter(user=added.user).exists()
     # Its pages show the new membership at once; the unread count stays as it was.
-    [body] = [json.loads(fields[b"body"]) for _, fields in signal_redis.xrange(keys.SIGNALS)
-              if json.loads(fields[b"meta"])["recipients"] == [added.id]]
+    [body] = [
+        json.loads(fields[b"body"])
+        for _, fields in signal_redis.xrange(keys.SIGNALS)
+        if json.loads(fields[b"meta"])["recipients"] == [added.id]
+    ]
     assert (body["data"]["kind"], body["data"]["adds_unread"]) == ("added", False)

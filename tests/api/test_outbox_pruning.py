@@ -10,10 +10,12 @@ from realtime.models import OutboxEvent
 
 
 def _row(event_id: int | None, published_days_ago: float | None) -> OutboxEvent:
-    published_at = (None if published_days_ago is None
-                    else timezone.now() - timedelta(days=published_days_ago))
-    return OutboxEvent.objects.create(meta="{}", body="{}", event_id=event_id,
-                                      published_at=published_at)
+    published_at = (
+        None if published_days_ago is None else timezone.now() - timedelta(days=published_days_ago)
+    )
+    return OutboxEvent.objects.create(
+        meta="{}", body="{}", event_id=event_id, published_at=published_at
+    )
 
 
 def test_old_published_rows_go_while_pending_and_recent_ones_stay(db):
@@ -21,7 +23,8 @@ def test_old_published_rows_go_while_pending_and_recent_ones_stay(db):
     recent = _row(4, published_days_ago=0.1)
     pending = _row(None, published_days_ago=None)
     OutboxEvent.objects.filter(pk=pending.pk).update(
-        created_at=timezone.now() - timedelta(days=5))  # old, but never published
+        created_at=timezone.now() - timedelta(days=5)
+    )  # old, but never published
 
     assert relay.prune_published(timedelta(days=1)) == len(old)
     assert set(OutboxEvent.objects.values_list("pk", flat=True)) == {recent.pk, pending.pk}

@@ -23,16 +23,18 @@ LISTS = [
 @pytest.mark.parametrize(("path", "role"), LISTS, ids=[path for path, _ in LISTS])
 @pytest.mark.parametrize("limit", [101, MAX_ID, 2**64])
 def test_a_page_larger_than_100_is_refused(api, lab, path, role, limit):
-    response = api.get(f"{path.format(lab=lab)}?limit={limit}",
-                       as_=getattr(lab, role) if role else None)
+    response = api.get(
+        f"{path.format(lab=lab)}?limit={limit}", as_=getattr(lab, role) if role else None
+    )
     body = assert_json_error(response, 400)
     assert [error["loc"][-1] for error in body["errors"]] == ["limit"]
 
 
 @pytest.mark.parametrize(("path", "role"), LISTS, ids=[path for path, _ in LISTS])
 def test_a_page_of_100_is_served(api, lab, path, role):
-    response = api.get(f"{path.format(lab=lab)}?limit=100",
-                       as_=getattr(lab, role) if role else None)
+    response = api.get(
+        f"{path.format(lab=lab)}?limit=100", as_=getattr(lab, role) if role else None
+    )
     assert response.status_code == 200, response.content[:300]
 
 
@@ -53,7 +55,8 @@ def _pages(api, lab, limit, as_=None):
     pages, after = [], 0
     while after is not None:
         response = api.get(
-            f"/api/discussions/{lab.discussion.id}/comments?limit={limit}&after={after}", as_=as_)
+            f"/api/discussions/{lab.discussion.id}/comments?limit={limit}&after={after}", as_=as_
+        )
         assert response.status_code == 200, response.content[:300]
         page = response.json()
         assert page["count"] == len(page["items"]) <= limit
@@ -72,8 +75,13 @@ def test_a_huge_comment_tree_comes_in_pages(api, make_lab):
 
     def add(parent=None, deleted=False, listed=True):
         comment = Comment.objects.create(
-            discussion=discussion, author=author, parent=parent, content="x" * 1000,
-            depth=0 if parent is None else parent.depth + 1, is_deleted=deleted)
+            discussion=discussion,
+            author=author,
+            parent=parent,
+            content="x" * 1000,
+            depth=0 if parent is None else parent.depth + 1,
+            is_deleted=deleted,
+        )
         if listed:
             shown.append(comment.id)
         return comment

@@ -36,8 +36,10 @@ def ask(api, email, **kwargs):
 
 
 def confirm(api, uid, token, new_password=NEW_PASSWORD):
-    return api.post("/api/auth/password-reset/confirm",
-                    {"uid": uid, "token": token, "new_password": new_password})
+    return api.post(
+        "/api/auth/password-reset/confirm",
+        {"uid": uid, "token": token, "new_password": new_password},
+    )
 
 
 def link_for(api, mailoutbox, person: Person) -> tuple[str, str]:
@@ -49,12 +51,15 @@ def link_for(api, mailoutbox, person: Person) -> tuple[str, str]:
 
 
 def signs_in(api, person, password) -> bool:
-    return api.post("/api/auth/login", {"login": person.username,
-                                        "password": password}).status_code == 200
+    return (
+        api.post("/api/auth/login", {"login": person.username, "password": password}).status_code
+        == 200
+    )
 
 
 def test_the_link_goes_to_the_account_on_the_public_origin_and_sets_the_password_once(
-        api, make_user, mailoutbox, settings):
+    api, make_user, mailoutbox, settings
+):
     person = make_user()
     # A Host outside DJANGO_ALLOWED_HOSTS gets 400; one inside that a client chose (a
     # deployment answering several names) must not reach the link either.
@@ -88,13 +93,15 @@ def test_a_reset_ends_every_other_login(api, make_user, mailoutbox):
     assert confirm(api, *link_for(api, mailoutbox, person)).status_code == 200
 
     for access, refresh in ((person.access, person.refresh), (other["access"], other["refresh"])):
-        assert_json_error(api.get("/api/auth/me", headers={"Authorization": f"Bearer {access}"}),
-                          401)
+        assert_json_error(
+            api.get("/api/auth/me", headers={"Authorization": f"Bearer {access}"}), 401
+        )
         assert_json_error(api.post("/api/auth/refresh", {"refresh": refresh}), 401)
 
 
 def test_an_unknown_or_inactive_address_gets_the_same_answer_and_no_mail(
-        api, make_user, mailoutbox):
+    api, make_user, mailoutbox
+):
     known = ask(api, make_user().user.email)
     inactive = ask(api, make_user(is_active=False).user.email)
     unknown = ask(api, f"{unique('nobody')}@example.org")
@@ -105,19 +112,20 @@ def test_an_unknown_or_inactive_address_gets_the_same_answer_and_no_mail(
     assert known.json() == {"message": password_reset.ASKED}
 
 
-def test_a_link_works_within_its_lifetime_only(api, make_user, mailoutbox, monkeypatch,
-                                               settings):
+def test_a_link_works_within_its_lifetime_only(api, make_user, mailoutbox, monkeypatch, settings):
     person = make_user()
     uid, token = link_for(api, mailoutbox, person)
     lifetime = timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
     made = datetime.now()
 
-    monkeypatch.setattr(default_token_generator, "_now", lambda: made + lifetime
-                        + timedelta(seconds=2))
+    monkeypatch.setattr(
+        default_token_generator, "_now", lambda: made + lifetime + timedelta(seconds=2)
+    )
     assert_json_error(confirm(api, uid, token), 400)
 
-    monkeypatch.setattr(default_token_generator, "_now", lambda: made + lifetime
-                        - timedelta(seconds=60))
+    monkeypatch.setattr(
+        default_token_generator, "_now", lambda: made + lifetime - timedelta(seconds=60)
+    )
     assert confirm(api, uid, token).status_code == 200
 
 
@@ -126,8 +134,10 @@ def _b64(text: str) -> str:
 
 
 FORGERIES = {
-    "token changed": lambda uid, token, other_uid: (uid, token[:-1] + ("0" if token[-1] != "0"
-                                                                       else "1")),
+    "token changed": lambda uid, token, other_uid: (
+        uid,
+        token[:-1] + ("0" if token[-1] != "0" else "1"),
+    ),
     "another user's uid": lambda uid, token, other_uid: (other_uid, token),
     "no token": lambda uid, token, other_uid: (uid, "x"),
     "token of three parts": lambda uid, token, other_uid: (uid, f"{token}-1"),
@@ -143,7 +153,8 @@ FORGERIES = {
 
 @pytest.mark.parametrize("forge", FORGERIES.values(), ids=FORGERIES.keys())
 def test_a_forged_or_malformed_link_is_refused_and_changes_nothing(
-        api, make_user, mailoutbox, forge):
+    api, make_user, mailoutbox, forge
+):
     person, other = make_user(), make_user()
     uid, token = link_for(api, mailoutbox, person)
     before = db_snapshot()

@@ -167,17 +167,22 @@ class World:
 
 
 @pytest.fixture
-def world_for(make_lab, make_user, make_community, make_article, make_discussion,
-              make_join_request):
+def world_for(
+    make_lab, make_user, make_community, make_article, make_discussion, make_join_request
+):
     def build(visibility: str) -> World:
         lab = make_lab(visibility)
         target, applicant, newcomer = make_user(), make_user(), make_user()
         lab.community.memberships.create(user=target.user, role="member")
         for person in (lab.outsider, lab.member, lab.moderator, lab.admin, lab.author):
             # Something to read, so reading everything changes something.
-            Notification.objects.create(user=person.user, kind=Notification.ADDED,
-                                        created_at=timezone.now(), community=lab.community,
-                                        text="You were added")
+            Notification.objects.create(
+                user=person.user,
+                kind=Notification.ADDED,
+                created_at=timezone.now(),
+                community=lab.community,
+                text="You were added",
+            )
         invite, invite_token = invites.create(lab.community, lab.admin.user, 24, None)
         return World(
             lab=lab,
@@ -214,141 +219,250 @@ def _reset_confirmation(w: World, actor):
     return "/api/auth/password-reset/confirm", {
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
-        "new_password": "A-new-long-passphrase-9"}
+        "new_password": "A-new-long-passphrase-9",
+    }
 
 
 def _new_username(w, actor):
     name = unique("signup")
-    return "/api/auth/signup", {"username": name, "email": f"{name}@example.org",
-                                "password": "Another-long-passphrase-7"}
+    return "/api/auth/signup", {
+        "username": name,
+        "email": f"{name}@example.org",
+        "password": "Another-long-passphrase-7",
+    }
 
 
 # (method, path) -> builds (url, JSON body or None) for a world and an actor (None: anonymous).
 REQUESTS = {
     ("POST", "/api/auth/signup"): _new_username,
     ("POST", "/api/auth/login"): lambda w, a: (
-        "/api/auth/login", {"login": w.lab.member.username, "password": w.lab.member.password}),
+        "/api/auth/login",
+        {"login": w.lab.member.username, "password": w.lab.member.password},
+    ),
     ("POST", "/api/auth/refresh"): lambda w, a: (
-        "/api/auth/refresh", {"refresh": (a or w.lab.member).refresh}),
+        "/api/auth/refresh",
+        {"refresh": (a or w.lab.member).refresh},
+    ),
     ("GET", "/api/auth/me"): lambda w, a: ("/api/auth/me", None),
     ("PATCH", "/api/auth/me"): lambda w, a: ("/api/auth/me", {"display_name": "A new name"}),
     ("GET", "/api/auth/logins"): lambda w, a: ("/api/auth/logins", None),
     ("DELETE", "/api/auth/logins/{login_id}"): _another_login,
     ("POST", "/api/auth/logout"): lambda w, a: ("/api/auth/logout", {}),
     ("POST", "/api/auth/password"): lambda w, a: (
-        "/api/auth/password", {"current_password": (a or w.lab.member).password,
-                               "new_password": "A-new-long-passphrase-8"}),
+        "/api/auth/password",
+        {
+            "current_password": (a or w.lab.member).password,
+            "new_password": "A-new-long-passphrase-8",
+        },
+    ),
     ("POST", "/api/auth/password-reset"): lambda w, a: (
-        "/api/auth/password-reset", {"email": w.lab.member.user.email}),
+        "/api/auth/password-reset",
+        {"email": w.lab.member.user.email},
+    ),
     ("POST", "/api/auth/password-reset/confirm"): _reset_confirmation,
     ("GET", "/api/communities"): lambda w, a: ("/api/communities", None),
     ("POST", "/api/communities"): lambda w, a: (
-        "/api/communities", {"name": unique("New community "), "type": "private"}),
+        "/api/communities",
+        {"name": unique("New community "), "type": "private"},
+    ),
     ("GET", "/api/communities/by-slug/{slug}"): lambda w, a: (
-        f"/api/communities/by-slug/{w.lab.community.slug}", None),
-    ("GET", "/api/communities/{community_id}"): lambda w, a: (
-        f"/api/communities/{w.cid}", None),
+        f"/api/communities/by-slug/{w.lab.community.slug}",
+        None,
+    ),
+    ("GET", "/api/communities/{community_id}"): lambda w, a: (f"/api/communities/{w.cid}", None),
     ("PATCH", "/api/communities/{community_id}"): lambda w, a: (
-        f"/api/communities/{w.cid}", {"description": "Edited", "show_description": True}),
+        f"/api/communities/{w.cid}",
+        {"description": "Edited", "show_description": True},
+    ),
     ("POST", "/api/communities/invites/preview"): lambda w, a: (
-        "/api/communities/invites/preview", {"token": w.invite_token}),
+        "/api/communities/invites/preview",
+        {"token": w.invite_token},
+    ),
     ("POST", "/api/communities/invites/accept"): lambda w, a: (
-        "/api/communities/invites/accept", {"token": w.invite_token}),
+        "/api/communities/invites/accept",
+        {"token": w.invite_token},
+    ),
     ("GET", "/api/communities/{community_id}/invites"): lambda w, a: (
-        f"/api/communities/{w.cid}/invites", None),
+        f"/api/communities/{w.cid}/invites",
+        None,
+    ),
     ("POST", "/api/communities/{community_id}/invites"): lambda w, a: (
-        f"/api/communities/{w.cid}/invites", {"expires_in_hours": 2, "max_uses": 3}),
+        f"/api/communities/{w.cid}/invites",
+        {"expires_in_hours": 2, "max_uses": 3},
+    ),
     ("DELETE", "/api/communities/{community_id}/invites/{invite_id}"): lambda w, a: (
-        f"/api/communities/{w.cid}/invites/{w.invite.id}", None),
+        f"/api/communities/{w.cid}/invites/{w.invite.id}",
+        None,
+    ),
     ("POST", "/api/communities/{community_id}/join"): lambda w, a: (
-        f"/api/communities/{w.cid}/join", None),
+        f"/api/communities/{w.cid}/join",
+        None,
+    ),
     ("POST", "/api/communities/{community_id}/leave"): lambda w, a: (
-        f"/api/communities/{w.cid}/leave", None),
+        f"/api/communities/{w.cid}/leave",
+        None,
+    ),
     ("GET", "/api/communities/{community_id}/members"): lambda w, a: (
-        f"/api/communities/{w.cid}/members", None),
+        f"/api/communities/{w.cid}/members",
+        None,
+    ),
     ("POST", "/api/communities/{community_id}/members"): lambda w, a: (
-        f"/api/communities/{w.cid}/members", {"username": w.newcomer.username}),
+        f"/api/communities/{w.cid}/members",
+        {"username": w.newcomer.username},
+    ),
     ("PATCH", "/api/communities/{community_id}/members/{user_id}"): lambda w, a: (
-        f"/api/communities/{w.cid}/members/{w.target.id}", {"role": "moderator"}),
+        f"/api/communities/{w.cid}/members/{w.target.id}",
+        {"role": "moderator"},
+    ),
     ("DELETE", "/api/communities/{community_id}/members/{user_id}"): lambda w, a: (
-        f"/api/communities/{w.cid}/members/{w.target.id}", None),
+        f"/api/communities/{w.cid}/members/{w.target.id}",
+        None,
+    ),
     ("GET", "/api/communities/{community_id}/requests"): lambda w, a: (
-        f"/api/communities/{w.cid}/requests", None),
+        f"/api/communities/{w.cid}/requests",
+        None,
+    ),
     ("POST", "/api/communities/{community_id}/requests/{request_id}/approve"): lambda w, a: (
-        f"/api/communities/{w.cid}/requests/{w.join_request.id}/approve", None),
+        f"/api/communities/{w.cid}/requests/{w.join_request.id}/approve",
+        None,
+    ),
     ("POST", "/api/communities/{community_id}/requests/{request_id}/reject"): lambda w, a: (
-        f"/api/communities/{w.cid}/requests/{w.join_request.id}/reject", None),
+        f"/api/communities/{w.cid}/requests/{w.join_request.id}/reject",
+        None,
+    ),
     ("POST", "/api/articles"): lambda w, a: (
-        "/api/articles", {"title": "A new article", "community_ids": [w.cid]}),
-    ("GET", "/api/articles/{article_id}"): lambda w, a: (
-        f"/api/articles/{w.lab.article.id}", None),
+        "/api/articles",
+        {"title": "A new article", "community_ids": [w.cid]},
+    ),
+    ("GET", "/api/articles/{article_id}"): lambda w, a: (f"/api/articles/{w.lab.article.id}", None),
     ("GET", "/api/articles/{article_id}/pseudonym"): lambda w, a: (
-        f"/api/articles/{w.lab.article.id}/pseudonym", None),
+        f"/api/articles/{w.lab.article.id}/pseudonym",
+        None,
+    ),
     ("GET", "/api/articles/{article_id}/visit"): lambda w, a: (
-        f"/api/articles/{w.lab.article.id}/visit", None),
+        f"/api/articles/{w.lab.article.id}/visit",
+        None,
+    ),
     ("PUT", "/api/articles/{article_id}/visit"): lambda w, a: (
-        f"/api/articles/{w.lab.article.id}/visit", None),
+        f"/api/articles/{w.lab.article.id}/visit",
+        None,
+    ),
     ("GET", "/api/communities/{community_id}/articles"): lambda w, a: (
-        f"/api/communities/{w.cid}/articles", None),
+        f"/api/communities/{w.cid}/articles",
+        None,
+    ),
     ("GET", "/api/communities/{community_id}/news"): lambda w, a: (
-        f"/api/communities/{w.cid}/news?since=2026-01-01T00:00:00Z", None),
+        f"/api/communities/{w.cid}/news?since=2026-01-01T00:00:00Z",
+        None,
+    ),
     ("GET", "/api/communities/{community_id}/visit"): lambda w, a: (
-        f"/api/communities/{w.cid}/visit", None),
+        f"/api/communities/{w.cid}/visit",
+        None,
+    ),
     ("PUT", "/api/communities/{community_id}/visit"): lambda w, a: (
-        f"/api/communities/{w.cid}/visit", None),
+        f"/api/communities/{w.cid}/visit",
+        None,
+    ),
     ("POST", "/api/communities/{community_id}/articles/{article_id}"): lambda w, a: (
-        f"/api/communities/{w.cid}/articles/{w.spare_article.id}", None),
+        f"/api/communities/{w.cid}/articles/{w.spare_article.id}",
+        None,
+    ),
     ("GET", "/api/communities/{community_id}/articles/{article_id}/discussions"): lambda w, a: (
-        f"/api/communities/{w.cid}/articles/{w.lab.article.id}/discussions", None),
+        f"/api/communities/{w.cid}/articles/{w.lab.article.id}/discussions",
+        None,
+    ),
     ("POST", "/api/communities/{community_id}/articles/{article_id}/discussions"): lambda w, a: (
         f"/api/communities/{w.cid}/articles/{w.lab.article.id}/discussions",
-        {"topic": "New topic", "content": "New content"}),
+        {"topic": "New topic", "content": "New content"},
+    ),
     ("GET", "/api/discussions/{discussion_id}"): lambda w, a: (
-        f"/api/discussions/{w.lab.discussion.id}", None),
+        f"/api/discussions/{w.lab.discussion.id}",
+        None,
+    ),
     ("PATCH", "/api/discussions/{discussion_id}"): lambda w, a: (
-        f"/api/discussions/{w.lab.discussion.id}", {"topic": "Edited topic"}),
+        f"/api/discussions/{w.lab.discussion.id}",
+        {"topic": "Edited topic"},
+    ),
     ("DELETE", "/api/discussions/{discussion_id}"): lambda w, a: (
-        f"/api/discussions/{w.lab.discussion.id}", None),
+        f"/api/discussions/{w.lab.discussion.id}",
+        None,
+    ),
     ("POST", "/api/discussions/{discussion_id}/resolve"): lambda w, a: (
-        f"/api/discussions/{w.lab.discussion.id}/resolve", None),
+        f"/api/discussions/{w.lab.discussion.id}/resolve",
+        None,
+    ),
     ("POST", "/api/discussions/{discussion_id}/unresolve"): lambda w, a: (
-        f"/api/discussions/{w.resolved.id}/unresolve", None),
+        f"/api/discussions/{w.resolved.id}/unresolve",
+        None,
+    ),
     ("GET", "/api/discussions/{discussion_id}/comments"): lambda w, a: (
-        f"/api/discussions/{w.lab.discussion.id}/comments", None),
+        f"/api/discussions/{w.lab.discussion.id}/comments",
+        None,
+    ),
     ("POST", "/api/discussions/{discussion_id}/comments"): lambda w, a: (
         f"/api/discussions/{w.lab.discussion.id}/comments",
-        {"content": "A reply", "parent_id": w.lab.comment.id}),
+        {"content": "A reply", "parent_id": w.lab.comment.id},
+    ),
     ("GET", "/api/discussions/{discussion_id}/content_html"): lambda w, a: (
-        f"/api/discussions/{w.lab.discussion.id}/content_html", None),
+        f"/api/discussions/{w.lab.discussion.id}/content_html",
+        None,
+    ),
     ("GET", "/api/comments/{comment_id}/content_html"): lambda w, a: (
-        f"/api/comments/{w.lab.comment.id}/content_html", None),
+        f"/api/comments/{w.lab.comment.id}/content_html",
+        None,
+    ),
     ("POST", "/api/render"): lambda w, a: ("/api/render", {"content": "*preview*"}),
     ("PATCH", "/api/comments/{comment_id}"): lambda w, a: (
-        f"/api/comments/{w.lab.comment.id}", {"content": "Edited comment"}),
+        f"/api/comments/{w.lab.comment.id}",
+        {"content": "Edited comment"},
+    ),
     ("DELETE", "/api/comments/{comment_id}"): lambda w, a: (
-        f"/api/comments/{w.lab.comment.id}", None),
+        f"/api/comments/{w.lab.comment.id}",
+        None,
+    ),
     ("POST", "/api/realtime/register"): lambda w, a: ("/api/realtime/register", None),
     ("POST", "/api/realtime/heartbeat"): _heartbeat,
     ("GET", "/api/realtime/status"): lambda w, a: ("/api/realtime/status", None),
-    ("POST", "/api/realtime/presence"): lambda w, a: ("/api/realtime/presence", {
-        "community_id": w.cid, "article_id": w.lab.article.id, "tab_id": "tab-matrix",
-        "visible": True}),
-    ("POST", "/api/realtime/typing"): lambda w, a: ("/api/realtime/typing", {
-        "community_id": w.cid, "article_id": w.lab.article.id,
-        "discussion_id": w.lab.discussion.id}),
+    ("POST", "/api/realtime/presence"): lambda w, a: (
+        "/api/realtime/presence",
+        {
+            "community_id": w.cid,
+            "article_id": w.lab.article.id,
+            "tab_id": "tab-matrix",
+            "visible": True,
+        },
+    ),
+    ("POST", "/api/realtime/typing"): lambda w, a: (
+        "/api/realtime/typing",
+        {
+            "community_id": w.cid,
+            "article_id": w.lab.article.id,
+            "discussion_id": w.lab.discussion.id,
+        },
+    ),
     ("GET", "/api/me/notification-preferences"): lambda w, a: (
-        "/api/me/notification-preferences", None),
+        "/api/me/notification-preferences",
+        None,
+    ),
     ("PUT", "/api/me/notification-preferences"): lambda w, a: (
-        "/api/me/notification-preferences", {"sound": True}),
+        "/api/me/notification-preferences",
+        {"sound": True},
+    ),
     ("GET", "/api/me/follows"): lambda w, a: ("/api/me/follows", None),
     ("GET", "/api/notifications"): lambda w, a: ("/api/notifications", None),
     ("POST", "/api/notifications/read"): lambda w, a: ("/api/notifications/read", {"all": True}),
-    **{(method, "/api/communities/{community_id}/articles/{article_id}/follow"): (
-        lambda w, a: (f"/api/communities/{w.cid}/articles/{w.lab.article.id}/follow", None))
-       for method in ("GET", "PUT", "DELETE")},
-    **{(method, "/api/discussions/{discussion_id}/follow"): (
-        lambda w, a: (f"/api/discussions/{w.lab.discussion.id}/follow", None))
-       for method in ("GET", "PUT", "DELETE")},
+    **{
+        (method, "/api/communities/{community_id}/articles/{article_id}/follow"): (
+            lambda w, a: (f"/api/communities/{w.cid}/articles/{w.lab.article.id}/follow", None)
+        )
+        for method in ("GET", "PUT", "DELETE")
+    },
+    **{
+        (method, "/api/discussions/{discussion_id}/follow"): (
+            lambda w, a: (f"/api/discussions/{w.lab.discussion.id}/follow", None)
+        )
+        for method in ("GET", "PUT", "DELETE")
+    },
     ("GET", "/api/users/{username}"): lambda w, a: (f"/api/users/{w.lab.author.username}", None),
     # Everyone may search; what each finds is test_search.py's.
     ("GET", "/api/search"): lambda w, a: (f"/api/search?q=topic&community_id={w.cid}", None),

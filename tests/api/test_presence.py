@@ -17,8 +17,13 @@ def published(signal_redis) -> list[dict]:
 
 
 def report(api, lab, person, tab=TAB, visible=True, **overrides):
-    payload = {"community_id": lab.community.id, "article_id": lab.article.id,
-               "tab_id": tab, "visible": visible, **overrides}
+    payload = {
+        "community_id": lab.community.id,
+        "article_id": lab.article.id,
+        "tab_id": tab,
+        "visible": visible,
+        **overrides,
+    }
     return api.post("/api/realtime/presence", payload, as_=person)
 
 
@@ -26,8 +31,9 @@ def test_presence_counts_members_not_tabs_and_publishes_only_changes(api, lab, s
     first = report(api, lab, lab.member)
     assert first.status_code == 200, first.content
     assert first.json()["count"] == 1
-    assert first.json()["members"] == [{"id": lab.member.id, "username": lab.member.username,
-                                        "profile_pic_url": None}]
+    assert first.json()["members"] == [
+        {"id": lab.member.id, "username": lab.member.username, "profile_pic_url": None}
+    ]
 
     second_tab = report(api, lab, lab.member, tab="tab-bbbbbbbb").json()
     assert second_tab["count"] == 1
@@ -51,31 +57,37 @@ def test_presence_counts_members_not_tabs_and_publishes_only_changes(api, lab, s
 def test_an_expired_tab_stops_counting(api, lab, signal_redis):
     report(api, lab, lab.member)
     # As if the tab had vanished without a goodbye long ago.
-    signal_redis.zadd(keys.presence(lab.community.id, lab.article.id),
-                      {f"{lab.member.id}:{TAB}:{lab.member.username}": 1})
+    signal_redis.zadd(
+        keys.presence(lab.community.id, lab.article.id),
+        {f"{lab.member.id}:{TAB}:{lab.member.username}": 1},
+    )
     assert report(api, lab, lab.author).json()["count"] == 1
 
 
 def test_snapshot_names_are_capped_but_the_count_is_exact(lab, signal_redis):
     signals = Signals(signal_redis)
     for user_id in range(1, PRESENCE_NAMES_LIMIT + 6):
-        snapshot = signals.presence(lab.community.id, lab.article.id, user_id, f"user{user_id}",
-                                    TAB, True, now=1000.0)
+        snapshot = signals.presence(
+            lab.community.id, lab.article.id, user_id, f"user{user_id}", TAB, True, now=1000.0
+        )
     assert snapshot.body["data"]["count"] == PRESENCE_NAMES_LIMIT + 5
     assert len(snapshot.body["data"]["members"]) == PRESENCE_NAMES_LIMIT
 
 
-def test_a_snapshot_is_the_presence_signal_clients_read_even_when_nobody_is_left(
-    lab, signal_redis
-):
+def test_a_snapshot_is_the_presence_signal_clients_read_even_when_nobody_is_left(lab, signal_redis):
     signals = Signals(signal_redis)
     name = 'Zoë "quoted" \\ back'
     here = signals.presence(lab.community.id, lab.article.id, 7, name, TAB, True, now=1000.0)
     gone = signals.presence(lab.community.id, lab.article.id, 7, name, TAB, False, now=1001.0)
     place = {"community_id": lab.community.id, "article_id": lab.article.id}
-    assert here.body == {"type": "presence",
-                         "data": {**place, "count": 1, "members": [
-                             {"id": 7, "username": name, "profile_pic_url": None}]}}
+    assert here.body == {
+        "type": "presence",
+        "data": {
+            **place,
+            "count": 1,
+            "members": [{"id": 7, "username": name, "profile_pic_url": None}],
+        },
+    }
     assert gone.body == {"type": "presence", "data": {**place, "count": 0, "members": []}}
     assert published(signal_redis) == [here.body, gone.body]
 
@@ -83,8 +95,12 @@ def test_a_snapshot_is_the_presence_signal_clients_read_even_when_nobody_is_left
 def test_typing_is_throttled_and_names_the_pseudonym_when_the_reply_is_pseudonymous(
     api, lab, signal_redis
 ):
-    payload = {"community_id": lab.community.id, "article_id": lab.article.id,
-               "discussion_id": lab.discussion.id, "pseudonymous": True}
+    payload = {
+        "community_id": lab.community.id,
+        "article_id": lab.article.id,
+        "discussion_id": lab.discussion.id,
+        "pseudonymous": True,
+    }
     assert api.post("/api/realtime/typing", payload, as_=lab.member).json() == {"published": True}
     assert api.post("/api/realtime/typing", payload, as_=lab.member).json() == {"published": False}
     [signal] = published(signal_redis)
@@ -97,12 +113,19 @@ def test_typing_is_throttled_and_names_the_pseudonym_when_the_reply_is_pseudonym
 
 
 def test_typing_under_the_real_name(api, lab, signal_redis):
-    payload = {"community_id": lab.community.id, "article_id": lab.article.id,
-               "discussion_id": lab.discussion.id}
+    payload = {
+        "community_id": lab.community.id,
+        "article_id": lab.article.id,
+        "discussion_id": lab.discussion.id,
+    }
     assert api.post("/api/realtime/typing", payload, as_=lab.author).status_code == 200
     [signal] = published(signal_redis)
-    assert signal["data"]["user"] == {"id": lab.author.id, "username": lab.author.username,
-                                      "is_pseudonymous": False, "profile_pic_url": None}
+    assert signal["data"]["user"] == {
+        "id": lab.author.id,
+        "username": lab.author.username,
+        "is_pseudonymous": False,
+        "profile_pic_url": None,
+    }
 
 
 def test_refusals_are_json_and_write_nothing(api, lab, make_lab, signal_redis):
@@ -118,13 +141,19 @@ def test_refusals_are_json_and_write_nothing(api, lab, make_lab, signal_redis):
     assert_json_error(api.request("POST", "/api/realtime/presence", lab.member, body=b"{"), 400)
     refusal = assert_json_error(report(api, public, public.member), 400)
     assert "private" in refusal["message"]
-    typing = {"community_id": lab.community.id, "article_id": lab.article.id,
-              "discussion_id": public.discussion.id}
+    typing = {
+        "community_id": lab.community.id,
+        "article_id": lab.article.id,
+        "discussion_id": public.discussion.id,
+    }
     assert_json_error(api.post("/api/realtime/typing", typing, as_=lab.member), 404)
     typing["discussion_id"] = lab.discussion.id
     assert_json_error(api.post("/api/realtime/typing", typing, as_=lab.outsider), 403)
-    public_typing = {"community_id": public.community.id, "article_id": public.article.id,
-                     "discussion_id": public.discussion.id}
+    public_typing = {
+        "community_id": public.community.id,
+        "article_id": public.article.id,
+        "discussion_id": public.discussion.id,
+    }
     assert_json_error(api.post("/api/realtime/typing", public_typing, as_=public.member), 400)
     assert published(signal_redis) == []
     assert db_snapshot() == before
@@ -132,6 +161,7 @@ def test_refusals_are_json_and_write_nothing(api, lab, make_lab, signal_redis):
 
 def test_notification_preferences_default_off_and_follow_the_user(api, lab):
     path = "/api/me/notification-preferences"
+
     def switches(response):
         return {name: response.json()[name] for name in ("desktop", "sound")}
 

@@ -42,8 +42,9 @@ ECHOES_USERNAME = {("GET", "/api/users/{username}")}
 
 
 @pytest.fixture
-def private_world(make_user, make_community, make_article, make_discussion, make_comment,
-                  make_join_request):
+def private_world(
+    make_user, make_community, make_article, make_discussion, make_comment, make_join_request
+):
     admin = make_user()
     inviter = make_user(f"{MARKER}inviter")
     member = make_user(f"{MARKER}member")
@@ -54,18 +55,34 @@ def private_world(make_user, make_community, make_article, make_discussion, make
     invite, _token = invites.create(community, inviter.user, 24, None)
     article = make_article(community, submitter=admin, title=f"{MARKER} title")
     article.abstract, article.authors, article.link = (
-        f"{MARKER} abstract", [f"{MARKER} author"], f"https://example.org/{MARKER}")
+        f"{MARKER} abstract",
+        [f"{MARKER} author"],
+        f"https://example.org/{MARKER}",
+    )
     article.save()
-    discussion = make_discussion(member, community, article, topic=f"{MARKER} topic",
-                                 content=f"{MARKER} content", pseudonymous=True)
+    discussion = make_discussion(
+        member,
+        community,
+        article,
+        topic=f"{MARKER} topic",
+        content=f"{MARKER} content",
+        pseudonymous=True,
+    )
     comment = make_comment(member, discussion, content=f"{MARKER} comment")
     make_comment(member, discussion, parent=comment, content=f"{MARKER} reply")
     join_request = make_join_request(community, applicant)
     return {
-        "community_id": community.id, "slug": community.slug, "article_id": article.id,
-        "discussion_id": discussion.id, "comment_id": comment.id, "parent_id": comment.id,
-        "user_id": member.id, "request_id": join_request.id, "invite_id": invite.id,
-        "community_ids": [community.id], "username": member.username,
+        "community_id": community.id,
+        "slug": community.slug,
+        "article_id": article.id,
+        "discussion_id": discussion.id,
+        "comment_id": comment.id,
+        "parent_id": comment.id,
+        "user_id": member.id,
+        "request_id": join_request.id,
+        "invite_id": invite.id,
+        "community_ids": [community.id],
+        "username": member.username,
         "login_id": RefreshTokenFamily.objects.get(user=member.user).id,
         "since": "2000-01-01T00:00:00Z",  # before everything: all of it would be news
         "q": MARKER,  # a search for the word every private object holds
@@ -88,8 +105,10 @@ def _value(schema: dict, name: str, node: dict, targets: dict):
         return node["enum"][0]
     kind = node.get("type")
     if kind == "object":
-        return {key: _value(schema, key, prop, targets)
-                for key, prop in node.get("properties", {}).items()}
+        return {
+            key: _value(schema, key, prop, targets)
+            for key, prop in node.get("properties", {}).items()
+        }
     if kind == "array":
         return [_value(schema, name, node.get("items", {}), targets)]
     if kind == "integer":
@@ -109,7 +128,8 @@ def _request(schema: dict, path: str, operation: dict, targets: dict):
     for parameter in operation.get("parameters", ()):
         name = parameter["name"]
         assert name in targets or not parameter.get("required"), (
-            f"{path}: say which private object '{name}' should name in the sweep's targets")
+            f"{path}: say which private object '{name}' should name in the sweep's targets"
+        )
         if parameter["in"] == "path":
             url = url.replace("{" + name + "}", str(targets[name]))
         elif name in targets:
@@ -122,13 +142,17 @@ def _request(schema: dict, path: str, operation: dict, targets: dict):
 
 
 def _aims_at_private_object(path: str, body) -> bool:
-    return "{" in path or (isinstance(body, dict) and bool(set(body) & {
-        "community_ids", "community_id", "article_id", "discussion_id", "comment_id"}))
+    return "{" in path or (
+        isinstance(body, dict)
+        and bool(
+            set(body)
+            & {"community_ids", "community_id", "article_id", "discussion_id", "comment_id"}
+        )
+    )
 
 
 @pytest.mark.parametrize("caller", ["anonymous", "outsider"])
-def test_no_endpoint_shows_private_contents_to_a_non_member(api, private_world, make_user,
-                                                            caller):
+def test_no_endpoint_shows_private_contents_to_a_non_member(api, private_world, make_user, caller):
     outsider = None if caller == "anonymous" else make_user()
     targets = dict(private_world)
     if outsider is not None:
@@ -161,8 +185,8 @@ def test_no_endpoint_shows_private_contents_to_a_non_member(api, private_world, 
                 assert response.status_code in allowed, f"{where}: {response.status_code}"
             elif _aims_at_private_object(path, body):
                 assert response.status_code in (401, 403, 404), (
-                    f"{where}: {response.status_code} {response.content[:200]!r}")
+                    f"{where}: {response.status_code} {response.content[:200]!r}"
+                )
                 assert_json_error(response, response.status_code)
             swept += 1
     assert swept == sum(len(ops) for ops in schema["paths"].values()) > 30
-

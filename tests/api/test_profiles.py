@@ -47,15 +47,20 @@ def world(make_user, make_community, make_article, make_discussion, make_comment
         "pseudonymous discussion": masked_discussion,
         "named comment under a pseudonymous discussion": make_comment(writer, masked_discussion),
         "pseudonymous comment": make_comment(writer, public_discussion, pseudonymous=True),
-        "private pseudonymous comment": make_comment(writer, private_discussion,
-                                                     pseudonymous=True),
+        "private pseudonymous comment": make_comment(writer, private_discussion, pseudonymous=True),
         "deleted discussion": deleted_discussion,
         "comment in a deleted discussion": make_comment(writer, deleted_discussion),
         "deleted comment": make_comment(writer, public_discussion, deleted=True),
         "someone else's comment": make_comment(insider, public_discussion),
     }
-    return {"writer": writer, "insider": insider, "outsider": outsider, "public": public,
-            "private": private, "posts": posts}
+    return {
+        "writer": writer,
+        "insider": insider,
+        "outsider": outsider,
+        "public": public,
+        "private": private,
+        "posts": posts,
+    }
 
 
 def keys(world, *names) -> set[tuple[str, int]]:
@@ -63,17 +68,23 @@ def keys(world, *names) -> set[tuple[str, int]]:
     return {(post._meta.model_name, post.id) for post in posts}
 
 
-PUBLIC_POSTS = ("public discussion", "public comment",
-                "named comment under a pseudonymous discussion")
+PUBLIC_POSTS = (
+    "public discussion",
+    "public comment",
+    "named comment under a pseudonymous discussion",
+)
 PRIVATE_POSTS = ("private discussion", "private comment")
 
 
-@pytest.mark.parametrize("viewer, sees_private, shares", [
-    ("anonymous", False, ()),
-    ("outsider", False, ()),
-    ("insider", True, ("private",)),
-    ("writer", True, ("private", "public")),
-])
+@pytest.mark.parametrize(
+    "viewer, sees_private, shares",
+    [
+        ("anonymous", False, ()),
+        ("outsider", False, ()),
+        ("insider", True, ("private",)),
+        ("writer", True, ("private", "public")),
+    ],
+)
 def test_the_privacy_matrix(api, world, viewer, sees_private, shares):
     caller = None if viewer == "anonymous" else world[viewer]
     body = profile(api, world["writer"].username, as_=caller)
@@ -82,7 +93,8 @@ def test_the_privacy_matrix(api, world, viewer, sees_private, shares):
     assert listed(body) == keys(world, *expected)
     shared = sorted((world[name] for name in shares), key=lambda c: (c.name, c.id))
     assert body["shared_communities"] == [
-        {"id": c.id, "slug": c.slug, "name": c.name} for c in shared]
+        {"id": c.id, "slug": c.slug, "name": c.name} for c in shared
+    ]
 
 
 def test_the_profile_says_who_and_where_each_post_lives(api, world):
@@ -92,23 +104,32 @@ def test_the_profile_says_who_and_where_each_post_lives(api, world):
     body = profile(api, writer.username, as_=world["insider"])
 
     assert {key: body[key] for key in ("id", "username", "display_name")} == {
-        "id": writer.id, "username": writer.username, "display_name": "Ada Writer"}
+        "id": writer.id,
+        "username": writer.username,
+        "display_name": "Ada Writer",
+    }
     assert body["joined"].startswith(writer.date_joined.date().isoformat())
     comment = world["posts"]["private comment"]
     item = next(p for p in body["recent_posts"] if (p["kind"], p["id"]) == ("comment", comment.id))
     discussion = comment.discussion
     assert item == {
-        "kind": "comment", "id": comment.id, "created_at": item["created_at"],
+        "kind": "comment",
+        "id": comment.id,
+        "created_at": item["created_at"],
         "excerpt": comment.content,
         "discussion": {"id": discussion.id, "topic": "Inner topic"},
         "article": {"id": discussion.article.id, "title": discussion.article.title},
-        "community": {"id": world["private"].id, "slug": world["private"].slug,
-                      "name": world["private"].name},
+        "community": {
+            "id": world["private"].id,
+            "slug": world["private"].slug,
+            "name": world["private"].name,
+        },
     }
 
 
-def test_posts_come_newest_first_and_at_most_a_page(api, make_user, make_community,
-                                                    make_article, make_discussion, make_comment):
+def test_posts_come_newest_first_and_at_most_a_page(
+    api, make_user, make_community, make_article, make_discussion, make_comment
+):
     writer = make_user()
     community = make_community("public", make_user())
     article = make_article(community)
@@ -127,12 +148,14 @@ def test_posts_come_newest_first_and_at_most_a_page(api, make_user, make_communi
     assert all(post["kind"] == "comment" for post in posts)  # the discussion is the oldest
 
 
-def test_an_excerpt_is_plain_and_bounded(api, make_user, make_community, make_article,
-                                         make_discussion):
+def test_an_excerpt_is_plain_and_bounded(
+    api, make_user, make_community, make_article, make_discussion
+):
     writer = make_user()
     community = make_community("public", make_user())
-    short = make_discussion(writer, community, make_article(community),
-                            content="A  short\n\nremark")
+    short = make_discussion(
+        writer, community, make_article(community), content="A  short\n\nremark"
+    )
     long = make_discussion(writer, community, make_article(community), content="word " * 4000)
 
     posts = profile(api, writer.username)["recent_posts"]
@@ -143,12 +166,20 @@ def test_an_excerpt_is_plain_and_bounded(api, make_user, make_community, make_ar
     assert excerpts[long.id].startswith("word word") and excerpts[long.id].endswith("…")
 
 
-def test_the_queries_do_not_grow_with_the_posts(api, make_user, make_community, make_article,
-                                                make_discussion, make_comment,
-                                                django_assert_max_num_queries):
+def test_the_queries_do_not_grow_with_the_posts(
+    api,
+    make_user,
+    make_community,
+    make_article,
+    make_discussion,
+    make_comment,
+    django_assert_max_num_queries,
+):
     writer, viewer = make_user(), make_user()
-    communities = [make_community(kind, make_user(), members=[writer, viewer])
-                   for kind in ("public", "private", "private")]
+    communities = [
+        make_community(kind, make_user(), members=[writer, viewer])
+        for kind in ("public", "private", "private")
+    ]
     for community in communities:
         article = make_article(community)
         for _ in range(3):
@@ -175,22 +206,26 @@ def test_an_inactive_account_has_no_profile(api, make_user):
     assert_json_error(api.get(f"/api/users/{person.username}"), 404)
 
 
-@pytest.mark.parametrize("username", [
-    "nobody-has-this-name",
-    "x" * 151,
-    "x" * 10_000,
-    "a%00b",
-    "a%20b",
-    "%F0%9F%98%80",  # an emoji: no username holds one
-    "a%ZZ",
-    "..",
-])
+@pytest.mark.parametrize(
+    "username",
+    [
+        "nobody-has-this-name",
+        "x" * 151,
+        "x" * 10_000,
+        "a%00b",
+        "a%20b",
+        "%F0%9F%98%80",  # an emoji: no username holds one
+        "a%ZZ",
+        "..",
+    ],
+)
 def test_an_unknown_or_malformed_username_is_a_json_404(api, db, username):
     assert_json_error(api.get(f"/api/users/{username}"), 404)
 
 
 def test_a_bad_token_is_refused_not_ignored(api, make_user):
     person = make_user()
-    response = api.get(f"/api/users/{person.username}",
-                       headers={"Authorization": "Bearer not-a-token"})
+    response = api.get(
+        f"/api/users/{person.username}", headers={"Authorization": "Bearer not-a-token"}
+    )
     assert_json_error(response, 401)

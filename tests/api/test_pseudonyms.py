@@ -37,16 +37,31 @@ def test_pseudonymous_posts_never_expose_the_author(api, lab, masked, outbox):
             seen.append(response.json())
         return response
 
-    discussion = call(api.post(f"/api/communities/{cid}/articles/{aid}/discussions",
-                               {"topic": "Anonymous doubts", "content": "Figure 3 is off",
-                                "is_pseudonymous": True}, as_=masked), 201).json()
+    discussion = call(
+        api.post(
+            f"/api/communities/{cid}/articles/{aid}/discussions",
+            {"topic": "Anonymous doubts", "content": "Figure 3 is off", "is_pseudonymous": True},
+            as_=masked,
+        ),
+        201,
+    ).json()
     did = discussion["id"]
-    comment = call(api.post(f"/api/discussions/{did}/comments",
-                            {"content": "More doubts", "is_pseudonymous": True}, as_=masked),
-                   201).json()
-    call(api.post(f"/api/discussions/{did}/comments",
-                  {"content": "A reply", "parent_id": comment["id"], "is_pseudonymous": True},
-                  as_=masked), 201)
+    comment = call(
+        api.post(
+            f"/api/discussions/{did}/comments",
+            {"content": "More doubts", "is_pseudonymous": True},
+            as_=masked,
+        ),
+        201,
+    ).json()
+    call(
+        api.post(
+            f"/api/discussions/{did}/comments",
+            {"content": "A reply", "parent_id": comment["id"], "is_pseudonymous": True},
+            as_=masked,
+        ),
+        201,
+    )
     call(api.patch(f"/api/discussions/{did}", {"content": "Figure 3 is wrong"}, as_=masked))
     call(api.post(f"/api/discussions/{did}/resolve", as_=masked))
     call(api.patch(f"/api/comments/{comment['id']}", {"content": "Edited"}, as_=masked))
@@ -57,8 +72,12 @@ def test_pseudonymous_posts_never_expose_the_author(api, lab, masked, outbox):
     call(api.delete(f"/api/comments/{comment['id']}", as_=masked), 204)  # kept: has a reply
     call(api.get(f"/api/discussions/{did}/comments", as_=lab.member))
 
-    assert discussion["author"] == {"id": None, "username": discussion["author"]["username"],
-                                    "is_pseudonymous": True, "profile_pic_url": None}
+    assert discussion["author"] == {
+        "id": None,
+        "username": discussion["author"]["username"],
+        "is_pseudonymous": True,
+        "profile_pic_url": None,
+    }
     assert len(seen) == 16
     for payload in seen:
         assert_identity_hidden(payload)
@@ -86,11 +105,16 @@ def test_pseudonym_is_stable_per_article_and_differs_across_articles(
         return api.get(f"/api/articles/{article.id}/pseudonym", as_=masked).json()["pseudonym"]
 
     name = shown_name(first)["username"]
-    comment_author = api.get(f"/api/discussions/{first.id}/comments",
-                             as_=lab.member).json()["items"][0]["author"]
+    comment_author = api.get(f"/api/discussions/{first.id}/comments", as_=lab.member).json()[
+        "items"
+    ][0]["author"]
     assert shown_name(second)["username"] == name
-    assert comment_author == {"id": None, "username": name, "is_pseudonymous": True,
-                              "profile_pic_url": None}
+    assert comment_author == {
+        "id": None,
+        "username": name,
+        "is_pseudonymous": True,
+        "profile_pic_url": None,
+    }
     assert own_pseudonym(lab.article) == name
     assert shown_name(elsewhere)["username"] != name
     assert shown_name(elsewhere)["username"] == own_pseudonym(other_article)
@@ -99,8 +123,12 @@ def test_pseudonym_is_stable_per_article_and_differs_across_articles(
 
 def test_non_pseudonymous_posts_show_the_author(api, lab):
     author = api.get(f"/api/discussions/{lab.discussion.id}", as_=lab.member).json()["author"]
-    assert author == {"id": lab.author.id, "username": lab.author.username,
-                      "is_pseudonymous": False, "profile_pic_url": None}
+    assert author == {
+        "id": lab.author.id,
+        "username": lab.author.username,
+        "is_pseudonymous": False,
+        "profile_pic_url": None,
+    }
 
 
 def test_the_pseudonym_endpoint_tells_only_the_callers_own(api, lab, masked):

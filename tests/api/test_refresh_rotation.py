@@ -36,8 +36,12 @@ def test_refresh_returns_a_new_refresh_token_and_uses_up_the_old_one(api, make_u
     assert first.status_code == 200
     renewed = first.json()
     assert renewed["refresh"] != person.refresh
-    assert api.get("/api/auth/me", headers={
-        "Authorization": f"Bearer {renewed['access']}"}).json()["id"] == person.id
+    assert (
+        api.get("/api/auth/me", headers={"Authorization": f"Bearer {renewed['access']}"}).json()[
+            "id"
+        ]
+        == person.id
+    )
     second = _refresh(api, renewed["refresh"])
     assert second.status_code == 200, "the new refresh token works"
     assert "already used" in assert_json_error(_refresh(api, person.refresh), 401)["message"]
@@ -54,7 +58,9 @@ def test_reusing_a_refresh_token_revokes_every_token_of_that_login(api, make_use
 
     for token in (current, middle, used):
         assert_json_error(_refresh(api, token), 401)
-    assert RefreshTokenFamily.objects.filter(user=person.user, revoked_at__isnull=False).count() == 1
+    assert (
+        RefreshTokenFamily.objects.filter(user=person.user, revoked_at__isnull=False).count() == 1
+    )
     assert _refresh(api, other_login["refresh"]).status_code == 200, "other logins go on"
 
 
@@ -86,9 +92,11 @@ def test_forged_refresh_token_neither_works_nor_revokes_the_login(api, make_user
     stale_jti = {**claims, "jti": "0" * 32, "exp": int(time.time()) + 600}
     before = db_snapshot()
 
-    for forged in (jwt.encode(claims, "not-our-secret-" * 4, algorithm="HS256"),
-                   jwt.encode(stale_jti, "not-our-secret-" * 4, algorithm="HS256"),
-                   jwt.encode({**claims, "alg": "none"}, None, algorithm="none")):
+    for forged in (
+        jwt.encode(claims, "not-our-secret-" * 4, algorithm="HS256"),
+        jwt.encode(stale_jti, "not-our-secret-" * 4, algorithm="HS256"),
+        jwt.encode({**claims, "alg": "none"}, None, algorithm="none"),
+    ):
         assert_json_error(_refresh(api, forged), 401)
 
     assert db_snapshot() == before
@@ -99,8 +107,9 @@ def test_refresh_token_of_no_login_is_refused(api, make_user):
     person, someone_else = make_user(), make_user()
     claims = jwt.decode(person.refresh, options={"verify_signature": False})
     without_family = tokens.issue(person.id, tokens.REFRESH)  # as issued before rotation
-    of_another_user = tokens.issue(someone_else.id, tokens.REFRESH, fam=claims["fam"],
-                                   jti=claims["jti"])
+    of_another_user = tokens.issue(
+        someone_else.id, tokens.REFRESH, fam=claims["fam"], jti=claims["jti"]
+    )
     before = db_snapshot()
 
     for token in (without_family, of_another_user):
@@ -112,7 +121,8 @@ def test_a_login_forgets_the_users_logins_that_can_no_longer_refresh(api, make_u
     person = make_user()
     stale = RefreshTokenFamily.objects.get(user=person.user)
     RefreshTokenFamily.objects.filter(pk=stale.pk).update(
-        rotated_at=stale.rotated_at.replace(year=stale.rotated_at.year - 1))
+        rotated_at=stale.rotated_at.replace(year=stale.rotated_at.year - 1)
+    )
 
     _login(api, person)
 
@@ -125,7 +135,8 @@ def _claims(token: str) -> dict:
 
 
 def test_the_token_just_replaced_gets_the_current_one_for_a_few_seconds(
-        api, make_user, monkeypatch):
+    api, make_user, monkeypatch
+):
     monkeypatch.setenv("JWT_REFRESH_REUSE_GRACE", "60")
     person = make_user()
     first = _refresh(api, person.refresh).json()  # one tab
@@ -139,7 +150,8 @@ def test_the_token_just_replaced_gets_the_current_one_for_a_few_seconds(
 
 
 def test_past_the_grace_or_two_rotations_back_a_used_token_revokes_the_login(
-        api, make_user, monkeypatch):
+    api, make_user, monkeypatch
+):
     monkeypatch.setenv("JWT_REFRESH_REUSE_GRACE", "60")
     person, other = make_user(), make_user()
     two_back = person.refresh
@@ -152,6 +164,7 @@ def test_past_the_grace_or_two_rotations_back_a_used_token_revokes_the_login(
     renewed = _refresh(api, used).json()["refresh"]
     family = RefreshTokenFamily.objects.get(user=other.user)
     RefreshTokenFamily.objects.filter(pk=family.pk).update(
-        rotated_at=family.rotated_at - timedelta(seconds=61))
+        rotated_at=family.rotated_at - timedelta(seconds=61)
+    )
     assert_json_error(_refresh(api, used), 401)
     assert_json_error(_refresh(api, renewed), 401)

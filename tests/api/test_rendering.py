@@ -19,8 +19,8 @@ from discussions.rendering import render
 from realtime_core.events import MAX_BODY_BYTES
 from richtext.geometry import MAX_SIZE_EM
 from richtext.katex_engine import KATEX_SCRIPT
-from richtext.markdown import MATH_HTML_BUDGET_BYTES
 from richtext.katex_pool import START_SECONDS
+from richtext.markdown import MATH_HTML_BUDGET_BYTES
 from richtext.maths import POST_WALL_SECONDS
 
 from .support import assert_json_error
@@ -55,8 +55,10 @@ ATTACKS = {
     "raw mathml": ('<math><maction actiontype="statusline">x</maction></math>', "<math>"),
     "tex with html": (r"$\text{<script>alert(1)</script>}$", "<script"),
     "annotation escape": (r"$\text{</annotation><script>alert(1)</script>}$", "<script"),
-    "annotation escape in maths": ("$</annotation></semantics></math><img src=x onerror=alert(1)>$",
-                                   "<img"),
+    "annotation escape in maths": (
+        "$</annotation></semantics></math><img src=x onerror=alert(1)>$",
+        "<img",
+    ),
 }
 
 
@@ -65,11 +67,14 @@ def _discussion_url(lab):
 
 
 def test_markdown_renders_links_lists_code_and_maths_as_mathml(api, lab):
-    created = api.post(_discussion_url(lab), {"topic": "T", "content": MARKDOWN},
-                       as_=lab.member).json()
+    created = api.post(
+        _discussion_url(lab), {"topic": "T", "content": MARKDOWN}, as_=lab.member
+    ).json()
     html = created["content_html"]
     assert created["content"] == MARKDOWN  # the source stays for editing
-    assert '<a href="https://example.org/p" rel="nofollow noopener noreferrer">the paper</a>' in html
+    assert (
+        '<a href="https://example.org/p" rel="nofollow noopener noreferrer">the paper</a>' in html
+    )
     assert "<ul>\n<li>one</li>\n<li>two</li>\n</ul>" in html
     assert "<code>inline code</code>" in html
     assert '<span class="math inline"><span class="katex"><math><semantics>' in html
@@ -81,8 +86,9 @@ def test_markdown_renders_links_lists_code_and_maths_as_mathml(api, lab):
 @pytest.mark.parametrize("attack", ATTACKS.values(), ids=ATTACKS.keys())
 def test_attacks_are_neutralised_in_comments_and_previews(api, lab, attack):
     source, marker = attack
-    comment = api.post(f"/api/discussions/{lab.discussion.id}/comments",
-                       {"content": source}, as_=lab.member).json()
+    comment = api.post(
+        f"/api/discussions/{lab.discussion.id}/comments", {"content": source}, as_=lab.member
+    ).json()
     preview = api.post("/api/render", {"content": source}, as_=lab.member).json()
     assert comment["content"] == source
     for html in (comment["content_html"], preview["content_html"]):
@@ -107,8 +113,15 @@ def test_no_rendered_tag_carries_an_event_handler_or_style(api, lab):
     everything = "\n\n".join(source for source, _ in ATTACKS.values()) + "\n\n" + MARKDOWN
     html = api.post("/api/render", {"content": everything}, as_=lab.member).json()["content_html"]
     found = _Tags(html)
-    assert not found.tags & {"script", "style", "iframe", "img", "maction", "mglyph",
-                             "annotation-xml"}
+    assert not found.tags & {
+        "script",
+        "style",
+        "iframe",
+        "img",
+        "maction",
+        "mglyph",
+        "annotation-xml",
+    }
     # the legitimate parts survived
     assert {"math", "semantics", "annotation", "a", "ul", "code"} <= found.tags
     for tag, name, value in found.attributes:
@@ -131,23 +144,30 @@ def test_katex_writes_inline_and_display_maths_as_mathml():
         "</semantics></math></span></span></p>\n"
     )
     display = render("$$\n\\sum_{i=1}^n i\n$$")
-    assert display.startswith('<div class="math block">\n<span class="katex"><math display="block">')
+    assert display.startswith(
+        '<div class="math block">\n<span class="katex"><math display="block">'
+    )
     assert "<munderover><mo>∑</mo>" in display
     assert render("$5 and $10") == "<p>$5 and $10</p>\n"  # money, not maths
 
 
 def test_display_maths_inside_a_sentence_has_no_stray_dollars():
     html = render("so $$\\sum_i x_i$$ holds")
-    assert html.startswith('<p>so <span class="math display"><span class="katex">'
-                           '<math display="block">')
+    assert html.startswith(
+        '<p>so <span class="math display"><span class="katex"><math display="block">'
+    )
     assert "$" not in html.replace("$$", "") and html.endswith("</span></span> holds</p>\n")
 
 
 def test_bare_urls_become_links_with_the_same_schemes_and_rel():
-    html = render("See https://example.org/paper?x=1 or www.example.com, "
-                  "not javascript:alert(1) nor ftp://example.org/f")
-    assert ('<a href="https://example.org/paper?x=1" rel="nofollow noopener noreferrer">'
-            "https://example.org/paper?x=1</a>") in html
+    html = render(
+        "See https://example.org/paper?x=1 or www.example.com, "
+        "not javascript:alert(1) nor ftp://example.org/f"
+    )
+    assert (
+        '<a href="https://example.org/paper?x=1" rel="nofollow noopener noreferrer">'
+        "https://example.org/paper?x=1</a>"
+    ) in html
     assert '<a href="http://www.example.com" rel="nofollow noopener noreferrer">' in html
     assert 'href="javascript' not in html and "nor ftp://example.org/f</p>" in html
 
@@ -178,7 +198,8 @@ def test_katex_mathml_survives_the_sanitiser(sample):
 
 def test_tex_katex_cannot_read_stays_as_its_source():
     assert render("$a<b \\undefined$") == (
-        '<p><span class="math inline"><code>a&lt;b \\undefined</code></span></p>\n')
+        '<p><span class="math inline"><code>a&lt;b \\undefined</code></span></p>\n'
+    )
     assert render("$$\n\\frac{1}{\n$$").startswith('<div class="math block">\n<code>')
 
 
@@ -198,7 +219,7 @@ PATHOLOGICAL = {
     "nested fractions": "\\frac{" * 3000 + "x" + "}{y}" * 3000,
     "recursive macro": r"\def\a{\a\a}\a",
     "doubling macros": r"\def\a{xxxxxxxxxx}\def\b{\a\a\a\a\a\a\a\a\a\a}"
-                       r"\def\c{\b\b\b\b\b\b\b\b\b\b}\def\d{\c\c\c\c\c\c\c\c\c\c}\d\d\d",
+    r"\def\c{\b\b\b\b\b\b\b\b\b\b}\def\d{\c\c\c\c\c\c\c\c\c\c}\d\d\d",
     "huge expansion": "\\def\\a{" + "x" * 3000 + "}" + "\\a" * 1000,
 }
 
@@ -241,8 +262,9 @@ def test_a_process_renders_in_and_out_of_an_event_loop_without_v8_and_exits():
     )
     src = str(Path(KATEX_SCRIPT).parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("<math>") == 2, done.stdout
     assert "V8 here: False" in done.stdout
@@ -261,18 +283,24 @@ def test_the_vendored_katex_is_the_one_package_lock_pins():
     """The API runs KaTeX from its copy in the source tree (no Node.js at run time); it
     must be the file npm installs from package-lock.json, byte for byte."""
     if not NPM_KATEX.exists():
-        pytest.skip(reason="node_modules is absent: `npm ci` installs KaTeX as "
-                           "package-lock.json pins it (bin/test does)")
+        pytest.skip(
+            reason="node_modules is absent: `npm ci` installs KaTeX as "
+            "package-lock.json pins it (bin/test does)"
+        )
     assert KATEX_SCRIPT.read_bytes() == (NPM_KATEX / "dist" / "katex.min.js").read_bytes()
     assert (KATEX_SCRIPT.parent / "LICENSE").read_bytes() == (NPM_KATEX / "LICENSE").read_bytes()
 
 
 def test_a_deleted_comment_kept_for_its_replies_renders_nothing_of_its_text(api, lab):
     did = lab.discussion.id
-    parent = api.post(f"/api/discussions/{did}/comments", {"content": "secret **text**"},
-                      as_=lab.member).json()
-    api.post(f"/api/discussions/{did}/comments", {"content": "reply", "parent_id": parent["id"]},
-             as_=lab.author)
+    parent = api.post(
+        f"/api/discussions/{did}/comments", {"content": "secret **text**"}, as_=lab.member
+    ).json()
+    api.post(
+        f"/api/discussions/{did}/comments",
+        {"content": "reply", "parent_id": parent["id"]},
+        as_=lab.author,
+    )
     assert api.delete(f"/api/comments/{parent['id']}", as_=lab.member).status_code == 204
     items = api.get(f"/api/discussions/{did}/comments", as_=lab.admin).json()["items"]
     kept = next(item for item in items if item["id"] == parent["id"])
@@ -281,22 +309,26 @@ def test_a_deleted_comment_kept_for_its_replies_renders_nothing_of_its_text(api,
 
 
 def test_events_carry_the_rendered_content_as_the_api_returns_it(api, lab, outbox):
-    created = api.post(f"/api/discussions/{lab.discussion.id}/comments",
-                       {"content": MARKDOWN}, as_=lab.member).json()
+    created = api.post(
+        f"/api/discussions/{lab.discussion.id}/comments", {"content": MARKDOWN}, as_=lab.member
+    ).json()
     event = outbox.only_event()
     assert event["body"]["data"]["comment"]["content_html"] == created["content_html"]
     assert "<math" in created["content_html"]
 
-    edited = api.patch(f"/api/discussions/{lab.discussion.id}", {"content": "*new*"},
-                       as_=lab.author).json()
+    edited = api.patch(
+        f"/api/discussions/{lab.discussion.id}", {"content": "*new*"}, as_=lab.author
+    ).json()
     event = outbox.only_event()
     assert event["body"]["data"]["discussion"]["content_html"] == "<p><em>new</em></p>\n"
     assert edited["content_html"] == "<p><em>new</em></p>\n"
 
 
-@pytest.mark.parametrize("content", ["\N{LATIN SMALL LETTER E WITH ACUTE}" * 16_384,
-                                     EMOJI * 8192, "<" * 20_000],
-                         ids=["accented", "emoji", "escaped"])
+@pytest.mark.parametrize(
+    "content",
+    ["\N{LATIN SMALL LETTER E WITH ACUTE}" * 16_384, EMOJI * 8192, "<" * 20_000],
+    ids=["accented", "emoji", "escaped"],
+)
 def test_content_at_its_limit_leaves_its_html_out_of_the_event_and_serves_it_apart(
     api, make_user, make_lab, outbox, content
 ):
@@ -306,10 +338,12 @@ def test_content_at_its_limit_leaves_its_html_out_of_the_event_and_serves_it_apa
     lab = make_lab("private")
     writer = make_user()
     Membership.objects.create(community=lab.community, user=writer.user, role=Membership.MEMBER)
-    discussion = api.post(_discussion_url(lab), {"topic": EMOJI * 150, "content": content},
-                          as_=writer).json()
-    comment = api.post(f"/api/discussions/{discussion['id']}/comments", {"content": content},
-                       as_=writer).json()
+    discussion = api.post(
+        _discussion_url(lab), {"topic": EMOJI * 150, "content": content}, as_=writer
+    ).json()
+    comment = api.post(
+        f"/api/discussions/{discussion['id']}/comments", {"content": content}, as_=writer
+    ).json()
     assert discussion["content_html"] is None and comment["content_html"] is None
 
     for row in outbox.rows():
@@ -323,8 +357,9 @@ def test_content_at_its_limit_leaves_its_html_out_of_the_event_and_serves_it_apa
 
 def test_short_content_keeps_its_html_in_the_object(api, lab):
     content = "a" * 10_000
-    comment = api.post(f"/api/discussions/{lab.discussion.id}/comments", {"content": content},
-                       as_=lab.member).json()
+    comment = api.post(
+        f"/api/discussions/{lab.discussion.id}/comments", {"content": content}, as_=lab.member
+    ).json()
     assert comment["content_html"] == f"<p>{content}</p>\n"
 
 
@@ -339,7 +374,8 @@ def test_rendered_content_is_read_like_the_object(api, lab, make_user):
 def test_the_preview_needs_a_sign_in_and_names_the_limits(api, lab):
     assert_json_error(api.post("/api/render", {"content": "x"}), 401)
     too_long = assert_json_error(
-        api.post("/api/render", {"content": "a" * 20_001}, as_=lab.member), 422)
+        api.post("/api/render", {"content": "a" * 20_001}, as_=lab.member), 422
+    )
     assert too_long["errors"][0]["loc"][-1] == "content"
     assert "20000" in too_long["errors"][0]["msg"] or "20,000" in too_long["errors"][0]["msg"]
     assert_json_error(api.post("/api/render", {"content": EMOJI * 8193}, as_=lab.member), 422)
@@ -377,22 +413,26 @@ def test_posts_are_rendered_when_saved_and_read_without_rendering(api, lab, monk
     from discussions import services
 
     rendered = []
-    monkeypatch.setattr(services, "render",
-                        lambda content, user_id: rendered.append(content) or render(content))
+    monkeypatch.setattr(
+        services, "render", lambda content, user_id: rendered.append(content) or render(content)
+    )
     comments = f"/api/discussions/{lab.discussion.id}/comments"
     created = api.post(comments, {"content": "Stored: $a^2$"}, as_=lab.member).json()
     assert rendered == ["Stored: $a^2$"] and "<math" in created["content_html"]
-    edited = api.patch(f"/api/comments/{created['id']}", {"content": "Edited: $b^2$"},
-                       as_=lab.member).json()
+    edited = api.patch(
+        f"/api/comments/{created['id']}", {"content": "Edited: $b^2$"}, as_=lab.member
+    ).json()
     assert rendered[-1] == "Edited: $b^2$" and "b" in edited["content_html"]
     api.post(f"/api/discussions/{lab.discussion.id}/resolve", as_=lab.author)  # no text change
 
     rendered.clear()
     assert api.get(comments, as_=lab.member).json()["items"]
-    assert api.get(f"/api/communities/{lab.community.id}/articles/{lab.article.id}/discussions",
-                   as_=lab.member).json()
+    assert api.get(
+        f"/api/communities/{lab.community.id}/articles/{lab.article.id}/discussions", as_=lab.member
+    ).json()
     assert api.get(f"/api/comments/{created['id']}/content_html", as_=lab.member).json() == {
-        "content_html": edited["content_html"]}
+        "content_html": edited["content_html"]
+    }
     assert rendered == []
 
 

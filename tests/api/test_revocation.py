@@ -9,8 +9,11 @@ from accounts.models import User
 
 
 def _revoked_user_ids(outbox) -> list[int]:
-    return [json.loads(row.meta)["user_id"] for row in outbox.rows()
-            if json.loads(row.meta)["type"] == "revocation"]
+    return [
+        json.loads(row.meta)["user_id"]
+        for row in outbox.rows()
+        if json.loads(row.meta)["type"] == "revocation"
+    ]
 
 
 def test_deactivating_records_one_revocation_and_other_saves_none(make_user, outbox):

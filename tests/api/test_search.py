@@ -31,7 +31,8 @@ def search(api, query: str = "", as_=None, **params):
 
 def _url(query: str, **params) -> str:
     return "/api/search?" + "&".join(
-        f"{name}={quote(str(value), safe='')}" for name, value in {"q": query, **params}.items())
+        f"{name}={quote(str(value), safe='')}" for name, value in {"q": query, **params}.items()
+    )
 
 
 def found(api, query: str, as_=None, **params) -> list[tuple[str, int]]:
@@ -39,30 +40,45 @@ def found(api, query: str, as_=None, **params) -> list[tuple[str, int]]:
 
 
 def test_finds_articles_discussions_and_comments_with_what_a_result_shows(
-        api, lab, make_discussion, make_comment):
+    api, lab, make_discussion, make_comment
+):
     lab.article.title = "Wombat burrows"
     lab.article.abstract = "How the wombat digs."
     lab.article.save()
-    discussion = make_discussion(lab.author, lab.community, lab.article, topic="Wombat teeth",
-                                 content="Teeth of a **wombat** grow all its life.")
+    discussion = make_discussion(
+        lab.author,
+        lab.community,
+        lab.article,
+        topic="Wombat teeth",
+        content="Teeth of a **wombat** grow all its life.",
+    )
     comment = make_comment(lab.member, discussion, content="Wombat $x^2$ tunnels")
 
     items = search(api, "wombat", as_=lab.member)["items"]
 
     assert {(item["kind"], item["id"]) for item in items} == {
-        ("article", lab.article.id), ("discussion", discussion.id), ("comment", comment.id)}
+        ("article", lab.article.id),
+        ("discussion", discussion.id),
+        ("comment", comment.id),
+    }
     by_kind = {item["kind"]: item for item in items}
     slug = lab.community.slug
     assert by_kind["article"] == {
-        "kind": "article", "id": lab.article.id, "community_id": lab.community.id,
-        "article_id": lab.article.id, "discussion_id": None, "title": "Wombat burrows",
+        "kind": "article",
+        "id": lab.article.id,
+        "community_id": lab.community.id,
+        "article_id": lab.article.id,
+        "discussion_id": None,
+        "title": "Wombat burrows",
         "snippet_html": by_kind["article"]["snippet_html"],
         "author": {"id": lab.admin.id, "username": lab.admin.username},
-        "created_at": by_kind["article"]["created_at"], "url": f"/c/{slug}/a/{lab.article.id}/",
+        "created_at": by_kind["article"]["created_at"],
+        "url": f"/c/{slug}/a/{lab.article.id}/",
     }
     assert by_kind["discussion"]["title"] == "Wombat teeth"
     assert by_kind["discussion"]["url"] == (
-        f"/c/{slug}/a/{lab.article.id}/#discussion-{discussion.id}")
+        f"/c/{slug}/a/{lab.article.id}/#discussion-{discussion.id}"
+    )
     assert by_kind["comment"]["title"] == "Wombat teeth"
     assert by_kind["comment"]["discussion_id"] == discussion.id
     assert by_kind["comment"]["author"] == {"id": lab.member.id, "username": lab.member.username}
@@ -74,15 +90,21 @@ def test_finds_articles_discussions_and_comments_with_what_a_result_shows(
 
 
 def test_the_exact_phrase_ranks_first(api, lab, make_comment):
-    scattered = make_comment(lab.author, lab.discussion,
-                             content="Entanglement is hard. Quantum computers are harder.")
-    phrase = make_comment(lab.author, lab.discussion,
-                          content="Notes on quantum entanglement in practice, with many more "
-                                  "words around it than the other comment has at all.")
+    scattered = make_comment(
+        lab.author, lab.discussion, content="Entanglement is hard. Quantum computers are harder."
+    )
+    phrase = make_comment(
+        lab.author,
+        lab.discussion,
+        content="Notes on quantum entanglement in practice, with many more "
+        "words around it than the other comment has at all.",
+    )
     make_comment(lab.author, lab.discussion, content="Quantum only")
 
     assert found(api, "quantum entanglement", as_=lab.member) == [
-        ("comment", phrase.id), ("comment", scattered.id)]
+        ("comment", phrase.id),
+        ("comment", scattered.id),
+    ]
     assert found(api, '"quantum entanglement"', as_=lab.member) == [("comment", phrase.id)]
 
 
@@ -93,14 +115,18 @@ def test_query_syntax_phrases_exclusions_and_or(api, lab, make_comment):
 
     assert set(found(api, "mice -dogs", as_=lab.member)) == {("comment", cats.id)}
     assert set(found(api, "cats or dogs", as_=lab.member)) == {
-        ("comment", cats.id), ("comment", dogs.id)}
+        ("comment", cats.id),
+        ("comment", dogs.id),
+    }
     assert found(api, '"mice and cats"', as_=lab.member) == []
     assert found(api, "-mice", as_=lab.member) == []  # exclusions alone match nothing
 
 
 def test_snippets_are_escaped_then_highlighted(api, lab, make_comment):
-    hostile = ('<script>alert(1)</script> <img src=x onerror=alert(2)> "quoted" & '
-               "\x02needle\x03 <mark>fake</mark> needle")
+    hostile = (
+        '<script>alert(1)</script> <img src=x onerror=alert(2)> "quoted" & '
+        "\x02needle\x03 <mark>fake</mark> needle"
+    )
     make_comment(lab.author, lab.discussion, content=hostile)
 
     (item,) = search(api, "needle", as_=lab.member)["items"]
@@ -120,7 +146,9 @@ def test_private_communities_only_for_their_members_now(api, lab, make_lab, make
     open_ = make_comment(public.author, public.discussion, content="zanzibar public")
 
     assert set(found(api, "zanzibar", as_=lab.member)) == {
-        ("comment", secret.id), ("comment", open_.id)}
+        ("comment", secret.id),
+        ("comment", open_.id),
+    }
     assert found(api, "zanzibar", as_=lab.outsider) == [("comment", open_.id)]
     assert found(api, "zanzibar") == [("comment", open_.id)]  # anonymous
     assert found(api, "zanzibar", as_=lab.outsider, community_id=lab.community.id) == []
@@ -129,8 +157,7 @@ def test_private_communities_only_for_their_members_now(api, lab, make_lab, make
     assert found(api, "zanzibar", as_=lab.member) == [("comment", open_.id)]
 
 
-def test_an_article_in_several_readable_communities_is_one_result_each(
-        api, lab, make_community):
+def test_an_article_in_several_readable_communities_is_one_result_each(api, lab, make_community):
     other = make_community("public")
     hidden = make_community("private")
     for community in (other, hidden):
@@ -142,29 +169,38 @@ def test_an_article_in_several_readable_communities_is_one_result_each(
 
     assert sorted(item["community_id"] for item in items) == sorted([lab.community.id, other.id])
     assert {item["url"] for item in items} == {
-        f"/c/{c.slug}/a/{lab.article.id}/" for c in (lab.community, other)}
+        f"/c/{c.slug}/a/{lab.article.id}/" for c in (lab.community, other)
+    }
 
 
-def test_pseudonymous_posts_show_the_pseudonym_and_never_match_their_author(
-        api, lab, make_comment):
-    hidden = make_comment(lab.author, lab.discussion, content="okapi pseudonymous",
-                          pseudonymous=True)
+def test_pseudonymous_posts_show_the_pseudonym_and_never_match_their_author(api, lab, make_comment):
+    hidden = make_comment(
+        lab.author, lab.discussion, content="okapi pseudonymous", pseudonymous=True
+    )
     named = make_comment(lab.author, lab.discussion, content="okapi named")
 
     items = {item["id"]: item for item in search(api, "okapi", as_=lab.member)["items"]}
     assert items[hidden.id]["author"] == {
-        "id": None, "username": pseudonym(lab.article.id, lab.author.id)}
+        "id": None,
+        "username": pseudonym(lab.article.id, lab.author.id),
+    }
     assert found(api, "okapi", as_=lab.member, author=lab.author.username.upper()) == [
-        ("comment", named.id)]
+        ("comment", named.id)
+    ]
     assert found(api, "okapi", as_=lab.author, author=lab.author.username) == [
-        ("comment", named.id)]
+        ("comment", named.id)
+    ]
 
 
 def test_edits_and_deletions_are_searchable_at_once(api, lab, make_comment):
     comment = make_comment(lab.author, lab.discussion, content="narwhal tusk")
 
-    assert api.patch(f"/api/comments/{comment.id}", {"content": "beluga song"},
-                     as_=lab.author).status_code == 200
+    assert (
+        api.patch(
+            f"/api/comments/{comment.id}", {"content": "beluga song"}, as_=lab.author
+        ).status_code
+        == 200
+    )
     assert found(api, "narwhal", as_=lab.member) == []
     assert found(api, "beluga", as_=lab.member) == [("comment", comment.id)]
 
@@ -179,29 +215,37 @@ def test_edits_and_deletions_are_searchable_at_once(api, lab, make_comment):
 
 def test_filters(api, lab, make_lab, make_discussion, make_comment):
     other = make_lab("public")
-    discussion = make_discussion(lab.member, lab.community, lab.article, topic="Ibex",
-                                 content="ibex horns")
+    discussion = make_discussion(
+        lab.member, lab.community, lab.article, topic="Ibex", content="ibex horns"
+    )
     mine = make_comment(lab.member, discussion, content="ibex climbing")
     theirs = make_comment(other.author, other.discussion, content="ibex elsewhere")
     Comment.objects.filter(pk=theirs.pk).update(created_at=timezone.now() - timedelta(days=3))
     today = timezone.now().date()
 
-    assert found(api, "ibex", as_=lab.member, kind="comment", community_id=lab.community.id) \
-        == [("comment", mine.id)]
+    assert found(api, "ibex", as_=lab.member, kind="comment", community_id=lab.community.id) == [
+        ("comment", mine.id)
+    ]
     assert found(api, "ibex", as_=lab.member, article_id=other.article.id) == [
-        ("comment", theirs.id)]
+        ("comment", theirs.id)
+    ]
     assert set(found(api, "ibex", as_=lab.member, author=lab.member.username)) == {
-        ("discussion", discussion.id), ("comment", mine.id)}
+        ("discussion", discussion.id),
+        ("comment", mine.id),
+    }
     assert found(api, "ibex", as_=lab.member, author="nobody-has-this-name") == []
     assert found(api, "ibex", as_=lab.member, until=today - timedelta(days=1)) == [
-        ("comment", theirs.id)]
+        ("comment", theirs.id)
+    ]
     assert ("comment", theirs.id) not in found(api, "ibex", as_=lab.member, since=today)
     assert len(found(api, "ibex", as_=lab.member, since=today, until=today)) == 2
 
 
 def test_pages_follow_each_other_without_repeating_or_skipping(api, lab, make_comment):
-    comments = [make_comment(lab.author, lab.discussion, content=f"lemur {'lemur ' * (i % 3)}")
-                for i in range(7)]
+    comments = [
+        make_comment(lab.author, lab.discussion, content=f"lemur {'lemur ' * (i % 3)}")
+        for i in range(7)
+    ]
     seen, after, pages = [], None, 0
     while True:
         paging = {"after": after} if after else {}
@@ -231,12 +275,43 @@ def test_a_bad_token_is_refused(api, lab):
 
 
 HOSTILE = [
-    "\x00", "a\x00b", "needle\x00", "\x01\x02\x03\x1f\x7f", "-\"\" or or - \"", "(((", ")))",
-    "*", ":*", "needle:*", "&|!", "!!needle", "a & b | !c <-> d", '"', '"needle', 'needle"',
-    '""""""', "- - -", "or", "OR or OR", "-needle or", "NEAR(a b)", "a NOT b", "col:needle",
-    "^needle", "needle*", "'", "\\", "%", "_", "\U0001F600\U0001F680", "\u200b\u200d\ufeff",
-    "".join(chr(plane * 0x10000 + 0x41) for plane in range(17)), "\ufffd\uffff\U0010ffff",
-    "e\u0301\u0308", "Ḁ" * 500, "needle " * 70,
+    "\x00",
+    "a\x00b",
+    "needle\x00",
+    "\x01\x02\x03\x1f\x7f",
+    '-"" or or - "',
+    "(((",
+    ")))",
+    "*",
+    ":*",
+    "needle:*",
+    "&|!",
+    "!!needle",
+    "a & b | !c <-> d",
+    '"',
+    '"needle',
+    'needle"',
+    '""""""',
+    "- - -",
+    "or",
+    "OR or OR",
+    "-needle or",
+    "NEAR(a b)",
+    "a NOT b",
+    "col:needle",
+    "^needle",
+    "needle*",
+    "'",
+    "\\",
+    "%",
+    "_",
+    "\U0001f600\U0001f680",
+    "\u200b\u200d\ufeff",
+    "".join(chr(plane * 0x10000 + 0x41) for plane in range(17)),
+    "\ufffd\uffff\U0010ffff",
+    "e\u0301\u0308",
+    "Ḁ" * 500,
+    "needle " * 70,
 ]
 
 
@@ -250,13 +325,25 @@ def test_hostile_queries_are_answered_never_failed(api, lab, text):
         assert_json_error(response, 400)
 
 
-@pytest.mark.parametrize("query_string, fragment", [
-    ("", "q"), ("q=", "Type"), ("q=%20%09%0A", "Type"), ("q=%00%01", "Type"),
-    ("q=" + "a" * 501, "500"), ("q=" + "ab%20" * 2500, "500"), ("q=x&since=2024-13-01", ""),
-    ("q=x&until=yesterday", ""), ("q=x&kind=user", ""), ("q=x&limit=0", ""), ("q=x&limit=51", ""),
-    ("q=x&community_id=0", ""), ("q=x&article_id=99999999999999999999999", ""),
-    ("q=x&author=" + "a" * 151, ""),
-])
+@pytest.mark.parametrize(
+    "query_string, fragment",
+    [
+        ("", "q"),
+        ("q=", "Type"),
+        ("q=%20%09%0A", "Type"),
+        ("q=%00%01", "Type"),
+        ("q=" + "a" * 501, "500"),
+        ("q=" + "ab%20" * 2500, "500"),
+        ("q=x&since=2024-13-01", ""),
+        ("q=x&until=yesterday", ""),
+        ("q=x&kind=user", ""),
+        ("q=x&limit=0", ""),
+        ("q=x&limit=51", ""),
+        ("q=x&community_id=0", ""),
+        ("q=x&article_id=99999999999999999999999", ""),
+        ("q=x&author=" + "a" * 151, ""),
+    ],
+)
 def test_bad_parameters_are_400(api, lab, query_string, fragment):
     body = assert_json_error(api.get("/api/search?" + query_string, as_=lab.member), 400)
     assert fragment in body["message"] + str(body.get("errors", ""))
@@ -269,13 +356,16 @@ def test_undecodable_bytes_never_fail(api, lab, raw):
 
 
 def test_author_names_that_name_no_one(api, lab):
-    for author in ("a\x00b", "a b", "\U0001F600", "%"):
+    for author in ("a\x00b", "a b", "\U0001f600", "%"):
         assert search(api, "needle", as_=lab.member, author=author)["items"] == []
 
 
 def test_searches_are_limited_per_user_and_per_address(settings, api, lab):
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "searches_per_user": "3/minute",
-                            "searches_per_ip": "2/minute"}
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "searches_per_user": "3/minute",
+        "searches_per_ip": "2/minute",
+    }
     SEARCHES_PER_USER.clear(f"user:{lab.member.id}")
     for _ in range(3):
         search(api, "x", as_=lab.member)
@@ -312,9 +402,13 @@ def test_rebuilding_the_index_with_another_text_configuration(settings, api, lab
     assert found(api, "running", as_=lab.member) == [("comment", comment.id)]
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason=(
-    "only SQLite remakes a table to alter it (PostgreSQL's ALTER TABLE keeps the generated "
-    "vectors); test_search_sqlite.py runs this file on SQLite"))
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason=(
+        "only SQLite remakes a table to alter it (PostgreSQL's ALTER TABLE keeps the generated "
+        "vectors); test_search_sqlite.py runs this file on SQLite"
+    ),
+)
 def test_a_migration_that_remade_a_table_has_its_index_repaired(api, lab, make_comment):
     from django.core.management.sql import emit_post_migrate_signal
 
@@ -328,7 +422,8 @@ def test_a_migration_that_remade_a_table_has_its_index_repaired(api, lab, make_c
     emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
 
     assert sorted(found(api, "ibis", as_=lab.member)) == sorted(
-        [("comment", before.id), ("comment", after.id)])
+        [("comment", before.id), ("comment", after.id)]
+    )
     latest = make_comment(lab.author, lab.discussion, content="ibis latest")
     assert ("comment", latest.id) in found(api, "ibis", as_=lab.member)
 
@@ -336,18 +431,18 @@ def test_a_migration_that_remade_a_table_has_its_index_repaired(api, lab, make_c
 def test_a_post_as_long_as_allowed_is_indexed_and_found(api, lab):
     words = [f"w{n}x{n * 7919 % 10007}" for n in range(2000)]  # all different
     content = " ".join(words)[:20_000]
-    response = api.post(f"/api/discussions/{lab.discussion.id}/comments",
-                        {"content": content}, as_=lab.author)
+    response = api.post(
+        f"/api/discussions/{lab.discussion.id}/comments", {"content": content}, as_=lab.author
+    )
     assert response.status_code == 201, response.content[:300]
-    assert found(api, words[1500], as_=lab.member) == [
-        ("comment", response.json()["id"])]
+    assert found(api, words[1500], as_=lab.member) == [("comment", response.json()["id"])]
 
 
 # A statement that runs for seconds on each vendor.
 SLOW = {
     "postgresql": "SELECT pg_sleep(5)",
     "sqlite": "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-              "WHERE i < 100000000) SELECT count(*) FROM n",
+    "WHERE i < 100000000) SELECT count(*) FROM n",
 }
 
 

@@ -25,9 +25,21 @@ def test_search_tests_pass_on_sqlite(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'search.sqlite3'}"}
     env.pop("MARGINALIA_TEST_RUN", None)  # the test database in memory, not a named file
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/api/test_search.py", "-q", "-x",
-         "-p", "no:cacheprovider"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=140,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests/api/test_search.py",
+            "-q",
+            "-x",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=140,
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     summary = result.stdout.strip().splitlines()[-1]

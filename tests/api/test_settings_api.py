@@ -11,17 +11,23 @@ from accounts.models import RefreshTokenFamily, User
 from .support import PASSWORD, Person, assert_json_error, db_snapshot
 
 FIREFOX_ON_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
-CHROME_ON_WINDOWS = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-                     "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
+CHROME_ON_WINDOWS = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+)
 
 
 def _login(api, person, user_agent="") -> Person:
-    response = api.post("/api/auth/login", {"login": person.username, "password": PASSWORD},
-                        headers={"User-Agent": user_agent})
+    response = api.post(
+        "/api/auth/login",
+        {"login": person.username, "password": PASSWORD},
+        headers={"User-Agent": user_agent},
+    )
     assert response.status_code == 200, response.content
     body = response.json()
-    return Person(user=person.user, password=PASSWORD, access=body["access"],
-                  refresh=body["refresh"])
+    return Person(
+        user=person.user, password=PASSWORD, access=body["access"], refresh=body["refresh"]
+    )
 
 
 def _logins(api, person) -> list[dict]:
@@ -40,6 +46,7 @@ def _patch_me(api, person, body):
 
 # ------------------------------------------------------------------ logins
 
+
 def test_the_list_shows_my_live_logins_newest_first_with_this_one_marked(api, make_user):
     person, someone_else = make_user(), make_user()
     on_firefox = _login(api, person, FIREFOX_ON_LINUX)
@@ -55,8 +62,14 @@ def test_the_list_shows_my_live_logins_newest_first_with_this_one_marked(api, ma
         ("Firefox on Linux", FIREFOX_ON_LINUX, True),
         ("Unknown browser", "", False),  # make_user's, from no browser at all
     ]
-    assert set(logins[0]) == {"id", "browser", "user_agent", "created_at", "last_used_at",
-                              "current"}
+    assert set(logins[0]) == {
+        "id",
+        "browser",
+        "user_agent",
+        "created_at",
+        "last_used_at",
+        "current",
+    }
     assert _current_login_id(api, on_chrome) == logins[0]["id"]
 
 
@@ -66,8 +79,7 @@ def test_a_refresh_moves_last_used_and_keeps_the_login(api, make_user):
 
     refreshed = api.post("/api/auth/refresh", {"refresh": person.refresh}).json()
 
-    after = _logins(api, Person(person.user, PASSWORD, refreshed["access"],
-                                refreshed["refresh"]))
+    after = _logins(api, Person(person.user, PASSWORD, refreshed["access"], refreshed["refresh"]))
     assert [login["id"] for login in after] == [before["id"]]
     assert after[0]["last_used_at"] > before["last_used_at"]
     assert after[0]["created_at"] == before["created_at"]
@@ -81,7 +93,8 @@ def test_ending_a_login_refuses_its_tokens_at_once_and_leaves_the_others(api, ma
 
     assert response.status_code == 204, response.content
     assert assert_json_error(api.get("/api/auth/me", as_=other), 401)["message"] == (
-        "Session ended")
+        "Session ended"
+    )
     assert_json_error(api.post("/api/auth/refresh", {"refresh": other.refresh}), 401)
     assert [login["current"] for login in _logins(api, person)] == [True]
 
@@ -94,7 +107,8 @@ def test_another_users_login_is_not_found_and_goes_on(api, make_user):
     body = assert_json_error(api.delete(f"/api/auth/logins/{theirs}", as_=person), 404)
 
     assert body == assert_json_error(
-        api.delete(f"/api/auth/logins/{uuid.uuid4()}", as_=person), 404), "tells nothing"
+        api.delete(f"/api/auth/logins/{uuid.uuid4()}", as_=person), 404
+    ), "tells nothing"
     assert db_snapshot() == before
     assert api.get("/api/auth/me", as_=someone_else).status_code == 200
 
@@ -109,8 +123,9 @@ def test_an_ended_login_is_gone_from_the_list_and_not_found_again(api, make_user
     assert_json_error(api.delete(f"/api/auth/logins/{login_id}", as_=person), 404)
 
 
-@pytest.mark.parametrize("login_id", ["not-a-uuid", "1", "%00", "x" * 300,
-                                      "00000000-0000-0000-0000-00000000000g"])
+@pytest.mark.parametrize(
+    "login_id", ["not-a-uuid", "1", "%00", "x" * 300, "00000000-0000-0000-0000-00000000000g"]
+)
 def test_a_malformed_login_id_is_a_json_404(api, make_user, login_id):
     person = make_user()
 
@@ -126,25 +141,38 @@ def test_logins_are_for_their_holder_only(api, make_user):
     assert RefreshTokenFamily.objects.get(pk=login_id).revoked_at is None
 
 
-@pytest.mark.parametrize(("user_agent", "label"), [
-    (FIREFOX_ON_LINUX, "Firefox on Linux"),
-    (CHROME_ON_WINDOWS, "Chrome on Windows"),
-    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like "
-     "Gecko) Version/18.1 Safari/605.1.15", "Safari on Mac OS X"),
-    ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
-     "like Gecko) Version/18.1 Mobile/15E148 Safari/604.1", "Mobile Safari on iOS"),
-    ("Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) "
-     "Chrome/131.0.0.0 Mobile Safari/537.36", "Chrome Mobile on Android"),
-    (CHROME_ON_WINDOWS + " Edg/131.0.0.0", "Edge on Windows"),
-    ("python-httpx/0.27.0", "python-httpx/0.27.0"),
-    ("", "Unknown browser"),
-    ("x" * 300, "x" * 59 + "…"),
-])
+@pytest.mark.parametrize(
+    ("user_agent", "label"),
+    [
+        (FIREFOX_ON_LINUX, "Firefox on Linux"),
+        (CHROME_ON_WINDOWS, "Chrome on Windows"),
+        (
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like "
+            "Gecko) Version/18.1 Safari/605.1.15",
+            "Safari on Mac OS X",
+        ),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
+            "like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+            "Mobile Safari on iOS",
+        ),
+        (
+            "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/131.0.0.0 Mobile Safari/537.36",
+            "Chrome Mobile on Android",
+        ),
+        (CHROME_ON_WINDOWS + " Edg/131.0.0.0", "Edge on Windows"),
+        ("python-httpx/0.27.0", "python-httpx/0.27.0"),
+        ("", "Unknown browser"),
+        ("x" * 300, "x" * 59 + "…"),
+    ],
+)
 def test_browser_labels(user_agent, label):
     assert browser_label(user_agent) == label
 
 
 # ------------------------------------------------------------------ profile
+
 
 def test_a_display_name_is_trimmed_shown_and_cleared(api, make_user):
     person = make_user()
@@ -167,11 +195,21 @@ def test_tokens_carry_the_display_name(api, make_user):
     assert refreshed["user"]["display_name"] == "Ada"
 
 
-@pytest.mark.parametrize("display_name", [
-    "x" * 81, "🙂" * 81, "Ada\nLovelace", "Ada\x1b[31m", "Ada\u2028Lovelace", "\x7f", 42,
-])
-def test_a_display_name_too_long_or_with_control_characters_is_refused(api, make_user,
-                                                                        display_name):
+@pytest.mark.parametrize(
+    "display_name",
+    [
+        "x" * 81,
+        "🙂" * 81,
+        "Ada\nLovelace",
+        "Ada\x1b[31m",
+        "Ada\u2028Lovelace",
+        "\x7f",
+        42,
+    ],
+)
+def test_a_display_name_too_long_or_with_control_characters_is_refused(
+    api, make_user, display_name
+):
     person = make_user()
     before = db_snapshot()
 
@@ -190,13 +228,18 @@ def test_80_characters_of_emoji_are_a_display_name(api, make_user):
 def test_changing_the_email_with_the_password_lowercases_it(api, make_user):
     person = make_user()
 
-    response = _patch_me(api, person, {"email": "New.Address@Example.org",
-                                       "current_password": PASSWORD})
+    response = _patch_me(
+        api, person, {"email": "New.Address@Example.org", "current_password": PASSWORD}
+    )
 
     assert response.status_code == 200, response.content
     assert response.json()["email"] == "new.address@example.org"
-    assert api.post("/api/auth/login", {"login": "new.address@example.org",
-                                        "password": PASSWORD}).status_code == 200
+    assert (
+        api.post(
+            "/api/auth/login", {"login": "new.address@example.org", "password": PASSWORD}
+        ).status_code
+        == 200
+    )
     assert api.get("/api/auth/me", as_=person).status_code == 200, "this login goes on"
 
 
@@ -210,8 +253,7 @@ def test_the_same_email_again_needs_no_password(api, make_user):
 
 
 @pytest.mark.parametrize("password", [None, "not it"])
-def test_changing_the_email_without_the_right_password_changes_nothing(api, make_user,
-                                                                        password):
+def test_changing_the_email_without_the_right_password_changes_nothing(api, make_user, password):
     person = make_user()
     before = db_snapshot()
     body = {"email": "elsewhere@example.org", "display_name": "Not saved either"}
@@ -231,8 +273,9 @@ def test_an_email_taken_by_another_account_is_a_conflict(api, make_user):
     person, someone_else = make_user(), make_user()
     before = db_snapshot()
 
-    response = _patch_me(api, person, {"email": someone_else.user.email.upper(),
-                                       "current_password": PASSWORD})
+    response = _patch_me(
+        api, person, {"email": someone_else.user.email.upper(), "current_password": PASSWORD}
+    )
 
     assert_json_error(response, 409)
     assert db_snapshot() == before
@@ -241,8 +284,9 @@ def test_an_email_taken_by_another_account_is_a_conflict(api, make_user):
 def test_a_taken_email_is_not_told_to_a_wrong_password(api, make_user):
     person, someone_else = make_user(), make_user()
 
-    response = _patch_me(api, person, {"email": someone_else.user.email,
-                                       "current_password": "not it"})
+    response = _patch_me(
+        api, person, {"email": someone_else.user.email, "current_password": "not it"}
+    )
 
     assert_json_error(response, 403)
 
@@ -251,8 +295,9 @@ def test_a_taken_email_is_not_told_to_a_wrong_password(api, make_user):
 def test_a_malformed_email_is_refused(api, make_user, email):
     person = make_user()
 
-    body = assert_json_error(_patch_me(api, person, {"email": email,
-                                                     "current_password": PASSWORD}), 422)
+    body = assert_json_error(
+        _patch_me(api, person, {"email": email, "current_password": PASSWORD}), 422
+    )
 
     assert body["errors"][0]["loc"][-1] == "email"
 
@@ -269,8 +314,10 @@ def test_wrong_passwords_for_the_email_are_rate_limited_like_logins(api, make_us
     assert right.status_code == 429, "the right password waits too"
     assert "Retry-After" in right
     # The count is the account's own, shared with the login form.
-    assert api.post("/api/auth/login", {"login": person.username,
-                                        "password": PASSWORD}).status_code == 429
+    assert (
+        api.post("/api/auth/login", {"login": person.username, "password": PASSWORD}).status_code
+        == 429
+    )
 
 
 def test_an_empty_patch_changes_nothing(api, make_user):

@@ -42,27 +42,60 @@ def _signup_body():
 
 FIELDS = [
     Field("POST", "/api/auth/signup", "username", 150, 300, as_=None, letter=HAN, taken=201),
-    Field("POST", "/api/auth/login", "login", 254, 320, as_=None, body={"password": "x"},
-          taken=401),
+    Field(
+        "POST", "/api/auth/login", "login", 254, 320, as_=None, body={"password": "x"}, taken=401
+    ),
     Field("POST", "/api/communities", "name", 120, 240, taken=201),
-    Field("POST", "/api/communities", "description", 5000, 10_000, body={"name": "A circle"},
-          taken=201),
-    Field("POST", "/api/communities/{lab.community.id}/members", "username", 254, 320,
-          as_="admin", taken=404),
+    Field(
+        "POST",
+        "/api/communities",
+        "description",
+        5000,
+        10_000,
+        body={"name": "A circle"},
+        taken=201,
+    ),
+    Field(
+        "POST",
+        "/api/communities/{lab.community.id}/members",
+        "username",
+        254,
+        320,
+        as_="admin",
+        taken=404,
+    ),
     Field("PATCH", "/api/communities/{lab.community.id}", "name", 120, 240, as_="admin"),
-    Field("PATCH", "/api/communities/{lab.community.id}", "description", 5000, 10_000,
-          as_="admin"),
+    Field("PATCH", "/api/communities/{lab.community.id}", "description", 5000, 10_000, as_="admin"),
     Field("POST", "/api/articles", "title", 500, 1000, taken=201),
     Field("POST", "/api/articles", "abstract", 20_000, 32_768, body={"title": "T"}, taken=201),
-    Field("POST", "/api/communities/{lab.community.id}/articles/{lab.article.id}/discussions",
-          "topic", 300, 600, body={"content": "c"}, taken=201),
-    Field("POST", "/api/communities/{lab.community.id}/articles/{lab.article.id}/discussions",
-          "content", 20_000, 32_768, body={"topic": "t"}, taken=201),
+    Field(
+        "POST",
+        "/api/communities/{lab.community.id}/articles/{lab.article.id}/discussions",
+        "topic",
+        300,
+        600,
+        body={"content": "c"},
+        taken=201,
+    ),
+    Field(
+        "POST",
+        "/api/communities/{lab.community.id}/articles/{lab.article.id}/discussions",
+        "content",
+        20_000,
+        32_768,
+        body={"topic": "t"},
+        taken=201,
+    ),
     Field("PATCH", "/api/discussions/{lab.discussion.id}", "topic", 300, 600, as_="author"),
-    Field("PATCH", "/api/discussions/{lab.discussion.id}", "content", 20_000, 32_768,
-          as_="author"),
-    Field("POST", "/api/discussions/{lab.discussion.id}/comments", "content", 20_000, 32_768,
-          taken=201),
+    Field("PATCH", "/api/discussions/{lab.discussion.id}", "content", 20_000, 32_768, as_="author"),
+    Field(
+        "POST",
+        "/api/discussions/{lab.discussion.id}/comments",
+        "content",
+        20_000,
+        32_768,
+        taken=201,
+    ),
     Field("PATCH", "/api/comments/{lab.comment.id}", "content", 20_000, 32_768, as_="author"),
 ]
 
@@ -94,16 +127,22 @@ def test_text_exactly_at_the_byte_limit_is_taken(api, lab, spec):
 
 
 def test_each_author_of_an_article_is_bounded(api, lab):
-    body = {"title": "T", "community_ids": [lab.community.id],
-            "authors": ["A. Author", EMOJI * 101]}  # 101 characters, 404 bytes
+    body = {
+        "title": "T",
+        "community_ids": [lab.community.id],
+        "authors": ["A. Author", EMOJI * 101],
+    }  # 101 characters, 404 bytes
     refused = assert_json_error(api.post("/api/articles", body, as_=lab.member), 422)
     assert refused["errors"][0]["loc"][-2:] == ["authors", "1"]
     assert "at most 400 bytes" in refused["errors"][0]["msg"]
 
 
 def test_an_article_link_fits_its_column(api, lab):
-    body = {"title": "T", "community_ids": [lab.community.id],
-            "link": "https://example.org/" + "a" * 1990}  # 2010 bytes, a valid URL
+    body = {
+        "title": "T",
+        "community_ids": [lab.community.id],
+        "link": "https://example.org/" + "a" * 1990,
+    }  # 2010 bytes, a valid URL
     refused = assert_json_error(api.post("/api/articles", body, as_=lab.member), 422)
     assert "at most 2000 bytes" in refused["errors"][0]["msg"]
 
@@ -116,10 +155,15 @@ def test_the_largest_valid_events_fit_the_event_log_whole(api, make_user, make_l
     Membership.objects.create(community=lab.community, user=writer.user, role=Membership.MEMBER)
     discussion = api.post(
         f"/api/communities/{lab.community.id}/articles/{lab.article.id}/discussions",
-        {"topic": EMOJI * 150, "content": EMOJI * 8192}, as_=writer)
+        {"topic": EMOJI * 150, "content": EMOJI * 8192},
+        as_=writer,
+    )
     assert discussion.status_code == 201, discussion.content[:300]
-    comment = api.post(f"/api/discussions/{discussion.json()['id']}/comments",
-                       {"content": EMOJI * 8192}, as_=writer)
+    comment = api.post(
+        f"/api/discussions/{discussion.json()['id']}/comments",
+        {"content": EMOJI * 8192},
+        as_=writer,
+    )
     assert comment.status_code == 201, comment.content[:300]
 
     rows = outbox.rows()  # the factories above write none

@@ -21,7 +21,8 @@ def quiet_lab(make_lab):
     written, so both are unread for them (and for the admin and moderator)."""
     lab = make_lab("private")
     Membership.objects.filter(community=lab.community).update(
-        joined_at=timezone.now() - timedelta(days=1))
+        joined_at=timezone.now() - timedelta(days=1)
+    )
     return lab
 
 
@@ -76,7 +77,10 @@ def test_deleted_posts_are_not_counted(api, quiet_lab, make_discussion, make_com
     assert _mine(api, lab.member)[lab.community.id]["unread_count"] == 2
     article = _articles(api, lab, lab.member)[lab.article.id]
     assert (article["discussion_count"], article["comment_count"], article["unread_count"]) == (
-        1, 1, 2)
+        1,
+        1,
+        2,
+    )
 
 
 def test_opening_the_article_resets_its_count_and_the_communitys(
@@ -115,8 +119,9 @@ def test_non_members_and_anonymous_callers_get_null(api, make_lab):
         assert (article["discussion_count"], article["comment_count"]) == (1, 1)
 
 
-def test_the_whole_list_counts_only_the_callers_communities(api, quiet_lab, make_community,
-                                                            make_user):
+def test_the_whole_list_counts_only_the_callers_communities(
+    api, quiet_lab, make_community, make_user
+):
     lab = quiet_lab
     other = make_community("public", make_user())
 
@@ -131,17 +136,19 @@ def test_a_private_community_tells_outsiders_no_figures(api, make_lab):
 
     for listed in api.get("/api/communities", as_=lab.outsider).json():
         assert listed["unread_count"] is None
-    assert api.get(f"/api/communities/{lab.community.id}",
-                   as_=lab.outsider).json()["unread_count"] is None
+    assert (
+        api.get(f"/api/communities/{lab.community.id}", as_=lab.outsider).json()["unread_count"]
+        is None
+    )
     a_day_ago = timezone.now() - timedelta(days=1)
     assert_json_error(_news(api, lab, lab.outsider, a_day_ago), 403)
     assert_json_error(_news(api, lab, None, a_day_ago), 401)
-    assert_json_error(api.get(f"/api/communities/{lab.community.id}/articles",
-                              as_=lab.outsider), 403)
+    assert_json_error(
+        api.get(f"/api/communities/{lab.community.id}/articles", as_=lab.outsider), 403
+    )
 
 
-def test_last_activity_is_the_latest_post_or_the_article(api, make_lab, make_article,
-                                                          make_comment):
+def test_last_activity_is_the_latest_post_or_the_article(api, make_lab, make_article, make_comment):
     lab = make_lab("public")
     quiet = make_article(lab.community)
     latest = make_comment(lab.member, lab.discussion)
@@ -156,8 +163,9 @@ def _same_time(answered: str, stored) -> bool:
     return abs(datetime.fromisoformat(answered) - stored) < timedelta(milliseconds=1)
 
 
-def test_news_lists_what_others_wrote_since_the_time(api, quiet_lab, make_article,
-                                                       make_discussion, make_comment):
+def test_news_lists_what_others_wrote_since_the_time(
+    api, quiet_lab, make_article, make_discussion, make_comment
+):
     lab = quiet_lab
     before = timezone.now()
     make_discussion(lab.author, lab.community, lab.article)
@@ -178,8 +186,14 @@ def test_news_lists_what_others_wrote_since_the_time(api, quiet_lab, make_articl
 def test_news_wants_a_time_with_its_offset(api, quiet_lab):
     lab = quiet_lab
     path = f"/api/communities/{lab.community.id}/news"
-    for query in ("", "?since=", "?since=yesterday", "?since=2026-01-01T00:00:00",
-                  "?since=0001-01-01T00:00:00%2B01:00", "?since=9999-12-31T23:59:59-01:00"):
+    for query in (
+        "",
+        "?since=",
+        "?since=yesterday",
+        "?since=2026-01-01T00:00:00",
+        "?since=0001-01-01T00:00:00%2B01:00",
+        "?since=9999-12-31T23:59:59-01:00",
+    ):
         assert_json_error(api.get(path + query, as_=lab.member), 400)
     assert api.get(path + "?since=2026-01-01T00:00:00Z", as_=lab.member).status_code == 200
 
@@ -191,7 +205,10 @@ def _visit(api, lab, person, method="GET"):
 def test_each_community_visit_answers_the_one_before(api, quiet_lab):
     lab = quiet_lab
     assert _visit(api, lab, lab.member).json() == {
-        "community_id": lab.community.id, "seen_at": None, "previous_seen_at": None}
+        "community_id": lab.community.id,
+        "seen_at": None,
+        "previous_seen_at": None,
+    }
 
     first = _visit(api, lab, lab.member, "PUT").json()
     second = _visit(api, lab, lab.member, "PUT").json()
@@ -218,11 +235,13 @@ def test_community_visits_are_limited_apart_from_writes(api, quiet_lab, settings
 def test_unknown_or_malformed_community_is_a_json_error(api, quiet_lab):
     lab = quiet_lab
     for method in ("GET", "PUT"):
-        assert_json_error(api.request(method, "/api/communities/999999999/visit",
-                                      as_=lab.member), 404)
+        assert_json_error(
+            api.request(method, "/api/communities/999999999/visit", as_=lab.member), 404
+        )
         assert_json_error(api.request(method, "/api/communities/zero/visit", as_=lab.member), 400)
-    assert_json_error(api.get("/api/communities/999999999/news?since=2026-01-01T00:00:00Z",
-                              as_=lab.member), 404)
+    assert_json_error(
+        api.get("/api/communities/999999999/news?since=2026-01-01T00:00:00Z", as_=lab.member), 404
+    )
 
 
 def _queries(api, path, person):

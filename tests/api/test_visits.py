@@ -17,7 +17,10 @@ def test_first_visit_has_nothing_before_it(api, make_lab):
     lab = make_lab("private")
 
     assert _visit(api, lab, lab.member).json() == {
-        "article_id": lab.article.id, "seen_at": None, "previous_seen_at": None}
+        "article_id": lab.article.id,
+        "seen_at": None,
+        "previous_seen_at": None,
+    }
     recorded = _visit(api, lab, lab.member, "PUT").json()
 
     assert recorded["previous_seen_at"] is None
@@ -47,9 +50,7 @@ def test_visits_are_kept_per_user(api, make_lab):
 def test_unknown_or_malformed_article_is_a_json_error(api, make_lab):
     lab = make_lab("private")
     for method in ("GET", "PUT"):
-        assert_json_error(api.request(method, "/api/articles/999999999/visit", as_=lab.member),
-                          404)
+        assert_json_error(api.request(method, "/api/articles/999999999/visit", as_=lab.member), 404)
         assert_json_error(api.request(method, "/api/articles/zero/visit", as_=lab.member), 400)
         assert_json_error(api.request(method, "/api/articles/0/visit", as_=lab.member), 400)
-        assert_json_error(api.request(method, f"/api/articles/{2**64}/visit", as_=lab.member),
-                          400)
+        assert_json_error(api.request(method, f"/api/articles/{2**64}/visit", as_=lab.member), 400)

@@ -60,16 +60,26 @@ class Browsers:
             session = {
                 "access": account.access,
                 "refresh": account.refresh,
-                "user": {"id": account.id, "username": account.username,
-                         "email": f"{account.username}@example.org"},
+                "user": {
+                    "id": account.id,
+                    "username": account.username,
+                    "email": f"{account.username}@example.org",
+                },
             }
-            storage = {"cookies": [], "origins": [{
-                "origin": self.stack.api_url,
-                "localStorage": [{"name": SESSION_KEY, "value": json.dumps(session)}],
-            }]}
+            storage = {
+                "cookies": [],
+                "origins": [
+                    {
+                        "origin": self.stack.api_url,
+                        "localStorage": [{"name": SESSION_KEY, "value": json.dumps(session)}],
+                    }
+                ],
+            }
         context = self.chromium.new_context(
-            base_url=self.stack.api_url, storage_state=storage,
-            viewport=options.pop("viewport", {"width": 1100, "height": 900}), **options,
+            base_url=self.stack.api_url,
+            storage_state=storage,
+            viewport=options.pop("viewport", {"width": 1100, "height": 900}),
+            **options,
         )
         context.set_default_timeout(10_000)
         context.on("page", watch_errors)
@@ -194,8 +204,10 @@ def axe_source() -> str:
     evaluating it through the debugging protocol is no script the page loads, so the
     pages' Content-Security-Policy stays as strict as it ships."""
     if not AXE.exists():
-        pytest.skip(reason="axe-core is not installed: `npm ci` in the repository root "
-                           "installs it from package.json (bin/test does)")
+        pytest.skip(
+            reason="axe-core is not installed: `npm ci` in the repository root "
+            "installs it from package.json (bin/test does)"
+        )
     return AXE.read_text()
 
 
@@ -206,5 +218,6 @@ def severe_violations(page, axe_source: str) -> list[str]:
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at "
         + ", ".join(node["target"][0] for node in v["nodes"][:3])
-        for v in result["violations"] if v["impact"] in SEVERE
+        for v in result["violations"]
+        if v["impact"] in SEVERE
     ]

@@ -16,4 +16,3 @@ def screenshot(page, name: str, tmp_path: Path, full_page: bool = True) -> Path:
     page.screenshot(path=str(target), full_page=full_page)
     assert target.stat().st_size > 10_000
     return target
-

@@ -11,16 +11,24 @@ from .conftest import open_article, severe_violations, wait_live
 def test_the_article_page_reading_and_writing(browsers, api, lab, axe_source):
     admin, member = lab["admin"], lab["member"]
     cid, aid = lab["community"]["id"], lab["article"]["id"]
-    discussion = api.discussion(admin, cid, aid, topic="Methods",
-                                content="See [the data](https://example.org) and $e^{i\\pi}+1=0$:\n\n- one\n- two")
+    discussion = api.discussion(
+        admin,
+        cid,
+        aid,
+        topic="Methods",
+        content="See [the data](https://example.org) and $e^{i\\pi}+1=0$:\n\n- one\n- two",
+    )
     parent = api.comment(admin, discussion["id"], "A `code` comment")
     api.comment(member, discussion["id"], "A reply", parent["id"])
     api.call("DELETE", f"/api/comments/{parent['id']}", admin, expect=204)
 
     page = open_article(browsers, member, lab["path"])
     wait_live(page)
-    expect(page.locator(".comment-content", has_text="[deleted]").or_(
-        page.get_by_text("This comment was deleted."))).to_have_count(1)
+    expect(
+        page.locator(".comment-content", has_text="[deleted]").or_(
+            page.get_by_text("This comment was deleted.")
+        )
+    ).to_have_count(1)
     assert severe_violations(page, axe_source) == []
 
     # Writing: a box opened, a preview, and an error naming the limit.

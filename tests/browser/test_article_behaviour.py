@@ -9,20 +9,23 @@ from .conftest import open_article, wait_live, wait_until
 
 def _discussion(page, topic):
     return page.locator(".discussion").filter(
-        has=page.get_by_role("heading", name=topic, exact=True))
+        has=page.get_by_role("heading", name=topic, exact=True)
+    )
 
 
 def _thread(api, lab, topic, count):
     """A discussion with `count` top-level comments by the admin; their ids, oldest first."""
-    discussion = api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
-                                topic=topic)
-    ids = [api.comment(lab["admin"], discussion["id"], f"Comment {n}")["id"]
-           for n in range(1, count + 1)]
+    discussion = api.discussion(
+        lab["admin"], lab["community"]["id"], lab["article"]["id"], topic=topic
+    )
+    ids = [
+        api.comment(lab["admin"], discussion["id"], f"Comment {n}")["id"]
+        for n in range(1, count + 1)
+    ]
     return discussion, ids
 
 
-def test_a_long_thread_shows_its_first_and_newest_comments_and_opens_in_place(
-        browsers, api, lab):
+def test_a_long_thread_shows_its_first_and_newest_comments_and_opens_in_place(browsers, api, lab):
     _, ids = _thread(api, lab, "Long", 29)
     page = open_article(browsers, lab["member"], lab["path"])
     thread = _discussion(page, "Long")
@@ -48,8 +51,10 @@ def test_a_long_thread_shows_its_first_and_newest_comments_and_opens_in_place(
 
 def test_replies_fold_and_a_live_comment_shows_in_a_folded_thread(browsers, api, lab):
     discussion, ids = _thread(api, lab, "Busy", 8)
-    replies = [api.comment(lab["admin"], discussion["id"], f"Reply {n}", parent_id=ids[0])["id"]
-               for n in range(1, 7)]
+    replies = [
+        api.comment(lab["admin"], discussion["id"], f"Reply {n}", parent_id=ids[0])["id"]
+        for n in range(1, 7)
+    ]
     page = open_article(browsers, lab["member"], lab["path"])
     wait_live(page)
     thread = _discussion(page, "Busy")
@@ -86,7 +91,8 @@ def test_the_deepest_reply_says_why_it_takes_no_reply(browsers, api, lab):
     body = page.locator(f"#comment-{deepest} > .comment-body")
     expect(body.get_by_role("button", name="Reply to")).to_have_count(0)
     expect(body.locator(".deepest-note")).to_have_text(
-        "Replies go three levels deep: to answer this, reply to the comment it answers.")
+        "Replies go three levels deep: to answer this, reply to the comment it answers."
+    )
     expect(page.locator(f"#comment-{middle} > .comment-body .deepest-note")).to_have_count(0)
     assert page.errors == []
 
@@ -94,8 +100,9 @@ def test_the_deepest_reply_says_why_it_takes_no_reply(browsers, api, lab):
 def test_a_deleted_comment_shows_as_deleted_never_edited_or_by_deleted(browsers, api, lab):
     discussion, (kept, live) = _thread(api, lab, "Gone", 2)
     for parent in (kept, live):
-        api.call("PATCH", f"/api/comments/{parent}", lab["admin"], json={"content": "Edited"},
-                 expect=200)
+        api.call(
+            "PATCH", f"/api/comments/{parent}", lab["admin"], json={"content": "Edited"}, expect=200
+        )
         api.comment(lab["member"], discussion["id"], "A reply", parent_id=parent)
     api.call("DELETE", f"/api/comments/{kept}", lab["admin"], expect=204)
     page = open_article(browsers, lab["member"], lab["path"])
@@ -129,7 +136,8 @@ def test_the_topic_counts_its_characters_and_a_long_paste_is_kept_and_refused(br
     page.get_by_label("Message", exact=True).fill("Some content")
     page.get_by_role("button", name="Start discussion").click()
     expect(page.locator(".new-discussion .form-error")).to_have_text(
-        "The topic is too long: at most 300 characters (it has 400).")
+        "The topic is too long: at most 300 characters (it has 400)."
+    )
     expect(topic).to_be_focused()
     expect(page.locator(".discussion")).to_have_count(0)
     assert page.errors == []

@@ -9,16 +9,19 @@ from .conftest import article_path, open_article, wait_live
 
 def _fillers(api, lab, community, article, count):
     for n in range(count):
-        api.discussion(lab["admin"], community["id"], article["id"],
-                       topic=f"Filler {n}", content="Long\n" * 8)
+        api.discussion(
+            lab["admin"], community["id"], article["id"], topic=f"Filler {n}", content="Long\n" * 8
+        )
 
 
 def test_a_toast_goes_once_its_comment_has_been_seen(browsers, api, lab):
-    bottom = api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
-                            topic="At the bottom")
+    bottom = api.discussion(
+        lab["admin"], lab["community"]["id"], lab["article"]["id"], topic="At the bottom"
+    )
     _fillers(api, lab, lab["community"], lab["article"], 6)
-    page = open_article(browsers, lab["member"], lab["path"],
-                        viewport={"width": 800, "height": 500})
+    page = open_article(
+        browsers, lab["member"], lab["path"], viewport={"width": 800, "height": 500}
+    )
     wait_live(page)
     comment = api.comment(lab["admin"], bottom["id"], "Read by scrolling")
     toast = page.locator("#toasts .toast")
@@ -34,8 +37,12 @@ def test_a_public_page_checks_for_new_posts_in_place(browsers, api, lab):
     article = api.article(lab["admin"], public["id"])
     oldest = api.discussion(lab["admin"], public["id"], article["id"], topic="Oldest")
     _fillers(api, lab, public, article, 4)
-    page = open_article(browsers, lab["member"], article_path(public, article),
-                        viewport={"width": 800, "height": 500})
+    page = open_article(
+        browsers,
+        lab["member"],
+        article_path(public, article),
+        viewport={"width": 800, "height": 500},
+    )
     check = page.locator(".new-posts-check")
     expect(check).to_contain_text("This community is public: its page does not update live.")
     page.evaluate("window.scrollTo(0, 120)")
@@ -69,7 +76,8 @@ def test_who_is_here_opens_by_tap_and_keyboard_and_closes_with_escape(browsers, 
     count.tap()
     expect(names).to_be_visible()
     expect(names.get_by_role("listitem")).to_have_text(
-        sorted([admin.username, f"{member.username} (you)"]))
+        sorted([admin.username, f"{member.username} (you)"])
+    )
     expect(count).to_have_attribute("aria-expanded", "true")
     count.tap()
     expect(names).to_be_hidden()
@@ -83,10 +91,10 @@ def test_who_is_here_opens_by_tap_and_keyboard_and_closes_with_escape(browsers, 
     assert page.errors == []
 
 
-def test_a_comment_that_failed_offline_is_offered_to_send_once_back_online(
-        browsers, api, lab):
-    discussion = api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
-                                topic="On a train")
+def test_a_comment_that_failed_offline_is_offered_to_send_once_back_online(browsers, api, lab):
+    discussion = api.discussion(
+        lab["admin"], lab["community"]["id"], lab["article"]["id"], topic="On a train"
+    )
     page = open_article(browsers, lab["member"], lab["path"])
     thread = page.locator(f"#discussion-{discussion['id']}")
     thread.get_by_role("button", name="Comment on “On a train”").click()
@@ -106,4 +114,5 @@ def test_a_comment_that_failed_offline_is_offered_to_send_once_back_online(
     expect(error).to_have_count(0)
     expect(send_now).to_have_count(0)
     assert [c["content"] for c in api.comments(lab["member"], discussion["id"])] == [
-        "Written between tunnels"]
+        "Written between tunnels"
+    ]

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from .conftest import severe_violations
 
+
 def test_sign_in_and_sign_up_showing_their_errors(browsers, axe_source):
     page = browsers.page(None, "/signin/?next=/")
     page.get_by_role("button", name="Sign in").click()
@@ -55,8 +56,9 @@ def test_an_admins_community_page(browsers, api, axe_source):
 def test_an_invite_and_a_private_community_from_outside(browsers, api, axe_source):
     admin, outsider = api.signup("admin"), api.signup("outsider")
     community = api.community(admin, "private")
-    token = api.call("POST", f"/api/communities/{community['id']}/invites", admin,
-                     json={}, expect=201).json()["token"]
+    token = api.call(
+        "POST", f"/api/communities/{community['id']}/invites", admin, json={}, expect=201
+    ).json()["token"]
     invite = browsers.page(outsider, f"/invite/#{token}")
     expect(invite.get_by_role("button", name=f"Join {community['name']}")).to_be_visible()
     assert severe_violations(invite, axe_source) == []

@@ -51,7 +51,8 @@ def test_create_invite_join_change_role_and_remove(browsers, api):
     expect(create.locator("#new-community-name-error")).to_be_hidden()
     create.get_by_role("button", name="Create community").click()
     expect(create.locator("#new-community-name-error")).to_contain_text(
-        "Name: String should have at least 3 characters")
+        "Name: String should have at least 3 characters"
+    )
     name.fill(f"Dendrite Club {admin.id}")
     create.get_by_label("Description", exact=True).fill("Spikes in thin branches")
     expect(create.get_by_role("radio", name=re.compile("^Private"))).to_be_checked()
@@ -82,8 +83,10 @@ def test_create_invite_join_change_role_and_remove(browsers, api):
     # Used up: a third user is told so.
     late = browsers.page(latecomer, link)
     expect(late.get_by_role("alert")).to_contain_text("used up")
-    assert _members(api, admin, community["id"]) == {admin.username: "admin",
-                                                     joiner.username: "member"}
+    assert _members(api, admin, community["id"]) == {
+        admin.username: "admin",
+        joiner.username: "member",
+    }
 
     # The admin sees them among the members, promotes them, then removes them.
     page.reload()
@@ -123,8 +126,9 @@ def test_a_revoked_link_says_so_and_a_member_opening_one_is_sent_in(browsers, ap
 def test_an_invited_visitor_signs_in_and_joins(browsers, api):
     admin, newcomer = api.signup("admin"), api.signup("newcomer")
     community = api.community(admin, "private")
-    token = api.call("POST", f"/api/communities/{community['id']}/invites", admin,
-                     json={}, expect=201).json()["token"]
+    token = api.call(
+        "POST", f"/api/communities/{community['id']}/invites", admin, json={}, expect=201
+    ).json()["token"]
     page = browsers.page(None, f"/invite/#{token}")
     page.get_by_role("link", name="Sign in to join").wait_for()
     assert token not in page.url  # kept out of the address bar and the history
@@ -155,7 +159,8 @@ def test_a_join_request_arrives_live_at_the_admins_page(browsers, api):
     approve = requests.get_by_role("button", name=f"Approve {applicant.username}")
     expect(approve).to_be_visible(timeout=LIVE_TIMEOUT)
     expect(requests.get_by_role("status")).to_have_text(
-        f"New request to join from {applicant.username}.")
+        f"New request to join from {applicant.username}."
+    )
     assert page.evaluate("window.__sameDocument") is True  # arrived without a reload
     approve.click()
     expect(requests.get_by_text("No requests are waiting.")).to_be_visible()
@@ -170,8 +175,10 @@ def test_a_member_never_receives_the_admins_requests(browsers, api):
     api.call("POST", f"/api/communities/{community['id']}/join", applicant, expect=202)
     context = browsers.context(member)
     asked = []
-    context.on("request", lambda r: asked.append(r.url) if "/api/" in r.url and "/requests" in r.url
-               else None)
+    context.on(
+        "request",
+        lambda r: asked.append(r.url) if "/api/" in r.url and "/requests" in r.url else None,
+    )
     page = context.new_page()
     page.goto(f"/c/{community['slug']}/")
     # The page is drawn once the members are listed; an admin's page has asked for the
@@ -213,10 +220,17 @@ def test_the_last_admin_is_not_offered_leave(browsers, api):
 
 def test_what_a_non_member_sees_of_a_private_community(browsers, api):
     admin, member, outsider = api.signup("admin"), api.signup("member"), api.signup("outsider")
-    community = api.call("POST", "/api/communities", admin, json={
-        "name": f"Quiet Lab {admin.id}", "type": "private",
-        "description": "Unannounced results on grid cells",
-    }, expect=201).json()
+    community = api.call(
+        "POST",
+        "/api/communities",
+        admin,
+        json={
+            "name": f"Quiet Lab {admin.id}",
+            "type": "private",
+            "description": "Unannounced results on grid cells",
+        },
+        expect=201,
+    ).json()
     api.add_member(admin, community["id"], member)
     api.article(admin, community["id"])
     secret_article = api.article(admin, community["id"])["title"]
@@ -245,10 +259,12 @@ def test_what_a_non_member_sees_of_a_private_community(browsers, api):
         admin_page.get_by_role("button", name="Save changes").click()
     assert saved.value.ok
     assert _community(api, outsider, community["slug"])["description"] == (
-        "Unannounced results on grid cells")
+        "Unannounced results on grid cells"
+    )
     page = browsers.page(outsider, f"/c/{community['slug']}/")
     expect(page.locator(".page-header .description")).to_have_text(
-        "Unannounced results on grid cells")
+        "Unannounced results on grid cells"
+    )
     expect(page.locator("#members")).to_have_count(0)
     assert secret_article not in page.locator("body").inner_text()
     assert page.errors == [] and admin_page.errors == []
@@ -258,19 +274,35 @@ def test_screenshot_of_an_admins_community_page(browsers, api, tmp_path):
     """Writes docs/screenshot-community.png when it is missing or UPDATE_SCREENSHOTS=1:
     an admin's page with a request that arrived live, a fresh invite link and the
     members with their roles."""
-    ada, grace, emmy, hedy = (api.signup(username=name) for name in ("ada", "grace", "emmy", "hedy"))
-    community = api.call("POST", "/api/communities", ada, json={
-        "name": "Computational Neuroscience Reading Group", "type": "private",
-        "description": "Preprints on neural population dynamics, discussed weekly.",
-        "show_description": True,
-    }, expect=201).json()
+    ada, grace, emmy, hedy = (
+        api.signup(username=name) for name in ("ada", "grace", "emmy", "hedy")
+    )
+    community = api.call(
+        "POST",
+        "/api/communities",
+        ada,
+        json={
+            "name": "Computational Neuroscience Reading Group",
+            "type": "private",
+            "description": "Preprints on neural population dynamics, discussed weekly.",
+            "show_description": True,
+        },
+        expect=201,
+    ).json()
     api.add_member(ada, community["id"], grace, role="moderator")
     api.add_member(ada, community["id"], emmy)
-    api.call("POST", "/api/articles", ada, json={
-        "title": "Attractor dynamics in cortical circuits", "authors": ["A. Researcher"],
-        "abstract": "Low-dimensional attractor manifolds explain persistent activity.",
-        "community_ids": [community["id"]],
-    }, expect=201)
+    api.call(
+        "POST",
+        "/api/articles",
+        ada,
+        json={
+            "title": "Attractor dynamics in cortical circuits",
+            "authors": ["A. Researcher"],
+            "abstract": "Low-dimensional attractor manifolds explain persistent activity.",
+            "community_ids": [community["id"]],
+        },
+        expect=201,
+    )
     page = _admin_page_polling(browsers, ada, community, viewport={"width": 1000, "height": 1400})
     api.call("POST", f"/api/communities/{community['id']}/join", hedy, expect=202)
     expect(page.get_by_role("button", name="Approve hedy")).to_be_visible(timeout=LIVE_TIMEOUT)

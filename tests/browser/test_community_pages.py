@@ -3,8 +3,6 @@ what a private community's card says from outside, each community listed once, t
 forms behind their buttons, an admin's page showing the articles first, a member count
 that agrees with the member list, and removing a member only once it is confirmed."""
 
-import re
-
 from playwright.sync_api import expect
 
 from tests.support.api import Account
@@ -73,9 +71,16 @@ def test_a_visitor_is_told_what_marginalia_is(browsers, api, axe_source):
 
 def test_a_private_communitys_card_says_it_is_for_members(browsers, api):
     admin, outsider = api.signup("admin"), api.signup("outsider")
-    community = api.call("POST", "/api/communities", admin, json={
-        "name": f"0 Closed Circle {admin.id}", "type": "private",
-    }, expect=201).json()
+    community = api.call(
+        "POST",
+        "/api/communities",
+        admin,
+        json={
+            "name": f"0 Closed Circle {admin.id}",
+            "type": "private",
+        },
+        expect=201,
+    ).json()
 
     def card_of(account):
         page = browsers.page(account, "/")
@@ -84,20 +89,33 @@ def test_a_private_communitys_card_says_it_is_for_members(browsers, api):
         return card
 
     expect(card_of(None).locator(".meta")).to_have_text(
-        "Private Members only · sign in to request to join")
+        "Private Members only · sign in to request to join"
+    )
     expect(card_of(outsider).locator(".meta")).to_have_text(
-        "Private Members only · request to join on its page")
+        "Private Members only · request to join on its page"
+    )
     api.call("POST", f"/api/communities/{community['id']}/join", outsider, expect=202)
     expect(card_of(outsider).locator(".meta")).to_have_text(
-        "Private Members only · Request to join pending")
+        "Private Members only · Request to join pending"
+    )
 
 
 def test_my_communities_are_not_listed_again_among_the_others(browsers, api):
     member, founder = api.signup("member"), api.signup("founder")
-    mine = api.call("POST", "/api/communities", member, json={
-        "name": f"0 Mine {member.id}", "type": "public"}, expect=201).json()
-    other = api.call("POST", "/api/communities", founder, json={
-        "name": f"0 Theirs {founder.id}", "type": "public"}, expect=201).json()
+    mine = api.call(
+        "POST",
+        "/api/communities",
+        member,
+        json={"name": f"0 Mine {member.id}", "type": "public"},
+        expect=201,
+    ).json()
+    other = api.call(
+        "POST",
+        "/api/communities",
+        founder,
+        json={"name": f"0 Theirs {founder.id}", "type": "public"},
+        expect=201,
+    ).json()
     page = browsers.page(member, "/")
     expect(page.locator("#mine-list").get_by_role("link", name=mine["name"])).to_be_visible()
     others = page.locator("#all-list")
@@ -126,8 +144,9 @@ def test_create_a_community_is_a_button_that_opens_its_form(browsers, api, axe_s
 
 
 def test_the_member_count_follows_the_member_list(browsers, api):
-    admin, member, first, second = (api.signup(prefix) for prefix in
-                                    ("admin", "member", "first", "second"))
+    admin, member, first, second = (
+        api.signup(prefix) for prefix in ("admin", "member", "first", "second")
+    )
     community = api.community(admin, "private", members=[member])
     api.call("POST", f"/api/communities/{community['id']}/join", first, expect=202)
     page = _admin_page_polling(browsers, admin, community)
@@ -148,7 +167,8 @@ def test_the_member_count_follows_the_member_list(browsers, api):
     requests = f"/api/communities/{community['id']}/requests"
     api.call("POST", f"/api/communities/{community['id']}/join", second, expect=202)
     expect(page.get_by_role("button", name=f"Approve {second.username}")).to_be_visible(
-        timeout=LIVE_TIMEOUT)
+        timeout=LIVE_TIMEOUT
+    )
     [waiting] = api.call("GET", requests, admin, expect=200).json()
     api.call("POST", f"{requests}/{waiting['id']}/approve", admin, expect=204)
     expect(rows).to_have_count(3, timeout=LIVE_TIMEOUT)

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from realtime_core import tokens
 
-from .conftest import open_article, wait_live, wait_until
+from .conftest import wait_live, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -36,8 +36,12 @@ class Watched:
         self.foreign_requests = []
         own = (stack.api_url, stack.poll_url)
         self.context.on("console", lambda message: self.console.append(message.text))
-        self.context.on("request", lambda request: None if request.url.startswith(own)
-                        else self.foreign_requests.append(request.url))
+        self.context.on(
+            "request",
+            lambda request: (
+                None if request.url.startswith(own) else self.foreign_requests.append(request.url)
+            ),
+        )
 
     def page(self, path=None):
         page = self.context.new_page()
@@ -70,16 +74,21 @@ def test_a_violation_is_detected_so_its_absence_means_something(browsers, stack)
 def test_pages_work_live_under_the_policy_without_a_violation(browsers, stack, api, lab):
     watched = Watched(browsers, stack, lab["member"])
     page = watched.page("/")
-    expect(page.locator("#mine-list").get_by_role("link", name=lab["community"]["name"])
-           ).to_be_visible()
+    expect(
+        page.locator("#mine-list").get_by_role("link", name=lab["community"]["name"])
+    ).to_be_visible()
     page.goto(f"/c/{lab['community']['slug']}/")
     expect(page.get_by_role("link", name=lab["article"]["title"])).to_be_visible()
     page.goto(lab["path"])
     page.wait_for_selector("#article-page[data-ready='true']")
     wait_live(page)  # long-polls the poll server, another origin
 
-    discussion = api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
-                                topic="Arrived through the poll server")
+    discussion = api.discussion(
+        lab["admin"],
+        lab["community"]["id"],
+        lab["article"]["id"],
+        topic="Arrived through the poll server",
+    )
 
     expect(page.get_by_role("heading", name=discussion["topic"])).to_be_visible()
     assert watched.violations(page) == []
@@ -105,8 +114,12 @@ def test_sign_in_works_under_the_policy_without_a_violation(browsers, stack, lab
 def test_api_docs_render_from_our_own_files_without_a_violation(browsers, stack):
     watched = Watched(browsers, stack)
     assets = []
-    watched.context.on("response", lambda response: assets.append(
-        (response.url, response.status)) if "/static/" in response.url else None)
+    watched.context.on(
+        "response",
+        lambda response: (
+            assets.append((response.url, response.status)) if "/static/" in response.url else None
+        ),
+    )
     page = watched.page("/api/docs")
 
     expect(page.locator(".opblock").first).to_be_visible(timeout=20_000)
@@ -137,8 +150,14 @@ class HeldRefreshes:
         self.released = False
         self.unauthorized_tabs = set()
         context.route("**/api/auth/refresh", self._hold)
-        context.on("response", lambda response: self.unauthorized_tabs.add(
-            response.request.frame.page) if response.status == 401 else None)
+        context.on(
+            "response",
+            lambda response: (
+                self.unauthorized_tabs.add(response.request.frame.page)
+                if response.status == 401
+                else None
+            ),
+        )
 
     def _hold(self, route):
         if self.released:
@@ -155,12 +174,18 @@ class HeldRefreshes:
 
 
 def test_tabs_refreshing_at_once_take_turns_and_store_the_new_refresh_token(
-        browsers, stack, api, lab):
+    browsers, stack, api, lab
+):
     member = lab["member"]
-    signed_in = api.call("POST", "/api/auth/login", json={
-        "login": member.username, "password": member.password}, expect=200).json()
-    stale = type(member)(member.id, member.username, member.password,
-                         _expired_access(member), signed_in["refresh"])
+    signed_in = api.call(
+        "POST",
+        "/api/auth/login",
+        json={"login": member.username, "password": member.password},
+        expect=200,
+    ).json()
+    stale = type(member)(
+        member.id, member.username, member.password, _expired_access(member), signed_in["refresh"]
+    )
     context = browsers.context(stale)
     refreshes = HeldRefreshes(context)
     tabs = [context.new_page() for _ in range(3)]
@@ -181,7 +206,8 @@ def test_tabs_refreshing_at_once_take_turns_and_store_the_new_refresh_token(
     session = _stored_session(tabs[0])
     assert session is not None, "no tab was logged out by another tab's refresh"
     assert session["refresh"] != stale.refresh, "the new refresh token was stored"
-    renewed = httpx.post(f"{stack.api_url}/api/auth/refresh",
-                         json={"refresh": session["refresh"]}, timeout=10)
+    renewed = httpx.post(
+        f"{stack.api_url}/api/auth/refresh", json={"refresh": session["refresh"]}, timeout=10
+    )
     assert renewed.status_code == 200, "the stored refresh token is the login's current one"
     assert all(tab.errors == [] for tab in tabs)

@@ -29,7 +29,8 @@ def test_the_follow_button_toggles_and_persists(browsers, api, lab, axe_source):
     page.reload()
     page.wait_for_selector("#article-page[data-ready='true']")
     expect(page.get_by_role("button", name="this article")).to_have_attribute(
-        "aria-pressed", "true")
+        "aria-pressed", "true"
+    )
     path = f"/api/communities/{lab['community']['id']}/articles/{lab['article']['id']}/follow"
     assert api.call("GET", path, member, expect=200).json() == {"following": True}
     assert page.errors == []
@@ -37,8 +38,9 @@ def test_the_follow_button_toggles_and_persists(browsers, api, lab, axe_source):
 
 def test_muting_a_discussion_on_its_card_stops_its_lines(browsers, api, lab):
     member, admin = lab["member"], lab["admin"]
-    discussion = api.discussion(member, lab["community"]["id"], lab["article"]["id"],
-                                topic="Closure")
+    discussion = api.discussion(
+        member, lab["community"]["id"], lab["article"]["id"], topic="Closure"
+    )
     witness = api.signup("witness")
     api.add_member(admin, lab["community"]["id"], witness)
     api.call("PUT", f"/api/discussions/{discussion['id']}/follow", witness, expect=200)
@@ -56,16 +58,16 @@ def test_muting_a_discussion_on_its_card_stops_its_lines(browsers, api, lab):
     assert page.errors == []
 
 
-def test_the_settings_grid_saves_and_turns_a_kind_out_of_the_inbox(
-        browsers, api, lab, axe_source):
+def test_the_settings_grid_saves_and_turns_a_kind_out_of_the_inbox(browsers, api, lab, axe_source):
     member, admin = lab["member"], lab["admin"]
     discussion = api.discussion(member, lab["community"]["id"], lab["article"]["id"])
     page = browsers.page(member, "/settings/")
     replies = page.get_by_label("Replies to you: In the inbox")
     expect(replies).to_be_enabled()
     expect(replies).to_be_checked()
-    with page.expect_response(lambda r: r.url.endswith(PREFERENCES)
-                              and r.request.method == "PUT") as saved:
+    with page.expect_response(
+        lambda r: r.url.endswith(PREFERENCES) and r.request.method == "PUT"
+    ) as saved:
         replies.uncheck()
     assert saved.value.json()["kinds"]["replies"]["inbox"] is False
     page.get_by_label("Mentions of you: Sound").check()
@@ -88,10 +90,12 @@ def test_the_settings_grid_saves_and_turns_a_kind_out_of_the_inbox(
 
 def test_a_chosen_kind_shows_a_desktop_notification_while_hidden(browsers, api, lab):
     member, admin = lab["member"], lab["admin"]
-    discussion = api.discussion(admin, lab["community"]["id"], lab["article"]["id"],
-                                topic="Spectra")
-    api.call("PUT", PREFERENCES, member, json={"kinds": {"mentions": {"desktop": True}}},
-             expect=200)
+    discussion = api.discussion(
+        admin, lab["community"]["id"], lab["article"]["id"], topic="Spectra"
+    )
+    api.call(
+        "PUT", PREFERENCES, member, json={"kinds": {"mentions": {"desktop": True}}}, expect=200
+    )
     context = browsers.context(member)
     context.add_init_script(FAKE_NOTIFICATIONS_AND_VISIBILITY)
     page = context.new_page()
@@ -103,7 +107,8 @@ def test_a_chosen_kind_shows_a_desktop_notification_while_hidden(browsers, api, 
     api.comment(admin, discussion["id"], f"@{member.username}, look")
     wait_until(lambda: page.evaluate("window.__notes.length > 0"), message="a notification")
     assert page.evaluate("window.__notes") == [
-        ["Marginalia", f"{admin.username} mentioned you in “Spectra”"]]
+        ["Marginalia", f"{admin.username} mentioned you in “Spectra”"]
+    ]
     assert page.errors == []
 
 

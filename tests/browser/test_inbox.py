@@ -11,10 +11,12 @@ from .conftest import open_article, severe_violations, wait_live
 
 
 def test_a_reply_rings_the_bell_on_another_page_and_leads_to_the_comment(
-        browsers, api, lab, axe_source):
+    browsers, api, lab, axe_source
+):
     member, admin = lab["member"], lab["admin"]
-    discussion = api.discussion(member, lab["community"]["id"], lab["article"]["id"],
-                                topic="Energy cascade")
+    discussion = api.discussion(
+        member, lab["community"]["id"], lab["article"]["id"], topic="Energy cascade"
+    )
     read_everything(api, member)  # being added to the community was the first line
     # The member is on the communities list, another page than the article's.
     home = browsers.page(member, "/")
@@ -70,6 +72,7 @@ def test_the_bell_and_its_panel_pass_axe(browsers, api, lab, axe_source):
 
 def read_everything(api, person):
     """Read the line that being added to the lab's community wrote, once the relay has."""
+
     def unread():
         return api.call("GET", "/api/notifications", person, expect=200).json()["unread_count"]
 

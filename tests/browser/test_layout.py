@@ -12,8 +12,9 @@ LONG_WORD = "w" * 300
 LONG_SUM = " + ".join(f"x_{{{i}}}" for i in range(120))
 LONG_FORMULA = f"$${LONG_SUM}$$"
 # The same sum inline in a table, and a long line of code
-WIDE_TABLE_AND_CODE = (f"| sum | value |\n|---|---|\n| ${LONG_SUM}$ | 1 |\n\n"
-                       f"```\n{'call(x); ' * 60}\n```")
+WIDE_TABLE_AND_CODE = (
+    f"| sum | value |\n|---|---|\n| ${LONG_SUM}$ | 1 |\n\n```\n{'call(x); ' * 60}\n```"
+)
 
 
 def font_size(locator) -> float:
@@ -50,10 +51,18 @@ def test_long_topics_words_and_formulas_never_widen_the_page(browsers, api, lab,
 
 def test_code_is_readable_in_dark_mode(browsers, api, lab, axe_source):
     admin, member = lab["admin"], lab["member"]
-    discussion = api.discussion(admin, lab["community"]["id"], lab["article"]["id"],
-                                topic="Code", content="Run it:\n\n```\nmake test\n```")
-    api.comment(member, discussion["id"],
-                "Call `fit(x)` first:\n\n```python\nmodel = fit(x)\nprint(model)\n```")
+    discussion = api.discussion(
+        admin,
+        lab["community"]["id"],
+        lab["article"]["id"],
+        topic="Code",
+        content="Run it:\n\n```\nmake test\n```",
+    )
+    api.comment(
+        member,
+        discussion["id"],
+        "Call `fit(x)` first:\n\n```python\nmodel = fit(x)\nprint(model)\n```",
+    )
 
     page = open_article(browsers, member, lab["path"], color_scheme="dark")
     wait_live(page)
@@ -64,17 +73,24 @@ def test_code_is_readable_in_dark_mode(browsers, api, lab, axe_source):
 
 def test_headings_and_maths_in_posts_are_sized_against_the_discussion(browsers, api, lab):
     admin, member = lab["admin"], lab["member"]
-    discussion = api.discussion(admin, lab["community"]["id"], lab["article"]["id"],
-                                topic="Sizes", content="## A heading\n\nText and $\\frac{a}{b}$."
-                                "\n\n$$\\sum_{i=1}^{n} x_i$$")
+    discussion = api.discussion(
+        admin,
+        lab["community"]["id"],
+        lab["article"]["id"],
+        topic="Sizes",
+        content="## A heading\n\nText and $\\frac{a}{b}$.\n\n$$\\sum_{i=1}^{n} x_i$$",
+    )
     api.comment(member, discussion["id"], "# Top heading\n\n### Third level\n\nA reply.")
 
     page = open_article(browsers, member, lab["path"])
     wait_live(page)
     title = font_size(page.get_by_role("heading", name="Sizes", exact=True))
     content = page.locator(".discussion-content")
-    for heading in (content.locator("h2"), page.locator(".comment-content h1"),
-                    page.locator(".comment-content h3")):
+    for heading in (
+        content.locator("h2"),
+        page.locator(".comment-content h1"),
+        page.locator(".comment-content h3"),
+    ):
         assert font_size(heading) < title, heading
     text = font_size(content)
     assert font_size(content.locator("math[display='block']")) > text

@@ -5,7 +5,13 @@ import time
 
 from playwright.sync_api import expect
 
-from .conftest import FAKE_NOTIFICATIONS_AND_VISIBILITY, PollCounter, open_article, wait_live, wait_until
+from .conftest import (
+    FAKE_NOTIFICATIONS_AND_VISIBILITY,
+    PollCounter,
+    open_article,
+    wait_live,
+    wait_until,
+)
 
 WITHIN = 1.0  # seconds: the seed's "instantly"
 
@@ -18,7 +24,9 @@ def _seen_within(page, selector, started, **wait):
 
 
 def _discussion(page, topic):
-    return page.locator(".discussion").filter(has=page.get_by_role("heading", name=topic, exact=True))
+    return page.locator(".discussion").filter(
+        has=page.get_by_role("heading", name=topic, exact=True)
+    )
 
 
 def test_member_sees_anothers_writes_within_a_second(browsers, lab):
@@ -35,14 +43,19 @@ def test_member_sees_anothers_writes_within_a_second(browsers, lab):
     assert _seen_within(b, ".discussion-topic:text-is('Sample size')", started) < WITHIN
     on_a = _discussion(a, "Sample size")
     on_b = _discussion(b, "Sample size")
-    expect(on_b.locator(".discussion-content")).to_have_text("Is n = 12 enough for the claim in figure 3?")
+    expect(on_b.locator(".discussion-content")).to_have_text(
+        "Is n = 12 enough for the claim in figure 3?"
+    )
 
     # A comments.
     on_a.get_by_role("button", name="Comment on “Sample size”").click()
     on_a.get_by_label("Add a comment").fill("The supplement has a power analysis.")
     started = time.monotonic()
     on_a.get_by_role("button", name="Comment", exact=True).click()
-    assert _seen_within(b, ".comment-content:text-is('The supplement has a power analysis.')", started) < WITHIN
+    assert (
+        _seen_within(b, ".comment-content:text-is('The supplement has a power analysis.')", started)
+        < WITHIN
+    )
     expect(on_b.locator(".comments-title")).to_have_text("1 comment")
 
     # A replies to the comment.
@@ -51,7 +64,12 @@ def test_member_sees_anothers_writes_within_a_second(browsers, lab):
     reply_box.fill("It assumes a large effect, though.")
     started = time.monotonic()
     on_a.get_by_role("button", name="Reply", exact=True).click()
-    assert _seen_within(b, ".replies .comment-content:text-is('It assumes a large effect, though.')", started) < WITHIN
+    assert (
+        _seen_within(
+            b, ".replies .comment-content:text-is('It assumes a large effect, though.')", started
+        )
+        < WITHIN
+    )
     expect(on_b.locator(".comments-title")).to_have_text("2 comments")
 
     # A edits the discussion.
@@ -59,7 +77,10 @@ def test_member_sees_anothers_writes_within_a_second(browsers, lab):
     on_a.get_by_label("Message", exact=True).fill("Is n = 12 enough? (edited)")
     started = time.monotonic()
     on_a.get_by_role("button", name="Save").click()
-    assert _seen_within(b, ".discussion-content:text-is('Is n = 12 enough? (edited)')", started) < WITHIN
+    assert (
+        _seen_within(b, ".discussion-content:text-is('Is n = 12 enough? (edited)')", started)
+        < WITHIN
+    )
 
     # A deletes the reply, then the discussion.
     reply_on_a = on_a.locator(".replies .comment").first
@@ -117,8 +138,9 @@ def test_same_user_in_two_tabs_shares_one_long_poll(browsers, api, stack, lab):
     expect(second.locator("#live-status")).to_have_attribute("data-role", "follower")
 
     # Both tabs update from the one poll.
-    discussion = api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
-                                topic="Shared between tabs")
+    discussion = api.discussion(
+        lab["admin"], lab["community"]["id"], lab["article"]["id"], topic="Shared between tabs"
+    )
     for page in (first, second):
         expect(_discussion(page, "Shared between tabs")).to_have_count(1)
     first.evaluate("1")  # let Playwright deliver pending request events
@@ -129,12 +151,17 @@ def test_same_user_in_two_tabs_shares_one_long_poll(browsers, api, stack, lab):
     on_second = _discussion(second, "Shared between tabs")
     on_second.get_by_role("button", name="Comment on “Shared between tabs”").click()
     on_second.get_by_label("Add a comment").fill("Written in the second tab")
-    with second.expect_request(lambda r: r.method == "POST" and r.url.endswith("/comments")) as sent:
+    with second.expect_request(
+        lambda r: r.method == "POST" and r.url.endswith("/comments")
+    ) as sent:
         on_second.get_by_role("button", name="Comment", exact=True).click()
     leader_queue = re.search(r"queue_id=([^&]+)", polls.started[-1][1]).group(1)
     assert sent.value.headers["x-realtime-queue-id"] == leader_queue
-    expect(_discussion(first, "Shared between tabs").locator(
-        ".comment-content", has_text="Written in the second tab")).to_have_count(1)
+    expect(
+        _discussion(first, "Shared between tabs").locator(
+            ".comment-content", has_text="Written in the second tab"
+        )
+    ).to_have_count(1)
 
     # The leader tab closes: the other takes over (within about a second here; the bound
     # is generous for a loaded machine, the handover waits on no timer of ours).
@@ -163,15 +190,22 @@ def test_poll_server_outage_shows_reconnecting_and_recovers(browsers, api, stack
         expect(status).to_have_attribute("data-state", "reconnecting", timeout=10_000)
         expect(status).to_contain_text("Reconnecting")
         expect(status.locator(".live-countdown")).to_have_text(re.compile(r"in \d+ s|now…"))
-        api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
-                       topic="Written during the outage")
+        api.discussion(
+            lab["admin"],
+            lab["community"]["id"],
+            lab["article"]["id"],
+            topic="Written during the outage",
+        )
     finally:
         stack.start_poll_server()
     # Backoff is capped at 30 s; the first retry after the restart reconnects.
-    expect(page.locator("#live-status")).to_have_attribute("data-state", "connected", timeout=40_000)
+    expect(page.locator("#live-status")).to_have_attribute(
+        "data-state", "connected", timeout=40_000
+    )
     expect(_discussion(page, "Written during the outage")).to_have_count(1, timeout=5_000)
-    api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
-                   topic="Written after the outage")
+    api.discussion(
+        lab["admin"], lab["community"]["id"], lab["article"]["id"], topic="Written after the outage"
+    )
     expect(_discussion(page, "Written after the outage")).to_have_count(1, timeout=3_000)
     assert page.errors == []
 
@@ -196,7 +230,9 @@ def test_offline_and_back_online(browsers, api, lab):
     page.context.set_offline(True)
     expect(page.locator("#live-status")).to_have_attribute("data-state", "offline")
     expect(page.locator("#live-status")).to_contain_text("Offline")
-    api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"], topic="While offline")
+    api.discussion(
+        lab["admin"], lab["community"]["id"], lab["article"]["id"], topic="While offline"
+    )
     page.context.set_offline(False)
     # "online" polls at once, without waiting for a backoff.
     expect(page.locator("#live-status")).to_have_attribute("data-state", "connected", timeout=5_000)
@@ -205,8 +241,9 @@ def test_offline_and_back_online(browsers, api, lab):
 
 
 def test_hidden_tab_gets_a_desktop_notification(browsers, api, lab):
-    api.call("PUT", "/api/me/notification-preferences", lab["member"], json={"desktop": True},
-             expect=200)
+    api.call(
+        "PUT", "/api/me/notification-preferences", lab["member"], json={"desktop": True}, expect=200
+    )
     context = browsers.context(lab["member"])
     context.grant_permissions(["notifications"])
     context.add_init_script(FAKE_NOTIFICATIONS_AND_VISIBILITY)
@@ -218,6 +255,7 @@ def test_hidden_tab_gets_a_desktop_notification(browsers, api, lab):
     api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"], topic="Ping")
     wait_until(page, "window.__notes.length > 0")
     assert page.evaluate("window.__notes") == [
-        ["Marginalia", f"{lab['admin'].username} started “Ping”"]]
+        ["Marginalia", f"{lab['admin'].username} started “Ping”"]
+    ]
     page.evaluate("window.__hide(false)")
     assert page.errors == []

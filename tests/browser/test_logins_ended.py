@@ -8,8 +8,12 @@ from playwright.sync_api import expect
 
 def _second_login(api, person):
     """The same person signed in again: another login, as in another browser."""
-    tokens = api.call("POST", "/api/auth/login", json={
-        "login": person.username, "password": person.password}, expect=200).json()
+    tokens = api.call(
+        "POST",
+        "/api/auth/login",
+        json={"login": person.username, "password": person.password},
+        expect=200,
+    ).json()
     return dataclasses.replace(person, access=tokens["access"], refresh=tokens["refresh"])
 
 
@@ -39,10 +43,8 @@ def test_signing_out_one_login_elsewhere_ends_its_open_page_at_once(browsers, ap
 
 def test_signing_out_everywhere_ends_every_open_page_at_once(browsers, api):
     person = api.signup("everywhere")
-    pages = [_open_and_live(browsers, person),
-             _open_and_live(browsers, _second_login(api, person))]
-    api.call("POST", "/api/auth/logout", json={"refresh": person.refresh, "all": True},
-             expect=204)
+    pages = [_open_and_live(browsers, person), _open_and_live(browsers, _second_login(api, person))]
+    api.call("POST", "/api/auth/logout", json={"refresh": person.refresh, "all": True}, expect=204)
     for page in pages:
         expect(page.locator("#session-ended")).to_contain_text("Your session ended.")
         assert page.errors == []

@@ -16,7 +16,10 @@ def crowd(api, stack):
     written straight into the database: through the API it would take minutes."""
     admin = api.signup("crowdadmin")
     prefix = f"Zz crowd {admin.id}"
-    stack.manage("shell", "-c", f"""
+    stack.manage(
+        "shell",
+        "-c",
+        f"""
 from accounts.models import User
 from communities.models import Community, Membership
 admin = User.objects.get(pk={admin.id})
@@ -30,15 +33,17 @@ members = User.objects.bulk_create([
                  password="!")
     for n in range({MANY_MEMBERS})])
 Membership.objects.bulk_create([Membership(community=communities[0], user=u) for u in members])
-""")
+""",
+    )
     names = [f"{prefix} {n:03}" for n in range(MANY)]
     return {"admin": admin, "names": names, "first_slug": f"zz-crowd-{admin.id}-000"}
 
 
 def _every_community(api, account) -> int:
     count, offset = 0, 0
-    while page := api.call("GET", f"/api/communities?limit=100&offset={offset}", account,
-                           expect=200).json():
+    while page := api.call(
+        "GET", f"/api/communities?limit=100&offset={offset}", account, expect=200
+    ).json():
         count += len(page)
         offset += len(page)
     return count

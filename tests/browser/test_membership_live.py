@@ -19,13 +19,19 @@ def test_an_approval_opens_the_community_on_the_requesters_page(browsers, api, l
     _live(page)
     page.evaluate("window.__sameDocument = true")
 
-    [request] = api.call("GET", f"/api/communities/{community['id']}/requests", lab["admin"],
-                         expect=200).json()
-    api.call("POST", f"/api/communities/{community['id']}/requests/{request['id']}/approve",
-             lab["admin"], expect=204)
+    [request] = api.call(
+        "GET", f"/api/communities/{community['id']}/requests", lab["admin"], expect=200
+    ).json()
+    api.call(
+        "POST",
+        f"/api/communities/{community['id']}/requests/{request['id']}/approve",
+        lab["admin"],
+        expect=204,
+    )
 
     expect(page.get_by_role("status").filter(has_text="was approved")).to_contain_text(
-        f"Your request to join {community['name']} was approved")
+        f"Your request to join {community['name']} was approved"
+    )
     expect(page.get_by_role("link", name=lab["article"]["title"])).to_be_visible()
     assert page.evaluate("window.__sameDocument") is True  # no reload
     assert page.errors == []
@@ -40,8 +46,13 @@ def test_a_new_role_brings_its_controls_and_a_removal_closes_the_article(browser
     delete = page.get_by_role("button", name="Delete discussion “By the admin”")
     expect(delete).to_have_count(0)
 
-    api.call("PATCH", f"/api/communities/{community['id']}/members/{member.id}", admin,
-             json={"role": "moderator"}, expect=200)
+    api.call(
+        "PATCH",
+        f"/api/communities/{community['id']}/members/{member.id}",
+        admin,
+        json={"role": "moderator"},
+        expect=200,
+    )
     expect(delete).to_be_visible()
 
     api.remove_member(admin, community["id"], member)

@@ -20,7 +20,8 @@ def test_a_mention_is_suggested_chosen_by_keyboard_and_linked(browsers, api, lab
     expect(message).to_be_focused()
     assert message.get_attribute("aria-activedescendant") == option.get_attribute("id")
     expect(page.get_by_role("status").filter(has_text="to mention")).to_contain_text(
-        "1 person to mention")
+        "1 person to mention"
+    )
     message.press("Enter")
     expect(suggestions).to_be_hidden()
     expect(message).to_have_value(f"Could @{admin} ")

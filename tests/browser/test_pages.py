@@ -11,7 +11,6 @@ from .conftest import article_path, open_article, wait_live
 from .screenshots import screenshot
 
 
-
 def test_sign_in_lists_my_communities_and_sign_out(browsers, api, lab):
     page = browsers.page(None, "/")
     expect(page.get_by_role("heading", name="All communities")).to_be_visible()
@@ -37,11 +36,18 @@ def test_sign_in_lists_my_communities_and_sign_out(browsers, api, lab):
     assert page.errors == []
 
 
-@pytest.mark.parametrize("next_path", [
-    "/.//evil.example/phish", "/..//evil.example/phish", "/%2e%2e//evil.example/phish",
-    "//evil.example/phish", "/\\evil.example/phish", "https://evil.example/phish",
-    "javascript:alert(1)",
-])
+@pytest.mark.parametrize(
+    "next_path",
+    [
+        "/.//evil.example/phish",
+        "/..//evil.example/phish",
+        "/%2e%2e//evil.example/phish",
+        "//evil.example/phish",
+        "/\\evil.example/phish",
+        "https://evil.example/phish",
+        "javascript:alert(1)",
+    ],
+)
 def test_signing_in_never_leaves_the_site_whatever_next_says(browsers, lab, next_path):
     page = browsers.page(None, f"/signin/?next={next_path}")
     page.get_by_label("Username or email").fill(lab["member"].username)
@@ -82,8 +88,13 @@ def test_join_a_public_community_and_request_to_join_a_private_one(browsers, api
 
 @pytest.mark.parametrize("who", ["outsider", "anonymous"])
 def test_a_non_member_cannot_open_a_private_article(browsers, api, lab, who):
-    secret = api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
-                            topic="Secret topic", content="Secret content")
+    secret = api.discussion(
+        lab["admin"],
+        lab["community"]["id"],
+        lab["article"]["id"],
+        topic="Secret topic",
+        content="Secret content",
+    )
     api.comment(lab["member"], secret["id"], "Secret comment")
     page = browsers.page(lab["outsider"] if who == "outsider" else None)
     seen = []
@@ -96,8 +107,14 @@ def test_a_non_member_cannot_open_a_private_article(browsers, api, lab, who):
         assert private not in text
     # Nothing of the community: its discussions, presence, typing. (A signed-in outsider's
     # page polls for their own notifications, the bell's, as every page of theirs does.)
-    assert not [u for u in seen if "/api/realtime/presence" in u or "/api/realtime/typing" in u
-                or "/discussions" in u or "/comments" in u]
+    assert not [
+        u
+        for u in seen
+        if "/api/realtime/presence" in u
+        or "/api/realtime/typing" in u
+        or "/discussions" in u
+        or "/comments" in u
+    ]
     if who != "outsider":
         assert not [u for u in seen if "/api/realtime/" in u or "/realtime/poll" in u]
     assert page.errors == []
@@ -111,10 +128,18 @@ def test_public_community_has_no_realtime_traffic(browsers, api, lab):
     community_realtime, writes = [], []
     # The page polls for the member's own notifications (the bell), as every page of
     # theirs does; nothing of the community goes through realtime.
-    context.on("request", lambda r: community_realtime.append(r.url) if (
-        "/api/realtime/presence" in r.url or "/api/realtime/typing" in r.url) else None)
-    context.on("request", lambda r: writes.append(r) if r.method == "POST" and (
-        "/discussions" in r.url) else None)
+    context.on(
+        "request",
+        lambda r: (
+            community_realtime.append(r.url)
+            if ("/api/realtime/presence" in r.url or "/api/realtime/typing" in r.url)
+            else None
+        ),
+    )
+    context.on(
+        "request",
+        lambda r: writes.append(r) if r.method == "POST" and ("/discussions" in r.url) else None,
+    )
     page = context.new_page()
     page.goto(article_path(public, article))
     page.wait_for_selector("#article-page[data-ready='true']")
@@ -141,16 +166,25 @@ def test_threads_nest_three_levels_and_work_from_the_keyboard(browsers, api, lab
     api.comment(lab["member"], d["id"], "Level 2", parent_id=mid["id"])
     page = open_article(browsers, lab["member"], lab["path"])
     thread = page.locator(f"#discussion-{d['id']}")
-    expect(thread.locator(".comment-list > .comment > .replies > .comment > .replies > .comment"
-                          " .comment-content")).to_have_text("Level 2")
+    expect(
+        thread.locator(
+            ".comment-list > .comment > .replies > .comment > .replies > .comment .comment-content"
+        )
+    ).to_have_text("Level 2")
     deepest = thread.locator(".comment[data-depth='2']")
     expect(deepest.get_by_role("button", name=re.compile("^Reply"))).to_have_count(0)
-    expect(thread.locator(".comment[data-depth='1']").first.get_by_role(
-        "button", name=re.compile("^Reply"))).to_have_count(1)
+    expect(
+        thread.locator(".comment[data-depth='1']").first.get_by_role(
+            "button", name=re.compile("^Reply")
+        )
+    ).to_have_count(1)
 
     # Open a reply form with the keyboard, close it with Escape: focus returns to the button.
-    reply = thread.locator(".comment[data-depth='0']").first.get_by_role(
-        "button", name=f"Reply to {lab['member'].username}").first
+    reply = (
+        thread.locator(".comment[data-depth='0']")
+        .first.get_by_role("button", name=f"Reply to {lab['member'].username}")
+        .first
+    )
     reply.focus()
     page.keyboard.press("Enter")
     box = thread.get_by_role("textbox", name=f"Reply to {lab['member'].username}")
@@ -170,21 +204,32 @@ def test_threads_nest_three_levels_and_work_from_the_keyboard(browsers, api, lab
 
     # Deleting a comment with replies leaves a placeholder; the reply stays.
     top_on_admin = admin_thread.locator(f"#comment-{mid['id']}")
-    top_on_admin.get_by_role("button", name=f"Delete comment by {lab['admin'].username}").first.click()
+    top_on_admin.get_by_role(
+        "button", name=f"Delete comment by {lab['admin'].username}"
+    ).first.click()
     top_on_admin.locator(".confirm").get_by_role("button", name="Delete").click()
     expect(thread.locator(f"#comment-{mid['id']} > .comment-body .comment-content")).to_have_text(
-        "This comment was deleted.")
+        "This comment was deleted."
+    )
     expect(thread.locator(".comment-content", has_text="Level 2")).to_be_visible()
     assert page.errors == [] and admin.errors == []
 
 
 def test_updates_out_of_view_raise_a_toast_that_links_to_them(browsers, api, lab):
-    first = api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
-                           topic="At the bottom")
+    first = api.discussion(
+        lab["admin"], lab["community"]["id"], lab["article"]["id"], topic="At the bottom"
+    )
     for n in range(6):
-        api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
-                       topic=f"Filler {n}", content="Long\n" * 8)
-    page = open_article(browsers, lab["member"], lab["path"], viewport={"width": 800, "height": 500})
+        api.discussion(
+            lab["admin"],
+            lab["community"]["id"],
+            lab["article"]["id"],
+            topic=f"Filler {n}",
+            content="Long\n" * 8,
+        )
+    page = open_article(
+        browsers, lab["member"], lab["path"], viewport={"width": 800, "height": 500}
+    )
     wait_live(page)
     target = page.locator(f"#discussion-{first['id']}")
     expect(target).not_to_be_in_viewport()
@@ -207,30 +252,54 @@ def test_screenshot_of_the_article_page(browsers, api, tmp_path):
     """Writes docs/screenshot-article.png and docs/screenshot-article-mobile.png when they
     are missing or UPDATE_SCREENSHOTS=1."""
     alice, bob = api.signup(username="alice"), api.signup(username="bob")
-    lab = api.call("POST", "/api/communities", alice, json={
-        "name": "Neural Dynamics Lab", "type": "private",
-        "description": "A private journal club on neural population dynamics.",
-    }, expect=201).json()
+    lab = api.call(
+        "POST",
+        "/api/communities",
+        alice,
+        json={
+            "name": "Neural Dynamics Lab",
+            "type": "private",
+            "description": "A private journal club on neural population dynamics.",
+        },
+        expect=201,
+    ).json()
     api.add_member(alice, lab["id"], bob)
-    article = api.call("POST", "/api/articles", alice, json={
-        "title": "Attractor dynamics in cortical circuits",
-        "abstract": "We show that low-dimensional attractor manifolds explain persistent "
-                    "activity in recordings from prefrontal cortex.",
-        "authors": ["A. Researcher", "B. Scientist"],
-        "link": "https://example.org/preprints/attractor-dynamics",
-        "community_ids": [lab["id"]],
-    }, expect=201).json()
-    older = api.discussion(bob, lab["id"], article["id"], topic="Replication data",
-                           content="Has anyone found the raw recordings?")
+    article = api.call(
+        "POST",
+        "/api/articles",
+        alice,
+        json={
+            "title": "Attractor dynamics in cortical circuits",
+            "abstract": "We show that low-dimensional attractor manifolds explain persistent "
+            "activity in recordings from prefrontal cortex.",
+            "authors": ["A. Researcher", "B. Scientist"],
+            "link": "https://example.org/preprints/attractor-dynamics",
+            "community_ids": [lab["id"]],
+        },
+        expect=201,
+    ).json()
+    older = api.discussion(
+        bob,
+        lab["id"],
+        article["id"],
+        topic="Replication data",
+        content="Has anyone found the raw recordings?",
+    )
     api.comment(alice, older["id"], "The authors say they are on request.")
-    first = api.discussion(alice, lab["id"], article["id"],
-                           topic="Is the manifold really low-dimensional?",
-                           content="The PCA in figure 2 keeps 3 components, explaining "
-                                   "$\\frac{\\lambda_1 + \\lambda_2 + \\lambda_3}"
-                                   "{\\sum_k \\lambda_k} = 0.91$ of the variance; "
-                                   "how robust is that?")
+    first = api.discussion(
+        alice,
+        lab["id"],
+        article["id"],
+        topic="Is the manifold really low-dimensional?",
+        content="The PCA in figure 2 keeps 3 components, explaining "
+        "$\\frac{\\lambda_1 + \\lambda_2 + \\lambda_3}"
+        "{\\sum_k \\lambda_k} = 0.91$ of the variance; "
+        "how robust is that?",
+    )
     top = api.comment(bob, first["id"], "The scree plot in the supplement has a clear knee.")
-    api.comment(alice, first["id"], "Fair, but the knee moves with the bin size.", parent_id=top["id"])
+    api.comment(
+        alice, first["id"], "Fair, but the knee moves with the bin size.", parent_id=top["id"]
+    )
     path = article_path(lab, article)
     desktop = open_article(browsers, bob, path, viewport={"width": 1000, "height": 1500})
     phone = open_article(browsers, bob, path, viewport={"width": 390, "height": 844})
@@ -238,7 +307,8 @@ def test_screenshot_of_the_article_page(browsers, api, tmp_path):
         wait_live(page)
     # The phone's picture is of its screen, at the discussion that changes.
     phone.get_by_role("heading", name="Is the manifold really low-dimensional?").evaluate(
-        "topic => { topic.closest('.discussion').scrollIntoView(); scrollBy(0, -16); }")
+        "topic => { topic.closest('.discussion').scrollIntoView(); scrollBy(0, -16); }"
+    )
     # A comment arriving live, still highlighted when the pictures are taken.
     api.comment(alice, first["id"], "Rerunning it with 20 ms bins now.")
     for page in (desktop, phone):
@@ -262,7 +332,9 @@ def test_create_an_account(browsers):
 
 
 def test_small_screens_keep_the_page_usable(browsers, lab):
-    page = open_article(browsers, lab["member"], lab["path"], viewport={"width": 360, "height": 740})
+    page = open_article(
+        browsers, lab["member"], lab["path"], viewport={"width": 360, "height": 740}
+    )
     wait_live(page)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"horizontal scrolling on a phone: {width}px"
@@ -277,8 +349,7 @@ def test_an_ended_session_says_so_in_every_tab_and_keeps_what_was_written(browse
         page.goto("/")
         expect(page.locator("#session")).to_contain_text(f"Signed in as {person.username}")
     # Signed out everywhere from elsewhere: the browser's tokens are refused from now on.
-    api.call("POST", "/api/auth/logout", json={"refresh": person.refresh, "all": True},
-             expect=204)
+    api.call("POST", "/api/auth/logout", json={"refresh": person.refresh, "all": True}, expect=204)
 
     first.get_by_role("textbox", name="Name").fill("Written after the end")
     first.get_by_role("button", name="Create community").click()
@@ -288,7 +359,8 @@ def test_an_ended_session_says_so_in_every_tab_and_keeps_what_was_written(browse
         expect(notice).to_have_attribute("role", "alert")
         expect(notice).to_contain_text("Your session ended.")
         assert notice.get_by_role("link", name="Sign in again").get_attribute("href") == (
-            "/signin/?next=%2F")
+            "/signin/?next=%2F"
+        )
         expect(page.locator("#session")).not_to_contain_text("Signed in as")
     expect(first.get_by_role("textbox", name="Name")).to_have_value("Written after the end")
     assert first.errors == [] and second.errors == []
@@ -303,8 +375,7 @@ def test_an_ended_session_stops_live_updates_and_the_indicator_says_why(browsers
         page.goto(lab["path"])
         page.wait_for_selector("#article-page[data-ready='true']")
         wait_live(page)
-    api.call("POST", "/api/auth/logout", json={"refresh": person.refresh, "all": True},
-             expect=204)
+    api.call("POST", "/api/auth/logout", json={"refresh": person.refresh, "all": True}, expect=204)
 
     # The first request after the end learns it; every tab of the browser stops.
     writer.get_by_label("Topic").fill("Written after the end")

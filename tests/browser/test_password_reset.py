@@ -22,8 +22,9 @@ NEW_PASSWORD = "A-brand-new-long-passphrase-8"
 
 @pytest.fixture(scope="module")
 def reset_stack(tmp_path_factory, mail_server):
-    stack = Stack(tmp_path_factory.mktemp("browser-reset"), "browser_reset", redis_db=12,
-                  env=mail_server.env)
+    stack = Stack(
+        tmp_path_factory.mktemp("browser-reset"), "browser_reset", redis_db=12, env=mail_server.env
+    )
     stack.env["PUBLIC_URL"] = stack.api_url  # known once the stack has its port
     stack.start()
     yield stack
@@ -38,7 +39,8 @@ def browsers(chromium, reset_stack):
 
 
 def test_a_forgotten_password_is_set_again_from_the_mailed_link(
-        browsers, reset_stack, mail_server, axe_source):
+    browsers, reset_stack, mail_server, axe_source
+):
     api = Api(reset_stack.api_url)
     person = api.signup("forgetful")
     email = f"{person.username}@example.org"
@@ -51,11 +53,13 @@ def test_a_forgotten_password_is_set_again_from_the_mailed_link(
     page.get_by_label("Email").fill(email)
     page.get_by_role("button", name="Send the link").click()
     expect(page.get_by_role("status")).to_contain_text(
-        "If an account has that address, a link is on its way.")
+        "If an account has that address, a link is on its way."
+    )
     assert severe_violations(page, axe_source) == []
 
-    link = re.search(r"^(\S+/reset/#\S+)$", text_of(mail_server.wait_for_mail(email)),
-                     re.M).group(1)
+    link = re.search(r"^(\S+/reset/#\S+)$", text_of(mail_server.wait_for_mail(email)), re.M).group(
+        1
+    )
     assert link.startswith(f"{reset_stack.api_url}/reset/#")
     page.goto(link)
     expect(page.get_by_role("heading", name="Set a new password")).to_be_visible()
@@ -76,16 +80,22 @@ def test_a_forgotten_password_is_set_again_from_the_mailed_link(
 
 
 def test_a_used_link_says_it_no_longer_works_and_offers_a_new_one(
-        browsers, reset_stack, mail_server, axe_source):
+    browsers, reset_stack, mail_server, axe_source
+):
     api = Api(reset_stack.api_url)
     person = api.signup("twice")
     email = f"{person.username}@example.org"
     api.call("POST", "/api/auth/password-reset", json={"email": email}, expect=202)
-    link = re.search(r"^(\S+/reset/#\S+)$", text_of(mail_server.wait_for_mail(email)),
-                     re.M).group(1)
+    link = re.search(r"^(\S+/reset/#\S+)$", text_of(mail_server.wait_for_mail(email)), re.M).group(
+        1
+    )
     uid, token = link.split("#", 1)[1].split(".")
-    api.call("POST", "/api/auth/password-reset/confirm", expect=200,
-             json={"uid": uid, "token": token, "new_password": NEW_PASSWORD})
+    api.call(
+        "POST",
+        "/api/auth/password-reset/confirm",
+        expect=200,
+        json={"uid": uid, "token": token, "new_password": NEW_PASSWORD},
+    )
 
     page = browsers.page(None, link)
     page.get_by_label("New password", exact=True).fill("Yet-another-long-passphrase-4")

@@ -7,7 +7,9 @@ from .conftest import FAKE_NOTIFICATIONS_AND_VISIBILITY, open_article, wait_live
 
 
 def _discussion(page, topic):
-    return page.locator(".discussion").filter(has=page.get_by_role("heading", name=topic, exact=True))
+    return page.locator(".discussion").filter(
+        has=page.get_by_role("heading", name=topic, exact=True)
+    )
 
 
 def test_members_see_who_is_here_live_and_who_left(browsers, lab):
@@ -19,9 +21,11 @@ def test_members_see_who_is_here_live_and_who_left(browsers, lab):
         expect(page.locator("#presence")).to_have_text("2 members here")
     # Names on hover, this reader marked.
     expect(a.locator("#presence")).to_have_attribute(
-        "title", ", ".join(sorted([f"{admin.username} (you)", member.username])))
+        "title", ", ".join(sorted([f"{admin.username} (you)", member.username]))
+    )
     expect(b.locator("#presence")).to_have_attribute(
-        "title", ", ".join(sorted([admin.username, f"{member.username} (you)"])))
+        "title", ", ".join(sorted([admin.username, f"{member.username} (you)"]))
+    )
 
     # A second tab of the same member does not count twice.
     second_tab = b.context.new_page()
@@ -84,9 +88,7 @@ def test_public_communities_have_no_presence_or_typing(browsers, api, lab):
     assert live_requests == []
 
 
-def test_notification_preferences_follow_the_user_and_own_writes_stay_quiet(
-    browsers, api, lab
-):
+def test_notification_preferences_follow_the_user_and_own_writes_stay_quiet(browsers, api, lab):
     admin, member = lab["admin"], lab["member"]
     first = browsers.page(member, "/settings/")
     sound = first.get_by_label("Sound for new activity")
@@ -99,15 +101,18 @@ def test_notification_preferences_follow_the_user_and_own_writes_stay_quiet(
     ) as saved:
         desktop.check()
     assert {name: saved.value.json()[name] for name in ("desktop", "sound")} == {
-        "desktop": True, "sound": False}
+        "desktop": True,
+        "sound": False,
+    }
 
     # Another browser of the same user starts with the saved choice.
     context = browsers.context(member)
     context.add_init_script(FAKE_NOTIFICATIONS_AND_VISIBILITY)
     other_settings = context.new_page()
     other_settings.goto("/settings/")
-    expect(other_settings.get_by_label(
-        "Desktop notifications while an article’s tab is hidden")).to_be_checked()
+    expect(
+        other_settings.get_by_label("Desktop notifications while an article’s tab is hidden")
+    ).to_be_checked()
     expect(other_settings.get_by_label("Sound for new activity")).not_to_be_checked()
     other = context.new_page()
     other.goto(lab["path"])
@@ -116,14 +121,20 @@ def test_notification_preferences_follow_the_user_and_own_writes_stay_quiet(
 
     other.evaluate("window.__hide(true)")
     # The member's own write (from the API, as from another device) notifies nobody here...
-    api.discussion(member, lab["community"]["id"], lab["article"]["id"], topic="Mine",
-                   queue_id="another-device-queue-id")
+    api.discussion(
+        member,
+        lab["community"]["id"],
+        lab["article"]["id"],
+        topic="Mine",
+        queue_id="another-device-queue-id",
+    )
     expect(_discussion(other, "Mine")).to_have_count(1)
     # ...someone else's does.
     api.discussion(admin, lab["community"]["id"], lab["article"]["id"], topic="Theirs")
     wait_until(other, "window.__notes.length > 0")
     assert other.evaluate("window.__notes") == [
-        ["Marginalia", f"{admin.username} started “Theirs”"]]
+        ["Marginalia", f"{admin.username} started “Theirs”"]
+    ]
     assert first.errors == [] and other.errors == []
 
 
@@ -134,8 +145,11 @@ def test_a_rate_limited_presence_report_is_retried_when_the_server_says(browsers
     def limit_the_first(route):
         reports.append(route.request.post_data_json["visible"])
         if len(reports) == 1:
-            route.fulfill(status=429, headers={"Retry-After": "1", "Content-Type": "application/json"},
-                          body='{"message": "Too many presence reports; try again later"}')
+            route.fulfill(
+                status=429,
+                headers={"Retry-After": "1", "Content-Type": "application/json"},
+                body='{"message": "Too many presence reports; try again later"}',
+            )
         else:
             route.continue_()
 

@@ -13,11 +13,15 @@ LONG_TEXT = "A long argument about the statistics of figure three. " * 30
 
 
 def _discussion(page, topic):
-    return page.locator(".discussion").filter(has=page.get_by_role("heading", name=topic, exact=True))
+    return page.locator(".discussion").filter(
+        has=page.get_by_role("heading", name=topic, exact=True)
+    )
 
 
 def _start(api, lab, author, topic, **fields):
-    return api.discussion(author, lab["community"]["id"], lab["article"]["id"], topic=topic, **fields)
+    return api.discussion(
+        author, lab["community"]["id"], lab["article"]["id"], topic=topic, **fields
+    )
 
 
 def _third_member(api, lab):
@@ -27,8 +31,12 @@ def _third_member(api, lab):
 
 
 def _overlap(a: dict, b: dict) -> bool:
-    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
-            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
 
 
 def test_pill_counts_new_items_out_of_view_and_jumps_to_the_first(browsers, api, lab):
@@ -57,7 +65,8 @@ def test_pill_counts_new_items_out_of_view_and_jumps_to_the_first(browsers, api,
 
 
 def test_a_burst_of_comments_is_one_toast_naming_the_authors_clear_of_the_comment_box(
-        browsers, api, lab):
+    browsers, api, lab
+):
     admin, member = lab["admin"], lab["member"]
     carol = _third_member(api, lab)
     oldest = _start(api, lab, admin, "Far below", content=LONG_TEXT)
@@ -139,8 +148,13 @@ def test_new_marks_clear_once_seen_and_the_pill_counts_down(browsers, api, lab):
     expect(pill).to_be_hidden()
     expect(page.locator(".new-pill-dock [aria-live='polite']")).to_have_text("")
     # An update re-renders the comment: what was seen stays unmarked.
-    api.call("PATCH", f"/api/comments/{far['id']}", bob, json={"content": "At the very end, edited"},
-             expect=200)
+    api.call(
+        "PATCH",
+        f"/api/comments/{far['id']}",
+        bob,
+        json={"content": "At the very end, edited"},
+        expect=200,
+    )
     expect(far_el.locator(".comment-content")).to_have_text("At the very end, edited")
     expect(page.locator(".badge.new")).to_have_count(0)
     assert page.errors == []
@@ -159,7 +173,9 @@ def test_items_written_since_the_last_visit_are_marked_new(browsers, api, lab):
     # A tab in the background: the marks stay until the reader actually looks.
     second_visit = _hidden_tab(browsers, member, lab["path"])
 
-    expect(_discussion(second_visit, "Written while away").locator(".discussion-header .badge.new")).to_have_text("New")
+    expect(
+        _discussion(second_visit, "Written while away").locator(".discussion-header .badge.new")
+    ).to_have_text("New")
     old = _discussion(second_visit, "Seen before")
     expect(old.locator(".discussion-header .badge.new")).to_have_count(0)
     expect(old.locator(".comment.is-new .badge.new")).to_have_count(1)
@@ -192,13 +208,19 @@ def test_edits_show_edited_with_their_time_live_and_resolving_does_not(browsers,
     wait_live(page)
     expect(page.locator(".edited")).to_have_count(0)
 
-    api.call("PATCH", f"/api/discussions/{edited['id']}", admin, json={"content": "After"}, expect=200)
-    api.call("PATCH", f"/api/comments/{comment['id']}", admin, json={"content": "After too"}, expect=200)
+    api.call(
+        "PATCH", f"/api/discussions/{edited['id']}", admin, json={"content": "After"}, expect=200
+    )
+    api.call(
+        "PATCH", f"/api/comments/{comment['id']}", admin, json={"content": "After too"}, expect=200
+    )
     api.call("POST", f"/api/discussions/{resolved['id']}/resolve", admin, expect=200)
 
     on_edited = _discussion(page, "To be edited")
     expect(on_edited.locator(".discussion-header .edited")).to_contain_text("edited just now")
-    expect(on_edited.locator(".discussion-header .edited time")).to_have_attribute("title", re.compile(r"\d"))
+    expect(on_edited.locator(".discussion-header .edited time")).to_have_attribute(
+        "title", re.compile(r"\d")
+    )
     expect(page.locator(f"#comment-{comment['id']} .edited")).to_contain_text("edited")
     on_resolved = _discussion(page, "To be resolved")
     expect(on_resolved.locator(".discussion-status")).to_have_text("Resolved")
@@ -237,8 +259,9 @@ def test_long_posts_fold_and_unfold_by_mouse_and_keyboard(browsers, api, lab):
     expect(toggle).to_have_attribute("aria-expanded", "false")
     folded_height = content.bounding_box()["height"]
     toggle.click()
-    expect(on_long.get_by_role("button", name="Show less of discussion “Long one”")).to_have_attribute(
-        "aria-expanded", "true")
+    expect(
+        on_long.get_by_role("button", name="Show less of discussion “Long one”")
+    ).to_have_attribute("aria-expanded", "true")
     assert content.bounding_box()["height"] > folded_height * 1.5
     page.keyboard.press("Enter")  # the button keeps focus: the keyboard folds it again
     expect(toggle).to_have_attribute("aria-expanded", "false")
@@ -260,7 +283,9 @@ def test_the_comment_box_opens_on_demand(browsers, api, lab):
     writer = open_article(browsers, member, lab["path"])
     reader = open_article(browsers, admin, lab["path"])
     wait_live(reader)
-    expect(writer.get_by_label("Add a comment")).to_have_count(0)  # three discussions, no editor open
+    expect(writer.get_by_label("Add a comment")).to_have_count(
+        0
+    )  # three discussions, no editor open
 
     on_second = _discussion(writer, "Second")
     opener = on_second.get_by_role("button", name="Comment on “Second”")
@@ -277,7 +302,9 @@ def test_the_comment_box_opens_on_demand(browsers, api, lab):
     opener.click()
     on_second.get_by_label("Add a comment").fill("Opened when wanted")
     on_second.get_by_role("button", name="Comment", exact=True).click()
-    expect(_discussion(reader, "Second").locator(".comment-content")).to_have_text("Opened when wanted")
+    expect(_discussion(reader, "Second").locator(".comment-content")).to_have_text(
+        "Opened when wanted"
+    )
     expect(on_second.get_by_label("Add a comment")).to_have_count(0)  # sent: the box closes
     expect(writer.get_by_label("Add a comment")).to_have_count(0)
     assert writer.errors == [] and reader.errors == []

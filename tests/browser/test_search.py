@@ -18,10 +18,16 @@ def results(page):
 
 
 def test_a_search_from_the_header_filters_to_comments_and_opens_the_comment(
-        browsers, api, lab, axe_source):
+    browsers, api, lab, axe_source
+):
     admin, member, community = lab["admin"], lab["member"], lab["community"]
-    discussion = api.discussion(admin, community["id"], lab["article"]["id"],
-                                topic="Axolotl sightings", content="Where do they live?")
+    discussion = api.discussion(
+        admin,
+        community["id"],
+        lab["article"]["id"],
+        topic="Axolotl sightings",
+        content="Where do they live?",
+    )
     comment = api.comment(member, discussion["id"], "An axolotl regrows its limbs.")
 
     page = browsers.page(member, "/")
@@ -58,12 +64,21 @@ def test_a_search_from_the_header_filters_to_comments_and_opens_the_comment(
 
 
 def test_a_non_member_finds_public_posts_only_a_page_at_a_time(browsers, api, lab):
-    admin, member, outsider, private = (lab["admin"], lab["member"], lab["outsider"],
-                                        lab["community"])
+    admin, member, outsider, private = (
+        lab["admin"],
+        lab["member"],
+        lab["outsider"],
+        lab["community"],
+    )
     api.discussion(admin, private["id"], lab["article"]["id"], topic="Tardigrade secrets")
     public = api.community(admin, "public")
-    article = api.call("POST", "/api/articles", admin, json={
-        "title": "A tardigrade atlas", "community_ids": [public["id"]]}, expect=201).json()
+    article = api.call(
+        "POST",
+        "/api/articles",
+        admin,
+        json={"title": "A tardigrade atlas", "community_ids": [public["id"]]},
+        expect=201,
+    ).json()
     for topic in ("Tardigrade diets", "Tardigrade in space"):
         api.discussion(admin, public["id"], article["id"], topic=topic)
 
@@ -78,18 +93,19 @@ def test_a_non_member_finds_public_posts_only_a_page_at_a_time(browsers, api, la
     expect(results(outside).nth(2).locator(".search-result-title a")).to_be_focused()
     expect(outside.get_by_role("button", name="More results")).to_be_hidden()
     expect(outside.locator("#main").get_by_text("Tardigrade secrets")).to_have_count(0)
-    expect(outside.get_by_label("Community").locator("option", has_text=private["name"])
-           ).to_have_count(0)
+    expect(
+        outside.get_by_label("Community").locator("option", has_text=private["name"])
+    ).to_have_count(0)
 
     inside = browsers.page(member, f"/search/?q=tardigrade&community={private['id']}")
     expect(inside.get_by_label("Community")).to_have_value(str(private["id"]))
-    expect(inside.get_by_label("Community").locator("option:checked")).to_have_text(
-        private["name"])
+    expect(inside.get_by_label("Community").locator("option:checked")).to_have_text(private["name"])
     expect(results(inside)).to_have_count(1)
     expect(results(inside).get_by_role("link", name="Tardigrade secrets")).to_be_visible()
 
     inside.get_by_label("Search for").fill("no-such-word-anywhere")
     inside.get_by_label("Search for").press("Enter")
     expect(inside.locator("#search-empty")).to_have_text(
-        "No results for “no-such-word-anywhere” with these filters.")
+        "No results for “no-such-word-anywhere” with these filters."
+    )
     assert outside.errors == [] and inside.errors == []

@@ -49,10 +49,14 @@ def seed_stack(tmp_path_factory):
     settings = scicommons_settings()
     assert "http://localhost:3000" in settings["CORS_ALLOWED_ORIGINS"].split(",")
     # Everything from the file but the addresses, which are this test's own ports.
-    env = {k: v for k, v in settings.items() if k not in ("CORS_ALLOWED_ORIGINS", "REALTIME_REDIS_URL")}
+    env = {
+        k: v for k, v in settings.items() if k not in ("CORS_ALLOWED_ORIGINS", "REALTIME_REDIS_URL")
+    }
     stack = Stack(tmp_path_factory.mktemp("seed"), "seed_compat", redis_db=12, env=env).start()
-    server = ThreadingHTTPServer(("127.0.0.1", stack.frontend_port),
-                                 functools.partial(QuietHandler, directory=str(SEED_CLIENT)))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", stack.frontend_port),
+        functools.partial(QuietHandler, directory=str(SEED_CLIENT)),
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield stack
@@ -71,11 +75,15 @@ def seed_page(seed_stack, chromium):
     failed = []
     context.on("requestfailed", lambda request: failed.append(f"{request.method} {request.url}"))
     page = context.new_page()
-    fragment = urlencode({
-        "api": seed_stack.api_url, "realtime": seed_stack.poll_url,
-        "token": lab["member"].access, "article": lab["article"]["id"],
-        "community": lab["community"]["id"],
-    })
+    fragment = urlencode(
+        {
+            "api": seed_stack.api_url,
+            "realtime": seed_stack.poll_url,
+            "token": lab["member"].access,
+            "article": lab["article"]["id"],
+            "community": lab["community"]["id"],
+        }
+    )
     page.goto(f"{seed_stack.frontend_origin}/index.html#{fragment}")
     page.wait_for_function("window.seed && window.seed.polling && window.seed.registrations === 1")
     yield api, lab, page, failed
@@ -101,8 +109,10 @@ def fresh_state(api, lab) -> dict:
     member, cid, aid = lab["member"], lab["community"]["id"], lab["article"]["id"]
     discussions = api.discussions(member, cid, aid)
     comments = {str(c["id"]): c for d in discussions for c in api.comments(member, d["id"])}
-    return {"discussions": {str(d["id"]): _without_count(d) for d in discussions},
-            "comments": comments}
+    return {
+        "discussions": {str(d["id"]): _without_count(d) for d in discussions},
+        "comments": comments,
+    }
 
 
 def wait_for_event(page, predicate_js: str, message: str):
@@ -121,13 +131,21 @@ def test_a_seed_client_on_another_origin_receives_all_six_event_types(seed_page)
     started = time.monotonic()
 
     discussion = api.discussion(admin, cid, aid, topic="Live topic")
-    wait_for_event(page, f"e.type === 'new_discussion' && e.data.discussion.id === {discussion['id']}", "new")
-    api.call("PATCH", f"/api/discussions/{discussion['id']}", admin, json={"topic": "Edited"},
-             expect=200)
+    wait_for_event(
+        page, f"e.type === 'new_discussion' && e.data.discussion.id === {discussion['id']}", "new"
+    )
+    api.call(
+        "PATCH", f"/api/discussions/{discussion['id']}", admin, json={"topic": "Edited"}, expect=200
+    )
     parent = api.comment(admin, discussion["id"], "Parent")
     reply = api.comment(admin, discussion["id"], "Reply", parent["id"])
-    api.call("PATCH", f"/api/comments/{reply['id']}", admin, json={"content": "Reply, edited"},
-             expect=200)
+    api.call(
+        "PATCH",
+        f"/api/comments/{reply['id']}",
+        admin,
+        json={"content": "Reply, edited"},
+        expect=200,
+    )
     # Deleted with a reply: the parent stays as "[deleted]", and so does the reply.
     api.call("DELETE", f"/api/comments/{parent['id']}", admin, expect=204)
     page.wait_for_function(f"seed.comments.get({parent['id']})?.content === '[deleted]'")
@@ -137,23 +155,38 @@ def test_a_seed_client_on_another_origin_receives_all_six_event_types(seed_page)
     # The placeholder renders in a component that reads author.username and
     # author.profile_pic_url with no null check.
     assert state["comments"][str(parent["id"])]["author"] == {
-        "id": None, "username": "[deleted]", "is_pseudonymous": False, "profile_pic_url": None}
+        "id": None,
+        "username": "[deleted]",
+        "is_pseudonymous": False,
+        "profile_pic_url": None,
+    }
     assert page.locator(f"[data-comment-id='{parent['id']}']").inner_text() == (
-        "[ [deleted]: [deleted]")
+        "[ [deleted]: [deleted]"
+    )
 
     lone = api.comment(admin, discussion["id"], "Lone")
     api.call("DELETE", f"/api/comments/{lone['id']}", admin, expect=204)
-    wait_for_event(page, f"e.type === 'deleted_comment' && e.data.comment_id === {lone['id']}", "deleted")
+    wait_for_event(
+        page, f"e.type === 'deleted_comment' && e.data.comment_id === {lone['id']}", "deleted"
+    )
     assert seed_state(page) == fresh_state(api, lab)
 
     doomed = api.discussion(admin, cid, aid, topic="Doomed")
     api.call("DELETE", f"/api/discussions/{doomed['id']}", admin, expect=204)
-    wait_for_event(page, f"e.type === 'deleted_discussion' && e.data.discussion_id === {doomed['id']}", "gone")
+    wait_for_event(
+        page, f"e.type === 'deleted_discussion' && e.data.discussion_id === {doomed['id']}", "gone"
+    )
     assert time.monotonic() - started < 30
 
     events = page.evaluate("seed.events")
-    assert {e["type"] for e in events} == {"new_discussion", "updated_discussion", "new_comment",
-                                           "updated_comment", "deleted_comment", "deleted_discussion"}
+    assert {e["type"] for e in events} == {
+        "new_discussion",
+        "updated_discussion",
+        "new_comment",
+        "updated_comment",
+        "deleted_comment",
+        "deleted_discussion",
+    }
     for event in events:
         assert SEED_EVENT_FIELDS <= event.keys()
         assert event["community_ids"] == [cid]
@@ -177,13 +210,20 @@ def test_a_seed_client_on_another_origin_receives_all_six_event_types(seed_page)
 def test_a_seed_client_writes_across_origins_and_is_spared_its_echo(seed_page):
     api, lab, page, failed = seed_page
     discussion = api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"])
-    wait_for_event(page, f"e.type === 'new_discussion' && e.data.discussion.id === {discussion['id']}", "new")
+    wait_for_event(
+        page, f"e.type === 'new_discussion' && e.data.discussion.id === {discussion['id']}", "new"
+    )
     # A JSON body, a bearer token and X-Realtime-Queue-Id: a preflight that must pass.
     own = page.evaluate(f"seedComment({discussion['id']}, 'From the page')")
     marker = api.comment(lab["admin"], discussion["id"], "After it")
-    wait_for_event(page, f"e.type === 'new_comment' && e.data.comment.id === {marker['id']}", "marker")
-    received = {e["data"]["comment"]["id"] for e in page.evaluate("seed.events")
-                if e["type"] == "new_comment"}
+    wait_for_event(
+        page, f"e.type === 'new_comment' && e.data.comment.id === {marker['id']}", "marker"
+    )
+    received = {
+        e["data"]["comment"]["id"]
+        for e in page.evaluate("seed.events")
+        if e["type"] == "new_comment"
+    }
     assert own["id"] not in received, "the writing queue is spared its own echo"
     assert not page.evaluate("seed.errors") and not failed
 
@@ -213,8 +253,9 @@ def test_a_seed_client_registers_again_on_404_and_refetches_on_catchup(seed_page
     assert seed_state(page) != fresh_state(api, lab)
     store.flushdb()
     page.wait_for_function("seed.catchups === 1")
-    wait_until(lambda: seed_state(page) == fresh_state(api, lab), timeout=10,
-               message="the refetched state")
+    wait_until(
+        lambda: seed_state(page) == fresh_state(api, lab), timeout=10, message="the refetched state"
+    )
     page.wait_for_function("seed.registrations === 3")
     resumed = api.discussion(admin, cid, aid, topic="After the catch-up")
     wait_for_event(page, f"e.data.discussion?.id === {resumed['id']}", "after catch-up")

@@ -85,8 +85,9 @@ def test_signing_one_login_out_ends_that_browsers_community_page_only(browsers, 
 
     firefox.get_by_role("button", name=re.compile("^Sign out Firefox on Linux")).click()
 
-    expect(settings.get_by_role("status").filter(has_text="Signed out of Firefox on Linux")
-           ).to_be_visible()
+    expect(
+        settings.get_by_role("status").filter(has_text="Signed out of Firefox on Linux")
+    ).to_be_visible()
     expect(logins.filter(has_text="Firefox on Linux")).to_have_count(0)
     other.get_by_role("button", name="Add an article").click()
     other.get_by_label("Title").fill("After the end")
@@ -105,7 +106,8 @@ def test_a_display_name_shows_in_the_header_and_stays(browsers, api):
     page.get_by_role("button", name="Save name").click()
 
     expect(page.locator("#profile").get_by_role("status")).to_have_text(
-        "Your display name is now Ada Lovelace.")
+        "Your display name is now Ada Lovelace."
+    )
     expect(page.locator("#session")).to_contain_text("Signed in as Ada Lovelace")
     page.reload()
     expect(page.get_by_label("Display name")).to_have_value("Ada Lovelace")
@@ -126,7 +128,8 @@ def test_an_email_change_needs_the_current_password(browsers, api):
     email.get_by_label("Current password").fill(person.password)
     email.get_by_role("button", name="Change e-mail address").click()
     expect(email.get_by_role("status")).to_have_text(
-        f"Your e-mail address is now new.{person.username}@example.org.")
+        f"Your e-mail address is now new.{person.username}@example.org."
+    )
     assert page.errors == []
 
 
@@ -142,7 +145,8 @@ def test_a_new_password_keeps_this_browser_and_ends_the_others(browsers, api):
     password.get_by_role("button", name="Change password").click()
 
     expect(password.get_by_role("status")).to_have_text(
-        "Password changed. Every other browser is signed out.")
+        "Password changed. Every other browser is signed out."
+    )
     expect(page.locator("#logins-list > li")).to_have_count(1)
     page.reload()
     expect(page.locator("#logins-list > li").filter(has_text="This browser")).to_have_count(1)
@@ -157,12 +161,15 @@ def test_the_notification_switches_are_on_the_settings_page_only(browsers, api):
     sound = page.get_by_label("Sound for new activity")
     expect(sound).to_be_enabled()
 
-    with page.expect_response(lambda r: r.url.endswith("/api/me/notification-preferences")
-                              and r.request.method == "PUT") as saved:
+    with page.expect_response(
+        lambda r: r.url.endswith("/api/me/notification-preferences") and r.request.method == "PUT"
+    ) as saved:
         sound.check()
 
     assert {name: saved.value.json()[name] for name in ("desktop", "sound")} == {
-        "desktop": False, "sound": True}
+        "desktop": False,
+        "sound": True,
+    }
     page.reload()
     expect(page.get_by_label("Sound for new activity")).to_be_checked()
     expect(page.get_by_label(re.compile("^Desktop notifications"))).not_to_be_checked()

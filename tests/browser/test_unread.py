@@ -30,10 +30,12 @@ def test_what_another_member_wrote_is_counted_and_summed_up(browsers, api, axe_s
     page.goto(community_path)
     away = page.get_by_role("region", name="While you were away")
     expect(away.get_by_role("listitem")).to_have_text(
-        f"{article['title']}: 1 new discussion, 2 new comments")
+        f"{article['title']}: 1 new discussion, 2 new comments"
+    )
     card = page.locator("#articles li", has_text=article["title"])
     expect(card.locator(".article-activity")).to_have_text(
-        "1 discussion · 2 comments · active just now · 3 unread")
+        "1 discussion · 2 comments · active just now · 3 unread"
+    )
     assert severe_violations(page, axe_source) == []
 
     away.get_by_role("button", name="Dismiss what changed while you were away").click()
@@ -44,7 +46,8 @@ def test_what_another_member_wrote_is_counted_and_summed_up(browsers, api, axe_s
     page.wait_for_selector("#article-page[data-ready='true']")
     page.go_back()
     expect(card.locator(".article-activity")).to_have_text(
-        "1 discussion · 2 comments · active just now")
+        "1 discussion · 2 comments · active just now"
+    )
     page.goto("/")
     expect(page.locator("#mine-list li", has_text=community["name"])).to_be_visible()
     expect(page.locator("#mine-list li", has_text=community["name"])).not_to_contain_text("unread")
@@ -64,7 +67,8 @@ def test_ones_own_writing_is_neither_unread_nor_news(browsers, api):
 
     card = page.locator("#articles li", has_text=article["title"])
     expect(card.locator(".article-activity")).to_have_text(
-        "1 discussion · 0 comments · active just now")
+        "1 discussion · 0 comments · active just now"
+    )
     expect(page.locator("#away")).to_have_count(0)
     assert page.errors == []
 

@@ -16,7 +16,8 @@ MARKDOWN = (
 
 def _discussion(page, topic):
     return page.locator(".discussion").filter(
-        has=page.get_by_role("heading", name=topic, exact=True))
+        has=page.get_by_role("heading", name=topic, exact=True)
+    )
 
 
 def _open_comment_box(discussion, topic):
@@ -92,19 +93,23 @@ def test_a_draft_survives_a_reload(browsers, api, lab):
     page.reload()
     page.wait_for_selector("#article-page[data-ready='true']")
     expect(_open_comment_box(_discussion(page, "Drafts"), "Drafts")).to_have_value("Half a thought")
-    expect(page.get_by_label("Message", exact=True)).to_have_value("A discussion I have not started")
+    expect(page.get_by_label("Message", exact=True)).to_have_value(
+        "A discussion I have not started"
+    )
 
 
 def test_a_reply_draft_survives_the_deletion_of_its_comment(browsers, api, lab):
-    discussion = api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
-                                topic="Orphans")
+    discussion = api.discussion(
+        lab["admin"], lab["community"]["id"], lab["article"]["id"], topic="Orphans"
+    )
     parent = api.comment(lab["admin"], discussion["id"], content="Soon gone")
     page = open_article(browsers, lab["member"], lab["path"])
     wait_live(page)
     on_page = _discussion(page, "Orphans")
     on_page.get_by_role("button", name=f"Reply to {lab['admin'].username}").click()
     on_page.get_by_role("textbox", name=f"Reply to {lab['admin'].username}").fill(
-        "My careful answer")
+        "My careful answer"
+    )
 
     api.call("DELETE", f"/api/comments/{parent['id']}", lab["admin"], expect=204)
     notice = on_page.locator(".orphaned-reply")
@@ -117,10 +122,12 @@ def test_a_reply_draft_survives_the_deletion_of_its_comment(browsers, api, lab):
     expect(notice.get_by_role("textbox")).to_have_value("My careful answer")
     notice.get_by_role("button", name="Post as a comment").click()
     expect(_discussion(page, "Orphans").locator(".comment-content")).to_have_text(
-        "My careful answer")
+        "My careful answer"
+    )
     expect(notice).to_have_count(0)
     assert [c["content"] for c in api.comments(lab["member"], discussion["id"])] == [
-        "My careful answer"]
+        "My careful answer"
+    ]
 
 
 def test_offline_a_failed_post_says_so_and_keeps_the_text(browsers, api, lab):
@@ -144,8 +151,13 @@ def _edit_discussion_form(page, topic):
 
 
 def test_editing_a_discussion_has_the_composer_and_keeps_its_draft(browsers, api, lab):
-    api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
-                   topic="Editable", content="The first version")
+    api.discussion(
+        lab["admin"],
+        lab["community"]["id"],
+        lab["article"]["id"],
+        topic="Editable",
+        content="The first version",
+    )
     page = open_article(browsers, lab["admin"], lab["path"])
     form = _edit_discussion_form(page, "Editable")
     message = form.get_by_label("Message", exact=True)
@@ -173,8 +185,12 @@ def test_editing_a_discussion_has_the_composer_and_keeps_its_draft(browsers, api
 
     # Saved: the draft is gone, and the next edit starts from the discussion as it is now.
     discussion = api.discussions(lab["admin"], lab["community"]["id"], lab["article"]["id"])[0]
-    api.call("PATCH", f"/api/discussions/{discussion['id']}", lab["admin"],
-             json={"content": "Changed elsewhere"})
+    api.call(
+        "PATCH",
+        f"/api/discussions/{discussion['id']}",
+        lab["admin"],
+        json={"content": "Changed elsewhere"},
+    )
     page.reload()
     page.wait_for_selector("#article-page[data-ready='true']")
     form = _edit_discussion_form(page, "Edited topic")
@@ -184,8 +200,13 @@ def test_editing_a_discussion_has_the_composer_and_keeps_its_draft(browsers, api
 
 def test_cancel_gives_up_the_draft_and_a_reload_does_not_bring_it_back(browsers, api, lab):
     member = lab["member"]
-    discussion = api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
-                                topic="Second thoughts", content="As posted")
+    discussion = api.discussion(
+        lab["admin"],
+        lab["community"]["id"],
+        lab["article"]["id"],
+        topic="Second thoughts",
+        content="As posted",
+    )
     api.comment(member, discussion["id"], content="My comment as posted")
     page = open_article(browsers, member, lab["path"])
     on_page = _discussion(page, "Second thoughts")
@@ -204,7 +225,9 @@ def test_cancel_gives_up_the_draft_and_a_reload_does_not_bring_it_back(browsers,
     on_page = _discussion(page, "Second thoughts")
     expect(_open_comment_box(on_page, "Second thoughts")).to_have_value("")
     on_page.get_by_role("button", name=f"Edit comment by {member.username}").click()
-    expect(on_page.get_by_role("textbox", name="Edit comment")).to_have_value("My comment as posted")
+    expect(on_page.get_by_role("textbox", name="Edit comment")).to_have_value(
+        "My comment as posted"
+    )
     on_page.get_by_role("button", name=f"Reply to {member.username}").click()
     expect(on_page.get_by_role("textbox", name=f"Reply to {member.username}")).to_have_value("")
     expect(on_page.locator(".orphaned-reply")).to_have_count(0)
@@ -212,8 +235,13 @@ def test_cancel_gives_up_the_draft_and_a_reload_does_not_bring_it_back(browsers,
 
 
 def test_cancelling_a_discussion_edit_restores_the_original(browsers, api, lab):
-    api.discussion(lab["admin"], lab["community"]["id"], lab["article"]["id"],
-                   topic="Original topic", content="Original message")
+    api.discussion(
+        lab["admin"],
+        lab["community"]["id"],
+        lab["article"]["id"],
+        topic="Original topic",
+        content="Original message",
+    )
     page = open_article(browsers, lab["admin"], lab["path"])
     form = _edit_discussion_form(page, "Original topic")
     form.get_by_label("Topic", exact=True).fill("Dropped topic")

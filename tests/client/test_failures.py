@@ -109,7 +109,8 @@ async def test_url_without_scheme_is_raised_not_retried(sleep):
 
 
 async def test_a_poll_that_stayed_open_10_s_before_failing_starts_the_delays_over(
-        servers, sleep, make_client, monkeypatch):
+    servers, sleep, make_client, monkeypatch
+):
     # Each failed poll reads the clock when it starts and when it fails; the third
     # failure comes after the poll stayed open 10 s: the link worked until then.
     readings = iter([0, 0, 0, 0, 100, 110, 200])

@@ -64,7 +64,8 @@ def test_poll_target_quotes_the_queue_id_and_adds_the_signal_cursor_only_when_as
 
 def test_poll_target_asks_for_notifications_only_along_with_a_signal_cursor():
     assert poll_target("q", 0, "5-1", notifications=True).endswith(
-        "&signal_cursor=5-1&notifications=1")
+        "&signal_cursor=5-1&notifications=1"
+    )
     # The server delivers personal signals only to polls that ask for signals.
     assert "notifications" not in poll_target("q", 0, None, notifications=True)
 
@@ -74,14 +75,20 @@ def test_poll_answers_and_what_they_mean():
     answer = {"events": events, "last_event_id": 4}
     assert read_poll_answer(200, answer) == (protocol.DELIVER, events, 4)
     assert read_poll_answer(200, {"catchup_required": True, "last_event_id": 2}) == (
-        protocol.CATCHUP, [], 2)
+        protocol.CATCHUP,
+        [],
+        2,
+    )
     assert read_poll_answer(200, {"catchup_required": True}) == (protocol.CATCHUP, [], None)
     assert [read_poll_answer(status, {"message": "x"})[0] for status in (404, 400)] == [
-        protocol.REGISTER, protocol.REGISTER]
+        protocol.REGISTER,
+        protocol.REGISTER,
+    ]
     outages = (200, 429, 502, 503)  # a 200 that is not JSON comes from a proxy, not the server
     assert [read_poll_answer(status, None)[0] for status in outages] == [protocol.RETRY] * 4
     assert [read_poll_answer(status, {"message": "x"})[0] for status in (401, 403, 413)] == [
-        protocol.FAIL] * 3
+        protocol.FAIL
+    ] * 3
 
 
 def test_retry_after_only_from_429_and_503_in_seconds():

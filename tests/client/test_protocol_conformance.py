@@ -61,7 +61,8 @@ class ScriptedServers:
         index, exchange = self.next_index, self.exchanges[self.next_index]
         self.next_index += 1
         if self.next_index < len(self.exchanges) and (
-                self.exchanges[self.next_index]["request"]["kind"] == "heartbeat"):
+            self.exchanges[self.next_index]["request"]["kind"] == "heartbeat"
+        ):
             self.heartbeat_due.set()
         problem = _mismatch(exchange["request"], request)
         if problem is None and self.elapsed != exchange.get("wait", 0):
@@ -76,8 +77,9 @@ class ScriptedServers:
         self.elapsed = 0.0
         if answer.get("network_error"):
             raise httpx.ConnectError("connection refused", request=request)
-        return httpx.Response(answer["status"], json=answer["body"],
-                              headers=answer.get("headers", {}))
+        return httpx.Response(
+            answer["status"], json=answer["body"], headers=answer.get("headers", {})
+        )
 
     async def _hold(self, mismatch: str) -> httpx.Response:
         self.mismatches.append(mismatch)
@@ -95,7 +97,9 @@ def _mismatch(expected: dict, request: httpx.Request) -> str | None:
     kind = expected["kind"]
     if kind in ("register", "heartbeat"):
         if (request.method, str(request.url.copy_with(query=None))) != (
-                "POST", f"{API_URL}/api/realtime/{kind}"):
+            "POST",
+            f"{API_URL}/api/realtime/{kind}",
+        ):
             return f"expected {kind}, got {request.method} {request.url.path}"
         if not request.headers.get("Authorization", "").startswith("Bearer "):
             return f"{kind} without the access token"
@@ -108,7 +112,9 @@ def _mismatch(expected: dict, request: httpx.Request) -> str | None:
         if optional in expected:
             wanted[optional] = str(expected[optional])
     if (request.method, str(request.url.copy_with(query=None))) != (
-            "GET", f"{POLL_URL}/realtime/poll"):
+        "GET",
+        f"{POLL_URL}/realtime/poll",
+    ):
         return f"expected a poll, got {request.method} {request.url.path}"
     if params != wanted:
         return f"poll with {params}, expected {wanted}"
@@ -131,15 +137,24 @@ def _emitted(item) -> dict:
 async def test_protocol_fixture(fixture):
     missing = set(fixture["requires"]) - CAPABILITIES
     if missing:
-        pytest.skip(reason=f"the Python client does not implement {sorted(missing)} (optional in "
-                           "docs/protocol.md)")
+        pytest.skip(
+            reason=f"the Python client does not implement {sorted(missing)} (optional in "
+            "docs/protocol.md)"
+        )
     servers = ScriptedServers(fixture["exchanges"])
     emitted: list[dict] = []
     async with httpx.AsyncClient(transport=httpx.MockTransport(servers.handle)) as http:
-        client = RealtimeClient(API_URL, POLL_URL, "token", heartbeat_interval=HEARTBEAT_INTERVAL,
-                                signals="signals" in fixture["requires"],
-                                notifications="notifications" in fixture["requires"],
-                                http=http, sleep=servers.sleep, random=lambda: 0.5)
+        client = RealtimeClient(
+            API_URL,
+            POLL_URL,
+            "token",
+            heartbeat_interval=HEARTBEAT_INTERVAL,
+            signals="signals" in fixture["requires"],
+            notifications="notifications" in fixture["requires"],
+            http=http,
+            sleep=servers.sleep,
+            random=lambda: 0.5,
+        )
 
         async def consume():
             try:

@@ -23,6 +23,7 @@ def test_every_fixture_is_described_word_for_word_and_nothing_else():
 
 
 def test_the_doc_and_the_fixtures_are_the_same_version():
-    (version,) = re.findall(r"^# Realtime client protocol, version (\d+)$", DOC.read_text(),
-                            flags=re.MULTILINE)
+    (version,) = re.findall(
+        r"^# Realtime client protocol, version (\d+)$", DOC.read_text(), flags=re.MULTILINE
+    )
     assert {fixture["protocol_version"] for fixture in load_fixtures()} == {int(version)}

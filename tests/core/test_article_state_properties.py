@@ -43,21 +43,38 @@ class Server:
 
     def comment_json(self, c: dict) -> dict:
         return {
-            "id": c["id"], "discussion_id": DISCUSSION, "article_id": ARTICLE,
-            "community_id": COMMUNITY, "parent_id": c["parent_id"], "depth": c["depth"],
+            "id": c["id"],
+            "discussion_id": DISCUSSION,
+            "article_id": ARTICLE,
+            "community_id": COMMUNITY,
+            "parent_id": c["parent_id"],
+            "depth": c["depth"],
             "content": "[deleted]" if c["is_deleted"] else c["content"],
-            "author": {"id": None, "username": "[deleted]", "is_pseudonymous": False,
-                       "profile_pic_url": None} if c["is_deleted"] else
-                      {"id": 1, "username": "u", "is_pseudonymous": False, "profile_pic_url": None},
-            "is_pseudonymous": False, "is_deleted": c["is_deleted"], "version": c["version"],
-            "created_at": STAMP, "updated_at": STAMP,
+            "author": {
+                "id": None,
+                "username": "[deleted]",
+                "is_pseudonymous": False,
+                "profile_pic_url": None,
+            }
+            if c["is_deleted"]
+            else {"id": 1, "username": "u", "is_pseudonymous": False, "profile_pic_url": None},
+            "is_pseudonymous": False,
+            "is_deleted": c["is_deleted"],
+            "version": c["version"],
+            "created_at": STAMP,
+            "updated_at": STAMP,
         }
 
     def discussion_json(self) -> dict:
         live = sum(1 for c in self.comments.values() if not c["is_deleted"])
-        return {"id": DISCUSSION, "article_id": ARTICLE, "community_id": COMMUNITY,
-                "topic": self.discussion["topic"], "comments_count": live,
-                "version": self.discussion["version"]}
+        return {
+            "id": DISCUSSION,
+            "article_id": ARTICLE,
+            "community_id": COMMUNITY,
+            "topic": self.discussion["topic"],
+            "comments_count": live,
+            "version": self.discussion["version"],
+        }
 
     def visible_tree(self) -> list[dict]:
         """The listing's rule, scanning newest first so replies are seen first."""
@@ -76,11 +93,19 @@ class Server:
     # -- writes, each recording the event events.py would record --
 
     def _comment_event(self, kind: str, c: dict) -> None:
-        self.events.append({"type": kind, "data": {
-            "comment": self.comment_json(c), "comment_id": c["id"],
-            "discussion_id": DISCUSSION, "parent_id": c["parent_id"],
-            "article_id": ARTICLE, "community_id": COMMUNITY,
-        }})
+        self.events.append(
+            {
+                "type": kind,
+                "data": {
+                    "comment": self.comment_json(c),
+                    "comment_id": c["id"],
+                    "discussion_id": DISCUSSION,
+                    "parent_id": c["parent_id"],
+                    "article_id": ARTICLE,
+                    "community_id": COMMUNITY,
+                },
+            }
+        )
 
     def live(self) -> list[dict]:
         return [c for c in self.comments.values() if not c["is_deleted"]]
@@ -89,9 +114,14 @@ class Server:
         parents = [c for c in self.live() if c["depth"] < MAX_DEPTH]
         parent = None if pick is None or not parents else parents[pick % len(parents)]
         self.next_id += 1
-        c = {"id": self.next_id, "parent_id": parent["id"] if parent else None,
-             "depth": parent["depth"] + 1 if parent else 0, "content": f"c{self.next_id}",
-             "is_deleted": False, "version": 1}
+        c = {
+            "id": self.next_id,
+            "parent_id": parent["id"] if parent else None,
+            "depth": parent["depth"] + 1 if parent else 0,
+            "content": f"c{self.next_id}",
+            "is_deleted": False,
+            "version": 1,
+        }
         self.comments[c["id"]] = c
         self._comment_event("new_comment", c)
 
@@ -118,7 +148,9 @@ class Server:
             return
         self._comment_event("deleted_comment", c)
         parent = self.comments.get(c["parent_id"])
-        while parent is not None and parent["is_deleted"] and not self._has_live_reply(parent["id"]):
+        while (
+            parent is not None and parent["is_deleted"] and not self._has_live_reply(parent["id"])
+        ):
             parent["version"] += 1
             self._comment_event("deleted_comment", parent)
             parent = self.comments.get(parent["parent_id"])
@@ -130,18 +162,32 @@ class Server:
     def edit_discussion(self) -> None:
         self.discussion["topic"] += "!"
         self.discussion["version"] += 1
-        self.events.append({"type": "updated_discussion", "data": {
-            "discussion": self.discussion_json(), "article_id": ARTICLE,
-            "community_id": COMMUNITY,
-        }})
+        self.events.append(
+            {
+                "type": "updated_discussion",
+                "data": {
+                    "discussion": self.discussion_json(),
+                    "article_id": ARTICLE,
+                    "community_id": COMMUNITY,
+                },
+            }
+        )
 
     def other_article(self) -> None:
         """An event of another article on the same stream: must be ignored."""
-        self.events.append({"type": "new_comment", "data": {
-            "comment": {"id": 1, "version": 1, "parent_id": None, "is_deleted": False},
-            "comment_id": 1, "discussion_id": DISCUSSION, "parent_id": None,
-            "article_id": OTHER_ARTICLE, "community_id": COMMUNITY,
-        }})
+        self.events.append(
+            {
+                "type": "new_comment",
+                "data": {
+                    "comment": {"id": 1, "version": 1, "parent_id": None, "is_deleted": False},
+                    "comment_id": 1,
+                    "discussion_id": DISCUSSION,
+                    "parent_id": None,
+                    "article_id": OTHER_ARTICLE,
+                    "community_id": COMMUNITY,
+                },
+            }
+        )
 
 
 operation = st.one_of(
@@ -256,4 +302,4 @@ def test_held_versions_never_go_backwards_in_any_order(edits, seed: random.Rando
         held = state.comments[DISCUSSION][comment_id]
         assert held["version"] == max(seen, event["data"]["comment"]["version"])
         seen = held["version"]
-        assert held["content"] == "c%d" % comment_id + "!" * (seen - 1)
+        assert held["content"] == f"c{comment_id}" + "!" * (seen - 1)

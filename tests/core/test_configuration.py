@@ -38,11 +38,16 @@ def variables_read() -> dict[str, set[str]]:
     for module in READERS:
         tree = ast.parse((SRC / module).read_text())
         # Keys of dict displays name settings (Django's "APP_DIRS"), never variables.
-        keys = {id(key) for node in ast.walk(tree) if isinstance(node, ast.Dict)
-                for key in node.keys}
+        keys = {
+            id(key) for node in ast.walk(tree) if isinstance(node, ast.Dict) for key in node.keys
+        }
         for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                    and VARIABLE_NAME.fullmatch(node.value) and id(node) not in keys:
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and VARIABLE_NAME.fullmatch(node.value)
+                and id(node) not in keys
+            ):
                 found.setdefault(node.value, set()).add(module)
     return found
 
@@ -59,10 +64,14 @@ def documented_variables() -> set[str]:
 
 
 def test_only_the_configuration_modules_read_the_environment():
-    readers = {str(path.relative_to(SRC)) for path in python_sources()
-               if ENVIRONMENT_READ.search(path.read_text())}
+    readers = {
+        str(path.relative_to(SRC))
+        for path in python_sources()
+        if ENVIRONMENT_READ.search(path.read_text())
+    }
     assert readers - SETS_DJANGO_SETTINGS <= set(READERS), (
-        "read configuration in one of READERS and pass it down")
+        "read configuration in one of READERS and pass it down"
+    )
     for module in SETS_DJANGO_SETTINGS:
         reads = ENVIRONMENT_READ.findall((SRC / module).read_text())
         assert reads == ["os.environ"], f"{module} should only set DJANGO_SETTINGS_MODULE"

@@ -7,10 +7,18 @@ from realtime_core.events import MAX_BODY_BYTES, MAX_EVENT_BYTES, content_event,
 
 def _comment_event(content: str, topic: str = "A topic"):
     data = {
-        "comment": {"id": 5, "content": content, "version": 2,
-                    "author": {"id": 3, "username": "ada", "is_pseudonymous": False}},
-        "comment_id": 5, "discussion_id": 4, "parent_id": None,
-        "article_id": 2, "community_id": 1, "topic": topic,
+        "comment": {
+            "id": 5,
+            "content": content,
+            "version": 2,
+            "author": {"id": 3, "username": "ada", "is_pseudonymous": False},
+        },
+        "comment_id": 5,
+        "discussion_id": 4,
+        "parent_id": None,
+        "article_id": 2,
+        "community_id": 1,
+        "topic": topic,
     }
     return data, content_event("new_comment", data, 1, 3, None)
 
@@ -36,7 +44,8 @@ def test_an_over_size_event_keeps_every_field_with_its_longest_text_cut_and_flag
     assert set(comment) == set(data["comment"])
     assert comment["content"] and data["comment"]["content"].startswith(comment["content"])
     assert {k: v for k, v in comment.items() if k != "content"} == {
-        k: v for k, v in data["comment"].items() if k != "content"}
+        k: v for k, v in data["comment"].items() if k != "content"
+    }
     assert received["data"]["topic"] == "A topic"
 
 

@@ -6,8 +6,9 @@ from realtime_core.log import REVOKED_MARKER_TTL, EventLog
 
 
 def _event(n: int):
-    return content_event("new_comment", {"comment": {"id": n}, "article_id": 1,
-                                         "community_id": 1}, 1, None, None)
+    return content_event(
+        "new_comment", {"comment": {"id": n}, "article_id": 1, "community_id": 1}, 1, None, None
+    )
 
 
 def test_a_retried_append_returns_the_first_event_id(store):
@@ -47,8 +48,9 @@ def test_a_sequence_behind_the_floor_starts_a_new_epoch(store):
 
 def test_a_join_records_its_event_id_and_a_revocation_empties_the_user(store):
     log = EventLog(store, maxlen=1000, dedupe_ttl=60)
-    joined, _ = log.append("join-1", *membership_event(7, 10, True), floor=0,
-                           membership=(7, 10, True))
+    joined, _ = log.append(
+        "join-1", *membership_event(7, 10, True), floor=0, membership=(7, 10, True)
+    )
     log.append("c-1", *_event(1), floor=0)
     assert store.smembers(keys.memberships(7)) == {b"10"}
     assert int(store.get(keys.joined(7))) == joined

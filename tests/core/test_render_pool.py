@@ -86,8 +86,10 @@ def test_a_post_ends_at_most_two_processes_and_the_rest_shows_as_source(monkeypa
     with pool.turn("writer") as turn:
         mathml = maths.render_formulas(formulas, turn)
     assert set(mathml.values()) == {None}
-    assert sample("marginalia_render_process_restarts_total",
-                  reason="timeout") == restarts + maths.POST_RESTARTS
+    assert (
+        sample("marginalia_render_process_restarts_total", reason="timeout")
+        == restarts + maths.POST_RESTARTS
+    )
 
 
 class _NeverStarts(KatexProcess):
@@ -111,10 +113,12 @@ def test_turns_go_round_the_lanes_first_come_first_served_within_each():
     held = turns.acquire("first")
     served, threads = [], []
     for lane, post in [("flood", 1), ("flood", 2), ("flood", 3), ("quiet", 1), ("other", 1)]:
+
         def wait(lane=lane, post=post):
             slot = turns.acquire(lane)
             served.append((lane, post))
             turns.release(slot)
+
         threads.append(threading.Thread(target=wait))
         threads[-1].start()
         while turns.waiting < len(threads):  # queued in this order

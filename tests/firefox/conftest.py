@@ -21,11 +21,15 @@ def firefox() -> str:
     """Firefox ESR and what drives it; missing, every Firefox test fails saying so."""
     executable = shutil.which("firefox-esr")
     if executable is None:
-        pytest.fail("Debian's firefox-esr is not installed (apt-get install firefox-esr; "
-                    ".ci/run installs it)")
+        pytest.fail(
+            "Debian's firefox-esr is not installed (apt-get install firefox-esr; "
+            ".ci/run installs it)"
+        )
     if shutil.which("node") is None or not PUPPETEER.exists():
-        pytest.fail("Node.js and puppeteer-core drive Firefox: `npm ci` in the repository root "
-                    "installs puppeteer-core from package.json (bin/test does)")
+        pytest.fail(
+            "Node.js and puppeteer-core drive Firefox: `npm ci` in the repository root "
+            "installs puppeteer-core from package.json (bin/test does)"
+        )
     return executable
 
 
@@ -43,14 +47,22 @@ def run_in_firefox(firefox, stack, lab, tmp_path):  # noqa: F811  (lab is import
 
     def run(script: str, answers: dict, timeout: float = 90.0) -> dict:
         scenario_input = {
-            "firefox": firefox, "apiUrl": stack.api_url, "pollUrl": stack.poll_url,
-            "path": lab["path"], "member": vars(lab["member"]),
+            "firefox": firefox,
+            "apiUrl": stack.api_url,
+            "pollUrl": stack.poll_url,
+            "path": lab["path"],
+            "member": vars(lab["member"]),
         }
         stderr_path = tmp_path / f"{script}.stderr"
         with open(stderr_path, "w") as stderr:
-            process = subprocess.Popen(["node", str(HERE / script)], cwd=ROOT, text=True,
-                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                       stderr=stderr)
+            process = subprocess.Popen(
+                ["node", str(HERE / script)],
+                cwd=ROOT,
+                text=True,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+            )
         deadline = time.monotonic() + timeout
         try:
             process.stdin.write(json.dumps(scenario_input) + "\n")
@@ -65,8 +77,10 @@ def run_in_firefox(firefox, stack, lab, tmp_path):  # noqa: F811  (lab is import
                 process.stdin.write(json.dumps(answer) + "\n")
                 process.stdin.flush()
             process.wait(deadline - time.monotonic())
-            raise AssertionError(f"{script} ended without a result (exit {process.returncode}):"
-                                 f"\n{stderr_path.read_text()}")
+            raise AssertionError(
+                f"{script} ended without a result (exit {process.returncode}):"
+                f"\n{stderr_path.read_text()}"
+            )
         finally:
             if process.poll() is None:
                 process.kill()

@@ -21,20 +21,28 @@ def timed(write) -> dict:
 
 def discussion_by(api, lab):
     """Answers a scenario's "discussion" with one the lab's admin starts through the API."""
-    return lambda details: timed(lambda: api.discussion(
-        lab["admin"], lab["community"]["id"], lab["article"]["id"], **details))
+    return lambda details: timed(
+        lambda: api.discussion(
+            lab["admin"], lab["community"]["id"], lab["article"]["id"], **details
+        )
+    )
 
 
 def comment_by(api, lab):
     """Answers a scenario's "comment" with one the lab's admin writes through the API."""
-    return lambda details: timed(lambda: api.comment(
-        lab["admin"], details["discussion_id"], details["content"]))
+    return lambda details: timed(
+        lambda: api.comment(lab["admin"], details["discussion_id"], details["content"])
+    )
 
 
 def test_another_members_discussion_and_comment_within_a_second(run_in_firefox, api, lab):
-    result = run_in_firefox("live_writes.mjs", {
-        "discussion": discussion_by(api, lab), "comment": comment_by(api, lab),
-    })
+    result = run_in_firefox(
+        "live_writes.mjs",
+        {
+            "discussion": discussion_by(api, lab),
+            "comment": comment_by(api, lab),
+        },
+    )
     print(f"discussion: {result['discussion_ms']} ms, comment: {result['comment_ms']} ms")
     assert result["discussion_ms"] < WITHIN_MS
     assert result["comment_ms"] < WITHIN_MS
@@ -56,11 +64,14 @@ def test_connection_indicator_through_a_poll_server_outage(run_in_firefox, api, 
         return {}
 
     try:
-        result = run_in_firefox("outage.mjs", {
-            "stop the poll server": stop_poll_server,
-            "write and start the poll server": write_and_start_poll_server,
-            "discussion": write_discussion,
-        })
+        result = run_in_firefox(
+            "outage.mjs",
+            {
+                "stop the poll server": stop_poll_server,
+                "write and start the poll server": write_and_start_poll_server,
+                "discussion": write_discussion,
+            },
+        )
     finally:
         if "poll" not in stack.processes:  # the scenario failed during the outage
             stack.start_poll_server()
@@ -71,14 +82,21 @@ def test_connection_indicator_through_a_poll_server_outage(run_in_firefox, api, 
     # as an error of the page, though the client handles them (Chromium only logs them);
     # any other error is the page's.
     refused = f"remote resource at {stack.poll_url}/"
-    assert [error for error in result["errors"]
-            if not (refused in error and "(Reason: CORS request did not succeed)" in error)] == []
+    assert [
+        error
+        for error in result["errors"]
+        if not (refused in error and "(Reason: CORS request did not succeed)" in error)
+    ] == []
 
 
 def test_two_tabs_share_one_long_poll(run_in_firefox, api, lab):
-    result = run_in_firefox("two_tabs.mjs", {
-        "discussion": discussion_by(api, lab), "comment": comment_by(api, lab),
-    })
+    result = run_in_firefox(
+        "two_tabs.mjs",
+        {
+            "discussion": discussion_by(api, lab),
+            "comment": comment_by(api, lab),
+        },
+    )
     assert result["roles"] == {"first": "leader", "second": "follower"}
     assert result["before_handover"] == {"polled": ["first"], "in_flight": 1}
     after = result["after_handover"]

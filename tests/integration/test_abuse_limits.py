@@ -46,9 +46,15 @@ def test_a_burst_of_comments_gets_exactly_the_allowed_number(limited_api):
     discussion = api.discussion(lab["member"], lab["community"]["id"], lab["article"]["id"])
     allowed = first_rule_amount("writes_per_user") - 1  # the discussion was a write too
 
-    responses = in_parallel(100, lambda: api.call(
-        "POST", f"/api/discussions/{discussion['id']}/comments", lab["member"],
-        json={"content": "spam"}))
+    responses = in_parallel(
+        100,
+        lambda: api.call(
+            "POST",
+            f"/api/discussions/{discussion['id']}/comments",
+            lab["member"],
+            json={"content": "spam"},
+        ),
+    )
 
     statuses = [r.status_code for r in responses]
     assert statuses.count(201) == allowed and statuses.count(429) == 100 - allowed, statuses
@@ -67,8 +73,10 @@ def test_parallel_password_guesses_get_exactly_the_allowed_number(limited_api, a
     login = account.username if account_exists else f"nobody-{account.username}"
     allowed = first_rule_amount("login_failures_per_account")
 
-    responses = in_parallel(20, lambda: api.call(
-        "POST", "/api/auth/login", json={"login": login, "password": "a guess"}))
+    responses = in_parallel(
+        20,
+        lambda: api.call("POST", "/api/auth/login", json={"login": login, "password": "a guess"}),
+    )
 
     statuses = [r.status_code for r in responses]
     assert statuses.count(401) == allowed and statuses.count(429) == 20 - allowed, statuses
@@ -76,6 +84,7 @@ def test_parallel_password_guesses_get_exactly_the_allowed_number(limited_api, a
         if response.status_code == 429:
             assert_limited(response)
     if account_exists:  # the account waits, even for the right password
-        locked = api.call("POST", "/api/auth/login",
-                          json={"login": login, "password": account.password})
+        locked = api.call(
+            "POST", "/api/auth/login", json={"login": login, "password": account.password}
+        )
         assert locked.status_code == 429

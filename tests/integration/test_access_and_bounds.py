@@ -21,22 +21,31 @@ def poll_server_state(stack) -> dict:
 def wait_for_head(stack, api, account) -> int:
     """The newest event id Redis assigned (read by registering), once the poll server has it."""
     head = api.register(account)["last_event_id"]
-    wait_until(lambda: poll_server_state(stack)["head_event_id"] >= head, timeout=20,
-               message=f"the poll server to read event {head}")
+    wait_until(
+        lambda: poll_server_state(stack)["head_event_id"] >= head,
+        timeout=20,
+        message=f"the poll server to read event {head}",
+    )
     return head
 
 
 async def poll(http, stack, queue_id: str, cursor: int) -> httpx.Response:
-    return await http.get(f"{stack.poll_url}/realtime/poll",
-                          params={"queue_id": queue_id, "last_event_id": cursor})
+    return await http.get(
+        f"{stack.poll_url}/realtime/poll", params={"queue_id": queue_id, "last_event_id": cursor}
+    )
 
 
 async def waiting_poll(http, stack, queue_id: str, cursor: int) -> asyncio.Task:
     """A poll the server holds: started, and seen among the server's waiting polls."""
     before = poll_server_state(stack)["pending_polls"]
     task = asyncio.create_task(poll(http, stack, queue_id, cursor))
-    await asyncio.to_thread(wait_until, lambda: poll_server_state(stack)["pending_polls"] > before,
-                            20, 0.02, "the poll to wait")
+    await asyncio.to_thread(
+        wait_until,
+        lambda: poll_server_state(stack)["pending_polls"] > before,
+        20,
+        0.02,
+        "the poll to wait",
+    )
     return task
 
 
@@ -53,8 +62,10 @@ async def end_access_and_check(stack, api, lab, change: str) -> float:
     async with httpx.AsyncClient(timeout=30) as http:
         waiting = await waiting_poll(http, stack, queue["queue_id"], queue["last_event_id"])
         await asyncio.to_thread(
-            run_django, stack,
-            f"from accounts.models import User; user = User.objects.get(pk={member.id}); {change}")
+            run_django,
+            stack,
+            f"from accounts.models import User; user = User.objects.get(pk={member.id}); {change}",
+        )
         changed_at = time.monotonic()
         answer = await asyncio.wait_for(waiting, 10)
         answered_after = time.monotonic() - changed_at
@@ -70,7 +81,8 @@ async def end_access_and_check(stack, api, lab, change: str) -> float:
 
 async def test_a_deactivated_user_loses_delivery_at_once(stack, api, lab):
     answered_after = await end_access_and_check(
-        stack, api, lab, "user.is_active = False; user.save()")
+        stack, api, lab, "user.is_active = False; user.save()"
+    )
     assert answered_after < 2.0, answered_after
 
 
@@ -80,7 +92,8 @@ async def test_a_deleted_user_loses_delivery_at_once(stack, api, lab):
 
 
 async def test_a_re_added_member_with_an_old_queue_never_sees_what_happened_while_out(
-        stack, api, lab):
+    stack, api, lab
+):
     admin, member = lab["admin"], lab["member"]
     community_id, article_id = lab["community"]["id"], lab["article"]["id"]
     queue = api.register(member)
@@ -115,7 +128,8 @@ async def test_a_re_added_member_with_an_old_queue_never_sees_what_happened_whil
 
 
 async def test_an_over_size_comment_event_is_cut_and_flagged_and_the_api_has_it_whole(
-        stack, api, lab):
+    stack, api, lab
+):
     admin, member = lab["admin"], lab["member"]
     discussion = api.discussion(admin, lab["community"]["id"], lab["article"]["id"])
     queue = api.register(member)
@@ -137,7 +151,8 @@ async def test_an_over_size_comment_event_is_cut_and_flagged_and_the_api_has_it_
 
 
 async def test_the_python_client_reads_a_large_backlog_page_by_page_each_event_once(
-        stack, api, lab):
+    stack, api, lab
+):
     admin, member = lab["admin"], lab["member"]
     discussion = api.discussion(admin, lab["community"]["id"], lab["article"]["id"])
     queue = api.register(member)
@@ -152,8 +167,14 @@ async def test_the_python_client_reads_a_large_backlog_page_by_page_each_event_o
 
     received = []
     async with httpx.AsyncClient(event_hooks={"response": [record_poll_answer]}) as http:
-        client = RealtimeClient(stack.api_url, stack.poll_url, member.access, http=http,
-                                queue_id=queue["queue_id"], last_event_id=queue["last_event_id"])
+        client = RealtimeClient(
+            stack.api_url,
+            stack.poll_url,
+            member.access,
+            http=http,
+            queue_id=queue["queue_id"],
+            last_event_id=queue["last_event_id"],
+        )
 
         async def consume():
             async for item in client.events():

@@ -89,8 +89,14 @@ def burst_stack(tmp_path_factory):
 def _seed(stack: Stack) -> tuple[list[dict], dict[int, str]]:
     """The communities, and each user's login (an access token names its login)."""
     code = SEED.format(communities=COMMUNITIES, clients=CLIENTS)
-    done = subprocess.run([sys.executable, str(SRC / "manage.py"), "shell", "-c", code],
-                          env=stack.env, cwd=ROOT, check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(SRC / "manage.py"), "shell", "-c", code],
+        env=stack.env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     seeded = json.loads(done.stdout.strip().splitlines()[-1])
     return seeded["communities"], {int(user): login for user, login in seeded["logins"].items()}
 
@@ -115,14 +121,14 @@ async def _in_parallel(connections: list[LeanConnection], jobs: list, run) -> li
     return results
 
 
-async def _register(api_url: str, communities: list[dict], logins: dict[int, str]
-                    ) -> list[Queue]:
+async def _register(api_url: str, communities: list[dict], logins: dict[int, str]) -> list[Queue]:
     members = [(c["id"], m) for c in communities for m in c["member_ids"]]
 
     async def register(connection, member):
         community_id, user_id = member
-        status, body = await connection.request("POST", "/api/realtime/register",
-                                                headers=_bearer(user_id, logins))
+        status, body = await connection.request(
+            "POST", "/api/realtime/register", headers=_bearer(user_id, logins)
+        )
         assert status == 200, body
         queue = json.loads(body)
         assert queue["communities"] == [community_id]
@@ -137,7 +143,8 @@ async def _poll_forever(poll_url: str, queue: Queue) -> None:
     try:
         while True:
             status, body = await connection.request(
-                "GET", f"/realtime/poll?queue_id={queue.queue_id}&last_event_id={queue.cursor}")
+                "GET", f"/realtime/poll?queue_id={queue.queue_id}&last_event_id={queue.cursor}"
+            )
             if status != 200:
                 queue.errors.append(status)
                 await asyncio.sleep(0.1)  # back off as a real client does
@@ -154,8 +161,9 @@ async def _poll_forever(poll_url: str, queue: Queue) -> None:
         connection.close()
 
 
-async def _write(api_url: str, communities: list[dict], logins: dict[int, str]
-                 ) -> dict[int, tuple[int, float]]:
+async def _write(
+    api_url: str, communities: list[dict], logins: dict[int, str]
+) -> dict[int, tuple[int, float]]:
     """WRITES discussions round robin over the communities; discussion id -> (community, sent)."""
     jobs = [communities[n % len(communities)] for n in range(WRITES)]
     headers = {c["id"]: _bearer(c["writer_id"], logins) for c in communities}
@@ -163,9 +171,11 @@ async def _write(api_url: str, communities: list[dict], logins: dict[int, str]
     async def write(connection, community):
         sent = time.monotonic()
         status, body = await connection.request(
-            "POST", f"/api/communities/{community['id']}/articles/{community['article_id']}"
-                    "/discussions",
-            body={"topic": "Burst", "content": "x"}, headers=headers[community["id"]])
+            "POST",
+            f"/api/communities/{community['id']}/articles/{community['article_id']}/discussions",
+            body={"topic": "Burst", "content": "x"},
+            headers=headers[community["id"]],
+        )
         assert status == 201, body
         return json.loads(body)["id"], community["id"], sent
 
@@ -190,18 +200,23 @@ async def test_burst_of_writes_reaches_every_member_queue_once_in_order(burst_st
     pollers = [asyncio.create_task(_poll_forever(stack.poll_url, q)) for q in queues]
     try:
         await asyncio.to_thread(
-            wait_until, lambda: _pending_polls(stack.poll_url) >= CLIENTS, timeout=60,
-            message="every client's poll to be waiting")
+            wait_until,
+            lambda: _pending_polls(stack.poll_url) >= CLIENTS,
+            timeout=60,
+            message="every client's poll to be waiting",
+        )
         started = time.monotonic()
         written = await _write(stack.api_url, communities, logins)
         write_seconds = time.monotonic() - started
-        expected_count = {c["id"]: sum(1 for cid, _ in written.values() if cid == c["id"])
-                          for c in communities}
+        expected_count = {
+            c["id"]: sum(1 for cid, _ in written.values() if cid == c["id"]) for c in communities
+        }
 
         async def all_delivered():
             while any(len(q.received) < expected_count[q.community_id] for q in queues):
-                if any(q.catchups or len(q.received) > expected_count[q.community_id]
-                       for q in queues):
+                if any(
+                    q.catchups or len(q.received) > expected_count[q.community_id] for q in queues
+                ):
                     return  # the assertions below say what went wrong
                 await asyncio.sleep(0.1)
 
@@ -226,13 +241,16 @@ async def test_burst_of_writes_reaches_every_member_queue_once_in_order(burst_st
 
     latencies = [
         received_at - written[d][1]
-        for queue in queues for (_, d), received_at in zip(queue.received, queue.received_at)
+        for queue in queues
+        for (_, d), received_at in zip(queue.received, queue.received_at)
     ]
     deliveries = len(latencies)
     assert deliveries == sum(expected_count[q.community_id] for q in queues)
-    print(f"\nburst: {WRITES} writes by {WRITERS} connections in {write_seconds:.1f}s "
-          f"({WRITES / write_seconds:.0f}/s); {CLIENTS} clients in {COMMUNITIES} communities; "
-          f"{deliveries} deliveries complete after {delivered_seconds:.1f}s; latency from "
-          f"write sent to delivery p50 {statistics.median(latencies) * 1000:.0f} ms, "
-          f"p95 {_percentile(latencies, 0.95) * 1000:.0f} ms, "
-          f"p99 {_percentile(latencies, 0.99) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms")
+    print(
+        f"\nburst: {WRITES} writes by {WRITERS} connections in {write_seconds:.1f}s "
+        f"({WRITES / write_seconds:.0f}/s); {CLIENTS} clients in {COMMUNITIES} communities; "
+        f"{deliveries} deliveries complete after {delivered_seconds:.1f}s; latency from "
+        f"write sent to delivery p50 {statistics.median(latencies) * 1000:.0f} ms, "
+        f"p95 {_percentile(latencies, 0.95) * 1000:.0f} ms, "
+        f"p99 {_percentile(latencies, 0.99) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms"
+    )

@@ -54,18 +54,28 @@ def test_event_stream_rebuilds_a_fresh_fetch(stack, api, lab):
                 new_comment(discussion["id"], rng.choice(parents)["id"] if use_parent else None)
             elif roll < 0.62:
                 comment = rng.choice(comments)
-                api.call("PATCH", f"/api/comments/{comment['id']}", author_of[("c", comment["id"])],
-                         json={"content": f"edited {step}"}, expect=200)
+                api.call(
+                    "PATCH",
+                    f"/api/comments/{comment['id']}",
+                    author_of[("c", comment["id"])],
+                    json={"content": f"edited {step}"},
+                    expect=200,
+                )
             elif roll < 0.8:
-                api.call("DELETE", f"/api/comments/{rng.choice(comments)['id']}", moderator,
-                         expect=204)
+                api.call(
+                    "DELETE", f"/api/comments/{rng.choice(comments)['id']}", moderator, expect=204
+                )
             elif roll < 0.9:
                 verb = "unresolve" if discussion["is_resolved"] else "resolve"
                 api.call("POST", f"/api/discussions/{discussion['id']}/{verb}", admin, expect=200)
             elif roll < 0.95:
-                api.call("PATCH", f"/api/discussions/{discussion['id']}",
-                         author_of[("d", discussion["id"])], json={"topic": f"topic {step}"},
-                         expect=200)
+                api.call(
+                    "PATCH",
+                    f"/api/discussions/{discussion['id']}",
+                    author_of[("d", discussion["id"])],
+                    json={"topic": f"topic {step}"},
+                    expect=200,
+                )
             else:
                 api.call("DELETE", f"/api/discussions/{discussion['id']}", moderator, expect=204)
 
@@ -99,8 +109,12 @@ def test_concurrent_deletions_and_replies_never_strand_a_placeholder(stack, api,
         return api.call("DELETE", f"/api/comments/{comment['id']}", admin).status_code
 
     def reply_to(comment):
-        return api.call("POST", f"/api/discussions/{discussion['id']}/comments", admin,
-                        json={"content": "late reply", "parent_id": comment["id"]}).status_code
+        return api.call(
+            "POST",
+            f"/api/discussions/{discussion['id']}/comments",
+            admin,
+            json={"content": "late reply", "parent_id": comment["id"]},
+        ).status_code
 
     with Poller(stack.poll_url, queue["queue_id"], queue["last_event_id"]) as poller:
         with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:

@@ -28,76 +28,127 @@ def test_member_receives_all_six_event_types_within_a_second(stack, api, lab):
             started = time.monotonic()
             result = write()
             event = poller.wait_for(
-                lambda e: e["type"] == event_type
-                and e["data"][object_key]["id"] == object_id_of(result),
-                timeout=2, message=event_type)
+                lambda e: (
+                    e["type"] == event_type and e["data"][object_key]["id"] == object_id_of(result)
+                ),
+                timeout=2,
+                message=event_type,
+            )
             latencies[event_type] = poller.received_at[event["event_id"]] - started
             return result, event
 
         discussion, event = write_and_receive(
-            "new_discussion", lambda: api.discussion(admin, cid, aid), "discussion",
-            lambda d: d["id"])
+            "new_discussion",
+            lambda: api.discussion(admin, cid, aid),
+            "discussion",
+            lambda d: d["id"],
+        )
         assert event["data"]["discussion"] == _rest_discussion(api, member, discussion["id"])
         assert event["data"]["article_id"] == aid and event["data"]["community_id"] == cid
         assert event["community_ids"] == [cid]
 
         _, event = write_and_receive(
             "updated_discussion",
-            lambda: api.call("PATCH", f"/api/discussions/{discussion['id']}", admin,
-                             json={"content": "Edited"}, expect=200).json(),
-            "discussion", lambda d: d["id"])
+            lambda: api.call(
+                "PATCH",
+                f"/api/discussions/{discussion['id']}",
+                admin,
+                json={"content": "Edited"},
+                expect=200,
+            ).json(),
+            "discussion",
+            lambda d: d["id"],
+        )
         assert event["data"]["discussion"] == _rest_discussion(api, member, discussion["id"])
         assert event["data"]["discussion"]["content"] == "Edited"
 
         comment, event = write_and_receive(
-            "new_comment", lambda: api.comment(admin, discussion["id"], "First"), "comment",
-            lambda c: c["id"])
-        assert event["data"]["comment"] == _rest_comment(api, member, discussion["id"],
-                                                         comment["id"])
+            "new_comment",
+            lambda: api.comment(admin, discussion["id"], "First"),
+            "comment",
+            lambda c: c["id"],
+        )
+        assert event["data"]["comment"] == _rest_comment(
+            api, member, discussion["id"], comment["id"]
+        )
         assert event["data"]["discussion_id"] == discussion["id"]
 
         reply, event = write_and_receive(
-            "new_comment", lambda: api.comment(admin, discussion["id"], "Reply", comment["id"]),
-            "comment", lambda c: c["id"])
+            "new_comment",
+            lambda: api.comment(admin, discussion["id"], "Reply", comment["id"]),
+            "comment",
+            lambda c: c["id"],
+        )
         assert event["data"]["parent_id"] == comment["id"]
 
         _, event = write_and_receive(
             "updated_comment",
-            lambda: api.call("PATCH", f"/api/comments/{comment['id']}", admin,
-                             json={"content": "First, edited"}, expect=200).json(),
-            "comment", lambda c: c["id"])
-        assert event["data"]["comment"] == _rest_comment(api, member, discussion["id"],
-                                                         comment["id"])
+            lambda: api.call(
+                "PATCH",
+                f"/api/comments/{comment['id']}",
+                admin,
+                json={"content": "First, edited"},
+                expect=200,
+            ).json(),
+            "comment",
+            lambda c: c["id"],
+        )
+        assert event["data"]["comment"] == _rest_comment(
+            api, member, discussion["id"], comment["id"]
+        )
 
         # Deleted with a reply: it keeps its place as "[deleted]", so it is an update.
         api.call("DELETE", f"/api/comments/{comment['id']}", admin, expect=204)
         event = poller.wait_for(
-            lambda e: e["type"] == "updated_comment" and e["data"]["comment"]["id"] == comment["id"]
-            and e["data"]["comment"]["is_deleted"], timeout=2, message="the placeholder")
-        assert event["data"]["comment"] == _rest_comment(api, member, discussion["id"],
-                                                         comment["id"])
+            lambda e: (
+                e["type"] == "updated_comment"
+                and e["data"]["comment"]["id"] == comment["id"]
+                and e["data"]["comment"]["is_deleted"]
+            ),
+            timeout=2,
+            message="the placeholder",
+        )
+        assert event["data"]["comment"] == _rest_comment(
+            api, member, discussion["id"], comment["id"]
+        )
         assert event["data"]["comment"]["content"] == "[deleted]"
 
         # Its last reply deleted: both leave the tree, and "deleted_comment" says so.
         _, event = write_and_receive(
             "deleted_comment",
-            lambda: api.call("DELETE", f"/api/comments/{reply['id']}", admin, expect=204)
-            and reply, "comment", lambda c: c["id"])
+            lambda: api.call("DELETE", f"/api/comments/{reply['id']}", admin, expect=204) and reply,
+            "comment",
+            lambda c: c["id"],
+        )
         assert event["data"]["comment_id"] == reply["id"]
-        poller.wait_for(lambda e: e["type"] == "deleted_comment"
-                        and e["data"]["comment_id"] == comment["id"], timeout=2,
-                        message="the placeholder leaving with its last reply")
+        poller.wait_for(
+            lambda e: e["type"] == "deleted_comment" and e["data"]["comment_id"] == comment["id"],
+            timeout=2,
+            message="the placeholder leaving with its last reply",
+        )
         assert not {comment["id"], reply["id"]} & {
-            c["id"] for c in api.comments(member, discussion["id"])}
+            c["id"] for c in api.comments(member, discussion["id"])
+        }
 
         _, event = write_and_receive(
             "deleted_discussion",
-            lambda: api.call("DELETE", f"/api/discussions/{discussion['id']}", admin,
-                             expect=204) and discussion, "discussion", lambda d: d["id"])
+            lambda: (
+                api.call("DELETE", f"/api/discussions/{discussion['id']}", admin, expect=204)
+                and discussion
+            ),
+            "discussion",
+            lambda d: d["id"],
+        )
         assert event["data"]["discussion_id"] == discussion["id"]
 
-    assert set(latencies) == {"new_discussion", "updated_discussion", "new_comment",
-                              "updated_comment", "deleted_comment", "deleted_discussion"}
+    assert set(latencies) == {
+        "new_discussion",
+        "updated_discussion",
+        "new_comment",
+        "updated_comment",
+        "deleted_comment",
+        "deleted_discussion",
+    }
     # Well under a second on an idle machine (bench/ measures it); the bound only says
     # the event came from the write, not from a poll timing out.
     assert max(latencies.values()) < 4.0, latencies
@@ -127,8 +178,12 @@ def test_non_member_public_and_removed_member_receive_nothing(stack, api, lab):
     mark_for_member = _marker(api, admin, member)
 
     outsider_queue, member_queue = api.register(outsider), api.register(member)
-    with Poller(stack.poll_url, outsider_queue["queue_id"], outsider_queue["last_event_id"]) as out_poll, \
-            Poller(stack.poll_url, member_queue["queue_id"], member_queue["last_event_id"]) as mem_poll:
+    with (
+        Poller(
+            stack.poll_url, outsider_queue["queue_id"], outsider_queue["last_event_id"]
+        ) as out_poll,
+        Poller(stack.poll_url, member_queue["queue_id"], member_queue["last_event_id"]) as mem_poll,
+    ):
         before_removal = api.discussion(admin, cid, aid)
         api.discussion(admin, public["id"], public_article["id"])
         mem_poll.wait_for(lambda e: e["data"]["discussion"]["id"] == before_removal["id"])
@@ -150,8 +205,10 @@ def test_author_echo_rules(stack, api, lab):
     admin, cid, aid = lab["admin"], lab["community"]["id"], lab["article"]["id"]
     mark = _marker(api, lab["member"], admin)
     tab_a, tab_b = api.register(admin), api.register(admin)
-    with Poller(stack.poll_url, tab_a["queue_id"], tab_a["last_event_id"]) as poll_a, \
-            Poller(stack.poll_url, tab_b["queue_id"], tab_b["last_event_id"]) as poll_b:
+    with (
+        Poller(stack.poll_url, tab_a["queue_id"], tab_a["last_event_id"]) as poll_a,
+        Poller(stack.poll_url, tab_b["queue_id"], tab_b["last_event_id"]) as poll_b,
+    ):
         without_header = api.discussion(admin, cid, aid)
         with_header = api.discussion(admin, cid, aid, queue_id=tab_a["queue_id"])
         poll_b.wait_for(lambda e: e["data"]["discussion"]["id"] == with_header["id"])
@@ -185,7 +242,8 @@ def test_two_polls_on_one_queue_both_receive_the_event(stack, api, lab):
     for response in responses:
         assert response.status_code == 200
         assert [e["data"]["discussion"]["id"] for e in response.json()["events"]] == [
-            discussion["id"]]
+            discussion["id"]
+        ]
 
 
 def _pending_polls(stack) -> int:

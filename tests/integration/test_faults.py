@@ -7,7 +7,6 @@ import pytest
 import redis
 
 from realtime_core import keys
-
 from tests.support.api import Api
 from tests.support.poller import Poller, poll_once
 from tests.support.stack import Stack, publish_direct, wait_until
@@ -53,10 +52,17 @@ def test_cursor_ahead_of_the_log_requires_catchup(stack, api, lab):
 @pytest.fixture(scope="module")
 def short_lived(tmp_path_factory):
     """Queues that expire in 3 s and a log (and in-memory ring) of about 100 events."""
-    stack = Stack(tmp_path_factory.mktemp("short"), "short", redis_db=12, env={
-        "REALTIME_QUEUE_TTL": "3", "REALTIME_POLL_TIMEOUT": "1",
-        "REALTIME_LOG_MAXLEN": "100", "REALTIME_RING_SIZE": "50",
-    }).start()
+    stack = Stack(
+        tmp_path_factory.mktemp("short"),
+        "short",
+        redis_db=12,
+        env={
+            "REALTIME_QUEUE_TTL": "3",
+            "REALTIME_POLL_TIMEOUT": "1",
+            "REALTIME_LOG_MAXLEN": "100",
+            "REALTIME_RING_SIZE": "50",
+        },
+    ).start()
     yield stack, Api(stack.api_url)
     stack.stop()
 
@@ -73,8 +79,11 @@ def test_queue_expires_without_polls_and_reregistering_recovers(short_lived):
     queue = api.register(member)
     assert poll_once(stack.poll_url, queue["queue_id"], queue["last_event_id"]).status_code == 200
     store = redis.Redis.from_url(stack.redis_url)
-    wait_until(lambda: not store.exists(keys.queue(queue['queue_id'])), timeout=10,
-               message="the queue's TTL to run out")
+    wait_until(
+        lambda: not store.exists(keys.queue(queue["queue_id"])),
+        timeout=10,
+        message="the queue's TTL to run out",
+    )
 
     expired = poll_once(stack.poll_url, queue["queue_id"], queue["last_event_id"])
     assert expired.status_code == 404 and "message" in expired.json()
@@ -92,12 +101,13 @@ def test_heartbeat_keeps_a_queue_alive(short_lived):
     _, member, _, _ = _private_pair(api)
     queue = api.register(member)
     store = redis.Redis.from_url(stack.redis_url)
-    key = keys.queue(queue['queue_id'])
+    key = keys.queue(queue["queue_id"])
     for _ in range(3):
         # Renew whenever less than half the TTL is left: it never runs out.
         wait_until(lambda: 0 < store.pttl(key) < 1500, timeout=5, message="the TTL to run down")
-        api.call("POST", f"/api/realtime/heartbeat?queue_id={queue['queue_id']}", member,
-                 expect=200)
+        api.call(
+            "POST", f"/api/realtime/heartbeat?queue_id={queue['queue_id']}", member, expect=200
+        )
     assert poll_once(stack.poll_url, queue["queue_id"], queue["last_event_id"]).status_code == 200
 
 
@@ -112,8 +122,9 @@ def test_trimmed_log_requires_catchup(short_lived):
 
 @pytest.fixture
 def own_redis_stack(tmp_path):
-    stack = Stack(tmp_path, "outage", redis_db=0, own_redis=True,
-                  env={"REALTIME_POLL_TIMEOUT": "2"}).start()
+    stack = Stack(
+        tmp_path, "outage", redis_db=0, own_redis=True, env={"REALTIME_POLL_TIMEOUT": "2"}
+    ).start()
     yield stack, Api(stack.api_url)
     stack.stop()
 
@@ -130,8 +141,11 @@ def test_writes_survive_a_redis_outage_and_are_delivered_once_in_order(own_redis
         during = [api.discussion(admin, community["id"], article["id"])["id"] for _ in range(5)]
         stack.redis.start()
 
-        poller.wait_for(lambda e: e["data"]["discussion"]["id"] == during[-1], timeout=15,
-                        message="the events written while Redis was down")
+        poller.wait_for(
+            lambda e: e["data"]["discussion"]["id"] == during[-1],
+            timeout=15,
+            message="the events written while Redis was down",
+        )
         after = api.discussion(admin, community["id"], article["id"])
         poller.wait_for(lambda e: e["data"]["discussion"]["id"] == after["id"], timeout=5)
     assert _ids(poller) == [before["id"], *during, after["id"]]

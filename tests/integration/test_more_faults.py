@@ -6,7 +6,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import httpx
@@ -15,7 +14,6 @@ import redis
 
 from marginalia_client.protocol import CATCHUP, DELIVER, REGISTER, read_poll_answer
 from realtime_core import keys
-
 from tests.support.api import Api
 from tests.support.article_state import ArticleState
 from tests.support.poller import Poller, poll_once
@@ -27,9 +25,15 @@ QUEUE_TTL = 6  # seconds a queue lives without a poll or a heartbeat
 @pytest.fixture(scope="module")
 def robust(tmp_path_factory):
     """Queues live 6 s (scaled down from 120 s) and polls wait at most 1 s."""
-    stack = Stack(tmp_path_factory.mktemp("robust"), "robust_faults", redis_db=13, env={
-        "REALTIME_QUEUE_TTL": str(QUEUE_TTL), "REALTIME_POLL_TIMEOUT": "1",
-    }).start()
+    stack = Stack(
+        tmp_path_factory.mktemp("robust"),
+        "robust_faults",
+        redis_db=13,
+        env={
+            "REALTIME_QUEUE_TTL": str(QUEUE_TTL),
+            "REALTIME_POLL_TIMEOUT": "1",
+        },
+    ).start()
     extra: list[subprocess.Popen] = []
     yield stack, Api(stack.api_url), extra
     for process in extra:
@@ -42,8 +46,9 @@ def robust(tmp_path_factory):
 def _spawn(stack: Stack, extra: list, name: str, argv: list[str], env: dict | None = None):
     stack.logs.mkdir(parents=True, exist_ok=True)
     log = open(stack.logs / f"{name}.log", "ab")
-    process = subprocess.Popen(argv, env={**stack.env, **(env or {})}, cwd=ROOT, stdout=log,
-                               stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        argv, env={**stack.env, **(env or {})}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+    )
     extra.append(process)
     return process
 
@@ -69,16 +74,18 @@ def test_one_of_two_poll_servers_killed_clients_continue_on_the_other(robust):
     stack, api, extra = robust
     admin, member, community, article = _private_pair(api)
     second_port = free_port()
-    second = _spawn(stack, extra, "poll2",
-                    [sys.executable, "-m", "pollserver", "--port", str(second_port)])
+    second = _spawn(
+        stack, extra, "poll2", [sys.executable, "-m", "pollserver", "--port", str(second_port)]
+    )
     second_url = f"http://127.0.0.1:{second_port}"
     wait_until(lambda: _healthy(second_url), timeout=20, message="the second poll server")
 
     clients = []
     for _ in range(3):
         queue = api.register(member)
-        clients.append(Poller([stack.poll_url, second_url], queue["queue_id"],
-                                         queue["last_event_id"]))
+        clients.append(
+            Poller([stack.poll_url, second_url], queue["queue_id"], queue["last_event_id"])
+        )
     written = []
     try:
         for client in clients:
@@ -86,16 +93,22 @@ def test_one_of_two_poll_servers_killed_clients_continue_on_the_other(robust):
         for _ in range(4):
             written.append(api.discussion(admin, community["id"], article["id"])["id"])
         for client in clients:
-            wait_until(lambda: _discussion_ids(client.events) == written, timeout=10,
-                       message="events before the kill")
+            wait_until(
+                lambda client=client: _discussion_ids(client.events) == written,
+                timeout=10,
+                message="events before the kill",
+            )
         assert all(min(c.served_by.values()) > 0 for c in clients), "both servers served"
 
         stack.stop_process("poll", signal.SIGKILL)
         for _ in range(6):
             written.append(api.discussion(admin, community["id"], article["id"])["id"])
         for client in clients:
-            wait_until(lambda: _discussion_ids(client.events) == written, timeout=15,
-                       message="events after the kill, through the surviving server")
+            wait_until(
+                lambda client=client: _discussion_ids(client.events) == written,
+                timeout=15,
+                message="events after the kill, through the surviving server",
+            )
     finally:
         for client in clients:
             client.stop()
@@ -121,15 +134,28 @@ def test_api_killed_after_commit_before_publish_the_relay_delivers(robust):
     stack.stop_process("relay")
     dead_port, api_port = free_port(), free_port()
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    broken = _spawn(stack, extra, "api-dead-redis",
-                    [gunicorn, "marginalia.wsgi", "--chdir", str(SRC), "--bind",
-                     f"127.0.0.1:{api_port}", "--workers", "1"],
-                    env={"REALTIME_REDIS_URL": f"redis://127.0.0.1:{dead_port}/13"})
+    broken = _spawn(
+        stack,
+        extra,
+        "api-dead-redis",
+        [
+            gunicorn,
+            "marginalia.wsgi",
+            "--chdir",
+            str(SRC),
+            "--bind",
+            f"127.0.0.1:{api_port}",
+            "--workers",
+            "1",
+        ],
+        env={"REALTIME_REDIS_URL": f"redis://127.0.0.1:{dead_port}/13"},
+    )
     try:
         wait_until(lambda: port_open(api_port), timeout=20, message="the second API")
         head_before = int(store.get("rt:{rt}:seq") or 0)
         created = Api(f"http://127.0.0.1:{api_port}").discussion(
-            admin, community["id"], article["id"])
+            admin, community["id"], article["id"]
+        )
         broken.send_signal(signal.SIGKILL)
         broken.wait(10)
         assert int(store.get("rt:{rt}:seq") or 0) == head_before, "not published yet"
@@ -141,8 +167,11 @@ def test_api_killed_after_commit_before_publish_the_relay_delivers(robust):
         stack.start_relay()
 
     with Poller(stack.poll_url, queue["queue_id"], queue["last_event_id"]) as poller:
-        event = poller.wait_for(lambda e: e["data"]["discussion"]["id"] == created["id"],
-                                timeout=15, message="the relay to publish the committed write")
+        event = poller.wait_for(
+            lambda e: e["data"]["discussion"]["id"] == created["id"],
+            timeout=15,
+            message="the relay to publish the committed write",
+        )
         after = api.discussion(admin, community["id"], article["id"])
         poller.wait_for(lambda e: e["data"]["discussion"]["id"] == after["id"], timeout=10)
     assert event["type"] == "new_discussion"
@@ -224,11 +253,15 @@ def test_client_away_gets_the_backlog_or_reregisters_never_a_gap(robust, away):
         # of the last poll may land just after that poll answered, so the TTL can rise
         # once before it runs down; comparing with a reading taken then would be a race.)
         # The writes above must end within the TTL on a loaded machine: hence 6 s, not 3.
-        wait_until(lambda: 0 < store.pttl(key) < QUEUE_TTL * 1000 - 1200, timeout=QUEUE_TTL,
-                   message="the queue's TTL to run down")
+        wait_until(
+            lambda: 0 < store.pttl(key) < QUEUE_TTL * 1000 - 1200,
+            timeout=QUEUE_TTL,
+            message="the queue's TTL to run down",
+        )
     else:
-        wait_until(lambda: not store.exists(key), timeout=3 * QUEUE_TTL,
-                   message="the queue to expire")
+        wait_until(
+            lambda: not store.exists(key), timeout=3 * QUEUE_TTL, message="the queue to expire"
+        )
 
     client.drain()
     assert client.reregistrations == (0 if away == "within_ttl" else 1)

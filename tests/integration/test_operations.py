@@ -21,11 +21,18 @@ from tests.support.stack import Stack, free_port, port_open, wait_until
 def operated(tmp_path_factory):
     """Everything at DEBUG level, relay metrics on, and a Redis the tests may stop."""
     metrics_port = free_port()
-    stack = Stack(tmp_path_factory.mktemp("operations"), "operations", redis_db=0,
-                  own_redis=True, env={
-                      "LOG_LEVEL": "DEBUG", "REALTIME_LOG_LEVEL": "DEBUG",
-                      "RELAY_METRICS_PORT": str(metrics_port), "REALTIME_POLL_TIMEOUT": "2",
-                  }).start()
+    stack = Stack(
+        tmp_path_factory.mktemp("operations"),
+        "operations",
+        redis_db=0,
+        own_redis=True,
+        env={
+            "LOG_LEVEL": "DEBUG",
+            "REALTIME_LOG_LEVEL": "DEBUG",
+            "RELAY_METRICS_PORT": str(metrics_port),
+            "REALTIME_POLL_TIMEOUT": "2",
+        },
+    ).start()
     stack.metrics_url = f"http://127.0.0.1:{metrics_port}/metrics"
     wait_until(lambda: port_open(metrics_port), timeout=20, message="the relay's metrics port")
     yield stack, Api(stack.api_url)
@@ -72,11 +79,16 @@ def test_relay_metrics_show_backlog_lag_and_redis_errors_then_recovery(operated)
         for _ in range(3):
             api.discussion(admin, community["id"], article["id"])
         during = wait_until(
-            lambda: (m := relay_metrics(stack))["marginalia_relay_backlog_events"] == 3
-            and m["marginalia_relay_redis_errors_total"]
-            > before["marginalia_relay_redis_errors_total"]
-            and m["marginalia_relay_lag_seconds"] > 0 and m,
-            timeout=15, message="the backlog and Redis errors to show")
+            lambda: (
+                (m := relay_metrics(stack))["marginalia_relay_backlog_events"] == 3
+                and m["marginalia_relay_redis_errors_total"]
+                > before["marginalia_relay_redis_errors_total"]
+                and m["marginalia_relay_lag_seconds"] > 0
+                and m
+            ),
+            timeout=15,
+            message="the backlog and Redis errors to show",
+        )
     finally:
         stack.redis.start()
     restarted = time.monotonic()
@@ -84,14 +96,21 @@ def test_relay_metrics_show_backlog_lag_and_redis_errors_then_recovery(operated)
     # The relay counts a pass just after committing it, so a scrape in between
     # may see the backlog gone and the count not yet up: wait for both.
     after = wait_until(
-        lambda: (m := relay_metrics(stack))["marginalia_relay_backlog_events"] == 0
-        and m["marginalia_relay_events_relayed_total"] > relayed_before and m,
-        timeout=15, message="the relay to drain the backlog")
+        lambda: (
+            (m := relay_metrics(stack))["marginalia_relay_backlog_events"] == 0
+            and m["marginalia_relay_events_relayed_total"] > relayed_before
+            and m
+        ),
+        timeout=15,
+        message="the relay to drain the backlog",
+    )
     recovery = time.monotonic() - restarted
     assert after["marginalia_relay_lag_seconds"] == 0
     assert after["marginalia_relay_events_relayed_total"] - relayed_before == 3
-    assert after["marginalia_relay_last_success_timestamp_seconds"] > during[
-        "marginalia_relay_last_success_timestamp_seconds"]
+    assert (
+        after["marginalia_relay_last_success_timestamp_seconds"]
+        > during["marginalia_relay_last_success_timestamp_seconds"]
+    )
     assert recovery < 10
     print(f"\nrelay backlog of 3 drained {recovery:.2f}s after Redis came back")
 
@@ -111,14 +130,16 @@ def test_readiness_follows_redis_while_liveness_stays_up(operated):
     try:
         not_ready = _readiness(stack)
         assert not_ready.status_code == 503
-        assert not_ready.json() == {"status": "not_ready", "database": "ok",
-                                    "redis": "unreachable"}
+        assert not_ready.json() == {"status": "not_ready", "database": "ok", "redis": "unreachable"}
         live = httpx.get(f"{stack.api_url}/api/health", timeout=5)
         assert live.status_code == 200 and live.json() == {"status": "alive"}
     finally:
         stack.redis.start()
-    wait_until(lambda: _readiness(stack).status_code == 200, timeout=10,
-               message="readiness once Redis is back")
+    wait_until(
+        lambda: _readiness(stack).status_code == 200,
+        timeout=10,
+        message="readiness once Redis is back",
+    )
     assert httpx.post(f"{stack.api_url}/api/ready", timeout=5).status_code == 405
 
 
@@ -128,47 +149,86 @@ def test_logs_hold_ids_but_no_token_and_no_private_content(operated):
     admin, member, community, article = _private_pair(api)
     queue = api.register(member)
     with Poller(stack.poll_url, queue["queue_id"], queue["last_event_id"]) as poller:
-        discussion = api.discussion(admin, community["id"], article["id"],
-                                    topic=f"{marker} topic", content=f"{marker} content")
+        discussion = api.discussion(
+            admin,
+            community["id"],
+            article["id"],
+            topic=f"{marker} topic",
+            content=f"{marker} content",
+        )
         comment = api.comment(admin, discussion["id"], f"{marker} comment")
-        api.call("PATCH", f"/api/comments/{comment['id']}", admin,
-                 json={"content": f"{marker} edited"}, expect=200)
+        api.call(
+            "PATCH",
+            f"/api/comments/{comment['id']}",
+            admin,
+            json={"content": f"{marker} edited"},
+            expect=200,
+        )
         poller.wait_for(lambda e: e["type"] == "updated_comment", timeout=10)
     # Every way a token travels, including refused ones.
-    logged_in = api.call("POST", "/api/auth/login", json={
-        "login": member.username, "password": member.password}, expect=200).json()
-    refreshed = api.call("POST", "/api/auth/refresh", json={"refresh": member.refresh},
-                         expect=200).json()
-    forged = jwt.encode({"sub": str(member.id), "type": "access", "exp": 2**40}, "wrong-secret",
-                        algorithm="HS256")
-    expired = jwt.encode({"sub": str(member.id), "type": "access", "exp": 1},
-                         tokens.secret(), algorithm="HS256")
+    logged_in = api.call(
+        "POST",
+        "/api/auth/login",
+        json={"login": member.username, "password": member.password},
+        expect=200,
+    ).json()
+    refreshed = api.call(
+        "POST", "/api/auth/refresh", json={"refresh": member.refresh}, expect=200
+    ).json()
+    forged = jwt.encode(
+        {"sub": str(member.id), "type": "access", "exp": 2**40}, "wrong-secret", algorithm="HS256"
+    )
+    expired = jwt.encode(
+        {"sub": str(member.id), "type": "access", "exp": 1}, tokens.secret(), algorithm="HS256"
+    )
     for bad in (forged, expired, marker):
         api.call("GET", "/api/auth/me", headers={"Authorization": f"Bearer {bad}"}, expect=401)
     api.call("POST", "/api/auth/refresh", json={"refresh": forged}, expect=401)
-    api.call("POST", "/api/auth/login", json={"login": member.username, "password": marker},
-             expect=401)
-    poll_once(stack.poll_url, queue["queue_id"], queue["last_event_id"], timeout=5,
-              headers={"Authorization": f"Bearer {forged}"})
+    api.call(
+        "POST", "/api/auth/login", json={"login": member.username, "password": marker}, expect=401
+    )
+    poll_once(
+        stack.poll_url,
+        queue["queue_id"],
+        queue["last_event_id"],
+        timeout=5,
+        headers={"Authorization": f"Bearer {forged}"},
+    )
     # On a connection of its own: gunicorn drops a connection whose body went unread.
-    oversized = httpx.post(f"{stack.api_url}/api/discussions/{discussion['id']}/comments",
-                           json={"content": marker * 20_000}, timeout=10,
-                           headers={"Authorization": f"Bearer {admin.access}"})
+    oversized = httpx.post(
+        f"{stack.api_url}/api/discussions/{discussion['id']}/comments",
+        json={"content": marker * 20_000},
+        timeout=10,
+        headers={"Authorization": f"Bearer {admin.access}"},
+    )
     assert oversized.status_code == 413
 
     secrets_used = {
-        "marker": marker, "queue id": queue["queue_id"], "forged token": forged,
+        "marker": marker,
+        "queue id": queue["queue_id"],
+        "forged token": forged,
         "expired token": expired,
-        **{f"{who} {kind} token": getattr(account, kind)
-           for who, account in (("admin", admin), ("member", member))
-           for kind in ("access", "refresh")},
-        **{f"issued {kind} token": body[kind]
-           for body in (logged_in, refreshed) for kind in ("access", "refresh")},
+        **{
+            f"{who} {kind} token": getattr(account, kind)
+            for who, account in (("admin", admin), ("member", member))
+            for kind in ("access", "refresh")
+        },
+        **{
+            f"issued {kind} token": body[kind]
+            for body in (logged_in, refreshed)
+            for kind in ("access", "refresh")
+        },
     }
     # The last write's line shows the API has flushed what came before it.
     api_log = stack.logs / "api.log"
-    wait_until(lambda: f"event=comment_updated comment_id={comment['id']}"
-               in api_log.read_text(errors="replace"), timeout=10, message="the API's log line")
+    wait_until(
+        lambda: (
+            f"event=comment_updated comment_id={comment['id']}"
+            in api_log.read_text(errors="replace")
+        ),
+        timeout=10,
+        message="the API's log line",
+    )
     logs = {path.name: path.read_text(errors="replace") for path in stack.logs.glob("*.log")}
     assert set(logs) >= {"api.log", "relay.log", "poll.log"}
     for name, text in logs.items():
@@ -176,11 +236,14 @@ def test_logs_hold_ids_but_no_token_and_no_private_content(operated):
             assert secret not in text, f"{what} appears in {name}"
 
     assert " DEBUG " in logs["api.log"], "the API really logged at DEBUG level"
-    assert (f"event=discussion_created discussion_id={discussion['id']} "
-            f"article_id={article['id']} community_id={community['id']} user_id={admin.id}"
-            in logs["api.log"])
-    assert f"event=auth_failed reason=token_has_expired method=GET path=/api/auth/me" in logs[
-        "api.log"]
+    assert (
+        f"event=discussion_created discussion_id={discussion['id']} "
+        f"article_id={article['id']} community_id={community['id']} user_id={admin.id}"
+        in logs["api.log"]
+    )
+    assert (
+        "event=auth_failed reason=token_has_expired method=GET path=/api/auth/me" in logs["api.log"]
+    )
     assert f"event=login_failed user_id={member.id}" in logs["api.log"]
     assert re.search(r"event=relayed first_event_id=\d+ count=\d+", logs["api.log"])
 
@@ -191,10 +254,19 @@ def test_health_endpoints_carry_no_personal_data(operated):
     queue = api.register(member)
     poll_once(stack.poll_url, queue["queue_id"], queue["last_event_id"], timeout=5)
     poll_health = httpx.get(f"{stack.poll_url}/health", timeout=5).json()
-    assert set(poll_health) <= {"status", "active_queues", "pending_polls", "redis",
-                                "head_event_id", "ring_events"}, poll_health
-    bodies = [httpx.get(f"{stack.poll_url}/health", timeout=5).text,
-              httpx.get(f"{stack.api_url}/api/health", timeout=5).text, _readiness(stack).text]
+    assert set(poll_health) <= {
+        "status",
+        "active_queues",
+        "pending_polls",
+        "redis",
+        "head_event_id",
+        "ring_events",
+    }, poll_health
+    bodies = [
+        httpx.get(f"{stack.poll_url}/health", timeout=5).text,
+        httpx.get(f"{stack.api_url}/api/health", timeout=5).text,
+        _readiness(stack).text,
+    ]
     for body in bodies:
         assert member.username not in body and queue["queue_id"] not in body
 

@@ -22,8 +22,7 @@ def replies(received: list) -> list[Signal]:
     return [item for item in signals_of(received, "notification") if item.data["kind"] == "reply"]
 
 
-async def test_a_reply_and_a_read_reach_only_the_client_asking_for_notifications(
-        stack, api, lab):
+async def test_a_reply_and_a_read_reach_only_the_client_asking_for_notifications(stack, api, lab):
     replier, author = lab["admin"], lab["member"]
     cid, aid = lab["community"]["id"], lab["article"]["id"]
     discussion = await asyncio.to_thread(api.discussion, author, cid, aid)
@@ -41,17 +40,23 @@ async def test_a_reply_and_a_read_reach_only_the_client_asking_for_notifications
         assert reply.data["discussion_id"] == discussion["id"]
         assert reply.data["adds_unread"] is True
 
-        await asyncio.to_thread(api.call, "POST", "/api/notifications/read", author,
-                                json={"all": True}, expect=200)
+        await asyncio.to_thread(
+            api.call, "POST", "/api/notifications/read", author, json={"all": True}, expect=200
+        )
         await until(lambda: signals_of(received, "notifications_read"), 10)
         [read] = signals_of(received, "notifications_read")
         assert read.data == {"unread_count": 0}
 
         # Signals reach a poll in stream order: once a typing indicator published after
         # both personal signals has reached the other client, those had their chance.
-        await asyncio.to_thread(api.call, "POST", "/api/realtime/typing", replier, json={
-            "community_id": cid, "article_id": aid, "discussion_id": discussion["id"]},
-            expect=200)
+        await asyncio.to_thread(
+            api.call,
+            "POST",
+            "/api/realtime/typing",
+            replier,
+            json={"community_id": cid, "article_id": aid, "discussion_id": discussion["id"]},
+            expect=200,
+        )
         await until(lambda: signals_of(others, "typing"), 10)
         [typing] = signals_of(others, "typing")
         # The client asking for notifications alone is sent it too, and drops it.
@@ -61,5 +66,7 @@ async def test_a_reply_and_a_read_reach_only_the_client_asking_for_notifications
     seen = {item.type for item in others if isinstance(item, Signal)}
     assert "typing" in seen and not seen & {"notification", "notifications_read"}
     assert {item.type for item in received if isinstance(item, Signal)} == {
-        "notification", "notifications_read"}
+        "notification",
+        "notifications_read",
+    }
     assert received.index(reply) < received.index(read)

@@ -33,21 +33,36 @@ PRODUCTION = {
 
 
 def _production_env(tmp_path: Path, **extra: str) -> dict:
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DJANGO_DEBUG", "DJANGO_ALLOWED_HOSTS")}
-    return {**env, **TEST_SECRETS, "PYTHONPATH": str(SRC),
-            "DJANGO_SETTINGS_MODULE": "marginalia.settings",
-            "MARGINALIA_VAR_DIR": str(tmp_path / "var"), **extra}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DJANGO_DEBUG", "DJANGO_ALLOWED_HOSTS")
+    }
+    return {
+        **env,
+        **TEST_SECRETS,
+        "PYTHONPATH": str(SRC),
+        "DJANGO_SETTINGS_MODULE": "marginalia.settings",
+        "MARGINALIA_VAR_DIR": str(tmp_path / "var"),
+        **extra,
+    }
 
 
 def _manage(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(SRC / "manage.py"), *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=START_TIMEOUT)
+    return subprocess.run(
+        [sys.executable, str(SRC / "manage.py"), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=START_TIMEOUT,
+    )
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
-    checked = _manage(_production_env(tmp_path, **PRODUCTION),
-                      "check", "--deploy", "--fail-level", "WARNING")
+    checked = _manage(
+        _production_env(tmp_path, **PRODUCTION), "check", "--deploy", "--fail-level", "WARNING"
+    )
 
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "no issues" in checked.stdout + checked.stderr
@@ -55,8 +70,13 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
 
 def test_check_deploy_names_what_a_production_run_lacks(tmp_path):
     """The check is not vacuous: without HTTPS settings it fails, naming them."""
-    checked = _manage(_production_env(tmp_path, DJANGO_ALLOWED_HOSTS="example.org"),
-                      "check", "--deploy", "--fail-level", "WARNING")
+    checked = _manage(
+        _production_env(tmp_path, DJANGO_ALLOWED_HOSTS="example.org"),
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
 
     assert checked.returncode != 0
     assert "security.W004" in checked.stderr and "security.W008" in checked.stderr
@@ -67,9 +87,22 @@ def test_without_allowed_hosts_outside_debug_the_api_refuses_to_start(tmp_path, 
     env = _production_env(tmp_path, **({} if value is None else {"DJANGO_ALLOWED_HOSTS": value}))
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     started = subprocess.run(
-        [gunicorn, "marginalia.wsgi", "--chdir", str(SRC), "--bind", f"127.0.0.1:{free_port()}",
-         "--workers", "2"], env=env, cwd=ROOT, capture_output=True, text=True,
-        timeout=START_TIMEOUT)
+        [
+            gunicorn,
+            "marginalia.wsgi",
+            "--chdir",
+            str(SRC),
+            "--bind",
+            f"127.0.0.1:{free_port()}",
+            "--workers",
+            "2",
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=START_TIMEOUT,
+    )
 
     output = started.stdout + started.stderr
     assert started.returncode != 0, output
@@ -100,10 +133,15 @@ def test_the_procfile_processes_start_answer_and_stop(tmp_path):
     assert set(commands) == {"api", "poll", "relay", "release"}
     api_port, poll_port, metrics_port = free_port(), free_port(), free_port()
     stack = Stack(tmp_path, "procfile", redis_db=6)
-    env = {**stack.env, **PRODUCTION,
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-           "PORT": str(api_port), "WEB_CONCURRENCY": "2", "REALTIME_POLL_PORT": str(poll_port),
-           "RELAY_METRICS_PORT": str(metrics_port)}
+    env = {
+        **stack.env,
+        **PRODUCTION,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "PORT": str(api_port),
+        "WEB_CONCURRENCY": "2",
+        "REALTIME_POLL_PORT": str(poll_port),
+        "RELAY_METRICS_PORT": str(metrics_port),
+    }
     env.pop("DJANGO_DEBUG", None)
     stack._reset_database()
     stack._reset_redis()
@@ -111,21 +149,33 @@ def test_the_procfile_processes_start_answer_and_stop(tmp_path):
     logs = tmp_path / "logs"
     logs.mkdir()
     try:
-        release = subprocess.run(["bash", "-c", commands["release"]], env=env, cwd=ROOT,
-                                 capture_output=True, text=True, timeout=120)
+        release = subprocess.run(
+            ["bash", "-c", commands["release"]],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert release.returncode == 0, release.stdout + release.stderr
         for name in ("api", "poll", "relay"):
             with open(logs / f"{name}.log", "wb") as log:
-                processes[name] = subprocess.Popen(["bash", "-c", f"exec {commands[name]}"],
-                                                   env=env, cwd=ROOT, stdout=log,
-                                                   stderr=subprocess.STDOUT)
+                processes[name] = subprocess.Popen(
+                    ["bash", "-c", f"exec {commands[name]}"],
+                    env=env,
+                    cwd=ROOT,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
         api = f"http://127.0.0.1:{api_port}"
         wait_until(lambda: port_open(api_port), timeout=START_TIMEOUT, message="the API")
         wait_until(lambda: port_open(metrics_port), timeout=START_TIMEOUT, message="the relay")
 
         def poll_server_ready():
             try:
-                return httpx.get(f"http://127.0.0.1:{poll_port}/ready", timeout=1).status_code == 200
+                return (
+                    httpx.get(f"http://127.0.0.1:{poll_port}/ready", timeout=1).status_code == 200
+                )
             except httpx.HTTPError:
                 return False
 
@@ -137,34 +187,68 @@ def test_the_procfile_processes_start_answer_and_stop(tmp_path):
         plain = httpx.get(f"{api}/api/communities", timeout=5)
         assert plain.status_code == 301
         assert plain.headers["location"] == f"https://127.0.0.1:{api_port}/api/communities"
-        secure = httpx.get(f"{api}/api/communities", headers={"X-Forwarded-Proto": "https"},
-                           timeout=5)
+        secure = httpx.get(
+            f"{api}/api/communities", headers={"X-Forwarded-Proto": "https"}, timeout=5
+        )
         assert secure.status_code == 200
         assert secure.headers["strict-transport-security"] == (
-            "max-age=31536000; includeSubDomains; preload")
-        assert httpx.get(f"{api}/api/health", headers={"Host": "evil.example"},
-                         timeout=5).status_code == 400
+            "max-age=31536000; includeSubDomains; preload"
+        )
+        assert (
+            httpx.get(f"{api}/api/health", headers={"Host": "evil.example"}, timeout=5).status_code
+            == 400
+        )
         relay_metrics = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5).text
         assert "marginalia_relay_backlog_events 0.0" in relay_metrics
 
         # The API's metrics add up gunicorn's workers: each id-bearing path counted under
         # its route, never under the path.
         for community_id in range(1, 21):
-            httpx.get(f"{api}/api/communities/{community_id}", timeout=5,
-                      headers={"X-Forwarded-Proto": "https"})
+            httpx.get(
+                f"{api}/api/communities/{community_id}",
+                timeout=5,
+                headers={"X-Forwarded-Proto": "https"},
+            )
         metrics = httpx.get(f"{api}/api/metrics", timeout=5).text
-        assert _sample(metrics, "marginalia_api_responses_total", route="/api/communities/<community_id>",
-                       method="GET", status="404") == 20
-        assert _sample(metrics, "marginalia_api_request_seconds_count",
-                       route="/api/communities/<community_id>", method="GET") == 20
-        assert _sample(metrics, "marginalia_api_db_queries_count",
-                       route="/api/communities/<community_id>") == 20
-        assert _sample(metrics, "marginalia_api_responses_total", route="/api/communities",
-                       method="GET", status="301") == 1
+        assert (
+            _sample(
+                metrics,
+                "marginalia_api_responses_total",
+                route="/api/communities/<community_id>",
+                method="GET",
+                status="404",
+            )
+            == 20
+        )
+        assert (
+            _sample(
+                metrics,
+                "marginalia_api_request_seconds_count",
+                route="/api/communities/<community_id>",
+                method="GET",
+            )
+            == 20
+        )
+        assert (
+            _sample(
+                metrics, "marginalia_api_db_queries_count", route="/api/communities/<community_id>"
+            )
+            == 20
+        )
+        assert (
+            _sample(
+                metrics,
+                "marginalia_api_responses_total",
+                route="/api/communities",
+                method="GET",
+                status="301",
+            )
+            == 1
+        )
         assert "/api/communities/7" not in metrics
         assert "marginalia_render_formulas" in metrics
 
-        for name, process in processes.items():
+        for process in processes.values():
             process.send_signal(signal.SIGTERM)
         for name, process in processes.items():
             assert process.wait(20) == 0, (name, (logs / f"{name}.log").read_text())
@@ -196,7 +280,9 @@ def _pids_of(var_dir: Path) -> dict[int, str]:
             continue
         try:
             if marker in (entry / "environ").read_bytes().split(b"\0"):
-                found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                found[int(entry.name)] = (
+                    (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                )
         except OSError:
             continue
     return found
@@ -211,8 +297,11 @@ def _parent(pid: int) -> int:
 
 def _gunicorn_masters(processes: dict[int, str]) -> list[int]:
     """Started by bin/run's supervisor (a bash carrying the same environment)."""
-    return [pid for pid, argv in processes.items() if "gunicorn" in argv
-            and "bash" in processes.get(_parent(pid), "")]
+    return [
+        pid
+        for pid, argv in processes.items()
+        if "gunicorn" in argv and "bash" in processes.get(_parent(pid), "")
+    ]
 
 
 class InteractiveBinRun(BinRun):
@@ -221,9 +310,14 @@ class InteractiveBinRun(BinRun):
 
     def start(self) -> "InteractiveBinRun":
         with open(self.log, "ab") as log:
-            self.process = subprocess.Popen([str(ROOT / "bin" / "run")], env=self.env, cwd=ROOT,
-                                            stdout=log, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                [str(ROOT / "bin" / "run")],
+                env=self.env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         wait_until(self._answers, timeout=120, message="bin/run's API")
         return self
 
@@ -250,9 +344,12 @@ def test_bin_run_brings_a_killed_poll_server_back_and_nothing_is_lost(tmp_path):
         run.start()
         wait_until(poll_server_healthy, timeout=START_TIMEOUT, message="the poll server")
         client = httpx.Client(base_url=run.api_url, timeout=10)
-        tokens = {name: client.post("/api/auth/login", json={
-            "login": name, "password": f"{name}-demo-pass-1"}).json()["access"]
-            for name in ("alice", "bob")}
+        tokens = {
+            name: client.post(
+                "/api/auth/login", json={"login": name, "password": f"{name}-demo-pass-1"}
+            ).json()["access"]
+            for name in ("alice", "bob")
+        }
         alice = {"Authorization": f"Bearer {tokens['alice']}"}
         bob = {"Authorization": f"Bearer {tokens['bob']}"}
 
@@ -270,9 +367,13 @@ def test_bin_run_brings_a_killed_poll_server_back_and_nothing_is_lost(tmp_path):
         wait_until(lambda: not poll_server_healthy(), message="the poll server to be gone")
         written = []
         for n in range(5):
-            written.append(client.post(
-                f"/api/discussions/{discussion['id']}/comments", headers=alice,
-                json={"content": f"while the poll server is down {n}"}).json()["id"])
+            written.append(
+                client.post(
+                    f"/api/discussions/{discussion['id']}/comments",
+                    headers=alice,
+                    json={"content": f"while the poll server is down {n}"},
+                ).json()["id"]
+            )
             if n == 0:  # bin/run waits a second before starting it again
                 assert not poll_server_healthy(), "written while it was down"
 
@@ -280,16 +381,23 @@ def test_bin_run_brings_a_killed_poll_server_back_and_nothing_is_lost(tmp_path):
         received, cursor = [], queue["last_event_id"]
         deadline = time.monotonic() + 20
         while len(received) < len(written) and time.monotonic() < deadline:
-            answer = httpx.get(f"{poll}/realtime/poll", timeout=70, params={
-                "queue_id": queue["queue_id"], "last_event_id": cursor}).json()
+            answer = httpx.get(
+                f"{poll}/realtime/poll",
+                timeout=70,
+                params={"queue_id": queue["queue_id"], "last_event_id": cursor},
+            ).json()
             assert "catchup_required" not in answer, answer
-            received += [e["data"]["comment"]["id"] for e in answer["events"]
-                         if e["type"] == "new_comment"]
+            received += [
+                e["data"]["comment"]["id"] for e in answer["events"] if e["type"] == "new_comment"
+            ]
             cursor = answer["last_event_id"]
         assert received == written
         log = run.log.read_text()
-        assert re.search(r"bin/run: poll server exited with status 137 after \d+ s; "
-                         r"restarting in 1 s", log), log
+        assert re.search(
+            r"bin/run: poll server exited with status 137 after \d+ s; "
+            r"restarting in 1 s",
+            log,
+        ), log
         assert "bin/run: api" not in log and "bin/run: relay" not in log, log
 
         # The API too: its gunicorn killed outright, it answers again on its own.
@@ -300,8 +408,11 @@ def test_bin_run_brings_a_killed_poll_server_back_and_nothing_is_lost(tmp_path):
 
         def api_back():
             processes = _pids_of(run.var)
-            return (not workers & processes.keys()  # they noticed their master gone, and left
-                    and _gunicorn_masters(processes) not in ([], [gunicorn]) and run._answers())
+            return (
+                not workers & processes.keys()  # they noticed their master gone, and left
+                and _gunicorn_masters(processes) not in ([], [gunicorn])
+                and run._answers()
+            )
 
         wait_until(api_back, timeout=START_TIMEOUT, interval=0.2, message="a new API")
         assert "bin/run: api exited with status 137" in run.log.read_text()
@@ -309,8 +420,9 @@ def test_bin_run_brings_a_killed_poll_server_back_and_nothing_is_lost(tmp_path):
 
         restarts = run.log.read_text().count("restarting in")
         run.interrupt()  # Ctrl-C
-        wait_until(lambda: not _pids_of(run.var), timeout=10,
-                   message="every process of bin/run to end")
+        wait_until(
+            lambda: not _pids_of(run.var), timeout=10, message="every process of bin/run to end"
+        )
         assert run.log.read_text().count("restarting in") == restarts, run.log.read_text()
     finally:
         run.stop()

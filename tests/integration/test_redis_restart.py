@@ -19,8 +19,13 @@ LOG, SEQUENCE = "rt:{rt}:log", "rt:{rt}:seq"
 @pytest.fixture(scope="module")
 def persistent(tmp_path_factory):
     """A private redis-server with `appendonly yes`, `appendfsync everysec` (docs/deployment.md)."""
-    stack = Stack(tmp_path_factory.mktemp("redis_restart"), "redis_restart", redis_db=0,
-                  own_redis=True, env={"REALTIME_POLL_TIMEOUT": "2"})
+    stack = Stack(
+        tmp_path_factory.mktemp("redis_restart"),
+        "redis_restart",
+        redis_db=0,
+        own_redis=True,
+        env={"REALTIME_POLL_TIMEOUT": "2"},
+    )
     stack.redis.appendfsync = "everysec"
     stack.start()
     yield stack, Api(stack.api_url)
@@ -51,27 +56,34 @@ def test_restart_keeps_log_ids_and_queues(persistent, stop):
         log_before, head_before = store.xrange(LOG), int(store.get(SEQUENCE))
         newest = json.loads(log_before[-1][1][b"body"])
         assert newest["data"]["discussion"]["id"] == before[-1], (
-            "published on commit, before the API answered")
+            "published on commit, before the API answered"
+        )
 
         stack.redis.stop(stop)
         during = [api.discussion(admin, community["id"], article["id"])["id"] for _ in range(3)]
         stack.redis.start()
         restarted = time.monotonic()
-        poller.wait_for(lambda e: e["data"]["discussion"]["id"] == during[-1], timeout=20,
-                        message="the events written while Redis restarted")
+        poller.wait_for(
+            lambda e: e["data"]["discussion"]["id"] == during[-1],
+            timeout=20,
+            message="the events written while Redis restarted",
+        )
         recovery = time.monotonic() - restarted
         after = api.discussion(admin, community["id"], article["id"])["id"]
         poller.wait_for(lambda e: e["data"]["discussion"]["id"] == after, timeout=10)
 
-    assert store.xrange(LOG)[:len(log_before)] == log_before, "the log survived unchanged"
+    assert store.xrange(LOG)[: len(log_before)] == log_before, "the log survived unchanged"
     event_ids = [e["event_id"] for e in poller.events]
     assert event_ids == list(range(event_ids[0], event_ids[0] + len(event_ids))), (
-        "ids continue from before the restart: none repeated, none skipped")
+        "ids continue from before the restart: none repeated, none skipped"
+    )
     assert event_ids[len(before) - 1] == head_before
     assert _discussion_ids(poller.events) == [*before, *during, after]
     assert poller.catchups == 0 and poller.errors == [], "the same queue carried on"
-    print(f"\nRedis restart ({stop.name}): {len(during)} events written meanwhile delivered "
-          f"{recovery:.2f}s after it came back")
+    print(
+        f"\nRedis restart ({stop.name}): {len(during)} events written meanwhile delivered "
+        f"{recovery:.2f}s after it came back"
+    )
 
 
 def _reregister_after(poller: Poller) -> bool:
@@ -97,8 +109,11 @@ def test_lost_redis_data_tells_clients_to_catch_up_never_a_gap(persistent, loss)
             stack.redis.start()
         lost_at = time.monotonic()
         after_loss = api.discussion(admin, community["id"], article["id"])["id"]
-        wait_until(lambda: _reregister_after(old), timeout=20,
-                   message="catchup_required or 404 on the old queue")
+        wait_until(
+            lambda: _reregister_after(old),
+            timeout=20,
+            message="catchup_required or 404 on the old queue",
+        )
         told = time.monotonic() - lost_at
 
     assert after_loss not in _discussion_ids(old.events), "no event across the loss unannounced"
@@ -115,5 +130,7 @@ def test_lost_redis_data_tells_clients_to_catch_up_never_a_gap(persistent, loss)
     # /health can answer 200 a moment before the reader notices the loss and reloads; a
     # poll in that moment gets 503 ("retry"), which clients retry. Anything else is a fault.
     assert new.catchups == 0 and set(new.errors) <= {503}
-    print(f"\nRedis data {loss}: old queue told to catch up or re-register {told:.2f}s later "
-          f"(catchup_required {old.catchups}x, 404 {old.errors.count(404)}x)")
+    print(
+        f"\nRedis data {loss}: old queue told to catch up or re-register {told:.2f}s later "
+        f"(catchup_required {old.catchups}x, 404 {old.errors.count(404)}x)"
+    )

@@ -25,7 +25,8 @@ FLOODERS = 6
 HEAVY = "\n\n".join(
     f"$$\\sum_{{i={n}}}^{{\\infty}} \\frac{{\\Gamma(i+\\alpha)}}{{i!\\,\\Gamma(\\alpha)}} x^i"
     f" = (1-x)^{{-\\alpha}} \\quad \\begin{{pmatrix}}a_{n} & b\\\\ c & d\\end{{pmatrix}}$$"
-    for n in range(40))
+    for n in range(40)
+)
 # A formula that runs until its process is killed, behind ordinary ones.
 HOSTILE = HEAVY[:2000] + "\n\n$\\def\\a{" + "x" * 3000 + "}" + "\\a" * 1000 + "$"
 # What the API's processes may keep after the flood, over what they held before it.
@@ -41,8 +42,9 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def flood_from_another_process(api_url: str, flooders: list, comments: str, until: float,
-                                answers) -> None:
+def flood_from_another_process(
+    api_url: str, flooders: list, comments: str, until: float, answers
+) -> None:
     """Each flooder posts maths-heavy comments and hostile previews, two requests in flight
     at all times, each sent again as soon as it is answered, or as soon as a 429's
     Retry-After allows, until `until`; puts the statuses of all the answers in `answers`.
@@ -60,15 +62,18 @@ def flood_from_another_process(api_url: str, flooders: list, comments: str, unti
         n = 0
         while time.time() < until:
             n += 1
-            answer = api.call("POST", path, flooder,
-                              json={"content": f"{base}\n\n$x_{{{who}, {n}}}$"})
+            answer = api.call(
+                "POST", path, flooder, json={"content": f"{base}\n\n$x_{{{who}, {n}}}$"}
+            )
             statuses.append(answer.status_code)
             if answer.status_code == 429:
                 time.sleep(float(answer.headers["Retry-After"]))
 
-    threads = [threading.Thread(target=flood, args=(flooder, path, base, who))
-               for who, flooder in enumerate(flooders)
-               for path, base in ((comments, HEAVY), ("/api/render", HOSTILE))]
+    threads = [
+        threading.Thread(target=flood, args=(flooder, path, base, who))
+        for who, flooder in enumerate(flooders)
+        for path, base in ((comments, HEAVY), ("/api/render", HOSTILE))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -87,14 +92,20 @@ def children(pid: int) -> list[int]:
     return sorted(found)
 
 
-DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("DATABASE_URL", "").startswith(
-    "postgres") else [])
+DATABASES = ["sqlite"] + (
+    ["postgresql"] if os.environ.get("DATABASE_URL", "").startswith("postgres") else []
+)
 
 
 @pytest.fixture(params=DATABASES)
 def flood_stack(request, tmp_path_factory):
-    stack = Stack(tmp_path_factory.mktemp(f"flood-{request.param}"), f"flood_{request.param}",
-                  redis_db=12, sqlite=request.param == "sqlite", api_threads=8)
+    stack = Stack(
+        tmp_path_factory.mktemp(f"flood-{request.param}"),
+        f"flood_{request.param}",
+        redis_db=12,
+        sqlite=request.param == "sqlite",
+        api_threads=8,
+    )
     stack.start()
     yield stack
     stack.stop()
@@ -118,8 +129,10 @@ def test_a_maths_flood_leaves_other_writers_fast_and_the_api_whole(flood_stack):
     # quiet writer.
     context = multiprocessing.get_context("spawn")
     answers = context.Queue()
-    flood = context.Process(target=flood_from_another_process, args=(
-        flood_stack.api_url, flooders, comments, time.time() + FLOOD_SECONDS, answers))
+    flood = context.Process(
+        target=flood_from_another_process,
+        args=(flood_stack.api_url, flooders, comments, time.time() + FLOOD_SECONDS, answers),
+    )
     flood.start()
     stop = time.monotonic() + FLOOD_SECONDS
 
@@ -135,9 +148,11 @@ def test_a_maths_flood_leaves_other_writers_fast_and_the_api_whole(flood_stack):
 
     latencies.sort()
     p50, p99 = statistics.median(latencies), latencies[int(len(latencies) * 0.99)]
-    print(f"\n{flood_stack.name}: {len(latencies)} one-line comments, p50 {p50 * 1000:.0f} ms, "
-          f"p99 {p99 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms; flood answers "
-          f"{ {s: statuses.count(s) for s in sorted(set(statuses))} }")
+    print(
+        f"\n{flood_stack.name}: {len(latencies)} one-line comments, p50 {p50 * 1000:.0f} ms, "
+        f"p99 {p99 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms; flood answers "
+        f"{ {s: statuses.count(s) for s in sorted(set(statuses))} }"
+    )
     assert set(quiet_statuses) == {201}
     # A stall, not a speed target (bench/comment_write.py measures that): a writer held
     # behind maths waits seconds (the 3 s turn, the 10 s post cap), a free one milliseconds.
@@ -148,14 +163,19 @@ def test_a_maths_flood_leaves_other_writers_fast_and_the_api_whole(flood_stack):
     assert children(flood_stack.processes["api"].pid) == workers  # no worker died
     # the hostile formulas were stopped, and counted across the workers
     metrics = setup.call("GET", "/api/metrics", expect=200).text
-    timeouts = next(line for line in metrics.splitlines() if line.startswith(
-        'marginalia_render_process_restarts_total{reason="timeout"}'))
+    timeouts = next(
+        line
+        for line in metrics.splitlines()
+        if line.startswith('marginalia_render_process_restarts_total{reason="timeout"}')
+    )
     assert float(timeouts.split()[-1]) >= 2, timeouts
     time.sleep(2)  # the last KaTeX restarts settle
     for pid, before in workers_before.items():
         after = rss_mb(pid)
-        print(f"worker {pid}: {before:.0f} MB before, {after:.0f} MB after; KaTeX processes "
-              f"{[round(rss_mb(child)) for child in children(pid)]} MB")
+        print(
+            f"worker {pid}: {before:.0f} MB before, {after:.0f} MB after; KaTeX processes "
+            f"{[round(rss_mb(child)) for child in children(pid)]} MB"
+        )
         assert after < before + RSS_GROWTH_BOUND_MB, (before, after)
         for child in children(pid):
             assert rss_mb(child) < 250

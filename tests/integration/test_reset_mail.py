@@ -19,18 +19,27 @@ pytestmark = pytest.mark.timeout(180)
 PUBLIC_URL = "https://marginalia.example"
 LINK = re.compile(re.escape(PUBLIC_URL) + r"/reset/#([A-Za-z0-9_-]+)\.([A-Za-z0-9-]+)$", re.M)
 # Out of the tests' reach, as the other limits are in every stack.
-GENEROUS_RESET_LIMITS = {"RATE_LIMIT_PASSWORD_RESETS_PER_IP": "1000000/minute",
-                         "RATE_LIMIT_PASSWORD_RESETS_PER_EMAIL": "1000000/minute"}
+GENEROUS_RESET_LIMITS = {
+    "RATE_LIMIT_PASSWORD_RESETS_PER_IP": "1000000/minute",
+    "RATE_LIMIT_PASSWORD_RESETS_PER_EMAIL": "1000000/minute",
+}
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, mail_server):
-    stack = Stack(tmp_path_factory.mktemp("reset"), "reset_mail", redis_db=13, env={
-        **mail_server.env, **GENEROUS_RESET_LIMITS, "PUBLIC_URL": PUBLIC_URL,
-        "LOG_LEVEL": "DEBUG",
-        # A Host the API answers to but a client chose: the link must not be built on it.
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,attacker.example",
-    }).start()
+    stack = Stack(
+        tmp_path_factory.mktemp("reset"),
+        "reset_mail",
+        redis_db=13,
+        env={
+            **mail_server.env,
+            **GENEROUS_RESET_LIMITS,
+            "PUBLIC_URL": PUBLIC_URL,
+            "LOG_LEVEL": "DEBUG",
+            # A Host the API answers to but a client chose: the link must not be built on it.
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,attacker.example",
+        },
+    ).start()
     yield stack
     stack.stop()
 
@@ -49,8 +58,11 @@ def ask(api, email: str, **headers):
 
 
 def confirm(api, uid: str, token: str, new_password: str):
-    return api.call("POST", "/api/auth/password-reset/confirm",
-                    json={"uid": uid, "token": token, "new_password": new_password})
+    return api.call(
+        "POST",
+        "/api/auth/password-reset/confirm",
+        json={"uid": uid, "token": token, "new_password": new_password},
+    )
 
 
 def bearer(access: str) -> dict:
@@ -59,12 +71,16 @@ def bearer(access: str) -> dict:
 
 def test_the_mail_carries_a_link_on_the_public_origin_that_works_once(api, mail_server):
     person = api.signup("forgetful")
-    other = api.call("POST", "/api/auth/login", json={"login": person.username,
-                                                      "password": person.password},
-                     expect=200).json()
+    other = api.call(
+        "POST",
+        "/api/auth/login",
+        json={"login": person.username, "password": person.password},
+        expect=200,
+    ).json()
 
-    asked = ask(api, email_of(person), Host="attacker.example",
-                **{"X-Forwarded-Host": "attacker.example"})
+    asked = ask(
+        api, email_of(person), Host="attacker.example", **{"X-Forwarded-Host": "attacker.example"}
+    )
 
     assert asked.status_code == 202, asked.text
     mail = mail_server.wait_for_mail(email_of(person))
@@ -84,8 +100,7 @@ def test_the_mail_carries_a_link_on_the_public_origin_that_works_once(api, mail_
 
 
 @pytest.mark.solo
-def test_a_hanging_mail_server_neither_delays_the_answer_nor_tells_accounts_apart(
-        api, mail_server):
+def test_a_hanging_mail_server_neither_delays_the_answer_nor_tells_accounts_apart(api, mail_server):
     known = [api.signup("hurried") for _ in range(4)]
     unknown = [f"nobody{n}-{time.time_ns()}@example.org" for n in range(4)]
     timings: dict[str, list[float]] = {"known": [], "unknown": []}
@@ -110,17 +125,21 @@ def test_a_hanging_mail_server_neither_delays_the_answer_nor_tells_accounts_apar
     assert all(not mail_server.mails_to(address) for address in unknown)
 
 
-def test_an_unreachable_mail_server_is_logged_by_user_id_and_nothing_else(
-        api, stack, mail_server):
+def test_an_unreachable_mail_server_is_logged_by_user_id_and_nothing_else(api, stack, mail_server):
     person = api.signup("unlucky")
     mail_server.stop()
     try:
         assert ask(api, email_of(person)).status_code == 202
 
         api_log = stack.logs / "api.log"
-        wait_until(lambda: f"event=password_reset_mail_failed user_id={person.id} reason="
-                   in api_log.read_text(errors="replace"), timeout=15,
-                   message="the API's log line")
+        wait_until(
+            lambda: (
+                f"event=password_reset_mail_failed user_id={person.id} reason="
+                in api_log.read_text(errors="replace")
+            ),
+            timeout=15,
+            message="the API's log line",
+        )
     finally:
         mail_server.start()
     log = api_log.read_text(errors="replace")

@@ -24,9 +24,13 @@ HEARTBEAT_INTERVAL = 3600
 
 
 def event(event_id):
-    return {"type": "new_comment", "event_id": event_id, "community_ids": [1],
-            "timestamp": "2025-01-01T00:00:00Z",
-            "data": {"article_id": 1, "community_id": 1, "discussion_id": 1}}
+    return {
+        "type": "new_comment",
+        "event_id": event_id,
+        "community_ids": [1],
+        "timestamp": "2025-01-01T00:00:00Z",
+        "data": {"article_id": 1, "community_id": 1, "discussion_id": 1},
+    }
 
 
 POLL_ANSWERS = [
@@ -54,8 +58,15 @@ async def main():
         await asyncio.sleep(0)
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handle)) as http:
-        client = RealtimeClient("http://api.test", "http://poll.test", "token", http=http,
-                                sleep=sleep, random=lambda: 0.5, heartbeat_interval=HEARTBEAT_INTERVAL)
+        client = RealtimeClient(
+            "http://api.test",
+            "http://poll.test",
+            "token",
+            http=http,
+            sleep=sleep,
+            random=lambda: 0.5,
+            heartbeat_interval=HEARTBEAT_INTERVAL,
+        )
         items = []
         async with client:
             async for item in client.events():

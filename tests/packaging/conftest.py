@@ -34,14 +34,20 @@ def pip(*args: str, python: Path | None = None) -> str:
 def clean_env() -> dict[str, str]:
     """The environment without what bin/test adds for the checkout (PYTHONPATH=src), so
     nothing but the virtual environment's own site-packages can be imported."""
-    return {name: value for name, value in os.environ.items()
-            if name not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "DJANGO_SETTINGS_MODULE"}}
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "DJANGO_SETTINGS_MODULE"}
+    }
 
 
 def locked_names(lock: Path) -> set[str]:
     """The distribution names a lock file pins, normalised."""
-    return {normalise(line.split("==")[0]) for line in lock.read_text().splitlines()
-            if line and not line[0].isspace() and not line.startswith("#")}
+    return {
+        normalise(line.split("==")[0])
+        for line in lock.read_text().splitlines()
+        if line and not line[0].isspace() and not line.startswith("#")
+    }
 
 
 def normalise(name: str) -> str:
@@ -51,13 +57,23 @@ def normalise(name: str) -> str:
 @pytest.fixture(scope="session")
 def wheelhouse() -> Path:
     """Every wheel the parts' locks name, downloaded once per version of the locks."""
-    digest = hashlib.sha1(b"".join((REQUIREMENTS / f"{part}.txt").read_bytes()
-                                   for part in PARTS)).hexdigest()[:12]
+    digest = hashlib.sha1(
+        b"".join((REQUIREMENTS / f"{part}.txt").read_bytes() for part in PARTS)
+    ).hexdigest()[:12]
     complete = WHEELHOUSE / f".complete-{digest}"
     if not complete.exists():
         for part in PARTS:
-            pip("download", "--quiet", "--require-hashes", "--only-binary", ":all:",
-                "-r", str(REQUIREMENTS / f"{part}.txt"), "-d", str(WHEELHOUSE))
+            pip(
+                "download",
+                "--quiet",
+                "--require-hashes",
+                "--only-binary",
+                ":all:",
+                "-r",
+                str(REQUIREMENTS / f"{part}.txt"),
+                "-d",
+                str(WHEELHOUSE),
+            )
         complete.touch()
     return WHEELHOUSE
 
@@ -73,8 +89,16 @@ def wheels(tmp_path_factory) -> dict[str, Path]:
     shutil.copytree(ROOT / "src", sources / "server" / "src", ignore=ignore)
     shutil.copy(ROOT / "pyproject.toml", sources / "server")
     for name in ("client", "server"):
-        pip("wheel", "--quiet", "--no-deps", "--no-index", "--no-build-isolation",
-            "-w", str(out), str(sources / name))
+        pip(
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--no-build-isolation",
+            "-w",
+            str(out),
+            str(sources / name),
+        )
     return {
         "client": next(out.glob("marginalia_client-*.whl")),
         "server": next(out.glob("marginalia-*.whl")),
@@ -83,23 +107,38 @@ def wheels(tmp_path_factory) -> dict[str, Path]:
 
 class Environment:
     def __init__(self, path: Path, wheelhouse: Path):
-        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(path)], check=True,
-                       timeout=60)
+        subprocess.run(
+            [sys.executable, "-m", "venv", "--without-pip", str(path)], check=True, timeout=60
+        )
         self.path = path
         self.python = path / "bin" / "python"
         self.wheelhouse = wheelhouse
 
     def install(self, *args: str) -> None:
-        pip("install", "--quiet", "--no-index", "--find-links", str(self.wheelhouse), *args,
-            python=self.python)
+        pip(
+            "install",
+            "--quiet",
+            "--no-index",
+            "--find-links",
+            str(self.wheelhouse),
+            *args,
+            python=self.python,
+        )
 
     def installed(self) -> set[str]:
         listed = json.loads(pip("list", "--format=json", python=self.python))
         return {normalise(item["name"]) for item in listed} - {"pip", "setuptools"}
 
     def run(self, *args: str, **options) -> subprocess.CompletedProcess:
-        return subprocess.run([str(self.python), *args], capture_output=True, text=True,
-                              env=clean_env(), cwd=self.path, timeout=60, **options)
+        return subprocess.run(
+            [str(self.python), *args],
+            capture_output=True,
+            text=True,
+            env=clean_env(),
+            cwd=self.path,
+            timeout=60,
+            **options,
+        )
 
     def can_import(self, module: str) -> bool:
         return self.run("-c", f"import {module}").returncode == 0

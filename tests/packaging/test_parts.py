@@ -50,11 +50,24 @@ def test_the_client_passes_its_own_tests_installed_alone(environment, wheels):
     environment.install(f"marginalia-client[test] @ {wheels['client'].as_uri()}")
     assert not environment.can_import("django")
     config = environment.path / "pytest.ini"
-    config.write_text("[pytest]\nasyncio_mode = auto\n"
-                      "asyncio_default_fixture_loop_scope = function\ntimeout = 60\n")
+    config.write_text(
+        "[pytest]\nasyncio_mode = auto\n"
+        "asyncio_default_fixture_loop_scope = function\ntimeout = 60\n"
+    )
     client_tests = ROOT / "tests" / "client"
-    run = environment.run("-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", str(config),
-                          "--rootdir", str(ROOT), "--confcutdir", str(client_tests),
-                          str(client_tests))
+    run = environment.run(
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-c",
+        str(config),
+        "--rootdir",
+        str(ROOT),
+        "--confcutdir",
+        str(client_tests),
+        str(client_tests),
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert " passed" in run.stdout

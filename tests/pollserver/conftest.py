@@ -69,8 +69,15 @@ class PollServerProcess:
     def start(self) -> "PollServerProcess":
         with open(self.log_path, "ab") as log_file:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "pollserver",
-                 "--port", str(self.port), "--host", "127.0.0.1"],
+                [
+                    sys.executable,
+                    "-m",
+                    "pollserver",
+                    "--port",
+                    str(self.port),
+                    "--host",
+                    "127.0.0.1",
+                ],
                 env=self.env,
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
@@ -130,8 +137,19 @@ class PrivateRedis:
 
     def start(self) -> "PrivateRedis":
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-             "--dir", str(self.directory), "--save", "3600 1", "--appendonly", "no"],
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.directory),
+                "--save",
+                "3600 1",
+                "--appendonly",
+                "no",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -160,8 +178,9 @@ class Realtime:
         self.redis = client
         self.log = EventLog(client, maxlen=log_maxlen, dedupe_ttl=3600)
         # These tests open many queues per user; the per-user limits are tested elsewhere.
-        self.queues = QueueRegistry(client, ttl=QUEUE_TTL, max_per_user=10_000,
-                                    registrations_per_minute=1_000_000)
+        self.queues = QueueRegistry(
+            client, ttl=QUEUE_TTL, max_per_user=10_000, registrations_per_minute=1_000_000
+        )
 
     def register(self, user_id: int, communities: list[int]) -> tuple[str, int]:
         """A new queue for the user and the cursor register would return."""
@@ -178,8 +197,11 @@ class Realtime:
         text: str = "hello",
     ) -> int:
         meta, body = content_event(
-            event_type, {"text": text, "community_id": community_id}, community_id,
-            author_id, origin_queue_id,
+            event_type,
+            {"text": text, "community_id": community_id},
+            community_id,
+            author_id,
+            origin_queue_id,
         )
         event_id, _ = self.log.append(uuid.uuid4().hex, meta, body, floor=0)
         return event_id

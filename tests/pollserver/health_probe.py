@@ -22,8 +22,11 @@ def health_round_trip(sock: socket.socket, buffered: bytearray) -> bool:
     while b"\r\n\r\n" not in buffered:
         buffered += _receive(sock)
     head, _, rest = bytes(buffered).partition(b"\r\n\r\n")
-    length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                  if line.lower().startswith(b"content-length:"))
+    length = next(
+        int(line.split(b":")[1])
+        for line in head.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )
     while len(rest) < length:
         rest += _receive(sock)
     buffered[:] = rest[length:]
@@ -58,8 +61,16 @@ def main(port: int) -> None:
         if len(latencies) == 1:
             print("ready", flush=True)
         time.sleep(INTERVAL)
-    print(json.dumps({"answers": len(latencies), "failures": failures,
-                      "max_ms": round(1000 * max(latencies, default=0.0), 1)}), flush=True)
+    print(
+        json.dumps(
+            {
+                "answers": len(latencies),
+                "failures": failures,
+                "max_ms": round(1000 * max(latencies, default=0.0), 1),
+            }
+        ),
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

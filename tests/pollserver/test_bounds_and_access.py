@@ -29,8 +29,9 @@ async def read_pages(server, http, queue_id: str, cursor: int, head: int) -> lis
     return answers
 
 
-async def test_an_over_size_event_arrives_cut_to_the_bound_and_flagged(realtime, start_server,
-                                                                       http):
+async def test_an_over_size_event_arrives_cut_to_the_bound_and_flagged(
+    realtime, start_server, http
+):
     server = start_server()
     queue_id, cursor = realtime.register(ALICE, [COMMUNITY])
     text = "😀" * 20_000  # 80 KB, the issue's example
@@ -59,12 +60,13 @@ async def test_the_ring_keeps_at_most_its_bytes(realtime, start_server, http):
 
 
 async def test_a_backlog_of_max_size_events_comes_in_pages_under_the_budget_each_once(
-        realtime, start_server, http):
+    realtime, start_server, http
+):
     budget = 200_000  # three of the largest events
     server = start_server(REALTIME_ANSWER_BYTES=budget, REALTIME_RING_BYTES=6 * MAX_EVENT_BYTES)
     queue_id, cursor = realtime.register(ALICE, [COMMUNITY])
     expected = []
-    for n in range(25):
+    for _n in range(25):
         expected.append(realtime.publish(COMMUNITY, author_id=BOB, text=OVER_SIZE_TEXT))
         realtime.publish(OTHER_COMMUNITY, text="not for alice")
     head = realtime.publish(OTHER_COMMUNITY)
@@ -82,7 +84,8 @@ async def test_a_backlog_of_max_size_events_comes_in_pages_under_the_budget_each
 
 
 async def test_the_pending_limit_still_asks_for_catch_up_when_answers_are_paged(
-        realtime, start_server, http):
+    realtime, start_server, http
+):
     server = start_server(REALTIME_ANSWER_BYTES=100_000, REALTIME_PENDING_LIMIT=5)
     queue_id, cursor = realtime.register(ALICE, [COMMUNITY])
     for _ in range(6):
@@ -94,20 +97,24 @@ async def test_the_pending_limit_still_asks_for_catch_up_when_answers_are_paged(
 
 def revoke(realtime, user_id: int) -> int:
     """What the relay does with a deactivated or deleted user's revocation."""
-    event_id, _ = realtime.log.append(uuid.uuid4().hex, *revocation_event(user_id), floor=0,
-                                      revoked_user_id=user_id)
+    event_id, _ = realtime.log.append(
+        uuid.uuid4().hex, *revocation_event(user_id), floor=0, revoked_user_id=user_id
+    )
     realtime.queues.end_all(user_id)
     return event_id
 
 
 async def test_a_revoked_users_waiting_polls_are_answered_then_their_queues_are_gone(
-        realtime, start_server, http, eventually):
+    realtime, start_server, http, eventually
+):
     server = start_server()
     first_tab, cursor = realtime.register(ALICE, [COMMUNITY])
     second_tab, _ = realtime.register(ALICE, [COMMUNITY])
     bob_queue, _ = realtime.register(BOB, [COMMUNITY])
-    alice_polls = [await waiting_poll(server, http, eventually, q, cursor, expected_pending=n)
-                   for n, q in ((1, first_tab), (2, second_tab))]
+    alice_polls = [
+        await waiting_poll(server, http, eventually, q, cursor, expected_pending=n)
+        for n, q in ((1, first_tab), (2, second_tab))
+    ]
     bob_poll = await waiting_poll(server, http, eventually, bob_queue, cursor, expected_pending=3)
 
     revoked_at = time.monotonic()
@@ -128,7 +135,8 @@ async def test_a_revoked_users_waiting_polls_are_answered_then_their_queues_are_
 
 
 async def test_a_re_added_member_with_an_old_queue_never_sees_what_happened_while_out(
-        realtime, start_server, http):
+    realtime, start_server, http
+):
     server = start_server()
     queue_id, old_cursor = realtime.register(ALICE, [COMMUNITY])
     # This process loads alice's memberships now (the poll is answered at its 2 s timeout).

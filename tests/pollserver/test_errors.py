@@ -65,9 +65,13 @@ async def test_largest_javascript_safe_cursor_is_accepted(realtime, server, http
 async def test_preflight_unknown_paths_and_methods_carry_cors(server, http):
     origin = server.allowed_origin
     preflight = await http.request(
-        "OPTIONS", server.url + "/realtime/poll",
-        headers={"Origin": origin, "Access-Control-Request-Method": "GET",
-                 "Access-Control-Request-Headers": "authorization"},
+        "OPTIONS",
+        server.url + "/realtime/poll",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "authorization",
+        },
     )
     assert preflight.status_code == 204
     assert_cors(preflight, origin)
@@ -124,8 +128,10 @@ async def test_polls_share_a_keep_alive_connection_until_the_client_closes_it(re
     reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
 
     async def poll(extra_headers: str = "") -> bytes:
-        writer.write(f"GET /realtime/poll?queue_id={queue_id}&last_event_id={cursor} HTTP/1.1\r\n"
-                     f"Host: poll\r\n{extra_headers}\r\n".encode())
+        writer.write(
+            f"GET /realtime/poll?queue_id={queue_id}&last_event_id={cursor} HTTP/1.1\r\n"
+            f"Host: poll\r\n{extra_headers}\r\n".encode()
+        )
         head = await reader.readuntil(b"\r\n\r\n")
         length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
         await reader.readexactly(length)
@@ -141,8 +147,12 @@ async def test_polls_share_a_keep_alive_connection_until_the_client_closes_it(re
 
 async def test_a_refused_token_is_asked_for_again_with_cors(realtime, server, http):
     queue_id, _ = realtime.register(ALICE, [COMMUNITY])
-    response = await server.poll(http, queue_id, 0, headers={
-        "Authorization": "Bearer forged.token.here", "Origin": server.allowed_origin})
+    response = await server.poll(
+        http,
+        queue_id,
+        0,
+        headers={"Authorization": "Bearer forged.token.here", "Origin": server.allowed_origin},
+    )
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
     assert response.headers["content-type"].startswith("application/json")

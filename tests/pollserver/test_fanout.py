@@ -3,19 +3,29 @@
 import asyncio
 import json
 
-from realtime_core.events import LogEntry
 from pollserver.fanout import Fanout, catchup_body, events_body, events_page, is_for
+from realtime_core.events import LogEntry
 
 ALICE, BOB, CAROL = 1, 2, 3
 Q_ALICE_1, Q_ALICE_2, Q_BOB = "alice-queue-1-xxxxxxx", "alice-queue-2-xxxxxxx", "bob-queue-xxxxxxx"
 COMMUNITY, OTHER_COMMUNITY = 10, 20
 
 
-def event(event_id: int, community_id: int = COMMUNITY, author_id=CAROL, origin_queue_id=None,
-          padding: int = 0):
+def event(
+    event_id: int,
+    community_id: int = COMMUNITY,
+    author_id=CAROL,
+    origin_queue_id=None,
+    padding: int = 0,
+):
     return LogEntry(
-        event_id=event_id, type="new_comment", community_id=community_id, author_id=author_id,
-        origin_queue_id=origin_queue_id, member_user_id=None, is_member=False,
+        event_id=event_id,
+        type="new_comment",
+        community_id=community_id,
+        author_id=author_id,
+        origin_queue_id=origin_queue_id,
+        member_user_id=None,
+        is_member=False,
         wire=b'{"event_id":%d,"type":"new_comment","text":"%s"}' % (event_id, b"x" * padding),
     )
 

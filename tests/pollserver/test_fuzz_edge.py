@@ -33,21 +33,53 @@ KNOWN_STATUSES = {200, 204, 400, 401, 404, 405, 413, 500, 503}
 
 
 # Mostly well-formed shapes, so that examples reach the routes and keep-alive, not only 400.
-methods = st.sampled_from(["GET"] * 4 + ["HEAD", "OPTIONS", "POST", "DELETE", "PROPFIND", "G(T",
-                                        ""])
-targets = st.sampled_from([
-    "/health", "/health", "/health", "/metrics", "/ready", "/nowhere", "*", "http://x/health",
-    "/realtime/poll",
-    "/realtime/poll?queue_id=0123456789abcdef0123456789abcdef&last_event_id=0",
-    "/realtime/poll?queue_id=short&last_event_id=-1",
-]) | st.text(st.characters(max_codepoint=0x7F), max_size=40).map(lambda t: "/" + t)
-versions = st.sampled_from(["HTTP/1.1"] * 4 + ["HTTP/1.0", "HTTP/2.0", "HTTP/1.2", "",
-                                             "HTTP/1.1 x"])
-header_names = st.sampled_from(["Content-Length", "Transfer-Encoding", "Connection", "Origin",
-                                "Authorization", "Host", "X-Any", "Bad Name", ""])
-header_values = st.sampled_from(["0", "5", "70000", "-1", "chunked", "close", "keep-alive",
-                                 "Bearer x.y.z", "http://allowed.example"]) | st.text(
-    st.characters(max_codepoint=0xFF), max_size=30)
+methods = st.sampled_from(
+    ["GET"] * 4 + ["HEAD", "OPTIONS", "POST", "DELETE", "PROPFIND", "G(T", ""]
+)
+targets = st.sampled_from(
+    [
+        "/health",
+        "/health",
+        "/health",
+        "/metrics",
+        "/ready",
+        "/nowhere",
+        "*",
+        "http://x/health",
+        "/realtime/poll",
+        "/realtime/poll?queue_id=0123456789abcdef0123456789abcdef&last_event_id=0",
+        "/realtime/poll?queue_id=short&last_event_id=-1",
+    ]
+) | st.text(st.characters(max_codepoint=0x7F), max_size=40).map(lambda t: "/" + t)
+versions = st.sampled_from(
+    ["HTTP/1.1"] * 4 + ["HTTP/1.0", "HTTP/2.0", "HTTP/1.2", "", "HTTP/1.1 x"]
+)
+header_names = st.sampled_from(
+    [
+        "Content-Length",
+        "Transfer-Encoding",
+        "Connection",
+        "Origin",
+        "Authorization",
+        "Host",
+        "X-Any",
+        "Bad Name",
+        "",
+    ]
+)
+header_values = st.sampled_from(
+    [
+        "0",
+        "5",
+        "70000",
+        "-1",
+        "chunked",
+        "close",
+        "keep-alive",
+        "Bearer x.y.z",
+        "http://allowed.example",
+    ]
+) | st.text(st.characters(max_codepoint=0xFF), max_size=30)
 
 
 @st.composite
@@ -55,8 +87,10 @@ def requests(draw) -> bytes:
     newline = draw(st.sampled_from(["\r\n"] * 4 + ["\n"]))
     lines = [" ".join(filter(None, (draw(methods), draw(targets), draw(versions))))]
     lines += ["Host: fuzz"] if draw(st.integers(0, 4)) else []
-    lines += [f"{name}: {value}" for name, value
-              in draw(st.lists(st.tuples(header_names, header_values), max_size=2))]
+    lines += [
+        f"{name}: {value}"
+        for name, value in draw(st.lists(st.tuples(header_names, header_values), max_size=2))
+    ]
     body = draw(st.binary(max_size=64)) if draw(st.booleans()) else b""
     return (newline.join(lines) + newline + newline).encode("latin-1", "replace") + body
 
@@ -82,8 +116,9 @@ def read_until_closed(sock: socket.socket, timeout: float) -> tuple[bytes, float
     except ConnectionResetError:
         pass  # closed with unread bytes of ours in its buffer
     except TimeoutError:
-        raise AssertionError(f"connection still open {timeout} s after the last byte: "
-                             f"{received[:200]!r}") from None
+        raise AssertionError(
+            f"connection still open {timeout} s after the last byte: {received[:200]!r}"
+        ) from None
     return received, time.monotonic()
 
 
@@ -99,8 +134,11 @@ def test_any_byte_stream_is_answered_or_closed_by_its_deadline(start_server):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=streams, cuts=st.lists(st.integers(0, 400), max_size=4),
-       pause=st.sampled_from([0.0, 0.005, 0.02]))
+@given(
+    data=streams,
+    cuts=st.lists(st.integers(0, 400), max_size=4),
+    pause=st.sampled_from([0.0, 0.005, 0.02]),
+)
 def answered_or_closed_in_time(server, data, cuts, pause):
     sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)
     try:

@@ -55,8 +55,11 @@ class Watch:
         self.peak_rss = self.rss_before
         self._probe = subprocess.Popen(
             [sys.executable, "-m", "tests.pollserver.health_probe", str(server.port)],
-            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         assert self._probe.stdout.readline().strip() == "ready"
         self._sampler = asyncio.ensure_future(self._sample())
@@ -106,7 +109,7 @@ async def push(sock: socket.socket, data: bytes, stall: float = 1.0) -> int:
     sent, stalled_since = 0, None
     while sent < len(data):
         try:
-            sent += sock.send(data[sent:sent + 65536])
+            sent += sock.send(data[sent : sent + 65536])
             stalled_since = None
         except BlockingIOError:
             stalled_since = stalled_since or time.monotonic()
@@ -146,7 +149,8 @@ async def watching():
 
 
 async def test_a_pipelining_client_that_never_reads_is_held_to_one_answer(
-        hostile_server, http, eventually, watching):
+    hostile_server, http, eventually, watching
+):
     server = hostile_server
     watch = watching(server)
     sock = raw_socket(server.port)
@@ -157,19 +161,27 @@ async def test_a_pipelining_client_that_never_reads_is_held_to_one_answer(
 
     async def timed_out():
         return (await metrics(http, server))["marginalia_poll_connections_timed_out_total"] >= 1
-    await eventually(timed_out, timeout=WRITE_TIMEOUT + SWEEP + LATE, interval=0.05,
-                     message="the write deadline to close the flooding connection")
+
+    await eventually(
+        timed_out,
+        timeout=WRITE_TIMEOUT + SWEEP + LATE,
+        interval=0.05,
+        message="the write deadline to close the flooding connection",
+    )
     closed_after = time.monotonic() - stalled_at
     health = watch.finish()
     sock.close()
-    print(f"pipelining flood: {sent / MB:.1f} MB sent before the server stopped reading, "
-          f"/health max {health['max_ms']} ms, RSS +{watch.growth / MB:.1f} MB, "
-          f"closed {closed_after:.2f} s after the stall")
+    print(
+        f"pipelining flood: {sent / MB:.1f} MB sent before the server stopped reading, "
+        f"/health max {health['max_ms']} ms, RSS +{watch.growth / MB:.1f} MB, "
+        f"closed {closed_after:.2f} s after the stall"
+    )
     assert watch.growth < 16 * MB
 
 
 async def test_a_thousand_stalled_bodies_are_closed_by_the_body_deadline(
-        hostile_server, http, watching):
+    hostile_server, http, watching
+):
     server = hostile_server
     watch = watching(server)
     stalled_head = b"GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n" + b"a" * 10
@@ -180,21 +192,23 @@ async def test_a_thousand_stalled_bodies_are_closed_by_the_body_deadline(
         sent_at.append(time.monotonic())
         readers.append((reader, writer))
     closed_at = await asyncio.wait_for(
-        asyncio.gather(*(closed_by_server(reader) for reader, _ in readers)), 30)
+        asyncio.gather(*(closed_by_server(reader) for reader, _ in readers)), 30
+    )
     slowest = max(closed - sent for closed, sent in zip(closed_at, sent_at))
     health = watch.finish()
     for _, writer in readers:
         writer.close()
-    print(f"1,000 stalled bodies: /health max {health['max_ms']} ms, "
-          f"RSS +{watch.growth / MB:.1f} MB, "
-          f"slowest closed {slowest:.2f} s after its head")
+    print(
+        f"1,000 stalled bodies: /health max {health['max_ms']} ms, "
+        f"RSS +{watch.growth / MB:.1f} MB, "
+        f"slowest closed {slowest:.2f} s after its head"
+    )
     assert slowest < BODY_TIMEOUT + SWEEP + LATE
     assert (await metrics(http, server))["marginalia_poll_connections_timed_out_total"] == 1000
     assert watch.growth < 32 * MB
 
 
-async def test_slowloris_heads_are_closed_by_the_head_deadline(hostile_server, http,
-                                                               watching):
+async def test_slowloris_heads_are_closed_by_the_head_deadline(hostile_server, http, watching):
     server = hostile_server
     watch = watching(server)
     connections = [await asyncio.open_connection("127.0.0.1", server.port) for _ in range(300)]
@@ -204,7 +218,7 @@ async def test_slowloris_heads_are_closed_by_the_head_deadline(hostile_server, h
     for offset in range(len(head)):  # a byte every 50 ms on each: 12 s per head
         for (_, writer), closed in zip(connections, closing):
             if not closed.done():
-                writer.write(head[offset:offset + 1])
+                writer.write(head[offset : offset + 1])
         if all(closed.done() for closed in closing):
             break
         await asyncio.sleep(0.05)
@@ -212,8 +226,10 @@ async def test_slowloris_heads_are_closed_by_the_head_deadline(hostile_server, h
     health = watch.finish()
     for _, writer in connections:
         writer.close()
-    print(f"slowloris x300: /health max {health['max_ms']} ms, RSS +{watch.growth / MB:.1f} MB, "
-          f"all closed {slowest:.2f} s after their first byte")
+    print(
+        f"slowloris x300: /health max {health['max_ms']} ms, RSS +{watch.growth / MB:.1f} MB, "
+        f"all closed {slowest:.2f} s after their first byte"
+    )
     assert offset < len(head) - 1  # closed before any head was complete
     assert slowest < HEAD_TIMEOUT + SWEEP + LATE
     assert (await metrics(http, server))["marginalia_poll_connections_timed_out_total"] == 300
@@ -221,7 +237,8 @@ async def test_slowloris_heads_are_closed_by_the_head_deadline(hostile_server, h
 
 
 async def test_sockets_that_never_read_big_answers_are_closed_by_the_write_deadline(
-        hostile_server, realtime, http, eventually, watching):
+    hostile_server, realtime, http, eventually, watching
+):
     server = hostile_server
     queue_id, cursor = realtime.register(1, [10])
     for _ in range(20):
@@ -231,8 +248,9 @@ async def test_sockets_that_never_read_big_answers_are_closed_by_the_write_deadl
     answer_bytes = len(answer.content)
     # Enough polls that the kernel's buffers (a few MB a socket) fill and one answer waits.
     polls = 6 * MB // answer_bytes + 2
-    request = (f"GET /realtime/poll?queue_id={queue_id}&last_event_id={cursor} HTTP/1.1\r\n"
-               f"Host: x\r\n\r\n").encode() * polls
+    request = (
+        f"GET /realtime/poll?queue_id={queue_id}&last_event_id={cursor} HTTP/1.1\r\nHost: x\r\n\r\n"
+    ).encode() * polls
     watch = watching(server)
     sockets = [raw_socket(server.port) for _ in range(20)]
     for sock in sockets:
@@ -242,21 +260,29 @@ async def test_sockets_that_never_read_big_answers_are_closed_by_the_write_deadl
     async def all_closed():
         values = await metrics(http, server)
         return values["marginalia_poll_connections_timed_out_total"] >= len(sockets)
-    await eventually(all_closed, timeout=WRITE_TIMEOUT + SWEEP + LATE + 2, interval=0.05,
-                     message="the write deadline to close every socket that does not read")
+
+    await eventually(
+        all_closed,
+        timeout=WRITE_TIMEOUT + SWEEP + LATE + 2,
+        interval=0.05,
+        message="the write deadline to close every socket that does not read",
+    )
     closed_after = time.monotonic() - pushed_at
     health = watch.finish()
     for sock in sockets:
         sock.close()
     bound = len(sockets) * answer_bytes + 32 * MB
-    print(f"20 sockets not reading {polls} answers of {answer_bytes / 1024:.0f} KB: "
-          f"/health max {health['max_ms']} ms, RSS +{watch.growth / MB:.1f} MB "
-          f"(bound {bound / MB:.0f} MB), all closed {closed_after:.2f} s after the last request")
+    print(
+        f"20 sockets not reading {polls} answers of {answer_bytes / 1024:.0f} KB: "
+        f"/health max {health['max_ms']} ms, RSS +{watch.growth / MB:.1f} MB "
+        f"(bound {bound / MB:.0f} MB), all closed {closed_after:.2f} s after the last request"
+    )
     assert watch.growth < bound
 
 
-async def test_the_connection_limit_refuses_cleanly_and_counts(start_server, http, eventually,
-                                                               watching):
+async def test_the_connection_limit_refuses_cleanly_and_counts(
+    start_server, http, eventually, watching
+):
     server = start_server(**{**HOSTILE_SETTINGS, "REALTIME_HTTP_MAX_CONNECTIONS": 20})
     watch = watching(server)  # its probe holds one of the 20
     held = [await asyncio.open_connection("127.0.0.1", server.port) for _ in range(19)]
@@ -276,7 +302,10 @@ async def test_the_connection_limit_refuses_cleanly_and_counts(start_server, htt
     async def refusal_counted():  # once the held connections are gone, /metrics gets a slot
         response = await http.get(server.url + "/metrics")
         return response.status_code == 200 and metric_values(response.text)
+
     values = await eventually(refusal_counted, message="a free slot for /metrics")
     assert values["marginalia_poll_connections_refused_total"] == 1
-    await eventually(lambda: "refused 1 connections" in server.log(),
-                     message="the sweep to log the refusal count")
+    await eventually(
+        lambda: "refused 1 connections" in server.log(),
+        message="the sweep to log the refusal count",
+    )

@@ -15,8 +15,17 @@ from tornado.netutil import bind_sockets
 
 from pollserver.app import FILES_KEPT_FOR_REDIS_AND_LOGS, fit_connections_to_open_files
 from pollserver.config import HTTP_LIMIT_VARIABLES, PollServerConfig
-from pollserver.http import (ANSWERING, BODY, HEAD, IDLE, WRITING, HttpError, HttpLimits,
-                             HttpServer, parse_head)
+from pollserver.http import (
+    ANSWERING,
+    BODY,
+    HEAD,
+    IDLE,
+    WRITING,
+    HttpError,
+    HttpLimits,
+    HttpServer,
+    parse_head,
+)
 from pollserver.metrics import PollMetrics
 from pollserver.routes import CorsPolicy, Routes, log_access, printable
 
@@ -30,28 +39,40 @@ def head(*lines: str) -> bytes:
 
 # The parser (httptools) and what the server decides on top of it.
 
+
 def test_a_poll_request_is_parsed_with_only_what_the_routes_need():
-    request, body_length = parse_head(head(
-        "GET /realtime/poll?queue_id=abc&last_event_id=3 HTTP/1.1", "Host: x",
-        "origin: http://a.example", "AUTHORIZATION:  Bearer t0k ", "X-Other: kept out",
-    ), 1.0)
+    request, body_length = parse_head(
+        head(
+            "GET /realtime/poll?queue_id=abc&last_event_id=3 HTTP/1.1",
+            "Host: x",
+            "origin: http://a.example",
+            "AUTHORIZATION:  Bearer t0k ",
+            "X-Other: kept out",
+        ),
+        1.0,
+    )
     assert (request.method, request.path, request.query) == (
-        "GET", "/realtime/poll", "queue_id=abc&last_event_id=3")
+        "GET",
+        "/realtime/poll",
+        "queue_id=abc&last_event_id=3",
+    )
     assert request.origin == "http://a.example"
     assert request.authorization == "Bearer t0k"
     assert request.keep_alive and body_length == 0
     assert request.started_at == 1.0
 
 
-@pytest.mark.parametrize(("version", "connection", "keep_alive"), [
-    ("HTTP/1.1", None, True),
-    ("HTTP/1.1", "close", False),
-    ("HTTP/1.1", "Keep-Alive, Close", False),
-    ("HTTP/1.0", None, False),
-    ("HTTP/1.0", "keep-alive", True),
-])
-def test_keep_alive_follows_the_version_and_the_connection_header(version, connection,
-                                                                     keep_alive):
+@pytest.mark.parametrize(
+    ("version", "connection", "keep_alive"),
+    [
+        ("HTTP/1.1", None, True),
+        ("HTTP/1.1", "close", False),
+        ("HTTP/1.1", "Keep-Alive, Close", False),
+        ("HTTP/1.0", None, False),
+        ("HTTP/1.0", "keep-alive", True),
+    ],
+)
+def test_keep_alive_follows_the_version_and_the_connection_header(version, connection, keep_alive):
     lines = [f"GET /health {version}", "Host: x"]
     lines += [f"Connection: {connection}"] if connection else []
     request, _ = parse_head(head(*lines), 0.0)
@@ -68,32 +89,41 @@ def test_http_1_0_needs_no_host():
     assert request.path == "/health"
 
 
-@pytest.mark.parametrize(("lines", "status"), [
-    (["GET /health"], 400),
-    (["GET /health HTTP/2.0", "Host: x"], 400),
-    (["GET /health HTTP/1.2", "Host: x"], 400),
-    (["GET health HTTP/1.1", "Host: x"], 400),
-    (["GET http://x/health HTTP/1.1", "Host: x"], 400),
-    (["G(T /health HTTP/1.1", "Host: x"], 400),
-    (["GET /health HTTP/1.1"], 400),  # no Host
-    (["GET /health HTTP/1.1", "Host: a", "Host: b"], 400),
-    (["GET /a\nb HTTP/1.1", "Host: x"], 400),  # a line feed in the target
-    (["GET /a\rb HTTP/1.1", "Host: x"], 400),
-    (["GET /a\x01b HTTP/1.1", "Host: x"], 400),
-    (["GET /health HTTP/1.1", "Host: x", "X-A: a\x01b"], 400),
-    (["GET /health HTTP/1.1", "Host: x", "X-A: a\nX-B: forged"], 400),
-    (["GET /health HTTP/1.1", "Host: x", "No colon here"], 400),
-    (["GET /health HTTP/1.1", "Host: x", ": no name"], 400),
-    (["GET /health HTTP/1.1", "Host: x", "Name : space before the colon"], 400),
-    (["GET /health HTTP/1.1", "Host: x", "X-A: 1", " folded continuation"], 400),
-    (["GET /health HTTP/1.1", "Host: x", "Content-Length: -1"], 400),
-    (["GET /health HTTP/1.1", "Host: x", "Content-Length: 1e3"], 400),
-    (["GET /health HTTP/1.1", "Host: x", "Content-Length: 1", "Content-Length: 2"], 400),
-    (["GET /health HTTP/1.1", "Host: x", f"Content-Length: {HttpLimits.max_body_bytes + 1}"], 413),
-    (["GET /health HTTP/1.1", "Host: x", "Content-Length: 99999999999999999999"], 400),
-    (["GET /health HTTP/1.1", "Host: x", "Transfer-Encoding: chunked"], 400),
-    (["GET /health HTTP/1.1", "Host: x", "Transfer-Encoding: chunked", "Content-Length: 3"], 400),
-])
+@pytest.mark.parametrize(
+    ("lines", "status"),
+    [
+        (["GET /health"], 400),
+        (["GET /health HTTP/2.0", "Host: x"], 400),
+        (["GET /health HTTP/1.2", "Host: x"], 400),
+        (["GET health HTTP/1.1", "Host: x"], 400),
+        (["GET http://x/health HTTP/1.1", "Host: x"], 400),
+        (["G(T /health HTTP/1.1", "Host: x"], 400),
+        (["GET /health HTTP/1.1"], 400),  # no Host
+        (["GET /health HTTP/1.1", "Host: a", "Host: b"], 400),
+        (["GET /a\nb HTTP/1.1", "Host: x"], 400),  # a line feed in the target
+        (["GET /a\rb HTTP/1.1", "Host: x"], 400),
+        (["GET /a\x01b HTTP/1.1", "Host: x"], 400),
+        (["GET /health HTTP/1.1", "Host: x", "X-A: a\x01b"], 400),
+        (["GET /health HTTP/1.1", "Host: x", "X-A: a\nX-B: forged"], 400),
+        (["GET /health HTTP/1.1", "Host: x", "No colon here"], 400),
+        (["GET /health HTTP/1.1", "Host: x", ": no name"], 400),
+        (["GET /health HTTP/1.1", "Host: x", "Name : space before the colon"], 400),
+        (["GET /health HTTP/1.1", "Host: x", "X-A: 1", " folded continuation"], 400),
+        (["GET /health HTTP/1.1", "Host: x", "Content-Length: -1"], 400),
+        (["GET /health HTTP/1.1", "Host: x", "Content-Length: 1e3"], 400),
+        (["GET /health HTTP/1.1", "Host: x", "Content-Length: 1", "Content-Length: 2"], 400),
+        (
+            ["GET /health HTTP/1.1", "Host: x", f"Content-Length: {HttpLimits.max_body_bytes + 1}"],
+            413,
+        ),
+        (["GET /health HTTP/1.1", "Host: x", "Content-Length: 99999999999999999999"], 400),
+        (["GET /health HTTP/1.1", "Host: x", "Transfer-Encoding: chunked"], 400),
+        (
+            ["GET /health HTTP/1.1", "Host: x", "Transfer-Encoding: chunked", "Content-Length: 3"],
+            400,
+        ),
+    ],
+)
 def test_malformed_requests_are_refused_with_a_status(lines, status):
     with pytest.raises(HttpError) as refused:
         parse_head(head(*lines), 0.0)
@@ -106,10 +136,13 @@ def test_non_ascii_heads_are_refused():
 
 
 def test_limits_come_from_the_environment_with_defaults():
-    limits = PollServerConfig.from_env({
-        "REALTIME_HTTP_HEAD_TIMEOUT": "2.5", "REALTIME_HTTP_MAX_CONNECTIONS": "300",
-        "REALTIME_HTTP_BODY_TIMEOUT": "",  # set but empty: the default
-    }).http
+    limits = PollServerConfig.from_env(
+        {
+            "REALTIME_HTTP_HEAD_TIMEOUT": "2.5",
+            "REALTIME_HTTP_MAX_CONNECTIONS": "300",
+            "REALTIME_HTTP_BODY_TIMEOUT": "",  # set but empty: the default
+        }
+    ).http
     assert (limits.head_timeout, limits.max_connections) == (2.5, 300)
     assert limits.body_timeout == HttpLimits().body_timeout
     assert set(HTTP_LIMIT_VARIABLES) == {field.name for field in dataclasses.fields(HttpLimits)}
@@ -131,9 +164,11 @@ def test_limits_are_checked_often_enough_for_the_shortest_deadline():
 
 # Log lines built from client input.
 
+
 def test_control_characters_are_escaped_in_what_is_logged():
     assert printable("/a\r\nINFO forged\tline\x1b[31m\x7f") == (
-        "/a\\x0d\\x0aINFO forged\\x09line\\x1b[31m\\x7f")
+        "/a\\x0d\\x0aINFO forged\\x09line\\x1b[31m\\x7f"
+    )
 
 
 def test_the_access_log_line_cannot_be_split_by_a_client(caplog):
@@ -144,6 +179,7 @@ def test_the_access_log_line_cannot_be_split_by_a_client(caplog):
 
 
 # A raw client.
+
 
 class Wire:
     """A raw connection that reads whole responses (status, headers, body)."""
@@ -180,9 +216,11 @@ class Wire:
 
     async def closed_by_server(self, timeout: float = 10) -> bool:
         """Reads until the server closes; any unread answers are dropped."""
+
         async def until_eof():
             while await self.reader.read(65536):
                 pass
+
         try:
             await asyncio.wait_for(until_eof(), timeout)
         except ConnectionResetError:
@@ -194,6 +232,7 @@ class Wire:
 
 
 # The connection's states, in process: an HttpServer with short limits and test routes.
+
 
 class Recorded:
     """Routes that record every request and answer it when the test says."""
@@ -278,7 +317,7 @@ async def test_a_dribbled_head_is_closed_by_the_head_deadline_not_kept_alive_by_
     closed = asyncio.ensure_future(slow.closed_by_server())
     started, sent = time.monotonic(), 0
     while not closed.done() and sent < len(request):
-        slow.send(request[sent:sent + 1])
+        slow.send(request[sent : sent + 1])
         sent += 1
         await asyncio.sleep(0.02)
     await closed
@@ -326,8 +365,9 @@ async def test_no_request_is_read_while_an_answer_waits_for_a_client_that_does_n
 
 
 async def test_a_client_that_never_takes_its_answer_is_closed_by_the_write_deadline(serve):
-    server, port = serve(Recorded(body=b"x" * BIG_ANSWER_BYTES),
-                         dataclasses.replace(SHORT, **TAKES_BIG_ANSWERS))
+    server, port = serve(
+        Recorded(body=b"x" * BIG_ANSWER_BYTES), dataclasses.replace(SHORT, **TAKES_BIG_ANSWERS)
+    )
     client = await Wire.to(port, receive_buffer=4096)
     client.send(head("GET /big HTTP/1.1", "Host: x"))
     await wait_for(lambda: only_connection(server).state == WRITING)
@@ -391,6 +431,7 @@ async def test_an_exception_in_a_route_is_answered_500_logged_and_closed(serve, 
 
 # On the wire, against a real `python -m pollserver` process.
 
+
 @pytest.fixture
 async def wire(start_server):
     server = start_server()
@@ -407,9 +448,11 @@ async def test_pipelined_polls_are_answered_in_order_on_one_connection(realtime,
     server, connection = wire
     queue_id, cursor = realtime.register(ALICE, [COMMUNITY])
     realtime.publish(COMMUNITY)
-    connection.send(head(poll_line(queue_id, cursor), "Host: p")
-                    + head("GET /health HTTP/1.1", "Host: p")
-                    + head(poll_line(queue_id, cursor), "Host: p"))
+    connection.send(
+        head(poll_line(queue_id, cursor), "Host: p")
+        + head("GET /health HTTP/1.1", "Host: p")
+        + head(poll_line(queue_id, cursor), "Host: p")
+    )
     first, second, third = [await connection.response() for _ in range(3)]
     assert first[0] == 200 and json.loads(first[2])["events"]
     assert second[0] == 200 and "pending_polls" in json.loads(second[2])
@@ -420,8 +463,11 @@ async def test_a_poll_body_is_read_and_ignored_and_the_connection_goes_on(realti
     server, connection = wire
     queue_id, cursor = realtime.register(ALICE, [COMMUNITY])
     realtime.publish(COMMUNITY)
-    connection.send(head(poll_line(queue_id, cursor), "Host: p", "Content-Length: 5") + b"hello"
-                    + head("GET /health HTTP/1.1", "Host: p"))
+    connection.send(
+        head(poll_line(queue_id, cursor), "Host: p", "Content-Length: 5")
+        + b"hello"
+        + head("GET /health HTTP/1.1", "Host: p")
+    )
     assert (await connection.response())[0] == 200
     assert (await connection.response())[0] == 200
 
@@ -446,8 +492,9 @@ async def test_an_http_1_1_request_without_host_gets_400(wire):
 
 async def test_a_chunked_body_is_refused(wire):
     server, connection = wire
-    connection.send(head("GET /health HTTP/1.1", "Host: p", "Transfer-Encoding: chunked")
-                    + b"0\r\n\r\n")
+    connection.send(
+        head("GET /health HTTP/1.1", "Host: p", "Transfer-Encoding: chunked") + b"0\r\n\r\n"
+    )
     status, _, body = await connection.response()
     assert status == 400 and b"Content-Length" in body
     assert await connection.closed_by_server()
@@ -455,8 +502,9 @@ async def test_a_chunked_body_is_refused(wire):
 
 async def test_a_head_too_long_closes_the_connection(wire):
     server, connection = wire
-    connection.send(b"GET /health HTTP/1.1\r\nX-Pad: " + b"a" * HttpLimits.max_head_bytes
-                    + b"\r\n\r\n")
+    connection.send(
+        b"GET /health HTTP/1.1\r\nX-Pad: " + b"a" * HttpLimits.max_head_bytes + b"\r\n\r\n"
+    )
     assert await connection.closed_by_server()
     assert server.health()["status"] == "healthy"  # and the server goes on
 
@@ -483,16 +531,19 @@ async def test_http_1_0_is_answered_and_closed_unless_kept_alive(wire):
 @pytest.mark.parametrize("path", ["/health", "/metrics", "/ready", "/nowhere"])
 async def test_head_gets_the_headers_of_get_without_the_body(wire, path):
     server, connection = wire
-    connection.send(head(f"GET {path} HTTP/1.1", "Host: p", f"Origin: {ORIGIN}")
-                    + head(f"HEAD {path} HTTP/1.1", "Host: p", f"Origin: {ORIGIN}")
-                    + head("GET /health HTTP/1.1", "Host: p"))
+    connection.send(
+        head(f"GET {path} HTTP/1.1", "Host: p", f"Origin: {ORIGIN}")
+        + head(f"HEAD {path} HTTP/1.1", "Host: p", f"Origin: {ORIGIN}")
+        + head("GET /health HTTP/1.1", "Host: p")
+    )
     get_status, get_headers, _ = await connection.response()
     head_status, head_headers, _ = await connection.response(expect_body=False)
     # The metrics text changes between the two answers, so its length may too.
     varying = {"date", "content-length"} if path == "/metrics" else {"date"}
     assert head_status == get_status
     assert {name: value for name, value in head_headers.items() if name not in varying} == {
-        name: value for name, value in get_headers.items() if name not in varying}
+        name: value for name, value in get_headers.items() if name not in varying
+    }
     status, _, body = await connection.response()  # framing intact: the next answer follows
     assert status == 200 and json.loads(body)["status"] == "healthy"
 

@@ -126,8 +126,12 @@ async def test_restarted_server_delivers_exactly_the_missed_events(
     with pytest.raises(httpx.TransportError):
         await waiting
 
-    missed = [realtime.publish(COMMUNITY), realtime.publish(COMMUNITY, author_id=ALICE),
-              realtime.publish(OTHER_COMMUNITY), realtime.publish(COMMUNITY)]
+    missed = [
+        realtime.publish(COMMUNITY),
+        realtime.publish(COMMUNITY, author_id=ALICE),
+        realtime.publish(OTHER_COMMUNITY),
+        realtime.publish(COMMUNITY),
+    ]
     second = start_server()
     await second.has_read(http, missed[-1])
     response = await second.poll(http, queue_id, seen)
@@ -213,6 +217,7 @@ async def test_server_survives_redis_going_away_and_coming_back(
     async def unhealthy():
         response = await http.get(server.url + "/health")
         return response.status_code == 503 and response.json()
+
     report = await eventually(unhealthy, message="/health to report Redis down")
     assert report["status"] == "unhealthy" and report["redis"] == "unreachable"
     other_queue = await server.poll(http, "never-seen-queue-id-xyz", 0)
@@ -222,6 +227,7 @@ async def test_server_survives_redis_going_away_and_coming_back(
 
     async def healthy():
         return (await http.get(server.url + "/health")).status_code == 200
+
     await eventually(healthy, timeout=10, message="/health to recover")
     after = realtime.publish(COMMUNITY)
     assert event_ids(await waiting) == [after]

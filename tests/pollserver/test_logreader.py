@@ -18,9 +18,16 @@ class Harness:
         self.queues = QueueCache(async_redis, ttl=120, renew_interval=2)
         self.data_lost_at: list[int] = []
         self.reader = LogReader(
-            async_redis, async_redis, self.fanout, self.memberships,
-            on_data_lost=self.data_lost_at.append, ring_size=ring_size, ring_bytes=ring_bytes,
-            queues=self.queues, batch_size=4, block_ms=100,
+            async_redis,
+            async_redis,
+            self.fanout,
+            self.memberships,
+            on_data_lost=self.data_lost_at.append,
+            ring_size=ring_size,
+            ring_bytes=ring_bytes,
+            queues=self.queues,
+            batch_size=4,
+            block_ms=100,
         )
 
     async def entries_since(self, cursor: int) -> list[int]:
@@ -122,7 +129,8 @@ async def test_sequence_going_backwards_is_data_loss(realtime, harness, eventual
 
 
 async def test_the_ring_holds_at_most_its_bytes_and_older_events_come_from_redis(
-        realtime, harness, eventually):
+    realtime, harness, eventually
+):
     for _ in range(10):
         realtime.publish(10, text="x" * 1000)
     h = await harness(ring_size=100, ring_bytes=3500)  # three of these events

@@ -66,6 +66,7 @@ async def test_ready_follows_redis(private_redis, realtime_at, start_server, htt
     async def not_ready():
         response = await http.get(server.url + "/ready")
         return response.status_code == 503 and response.json()
+
     report = await eventually(not_ready, message="/ready to report Redis down")
     assert report["status"] == "not_ready" and report["redis"] == "unreachable"
     metrics = metric_values((await http.get(server.url + "/metrics")).text)
@@ -76,6 +77,7 @@ async def test_ready_follows_redis(private_redis, realtime_at, start_server, htt
 
     async def ready_again():
         return (await http.get(server.url + "/ready")).status_code == 200
+
     await eventually(ready_again, timeout=10, message="/ready to recover")
 
 
@@ -84,8 +86,10 @@ def test_latency_histogram_is_cumulative():
     histogram.observe(0.003)
     histogram.observe(0.7, deliveries=3)
     histogram.observe(-0.01)  # a client clock slightly ahead counts as zero
-    samples = {(sample.name, sample.labels.get("le")): sample.value
-               for sample in histogram.family("latency", "test").samples}
+    samples = {
+        (sample.name, sample.labels.get("le")): sample.value
+        for sample in histogram.family("latency", "test").samples
+    }
     assert samples["latency_bucket", "0.005"] == 2
     assert samples["latency_bucket", "0.5"] == 2
     assert samples["latency_bucket", "1.0"] == 5
@@ -103,7 +107,6 @@ def test_published_at_reads_the_event_timestamp():
     assert abs(published_at(b'{"timestamp":"%s"}' % now_iso().encode()) - time.time()) < 5
 
 
-
 async def test_servers_in_one_process_keep_their_metrics_apart():
     config = RealtimeConfig.from_env(Environment({"REALTIME_REDIS_URL": REDIS_URL}))
     first, second = PollServer(config), PollServer(config)
@@ -112,10 +115,14 @@ async def test_servers_in_one_process_keep_their_metrics_apart():
         second.metrics.not_found = 2
         first_values = metric_values(first.render_metrics().decode())
         second_values = metric_values(second.render_metrics().decode())
-        assert (first_values["marginalia_poll_catchups_total"],
-                first_values["marginalia_poll_not_found_total"]) == (3, 0)
-        assert (second_values["marginalia_poll_catchups_total"],
-                second_values["marginalia_poll_not_found_total"]) == (0, 2)
+        assert (
+            first_values["marginalia_poll_catchups_total"],
+            first_values["marginalia_poll_not_found_total"],
+        ) == (3, 0)
+        assert (
+            second_values["marginalia_poll_catchups_total"],
+            second_values["marginalia_poll_not_found_total"],
+        ) == (0, 2)
     finally:
         for server in (first, second):
             await server.stop()

@@ -21,6 +21,7 @@ async def test_lookups_of_one_loop_turn_share_one_pipeline(realtime, async_redis
     cache = QueueCache(async_redis, ttl=120, renew_interval=2)
     pipelines = []
     original = async_redis.pipeline
+
     def counted_pipeline(**options):
         pipelines.append(options)
         return original(**options)

@@ -28,10 +28,15 @@ def typing_by(signals, user_id, community_id=COMMUNITY, discussion_id=DISCUSSION
     assert signals.typing(community_id, ARTICLE, discussion_id, user_id, shown_as)
 
 
-async def poll_with_signals(server, http, queue_id, cursor, signal_cursor="0", params_extra=None,
-                            **kwargs):
-    params = {"queue_id": queue_id, "last_event_id": cursor, "signal_cursor": signal_cursor,
-              **(params_extra or {})}
+async def poll_with_signals(
+    server, http, queue_id, cursor, signal_cursor="0", params_extra=None, **kwargs
+):
+    params = {
+        "queue_id": queue_id,
+        "last_event_id": cursor,
+        "signal_cursor": signal_cursor,
+        **(params_extra or {}),
+    }
     return await http.get(server.url + "/realtime/poll", params=params, **kwargs)
 
 
@@ -115,8 +120,9 @@ async def test_a_flood_of_signals_neither_counts_toward_the_pending_limit_nor_ev
     queue_id, cursor = realtime.register(ALICE, [COMMUNITY])
     event_id = realtime.publish(COMMUNITY, author_id=BOB)
     for user_id in range(100, 150):
-        signals.presence(COMMUNITY, ARTICLE, user_id, f"user{user_id}", "tab-aaaaaaaa", True,
-                         now=time.time())
+        signals.presence(
+            COMMUNITY, ARTICLE, user_id, f"user{user_id}", "tab-aaaaaaaa", True, now=time.time()
+        )
         typing_by(signals, user_id)
     await server.has_read(http, event_id)
     body = (await poll_with_signals(server, http, queue_id, cursor)).json()
@@ -197,10 +203,12 @@ async def test_a_personal_signal_reaches_its_recipient_wherever_and_only_if_aske
     alice_queue, cursor = realtime.register(ALICE, [])
     alice_other_tab, _ = realtime.register(ALICE, [])
     bob_queue, _ = realtime.register(BOB, [COMMUNITY])
-    alice = asyncio.create_task(poll_with_signals(server, http, alice_queue, cursor,
-                                                  params_extra={"notifications": "1"}))
-    bob = asyncio.create_task(poll_with_signals(server, http, bob_queue, cursor,
-                                                params_extra={"notifications": "1"}))
+    alice = asyncio.create_task(
+        poll_with_signals(server, http, alice_queue, cursor, params_extra={"notifications": "1"})
+    )
+    bob = asyncio.create_task(
+        poll_with_signals(server, http, bob_queue, cursor, params_extra={"notifications": "1"})
+    )
     not_asked = asyncio.create_task(poll_with_signals(server, http, alice_other_tab, cursor))
 
     async def held():
@@ -213,8 +221,11 @@ async def test_a_personal_signal_reaches_its_recipient_wherever_and_only_if_aske
     assert signal["type"] == "notification" and signal["data"]["text"] == "bob replied"
     assert "recipients" not in str(body) and body["last_event_id"] == cursor
     # A poll arriving just after it still gets it, if it asks (within the replay's 3 s).
-    replay = (await poll_with_signals(server, http, alice_queue, cursor,
-                                      params_extra={"notifications": "1"})).json()
+    replay = (
+        await poll_with_signals(
+            server, http, alice_queue, cursor, params_extra={"notifications": "1"}
+        )
+    ).json()
     assert [s["data"]["text"] for s in replay["signals"]] == ["bob replied"]
     # The others wait out their timeout.
     assert (await bob).json() == {"events": [], "last_event_id": cursor}

@@ -27,8 +27,14 @@ class Recorder:
         self.values: list[bytes] = []
         self.starts = 0
         self.follower = StreamFollower(
-            self.redis, STREAM, decode, "test stream", start=self.start, on_batch=self.take,
-            batch_size=10, block_ms=50,
+            self.redis,
+            STREAM,
+            decode,
+            "test stream",
+            start=self.start,
+            on_batch=self.take,
+            batch_size=10,
+            block_ms=50,
         )
 
     async def start(self) -> bytes:
@@ -41,7 +47,8 @@ class Recorder:
 
 
 async def test_follows_from_the_start_skipping_undecodable_entries(
-        redis_client, eventually, caplog):
+    redis_client, eventually, caplog
+):
     redis_client.xadd(STREAM, {"value": "before the start"})
     recorder = Recorder(REDIS_URL)
     task = asyncio.create_task(recorder.follower.run())
@@ -60,7 +67,8 @@ async def test_follows_from_the_start_skipping_undecodable_entries(
 
 
 async def test_redis_away_is_logged_once_and_reading_resumes_where_it_stopped(
-        private_redis, eventually, caplog):
+    private_redis, eventually, caplog
+):
     caplog.set_level(logging.INFO, logger="pollserver.stream")
     writer = redis.Redis.from_url(private_redis.url)
     recorder = Recorder(private_redis.url)
@@ -71,15 +79,19 @@ async def test_redis_away_is_logged_once_and_reading_resumes_where_it_stopped(
         await eventually(lambda: recorder.values == [b"before"], message="the first entry")
 
         private_redis.stop()
-        await eventually(lambda: recorder.follower.errors >= 3, timeout=15,
-                         message="several failed attempts")
+        await eventually(
+            lambda: recorder.follower.errors >= 3, timeout=15, message="several failed attempts"
+        )
         assert not recorder.follower.readable
         assert caplog.text.count("test stream unreadable, retrying") == 1
 
         private_redis.start()  # it saved its data on SIGTERM: the stream comes back
         writer.xadd(STREAM, {"value": "after"})
-        await eventually(lambda: recorder.values == [b"before", b"after"], timeout=15,
-                         message="the entry written while it was reconnecting")
+        await eventually(
+            lambda: recorder.values == [b"before", b"after"],
+            timeout=15,
+            message="the entry written while it was reconnecting",
+        )
         assert recorder.follower.readable and recorder.starts == 1
         assert caplog.text.count("test stream readable again") == 1
     finally:
@@ -117,8 +129,16 @@ async def test_a_cancelled_follower_stops_even_when_the_client_hides_the_cancell
     async def start() -> bytes:
         return b"0-0"
 
-    follower = StreamFollower(client, STREAM, decode, "test stream", start=start,
-                              on_batch=lambda *batch: None, batch_size=10, block_ms=50)
+    follower = StreamFollower(
+        client,
+        STREAM,
+        decode,
+        "test stream",
+        start=start,
+        on_batch=lambda *batch: None,
+        batch_size=10,
+        block_ms=50,
+    )
     task = asyncio.create_task(follower.run())
     while client.reads == 0:
         await asyncio.sleep(0.01)

@@ -23,8 +23,8 @@ class _ReducerHost:
         if node is None:
             raise RuntimeError("Node.js is needed to run the shipped reducer (apply-event.js)")
         self._process = subprocess.Popen(
-            [node, str(HOST)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-            bufsize=1)
+            [node, str(HOST)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
+        )
         self._lock = threading.Lock()  # one request and its answer at a time
 
     def call(self, **request):
@@ -61,9 +61,13 @@ class ArticleState:
 
     def __init__(self, article_id: int, discussions: list[dict], comments: dict[int, list[dict]]):
         self._handle = next(_handles)
-        _reducer().call(op="create", handle=self._handle, discussions=discussions,
-                        comments={str(k): v for k, v in comments.items()},
-                        scope={"articleId": article_id})
+        _reducer().call(
+            op="create",
+            handle=self._handle,
+            discussions=discussions,
+            comments={str(k): v for k, v in comments.items()},
+            scope={"articleId": article_id},
+        )
 
     def __del__(self):
         if _host is not None and _host._process.poll() is None:
@@ -81,14 +85,19 @@ class ArticleState:
 
     @property
     def comments(self) -> dict[int, dict[int, dict]]:
-        return {int(k): {c["id"]: c for c in items}
-                for k, items in self._state()["commentsByDiscussion"].items()}
+        return {
+            int(k): {c["id"]: c for c in items}
+            for k, items in self._state()["commentsByDiscussion"].items()
+        }
 
     def snapshot(self) -> tuple[list[dict], dict[int, list[dict]]]:
         """The shapes the REST API returns: newest discussion first, comments by id."""
         state = self._state()
         discussions = sorted(state["discussions"], key=lambda d: d["id"], reverse=True)
         shown = {d["id"] for d in discussions}
-        comments = {int(k): sorted(items, key=lambda c: c["id"])
-                    for k, items in state["commentsByDiscussion"].items() if int(k) in shown}
+        comments = {
+            int(k): sorted(items, key=lambda c: c["id"])
+            for k, items in state["commentsByDiscussion"].items()
+            if int(k) in shown
+        }
         return discussions, comments

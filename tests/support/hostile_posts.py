@@ -6,7 +6,7 @@ each place KaTeX could run with them."""
 CORPUS = {
     "macro bomb": r"$\def\a{" + "x" * 3000 + "}" + r"\a" * 1000 + "$",
     "doubling macros": r"$\def\a{xxxxxxxxxx}\def\b{\a\a\a\a\a\a\a\a\a\a}"
-                       r"\def\c{\b\b\b\b\b\b\b\b\b\b}\def\d{\c\c\c\c\c\c\c\c\c\c}\d\d\d$",
+    r"\def\c{\b\b\b\b\b\b\b\b\b\b}\def\d{\c\c\c\c\c\c\c\c\c\c}\d\d\d$",
     "newcommand recursion": r"$\newcommand{\r}{\r\r}\r$",
     "newcommand doubling": r"$\newcommand{\f}[1]{#1#1}" + r"\f{" * 24 + "x" + "}" * 24 + "$",
     "2,000 nested fractions": "$" + r"\frac{" * 2000 + "x" + "}y" * 2000 + "$",

@@ -25,16 +25,18 @@ class LeanConnection:
         return cls(host, int(port), headers)
 
     async def open(self) -> None:
-        self._reader, self._writer = await asyncio.open_connection(self.host, self.port,
-                                                                   limit=1 << 22)
+        self._reader, self._writer = await asyncio.open_connection(
+            self.host, self.port, limit=1 << 22
+        )
 
     def close(self) -> None:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
 
-    async def request(self, method: str, path: str, body=None,
-                      headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    async def request(
+        self, method: str, path: str, body=None, headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
         """`body`: None, bytes as they are, or a value sent as JSON."""
         if body is None or isinstance(body, bytes):
             payload, content_type = body or b"", ""
@@ -42,8 +44,10 @@ class LeanConnection:
             payload, content_type = json.dumps(body).encode(), "Content-Type: application/json\r\n"
         extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items()) if headers else ""
         length = f"Content-Length: {len(payload)}\r\n" if payload or method != "GET" else ""
-        head = (f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
-                f"{self._headers}{extra}{content_type}{length}\r\n").encode()
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            f"{self._headers}{extra}{content_type}{length}\r\n"
+        ).encode()
         for attempt in (1, 2):
             if self._writer is None:
                 await self.open()
@@ -62,7 +66,7 @@ class LeanConnection:
         if start < 0:
             raise ValueError("an answer without Content-Length")
         start += len(b"content-length:")
-        length = int(lowered[start:lowered.index(b"\r\n", start)])
+        length = int(lowered[start : lowered.index(b"\r\n", start)])
         data = await self._reader.readexactly(length) if length else b""
         if b"connection: close" in lowered:
             self.close()

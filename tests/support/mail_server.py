@@ -20,14 +20,27 @@ class MailServer:
     @property
     def env(self) -> dict[str, str]:
         """What the API needs to send its mails here."""
-        return {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(self.port)}
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(self.port),
+        }
 
     def start(self) -> "MailServer":
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.port}",
-             "-c", "aiosmtpd.handlers.Mailbox", str(self.maildir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                f"127.0.0.1:{self.port}",
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+                str(self.maildir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_until(lambda: port_open(self.port), message="the SMTP server to listen")
         return self
@@ -51,11 +64,15 @@ class MailServer:
         box = mailbox.Maildir(self.maildir, create=True)
         return [box[key] for key in sorted(box.keys()) if box[key]["To"] == address]
 
-    def wait_for_mail(self, address: str, count: int = 1,
-                      timeout: float = 15) -> mailbox.MaildirMessage:
+    def wait_for_mail(
+        self, address: str, count: int = 1, timeout: float = 15
+    ) -> mailbox.MaildirMessage:
         """The `count`th mail to the address, once it has arrived."""
-        mails = wait_until(lambda: self.mails_to(address)[count - 1:], timeout=timeout,
-                           message=f"mail {count} to {address}")
+        mails = wait_until(
+            lambda: self.mails_to(address)[count - 1 :],
+            timeout=timeout,
+            message=f"mail {count} to {address}",
+        )
         return mails[0]
 
 

@@ -87,7 +87,9 @@ class Poller:
         return wait_until(found, timeout=timeout, message=message)
 
 
-def poll_once(poll_url: str, queue_id: str, last_event_id, timeout: float = 10,
-              headers: dict | None = None) -> httpx.Response:
-    return httpx.get(poll_url + poll_target(queue_id, last_event_id), headers=headers or {},
-                     timeout=timeout)
+def poll_once(
+    poll_url: str, queue_id: str, last_event_id, timeout: float = 10, headers: dict | None = None
+) -> httpx.Response:
+    return httpx.get(
+        poll_url + poll_target(queue_id, last_event_id), headers=headers or {}, timeout=timeout
+    )

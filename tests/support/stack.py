@@ -34,8 +34,16 @@ TEST_SECRETS = {
 # code runs) but out of reach, unless a test passes lower ones in `env`.
 GENEROUS_RATE_LIMITS = {
     f"RATE_LIMIT_{name}": "1000000/minute"
-    for name in ("SIGNUPS_PER_IP", "LOGINS_PER_IP", "LOGIN_FAILURES_PER_ACCOUNT", "WRITES_PER_USER",
-                 "COMMUNITIES_PER_USER", "PRESENCE_PER_TAB", "PRESENCE_PER_USER", "TYPING_PER_USER")
+    for name in (
+        "SIGNUPS_PER_IP",
+        "LOGINS_PER_IP",
+        "LOGIN_FAILURES_PER_ACCOUNT",
+        "WRITES_PER_USER",
+        "COMMUNITIES_PER_USER",
+        "PRESENCE_PER_TAB",
+        "PRESENCE_PER_USER",
+        "TYPING_PER_USER",
+    )
 }
 
 
@@ -83,10 +91,23 @@ class RedisServer:
     def start(self):
         self.directory.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-             "--dir", str(self.directory), "--appendonly", "yes", "--appendfsync", self.appendfsync,
-             "--save", ""],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.directory),
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                self.appendfsync,
+                "--save",
+                "",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_until(lambda: port_open(self.port), message="redis-server to listen")
 
@@ -104,8 +125,16 @@ class RedisServer:
 
 
 class Stack:
-    def __init__(self, workdir: Path, name: str, redis_db: int, own_redis: bool = False,
-                 env: dict | None = None, sqlite: bool = False, api_threads: int = 4):
+    def __init__(
+        self,
+        workdir: Path,
+        name: str,
+        redis_db: int,
+        own_redis: bool = False,
+        env: dict | None = None,
+        sqlite: bool = False,
+        api_threads: int = 4,
+    ):
         self.workdir = workdir
         self.sqlite = sqlite  # SQLite (bin/run's default) even where PostgreSQL is set up
         self.api_threads = api_threads
@@ -130,9 +159,13 @@ class Stack:
             "REALTIME_REDIS_URL": self.redis_url,
             "REALTIME_POLL_PORT": str(self.poll_port),
             "REALTIME_PUBLIC_URL": f"http://127.0.0.1:{self.poll_port}",
-            "CORS_ALLOWED_ORIGINS": ",".join((f"http://127.0.0.1:{self.api_port}",
-                                              f"http://localhost:{self.api_port}",
-                                              self.frontend_origin)),
+            "CORS_ALLOWED_ORIGINS": ",".join(
+                (
+                    f"http://127.0.0.1:{self.api_port}",
+                    f"http://localhost:{self.api_port}",
+                    self.frontend_origin,
+                )
+            ),
             "MARGINALIA_VAR_DIR": str(workdir / "var"),
             # Outside DJANGO_DEBUG the API names the hosts it answers; tests reach it on loopback.
             "DJANGO_ALLOWED_HOSTS": os.environ.get("DJANGO_ALLOWED_HOSTS") or "127.0.0.1,localhost",
@@ -171,8 +204,10 @@ class Stack:
                 conn.execute(statement)
 
     def _reset_database(self):
-        self._admin_sql(f'DROP DATABASE IF EXISTS "{self.database_name}" WITH (FORCE)',
-                        f'CREATE DATABASE "{self.database_name}"')
+        self._admin_sql(
+            f'DROP DATABASE IF EXISTS "{self.database_name}" WITH (FORCE)',
+            f'CREATE DATABASE "{self.database_name}"',
+        )
 
     def _reset_redis(self):
         import redis
@@ -180,14 +215,20 @@ class Stack:
         redis.Redis.from_url(self.redis_url).flushdb()
 
     def manage(self, *args: str):
-        subprocess.run([sys.executable, str(SRC / "manage.py"), *args], env=self.env,
-                       check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, str(SRC / "manage.py"), *args],
+            env=self.env,
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
 
     def _spawn(self, name: str, argv: list[str]):
         self.logs.mkdir(parents=True, exist_ok=True)
         log = open(self.logs / f"{name}.log", "ab")
-        self.processes[name] = subprocess.Popen(argv, env=self.env, cwd=ROOT, stdout=log,
-                                                stderr=subprocess.STDOUT)
+        self.processes[name] = subprocess.Popen(
+            argv, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+        )
 
     def start(self):
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -203,15 +244,31 @@ class Stack:
 
     def start_api(self):
         gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-        self._spawn("api", [gunicorn, "marginalia.wsgi", "--chdir", str(SRC), "--bind",
-                            f"127.0.0.1:{self.api_port}", "--workers", "2",
-                            "--threads", str(self.api_threads),
-                            "--graceful-timeout", "3", "--limit-request-line", "8190"])
+        self._spawn(
+            "api",
+            [
+                gunicorn,
+                "marginalia.wsgi",
+                "--chdir",
+                str(SRC),
+                "--bind",
+                f"127.0.0.1:{self.api_port}",
+                "--workers",
+                "2",
+                "--threads",
+                str(self.api_threads),
+                "--graceful-timeout",
+                "3",
+                "--limit-request-line",
+                "8190",
+            ],
+        )
         wait_until(lambda: port_open(self.api_port), timeout=20, message="the API to listen")
 
     def start_relay(self):
-        self._spawn("relay", [sys.executable, str(SRC / "manage.py"), "relay_outbox",
-                              "--interval", "0.1"])
+        self._spawn(
+            "relay", [sys.executable, str(SRC / "manage.py"), "relay_outbox", "--interval", "0.1"]
+        )
 
     def start_poll_server(self):
         self._spawn("poll", [sys.executable, "-m", "pollserver", "--port", str(self.poll_port)])

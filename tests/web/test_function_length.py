@@ -25,7 +25,10 @@ def _javascript_functions() -> list[dict]:
     files = _ours((WEB / "static").rglob("*.js"))
     result = subprocess.run(
         [node, str(MEASURE), *(str(path.relative_to(ROOT)) for path in files)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr[-4000:]
     return json.loads(result.stdout)
@@ -36,18 +39,23 @@ def _python_functions() -> list[dict]:
     for path in _ours(WEB.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                found.append({
-                    "file": str(path.relative_to(ROOT)),
-                    "name": node.name,
-                    "line": node.lineno,
-                    "lines": node.end_lineno - node.lineno + 1,
-                })
+                found.append(
+                    {
+                        "file": str(path.relative_to(ROOT)),
+                        "name": node.name,
+                        "line": node.lineno,
+                        "lines": node.end_lineno - node.lineno + 1,
+                    }
+                )
     return found
 
 
 def _too_long(functions: list[dict]) -> list[str]:
-    return [f"{f['file']}:{f['line']} {f['name']} ({f['lines']} lines)"
-            for f in sorted(functions, key=lambda f: -f["lines"]) if f["lines"] > LONGEST]
+    return [
+        f"{f['file']}:{f['line']} {f['name']} ({f['lines']} lines)"
+        for f in sorted(functions, key=lambda f: -f["lines"])
+        if f["lines"] > LONGEST
+    ]
 
 
 def test_the_measure_sees_the_javascript_functions():

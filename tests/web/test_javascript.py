@@ -26,7 +26,10 @@ def _tsc(*args: str, project: str = "tsconfig.json") -> subprocess.CompletedProc
     assert TSC.exists(), "TypeScript is missing: run `npm ci` in the repository root (.ci/run does)"
     return subprocess.run(
         [node, str(TSC), "-p", project, *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -54,10 +57,16 @@ def test_the_committed_declarations_are_the_ones_the_jsdoc_gives(tmp_path):
     # out again would leave them with types the code no longer has.
     result = _tsc("--outDir", str(tmp_path), project="tsconfig.declarations.json")
     assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-2000:]
-    written = {path.relative_to(tmp_path): path.read_text() for path in tmp_path.rglob("*")
-               if path.is_file()}
-    committed = {path.relative_to(DECLARATIONS): path.read_text()
-                 for path in DECLARATIONS.rglob("*") if path.is_file()}
+    written = {
+        path.relative_to(tmp_path): path.read_text()
+        for path in tmp_path.rglob("*")
+        if path.is_file()
+    }
+    committed = {
+        path.relative_to(DECLARATIONS): path.read_text()
+        for path in DECLARATIONS.rglob("*")
+        if path.is_file()
+    }
     assert sorted(committed) == sorted(written), "run `npm run declarations` and commit them"
     stale = sorted(str(name) for name, text in written.items() if committed[name] != text)
     assert not stale, f"out of date: {stale}; run `npm run declarations` and commit them"

@@ -12,8 +12,9 @@ from web import urls as web_urls
 
 
 def _config(response):
-    match = re.search(rb'<script id="page-config" type="application/json">(.*?)</script>',
-                      response.content, re.S)
+    match = re.search(
+        rb'<script id="page-config" type="application/json">(.*?)</script>', response.content, re.S
+    )
     return json.loads(match.group(1))
 
 
@@ -22,8 +23,10 @@ def test_article_shell_gets_the_poll_server_url(client, settings):
     response = client.get("/c/neural-lab/a/42/")
     assert response.status_code == 200
     assert _config(response) == {
-        "page": "article", "realtimeUrl": "https://poll.example.org",
-        "slug": "neural-lab", "articleId": 42,
+        "page": "article",
+        "realtimeUrl": "https://poll.example.org",
+        "slug": "neural-lab",
+        "articleId": 42,
     }
     assert b'type="module"' in response.content
     assert b"/static/web/js/pages/article.js" in response.content
@@ -50,8 +53,12 @@ def test_search_shell_names_the_query_in_its_title_and_every_page_has_the_search
 
 
 def test_every_page_renders(client):
-    for path, page in [("/", "communities"), ("/signin/", "sign-in"), ("/c/lab/", "community"),
-                       ("/settings/", "settings")]:
+    for path, page in [
+        ("/", "communities"),
+        ("/signin/", "sign-in"),
+        ("/c/lab/", "community"),
+        ("/settings/", "settings"),
+    ]:
         response = client.get(path)
         assert response.status_code == 200, path
         assert _config(response)["page"] == page
@@ -74,8 +81,9 @@ def test_an_unknown_page_gets_a_page_of_the_sites_own_and_no_script(client):
         assert b"<script" not in response.content
 
 
-@pytest.mark.parametrize("path", ["/api/no-such-thing", "/api/communities/1/nope/",
-                                  "/api/discussions/x/y/z"])
+@pytest.mark.parametrize(
+    "path", ["/api/no-such-thing", "/api/communities/1/nope/", "/api/discussions/x/y/z"]
+)
 def test_an_unknown_api_path_gets_a_json_404(client, path):
     response = client.get(path)
     assert response.status_code == 404
@@ -85,7 +93,8 @@ def test_an_unknown_api_path_gets_a_json_404(client, path):
 def test_a_failing_view_gets_a_json_500_under_api_and_a_page_elsewhere(rf):
     api = error_handlers.server_error(rf.get("/api/communities/"))
     assert api.status_code == 500 and json.loads(api.content) == {
-        "message": "Internal server error"}
+        "message": "Internal server error"
+    }
     page = error_handlers.server_error(rf.get("/c/lab/"))
     assert page.status_code == 500 and b"<h1>Something went wrong</h1>" in page.content
     forbidden = error_handlers.forbidden(rf.get("/c/lab/"), PermissionError())
@@ -98,9 +107,13 @@ SAMPLE_ARGUMENTS = {"slug": "lab", "article_id": 42, "username": "zoë"}
 def _pages() -> list[str]:
     """Every page of the web front end (so a page added later is checked too), and the API docs."""
     return [
-        *(reverse(pattern.name, kwargs={name: SAMPLE_ARGUMENTS[name]
-                                        for name in pattern.pattern.converters})
-          for pattern in web_urls.urlpatterns),
+        *(
+            reverse(
+                pattern.name,
+                kwargs={name: SAMPLE_ARGUMENTS[name] for name in pattern.pattern.converters},
+            )
+            for pattern in web_urls.urlpatterns
+        ),
         "/api/docs",
     ]
 

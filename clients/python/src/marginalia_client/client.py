@@ -141,8 +141,12 @@ class RealtimeClient:
                 self._start_heartbeat()
             while True:
                 # None: the heartbeat found the queue gone.
-                action, events, cursor, signals = await self._run_step(
-                    self._poll_with_retries) or (REGISTER, [], None, [])
+                action, events, cursor, signals = await self._run_step(self._poll_with_retries) or (
+                    REGISTER,
+                    [],
+                    None,
+                    [],
+                )
                 if action == REGISTER:
                     gone_in_a_row += 1
                     # Gone again right after registering: back off instead of spinning.
@@ -240,8 +244,10 @@ class RealtimeClient:
             started = monotonic()
             try:
                 response = await self._http.get(
-                    self._poll_url + poll_target(self.queue_id, self.last_event_id,
-                                                 self.signal_cursor, self._notifications),
+                    self._poll_url
+                    + poll_target(
+                        self.queue_id, self.last_event_id, self.signal_cursor, self._notifications
+                    ),
                     timeout=self._poll_timeout,
                     extensions={"trace": self._trace_poll},
                 )
@@ -274,8 +280,11 @@ class RealtimeClient:
         if found is None:
             return []
         signals, self.signal_cursor = found
-        return [Signal(s["id"], s["type"], s.get("data") or {}) for s in signals
-                if self._asked_for(s["type"])]
+        return [
+            Signal(s["id"], s["type"], s.get("data") or {})
+            for s in signals
+            if self._asked_for(s["type"])
+        ]
 
     def _asked_for(self, signal_type: str) -> bool:
         # The server sends community signals to every poll with a signal cursor, so a
@@ -309,9 +318,7 @@ class RealtimeClient:
                 continue
             raise_for_status(response)
 
-    async def _with_retries(
-        self, send: Callable[[], Awaitable[httpx.Response]]
-    ) -> httpx.Response:
+    async def _with_retries(self, send: Callable[[], Awaitable[httpx.Response]]) -> httpx.Response:
         """The first answer to `send()` that is not a transient failure. Network errors,
         timeouts, 5xx and 429 are retried after a growing random delay, or after the
         answer's Retry-After, forever."""

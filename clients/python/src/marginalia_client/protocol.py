@@ -28,8 +28,9 @@ FAIL = "fail"  # retrying cannot help: report the error
 PERSONAL_SIGNAL_TYPES = frozenset({"notification", "notifications_read", "logins_ended"})
 
 
-def poll_target(queue_id: str, last_event_id: int, signal_cursor: str | None = None,
-                notifications: bool = False) -> str:
+def poll_target(
+    queue_id: str, last_event_id: int, signal_cursor: str | None = None, notifications: bool = False
+) -> str:
     """Path and query of the poll: `/realtime/poll?queue_id=&last_event_id=`, plus
     `&signal_cursor=` for a client that asks for signals, and `&notifications=1` when
     it asks for the user's personal ones too (they come only with a signal cursor)."""
@@ -70,8 +71,11 @@ def read_signals(body: dict) -> tuple[list[dict], str] | None:
     signals, cursor = body.get("signals"), body.get("signal_cursor")
     if not isinstance(signals, list) or not isinstance(cursor, str):
         return None
-    return [s for s in signals if isinstance(s, dict) and isinstance(s.get("id"), str)
-            and isinstance(s.get("type"), str)], cursor
+    return [
+        s
+        for s in signals
+        if isinstance(s, dict) and isinstance(s.get("id"), str) and isinstance(s.get("type"), str)
+    ], cursor
 
 
 def retry_after(status_code: int, header: str | None) -> float | None:

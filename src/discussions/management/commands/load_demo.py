@@ -59,21 +59,40 @@ class Command(BaseCommand):
             [lab.id, commons.id],
         )
         first = discussions.create_discussion(
-            alice, article, lab, "Is the manifold really low-dimensional?",
-            "The PCA in figure 2 keeps 3 components; how robust is that choice?", False, None,
+            alice,
+            article,
+            lab,
+            "Is the manifold really low-dimensional?",
+            "The PCA in figure 2 keeps 3 components; how robust is that choice?",
+            False,
+            None,
         )
         reply = discussions.create_comment(
-            bob, first.id, "They show a scree plot in the supplement; the knee is clear.",
-            None, False, None,
+            bob,
+            first.id,
+            "They show a scree plot in the supplement; the knee is clear.",
+            None,
+            False,
+            None,
         )
         discussions.create_comment(
             alice, first.id, "Fair, but the knee moves with the bin size.", reply.id, False, None
         )
         discussions.create_discussion(
-            bob, article, lab, "Replication data", "Has anyone found the raw recordings?", True,
+            bob,
+            article,
+            lab,
+            "Replication data",
+            "Has anyone found the raw recordings?",
+            True,
             None,
         )
         discussions.create_discussion(
-            carol, article, commons, "Great read",
-            "Clear writing; the methods section is exemplary.", False, None,
+            carol,
+            article,
+            commons,
+            "Great read",
+            "Clear writing; the methods section is exemplary.",
+            False,
+            None,
         )

@@ -5,8 +5,10 @@ from discussions.rendering import render
 
 
 class Command(BaseCommand):
-    help = ("Render the HTML of posts stored without it (written before posts stored their "
-            "HTML); with --all, of every post (after a change of the renderer). Idempotent.")
+    help = (
+        "Render the HTML of posts stored without it (written before posts stored their "
+        "HTML); with --all, of every post (after a change of the renderer). Idempotent."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--all", action="store_true", help="render every post again")

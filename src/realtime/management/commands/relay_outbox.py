@@ -13,7 +13,6 @@ from realtime import metrics, relay
 from realtime.connection import REDIS_ERRORS
 from toolkit.log_lines import log_event
 
-
 PRUNE_INTERVAL = 600.0  # seconds between deletions of old published rows
 
 
@@ -26,8 +25,12 @@ def _run(passes) -> None:
         except (*REDIS_ERRORS, DatabaseError):
             raise  # the loop backs off as it does for its own pass
         except Exception as exc:  # noqa: BLE001 - a bug there must not stop the relay
-            log_event("relay_pass_failed", logging.ERROR, task=run_pass.__module__,
-                      error=type(exc).__name__)
+            log_event(
+                "relay_pass_failed",
+                logging.ERROR,
+                task=run_pass.__module__,
+                error=type(exc).__name__,
+            )
 
 
 class Command(BaseCommand):
@@ -36,16 +39,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=0.2, help="seconds between scans")
         parser.add_argument(
-            "--keep-hours", type=float,
+            "--keep-hours",
+            type=float,
             default=settings.OUTBOX_RETENTION_HOURS,
             help="hours published outbox rows are kept (default OUTBOX_RETENTION_HOURS or 24)",
         )
         parser.add_argument(
-            "--metrics-port", type=int, default=settings.RELAY_METRICS_PORT,
+            "--metrics-port",
+            type=int,
+            default=settings.RELAY_METRICS_PORT,
             help="serve Prometheus metrics on this port (default RELAY_METRICS_PORT; 0: off)",
         )
         parser.add_argument(
-            "--metrics-host", default=settings.RELAY_METRICS_HOST,
+            "--metrics-host",
+            default=settings.RELAY_METRICS_HOST,
             help="address the metrics port binds (default RELAY_METRICS_HOST; all interfaces)",
         )
 
@@ -70,8 +77,12 @@ class Command(BaseCommand):
             except (*REDIS_ERRORS, DatabaseError) as exc:
                 counters.failed(on_redis=not isinstance(exc, DatabaseError))
                 delay = min(delay * 2, 5.0)  # back off while Redis or the database is away
-                log_event("relay_failed", logging.WARNING, error=type(exc).__name__,
-                          retry_in=f"{delay:.1f}s")
+                log_event(
+                    "relay_failed",
+                    logging.WARNING,
+                    error=type(exc).__name__,
+                    retry_in=f"{delay:.1f}s",
+                )
             stop.wait(delay)
         # A pass in progress has finished (the loop only stops between passes),
         # so no outbox row is left half published.

@@ -5,9 +5,11 @@ from search import index
 
 
 class Command(BaseCommand):
-    help = ("Build the full-text index again, with the current SEARCH_TEXT_CONFIG (run it "
-            "after changing that setting). One transaction: searches see the old index "
-            "until the new one is complete; writes wait for it.")
+    help = (
+        "Build the full-text index again, with the current SEARCH_TEXT_CONFIG (run it "
+        "after changing that setting). One transaction: searches see the old index "
+        "until the new one is complete; writes wait for it."
+    )
 
     def handle(self, *args, **options):
         index.rebuild(connection)
