@@ -7,6 +7,10 @@ script stays on one Redis Cluster slot; queue records are spread freely.
 SEQUENCE = "rt:{rt}:seq"  # last assigned event_id; only ever grows
 LOG = "rt:{rt}:log"  # stream; entry id is "<event_id>-0"
 EPOCH = "rt:{rt}:epoch"  # random marker; a missing or changed epoch means lost data
+# The replication id (INFO replication's master_replid) of the Redis primary that last
+# appended: a primary whose previous replication id is this one was a replica promoted
+# by a failover, and may lack the last events the old primary handed out (log.py).
+PRIMARY = "rt:{rt}:primary"
 
 
 def dedupe(idempotency_key: str) -> str:
