@@ -26,7 +26,6 @@ import redis.sentinel
 
 SENTINEL_SCHEMES = ("redis+sentinel",)
 NODE_SCHEMES = ("redis", "rediss", "unix")
-SENTINEL_PORT = 26379
 
 
 class RedisUrlError(ValueError):
@@ -67,11 +66,12 @@ def parse_sentinel_url(url: str) -> SentinelTarget:
             continue
         try:
             sub = urlsplit(f"//{location}")
-            host, port = sub.hostname, sub.port or SENTINEL_PORT
+            host, port = sub.hostname, sub.port
         except ValueError as exc:
             raise RedisUrlError(f"bad sentinel address {location!r}") from exc
-        if not host:
-            raise RedisUrlError(f"bad sentinel address {location!r}")
+        if not host or port is None:
+            # As `limits` requires: the same URL configures the abuse limits.
+            raise RedisUrlError(f"a sentinel address is host:port, not {location!r}")
         sentinels.append((host, port))
     if not sentinels:
         raise RedisUrlError("a Sentinel URL names at least one sentinel")

@@ -150,7 +150,8 @@ class Writer:
         self._thread.join(30)
 
     def latencies(self, since: float, until: float) -> list[float]:
-        return [self.done_at[d] - sent for d, sent in self.sent_at.items() if since <= sent <= until]
+        return [self.done_at[d] - sent for d, sent in self.sent_at.items()
+                if since <= sent <= until]
 
 
 @pytest.fixture(scope="module")

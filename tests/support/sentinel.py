@@ -129,7 +129,8 @@ class SentinelCluster:
             fields = dict(zip(master[::2], master[1::2], strict=False)) \
                 if isinstance(master, list) else master
             fields = {_text(k): _text(v) for k, v in fields.items()}
-            if int(fields.get("num-slaves", 0)) < 1 or int(fields.get("num-other-sentinels", 0)) < 2:
+            replicas, others = fields.get("num-slaves", 0), fields.get("num-other-sentinels", 0)
+            if int(replicas) < 1 or int(others) < 2:
                 return False
         return True
 
