@@ -24,7 +24,8 @@ import secrets
 from . import keys
 
 # Shared by both scripts: start a new epoch when Redis lost data, and keep ids from
-# repeating. `seq`, `epoch`, `primary` are keys; `floor`, `new_epoch`, `gap` arguments.
+# repeating. `seq`, `epoch`, `primary`, `replay` are keys; `floor`, `new_epoch`, `gap`
+# arguments.
 #
 # - No epoch (a fresh or wiped Redis), or a sequence below the floor (an older
 #   snapshot, or a promoted replica that missed events the database recorded): new
@@ -35,6 +36,8 @@ from . import keys
 #   out without the database knowing (an append whose answer the crash swallowed,
 #   a relay batch rolled back). A restart of the same node from its own files gets
 #   a new replication id with no previous one: not a failover, nothing changes.
+#   The replica may also have missed membership changes, which live in Redis sets:
+#   `replay` asks the relay to append the recent ones again.
 EPOCH_GUARD = """
 local info = redis.call('INFO', 'replication')
 local replid = string.match(info, 'master_replid:(%w+)')
@@ -46,6 +49,7 @@ if redis.call('EXISTS', epoch) == 0 or current < floor or promoted then
   redis.call('SET', epoch, new_epoch)
   if promoted then
     redis.call('SET', seq, math.max(current, floor) + gap)
+    redis.call('SET', replay, new_epoch)
   elseif current < floor then
     redis.call('SET', seq, floor)
   end
@@ -56,6 +60,7 @@ if replid ~= nil and known ~= replid then redis.call('SET', primary, replid) end
 PUBLISH_SCRIPT = """
 local seq, log, dedupe, epoch = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local members, joined, revoked, primary = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local replay = KEYS[9]
 local dedupe_ttl, maxlen, floor, new_epoch = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local meta, body, member_op, member_community = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local revoked_ttl, gap = ARGV[9], tonumber(ARGV[10])
@@ -80,10 +85,15 @@ return {id, 1}
 """
 
 ENSURE_EPOCH_SCRIPT = """
-local seq, epoch, primary = KEYS[1], KEYS[2], KEYS[3]
+local seq, epoch, primary, replay = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local floor, new_epoch, gap = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
 """ + EPOCH_GUARD + """
 return {tonumber(redis.call('GET', seq) or '0'), redis.call('GET', epoch)}
+"""
+
+# Clears the replay request only if no newer failover asked for another meanwhile.
+REPLAY_DONE_SCRIPT = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 """
 
 # How far a promoted replica's sequence jumps: more than the ids the old primary can
@@ -111,6 +121,7 @@ class EventLog:
         self._dedupe_ttl = dedupe_ttl
         self._publish = redis_client.register_script(PUBLISH_SCRIPT)
         self._ensure_epoch = redis_client.register_script(ENSURE_EPOCH_SCRIPT)
+        self._replay_done = redis_client.register_script(REPLAY_DONE_SCRIPT)
 
     def append(
         self,
@@ -136,7 +147,7 @@ class EventLog:
         event_id, appended = self._publish(
             keys=[keys.SEQUENCE, keys.LOG, keys.dedupe(idempotency_key), keys.EPOCH,
                   keys.memberships(user_id), keys.joined(user_id), keys.revoked(user_id),
-                  keys.PRIMARY],
+                  keys.PRIMARY, keys.MEMBERSHIP_REPLAY],
             args=[self._dedupe_ttl, self._maxlen, floor, new_epoch(), meta, body, op, community,
                   REVOKED_MARKER_TTL, FAILOVER_ID_GAP],
         )
@@ -145,7 +156,15 @@ class EventLog:
     def head(self, floor: int) -> tuple[int, str]:
         """(last assigned event_id, epoch), starting a new epoch if Redis lost it."""
         head, epoch = self._ensure_epoch(
-            keys=[keys.SEQUENCE, keys.EPOCH, keys.PRIMARY],
+            keys=[keys.SEQUENCE, keys.EPOCH, keys.PRIMARY, keys.MEMBERSHIP_REPLAY],
             args=[floor, new_epoch(), FAILOVER_ID_GAP]
         )
         return int(head), epoch.decode() if isinstance(epoch, bytes) else epoch
+
+    def membership_replay_requested(self) -> str | None:
+        """The epoch a failover started, if its membership replay is still to be done."""
+        marker = self._redis.get(keys.MEMBERSHIP_REPLAY)
+        return marker.decode() if isinstance(marker, bytes) else marker
+
+    def membership_replay_done(self, marker: str) -> None:
+        self._replay_done(keys=[keys.MEMBERSHIP_REPLAY], args=[marker])
