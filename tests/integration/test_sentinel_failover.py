@@ -17,6 +17,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
 
 from marginalia_client.protocol import CATCHUP, poll_target, read_poll_answer
@@ -30,7 +31,9 @@ from tests.support.stack import Stack, wait_until
 
 pytestmark = [pytest.mark.solo, pytest.mark.slow]
 
-MEMBERS, TABS = 50, 4  # 200 polling clients: four tabs of each of 50 members
+# 200 polling clients: eight tabs of each of 25 members (a signup hashes a password,
+# which a busy two-core machine does a few times a second at best).
+MEMBERS, TABS = 25, 8
 WRITE_PAUSE = 0.08  # seconds between writes: about ten a second on an idle machine
 RETRY_PAUSE = 0.25  # a client's pause after a failed poll
 
@@ -208,12 +211,13 @@ def _measure_wait(cluster, rounds: int = 40, batch: int = 50) -> dict[str, float
 @pytest.mark.timeout(240)
 def test_primary_killed_under_load_loses_nothing_silently(cluster, failover_stack):
     stack, api = failover_stack, Api(failover_stack.api_url)
+    api.http.timeout = httpx.Timeout(60)  # setup on a loaded machine; writes are timed apart
     wait_cost = _measure_wait(cluster)
 
     admin = api.signup("fo_admin")
     community = api.community(admin, "private")
     article = api.article(admin, community["id"])
-    with ThreadPoolExecutor(8) as pool:
+    with ThreadPoolExecutor(4) as pool:
         members = list(pool.map(lambda n: api.signup(f"fo_member{n}_"), range(MEMBERS)))
         list(pool.map(lambda m: api.add_member(admin, community["id"], m), members))
         queues = list(pool.map(api.register, [m for m in members for _ in range(TABS)]))
@@ -268,6 +272,10 @@ def test_primary_killed_under_load_loses_nothing_silently(cluster, failover_stac
     untold = sum(1 for c in clients if not c.catchups)
     resumed = [c.first_after(writer.sent_at, killed) - killed for c in clients]
     latencies = writer.latencies(killed, promoted + 2)
+    # The bounds docs/realtime.md states, with room for a loaded machine: promotion takes
+    # down-after (1 s here) and an election; the poll server reconnects within 2 s more.
+    assert max(resumed) < 20, "deliveries resume within seconds of the kill"
+    assert max(latencies, default=0) < 10, "a write never waits for the failover"
     print(
         f"\nSentinel failover, {len(clients)} polling clients, {committed} writes committed "
         f"({written_during} while no primary was known):"

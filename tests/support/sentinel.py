@@ -6,6 +6,7 @@ primary after `down_after_ms` and promote the replica; `redis+sentinel_url`
 is what every process of the stack is given.
 """
 
+import shutil
 import signal
 import subprocess
 from pathlib import Path
@@ -63,8 +64,11 @@ class SentinelProcess:
             f"sentinel failover-timeout {SERVICE} {self.failover_timeout_ms}\n"
             f"sentinel parallel-syncs {SERVICE} 1\n"
         )
+        # Debian's redis-sentinel where installed (CI installs it); the same binary otherwise.
+        argv = ([shutil.which("redis-sentinel"), str(config)] if shutil.which("redis-sentinel")
+                else ["redis-server", str(config), "--sentinel"])
         self.process = subprocess.Popen(
-            ["redis-server", str(config), "--sentinel"],
+            argv,
             stdout=open(self.directory / "sentinel.log", "ab"), stderr=subprocess.STDOUT)
         wait_until(lambda: port_open(self.port), message="redis-sentinel to listen")
         return self
