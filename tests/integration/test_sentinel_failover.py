@@ -22,6 +22,7 @@ import pytest
 
 from marginalia_client.protocol import CATCHUP, poll_target, read_poll_answer
 from realtime_core.connections import sync_client
+from realtime_core.keys import SEQUENCE
 from realtime_core.events import content_event
 from realtime_core.log import EventLog
 from tests.support.api import Api
@@ -233,6 +234,19 @@ def test_primary_killed_under_load_loses_nothing_silently(cluster, failover_stac
 
         writer.start()
         time.sleep(3)  # writes streaming to every client
+        # The replica misses the primary's last writes, as asynchronous replication
+        # allows: its link is cut (a wrong masterauth keeps it from coming back), the
+        # writes go on reaching clients from the primary for a moment, then it dies.
+        primary, replica = cluster.primary.client(), cluster.replica.client()
+        replica.config_set("masterauth", "cut-off")
+        primary.client_kill_filter(_type="replica")
+
+        def sequences():
+            return int(primary.get(SEQUENCE)), int(replica.get(SEQUENCE) or 0)
+
+        wait_until(lambda: sequences()[0] >= sequences()[1] + 3, timeout=20,
+                   message="writes the replica does not have")
+        head_at_kill, replica_head = sequences()
         cluster.primary.stop(signal.SIGKILL)
         killed = time.monotonic()
         wait_until(lambda: cluster.primary_port_by_sentinels() == cluster.replica.port,
@@ -254,6 +268,9 @@ def test_primary_killed_under_load_loses_nothing_silently(cluster, failover_stac
                    timeout=60, interval=0.2, message="every owed write to arrive")
         time.sleep(1)  # a duplicate would come now
 
+    unreplicated = head_at_kill - replica_head
+    assert unreplicated >= 3
+    received_lost = {e[0] for c in clients for e in c.events if replica_head < e[0] <= head_at_kill}
     # Never an event id for two events, across every client.
     identity: dict[int, tuple[str, int]] = {}
     for client in clients:
@@ -279,6 +296,9 @@ def test_primary_killed_under_load_loses_nothing_silently(cluster, failover_stac
     print(
         f"\nSentinel failover, {len(clients)} polling clients, {committed} writes committed "
         f"({written_during} while no primary was known):"
+        f"\n  events the primary handed out that the replica never received: {unreplicated} "
+        f"(link cut before the kill), {len(received_lost)} of them delivered to clients from "
+        f"the old primary; ids after the failover start above them"
         f"\n  replica promoted {promoted - killed:.2f}s after SIGKILL of the primary"
         f"\n  writes: none failed; slowest during the failover {max(latencies, default=0):.2f}s"
         f"\n  deliveries resumed {min(resumed):.2f}s (first client) to {max(resumed):.2f}s "
