@@ -38,7 +38,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -46,25 +45,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 RESULTS = ROOT / "bench" / "notification_fanout.jsonl"
-DATABASE_NAME = "bench_notification_fanout"
 REDIS_URL = "redis://127.0.0.1:6379/12"
 RELAY_INTERVAL = 0.2  # relay_outbox's default --interval
 
-
-def port_open(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
+from bench.common import Database, percentile, port_open, report  # noqa: E402
 
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def ms(seconds: float) -> float:
@@ -78,38 +68,7 @@ def spread(seconds: list[float]) -> dict:
             "max_ms": ms(max(seconds)), "mean_ms": ms(statistics.mean(seconds))}
 
 
-def report(result: dict) -> None:
-    line = json.dumps({"at": time.strftime("%Y-%m-%d %H:%M:%S"), **result})
-    print(line, flush=True)
-    with RESULTS.open("a") as out:
-        out.write(line + "\n")
 
-
-class Database:
-    """The bench's own database: created empty, dropped at the end."""
-
-    def __init__(self, use_sqlite: bool):
-        self.postgres = not use_sqlite and port_open(5432)
-        if self.postgres:
-            self.url = f"postgres://postgres@127.0.0.1:5432/{DATABASE_NAME}"
-        else:
-            self.url = f"sqlite:///{tempfile.mkdtemp(prefix='notification-fanout-')}/bench.sqlite3"
-
-    def _admin(self, statement: str) -> None:
-        import psycopg
-
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres",
-                             autocommit=True) as conn:
-            conn.execute(statement)
-
-    def create(self) -> None:
-        if self.postgres:
-            self.drop()
-            self._admin(f'CREATE DATABASE "{DATABASE_NAME}"')
-
-    def drop(self) -> None:
-        if self.postgres:
-            self._admin(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
 
 
 class Site:
@@ -429,7 +388,7 @@ def main():
     # One connection per poll on each side: the poll server inherits the raised limit.
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    database = Database(args.sqlite)
+    database = Database("bench_notification_fanout", args.sqlite)
     os.environ.update({
         "DJANGO_SETTINGS_MODULE": "marginalia.settings",
         "DATABASE_URL": database.url,
@@ -458,10 +417,10 @@ def main():
         many = site.followed_discussion(f"Many {run_id}", args.followers)
         common = {"label": args.label, "database": "postgresql" if database.postgres else "sqlite",
                   "load_average": round(os.getloadavg()[0], 1)}
-        report({**measure_write_cost(site, few, many, args.writes), **common})
-        report({**measure_fanout(site, many, args.fanout_runs), **common})
+        report(RESULTS, {**measure_write_cost(site, few, many, args.writes), **common})
+        report(RESULTS, {**measure_fanout(site, many, args.fanout_runs), **common})
         polls = args.polls or args.followers
-        report({**measure_bell(site, many, args.bell_runs, polls), **common,
+        report(RESULTS, {**measure_bell(site, many, args.bell_runs, polls), **common,
                 "load_average": round(os.getloadavg()[0], 1)})
     finally:
         from django.db import connections

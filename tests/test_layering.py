@@ -19,7 +19,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
-APPS = {"accounts", "communities", "discussions", "notifications", "profiles", "web"}
+APPS = {"accounts", "communities", "discussions", "notifications", "profiles", "search", "web"}
 FLOORS = {"toolkit", "realtime", "realtime_core", "richtext"}
 
 # Every package under src/ and the packages of ours it may import; any other is upward

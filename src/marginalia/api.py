@@ -24,6 +24,7 @@ from notifications.api import inbox_router
 from notifications.api import router as notifications_router
 from profiles.api import router as profiles_router
 from realtime_endpoints.api import router as realtime_router
+from search.api import router as search_router
 from toolkit.errors import ApiError
 from toolkit.log_lines import log_event
 
@@ -95,6 +96,7 @@ api.add_router("/realtime", live_router)
 api.add_router("/me", notifications_router)
 api.add_router("/", inbox_router)
 api.add_router("/users", profiles_router)
+api.add_router("/", search_router)  # its own limit, not limit_writes (search.api)
 
 
 def _json(request, status: int, body: dict):

@@ -2,6 +2,7 @@
 the secrets: outside DJANGO_DEBUG=1 they have none (realtime_core.secret_keys)."""
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "discussions",
     "realtime",
     "notifications",
+    "search",
     "web",
 ]
 
@@ -215,8 +217,22 @@ RATE_LIMITS = {
         ("visits_per_user", "RATE_LIMIT_VISITS_PER_USER", "120/minute"),
         # A composer previews as its writer pauses: more often than anyone posts.
         ("previews_per_user", "RATE_LIMIT_PREVIEWS_PER_USER", "60/minute;600/hour"),
+        # A search box asks as its reader types; anonymous readers count by address.
+        ("searches_per_user", "RATE_LIMIT_SEARCHES_PER_USER", "60/minute;1000/hour"),
+        ("searches_per_ip", "RATE_LIMIT_SEARCHES_PER_IP", "30/minute;300/hour"),
     )
 }
+# Full-text search (src/search): the PostgreSQL text search configuration the posts are
+# indexed and queried with (a community's papers may not be in English; `simple` stems
+# nothing). On SQLite, `english` stems with FTS5's porter tokenizer and anything else
+# does not. The index is built with it: after a change, `manage.py rebuild_search_index`.
+SEARCH_TEXT_CONFIG = os.environ.get("SEARCH_TEXT_CONFIG", "english")
+if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", SEARCH_TEXT_CONFIG):
+    # It is written into the index's DDL, where no parameter can stand for it.
+    raise ImproperlyConfigured(
+        f"SEARCH_TEXT_CONFIG={SEARCH_TEXT_CONFIG!r} is not a text search configuration name")
+# The longest a search may run before it is cancelled (503): a query is never slow.
+SEARCH_TIMEOUT_MS = int(os.environ.get("SEARCH_TIMEOUT_MS") or 2000)
 # Reverse proxies in front of the API that append the client's address to
 # X-Forwarded-For; 0 trusts no header and limits by the connection's address.
 RATE_LIMIT_TRUSTED_PROXIES = int(os.environ.get("RATE_LIMIT_TRUSTED_PROXIES", 0))

@@ -8,13 +8,13 @@ from ninja import Field, Query, Router, Schema
 
 from accounts.auth import jwt_auth
 from discussions import lookups
+from discussions.links import item_url
 from toolkit.errors import ApiError
 from toolkit.paging import MAX_PAGE_SIZE
 from toolkit.rate_limits import limit_writes
 from toolkit.types import ObjectId
 
 from . import follows, inbox
-from .delivery import item_url
 from .models import (KIND_GROUPS, ArticleFollow, DiscussionFollow, Notification,
                      NotificationPreferences)
 

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from discussions.links import item_url
 from discussions.models import Comment, Discussion
 from discussions.pseudonyms import pseudonym
 from realtime import connection
@@ -205,16 +206,6 @@ def _signal(community_slug: str, group: _Lines) -> None:
             # when they connect again.
             log_event("signal_not_published", logging.WARNING, type=NOTIFICATION,
                       community_id=group.community_id)
-
-
-def item_url(community_slug: str, article_id: int | None, discussion_id: int | None,
-             comment_id: int | None) -> str:
-    """The page and place of what a line is about, on this site."""
-    page = f"/c/{community_slug}/"
-    if article_id is None:
-        return page
-    place = f"comment-{comment_id}" if comment_id else f"discussion-{discussion_id}"
-    return f"{page}a/{article_id}/#{place}"
 
 
 def _lines_for(activity: Activity) -> list[_Lines]:

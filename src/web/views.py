@@ -6,9 +6,9 @@ from django.conf import settings
 from django.shortcuts import render
 
 
-def _page(request, template: str, page: str, **config):
+def _page(request, template: str, page: str, context: dict | None = None, **config):
     config = {"page": page, "realtimeUrl": settings.REALTIME_PUBLIC_URL, **config}
-    return render(request, template, {"config": config})
+    return render(request, template, {"config": config, **(context or {})})
 
 
 def communities(request):
@@ -34,6 +34,14 @@ def article(request, slug: str, article_id: int):
 
 def profile(request, username: str):
     return _page(request, "web/profile.html", "profile", username=username)
+
+
+def search(request):
+    # The query and its filters stay in the URL (?q=&community=&kind=&author=&since=&until=)
+    # for the page's script to read, so a search can be shared and Back returns to it;
+    # the tab's title names the query before the script runs.
+    query = request.GET.get("q", "").strip()[:500]
+    return _page(request, "web/search.html", "search", {"query": query})
 
 
 def invite(request):

@@ -116,6 +116,7 @@ GET    /api/discussions/{discussion_id}/follow                            401 40
 PUT    /api/discussions/{discussion_id}/follow                            401 404 200 200 200 200  |  401 200 200 200 200 200
 DELETE /api/discussions/{discussion_id}/follow                            401 404 200 200 200 200  |  401 200 200 200 200 200
 GET    /api/users/{username}                                              200 200 200 200 200 200  |  200 200 200 200 200 200
+GET    /api/search                                                        200 200 200 200 200 200  |  200 200 200 200 200 200
 """
 
 
@@ -349,6 +350,8 @@ REQUESTS = {
         lambda w, a: (f"/api/discussions/{w.lab.discussion.id}/follow", None))
        for method in ("GET", "PUT", "DELETE")},
     ("GET", "/api/users/{username}"): lambda w, a: (f"/api/users/{w.lab.author.username}", None),
+    # Everyone may search; what each finds is test_search.py's.
+    ("GET", "/api/search"): lambda w, a: (f"/api/search?q=topic&community_id={w.cid}", None),
 }
 
 

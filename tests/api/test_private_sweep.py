@@ -34,6 +34,7 @@ PUBLIC_BY_DESIGN = {
     ("GET", "/api/communities/by-slug/{slug}"): {200},  # the card, by slug
     ("POST", "/api/communities/{community_id}/join"): {202, 401},  # files a request
     ("GET", "/api/users/{username}"): {200},  # a member's profile: what the caller may see
+    ("GET", "/api/search"): {200},  # searches what the caller may read: nothing here
 }
 # Answers that repeat the name the caller asked for (the member's, which carries the
 # marker): the rest of the answer must still be free of it.
@@ -67,6 +68,7 @@ def private_world(make_user, make_community, make_article, make_discussion, make
         "community_ids": [community.id], "username": member.username,
         "login_id": RefreshTokenFamily.objects.get(user=member.user).id,
         "since": "2000-01-01T00:00:00Z",  # before everything: all of it would be news
+        "q": MARKER,  # a search for the word every private object holds
     }
 
 

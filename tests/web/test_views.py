@@ -37,6 +37,18 @@ def test_profile_shell_gets_the_username_in_any_script(client):
     assert b"/static/web/js/pages/profile.js" in response.content
 
 
+def test_search_shell_names_the_query_in_its_title_and_every_page_has_the_search_box(client):
+    response = client.get("/search/", {"q": " <b>gamma</b> ", "kind": "comment"})
+    assert response.status_code == 200
+    assert _config(response)["page"] == "search"
+    assert b"<title>&lt;b&gt;gamma&lt;/b&gt; \xc2\xb7 Search" in response.content
+    assert b"/static/web/js/pages/search.js" in response.content
+    for path in ("/", "/search/", "/u/someone/", "/no/such/page/"):
+        page = client.get(path).content
+        assert b'role="search"' in page and b'action="/search/"' in page, path
+        assert b'name="q"' in page, path
+
+
 def test_every_page_renders(client):
     for path, page in [("/", "communities"), ("/signin/", "sign-in"), ("/c/lab/", "community"),
                        ("/settings/", "settings")]:

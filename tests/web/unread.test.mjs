@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 
-import { countAfter, isAfter, titleWithCount } from '../../src/web/static/web/js/inbox/unread.js';
+import { countAfter, isAfter, retitled, titleWithCount } from '../../src/web/static/web/js/inbox/unread.js';
 
 const signal = (type, data, id = '1700000000500-0') => ({ id, type, data });
 
@@ -31,6 +31,12 @@ test('the count stands in front of the title, once', () => {
   assert.equal(titleWithCount('(4) Paper · Marginalia', 0), 'Paper · Marginalia');
   assert.equal(titleWithCount('Paper', 250), '(99+) Paper');
   assert.equal(titleWithCount('(99+) Paper', 1), '(1) Paper');
+});
+
+test('a page that changes its title keeps the count in front of it', () => {
+  assert.equal(retitled('(2) a · Search · Marginalia', 'b · Search · Marginalia'),
+    '(2) b · Search · Marginalia');
+  assert.equal(retitled('Search · Marginalia', 'b · Search'), 'b · Search');
 });
 
 test('the name being typed is the one just before the caret', async () => {

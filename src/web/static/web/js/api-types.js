@@ -156,4 +156,25 @@
  * @typedef {Article & ArticleActivity} CommunityArticle
  */
 
+/**
+ * One thing a search found (/api/search), as the caller may read it.
+ * @typedef {object} SearchHit
+ * @property {'article' | 'discussion' | 'comment'} kind
+ * @property {number} id
+ * @property {number} community_id the community it was found in
+ * @property {number} article_id
+ * @property {number | null} discussion_id null for an article
+ * @property {string} title the article's title, the discussion's topic, or for a comment
+ *   its discussion's topic
+ * @property {string} snippet_html escaped text whose only markup is <mark> around matches
+ * @property {{id: number | null, username: string} | null} author id null for a pseudonym
+ * @property {string} created_at
+ * @property {string} url the site's path to the exact item (…/#comment-34)
+ */
+
+/**
+ * A page of search results; `next_after` continues after its last item, null: the last.
+ * @typedef {{items: SearchHit[], next_after: string | null}} SearchPage
+ */
+
 export {};

@@ -45,3 +45,14 @@ export function titleWithCount(title, count) {
   if (count <= 0) return bare;
   return `(${count > 99 ? '99+' : count}) ${bare}`;
 }
+
+/**
+ * A new title for a page whose title changes while it is open (a new search), keeping
+ * the count the bell put in front of the current one.
+ * @param {string} current the tab's title now
+ * @param {string} title
+ */
+export function retitled(current, title) {
+  const count = /^\(\d+\+?\) /.exec(current);
+  return count ? `${count[0]}${title}` : title;
+}

@@ -1,0 +1,55 @@
+"""What the bench scripts that keep a database of their own share: percentiles, one
+JSON line per measurement in their results file, and the database itself."""
+
+import json
+import socket
+import tempfile
+import time
+from pathlib import Path
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def report(results: Path, result: dict) -> None:
+    """Print a measurement and append it to the results file, with when it was taken."""
+    line = json.dumps({"at": time.strftime("%Y-%m-%d %H:%M:%S"), **result})
+    print(line, flush=True)
+    with results.open("a") as out:
+        out.write(line + "\n")
+
+
+class Database:
+    """The bench's own database, `name`: on the PostgreSQL at 127.0.0.1:5432 when one
+    answers (created empty, dropped at the end), else a SQLite file."""
+
+    def __init__(self, name: str, use_sqlite: bool):
+        self.name = name
+        self.postgres = not use_sqlite and port_open(5432)
+        if self.postgres:
+            self.url = f"postgres://postgres@127.0.0.1:5432/{name}"
+        else:
+            self.url = f"sqlite:///{tempfile.mkdtemp(prefix=f'{name}-')}/bench.sqlite3"
+
+    def _admin(self, statement: str) -> None:
+        import psycopg
+
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres",
+                             autocommit=True) as conn:
+            conn.execute(statement)
+
+    def create(self) -> None:
+        if self.postgres:
+            self.drop()
+            self._admin(f'CREATE DATABASE "{self.name}"')
+
+    def drop(self) -> None:
+        if self.postgres:
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
