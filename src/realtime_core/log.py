@@ -39,9 +39,12 @@ from . import keys
 #   The replica may also have missed membership changes, which live in Redis sets:
 #   `replay` asks the relay to append the recent ones again.
 EPOCH_GUARD = """
-local info = redis.call('INFO', 'replication')
-local replid = string.match(info, 'master_replid:(%w+)')
-local replid2 = string.match(info, 'master_replid2:(%w+)')
+local info = redis.pcall('INFO', 'replication')
+local replid, replid2
+if type(info) == 'string' then  -- a Redis that refuses INFO still publishes, undetected
+  replid = string.match(info, 'master_replid:(%w+)')
+  replid2 = string.match(info, 'master_replid2:(%w+)')
+end
 local known = redis.call('GET', primary)
 local promoted = known ~= false and replid ~= nil and known ~= replid and known == replid2
 local current = tonumber(redis.call('GET', seq) or '0')
