@@ -27,3 +27,7 @@ from prometheus_client import multiprocess  # noqa: E402
 
 def child_exit(server, worker):
     multiprocess.mark_process_dead(worker.pid)
+
+# gunicorn's control socket lies at one path per user, which every gunicorn of that user
+# would share (two APIs on a host, test runs side by side); nothing here uses it.
+control_socket_disable = True

@@ -53,6 +53,7 @@ def configure(src: str, database_url: str) -> None:
         "DATABASE_URL": database_url,
         "DJANGO_SECRET_KEY": "bench-only-django-secret-0123456789abcdef0123456789",
         "JWT_SECRET": "bench-only-jwt-secret-0123456789abcdef0123456789",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "REALTIME_REDIS_URL": os.environ.get("REALTIME_REDIS_URL", "redis://127.0.0.1:6379/11"),
         "RATE_LIMIT_SIGNUPS_PER_IP": "1000000/minute",
         "LOG_LEVEL": "WARNING",

@@ -394,6 +394,7 @@ def main():
         "DATABASE_URL": database.url,
         "DJANGO_SECRET_KEY": "bench-only-django-secret-0123456789abcdef0123456789",
         "JWT_SECRET": "bench-only-jwt-secret-0123456789abcdef0123456789",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "REALTIME_REDIS_URL": REDIS_URL,
         "RATE_LIMIT_WRITES_PER_USER": "1000000/minute",
         "RATE_LIMIT_SIGNUPS_PER_IP": "1000000/minute",

@@ -193,6 +193,7 @@ def main():
         "DATABASE_URL": database.url,
         "DJANGO_SECRET_KEY": "bench-only-django-secret-0123456789abcdef0123456789",
         "JWT_SECRET": "bench-only-jwt-secret-0123456789abcdef0123456789",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "LOG_LEVEL": "WARNING",
     })
     import django

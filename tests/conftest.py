@@ -9,8 +9,8 @@ from tests.support.mail_server import MailServer
 
 TESTS = Path(__file__).parent
 # Directories whose tests start real processes (gunicorn, the poll server, the relay,
-# redis-server) or a browser.
-INTEGRATION = {"integration", "pollserver", "browser", "firefox"}
+# redis-server), a browser, or clean virtual environments (packaging).
+INTEGRATION = {"integration", "pollserver", "browser", "firefox", "packaging"}
 BROWSER = {"browser", "firefox"}
 
 

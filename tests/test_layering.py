@@ -17,7 +17,10 @@ from pathlib import Path
 
 import pytest
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
+# The Python client is a distribution of its own (clients/python), held to the same table.
+SOURCES = [SRC, ROOT / "clients" / "python" / "src"]
 
 APPS = {"accounts", "communities", "discussions", "notifications", "profiles", "search", "web"}
 FLOORS = {"toolkit", "realtime", "realtime_core", "richtext"}
@@ -45,8 +48,12 @@ FRAMEWORKS_REFUSED = {
 }
 
 
+def package_dirs() -> dict[str, Path]:
+    return {path.parent.name: path.parent for source in SOURCES for path in source.glob("*/__init__.py")}
+
+
 def packages() -> set[str]:
-    return {path.parent.name for path in SRC.glob("*/__init__.py")}
+    return set(package_dirs())
 
 
 def imported_packages(path: Path) -> set[str]:
@@ -69,7 +76,7 @@ def test_a_package_imports_nothing_above_or_beside_it(package):
     refused = packages() - MAY_IMPORT[package] - {package}
     refused |= FRAMEWORKS_REFUSED.get(package, set())
     offending = {
-        str(path.relative_to(SRC)): sorted(imported_packages(path) & refused)
-        for path in sorted((SRC / package).rglob("*.py"))
+        str(path.relative_to(ROOT)): sorted(imported_packages(path) & refused)
+        for path in sorted(package_dirs()[package].rglob("*.py"))
     }
     assert {name: found for name, found in offending.items() if found} == {}

@@ -1,5 +1,8 @@
 """The API's Prometheus metrics (`GET /api/metrics`): counts only, never a user.
 
+Requests by route (latency, answers by status, database queries: request_metrics) and
+the renderer's counters (richtext.metrics).
+
 prometheus_client keeps them. Under gunicorn every worker writes its own into
 PROMETHEUS_MULTIPROC_DIR (gunicorn.conf.py makes one per start) and this view adds
 them up across the workers; elsewhere (runserver, tests) the one process serves its own.
@@ -12,6 +15,8 @@ from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, mult
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
 import richtext.metrics  # noqa: F401  (registers the rendering metrics)
+
+from . import request_metrics  # noqa: F401  (registers the request metrics)
 
 
 def _registry():

@@ -3,6 +3,7 @@ the secrets: outside DJANGO_DEBUG=1 they have none (realtime_core.secret_keys)."
 
 import os
 import re
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -29,7 +30,65 @@ except secret_keys.MissingSecret as missing:
     # Every process that loads these settings (gunicorn workers, manage.py, the relay)
     # stops here with one line instead of a traceback from deep inside Django.
     missing.exit("marginalia")
-ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "*").split(",") if h]
+
+
+def _allowed_hosts() -> list[str]:
+    """The Host headers answered. Outside DEBUG there is no default: `*` would answer
+    any name pointed at the server, so the process stops at start, in one line, as
+    for a missing secret. In DEBUG an empty list is Django's localhost-only default."""
+    hosts = [h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h.strip()]
+    if not hosts and not DEBUG:
+        print("marginalia: DJANGO_ALLOWED_HOSTS is not set: the host names this API answers "
+              "to, comma-separated (e.g. example.org,www.example.org). Set it "
+              "(or DJANGO_DEBUG=1 for local development only).", file=sys.stderr, flush=True)
+        raise SystemExit(secret_keys.EXIT_MISSING_SECRET)
+    return hosts
+
+
+ALLOWED_HOSTS = _allowed_hosts()
+
+
+def _flag(variable: str) -> bool:
+    """1 or 0 (unset: 0); anything else stops the process, since a "true" read as off
+    would quietly leave HTTPS unenforced."""
+    value = os.environ.get(variable, "").strip()
+    if value not in ("", "0", "1"):
+        raise ImproperlyConfigured(f"{variable}={value!r}: use 1 or 0")
+    return value == "1"
+
+
+def _proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """"X-Forwarded-Proto" (or "X-Forwarded-Proto: https") -> Django's
+    ("HTTP_X_FORWARDED_PROTO", "https"): the header the proxy in front sets, and its
+    value on a request that reached the proxy over HTTPS."""
+    if not value.strip():
+        return None
+    name, _, expected = value.partition(":")
+    name, expected = name.strip(), expected.strip() or "https"
+    if not re.fullmatch(r"[A-Za-z0-9-]+", name):
+        raise ImproperlyConfigured(
+            f"SECURE_PROXY_SSL_HEADER={value!r} is not a header name such as X-Forwarded-Proto")
+    return "HTTP_" + name.upper().replace("-", "_"), expected
+
+
+# HTTPS, when the API is served through it (off by default: bin/run serves plain HTTP).
+# Behind a proxy that ends TLS, name the header it sets, or every request looks like
+# plain HTTP and SECURE_SSL_REDIRECT redirects forever.
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(os.environ.get("SECURE_PROXY_SSL_HEADER", ""))
+SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT")
+# Probes reach a process directly, over plain HTTP: they get their answer, not a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^api/(health|ready|metrics)$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS") or 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _flag("SECURE_HSTS_PRELOAD")
+# No session or CSRF cookie is set (tokens travel in the Authorization header); were
+# one added, it would never travel over plain HTTP where HTTPS is enforced.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT
+# `check --deploy` asks for Django's CSRF middleware. CSRF abuses credentials a browser
+# adds by itself (cookies); here every credential is a bearer token the page's script
+# puts in the Authorization header, which no other site can make a browser send, and
+# the API's views are CSRF-exempt in Ninja anyway. So the check is answered here.
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -47,7 +106,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that every answer carries the CORS headers, errors included.
+    # Outermost: times each request whole and counts its answer (marginalia.request_metrics).
+    "marginalia.request_metrics.RequestMetricsMiddleware",
+    # Next, so that every answer carries the CORS headers, errors included.
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",

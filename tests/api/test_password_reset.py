@@ -54,8 +54,11 @@ def signs_in(api, person, password) -> bool:
 
 
 def test_the_link_goes_to_the_account_on_the_public_origin_and_sets_the_password_once(
-        api, make_user, mailoutbox):
+        api, make_user, mailoutbox, settings):
     person = make_user()
+    # A Host outside DJANGO_ALLOWED_HOSTS gets 400; one inside that a client chose (a
+    # deployment answering several names) must not reach the link either.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "attacker.example"]
 
     # Whatever Host the request names, the link is on the configured origin.
     asked = ask(api, person.user.email.upper(), headers={"Host": "attacker.example"})

@@ -28,6 +28,8 @@ def stack(tmp_path_factory, mail_server):
     stack = Stack(tmp_path_factory.mktemp("reset"), "reset_mail", redis_db=13, env={
         **mail_server.env, **GENEROUS_RESET_LIMITS, "PUBLIC_URL": PUBLIC_URL,
         "LOG_LEVEL": "DEBUG",
+        # A Host the API answers to but a client chose: the link must not be built on it.
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,attacker.example",
     }).start()
     yield stack
     stack.stop()

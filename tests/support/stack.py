@@ -136,6 +136,8 @@ class Stack:
                                               f"http://localhost:{self.api_port}",
                                               self.frontend_origin)),
             "MARGINALIA_VAR_DIR": str(workdir / "var"),
+            # Outside DJANGO_DEBUG the API names the hosts it answers; tests reach it on loopback.
+            "DJANGO_ALLOWED_HOSTS": os.environ.get("DJANGO_ALLOWED_HOSTS") or "127.0.0.1,localhost",
             **{name: os.environ.get(name) or value for name, value in TEST_SECRETS.items()},
             **GENEROUS_RATE_LIMITS,
             **(env or {}),
