@@ -16,6 +16,8 @@ redis_host_port() {  # redis://host:port/db -> "host port"
 # Make sure something answers at $REALTIME_REDIS_URL; start a private
 # redis-server under var/ when nothing does and one is installed.
 ensure_redis() {
+  # Sentinel and TLS URLs name a managed Redis: nothing to start here, the clients find it.
+  case "$REALTIME_REDIS_URL" in redis+sentinel://*|rediss://*) return 0 ;; esac
   read -r host port < <(redis_host_port "$REALTIME_REDIS_URL")
   if port_open "$host" "$port"; then
     return 0

@@ -13,12 +13,11 @@ import logging
 import resource
 import signal
 
-import redis.asyncio
 from prometheus_client import CollectorRegistry, generate_latest
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff, NoBackoff
 
-from realtime_core import secret_keys, tokens
+from realtime_core import connections, secret_keys, tokens
 from realtime_core.config import RealtimeConfig
 
 from .config import PollServerConfig
@@ -70,15 +69,15 @@ class PollServer:
         self.config = config
         # Commands fail fast while Redis is away: the poll answers 503 and the
         # client retries, rather than hanging on reconnect attempts.
-        self.redis = redis.asyncio.Redis(
-            connection_pool=redis.asyncio.BlockingConnectionPool.from_url(
-                config.redis_url, max_connections=32, timeout=5
-            ),
+        self.redis = connections.async_client(
+            config.redis_url,
+            max_connections=32,
+            pool_timeout=5,
             retry=Retry(ExponentialBackoff(cap=0.1, base=0.01), 2),
         )
         # The log reader's blocking XREAD holds a connection of its own and
         # does its own reconnecting with backoff.
-        self._stream_redis = redis.asyncio.from_url(config.redis_url, retry=Retry(NoBackoff(), 0))
+        self._stream_redis = connections.async_client(config.redis_url, retry=Retry(NoBackoff(), 0))
         self.memberships = Memberships(self.redis)
         self.queues = QueueCache(self.redis, config.queue_ttl, RENEW_INTERVAL)
         self.metrics = PollMetrics()
@@ -101,7 +100,7 @@ class PollServer:
             queues=self.queues,
         )
         # Signals follow their own stream on a connection of their own.
-        self._signal_redis = redis.asyncio.from_url(config.redis_url, retry=Retry(NoBackoff(), 0))
+        self._signal_redis = connections.async_client(config.redis_url, retry=Retry(NoBackoff(), 0))
         self.signals = SignalRelay(self._signal_redis, self.fanout)
         self.poller = Poller(
             self.reader,

@@ -5,6 +5,7 @@ from functools import cache
 import redis
 from django.conf import settings
 
+from realtime_core import connections
 from realtime_core.config import RealtimeConfig
 from realtime_core.log import EventLog
 from realtime_core.queues import QueueRegistry
@@ -20,7 +21,7 @@ def config() -> RealtimeConfig:
 
 @cache
 def client() -> redis.Redis:
-    return redis.Redis.from_url(
+    return connections.sync_client(
         config().redis_url, socket_connect_timeout=1, socket_timeout=2, health_check_interval=30
     )
 

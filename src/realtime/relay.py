@@ -11,6 +11,12 @@ the user's memberships and marks them revoked, and then the user's queues are
 deleted: a registration racing the revocation either sees the mark or has its
 queue deleted here.
 
+After a Sentinel failover the promoted replica may lack the last membership
+changes (they live in Redis sets the publish script updates): the script asks
+for a replay, and the next publisher appends every membership change of the
+last `MEMBERSHIP_REPLAY_WINDOW` again, in outbox order, under new idempotency
+keys. The last change of each membership wins, whatever the replica had.
+
 `prune_published` deletes published rows once they are old, so the table
 holds the pending rows and a recent history rather than every event ever.
 """
@@ -30,6 +36,9 @@ from .models import OutboxEvent
 BATCH_SIZE = 500
 PRUNE_BATCH_SIZE = 5_000  # rows per DELETE, so no statement holds locks for long
 _LOCK_KEY = 0x6D617267  # any constant shared by every publisher
+# How far back a failover's membership replay reaches: far more than the replication
+# lag of a replica Sentinel may promote (it refuses one disconnected for long).
+MEMBERSHIP_REPLAY_WINDOW = timedelta(minutes=10)
 
 
 def _lock_publishers() -> None:
@@ -59,6 +68,7 @@ def publish_pending() -> int:
     while True:
         with transaction.atomic():
             _lock_publishers()
+            _replay_memberships_after_failover()
             rows = list(
                 OutboxEvent.objects.filter(published_at__isnull=True).order_by("id")[:BATCH_SIZE]
             )
@@ -70,6 +80,10 @@ def publish_pending() -> int:
                 row.event_id = _append(row, floor)
                 row.published_at = now
             OutboxEvent.objects.bulk_update(rows, ["event_id", "published_at"])
+            # At once if this very batch met the promoted replica (before clients come
+            # back from their catch-up and poll past the replayed joins); after the
+            # update, so the batch's own membership changes are replayed in their place.
+            _replay_memberships_after_failover()
         log_event("relayed", first_event_id=rows[0].event_id, count=len(rows))
         published += len(rows)
         if len(rows) < BATCH_SIZE:
@@ -78,9 +92,32 @@ def publish_pending() -> int:
             return published
 
 
-def _append(row: OutboxEvent, floor: int) -> int:
-    """Append one outbox row to the log; returns its event_id."""
-    key = str(row.idempotency_key)
+def _replay_memberships_after_failover() -> None:
+    """Append the recent membership changes again if a failover asked for it.
+
+    Runs under the publishers' lock, so no other membership change is appended
+    in between and the replayed order is the outbox order.
+    """
+    marker = event_log().membership_replay_requested()
+    if marker is None:
+        return
+    since = timezone.now() - MEMBERSHIP_REPLAY_WINDOW
+    rows = OutboxEvent.objects.filter(
+        member_user_id__isnull=False, published_at__gte=since
+    ).order_by("id")
+    floor = highest_event_id()
+    replayed = 0
+    for row in rows.iterator(chunk_size=BATCH_SIZE):
+        _append(row, floor, key=f"{row.idempotency_key}:replay:{marker}")
+        replayed += 1
+    event_log().membership_replay_done(marker)
+    log_event("memberships_replayed", logging.WARNING, count=replayed, epoch=marker)
+
+
+def _append(row: OutboxEvent, floor: int, key: str | None = None) -> int:
+    """Append one outbox row to the log (under `key`, its own idempotency key unless
+    it is a replay); returns its event_id."""
+    key = key or str(row.idempotency_key)
     if row.member_user_id is None:
         event_id, _ = event_log().append(key, row.meta, row.body, floor)
     elif row.member_community_id is None:  # a revocation: every membership of the user ends

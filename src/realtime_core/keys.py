@@ -7,6 +7,13 @@ script stays on one Redis Cluster slot; queue records are spread freely.
 SEQUENCE = "rt:{rt}:seq"  # last assigned event_id; only ever grows
 LOG = "rt:{rt}:log"  # stream; entry id is "<event_id>-0"
 EPOCH = "rt:{rt}:epoch"  # random marker; a missing or changed epoch means lost data
+# The replication id (INFO replication's master_replid) of the Redis primary that last
+# appended: a primary whose previous replication id is this one was a replica promoted
+# by a failover, and may lack the last events the old primary handed out (log.py).
+PRIMARY = "rt:{rt}:primary"
+# Set to the new epoch when a promoted replica starts one: the membership changes of the
+# last minutes are to be appended again, since the replica may have missed some (relay).
+MEMBERSHIP_REPLAY = "rt:{rt}:membership-replay"
 
 
 def dedupe(idempotency_key: str) -> str:

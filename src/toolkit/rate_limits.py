@@ -17,12 +17,13 @@ import ipaddress
 import logging
 import time
 from functools import lru_cache
+from urllib.parse import urlsplit, urlunsplit
 
 import redis
 from django.conf import settings
 from limits import RateLimitItem, parse_many
 from limits.errors import StorageError
-from limits.storage import RedisStorage
+from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from .errors import too_many_requests
@@ -35,14 +36,34 @@ _UNAVAILABLE = (StorageError, redis.RedisError, OSError)
 @lru_cache(maxsize=4)
 def _limiter(redis_url: str) -> MovingWindowRateLimiter:
     # Short timeouts: an unreachable Redis costs a request half a second per limit at most.
-    storage = RedisStorage(
-        redis_url,
-        key_prefix="marginalia-limits",
-        wrap_exceptions=True,
-        socket_connect_timeout=0.5,
-        socket_timeout=0.5,
+    # The `limits` library's own storage for the URL: RedisStorage, or for a
+    # redis+sentinel:// URL RedisSentinelStorage, which finds the primary again after
+    # a failover. Short timeouts for the sentinels too.
+    timeouts = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    url, options = limits_storage_url(redis_url)
+    if url.startswith("redis+sentinel:"):
+        options["sentinel_kwargs"] = timeouts
+    storage = storage_from_string(
+        url, key_prefix="marginalia-limits", wrap_exceptions=True, **options, **timeouts
     )
     return MovingWindowRateLimiter(storage)
+
+
+def limits_storage_url(redis_url: str) -> tuple[str, dict]:
+    """The `limits` storage URL and options for one of our Redis URLs.
+
+    `redis://` and `rediss://` are `limits`' own forms as they are. Our Sentinel form,
+    `redis+sentinel://[:password@]host:port,.../<service>/<db>` (realtime_core.connections,
+    which the toolkit may not import), differs from `limits`' only by the database
+    in the path, which `limits` reads as part of the service name: it becomes an option.
+    """
+    if not redis_url.startswith("redis+sentinel://"):
+        return redis_url, {}
+    parts = urlsplit(redis_url)
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if len(segments) != 2:
+        return redis_url, {}
+    return urlunsplit(parts._replace(path=f"/{segments[0]}")), {"db": int(segments[1])}
 
 
 def limiter() -> MovingWindowRateLimiter:

@@ -1,8 +1,12 @@
 """The publish script against a real Redis: ids never repeat, retries count once."""
 
+import pytest
+
 from realtime_core import keys
 from realtime_core.events import content_event, membership_event, revocation_event
-from realtime_core.log import REVOKED_MARKER_TTL, EventLog
+from realtime_core.log import FAILOVER_ID_GAP, REVOKED_MARKER_TTL, EventLog
+from tests.support.sentinel import RedisNode
+from tests.support.stack import wait_until
 
 
 def _event(n: int):
@@ -59,3 +63,61 @@ def test_a_join_records_its_event_id_and_a_revocation_empties_the_user(store):
     assert not store.exists(keys.memberships(7), keys.joined(7))
     assert int(store.get(keys.revoked(7))) == revoked
     assert 0 < store.ttl(keys.revoked(7)) <= REVOKED_MARKER_TTL
+
+
+def test_a_primary_with_a_new_replication_id_of_its_own_keeps_the_epoch(store):
+    """A restart of the same node from its own files gives it a new replication id and no
+    previous one: its data is its own, so nothing starts over."""
+    log = EventLog(store, maxlen=1000, dedupe_ttl=60)
+    log.append("row-1", *_event(1), floor=0)
+    epoch = store.get(keys.EPOCH)
+    store.set(keys.PRIMARY, "f" * 40)  # what the node's id was before a restart
+    assert log.append("row-2", *_event(2), floor=1) == (2, True)
+    assert store.get(keys.EPOCH) == epoch
+    assert store.get(keys.PRIMARY) == store.info("replication")["master_replid"].encode()
+
+
+@pytest.fixture
+def primary_and_replica(tmp_path):
+    primary = RedisNode(tmp_path / "primary").start()
+    replica = RedisNode(tmp_path / "replica", replica_of=primary.port).start()
+    yield primary, replica
+    replica.stop()
+    primary.stop()
+
+
+def test_a_promoted_replica_starts_a_new_epoch_far_above_every_id_handed_out(primary_and_replica):
+    primary, replica = primary_and_replica
+    log = EventLog(primary.client(), maxlen=1000, dedupe_ttl=60)
+    for n in range(1, 4):
+        log.append(f"row-{n}", *_event(n), floor=0)
+    wait_until(lambda: replica.client().get(keys.SEQUENCE) == b"3", message="replication")
+    old_epoch = primary.client().get(keys.EPOCH)
+    # The old primary hands out ids 4 and 5 that neither the replica nor the database
+    # (whose floor stays 3) ever learns of, and dies.
+    replica.client().replicaof("127.0.0.1", 1)  # cut the link first: they never arrive
+    log.append("row-4", *_event(4), floor=3)
+    log.append("row-5", *_event(5), floor=3)
+    primary.stop()
+    replica.client().replicaof("NO", "ONE")  # what Sentinel does to promote it
+
+    promoted = EventLog(replica.client(), maxlen=1000, dedupe_ttl=60)
+    event_id, appended = promoted.append("row-6", *_event(6), floor=3)
+    assert appended and event_id == 3 + FAILOVER_ID_GAP + 1, "far past ids 4 and 5"
+    assert replica.client().get(keys.EPOCH) != old_epoch, "poll servers tell clients to catch up"
+    # Only once: the next append continues in the new epoch.
+    epoch = replica.client().get(keys.EPOCH)
+    assert promoted.append("row-7", *_event(7), floor=3)[0] == event_id + 1
+    assert replica.client().get(keys.EPOCH) == epoch
+
+
+def test_registering_on_a_promoted_replica_starts_the_new_epoch_too(primary_and_replica):
+    primary, replica = primary_and_replica
+    log = EventLog(primary.client(), maxlen=1000, dedupe_ttl=60)
+    log.append("row-1", *_event(1), floor=0)
+    wait_until(lambda: replica.client().get(keys.PRIMARY) is not None, message="replication")
+    old_epoch = primary.client().get(keys.EPOCH)
+    primary.stop()
+    replica.client().replicaof("NO", "ONE")
+    head, epoch = EventLog(replica.client(), maxlen=1000, dedupe_ttl=60).head(floor=1)
+    assert head == 1 + FAILOVER_ID_GAP and epoch.encode() != old_epoch

@@ -134,6 +134,7 @@ class Stack:
         env: dict | None = None,
         sqlite: bool = False,
         api_threads: int = 4,
+        redis_url: str | None = None,
     ):
         self.workdir = workdir
         self.sqlite = sqlite  # SQLite (bin/run's default) even where PostgreSQL is set up
@@ -146,7 +147,8 @@ class Stack:
         self.redis = RedisServer(workdir / "redis") if own_redis else None
         base_redis = os.environ.get("REALTIME_REDIS_URL", "redis://127.0.0.1:6379/8")
         redis_base = self.redis.url_base if own_redis else base_redis.rsplit("/", 1)[0]
-        self.redis_url = f"{redis_base}/{redis_db}"
+        # `redis_url` (a redis+sentinel:// one, say) overrides the node and the database.
+        self.redis_url = redis_url or f"{redis_base}/{redis_db}"
         # Database names carry the test run's id: runs beside each other never collide.
         run = os.environ.get("MARGINALIA_TEST_RUN", "local")
         self.database_name = f"it_{name}_{run}".lower()
@@ -210,9 +212,11 @@ class Stack:
         )
 
     def _reset_redis(self):
-        import redis
+        from realtime_core.connections import sync_client
 
-        redis.Redis.from_url(self.redis_url).flushdb()
+        client = sync_client(self.redis_url)
+        client.flushdb()
+        client.close()
 
     def manage(self, *args: str):
         subprocess.run(
