@@ -277,16 +277,14 @@ def test_a_process_renders_in_and_out_of_an_event_loop_without_v8_and_exits():
 
 
 NPM_KATEX = Path(__file__).resolve().parents[2] / "node_modules" / "katex"
+PINNED = "package-lock.json pins it (bin/test does)"
 
 
 def test_the_vendored_katex_is_the_one_package_lock_pins():
     """The API runs KaTeX from its copy in the source tree (no Node.js at run time); it
     must be the file npm installs from package-lock.json, byte for byte."""
     if not NPM_KATEX.exists():
-        pytest.skip(
-            reason="node_modules is absent: `npm ci` installs KaTeX as "
-            "package-lock.json pins it (bin/test does)"
-        )
+        pytest.skip(reason=f"node_modules is absent: `npm ci` installs KaTeX as {PINNED}")
     assert KATEX_SCRIPT.read_bytes() == (NPM_KATEX / "dist" / "katex.min.js").read_bytes()
     assert (KATEX_SCRIPT.parent / "LICENSE").read_bytes() == (NPM_KATEX / "LICENSE").read_bytes()
 

@@ -195,6 +195,7 @@ FAKE_NOTIFICATIONS_AND_VISIBILITY = """
 
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+NPM_CI_INSTALLS_IT = "`npm ci` in the repository root installs it from package.json (bin/test does)"
 SEVERE = ("serious", "critical")
 
 
@@ -204,10 +205,7 @@ def axe_source() -> str:
     evaluating it through the debugging protocol is no script the page loads, so the
     pages' Content-Security-Policy stays as strict as it ships."""
     if not AXE.exists():
-        pytest.skip(
-            reason="axe-core is not installed: `npm ci` in the repository root "
-            "installs it from package.json (bin/test does)"
-        )
+        pytest.skip(reason=f"axe-core is not installed: {NPM_CI_INSTALLS_IT}")
     return AXE.read_text()
 
 

@@ -27,6 +27,7 @@ POLL_URL = "http://poll.test"
 HEARTBEAT_INTERVAL = 60
 # What the Python client can do; a fixture that requires more is not about it.
 CAPABILITIES = {"signals", "notifications"}
+OPTIONAL = "optional in docs/protocol.md"
 
 
 def load_fixtures() -> list[dict]:
@@ -137,10 +138,7 @@ def _emitted(item) -> dict:
 async def test_protocol_fixture(fixture):
     missing = set(fixture["requires"]) - CAPABILITIES
     if missing:
-        pytest.skip(
-            reason=f"the Python client does not implement {sorted(missing)} (optional in "
-            "docs/protocol.md)"
-        )
+        pytest.skip(reason=f"the Python client does not implement {sorted(missing)} ({OPTIONAL})")
     servers = ScriptedServers(fixture["exchanges"])
     emitted: list[dict] = []
     async with httpx.AsyncClient(transport=httpx.MockTransport(servers.handle)) as http:
