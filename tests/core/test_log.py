@@ -5,8 +5,7 @@ import pytest
 from realtime_core import keys
 from realtime_core.events import content_event, membership_event, revocation_event
 from realtime_core.log import FAILOVER_ID_GAP, REVOKED_MARKER_TTL, EventLog
-from tests.support.sentinel import RedisNode
-from tests.support.stack import wait_until
+from tests.support.stack import RedisServer, wait_until
 
 
 def _event(n: int):
@@ -79,8 +78,8 @@ def test_a_primary_with_a_new_replication_id_of_its_own_keeps_the_epoch(store):
 
 @pytest.fixture
 def primary_and_replica(tmp_path):
-    primary = RedisNode(tmp_path / "primary").start()
-    replica = RedisNode(tmp_path / "replica", replica_of=primary.port).start()
+    primary = RedisServer(tmp_path / "primary", persistent=False).start()
+    replica = RedisServer(tmp_path / "replica", persistent=False, replica_of=primary.port).start()
     yield primary, replica
     replica.stop()
     primary.stop()

@@ -19,7 +19,7 @@ import redis.asyncio
 from realtime_core.events import content_event, membership_event
 from realtime_core.log import EventLog
 from realtime_core.queues import QueueRegistry
-from tests.support.stack import free_port, wait_until
+from tests.support.stack import RedisServer, free_port, wait_until
 
 # The Redis that bin/test chose (REALTIME_REDIS_URL), in a database of these tests' own.
 _REDIS_SERVER = os.environ.get("REALTIME_REDIS_URL", "redis://127.0.0.1:6379/8").rsplit("/", 1)[0]
@@ -126,51 +126,6 @@ class PollServerProcess:
         return self.log_path.read_text(errors="replace")
 
 
-class PrivateRedis:
-    """A redis-server of our own, for tests that stop Redis (the shared one serves others)."""
-
-    def __init__(self, directory: Path):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.directory = directory
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> "PrivateRedis":
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--dir",
-                str(self.directory),
-                "--save",
-                "3600 1",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis.from_url(self.url)
-        wait_until(lambda: _pings(client), message="private redis-server")
-        client.close()
-        return self
-
-    def stop(self) -> None:
-        """SIGTERM: redis-server saves its data first, so a restart brings it back."""
-        self.process.terminate()
-        self.process.wait(10)
-
-
-def _pings(client) -> bool:
-    try:
-        return client.ping()
-    except redis.ConnectionError:
-        return False
-
-
 class Realtime:
     """What the Django side does to Redis, through realtime_core, for the tests."""
 
@@ -269,11 +224,11 @@ def start_server(tmp_path):
 def private_redis(tmp_path):
     if shutil.which("redis-server") is None:
         pytest.skip(reason="redis-server is not installed")
-    server = PrivateRedis(tmp_path).start()
+    server = RedisServer(
+        tmp_path
+    ).start()  # for tests that stop Redis (the shared one serves others)
     yield server
-    if server.process.poll() is None:
-        server.process.kill()
-        server.process.wait(10)
+    server.stop(signal.SIGKILL)
 
 
 @pytest.fixture

@@ -7,52 +7,14 @@ is what every process of the stack is given.
 """
 
 import shutil
-import signal
 import subprocess
 from pathlib import Path
 
 import redis
 
-from .stack import free_port, port_open, wait_until
+from .stack import RedisServer, free_port, port_open, wait_until
 
 SERVICE = "marginalia"
-
-
-class RedisNode:
-    def __init__(self, directory: Path, replica_of: int | None = None):
-        self.directory = directory
-        self.port = free_port()
-        self.replica_of = replica_of
-        self.process: subprocess.Popen | None = None
-
-    def start(self):
-        self.directory.mkdir(parents=True, exist_ok=True)
-        argv = [
-            "redis-server",
-            "--port",
-            str(self.port),
-            "--bind",
-            "127.0.0.1",
-            "--dir",
-            str(self.directory),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ]
-        if self.replica_of:
-            argv += ["--replicaof", "127.0.0.1", str(self.replica_of)]
-        self.process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_until(lambda: port_open(self.port), message="redis-server to listen")
-        return self
-
-    def client(self) -> redis.Redis:
-        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=2)
-
-    def stop(self, sig=signal.SIGTERM):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(sig)
-            self.process.wait(10)
 
 
 class SentinelProcess:
@@ -106,8 +68,8 @@ class SentinelCluster:
     """Primary, replica and three sentinels, quorum two."""
 
     def __init__(self, workdir: Path, down_after_ms: int = 1000, failover_timeout_ms: int = 3000):
-        self.primary = RedisNode(workdir / "primary")
-        self.replica: RedisNode | None = None
+        self.primary = RedisServer(workdir / "primary", persistent=False)
+        self.replica: RedisServer | None = None
         self.sentinels: list[SentinelProcess] = []
         self.workdir = workdir
         self.down_after_ms = down_after_ms
@@ -119,7 +81,9 @@ class SentinelCluster:
 
     def start(self):
         self.primary.start()
-        self.replica = RedisNode(self.workdir / "replica", replica_of=self.primary.port).start()
+        self.replica = RedisServer(
+            self.workdir / "replica", persistent=False, replica_of=self.primary.port
+        ).start()
         wait_until(self._replica_in_sync, timeout=20, message="the replica to sync")
         self.sentinels = [
             SentinelProcess(

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import psycopg
+import redis
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
@@ -72,23 +73,36 @@ def port_open(port: int) -> bool:
 
 
 class RedisServer:
-    """A private redis-server with an append-only file, so a restart keeps the log.
-
-    `appendfsync` is "always" unless a test sets the production setting
-    ("everysec", see docs/deployment.md).
+    """A private redis-server. By default with an append-only file, so a restart keeps the
+    log: `appendfsync` is "always" unless a test sets the production setting ("everysec",
+    see docs/deployment.md). `persistent=False` keeps nothing on disk (a failover test's
+    nodes); `replica_of` makes it a replica of the server on that port.
     """
 
-    def __init__(self, directory: Path, appendfsync: str = "always"):
+    def __init__(
+        self,
+        directory: Path,
+        appendfsync: str = "always",
+        persistent: bool = True,
+        replica_of: int | None = None,
+    ):
         self.directory = directory
-        self.appendfsync = appendfsync
         self.port = free_port()
-        self.process = None
+        self.process: subprocess.Popen | None = None
+        persistence = ("yes", "--appendfsync", appendfsync) if persistent else ("no",)
+        self.options = ["--appendonly", *persistence, "--save", ""]
+        if replica_of is not None:
+            self.options += ["--replicaof", "127.0.0.1", str(replica_of)]
 
     @property
     def url_base(self) -> str:
         return f"redis://127.0.0.1:{self.port}"
 
-    def start(self):
+    @property
+    def url(self) -> str:
+        return f"{self.url_base}/0"
+
+    def start(self) -> "RedisServer":
         self.directory.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
             [
@@ -99,17 +113,16 @@ class RedisServer:
                 "127.0.0.1",
                 "--dir",
                 str(self.directory),
-                "--appendonly",
-                "yes",
-                "--appendfsync",
-                self.appendfsync,
-                "--save",
-                "",
+                *self.options,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         wait_until(lambda: port_open(self.port), message="redis-server to listen")
+        return self
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=2)
 
     def stop(self, sig=signal.SIGTERM):
         """SIGTERM is a clean shutdown (Redis syncs its file); SIGKILL is a crash."""
