@@ -70,7 +70,12 @@ def test_the_settings_grid_saves_and_turns_a_kind_out_of_the_inbox(browsers, api
     ) as saved:
         replies.uncheck()
     assert saved.value.json()["kinds"]["replies"]["inbox"] is False
-    page.get_by_label("Mentions of you: Sound").check()
+    # "Saved." already shows from the first change: the second one's own answer is awaited.
+    with page.expect_response(
+        lambda r: r.url.endswith(PREFERENCES) and r.request.method == "PUT"
+    ) as saved:
+        page.get_by_label("Mentions of you: Sound").check()
+    assert saved.value.json()["kinds"]["mentions"]["sound"] is True
     expect(page.locator("#kind-choices-status")).to_have_text("Saved.")
     page.reload()
     expect(page.get_by_label("Replies to you: In the inbox")).to_be_enabled()
