@@ -175,17 +175,17 @@ def outbox(db) -> OutboxWatch:
 
 
 @pytest.fixture(scope="module")
-def signal_redis_server(tmp_path_factory):
-    server = RedisServer(tmp_path_factory.mktemp("signal-redis"))
-    server.start()
+def private_redis_server(tmp_path_factory):
+    """A redis-server of the module's own, for tests that give the API another Redis."""
+    server = RedisServer(tmp_path_factory.mktemp("private-redis")).start()
     yield server
     server.stop()
 
 
 @pytest.fixture
-def signal_redis(signal_redis_server, monkeypatch):
+def signal_redis(private_redis_server, monkeypatch):
     """An empty Redis of its own that every signal the API publishes goes to."""
-    client = redis.Redis.from_url(f"{signal_redis_server.url_base}/0")
+    client = redis.Redis.from_url(private_redis_server.url)
     client.flushdb()
     monkeypatch.setattr(connection, "signals", lambda: Signals(client))
     return client

@@ -14,20 +14,11 @@ from realtime_core import keys
 from realtime_core.events import membership_event
 from realtime_core.log import EventLog
 from realtime_core.queues import QueueRegistry
-from tests.support.stack import RedisServer
-
-
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory):
-    server = RedisServer(tmp_path_factory.mktemp("replay-redis"))
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
-def store(redis_server, monkeypatch):
-    client = redis.Redis.from_url(f"{redis_server.url_base}/0")
+def store(private_redis_server, monkeypatch):
+    client = redis.Redis.from_url(private_redis_server.url)
     client.flushdb()
     log = EventLog(client, maxlen=1000, dedupe_ttl=60)
     registry = QueueRegistry(client, ttl=60)
