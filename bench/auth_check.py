@@ -24,7 +24,10 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the bench package; the code measured comes from --src
 RESULTS = ROOT / "bench" / "auth_check.jsonl"
+
+from bench.common import django_environment  # noqa: E402
 
 
 def scratch_postgres(server_url: str) -> tuple[str, callable]:
@@ -49,16 +52,10 @@ def scratch_postgres(server_url: str) -> tuple[str, callable]:
 def configure(src: str, database_url: str) -> None:
     sys.path.insert(0, src)
     os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "marginalia.settings",
-            "DATABASE_URL": database_url,
-            "DJANGO_SECRET_KEY": "bench-only-django-secret-0123456789abcdef0123456789",
-            "JWT_SECRET": "bench-only-jwt-secret-0123456789abcdef0123456789",
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "REALTIME_REDIS_URL": os.environ.get("REALTIME_REDIS_URL", "redis://127.0.0.1:6379/11"),
-            "RATE_LIMIT_SIGNUPS_PER_IP": "1000000/minute",
-            "LOG_LEVEL": "WARNING",
-        }
+        django_environment(
+            database_url,
+            REALTIME_REDIS_URL=os.environ.get("REALTIME_REDIS_URL", "redis://127.0.0.1:6379/11"),
+        )
     )
     import django
 

@@ -54,3 +54,21 @@ class Database:
     def drop(self) -> None:
         if self.postgres:
             self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def django_environment(database_url: str, **more: str) -> dict[str, str]:
+    """What a bench that runs the API in process sets before `django.setup()`: test-only
+    secrets, the abuse limits out of the way (a bench measures cost, not limits), and the
+    host name Django's test client sends."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "marginalia.settings",
+        "DATABASE_URL": database_url,
+        "DJANGO_SECRET_KEY": "bench-only-django-secret-0123456789abcdef0123456789",
+        "JWT_SECRET": "bench-only-jwt-secret-0123456789abcdef0123456789",
+        "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+        "RATE_LIMIT_WRITES_PER_USER": "1000000/minute",
+        "RATE_LIMIT_SIGNUPS_PER_IP": "1000000/minute",
+        "RATE_LIMIT_COMMUNITIES_PER_USER": "1000000/minute",
+        "LOG_LEVEL": "WARNING",
+        **more,
+    }

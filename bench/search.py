@@ -42,7 +42,7 @@ ARTICLES_PER_COMMUNITY = 10
 DISCUSSIONS_PER_ARTICLE = 2
 QUERIES = {"rare word": "zygomorph", "common word": "model", "phrase": '"boundary layer"'}
 
-from bench.common import Database, percentile, report  # noqa: E402
+from bench.common import Database, django_environment, percentile, report  # noqa: E402
 
 
 class Texts:
@@ -234,16 +234,7 @@ def main():
     args = parser.parse_args()
 
     database = Database("bench_search", args.sqlite)
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "marginalia.settings",
-            "DATABASE_URL": database.url,
-            "DJANGO_SECRET_KEY": "bench-only-django-secret-0123456789abcdef0123456789",
-            "JWT_SECRET": "bench-only-jwt-secret-0123456789abcdef0123456789",
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
+    os.environ.update(django_environment(database.url))
     import django
 
     database.create()

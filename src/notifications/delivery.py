@@ -28,6 +28,7 @@ from discussions.models import Comment, Discussion
 from discussions.pseudonyms import pseudonym
 from realtime import connection
 from realtime_core.signals import NOTIFICATION
+from toolkit.id_lists import any_of
 from toolkit.log_lines import log_event
 
 from . import follows
@@ -165,7 +166,7 @@ def _turned_off(groups: list[_Lines]) -> dict[str, set[int]]:
     for kind_group in {GROUP_OF_KIND[group.kind] for group in groups if group.readers}:
         turned_off |= Q(**{f"kinds__{kind_group}__inbox": False})
     unwanted: dict[str, set[int]] = {}
-    choices = NotificationPreferences.objects.filter(turned_off, user_id__in=people)
+    choices = NotificationPreferences.objects.filter(turned_off, user_id__in=any_of(people))
     for user_id, kinds in choices.values_list("user_id", "kinds"):
         for kind_group, channels in kinds.items():
             if channels.get("inbox") is False:
@@ -177,7 +178,7 @@ def _store(group: _Lines) -> None:
     """One statement for the whole group on PostgreSQL, a bulk insert elsewhere; the
     unread lines it replaces go first."""
     if group.replaces:
-        Notification.objects.filter(id__in=list(group.replaces.values())).delete()
+        Notification.objects.filter(id__in=any_of(group.replaces.values())).delete()
     shared = {
         "kind": group.kind,
         "created_at": group.created_at,

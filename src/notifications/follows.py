@@ -13,6 +13,7 @@ query per rule, never on the write path.
 
 from communities.models import Community, Membership
 from discussions.models import Comment
+from toolkit.id_lists import any_of
 
 from .models import ArticleFollow, DiscussionFollow
 
@@ -29,7 +30,7 @@ def readers_among(community: Community, user_ids: set[int]) -> set[int]:
     if not community.is_private or not user_ids:
         return set(user_ids)
     return set(
-        Membership.objects.filter(community=community, user_id__in=user_ids).values_list(
+        Membership.objects.filter(community=community, user_id__in=any_of(user_ids)).values_list(
             "user_id", flat=True
         )
     )

@@ -28,9 +28,10 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from realtime_core import keys
 from toolkit.log_lines import log_event
 
-from .connection import REDIS_ERRORS, event_log, queue_registry
+from .connection import REDIS_ERRORS, client, event_log, queue_registry
 from .models import OutboxEvent
 
 BATCH_SIZE = 500
@@ -163,3 +164,19 @@ def publish_after_commit() -> None:
     except (*REDIS_ERRORS, DatabaseError) as exc:
         # The change is committed whatever happens here; the relay loop retries.
         log_event("publish_deferred", logging.WARNING, error=type(exc).__name__)
+
+
+def wake_after_commit() -> None:
+    """Ask the relay loop for a pass now rather than when its interval ends, once work
+    only the relay does was committed (notifications.activity)."""
+    try:
+        with client().pipeline(transaction=False) as pipe:
+            pipe.lpush(keys.RELAY_WAKE, 1).ltrim(keys.RELAY_WAKE, 0, 0).execute()
+    except REDIS_ERRORS:
+        pass  # the loop's interval still comes; publish_after_commit logs an unreachable Redis
+
+
+def wait_for_work(timeout: float) -> bool:
+    """Block until a writer wakes the relay (True), or `timeout` seconds pass. A wake-up
+    sent during a pass is still in the list, so the next pass starts at once."""
+    return client().blpop([keys.RELAY_WAKE], timeout=timeout) is not None

@@ -78,3 +78,9 @@ def presence(community_id: int, article_id: int) -> str:
 def typing_throttle(discussion_id: int, user_id: int) -> str:
     """Present while a typist's last signal for the discussion is too recent to repeat."""
     return f"rt:typing:{discussion_id}:{user_id}"
+
+
+# A list of at most one element: a writer pushes to it once it committed work only the
+# relay does (telling followers), and the relay loop, blocked on it between passes,
+# starts its next pass at once instead of when its interval ends.
+RELAY_WAKE = "rt:relay:wake"

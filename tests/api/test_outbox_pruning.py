@@ -49,8 +49,11 @@ def test_the_relay_loop_prunes(db, monkeypatch):
     for n in (1, 2):
         _row(n, published_days_ago=2)
     stops = []
-    # One pass of the loop: the relay waits on its stop event between passes.
-    monkeypatch.setattr("threading.Event.wait", lambda self, timeout=None: stops.append(self.set()))
+    # One pass of the loop: the relay waits for work between passes.
+    monkeypatch.setattr(
+        "realtime.management.commands.relay_outbox._wait_for_work",
+        lambda stop, interval: stops.append(stop.set()),
+    )
     monkeypatch.setattr("signal.signal", lambda *a: None)
     call_command("relay_outbox", "--keep-hours", "24")
     assert list(OutboxEvent.objects.values_list("event_id", flat=True)) == [2]

@@ -7,9 +7,18 @@ import contextlib
 import pytest
 
 from marginalia_client import RealtimeClient, Signal
+from realtime_core.connections import sync_client
 from tests.support.client_run import iterating, until
 
 pytestmark = pytest.mark.timeout(90)
+
+
+def relay_waiting(redis_url: str) -> bool:
+    redis = sync_client(redis_url)
+    try:
+        return any(client["cmd"] == "blpop" for client in redis.client_list())
+    finally:
+        redis.close()
 
 
 def signals_of(received: list, type_: str) -> list[Signal]:
@@ -70,3 +79,26 @@ async def test_a_reply_and_a_read_reach_only_the_client_asking_for_notifications
         "notifications_read",
     }
     assert received.index(reply) < received.index(read)
+
+
+async def test_the_relay_is_woken_by_the_write_not_its_interval(stack, api, lab):
+    """A relay that would scan only every 60 s tells the follower within seconds: the
+    write wakes it. Stopping it still takes no more than about a second."""
+    replier, author = lab["admin"], lab["member"]
+    cid, aid = lab["community"]["id"], lab["article"]["id"]
+    discussion = await asyncio.to_thread(api.discussion, author, cid, aid)
+    stack.stop_process("relay")
+    stack.start_relay(interval=60)
+    try:
+        client = RealtimeClient(stack.api_url, stack.poll_url, author.access, notifications=True)
+        async with iterating(client) as received:
+            # Written once the relay has made its first pass and waits: blocked in BLPOP.
+            await until(lambda: relay_waiting(stack.redis_url), 20)
+            await asyncio.to_thread(api.comment, replier, discussion["id"], "Woken")
+            await until(lambda: replies(received), 5)
+        relay = stack.processes["relay"]
+        relay.terminate()
+        await asyncio.to_thread(relay.wait, 3)  # TimeoutExpired fails the test
+    finally:
+        stack.stop_process("relay")
+        stack.start_relay()

@@ -282,9 +282,10 @@ class Stack:
         )
         wait_until(lambda: port_open(self.api_port), timeout=20, message="the API to listen")
 
-    def start_relay(self):
+    def start_relay(self, interval: float = 0.1):
         self._spawn(
-            "relay", [sys.executable, str(SRC / "manage.py"), "relay_outbox", "--interval", "0.1"]
+            "relay",
+            [sys.executable, str(SRC / "manage.py"), "relay_outbox", "--interval", str(interval)],
         )
 
     def start_poll_server(self):

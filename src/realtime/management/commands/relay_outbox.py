@@ -33,6 +33,16 @@ def _run(passes) -> None:
             )
 
 
+def _wait_for_work(stop: threading.Event, interval: float) -> None:
+    """Until the interval ends, or at once when a writer wakes the relay: a follower's bell
+    need not wait out the interval. Blocks a second at most at a time, so a stop is seen
+    within a second whatever the interval."""
+    deadline = time.monotonic() + interval
+    while not stop.is_set() and (left := deadline - time.monotonic()) > 0:
+        if relay.wait_for_work(min(left, 1.0)):
+            return
+
+
 class Command(BaseCommand):
     help = "Relay committed outbox events to the Redis log until stopped."
 
@@ -74,6 +84,7 @@ class Command(BaseCommand):
                     relay.prune_published(timedelta(hours=keep_hours))
                     next_prune = time.monotonic() + PRUNE_INTERVAL
                 delay = interval
+                _wait_for_work(stop, interval)
             except (*REDIS_ERRORS, DatabaseError) as exc:
                 counters.failed(on_redis=not isinstance(exc, DatabaseError))
                 delay = min(delay * 2, 5.0)  # back off while Redis or the database is away
@@ -83,7 +94,7 @@ class Command(BaseCommand):
                     error=type(exc).__name__,
                     retry_in=f"{delay:.1f}s",
                 )
-            stop.wait(delay)
+                stop.wait(delay)
         # A pass in progress has finished (the loop only stops between passes),
         # so no outbox row is left half published.
         if exporter is not None:
