@@ -1,7 +1,8 @@
 """Turns recorded activity into inbox lines, after the commit and in bulk.
 
-The relay's loop runs `deliver_pending` on every pass (settings.RELAY_PASSES), so a
-line reaches its inbox a fraction of a second after the change committed. Each
+The relay's loop runs `deliver_pending` on every pass (settings.RELAY_PASSES), and the
+write that recorded the activity wakes it, so a line reaches its inbox a fraction of a
+second after the change committed. Each
 activity costs a handful of queries whatever its audience: one per follow rule, one
 to gather unread comment lines, one for who turned a kind of line off in their inbox,
 one insert per kind of line. A person hears of one change once, by the most direct
@@ -10,7 +11,7 @@ reason: a mention before a reply, a reply before a follow.
 The lines of one kind about one change differ only in their reader (and, gathered,
 their count and words), so they travel as one `_Lines` group: on PostgreSQL one
 INSERT ... SELECT FROM unnest() stores thousands of them without a model object or a
-placeholder each (bench/README.md, "Notifications at scale"); one personal signal
+placeholder each (bench/README.md, "A discussion followed by 5,000"); one personal signal
 tells them all.
 """
 
