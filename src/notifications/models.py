@@ -115,6 +115,27 @@ class Activity(models.Model):
         ]
 
 
+def _named_in_every_line(to: str, on_delete=models.CASCADE, db_index: bool = False, **options):
+    """A row every line of one change names: not checked by the database, and indexed only
+    where a query reads it.
+
+    The lines of one change are written thousands at a time (notifications.delivery), and
+    they all name the same comment, discussion, article, community and actor, rows that
+    exist when the relay writes the lines and are never deleted (posts and communities
+    are deleted softly). Checking that one comment exists 5,000 times, at the commit
+    (Django's constraints are deferred), was the larger half of delivering a comment to
+    5,000 followers. Django's own CASCADE and SET_NULL still act on these columns.
+    """
+    return models.ForeignKey(
+        to,
+        on_delete=on_delete,
+        related_name="+",
+        db_constraint=False,
+        db_index=db_index,
+        **options,
+    )
+
+
 class Notification(models.Model):
     """One line of a person's inbox.
 
@@ -137,58 +158,18 @@ class Notification(models.Model):
     MEMBERSHIP_KINDS = (JOIN_APPROVED, JOIN_REJECTED, ADDED, ROLE_CHANGED, REMOVED)
     KINDS = (REPLY, MENTION, DISCUSSION, COMMENTS, *MEMBERSHIP_KINDS)
 
-    # The lines of one change are written thousands at a time (notifications.delivery),
-    # so each column costs what it adds to every line. The reader's is checked and
-    # indexed by the inbox's own indexes (below). The others name the same rows in
-    # every line of a change, rows that exist when the relay writes the lines and are
-    # never deleted (posts and communities are deleted softly): checking that one
-    # comment exists 5,000 times, at the commit, was the larger half of delivering a
-    # comment to 5,000 followers. Django's own CASCADE and SET_NULL still act on them.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
-    )
+    )  # checked; indexed by the inbox's own indexes (below)
     kind = models.CharField(max_length=20)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    community = models.ForeignKey(
-        "communities.Community",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    article = models.ForeignKey(
-        "discussions.Article",
-        on_delete=models.CASCADE,
-        null=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    actor = _named_in_every_line(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    community = _named_in_every_line("communities.Community")
+    article = _named_in_every_line("discussions.Article", null=True)
     # Indexed: delivering a comment reads the discussion's unread gathered lines.
-    discussion = models.ForeignKey(
-        "discussions.Discussion",
-        on_delete=models.CASCADE,
-        null=True,
-        related_name="+",
-        db_constraint=False,
-    )
-    comment = models.ForeignKey(
-        "discussions.Comment",
-        on_delete=models.CASCADE,
-        null=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    discussion = _named_in_every_line("discussions.Discussion", null=True, db_index=True)
+    comment = _named_in_every_line("discussions.Comment", null=True)
     count = models.PositiveIntegerField(default=1)  # comments gathered in this line
     text = models.CharField(max_length=500)
     # Not stored: while delivering, the unread line of gathered comments this one takes
