@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the bench package; the code measured comes from --src
 RESULTS = ROOT / "bench" / "comment_write.jsonl"
 
-from bench.common import django_environment  # noqa: E402
+from bench.common import InProcessApi, django_environment  # noqa: E402
 
 
 def main():
@@ -47,44 +47,12 @@ def main():
     import redis
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     redis.Redis.from_url(os.environ["REALTIME_REDIS_URL"]).flushdb()
     call_command("migrate", verbosity=0)
-    client = Client()
-
-    def call(method, path, token=None, body=None):
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        answer = client.generic(
-            method,
-            path,
-            data=json.dumps(body or {}),
-            content_type="application/json",
-            headers=headers,
-        )
-        assert answer.status_code < 300, (path, answer.status_code, answer.content[:300])
-        return answer.json() if answer.content else None
-
-    token = call(
-        "POST",
-        "/api/auth/signup",
-        body={
-            "username": "writer",
-            "email": "writer@example.org",
-            "password": "A-long-bench-passphrase-42",
-        },
-    )["access"]
-    community = call("POST", "/api/communities", token, {"name": "Bench", "type": "private"})
-    article = call(
-        "POST", "/api/articles", token, {"title": "Article", "community_ids": [community["id"]]}
-    )
-    discussion = call(
-        "POST",
-        f"/api/communities/{community['id']}/articles/{article['id']}/discussions",
-        token,
-        {"topic": "T", "content": "Start"},
-    )
+    api = InProcessApi()
+    _, discussion = api.private_discussion("Bench")
     comments = f"/api/discussions/{discussion['id']}/comments"
 
     def measure(send) -> dict:
@@ -102,11 +70,11 @@ def main():
         }
 
     for n in range(20):  # warm: imports, caches, connections
-        call("POST", comments, token, {"content": f"warm {n}"})
-    created = measure(lambda n: call("POST", comments, token, {"content": f"A plain comment {n}."}))
-    last = call("POST", comments, token, {"content": "to edit"})
+        api.call("POST", comments, {"content": f"warm {n}"})
+    created = measure(lambda n: api.call("POST", comments, {"content": f"A plain comment {n}."}))
+    last = api.call("POST", comments, {"content": "to edit"})
     edited = measure(
-        lambda n: call("PATCH", f"/api/comments/{last['id']}", token, {"content": f"Edited {n}."})
+        lambda n: api.call("PATCH", f"/api/comments/{last['id']}", {"content": f"Edited {n}."})
     )
     result = {
         "at": time.strftime("%Y-%m-%d %H:%M:%S"),

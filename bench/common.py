@@ -72,3 +72,52 @@ def django_environment(database_url: str, **more: str) -> dict[str, str]:
         "LOG_LEVEL": "WARNING",
         **more,
     }
+
+
+class InProcessApi:
+    """The API called in process through Django's test client (no server, no network),
+    as one signed-up writer: what a request costs the API itself. Call after
+    `django.setup()` and the migrations."""
+
+    def __init__(self):
+        from django.test import Client
+
+        self.client = Client()
+        self.token = None
+        self.token = self.call(
+            "POST",
+            "/api/auth/signup",
+            {
+                "username": "writer",
+                "email": "writer@example.org",
+                "password": "A-long-bench-passphrase-42",
+            },
+        )["access"]
+
+    def call(self, method: str, path: str, body: dict | None = None):
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        answer = self.client.generic(
+            method,
+            path,
+            data=json.dumps(body or {}),
+            content_type="application/json",
+            headers=headers,
+        )
+        assert answer.status_code < 300, (path, answer.status_code, answer.content[:300])
+        return answer.json() if answer.content else None
+
+    def private_discussion(self, name: str) -> tuple[dict, dict]:
+        """(community, discussion): a private community of the writer's, an article in
+        it and a discussion of the article."""
+        community = self.call("POST", "/api/communities", {"name": name, "type": "private"})
+        article = self.call(
+            "POST",
+            "/api/articles",
+            {"title": f"{name} article", "community_ids": [community["id"]]},
+        )
+        discussion = self.call(
+            "POST",
+            f"/api/communities/{community['id']}/articles/{article['id']}/discussions",
+            {"topic": f"{name} topic", "content": "Start"},
+        )
+        return community, discussion

@@ -46,7 +46,14 @@ sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 RESULTS = ROOT / "bench" / "notification_fanout.jsonl"
 REDIS_URL = "redis://127.0.0.1:6379/12"
 
-from bench.common import Database, django_environment, percentile, port_open, report  # noqa: E402
+from bench.common import (  # noqa: E402
+    Database,
+    InProcessApi,
+    django_environment,
+    percentile,
+    port_open,
+    report,
+)
 
 
 def free_port() -> int:
@@ -70,34 +77,8 @@ def spread(seconds: list[float]) -> dict:
     }
 
 
-class Site:
+class Site(InProcessApi):
     """The API in process, one writer, and discussions with many followers."""
-
-    def __init__(self):
-        from django.test import Client
-
-        self.client = Client()
-        self.token = self.call(
-            "POST",
-            "/api/auth/signup",
-            body={
-                "username": "writer",
-                "email": "writer@example.org",
-                "password": "A-long-bench-passphrase-42",
-            },
-        )["access"]
-
-    def call(self, method, path, token=None, body=None):
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        answer = self.client.generic(
-            method,
-            path,
-            data=json.dumps(body or {}),
-            content_type="application/json",
-            headers=headers,
-        )
-        assert answer.status_code < 300, (path, answer.status_code, answer.content[:300])
-        return answer.json() if answer.content else None
 
     def followed_discussion(self, name: str, followers: int) -> dict:
         """A private community of the writer plus `followers` members, who all follow
@@ -108,21 +89,7 @@ class Site:
         from communities.models import Membership
         from notifications.models import DiscussionFollow
 
-        community = self.call(
-            "POST", "/api/communities", self.token, {"name": name, "type": "private"}
-        )
-        article = self.call(
-            "POST",
-            "/api/articles",
-            self.token,
-            {"title": f"{name} article", "community_ids": [community["id"]]},
-        )
-        discussion = self.call(
-            "POST",
-            f"/api/communities/{community['id']}/articles/{article['id']}/discussions",
-            self.token,
-            {"topic": f"{name} topic", "content": "Start"},
-        )
+        community, discussion = self.private_discussion(name)
         prefix = name.lower().replace(" ", "")
         with transaction.atomic():
             users = User.objects.bulk_create(
@@ -153,7 +120,6 @@ class Site:
         return self.call(
             "POST",
             f"/api/discussions/{discussion['discussion_id']}/comments",
-            self.token,
             {"content": content},
         )
 
