@@ -33,7 +33,6 @@ import asyncio
 import json
 import os
 import resource
-import socket
 import statistics
 import subprocess
 import sys
@@ -54,12 +53,7 @@ from bench.common import (  # noqa: E402
     port_open,
     report,
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from bench.loadgen import free_port, proc_cpu  # noqa: E402
 
 
 def ms(seconds: float) -> float:
@@ -252,12 +246,6 @@ class Process:
             self.process.wait()
 
 
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU a process used so far (/proc/<pid>/stat)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def start_poll_server() -> tuple[Process, int]:
     port = free_port()
     server = Process(
@@ -270,15 +258,10 @@ def start_poll_server() -> tuple[Process, int]:
 
 def start_relay() -> Process:
     """`manage.py relay_outbox` at its default interval, woken by each write."""
-    import redis
+    from tests.support.stack import relay_waiting
 
     relay = Process([str(ROOT / "src" / "manage.py"), "relay_outbox"])
-    # Started once it waits for writes (blocked on its wake-up list).
-    watcher = redis.Redis.from_url(REDIS_URL)
-    relay.wait_for(
-        lambda: any(client["cmd"] == "blpop" for client in watcher.client_list()), "the relay"
-    )
-    watcher.close()
+    relay.wait_for(lambda: relay_waiting(REDIS_URL), "the relay")
     return relay
 
 
@@ -407,13 +390,13 @@ def measure_bell(site: Site, many: dict, runs: int, polls: int) -> dict:
         from_request, from_commit, per_run, poll_errors = [], [], [], 0
         for run in range(runs):
             pids = {"poll_server": server.process.pid, "clients": followers.pid}
-            cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+            cpu_before = {name: proc_cpu(pid) for name, pid in pids.items()}
             request_start = time.time()
             comment = site.comment(many, f"Bell {run}.")
             committed = time.time()
             commands.send(comment["id"])
             arrivals, poll_errors = commands.recv()
-            cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
+            cpu = {name: proc_cpu(pid) - cpu_before[name] for name, pid in pids.items()}
             relayed = Activity.objects.get(comment_id=comment["id"]).delivered_at.timestamp()
             run_from_request = [t - request_start for t in arrivals]
             from_request += run_from_request

@@ -7,18 +7,10 @@ import contextlib
 import pytest
 
 from marginalia_client import RealtimeClient, Signal
-from realtime_core.connections import sync_client
 from tests.support.client_run import iterating, until
+from tests.support.stack import relay_waiting
 
 pytestmark = pytest.mark.timeout(90)
-
-
-def relay_waiting(redis_url: str) -> bool:
-    redis = sync_client(redis_url)
-    try:
-        return any(client["cmd"] == "blpop" for client in redis.client_list())
-    finally:
-        redis.close()
 
 
 def signals_of(received: list, type_: str) -> list[Signal]:

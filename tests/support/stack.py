@@ -54,6 +54,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def relay_waiting(redis_url: str) -> bool:
+    """Whether a relay has made its pass and waits for the next write (blocked on its
+    wake-up list)."""
+    client = redis.Redis.from_url(redis_url)
+    try:
+        return any(connection["cmd"] == "blpop" for connection in client.client_list())
+    finally:
+        client.close()
+
+
 def wait_until(condition, timeout: float = 10.0, interval: float = 0.02, message: str = ""):
     """Poll `condition` until it returns a truthy value; return that value."""
     deadline = time.monotonic() + timeout
