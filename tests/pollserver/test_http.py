@@ -344,6 +344,50 @@ async def test_one_request_at_a_time_a_pipelined_one_waits_for_the_answer(serve)
     client.close()
 
 
+async def test_a_head_in_pieces_and_a_body_sharing_a_send_with_the_next_head(serve):
+    routes = Recorded()
+    server, port = serve(routes, HttpLimits())
+    client = await Wire.to(port)
+    pieces = [b"GET /pieces HT", b"TP/1.1\r\nHost: x\r", b"\n\r", b"\n"]  # the blank line split
+    for piece in pieces[:-1]:
+        client.send(piece)
+        await asyncio.sleep(0.05)
+        assert not routes.requests and only_connection(server).state == HEAD
+    client.send(pieces[-1])
+    assert (await client.response())[0] == 200
+    with_body = head("POST /with-body HTTP/1.1", "Host: x", "Content-Length: 5") + b"12345"
+    client.send(with_body + head("GET /after HTTP/1.1", "Host: x"))
+    assert (await client.response())[0] == 200 and (await client.response())[0] == 200
+    # A body announced with the head but sent later is read on its own.
+    client.send(head("POST /late-body HTTP/1.1", "Host: x", "Content-Length: 4") + b"ab")
+    await wait_for(lambda: only_connection(server).state == BODY)
+    client.send(b"cd" + head("GET /last HTTP/1.1", "Host: x"))
+    assert (await client.response())[0] == 200 and (await client.response())[0] == 200
+    paths = [request.path for request, _ in routes.requests]
+    assert paths == ["/pieces", "/with-body", "/after", "/late-body", "/last"]
+    client.close()
+
+
+async def test_a_head_may_fill_the_limit_and_not_a_byte_more(serve):
+    limit = 256
+    server, port = serve(Recorded(), HttpLimits(max_head_bytes=limit))
+
+    def head_of(size: int) -> bytes:
+        start = head("GET / HTTP/1.1", "Host: x", "X-Pad: ")
+        return head("GET / HTTP/1.1", "Host: x", "X-Pad: " + "a" * (size - len(start)))
+
+    fits = await Wire.to(port)
+    fits.send(head_of(limit))
+    assert (await fits.response())[0] == 200
+    for request in (head_of(limit + 1), head_of(limit + 1)[:-4] + b"more"):
+        over = await Wire.to(port)
+        over.send(request)  # whole, or with no blank line in sight within the limit
+        await over.closed_by_server()
+        over.close()
+    assert len(server.routes.requests) == 1
+    fits.close()
+
+
 # More than the kernel's socket buffers take (up to 4 MB here), so that some waits in the process.
 BIG_ANSWER_BYTES = 8_000_000
 TAKES_BIG_ANSWERS = dict(max_unsent_bytes=2 * BIG_ANSWER_BYTES)
