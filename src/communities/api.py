@@ -83,14 +83,12 @@ def _community_out(community_id: int, user):
     return _with_viewer_fields(Community.objects.filter(pk=community_id), user).get()
 
 
-def _user_named(username_or_email: str) -> User:
-    """The user with that username, else the one with that e-mail (both case-insensitive)."""
-    user = (
-        User.objects.filter(username__iexact=username_or_email).first()
-        or User.objects.filter(email__iexact=username_or_email).first()
-    )
+def _user_named(username: str) -> User:
+    """The user with that username, in any case. Never by e-mail: anyone may create a
+    community, and adding by address would tell them whose account an address is."""
+    user = User.objects.filter(username__iexact=username).first()
     if user is None:
-        raise ApiError(404, "No user has that username or e-mail")
+        raise ApiError(404, "No user has that username")
     return user
 
 

@@ -97,7 +97,7 @@ class MemberQuery(Window):
 
 
 class AddMemberIn(Schema):
-    username: Text(254, 320, min_chars=1, description="The username or e-mail of the user to add")
+    username: Text(254, 320, min_chars=1, description="The username of the user to add")
     role: Literal["admin", "moderator", "member"] = "member"
 
 

@@ -128,6 +128,8 @@ def update_community(community: Community, admin, changes: dict) -> None:
 @transaction.atomic
 def join(community: Community, user) -> tuple[str, str | None]:
     """Public: join at once. Private: file a request for an admin to decide."""
+    _take_turn(community)
+    access.forget_roles(user)  # read again, now that no other change can come in between
     if access.role_of(user, community) is not None:
         raise ApiError(409, "You are already a member")
     if community.is_private:
@@ -148,6 +150,8 @@ def join(community: Community, user) -> tuple[str, str | None]:
 @transaction.atomic
 def add_member(community: Community, user, role: str, by=None) -> Membership:
     """`by`: the admin who added them, who is told so; None when they joined themselves."""
+    _take_turn(community, admin=by if by != user else None)
+    access.forget_roles(user)
     if access.role_of(user, community) is not None:
         raise ApiError(409, "That user is already a member")
     membership = Membership.objects.create(community=community, user=user, role=role)
@@ -163,6 +167,8 @@ def add_member(community: Community, user, role: str, by=None) -> Membership:
 
 @transaction.atomic
 def decide_request(request_obj: JoinRequest, approve: bool, by=None) -> None:
+    _take_turn(request_obj.community, admin=by)
+    request_obj.refresh_from_db(fields=["status"])
     if request_obj.status != JoinRequest.PENDING:
         raise ApiError(409, "That request was already decided")
     activity.membership_changed(
@@ -186,25 +192,34 @@ def decide_request(request_obj: JoinRequest, approve: bool, by=None) -> None:
         )
 
 
-def _lock_admins(community: Community) -> int:
-    return (
-        Membership.objects.select_for_update()
-        .filter(community=community, role=Membership.ADMIN)
-        .count()
-    )
+def _take_turn(community: Community, admin=None) -> None:
+    """Make membership changes in one community take turns, for this transaction.
+
+    What they check (the last admin stays, a request is decided once, nobody joins
+    twice) then holds when two admins act at the same moment. The community's row is
+    locked FOR NO KEY UPDATE, which lets posts that refer to it be written meanwhile.
+    `admin`: who acts as admin, checked again now: one demoted or removed a moment ago,
+    after the view's own check, must not act on the strength of it.
+    """
+    list(Community.objects.select_for_update(no_key=True).filter(pk=community.pk).values("pk"))
+    if admin is not None and not _admins(community).filter(user=admin).exists():
+        raise ApiError(403, "Only the community's admins can do that")
+
+
+def _admins(community: Community):
+    return Membership.objects.filter(community=community, role=Membership.ADMIN)
 
 
 @transaction.atomic
 def set_role(community: Community, user, role: str, by=None) -> Membership:
-    membership = (
-        Membership.objects.select_for_update().filter(community=community, user=user).first()
-    )
+    _take_turn(community, admin=by)
+    membership = Membership.objects.filter(community=community, user=user).first()
     if membership is None:
         raise ApiError(404, "Member not found")
     if (
         membership.role == Membership.ADMIN
         and role != Membership.ADMIN
-        and _lock_admins(community) == 1
+        and _admins(community).count() == 1
     ):
         raise ApiError(409, "A community needs at least one admin")
     if by is not None and by != user and membership.role != role:
@@ -219,12 +234,11 @@ def set_role(community: Community, user, role: str, by=None) -> Membership:
 @transaction.atomic
 def remove_member(community: Community, user, by=None) -> None:
     """`by`: the admin who removed them, who is told so; None when they left."""
-    membership = (
-        Membership.objects.select_for_update().filter(community=community, user=user).first()
-    )
+    _take_turn(community, admin=by if by != user else None)
+    membership = Membership.objects.filter(community=community, user=user).first()
     if membership is None:
         raise ApiError(404, "Member not found")
-    if membership.role == Membership.ADMIN and _lock_admins(community) == 1:
+    if membership.role == Membership.ADMIN and _admins(community).count() == 1:
         raise ApiError(409, "The last admin cannot leave; make someone else admin first")
     membership.delete()
     _membership_changed(community, user, False)

@@ -1,6 +1,6 @@
 /**
  * Who the members are, with their roles; for admins also changing a role,
- * removing a member and adding one by username or e-mail.
+ * removing a member and adding one by username.
  */
 
 import { api, apiAll } from '../api.js';
@@ -225,7 +225,7 @@ function addMemberForm(community, reload) {
     'form',
     { class: 'stack add-member', novalidate: true },
     h('h3', {}, 'Add a member'),
-    field('add-member-username', 'Username or e-mail', who),
+    field('add-member-username', 'Username', who),
     field('add-member-role', 'Role', role),
     error,
     h('button', { type: 'submit', class: 'button' }, 'Add member'),
@@ -247,7 +247,7 @@ function addMemberForm(community, reload) {
     } catch (e) {
       if (e.status === 404 || e.status === 409) {
         // No such user, or already a member: both are about what was typed.
-        setFieldError(who, `Username or e-mail: ${e.message}.`);
+        setFieldError(who, `Username: ${e.message}.`);
         who.focus();
       } else {
         showApiError(form, error, e);
