@@ -133,8 +133,13 @@ class NotificationOut(Schema):
         return line.read_at is not None
 
     @staticmethod
+    def resolve_comment_id(line: Notification) -> int | None:
+        return None if line.comment_gone else line.comment_id
+
+    @staticmethod
     def resolve_url(line: Notification) -> str:
-        return item_url(line.community.slug, line.article_id, line.discussion_id, line.comment_id)
+        comment_id = NotificationOut.resolve_comment_id(line)
+        return item_url(line.community.slug, line.article_id, line.discussion_id, comment_id)
 
 
 class InboxOut(Schema):

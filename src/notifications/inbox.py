@@ -3,13 +3,15 @@
 A line about a post shows only while its reader may still read the community
 (members of a private one: left or removed, they see none of its lines) and while
 its discussion and comment are not deleted; lines about the reader's own
-membership always show, as they name nothing but the community.
+membership always show, as they name nothing but the community. A line gathering
+several comments names the newest: it stays when that one is deleted, as the others
+are still there to read, and then leads to the discussion (`comment_gone`).
 """
 
 import logging
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from communities.models import Community, Membership
@@ -28,11 +30,13 @@ def readable_community(user, community_path: str) -> Q:
 
 def visible_to(user) -> QuerySet:
     readable = readable_community(user, "community")
-    post_alive = Q(discussion__is_deleted=False) & (
-        Q(comment__isnull=True) | Q(comment__is_deleted=False)
-    )
-    return Notification.objects.filter(user=user).filter(
-        Q(kind__in=Notification.MEMBERSHIP_KINDS) | (readable & post_alive)
+    comment_alive = Q(comment__isnull=True) | Q(comment__is_deleted=False)
+    gathered = Q(kind=Notification.COMMENTS, count__gt=1)
+    post_alive = Q(discussion__is_deleted=False) & (comment_alive | gathered)
+    return (
+        Notification.objects.filter(user=user)
+        .filter(Q(kind__in=Notification.MEMBERSHIP_KINDS) | (readable & post_alive))
+        .annotate(comment_gone=ExpressionWrapper(~comment_alive, output_field=BooleanField()))
     )
 
 

@@ -141,6 +141,27 @@ def test_comments_on_a_followed_discussion_are_gathered_until_read(api, lab, wri
     assert older["read"] is True and newest["id"] > older["id"]
 
 
+def test_a_gathered_line_outlives_its_newest_comment_and_a_single_one_does_not(api, lab, write):
+    api.request("PUT", f"/api/discussions/{lab.discussion.id}/follow", lab.moderator)
+    write.comment(lab.member, "The first")
+    newest = write.comment(lab.member, "The second")
+    api.delete(f"/api/comments/{newest['id']}", as_=lab.member)
+    # The first comment is still there to read: the line stays, and leads to the discussion.
+    [line] = inbox(api, lab.moderator)["items"]
+    assert (line["count"], line["comment_id"], inbox(api, lab.moderator)["unread_count"]) == (
+        2,
+        None,
+        1,
+    )
+    assert (
+        line["url"] == f"/c/{lab.community.slug}/a/{lab.article.id}/#discussion-{lab.discussion.id}"
+    )
+    api.post("/api/notifications/read", {"all": True}, as_=lab.moderator)
+    only = write.comment(lab.member, "Alone")
+    api.delete(f"/api/comments/{only['id']}", as_=lab.member)
+    assert [item["count"] for item in inbox(api, lab.moderator)["items"]] == [2]
+
+
 def test_muting_a_discussion_silences_its_comments_and_replies(api, lab, write):
     api.delete(f"/api/discussions/{lab.discussion.id}/follow", as_=lab.author)
     write.comment(lab.member, "Nobody hears this")
