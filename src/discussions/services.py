@@ -100,19 +100,27 @@ def create_discussion(user, article, community, topic, content, is_pseudonymous,
     return discussion
 
 
-def _lock_as_committed(post, what: str) -> None:
-    """Lock `post`'s row for this transaction and take its version (and deletion) as
-    committed now: it was read, checked and rendered for before the transaction."""
+def _lock_as_committed(post, what: str, *fields: str) -> None:
+    """Lock `post`'s row for this transaction and take its version, deletion and
+    `fields` as committed now: it was read, checked and rendered for before the
+    transaction."""
     locked = (
         type(post)
         .objects.select_for_update()
         .filter(pk=post.pk)
-        .values("version", "is_deleted")
+        .values("version", "is_deleted", *fields)
         .first()
     )
     if locked is None or locked["is_deleted"]:
         raise ApiError(404, f"{what} not found")
-    post.version = locked["version"]
+    for field in ("version", *fields):
+        setattr(post, field, locked[field])
+
+
+def _edits(post, changes: dict) -> dict:
+    """The changes that change something: sending the same words again is not an edit
+    (no new version, no "edited" mark, no event)."""
+    return {field: value for field, value in changes.items() if getattr(post, field) != value}
 
 
 def update_discussion(user, discussion_id, topic, content, origin_queue_id):
@@ -121,10 +129,14 @@ def update_discussion(user, discussion_id, topic, content, origin_queue_id):
     changes = {k: v for k, v in (("topic", topic), ("content", content)) if v is not None}
     if not changes:
         raise ApiError(422, "Nothing to change: send topic or content")
-    if content is not None:
-        changes["content_html"] = render(content, user.id)
+    content_html = render(content, user.id) if content is not None else None
     with transaction.atomic():
-        _lock_as_committed(discussion, "Discussion")
+        _lock_as_committed(discussion, "Discussion", *changes)
+        changes = _edits(discussion, changes)
+        if not changes:
+            return discussion
+        if "content" in changes:
+            changes["content_html"] = content_html
         _bump(discussion, **changes)
         events.discussion_changed(events.UPDATED_DISCUSSION, discussion, user, origin_queue_id)
         _log_discussion("discussion_updated", discussion, user)
@@ -196,7 +208,9 @@ def update_comment(user, comment_id, content, origin_queue_id):
     _require_author(user, comment, "comment")
     content_html = render(content, user.id)
     with transaction.atomic():
-        _lock_as_committed(comment, "Comment")
+        _lock_as_committed(comment, "Comment", "content")
+        if not _edits(comment, {"content": content}):
+            return comment
         _bump(comment, content=content, content_html=content_html)
         events.comment_changed(
             events.UPDATED_COMMENT, comment, comment.discussion, user, origin_queue_id

@@ -1,7 +1,7 @@
 """What Django answers when no view does, or a view failed: JSON like every other API
 error for paths under /api/, a page of the site's own look for the rest."""
 
-from django.http import JsonResponse
+from django.http import HttpResponseNotAllowed, JsonResponse
 
 from web.views import error_page
 
@@ -12,6 +12,23 @@ def _answer(request, status: int, api_message: str, title: str, message: str):
     if request.path.startswith(API_PREFIX):
         return JsonResponse({"message": api_message}, status=status)
     return error_page(request, status, title, message)
+
+
+class JsonMethodNotAllowed:
+    """Django Ninja answers a method that a path does not take with Django's bare 405
+    (an empty text/html page); under /api/ it becomes JSON like every other error, its
+    Allow header kept."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if isinstance(response, HttpResponseNotAllowed) and request.path.startswith(API_PREFIX):
+            answer = JsonResponse({"message": "Method not allowed"}, status=405)
+            answer["Allow"] = response["Allow"]
+            return answer
+        return response
 
 
 def bad_request(request, exception):

@@ -120,6 +120,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "marginalia.error_handlers.JsonMethodNotAllowed",
 ]
 
 ROOT_URLCONF = "marginalia.urls"

@@ -269,6 +269,26 @@ CASES = [
     ),
     Case("empty topic", "POST", DISCUSSIONS, 422, json={"topic": "", "content": "c"}),
     Case("empty comment", "POST", COMMENTS, 422, json={"content": ""}),
+    Case("blank topic", "POST", DISCUSSIONS, 422, json={"topic": "   ", "content": "c"}),
+    Case("blank comment", "POST", COMMENTS, 422, json={"content": " \n\t "}),
+    Case("zero-width comment", "POST", COMMENTS, 422, json={"content": "\u200b\u2060\ufeff"}),
+    Case(
+        "blank edit of a topic",
+        "PATCH",
+        "/api/discussions/{did}",
+        422,
+        as_="author",
+        json={"topic": "\u3164 "},
+    ),
+    Case("blank community name", "POST", "/api/communities", 422, json={"name": "\u200b" * 3}),
+    Case(
+        "blank community rename",
+        "PATCH",
+        "/api/communities/{cid}",
+        422,
+        as_="admin",
+        json={"name": " \u00a0 "},
+    ),
     # Wrong types
     Case("topic is a number", "POST", DISCUSSIONS, 422, json={"topic": 12, "content": "c"}),
     Case("content is an object", "POST", COMMENTS, 422, json={"content": {"text": "x"}}),
@@ -664,6 +684,17 @@ def _send(api, case, scene, actor, body):
     if body is not NO_BODY:
         return api.request(case.method, url, as_=actor, json=body, content_type=case.content_type)
     return api.request(case.method, url, as_=actor, body=case.raw, content_type=case.content_type)
+
+
+def test_a_method_a_path_does_not_take_is_a_json_405_naming_the_ones_it_does(api, lab):
+    for method, path in (
+        ("GET", f"/api/comments/{lab.comment.id}"),
+        ("PUT", f"/api/discussions/{lab.discussion.id}/comments"),
+        ("POST", "/api/health"),
+    ):
+        response = api.request(method, path, lab.member)
+        assert_json_error(response, 405)
+        assert method not in response["Allow"] and response["Allow"]
 
 
 def test_validation_errors_say_which_field(api, lab):

@@ -65,3 +65,21 @@ def test_editing_a_comment_moves_updated_at_and_deleting_it_does_not(api, lab, m
     placeholder = next(c for c in kept["items"] if c["id"] == lab.comment.id)
     assert placeholder["is_deleted"] and placeholder["version"] == edited["version"] + 1
     assert placeholder["updated_at"] == edited["updated_at"]
+
+
+def test_sending_the_same_words_again_is_not_an_edit(api, lab):
+    discussion_url = f"/api/discussions/{lab.discussion.id}"
+    comment_url = f"/api/comments/{lab.comment.id}"
+    words = {"topic": "Settled", "content": "Settled words"}
+    discussion = api.patch(discussion_url, words, as_=lab.author).json()
+    comment = api.patch(comment_url, {"content": "Settled words"}, as_=lab.author).json()
+    again = [
+        api.patch(discussion_url, words, as_=lab.author),
+        api.patch(comment_url, {"content": "Settled words"}, as_=lab.author),
+    ]
+    assert [response.status_code for response in again] == [200, 200]
+    for before, after in ((discussion, again[0].json()), (comment, again[1].json())):
+        assert (after["version"], after["updated_at"]) == (before["version"], before["updated_at"])
+    # One field new and one the same: an edit of the new one.
+    retitled = api.patch(discussion_url, {**words, "topic": "Retitled"}, as_=lab.author).json()
+    assert (retitled["topic"], retitled["version"]) == ("Retitled", discussion["version"] + 1)
