@@ -6,7 +6,7 @@ import json
 from notifications.mentions import named_users
 from richtext import markdown
 from richtext.katex_pool import RendererBusy
-from toolkit.errors import too_many_requests
+from toolkit.errors import ApiError, too_many_requests
 
 
 def render(content: str, user_id: int | None = None) -> str:
@@ -18,6 +18,8 @@ def render(content: str, user_id: int | None = None) -> str:
         return markdown.render(content, lane=user_id, mentions=mentions)
     except RendererBusy as busy:
         raise too_many_requests("The maths renderer is busy", busy.retry_after) from None
+    except markdown.TooMuchHtml as too_much:
+        raise ApiError(422, str(too_much)) from None
 
 
 # An event carries the object's content and its HTML side by side and is cut above

@@ -9,13 +9,16 @@ Content-Security-Policy has to allow). Whatever the parser or KaTeX lets through
 style, iframe or event handler, links only to http, https and mailto, each with
 rel="nofollow noopener noreferrer".
 
-The parser and the sanitiser run in the calling process: both are linear in the text
-(markdown-it caps nesting; ammonia is memory-safe Rust) and a post is at most 32 KiB.
+The parser and the sanitiser run in the calling process, and a post is at most 32 KiB.
+markdown-it caps nesting and ammonia is memory-safe Rust; where the parser's work grows
+faster than the text (bare URLs, table rows) a post past a bound is parsed without that
+feature, and a post whose HTML would pass HTML_BUDGET_BYTES is refused (`TooMuchHtml`).
 """
 
 import re
 from contextlib import nullcontext
 from contextvars import ContextVar
+from functools import cache
 from urllib.parse import quote
 
 import nh3
@@ -32,6 +35,28 @@ from richtext.mentions import MENTION, name_of
 # megabyte of MathML: without this a post would render to many megabytes, each one
 # sanitised, stored and sent.
 MATH_HTML_BUDGET_BYTES = 256 * 1024
+# The most HTML a post may render to, its formulas included: a reference link repeats
+# its URL at every use, so 20 KB of text could make 24 MB of HTML, stored and sent to
+# every reader.
+HTML_BUDGET_BYTES = 512 * 1024
+# Bare URLs become links by linkify-it, whose scan from each "://" runs on through the
+# text: in a run of them the work is quadratic (2,500 in 20 KB took 1.6 s of CPU, 300
+# take 0.03 s). Past this many, a post's bare URLs stay text; its [links](...) work.
+MAX_BARE_URLS = 300
+# Every line under a table's header becomes a row of all the header's cells: 10,000
+# short lines under a 10-column header are 100,000 cells, 0.8 s of CPU and 800 KB of
+# HTML. Past this many cells (counted generously, before parsing), tables stay text.
+MAX_TABLE_CELLS = 10_000
+
+
+class TooMuchHtml(ValueError):
+    def __init__(self, size: int):
+        super().__init__(
+            f"This post would render to {size // 1024} KiB of HTML, more than the "
+            f"{HTML_BUDGET_BYTES // 1024} KiB a post may: use fewer links, table cells "
+            "or formulas"
+        )
+
 
 _MARKDOWN_TAGS = {
     "p",
@@ -206,9 +231,10 @@ def _mention(state, silent: bool) -> bool:
     return True
 
 
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
-    md.enable(["table", "strikethrough", "linkify"])
+@cache
+def _parser(linkify: bool = True, tables: bool = True) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": linkify, "typographer": False})
+    md.enable(["strikethrough", *(["linkify"] if linkify else []), *(["table"] if tables else [])])
     md.inline.ruler.before("emphasis", "mention", _mention)
     # Bare URLs become links only in the schemes links may have (the sanitiser's list)
     for scheme in ("ftp:", "//"):
@@ -227,7 +253,6 @@ def _parser() -> MarkdownIt:
     return md
 
 
-_markdown = _parser()
 _DISPLAY_MATH = {"math_block", "math_block_label", "math_inline_double"}
 
 
@@ -241,23 +266,55 @@ def _formulas(tokens) -> list[tuple[str, bool]]:
     return list(found)
 
 
+def _table_cells(content: str) -> int:
+    """At least the cells markdown-it would make of the post's tables: from a delimiter
+    row (`|---|:--:|`) on, each line up to a blank one is a row of its columns."""
+    cells = columns = 0
+    for line in content.splitlines():
+        if not line.strip():
+            columns = 0
+        elif "|" in line and "-" in line and set(line) <= _DELIMITER_ROW_CHARACTERS:
+            columns = line.count("|") + 1
+        else:
+            cells += columns
+    return cells
+
+
+_DELIMITER_ROW_CHARACTERS = set("|-: \t")
+
+
+def _parser_for(content: str) -> MarkdownIt:
+    return _parser(
+        linkify=content.count("://") <= MAX_BARE_URLS,
+        tables=_table_cells(content) <= MAX_TABLE_CELLS,
+    )
+
+
 def render(content: str, lane=None, mentions: dict[str, str] | None = None) -> str:
     """The sanitised HTML of Markdown `content`. `lane` is whose post it is: KaTeX's
     processes take turns between lanes. `mentions` maps each mentioned name, as written,
     to the username of the person it names: those mentions link to their profiles.
     Raises katex_pool.RendererBusy when the post may have maths and no KaTeX process
-    could be had in time."""
+    could be had in time, TooMuchHtml when its HTML would pass HTML_BUDGET_BYTES."""
     env: dict = {"mentions": mentions or {}}
+    parser = _parser_for(content)
     # The turn comes before the parsing: a refusal (under a flood, most answers) then
     # costs next to nothing. Without a dollar sign there is no maths to wait for.
     with katex_pool.pool().turn(lane) if "$" in content else nullcontext() as turn:
-        tokens = _markdown.parse(content, env)
+        tokens = parser.parse(content, env)
         mathml = maths.render_formulas(_formulas(tokens), turn)
     reset = _post_maths.set(_PostMaths(mathml))
     try:
-        html = _markdown.renderer.render(tokens, _markdown.options, env)
+        html = parser.renderer.render(tokens, parser.options, env)
     finally:
         _post_maths.reset(reset)
+    # Checked before sanitising: megabytes are not worth cleaning to be refused. Counted
+    # in characters first, as encoding megabytes to count their bytes would cost too.
+    size = len(html)
+    if size <= HTML_BUDGET_BYTES:
+        size = len(html.encode())
+    if size > HTML_BUDGET_BYTES:
+        raise TooMuchHtml(size)
     return nh3.clean(
         html,
         tags=_MARKDOWN_TAGS | _MATHML_TAGS,
