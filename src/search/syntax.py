@@ -3,8 +3,11 @@ engines read it (PostgreSQL's websearch_to_tsquery rules): words all must match,
 "quoted words" match as a phrase, -word and -"a phrase" must not match, `or`
 between two terms matches either.
 
-PostgreSQL reads the cleaned text itself (websearch_to_tsquery never fails on any
-input); SQLite gets the FTS5 expression `fts5_expression` writes, in which every term
+PostgreSQL reads the cleaned text itself. websearch_to_tsquery fails on a long run of
+operators with no word between them ("tsquery stack too small": a line of 33 dashes,
+or `a-!-!-!…`), so `clean` leaves out every space-separated piece holding neither a
+letter or digit nor a quote, and cuts every run of other symbols to its first: none of
+them could match anything, and one still negates what follows. SQLite gets the FTS5 expression `fts5_expression` writes, in which every term
 is a quoted string, so no text a reader types is ever FTS5 syntax.
 """
 
@@ -19,10 +22,17 @@ MAX_TERMS = 32  # more are ignored: no one types them, and each costs an index l
 # (which cannot be encoded) and unassigned code points are separators, like spaces.
 _SEPARATOR_CATEGORIES = {"Cc", "Cs", "Cn"}
 _TERM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_SYMBOL_RUN = re.compile(r'[^\w\s"]{2,}')
 
 
 class QueryError(ValueError):
     """A query that is refused (400) with this message."""
+
+
+def _can_matter(piece: str) -> bool:
+    """Whether a piece of the query holds a word, or a quote that may open or close a
+    phrase; operators and symbols alone are none of either."""
+    return '"' in piece or any(ch.isalnum() for ch in piece)
 
 
 def clean(text: str) -> str:
@@ -31,7 +41,8 @@ def clean(text: str) -> str:
     if len(text) > MAX_CHARS:
         raise QueryError(f"The search is longer than {MAX_CHARS} characters")
     text = "".join(" " if unicodedata.category(ch) in _SEPARATOR_CATEGORIES else ch for ch in text)
-    text = " ".join(text.split())
+    text = _SYMBOL_RUN.sub(lambda run: run[0][0], text)
+    text = " ".join(piece for piece in text.split() if _can_matter(piece))
     if not text:
         raise QueryError("Type something to search for")
     return text

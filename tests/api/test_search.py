@@ -312,6 +312,14 @@ HOSTILE = [
     "e\u0301\u0308",
     "Ḁ" * 500,
     "needle " * 70,
+    # Runs of operators with no word between them: PostgreSQL's parser overflows
+    # ("tsquery stack too small") on them as typed.
+    "-" * 33,
+    "needle " + "-" * 40,
+    "- " * 60,
+    "!- " * 60,
+    "needle" + "-!" * 100,
+    "needle " + "- needle " * 50,
 ]
 
 
