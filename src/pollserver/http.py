@@ -55,6 +55,9 @@ from .metrics import PollMetrics
 log = logging.getLogger(__name__)
 
 END_OF_HEAD = b"\r\n\r\n"
+# Lines ended by a bare LF: llhttp refuses them, and the head is answered 400 at once
+# instead of waiting out its deadline for a CRLF that will not come.
+END_OF_BARE_LF_HEAD = b"\n\n"
 # Requests here are a few hundred bytes: reading in small chunks bounds what a
 # connection buffers beyond its current request (Tornado reads ahead one chunk).
 READ_CHUNK_BYTES = 4096
@@ -182,6 +185,8 @@ def parse_head(
         parser.feed_data(head)
     except httptools.HttpParserError as error:
         raise HttpError(400, f"malformed request: {error}") from None
+    except httptools.HttpParserUpgrade:  # not a kind of HttpParserError
+        raise HttpError(400, "protocol upgrades and CONNECT are not served") from None
     finally:
         fields.parser = None
     version = parser.get_http_version()
@@ -277,13 +282,17 @@ class HttpConnection:
         """Parse the head once its blank line is in; read on until then, within the limit."""
         limits = self._server.limits
         end = self._received.find(END_OF_HEAD)
-        if end < 0:
-            if len(self._received) >= limits.max_head_bytes:
-                self.close()  # the blank line can no longer come within the limit
-            else:
-                self._read_more()
-            return
-        end += len(END_OF_HEAD)
+        if end >= 0:
+            end += len(END_OF_HEAD)
+        else:
+            end = self._received.find(END_OF_BARE_LF_HEAD)
+            if end < 0:
+                if len(self._received) >= limits.max_head_bytes:
+                    self.close()  # the blank line can no longer come within the limit
+                else:
+                    self._read_more()
+                return
+            end += len(END_OF_BARE_LF_HEAD)
         if end > limits.max_head_bytes:
             self.close()
             return

@@ -118,6 +118,8 @@ def test_http_1_0_needs_no_host():
         ),
         (["GET /health HTTP/1.1", "Host: x", "Content-Length: 99999999999999999999"], 400),
         (["GET /health HTTP/1.1", "Host: x", "Transfer-Encoding: chunked"], 400),
+        (["CONNECT x:1 HTTP/1.1", "Host: x"], 400),
+        (["GET /health HTTP/1.1", "Host: x", "Connection: Upgrade", "Upgrade: websocket"], 400),
         (
             ["GET /health HTTP/1.1", "Host: x", "Transfer-Encoding: chunked", "Content-Length: 3"],
             400,
@@ -366,6 +368,23 @@ async def test_a_head_in_pieces_and_a_body_sharing_a_send_with_the_next_head(ser
     paths = [request.path for request, _ in routes.requests]
     assert paths == ["/pieces", "/with-body", "/after", "/late-body", "/last"]
     client.close()
+
+
+async def test_upgrades_connect_and_bare_line_feeds_are_answered_400_at_once(serve):
+    routes = Recorded()
+    server, port = serve(routes, HttpLimits())  # deadlines of seconds: none may be waited out
+    for request in (
+        head("CONNECT x:1 HTTP/1.1", "Host: x"),
+        head("GET / HTTP/1.1", "Host: x", "Connection: Upgrade", "Upgrade: websocket"),
+        b"GET / HTTP/1.1\nHost: x\n\n",
+    ):
+        client = await Wire.to(port)
+        client.send(request)
+        assert (await client.response())[0] == 400
+        await client.closed_by_server(timeout=2)
+        client.close()
+    assert routes.rejected == [400, 400, 400] and not routes.requests
+    await wait_for(lambda: not server.connections)
 
 
 async def test_a_head_may_fill_the_limit_and_not_a_byte_more(serve):
