@@ -48,7 +48,10 @@ class CorsPolicy:
     """The allow-list of origins, and the CORS header lines built once per allowed origin."""
 
     allow_headers = "Authorization, Content-Type, X-Realtime-Queue-Id"
-    _ANY = b"Access-Control-Allow-Origin: *\r\nVary: Origin\r\n"
+    # A 503's Retry-After is for the client to obey: a page on another origin (as every
+    # page is: the poll server has its own port) reads it only when it is exposed.
+    _EXPOSE = "Access-Control-Expose-Headers: Retry-After\r\n"
+    _ANY = f"Access-Control-Allow-Origin: *\r\n{_EXPOSE}Vary: Origin\r\n".encode()
     _NOT_ALLOWED = b"Vary: Origin\r\n"
 
     def __init__(self, origins: tuple[str, ...]):
@@ -56,7 +59,7 @@ class CorsPolicy:
         self._lines = {
             origin: (
                 f"Access-Control-Allow-Origin: {origin}\r\n"
-                "Access-Control-Allow-Credentials: true\r\nVary: Origin\r\n"
+                f"Access-Control-Allow-Credentials: true\r\n{self._EXPOSE}Vary: Origin\r\n"
             ).encode("latin-1")
             for origin in origins
             if origin != "*"

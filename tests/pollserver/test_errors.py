@@ -18,6 +18,7 @@ def server(start_server):
 def assert_cors(response, origin):
     assert response.headers["access-control-allow-origin"] == origin
     assert response.headers["access-control-allow-credentials"] == "true"
+    assert response.headers["access-control-expose-headers"] == "Retry-After"
     assert "Origin" in response.headers["vary"]
 
 
