@@ -148,6 +148,7 @@ def end(user_id: int, family_id: uuid.UUID) -> None:
         pk=family_id, user_id=user_id, revoked_at__isnull=True
     ).update(revoked_at=timezone.now()):
         _tell_open_pages(user_id)
+        _end_queues(user_id, lambda registry: registry.end_login(user_id, str(family_id)))
 
 
 def end_all(user_id: int) -> int:
@@ -157,7 +158,22 @@ def end_all(user_id: int) -> int:
     )
     if ended:
         _tell_open_pages(user_id)
+        _end_queues(user_id, lambda registry: registry.end_all(user_id))
     return ended
+
+
+def _end_queues(user_id: int, end) -> None:
+    """Once committed, the realtime queues of the ended logins end too: a queue id is a
+    capability, and one copied from a page must not outlive the login that made it.
+    Poll servers hold what they know of a queue for up to a minute (their renewal)."""
+
+    def delete() -> None:
+        try:
+            end(connection.queue_registry())
+        except connection.REDIS_ERRORS:
+            log_event("queues_not_ended", logging.WARNING, user_id=user_id)
+
+    transaction.on_commit(delete)
 
 
 def _tell_open_pages(user_id: int) -> None:

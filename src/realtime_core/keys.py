@@ -58,6 +58,11 @@ def user_queues(user_id: int) -> str:
     return f"rt:user-queues:{user_id}"
 
 
+def login_queues(login_id: str) -> str:
+    """Set of the queue ids registered by one login, to end them with it."""
+    return f"rt:login-queues:{login_id}"
+
+
 # Prefix of the user's registration times in the last minute, a moving window the
 # `limits` library keeps as "<prefix>:LIMITER/<user_id>/<limit>/1/minute".
 REGISTRATIONS = "rt:registrations"

@@ -79,11 +79,14 @@ class QueueRegistry:
             stats = self._registration_limiter.get_window_stats(self._registrations, user)
             raise RegistrationLimitExceeded(retry_after=stats.reset_time - time.time())
 
-    def create(self, user_id: int, private_community_ids: list[int]) -> str:
+    def create(
+        self, user_id: int, private_community_ids: list[int], login_id: str | None = None
+    ) -> str:
         """Register a queue and publish the user's current private memberships.
 
         If the user's access was revoked while this registration was under way,
-        the queue is deleted again: its first poll is answered 404.
+        the queue is deleted again: its first poll is answered 404. `login_id`: the
+        login that registered it, whose end ends it too (`end_login`).
         """
         self._count_registration(user_id)
         queue_id = new_queue_id()
@@ -94,7 +97,10 @@ class QueueRegistry:
         pipe.zadd(index, {queue_id: time.time()})
         pipe.zrange(index, 0, -(self._max_per_user + 1))  # all but the newest max_per_user
         pipe.expire(index, self._ttl)
-        _, written, _, evicted, _ = pipe.execute()
+        if login_id is not None:
+            pipe.sadd(keys.login_queues(login_id), queue_id)
+            pipe.expire(keys.login_queues(login_id), self._ttl)
+        _, written, _, evicted, *_ = pipe.execute()
         if not written:
             evicted = [*evicted, queue_id.encode()]
         if evicted:
@@ -106,10 +112,16 @@ class QueueRegistry:
         self._write_memberships_in(self._redis, user_id, private_community_ids)
 
     def end_all(self, user_id: int) -> None:
-        """Delete every queue of the user (their access was revoked)."""
+        """Delete every queue of the user (their access was revoked, or every login ended)."""
         index = keys.user_queues(user_id)
         queue_ids = self._redis.zrange(index, 0, -1)
         self._redis.delete(index, *(keys.queue(q.decode()) for q in queue_ids))
+
+    def end_login(self, user_id: int, login_id: str) -> None:
+        """Delete the queues one login registered (it ended: signed out)."""
+        login = keys.login_queues(login_id)
+        self._delete_queues(keys.user_queues(user_id), list(self._redis.smembers(login)))
+        self._redis.delete(login)
 
     def owner(self, queue_id: str) -> int | None:
         if not looks_like_queue_id(queue_id):

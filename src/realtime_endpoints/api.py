@@ -39,7 +39,7 @@ def register(request):
     try:
         # The head is read before the queue exists, so no later event is missed.
         head, _epoch = event_log().head(floor=relay.highest_event_id())
-        queue_id = queue_registry().create(request.auth.id, communities)
+        queue_id = queue_registry().create(request.auth.id, communities, str(request.login_id))
         communities = _settle_memberships(request.auth, communities)
     except RegistrationLimitExceeded as exc:
         log_event("registration_limited", logging.WARNING, user_id=request.auth.id)

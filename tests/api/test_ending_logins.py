@@ -4,6 +4,7 @@ their access tokens are refused from that moment, on the API and the realtime pa
 import pytest
 
 from accounts.models import RefreshTokenFamily
+from realtime.connection import queue_registry
 
 from .support import PASSWORD, Person, assert_json_error, db_snapshot
 
@@ -94,6 +95,37 @@ def test_an_ended_login_cannot_register_for_realtime_nor_renew_a_queue(api, make
         api.post("/api/realtime/register", {"community_ids": [lab.community.id]}, as_=member), 401
     )
     assert_json_error(api.post(f"/api/realtime/heartbeat?queue_id={queue_id}", as_=member), 401)
+
+
+def test_the_queues_of_an_ended_login_end_with_it_and_only_theirs(
+    api, make_user, lab, django_capture_on_commit_callbacks
+):
+    """A queue id is a capability: one copied from a page must not outlive its login."""
+    first = lab.member
+    second, third = _login(api, first), _login(api, first)
+
+    def queue_of(person):
+        registered = api.post("/api/realtime/register", {}, as_=person)
+        assert registered.status_code == 200, registered.content
+        return registered.json()["queue_id"]
+
+    queues = {id(person): [queue_of(person), queue_of(person)] for person in (first, second, third)}
+    registry = queue_registry()
+
+    def live(person):
+        return [registry.owner(queue) == first.user.id for queue in queues[id(person)]]
+
+    logins = api.get("/api/auth/logins", as_=second).json()
+    [current] = [login["id"] for login in logins if login["current"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.delete(f"/api/auth/logins/{current}", as_=first).status_code == 204
+    assert (live(first), live(second), live(third)) == ([True] * 2, [False] * 2, [True] * 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.post("/api/auth/logout", {"refresh": first.refresh}).status_code == 204
+    assert (live(first), live(third)) == ([False] * 2, [True] * 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.post("/api/auth/logout", {"all": True}, as_=third).status_code == 204
+    assert live(third) == [False] * 2
 
 
 @pytest.mark.parametrize(

@@ -20,8 +20,8 @@ def test_register_publishes_the_private_memberships(api, lab):
 def test_a_removal_committed_during_registration_is_not_undone(api, lab, monkeypatch):
     create = QueueRegistry.create
 
-    def create_while_removed(self, user_id, private_community_ids):
-        queue_id = create(self, user_id, private_community_ids)
+    def create_while_removed(self, user_id, private_community_ids, login_id=None):
+        queue_id = create(self, user_id, private_community_ids, login_id)
         # The removal commits just after register read the memberships, and its event
         # reached Redis before register's write: that write put the old set back.
         Membership.objects.filter(user_id=user_id, community=lab.community).delete()
