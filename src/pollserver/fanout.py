@@ -163,10 +163,24 @@ class Fanout:
             self._detach(waiter)
             waiter.future.set_result(body)
 
-    def membership_changed(self, user_id: int, community_id: int, is_member: bool) -> None:
+    def membership_changed(
+        self, user_id: int, community_id: int, is_member: bool, event_id: int
+    ) -> None:
+        """A join answers the user's waiting polls with a catch-up, as a poll from before
+        the join is answered: what happened while the user was out is not theirs to be
+        sent, and their pages refetch instead of keeping a picture with gaps in it."""
         user = self._users.get(user_id)
         if user is None:
             return
+        if is_member:
+            for waiter in [w for w in user.waiters if w.cursor < event_id]:
+                self._detach(waiter)
+                self._woken.pop(waiter, None)
+                self.metrics.catchups += 1
+                waiter.future.set_result(catchup_body(event_id))
+            user = self._users.get(user_id)
+            if user is None:
+                return  # every waiter was answered: the user is unindexed
         user.communities = with_membership(user.communities, community_id, is_member)
         if is_member:
             self._users_by_community.setdefault(community_id, set()).add(user_id)

@@ -208,7 +208,9 @@ class LogReader:
             if entry.type == MEMBERSHIP:
                 user_id, community_id = entry.member_user_id, entry.community_id
                 if self._memberships.apply(user_id, community_id, entry.is_member, entry.event_id):
-                    self._fanout.membership_changed(user_id, community_id, entry.is_member)
+                    self._fanout.membership_changed(
+                        user_id, community_id, entry.is_member, entry.event_id
+                    )
             elif entry.type == REVOCATION:
                 self._revoke(entry.member_user_id, entry.event_id)
             elif entry.is_client_event:

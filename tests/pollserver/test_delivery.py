@@ -123,8 +123,13 @@ async def test_removed_member_stops_receiving_and_added_member_starts(
     assert response.json()["events"] == []  # the membership event itself is never delivered
     assert response.json()["last_event_id"] >= removal
 
+    # Added while a poll waits: it is answered with a catch-up (the page refetches,
+    # rather than keep a picture of the community from before the join)...
     poll = await waiting_poll(server, http, eventually, queue_id, response.json()["last_event_id"])
-    realtime.set_membership(ALICE, OTHER_COMMUNITY, True)
+    join = realtime.set_membership(ALICE, OTHER_COMMUNITY, True)
+    assert (await poll).json() == {"catchup_required": True, "last_event_id": join}
+    # ...and from the join on, the community's events come.
+    poll = await waiting_poll(server, http, eventually, queue_id, join)
     realtime.publish(COMMUNITY)
     welcome = realtime.publish(OTHER_COMMUNITY)
     assert event_ids(await poll) == [welcome]

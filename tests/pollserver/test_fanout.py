@@ -106,15 +106,31 @@ async def test_events_up_to_the_waiters_cursor_are_not_delivered_again():
     assert event_ids(waiter) == [6]
 
 
-async def test_membership_changes_move_a_waiting_user_between_communities():
+async def test_a_removal_stops_a_waiting_poll_hearing_of_the_community():
     fanout = Fanout(pending_limit=100, poll_timeout=60)
-    waiter = fanout.wait(ALICE, Q_ALICE_1, 0, {COMMUNITY})
-    fanout.membership_changed(ALICE, COMMUNITY, False)
-    fanout.membership_changed(ALICE, OTHER_COMMUNITY, True)
-    deliver(fanout, event(1, COMMUNITY))
+    waiter = fanout.wait(ALICE, Q_ALICE_1, 0, {COMMUNITY, OTHER_COMMUNITY})
+    fanout.membership_changed(ALICE, COMMUNITY, False, 1)
+    deliver(fanout, event(2, COMMUNITY))
     assert not waiter.future.done()
-    deliver(fanout, event(2, OTHER_COMMUNITY))
-    assert event_ids(waiter) == [2]
+    deliver(fanout, event(3, OTHER_COMMUNITY))
+    assert event_ids(waiter) == [3]
+
+
+async def test_a_join_answers_the_waiting_polls_with_a_catch_up_and_later_polls_hear_of_it():
+    """Removed and added back while a poll waited: what happened in between is not theirs,
+    and the page refetches rather than go on without it."""
+    fanout = Fanout(pending_limit=100, poll_timeout=60)
+    first = fanout.wait(ALICE, Q_ALICE_1, 0, {COMMUNITY})
+    second = fanout.wait(ALICE, Q_ALICE_2, 0, {COMMUNITY})
+    bob = fanout.wait(BOB, Q_BOB, 0, {COMMUNITY})
+    fanout.membership_changed(ALICE, COMMUNITY, False, 1)
+    deliver(fanout, event(2, COMMUNITY))
+    fanout.membership_changed(ALICE, COMMUNITY, True, 3)
+    assert answer(first) == answer(second) == {"catchup_required": True, "last_event_id": 3}
+    assert event_ids(bob) == [2] and fanout.pending_polls == 0
+    again = fanout.wait(ALICE, Q_ALICE_1, 3, {COMMUNITY})
+    deliver(fanout, event(4, COMMUNITY))
+    assert event_ids(again) == [4]
 
 
 async def test_a_membership_change_of_one_user_leaves_a_shared_set_alone():
@@ -122,10 +138,10 @@ async def test_a_membership_change_of_one_user_leaves_a_shared_set_alone():
     shared = frozenset({COMMUNITY})  # Memberships hands users of one community one set
     alice = fanout.wait(ALICE, Q_ALICE_1, 0, shared)
     bob = fanout.wait(BOB, Q_BOB, 0, shared)
-    fanout.membership_changed(ALICE, COMMUNITY, False)
+    fanout.membership_changed(ALICE, COMMUNITY, False, 1)
     assert shared == {COMMUNITY}
-    deliver(fanout, event(1, COMMUNITY))
-    assert not alice.future.done() and event_ids(bob) == [1]
+    deliver(fanout, event(2, COMMUNITY))
+    assert not alice.future.done() and event_ids(bob) == [2]
 
 
 async def test_more_matching_events_than_the_pending_limit_ask_for_catch_up():
