@@ -92,13 +92,20 @@ def _refused(exc: sessions.RefreshRefused) -> ApiError:
 @router.post("/logout", response={204: None})
 def logout(request, payload: LogoutIn):
     """Ends the login of the refresh token sent (or, without one, of the bearer access
-    token), or with `all` every login of its user: their tokens are refused at once."""
-    throttling.before_token_check(request)
+    token), or with `all` every login of its user: their tokens are refused at once.
+    Only a live login ends them all: a refresh token of an ended one (stolen, and since
+    signed out or replaced by a new password) must not sign its owner out for days."""
     if payload.refresh is not None:
+        # Counted as a password guess would be: a refresh token is a secret sent here.
+        # A bearer token is checked without counting, so that nobody sharing the
+        # address can keep a person from signing out.
+        throttling.before_token_check(request)
         try:
             _, user_id, login_id = sessions.refresh_claims(payload.refresh)
         except sessions.RefreshRefused as exc:
             raise _refused(exc) from exc
+        if payload.all and not sessions.is_live(user_id, login_id):
+            raise ApiError(401, "This login has ended; sign in to sign out everywhere")
     else:
         token = tokens.bearer(request.headers.get("Authorization"))
         if token is None:

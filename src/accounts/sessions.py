@@ -142,6 +142,12 @@ def rotate(refresh_token: str) -> dict:
     raise refused
 
 
+def is_live(user_id: int, family_id: uuid.UUID) -> bool:
+    return RefreshTokenFamily.objects.filter(
+        pk=family_id, user_id=user_id, revoked_at__isnull=True
+    ).exists()
+
+
 def end(user_id: int, family_id: uuid.UUID) -> None:
     """Ends one login: its refresh and access tokens are refused from now on."""
     if RefreshTokenFamily.objects.filter(

@@ -75,6 +75,21 @@ def test_logins_per_address(settings, make_user):
     assert_too_many(login(api, person.username, PASSWORD), 60)
 
 
+def test_signing_out_with_an_access_token_is_never_held_back_by_the_address(settings, make_user):
+    """Whoever shares the address may use up its login attempts; a person who is signed
+    in can still sign out. A refresh token sent to sign out counts, as a guess would."""
+    limited(settings, logins_per_ip="2/minute")
+    person = make_user()
+    api = from_new_address()
+    body = login(api, person.username, PASSWORD).json()
+    assert login(api, unique("nobody"), "wrong").status_code == 401
+    assert_too_many(login(api, person.username, PASSWORD), 60)
+    bearer = {"Authorization": f"Bearer {body['access']}"}
+    signed_out = api.post("/api/auth/logout", {}, headers=bearer)
+    assert signed_out.status_code == 204
+    assert_too_many(api.post("/api/auth/logout", {"refresh": body["refresh"]}), 60)
+
+
 @pytest.mark.parametrize("account_exists", [True, False], ids=["known", "unknown"])
 def test_failed_logins_wait_longer_and_longer(settings, make_user, account_exists):
     # Two tiers: 2 failures in 2 s, then 3 in an hour.

@@ -97,6 +97,18 @@ def test_an_ended_login_cannot_register_for_realtime_nor_renew_a_queue(api, make
     assert_json_error(api.post(f"/api/realtime/heartbeat?queue_id={queue_id}", as_=member), 401)
 
 
+def test_an_ended_logins_refresh_token_cannot_sign_out_everywhere(api, make_user):
+    person = make_user()
+    stolen = _login(api, person)
+    assert api.post("/api/auth/logout", {"refresh": stolen.refresh}).status_code == 204
+    fresh = _login(api, person)
+    refused = api.post("/api/auth/logout", {"refresh": stolen.refresh, "all": True})
+    assert "ended" in assert_json_error(refused, 401)["message"]
+    assert _works(api, person) and _works(api, fresh)
+    # Its own end again is nothing to refuse.
+    assert api.post("/api/auth/logout", {"refresh": stolen.refresh}).status_code == 204
+
+
 def test_the_queues_of_an_ended_login_end_with_it_and_only_theirs(
     api, make_user, lab, django_capture_on_commit_callbacks
 ):
