@@ -9,7 +9,10 @@ from pydantic_core import PydanticCustomError
 
 from toolkit.text_limits import Text, at_most_bytes
 
-Username = Text(150, 300, min_chars=3, pattern=r"^[\w.@+-]+$")
+# Letters, digits and . + - _, with at least one letter or digit. Never "@": a login
+# names a username or an e-mail, and a username that was someone's address would take
+# that person's sign-in by e-mail.
+Username = Text(150, 300, min_chars=3, pattern=r"^[\w.+-]*[^\W_][\w.+-]*$")
 Email = Annotated[EmailStr, Field(max_length=254), at_most_bytes(254)]
 # Hashed, never stored nor shown: 128 characters bound the hasher's work.
 Password = Annotated[str, Field(min_length=1, max_length=128)]

@@ -245,6 +245,19 @@ CASES = [
         as_=None,
         json={**SIGNUP_OK, "username": "u" * 151},
     ),
+    *(
+        Case(
+            f"username {name!r}",
+            "POST",
+            "/api/auth/signup",
+            422,
+            as_=None,
+            json={**SIGNUP_OK, "username": name},
+        )
+        # An address as a name would take that person's sign-in by e-mail; symbols alone
+        # name nobody.
+        for name in ("someone@example.org", "...", "+-+", "___")
+    ),
     Case(
         "password too long",
         "POST",
