@@ -7,7 +7,7 @@ from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, EmailStr, Field
 from pydantic_core import PydanticCustomError
 
-from toolkit.text_limits import Text, at_most_bytes
+from toolkit.text_limits import Text, at_most_bytes, has_visible_character
 
 # Letters, digits and . + - _, with at least one letter or digit. Never "@": a login
 # names a username or an e-mail, and a username that was someone's address would take
@@ -23,6 +23,13 @@ def _trimmed(value):
     return value.strip() if isinstance(value, str) else value
 
 
+# Characters that reorder the text around them: in a name they could show it, and
+# whatever follows it on the line, backwards ("a\u202eb").
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
 def _printable(value: str) -> str:
     # Control characters, line and paragraph separators would break the one line
     # a name is shown on (and could fake another line beneath it).
@@ -30,6 +37,12 @@ def _printable(value: str) -> str:
         raise PydanticCustomError(
             "control_characters", "Control characters and line breaks are not allowed"
         )
+    if any(c in _BIDI_CONTROLS for c in value):
+        raise PydanticCustomError(
+            "bidi_controls", "Characters that change the direction of text are not allowed"
+        )
+    if value and not has_visible_character(value):
+        raise PydanticCustomError("string_blank", "A name needs a character that can be seen")
     return value
 
 

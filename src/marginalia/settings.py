@@ -121,6 +121,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "marginalia.error_handlers.JsonMethodNotAllowed",
+    "marginalia.no_store.ApiAnswersNotStored",
 ]
 
 ROOT_URLCONF = "marginalia.urls"

@@ -858,3 +858,16 @@ def test_refresh_accepts_only_a_valid_refresh_token(api, lab, token, monkeypatch
     before = db_snapshot()
     assert_json_error(api.post("/api/auth/refresh", {"refresh": value}), 401)
     assert db_snapshot() == before
+
+
+def test_api_answers_are_never_stored_by_a_cache(api, lab):
+    signed_in = api.post(
+        "/api/auth/login", {"login": lab.member.username, "password": lab.member.password}
+    )
+    for response in (
+        signed_in,
+        api.get("/api/auth/me", as_=lab.member),
+        api.get(f"/api/discussions/{lab.discussion.id}", as_=lab.member),
+        api.get("/api/no-such-thing"),
+    ):
+        assert response["Cache-Control"] == "no-store", response

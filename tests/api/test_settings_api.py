@@ -205,6 +205,10 @@ def test_tokens_carry_the_display_name(api, make_user):
         "Ada\u2028Lovelace",
         "\x7f",
         42,
+        "Ada\u202eecalevol",  # shown reversed, and what follows it on the line
+        "\u2067Ada",
+        "\u200b",  # nothing to see
+        "\u2800\u3164",
     ],
 )
 def test_a_display_name_too_long_or_with_control_characters_is_refused(
