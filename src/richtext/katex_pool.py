@@ -87,6 +87,12 @@ class KatexProcess:
             close_fds=True,
         )
         self._pending = b""
+        # Read twice a formula: kept open, as opening it by path each time cost more of the
+        # API's CPU than the rest of a formula's round trip (3,000 formulas: 0.19 s of 0.32).
+        try:
+            self._stat = os.open(f"/proc/{self._process.pid}/stat", os.O_RDONLY)
+        except OSError:
+            self._stat = None
         try:
             self._answer(time.monotonic() + START_SECONDS)
         except _ProcessEnded:
@@ -150,15 +156,18 @@ class KatexProcess:
         """The CPU time the process has used (user and system), from /proc; where there
         is none, the wall time, which is what the deadline then counts."""
         try:
-            fields = Path(f"/proc/{self._process.pid}/stat").read_bytes().rsplit(b")", 1)[1].split()
+            fields = os.pread(self._stat, 4096, 0).rsplit(b")", 1)[1].split()
             return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
-        except (OSError, IndexError, ValueError):
+        except (OSError, TypeError, IndexError, ValueError):  # TypeError: no /proc
             return time.monotonic()
 
     def kill(self) -> None:
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
+        if self._stat is not None:
+            os.close(self._stat)
+            self._stat = None
         for pipe in (self._process.stdin, self._process.stdout):
             try:
                 pipe.close()
