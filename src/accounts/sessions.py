@@ -153,8 +153,9 @@ def end(user_id: int, family_id: uuid.UUID) -> None:
     if RefreshTokenFamily.objects.filter(
         pk=family_id, user_id=user_id, revoked_at__isnull=True
     ).update(revoked_at=timezone.now()):
-        _tell_open_pages(user_id)
+        # Queues first: poll servers look them up again when the pages' signal comes.
         _end_queues(user_id, lambda registry: registry.end_login(user_id, str(family_id)))
+        _tell_open_pages(user_id)
 
 
 def end_all(user_id: int) -> int:
@@ -163,15 +164,17 @@ def end_all(user_id: int) -> int:
         revoked_at=timezone.now()
     )
     if ended:
-        _tell_open_pages(user_id)
         _end_queues(user_id, lambda registry: registry.end_all(user_id))
+        _tell_open_pages(user_id)
     return ended
 
 
 def _end_queues(user_id: int, end) -> None:
     """Once committed, the realtime queues of the ended logins end too: a queue id is a
     capability, and one copied from a page must not outlive the login that made it.
-    Poll servers hold what they know of a queue for up to a minute (their renewal)."""
+    Registered before the pages' signal (`_tell_open_pages`), so it runs first: poll
+    servers, on that signal, answer the user's waiting polls and look each queue up
+    again."""
 
     def delete() -> None:
         try:

@@ -101,7 +101,9 @@ class PollServer:
         )
         # Signals follow their own stream on a connection of their own.
         self._signal_redis = connections.async_client(config.redis_url, retry=Retry(NoBackoff(), 0))
-        self.signals = SignalRelay(self._signal_redis, self.fanout)
+        self.signals = SignalRelay(
+            self._signal_redis, self.fanout, on_logins_ended=self._logins_ended
+        )
         self.poller = Poller(
             self.reader,
             self.queues,
@@ -167,6 +169,12 @@ class PollServer:
     def render_metrics(self) -> bytes:
         """The Prometheus text format (`metrics.CONTENT_TYPE`)."""
         return generate_latest(self.registry)
+
+    def _logins_ended(self, user_id: int) -> None:
+        """Some of the user's logins ended and their queues were deleted before the signal
+        was sent: their polls ask again, and each queue is looked up in Redis."""
+        self.queues.forget_user(user_id)
+        self.fanout.release(user_id)
 
     def _forget_everything(self, head: int) -> None:
         """Redis lost data: queues and memberships are gone, waiters must catch up."""

@@ -163,6 +163,13 @@ class Fanout:
             self._detach(waiter)
             waiter.future.set_result(body)
 
+    def release(self, user_id: int) -> None:
+        """Answer the user's waiting polls with nothing new, so that each asks again and
+        its queue is looked up afresh (one of their logins ended, and its queues with it)."""
+        user = self._users.get(user_id)
+        for waiter in list(user.waiters) if user is not None else ():
+            self.answer(waiter, events_body([], max(waiter.cursor, self.head)))
+
     def membership_changed(
         self, user_id: int, community_id: int, is_member: bool, event_id: int
     ) -> None:

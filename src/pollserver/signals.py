@@ -21,7 +21,7 @@ import collections
 import time
 
 from realtime_core import keys
-from realtime_core.signals import SignalEntry, decode_signal
+from realtime_core.signals import LOGINS_ENDED, SignalEntry, decode_signal
 
 from .fanout import Fanout, Waiter
 from .stream import StreamFollower
@@ -39,9 +39,19 @@ def signals_body(wires: list[bytes], signal_cursor: tuple[int, int], last_event_
 
 
 class SignalRelay:
-    def __init__(self, stream_redis, fanout: Fanout, block_ms: int = 500, batch_size: int = 1000):
+    def __init__(
+        self,
+        stream_redis,
+        fanout: Fanout,
+        block_ms: int = 500,
+        batch_size: int = 1000,
+        on_logins_ended=None,
+    ):
         self._stream_redis = stream_redis
         self._fanout = fanout
+        # Called with the user of a `logins_ended` signal, after the polls it woke: their
+        # ended logins' queues are deleted, and what this process knew of them must go.
+        self._on_logins_ended = on_logins_ended
         self._recent: collections.deque[tuple[float, SignalEntry]] = collections.deque()
         # Waiting polls that asked for signals: user id -> {waiter: signal cursor}.
         self._watchers: dict[int, dict[Waiter, tuple[int, int]]] = {}
@@ -122,6 +132,11 @@ class SignalRelay:
                 max(waiter.cursor, self._fanout.head),
             )
             self._fanout.answer(waiter, body)
+        if self._on_logins_ended is not None:
+            for entry in entries:
+                if entry.type == LOGINS_ENDED:
+                    for user_id in entry.recipients or ():
+                        self._on_logins_ended(user_id)
 
     def _match_personal(self, entry: SignalEntry, woken: dict) -> None:
         watchers = self._watchers

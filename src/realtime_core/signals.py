@@ -276,6 +276,7 @@ class SignalEntry:
     wire: bytes  # the client JSON with its id spliced in, encoded once
     recipients: frozenset[int] | None = None  # only these members, or every member
     personal: bool = False  # for `recipients` wherever they are, not for a community
+    type: str = ""
 
     def is_for(self, user_id: int) -> bool:
         """Whether a member of the signal's community may receive it."""
@@ -297,4 +298,5 @@ def decode_signal(stream_id: bytes, fields: dict) -> SignalEntry:
         wire=b'{"id":"' + stream_id + b'",' + body[1:],
         recipients=frozenset(map(int, meta["recipients"])) if "recipients" in meta else None,
         personal=bool(meta.get("personal")),
+        type=str(meta.get("type", "")),
     )

@@ -91,6 +91,29 @@ async def test_a_deleted_user_loses_delivery_at_once(stack, api, lab):
     assert answered_after < 2.0, answered_after
 
 
+async def test_a_signed_out_logins_queue_ends_at_once_and_another_logins_goes_on(stack, api, lab):
+    """A queue id copied from a page is a capability: it must not outlive its login, even
+    on a poll already waiting. The person's other login keeps its queue."""
+    admin, member = lab["admin"], lab["member"]
+    elsewhere = api.login(member)
+    ending, staying = api.register(member), api.register(elsewhere)
+    async with httpx.AsyncClient(timeout=30) as http:
+        waiting = await waiting_poll(http, stack, ending["queue_id"], ending["last_event_id"])
+        api.call("POST", "/api/auth/logout", member, json={}, expect=204)
+        signed_out_at = time.monotonic()
+        answer = await asyncio.wait_for(waiting, 10)
+        assert answer.status_code == 200 and answer.json()["events"] == []
+        assert time.monotonic() - signed_out_at < 2.0
+        again = await poll(http, stack, ending["queue_id"], answer.json()["last_event_id"])
+        assert again.status_code == 404, again.text
+        discussion = api.discussion(admin, lab["community"]["id"], lab["article"]["id"])
+        wait_for_head(stack, api, admin)
+        heard = await poll(http, stack, staying["queue_id"], staying["last_event_id"])
+        assert [event["data"]["discussion"]["id"] for event in heard.json()["events"]] == [
+            discussion["id"]
+        ]
+
+
 async def test_a_re_added_member_with_an_old_queue_never_sees_what_happened_while_out(
     stack, api, lab
 ):
