@@ -71,6 +71,15 @@ class CorsPolicy:
             return self._ANY
         return self._lines.get(origin, self._NOT_ALLOWED) if origin else self._NOT_ALLOWED
 
+    def unread_request_lines(self) -> bytes:
+        """The CORS lines of an answer sent before its request was read (a refusal over
+        the connection limit): with one allowed origin, the page is surely from it, and
+        it can read the 503 and its Retry-After; with several, none can be named."""
+        if self.allow_any:
+            return self._ANY
+        [only] = self._lines.values() if len(self._lines) == 1 else [self._NOT_ALLOWED]
+        return only
+
 
 def log_access(method: str, path: str, status: int, seconds: float) -> None:
     """Access log without the query string: it carries the queue id, a capability."""
@@ -151,7 +160,7 @@ class Routes:
         )
         connection.respond(
             503,
-            self.cors.header_lines(None) + NO_STORE + JSON + error.headers,
+            self.cors.unread_request_lines() + NO_STORE + JSON + error.headers,
             self._error_body(error),
         )
 

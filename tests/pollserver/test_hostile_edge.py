@@ -292,7 +292,11 @@ async def test_the_connection_limit_refuses_cleanly_and_counts(
     head += b"\r\n"
     assert head.startswith(b"HTTP/1.1 503 ")
     assert b"\r\nRetry-After: 5\r\n" in head and b"\r\nConnection: close\r\n" in head
-    assert b"\r\nVary: Origin\r\n" in head  # CORS lines, though the origin is not known yet
+    # The one allowed origin's CORS lines, though the request was not read: a page can
+    # read the 503 and how long to wait.
+    assert b"\r\nVary: Origin\r\n" in head
+    assert b"\r\nAccess-Control-Allow-Origin: http://allowed.example\r\n" in head
+    assert b"\r\nAccess-Control-Expose-Headers: Retry-After\r\n" in head
     assert json.loads(body)["message"]
     writer.close()
     print(f"connection limit: /health max {watch.finish()['max_ms']} ms")
