@@ -1,8 +1,10 @@
 """What events() yields, and where each poll resumes."""
 
 import httpx
+import pytest
 
-from marginalia_client import CatchupRequired, Reregistered
+from marginalia_client import CatchupRequired, RequestFailed, Reregistered
+from marginalia_client.client import MAX_GONE_IN_A_ROW
 
 from .fakes import POLL, REGISTER, query
 
@@ -86,6 +88,20 @@ async def test_unknown_queue_registers_a_new_one(servers, make_client):
     servers.answer_poll(10)
     assert (await anext(events))["event_id"] == 10
     assert query(servers.sent(POLL)[2]) == {"queue_id": "q2", "last_event_id": "9"}
+
+
+async def test_a_poll_url_that_knows_no_queue_is_raised_after_a_few_new_ones(
+    servers, sleep, make_client
+):
+    """Every poll of an address that is not the poll server answers 404: registering
+    again and again would go on for ever, a new queue each time, telling nobody."""
+    events = make_client().events()
+    servers.answer(POLL, *[404] * (MAX_GONE_IN_A_ROW + 1))
+    for _ in range(MAX_GONE_IN_A_ROW):
+        assert isinstance(await anext(events), Reregistered)
+    with pytest.raises(RequestFailed, match="poll server's address"):
+        await anext(events)
+    assert servers.registrations == 1 + MAX_GONE_IN_A_ROW
 
 
 async def test_resumes_a_queue_after_the_poll_server_restarts(servers, sleep, make_client):

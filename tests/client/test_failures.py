@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from marginalia_client import AuthenticationError, RealtimeClient, RequestFailed
+from marginalia_client import AuthenticationError, CannotSend, RealtimeClient, RequestFailed
 
 from .fakes import HEARTBEAT, POLL, REGISTER, query
 
@@ -103,9 +103,21 @@ async def test_forbidden_poll_is_raised_not_retried(servers, sleep, make_client)
 
 async def test_url_without_scheme_is_raised_not_retried(sleep):
     async with RealtimeClient("api.test", "poll.test", "token", sleep=sleep) as client:
-        with pytest.raises(httpx.UnsupportedProtocol):
+        with pytest.raises(CannotSend, match="http://"):
             await anext(client.events())
     assert sleep.delays == []
+
+
+async def test_a_token_with_a_line_break_is_raised_not_retried_and_never_repeated(
+    servers, sleep, make_client, caplog
+):
+    # What httpx raises for a header it will not send (a token read with its newline).
+    refused = httpx.LocalProtocolError("Illegal header value b'Bearer secret-token-value\\n'")
+    servers.answer(REGISTER, refused)
+    with pytest.raises(CannotSend) as raised:
+        await anext(make_client().events())
+    assert "secret-token-value" not in str(raised.value) and raised.value.__cause__ is None
+    assert "secret-token-value" not in caplog.text and sleep.delays == []
 
 
 async def test_a_poll_that_stayed_open_10_s_before_failing_starts_the_delays_over(

@@ -17,7 +17,7 @@ from typing import Any, Literal, TypeVar
 import httpx
 
 from .backoff import RetryDelays, is_transient
-from .errors import raise_for_status
+from .errors import CannotSend, RequestFailed, raise_for_status
 from .markers import CatchupRequired, Reregistered, Signal
 from .ordering import unseen_in_order
 from .protocol import (
@@ -45,6 +45,20 @@ PollStep = tuple[str, list, int | None, list[Signal]]
 # A poll that stayed open this long before failing shows the link worked until then:
 # its failure starts the retry delays over (docs/protocol.md, "Retry delays").
 LINK_WORKED_AFTER = 10.0
+# New queues in a row that the poll server did not know: past these, the poll URL is
+# not a poll server of this API (every poll of a wrong address answers 404).
+MAX_GONE_IN_A_ROW = 5
+# Requests httpx refuses to send as configured: a URL without http:// or https://, a
+# header value with a line break (an access token read from a file with its newline).
+_NEVER_SENDABLE = (httpx.UnsupportedProtocol, httpx.LocalProtocolError)
+
+
+def _cannot_send(error: Exception) -> CannotSend:
+    # Not the error's own message: httpx quotes the header it refused, the token with it.
+    return CannotSend(
+        f"the request cannot be sent ({type(error).__name__}): check that both URLs "
+        "start with http:// or https:// and that the access token has no spaces or line breaks"
+    )
 
 
 class _Closed(Exception):
@@ -149,6 +163,13 @@ class RealtimeClient:
                 )
                 if action == REGISTER:
                     gone_in_a_row += 1
+                    if gone_in_a_row > MAX_GONE_IN_A_ROW:
+                        raise RequestFailed(
+                            404,
+                            f"{self._poll_url}/realtime/poll did not know "
+                            f"{MAX_GONE_IN_A_ROW} new queues in a row: is it the poll "
+                            "server's address, and does it share the API's Redis?",
+                        )
                     # Gone again right after registering: back off instead of spinning.
                     await self._register(back_off=gone_in_a_row > 1)
                     yield Reregistered(self.queue_id, self.last_event_id)
@@ -251,8 +272,8 @@ class RealtimeClient:
                     timeout=self._poll_timeout,
                     extensions={"trace": self._trace_poll},
                 )
-            except httpx.UnsupportedProtocol:
-                raise  # a URL without http:// or https:// never starts working
+            except _NEVER_SENDABLE as error:
+                raise _cannot_send(error) from None
             except httpx.TransportError as error:
                 failure, wait = repr(error), None
             else:
@@ -307,6 +328,8 @@ class RealtimeClient:
                 response = await self._call_api(
                     "POST", "/api/realtime/heartbeat", params={"queue_id": queue_id}
                 )
+            except _NEVER_SENDABLE as error:
+                raise _cannot_send(error) from None
             except httpx.TransportError as error:
                 # Every poll renews the queue as well; the next beat tries again.
                 log.warning("realtime heartbeat failed: %r", error)
@@ -325,8 +348,8 @@ class RealtimeClient:
         while True:
             try:
                 response = await send()
-            except httpx.UnsupportedProtocol:
-                raise  # a URL without http:// or https:// never starts working
+            except _NEVER_SENDABLE as error:
+                raise _cannot_send(error) from None
             except httpx.TransportError as error:
                 failure, wait = repr(error), None
             else:

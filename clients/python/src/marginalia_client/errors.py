@@ -22,6 +22,12 @@ class RequestFailed(RealtimeError):
         self.message = message
 
 
+class CannotSend(RealtimeError, ValueError):
+    """The request cannot be sent as configured (a URL without http:// or https://, an
+    access token holding a space or line break): no retry would change that. The
+    message never repeats the token."""
+
+
 def raise_for_status(response: httpx.Response) -> None:
     """Raises the client's error for an error response; returns for a success."""
     if response.is_success:
