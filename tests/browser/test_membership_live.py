@@ -39,12 +39,16 @@ def test_an_approval_opens_the_community_on_the_requesters_page(browsers, api, l
 
 def test_a_new_role_brings_its_controls_and_a_removal_closes_the_article(browsers, api, lab):
     member, admin, community = lab["member"], lab["admin"], lab["community"]
-    api.discussion(admin, community["id"], lab["article"]["id"], topic="By the admin")
+    by_admin = api.discussion(admin, community["id"], lab["article"]["id"], topic="By the admin")
+    api.comment(admin, by_admin["id"], "A comment by the admin")
     page = open_article(browsers, member, lab["path"])
     wait_live(page)
     page.evaluate("window.__sameDocument = true")
     delete = page.get_by_role("button", name="Delete discussion “By the admin”")
+    delete_comment = page.get_by_role("button", name=f"Delete comment by {admin.username}")
     expect(delete).to_have_count(0)
+    expect(page.get_by_text("A comment by the admin")).to_be_visible()
+    expect(delete_comment).to_have_count(0)
 
     api.call(
         "PATCH",
@@ -54,6 +58,17 @@ def test_a_new_role_brings_its_controls_and_a_removal_closes_the_article(browser
         expect=200,
     )
     expect(delete).to_be_visible()
+    expect(delete_comment).to_be_visible()
+    # And back: the controls go as they came, without a reload.
+    api.call(
+        "PATCH",
+        f"/api/communities/{community['id']}/members/{member.id}",
+        admin,
+        json={"role": "member"},
+        expect=200,
+    )
+    expect(delete).to_have_count(0)
+    expect(delete_comment).to_have_count(0)
 
     api.remove_member(admin, community["id"], member)
     expect(page.get_by_role("heading", name="Members only")).to_be_visible()

@@ -97,7 +97,9 @@ function commentItem(view, { comment: c, replies }) {
   return html`<li class=${classes} id=${domId} tabindex="-1" data-id=${c.id} data-depth=${c.depth}
     data-version=${c.version} aria-label=${c.is_deleted ? 'Deleted comment' : `Comment by ${
     authorName(c)}`}
-    >${guard([c, isNew, unfolded], () => commentBody(view, c, { domId, isNew, unfolded }))}<ol
+    >${guard([c, isNew, unfolded, view.isManager, view.canPost],
+    // The reader's role and right to post decide the buttons: a new role renders them again.
+    () => commentBody(view, c, { domId, isNew, unfolded }))}<ol
     class="replies">${replies.length ? commentItems(view, replies, domId) : nothing}</ol></li>`;
 }
 
