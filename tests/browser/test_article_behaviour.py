@@ -120,7 +120,7 @@ def test_a_deleted_comment_shows_as_deleted_never_edited_or_by_deleted(browsers,
 
 def test_the_topic_counts_its_characters_and_a_long_paste_is_kept_and_refused(browsers, lab):
     page = open_article(browsers, lab["admin"], lab["path"])
-    topic = page.get_by_label("Topic")
+    topic = page.locator("#new-topic")
     counter = page.locator("#new-topic-counter")
     expect(topic).to_have_attribute("aria-describedby", "new-topic-counter")
     topic.fill("Twelve chars")
@@ -140,6 +140,13 @@ def test_the_topic_counts_its_characters_and_a_long_paste_is_kept_and_refused(br
     )
     expect(topic).to_be_focused()
     expect(page.locator(".discussion")).to_have_count(0)
+    # Posted, the emptied field counts nothing again.
+    topic.fill("A topic that fits")
+    page.get_by_role("button", name="Start discussion").click()
+    expect(page.locator(".discussion")).to_have_count(1)
+    expect(topic).to_have_value("")
+    expect(counter).to_have_text("0 / 300")
+    expect(topic).to_have_attribute("aria-invalid", "false")
     assert page.errors == []
 
 

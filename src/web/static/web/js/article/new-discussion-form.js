@@ -56,6 +56,7 @@ export function newDiscussionForm(startDiscussion) {
         }),
       );
       form.reset();
+      topicCounter.refresh();
       forgetTopic();
       composer.forget();
       topic.focus();

@@ -13,8 +13,10 @@ const NEAR_LIMIT = 30;
 
 /**
  * @param {HTMLInputElement} input
- * @returns {{el: HTMLElement, problem: () => string | null}} el: the counter, to put
- *   under the field; problem: the length problem to show before sending, or null
+ * @returns {{el: HTMLElement, problem: () => string | null, refresh: () => void}} el: the
+ *   counter, to put under the field; problem: the length problem to show before sending,
+ *   or null; refresh: count again after the field was changed by a script (a form's
+ *   reset fires no input event)
  */
 export function attachTopicCounter(input) {
   const counter = h('p', { class: 'topic-counter muted', id: `${input.id}-counter` });
@@ -36,5 +38,5 @@ export function attachTopicCounter(input) {
   };
   input.addEventListener('input', refresh);
   refresh();
-  return { el: counter, problem };
+  return { el: counter, problem, refresh };
 }
