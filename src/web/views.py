@@ -1,14 +1,26 @@
 """Server-rendered page shells. The data comes from the JSON API in the
 browser, with the JWT the page keeps in localStorage, so these views know
-nothing about the user: they only pass what the page needs to find its data."""
+nothing about the user: they only pass what the page needs to find its data.
+A page about something that does not exist is the same shell answered 404 (its
+script says what is missing), for link checkers and crawlers; only what anyone
+may know decides that, never what a private community holds."""
 
 from django.conf import settings
 from django.shortcuts import render
 
+from accounts.models import User
+from communities.models import Community
+from discussions.models import Article
 
-def _page(request, template: str, page: str, context: dict | None = None, **config):
+MAX_ID = 2**63 - 1  # the database's ids: a longer number in the address names nothing
+
+
+def _page(
+    request, template: str, page: str, context: dict | None = None, found: bool = True, **config
+):
     config = {"page": page, "realtimeUrl": settings.REALTIME_PUBLIC_URL, **config}
-    return render(request, template, {"config": config, **(context or {})})
+    context = {"config": config, **(context or {})}
+    return render(request, template, context, status=200 if found else 404)
 
 
 def communities(request):
@@ -25,15 +37,28 @@ def settings_page(request):
 
 
 def community(request, slug: str):
-    return _page(request, "web/community.html", "community", slug=slug)
+    found = Community.objects.filter(slug=slug).exists()
+    return _page(request, "web/community.html", "community", found=found, slug=slug)
 
 
 def article(request, slug: str, article_id: int):
-    return _page(request, "web/article.html", "article", slug=slug, articleId=article_id)
+    place = Community.objects.filter(slug=slug).values("id", "type").first()
+    # Whether a private community holds the article is for its members to learn.
+    found = place is not None and (
+        place["type"] == Community.PRIVATE
+        or (
+            article_id <= MAX_ID
+            and Article.objects.filter(pk=article_id, placements__community_id=place["id"]).exists()
+        )
+    )
+    return _page(
+        request, "web/article.html", "article", found=found, slug=slug, articleId=article_id
+    )
 
 
 def profile(request, username: str):
-    return _page(request, "web/profile.html", "profile", username=username)
+    found = User.objects.filter(username=username, is_active=True).exists()
+    return _page(request, "web/profile.html", "profile", found=found, username=username)
 
 
 def search(request):

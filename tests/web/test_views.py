@@ -6,9 +6,18 @@ import re
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
+from communities.models import Community
+from discussions.models import Article, Placement
 from marginalia import error_handlers
 from marginalia.content_security import page_policy
 from web import urls as web_urls
+
+pytestmark = pytest.mark.django_db  # the shells of a community, an article, a profile ask it
+
+
+def _community(slug: str, type_: str = Community.PUBLIC) -> Community:
+    return Community.objects.create(name=slug.title(), slug=slug, type=type_)
 
 
 def _config(response):
@@ -20,6 +29,7 @@ def _config(response):
 
 def test_article_shell_gets_the_poll_server_url(client, settings):
     settings.REALTIME_PUBLIC_URL = "https://poll.example.org"
+    _community("neural-lab", Community.PRIVATE)
     response = client.get("/c/neural-lab/a/42/")
     assert response.status_code == 200
     assert _config(response) == {
@@ -33,6 +43,7 @@ def test_article_shell_gets_the_poll_server_url(client, settings):
 
 
 def test_profile_shell_gets_the_username_in_any_script(client):
+    User.objects.create(username="Zoë_Ελένη", email="zoe@example.org")
     response = client.get("/u/Zo%C3%AB_%CE%95%CE%BB%CE%AD%CE%BD%CE%B7/")
     assert response.status_code == 200
     assert _config(response)["page"] == "profile"
@@ -53,6 +64,7 @@ def test_search_shell_names_the_query_in_its_title_and_every_page_has_the_search
 
 
 def test_every_page_renders(client):
+    _community("lab")
     for path, page in [
         ("/", "communities"),
         ("/signin/", "sign-in"),
@@ -63,6 +75,30 @@ def test_every_page_renders(client):
         assert response.status_code == 200, path
         assert _config(response)["page"] == page
         assert b'<html lang="en">' in response.content
+
+
+def test_a_page_about_nothing_is_its_shell_answered_404(client):
+    lab, private = _community("lab"), _community("closed", Community.PRIVATE)
+    article = Article.objects.create(title="Placed")
+    Placement.objects.create(article=article, community=lab)
+    User.objects.create(username="ada", email="ada@example.org")
+    User.objects.create(username="gone", email="gone@example.org", is_active=False)
+    for path, status in [
+        ("/c/lab/", 200),
+        ("/c/nope/", 404),
+        (f"/c/lab/a/{article.id}/", 200),
+        (f"/c/lab/a/{article.id + 1}/", 404),
+        (f"/c/nope/a/{article.id}/", 404),
+        ("/c/lab/a/99999999999999999999999/", 404),
+        # In a private community, any article id: which it holds is for members to learn.
+        (f"/c/{private.slug}/a/{article.id + 1}/", 200),
+        ("/u/ada/", 200),
+        ("/u/nobody/", 404),
+        ("/u/gone/", 404),
+    ]:
+        response = client.get(path)
+        assert response.status_code == status, path
+        assert b'<script id="page-config"' in response.content, path  # the page says why
 
 
 def test_static_modules_are_served(client):
@@ -129,6 +165,9 @@ def _policy(response) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_carries_a_policy_without_inline_script(client, path):
+    # What the sample arguments name (a private community shows any article id's shell).
+    _community(SAMPLE_ARGUMENTS["slug"], Community.PRIVATE)
+    User.objects.create(username=SAMPLE_ARGUMENTS["username"], email="zoe@example.org")
     response = client.get(path)
 
     assert response.status_code == 200
