@@ -83,3 +83,22 @@ def read_everything(api, person):
 def wait_until_live(page):
     """The page's client has its queue: what is written from now on reaches it."""
     page.wait_for_selector("#inbox[data-state='connected']", timeout=15_000)
+
+
+def test_the_panel_closes_on_escape_and_on_a_click_elsewhere(browsers, lab):
+    page = browsers.page(lab["member"], "/")
+    bell, panel = page.locator("#bell"), page.locator("#inbox-panel")
+    bell.click()
+    expect(panel).to_be_visible()
+    page.mouse.click(5, 600)  # outside the panel and the bell
+    expect(panel).to_be_hidden()
+    expect(bell).to_have_attribute("aria-expanded", "false")
+    bell.click()
+    expect(panel).to_be_visible()
+    panel.click(position={"x": 4, "y": 4})  # inside (not on a line, which leads away): it stays
+    expect(panel).to_be_visible()
+    bell.focus()  # Escape closes it from the bell as from within it
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    expect(bell).to_be_focused()
+    assert page.errors == []

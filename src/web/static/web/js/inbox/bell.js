@@ -82,12 +82,7 @@ export function createBell(container) {
     await markRead(null);
     await load();
   });
-  panel.addEventListener('keydown', (event) => {
-    if (event.key !== 'Escape') return;
-    panel.hidden = true;
-    button.setAttribute('aria-expanded', 'false');
-    button.focus();
-  });
+  closesLikeAMenu(panel, button);
   load();
 
   return {
@@ -144,4 +139,30 @@ function showLines(list, lines, markRead) {
       h('time', { class: 'inbox-time', datetime: line.created_at },
         relativeTime(new Date(line.created_at))));
   }));
+}
+
+/**
+ * The panel closes as other menus do: Escape from within it or from its button (focus
+ * goes back to the button), and a click anywhere else (focus stays where it went).
+ * @param {HTMLElement} panel
+ * @param {HTMLElement} button
+ */
+function closesLikeAMenu(panel, button) {
+  const close = () => {
+    panel.hidden = true;
+    button.setAttribute('aria-expanded', 'false');
+  };
+  /** @param {KeyboardEvent} event */
+  const closeOnEscape = (event) => {
+    if (event.key !== 'Escape' || panel.hidden) return;
+    close();
+    button.focus();
+  };
+  panel.addEventListener('keydown', closeOnEscape);
+  button.addEventListener('keydown', closeOnEscape);
+  document.addEventListener('click', (event) => {
+    // The click's path, not its target: a line re-rendered by the click has left the panel.
+    const path = event.composedPath();
+    if (!panel.hidden && !path.includes(panel) && !path.includes(button)) close();
+  });
 }
