@@ -181,10 +181,9 @@ class Fanout:
             return
         if is_member:
             for waiter in [w for w in user.waiters if w.cursor < event_id]:
-                self._detach(waiter)
-                self._woken.pop(waiter, None)
+                self._woken.pop(waiter, None)  # what the batch matched before the join
                 self.metrics.catchups += 1
-                waiter.future.set_result(catchup_body(event_id))
+                self.answer(waiter, catchup_body(event_id))
             user = self._users.get(user_id)
             if user is None:
                 return  # every waiter was answered: the user is unindexed
