@@ -7,8 +7,9 @@ PostgreSQL reads the cleaned text itself. websearch_to_tsquery fails on a long r
 operators with no word between them ("tsquery stack too small": a line of 33 dashes,
 or `a-!-!-!…`), so `clean` leaves out every space-separated piece holding neither a
 letter or digit nor a quote, and cuts every run of other symbols to its first: none of
-them could match anything, and one still negates what follows. SQLite gets the FTS5 expression `fts5_expression` writes, in which every term
-is a quoted string, so no text a reader types is ever FTS5 syntax.
+them could match anything, and one still negates what follows. SQLite gets the FTS5
+expression `fts5_expression` writes, in which every term is a quoted string, so no text
+a reader types is ever FTS5 syntax.
 """
 
 import re
